@@ -1,0 +1,116 @@
+/**
+ * Configuration: parsed once from the environment (and CLI overrides), validated, frozen. A bad value
+ * fails fast with a message that names the variable and says how to fix it.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const schema = z.object({
+  /** Where embedded state lives (DuckDB file, Parquet lake, job folders). */
+  dataDir: z.string().min(1),
+  store: z.object({
+    kind: z.enum(['duckdb', 'postgres']),
+    duckdbPath: z.string().min(1),
+    postgresUrl: z.string().min(1),
+    postgresSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  }),
+  log: z.object({ kind: z.enum(['memory', 'jetstream']), natsUrl: z.string().min(1), partitions: z.number().int().min(1).max(1024) }),
+  mqtt: z.object({
+    /** `embedded` runs aedes in-process; otherwise a broker URL such as mqtt://127.0.0.1:1883. */
+    broker: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+  }),
+  http: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+  jobs: z.object({
+    executor: z.enum(['local', 'slurm']),
+    slurmPartition: z.string().min(1),
+    sharedDir: z.string().min(1),
+    workers: z.number().int().min(1).max(256),
+  }),
+  sim: z.object({ enabled: z.boolean(), meters: z.number().int().min(0), seed: z.number().int() }),
+  /** Folder with the shared public data sets (REDD, AMPds, REFIT, Green Button). */
+  sharedDataDir: z.string().min(1),
+  productsDir: z.string().nullable(),
+});
+
+/** Validated, frozen configuration. */
+export type Config = Readonly<z.infer<typeof schema>>;
+
+/** Environment variables read, and what each sets. */
+export const ENV_VARS = {
+  LOADSCOPE_DATA_DIR_STATE: 'state folder (default ./.loadscope)',
+  LOADSCOPE_STORE: 'duckdb (default) or postgres',
+  LOADSCOPE_DUCKDB: 'DuckDB file (default <state>/loadscope.duckdb)',
+  LOADSCOPE_PG_URL: 'PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/postgres)',
+  LOADSCOPE_PG_SCHEMA: 'PostgreSQL schema (default loadscope)',
+  LOADSCOPE_LOG: 'reading log: memory (default) or jetstream',
+  LOADSCOPE_NATS_URL: 'NATS server (default 127.0.0.1:4222)',
+  LOADSCOPE_LOG_PARTITIONS: 'meter partitions of the JetStream log (default 16)',
+  LOADSCOPE_MQTT: 'embedded (default) or an MQTT broker URL',
+  LOADSCOPE_MQTT_PORT: 'port of the embedded MQTT broker (default 1884)',
+  LOADSCOPE_HOST: 'HTTP host (default 127.0.0.1)',
+  LOADSCOPE_PORT: 'HTTP port (default 8080)',
+  LOADSCOPE_EXECUTOR: 'job executor: local (default) or slurm',
+  LOADSCOPE_SLURM_PARTITION: 'Slurm partition (default debug)',
+  LOADSCOPE_SHARED_DIR: 'folder shared with Slurm nodes (default <state>/jobs)',
+  LOADSCOPE_WORKERS: 'local worker threads (default: cores)',
+  LOADSCOPE_SIM: 'run the simulated fleet on start: 1 (default) or 0',
+  LOADSCOPE_SIM_METERS: 'simulated meters on start (default 20)',
+  LOADSCOPE_SEED: 'simulator seed (default 1)',
+  LOADSCOPE_DATA_DIR: 'shared public data sets (default ../shared/data)',
+  LOADSCOPE_PRODUCTS_DIR: 'folder of custom analytic products (default none)',
+} as const;
+
+/** Reads configuration from `env`, with `overrides` on top; throws {@link ConfigError} on bad values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof typeof ENV_VARS, string>> = {}): Config {
+  const get = (k: keyof typeof ENV_VARS): string | undefined => overrides[k] ?? env[k] ?? undefined;
+  const int = (k: keyof typeof ENV_VARS, dflt: number): number => {
+    const raw = get(k);
+    if (raw === undefined || raw === '') return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n)) throw new ConfigError(k, `expected a whole number, got '${raw}' (${ENV_VARS[k]})`);
+    return n;
+  };
+  const dataDir = get('LOADSCOPE_DATA_DIR_STATE') ?? '.loadscope';
+  const raw = {
+    dataDir,
+    store: {
+      kind: get('LOADSCOPE_STORE') ?? 'duckdb',
+      duckdbPath: get('LOADSCOPE_DUCKDB') ?? join(dataDir, 'loadscope.duckdb'),
+      postgresUrl: get('LOADSCOPE_PG_URL') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      postgresSchema: get('LOADSCOPE_PG_SCHEMA') ?? 'loadscope',
+    },
+    log: {
+      kind: get('LOADSCOPE_LOG') ?? 'memory',
+      natsUrl: get('LOADSCOPE_NATS_URL') ?? '127.0.0.1:4222',
+      partitions: int('LOADSCOPE_LOG_PARTITIONS', 16),
+    },
+    mqtt: { broker: get('LOADSCOPE_MQTT') ?? 'embedded', port: int('LOADSCOPE_MQTT_PORT', 1884) },
+    http: { host: get('LOADSCOPE_HOST') ?? '127.0.0.1', port: int('LOADSCOPE_PORT', 8080) },
+    jobs: {
+      executor: get('LOADSCOPE_EXECUTOR') ?? 'local',
+      slurmPartition: get('LOADSCOPE_SLURM_PARTITION') ?? 'debug',
+      sharedDir: get('LOADSCOPE_SHARED_DIR') ?? join(dataDir, 'jobs'),
+      workers: int('LOADSCOPE_WORKERS', Math.max(1, (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 2)),
+    },
+    sim: { enabled: (get('LOADSCOPE_SIM') ?? '1') !== '0', meters: int('LOADSCOPE_SIM_METERS', 20), seed: int('LOADSCOPE_SEED', 1) },
+    sharedDataDir: get('LOADSCOPE_DATA_DIR') ?? '../shared/data',
+    productsDir: get('LOADSCOPE_PRODUCTS_DIR') ?? null,
+  };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') ?? 'config';
+    throw new ConfigError(path, `${issue?.message ?? 'invalid'}; see the environment variables in README.md`);
+  }
+  return deepFreeze(parsed.data);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,66 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { StoreError } from '../../errors.ts';
+import type { Store } from '../store.ts';
+import { accountsSchema, createAccountRepo } from './accounts.ts';
+import { alertsSchema, createAlertRepo } from './alerts.ts';
+import { catalogSchema, createCatalogRepo } from './catalog.ts';
+import type { DuckdbContext } from './connection.ts';
+import { createJobRepo, jobsSchema } from './jobs.ts';
+import { createLiveRepo, liveSchema } from './live.ts';
+import { createNilmRepo, nilmSchema } from './nilm.ts';
+import { createReadingRepo, readingsSchema } from './readings.ts';
+import { createRollupRepo, rollupsSchema } from './rollups.ts';
+import { createScoreRepo, scoresSchema } from './scores.ts';
+
+/** Options of the embedded DuckDB store. */
+export interface DuckdbStoreOptions {
+  /** Database file, or `:memory:`. */
+  path: string;
+  /** DuckDB worker threads; defaults to DuckDB's own choice (all cores). */
+  threads?: number;
+}
+
+const SCHEMAS = [
+  catalogSchema,
+  readingsSchema,
+  rollupsSchema,
+  liveSchema,
+  alertsSchema,
+  accountsSchema,
+  nilmSchema,
+  scoresSchema,
+  jobsSchema,
+];
+
+/** Opens (creating if needed) a DuckDB file as a {@link Store}. */
+export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store> {
+  let instance: DuckDBInstance;
+  try {
+    const config: Record<string, string> = {};
+    if (opts.threads !== undefined) config['threads'] = String(opts.threads);
+    instance = await DuckDBInstance.create(opts.path, config);
+  } catch (cause) {
+    throw new StoreError('duckdb', `open ${opts.path}`, { cause });
+  }
+  const conn = await instance.connect();
+  const ctx: DuckdbContext = { instance, conn, path: opts.path };
+  return {
+    kind: 'duckdb',
+    catalog: createCatalogRepo(ctx),
+    readings: createReadingRepo(ctx),
+    rollups: createRollupRepo(ctx),
+    live: createLiveRepo(ctx),
+    alerts: createAlertRepo(ctx),
+    accounts: createAccountRepo(ctx),
+    nilm: createNilmRepo(ctx),
+    scores: createScoreRepo(ctx),
+    jobs: createJobRepo(ctx),
+    async migrate() {
+      for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);
+    },
+    async close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}

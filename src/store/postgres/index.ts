@@ -1,0 +1,75 @@
+import pg from 'pg';
+import type { Store } from '../store.ts';
+import { accountsSchema, createAccountRepo } from './accounts.ts';
+import { alertsSchema, createAlertRepo } from './alerts.ts';
+import { catalogSchema, createCatalogRepo } from './catalog.ts';
+import type { PgContext } from './connection.ts';
+import { createJobRepo, jobsSchema } from './jobs.ts';
+import { createLiveRepo, liveSchema } from './live.ts';
+import { createNilmRepo, nilmSchema } from './nilm.ts';
+import { createReadingRepo, readingsSchema } from './readings.ts';
+import { createRollupRepo, rollupsSchema } from './rollups.ts';
+import { createScoreRepo, scoresSchema } from './scores.ts';
+
+/** Options of the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** Connection string, e.g. `postgres://postgres@127.0.0.1:5432/loadscope`. */
+  url: string;
+  /** Schema (namespace) for the tables; default `loadscope`. Tests use one per run. */
+  schema?: string;
+  /** Pool size; default 8. */
+  poolSize?: number;
+}
+
+const SCHEMAS = [
+  catalogSchema,
+  readingsSchema,
+  rollupsSchema,
+  liveSchema,
+  alertsSchema,
+  accountsSchema,
+  nilmSchema,
+  scoresSchema,
+  jobsSchema,
+];
+
+/** Connects to PostgreSQL as a {@link Store}; every connection uses the configured schema. */
+export async function createPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const schema = opts.schema ?? 'loadscope';
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name '${schema}'`);
+  // search_path is set as a start-up option so that it holds before the first query on every connection.
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 8,
+    options: `-c search_path=${schema},public`,
+  });
+  const ctx: PgContext = { pool, schema };
+  return {
+    kind: 'postgres',
+    catalog: createCatalogRepo(ctx),
+    readings: createReadingRepo(ctx),
+    rollups: createRollupRepo(ctx),
+    live: createLiveRepo(ctx),
+    alerts: createAlertRepo(ctx),
+    accounts: createAccountRepo(ctx),
+    nilm: createNilmRepo(ctx),
+    scores: createScoreRepo(ctx),
+    jobs: createJobRepo(ctx),
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        // An advisory lock makes concurrent migrations from several processes safe.
+        await client.query('SELECT pg_advisory_lock(42424242)');
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await client.query(`SET search_path TO ${schema}, public`);
+        for (const s of SCHEMAS) for (const ddl of s) await client.query(ddl);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(42424242)').catch(() => undefined);
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

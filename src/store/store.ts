@@ -1,0 +1,47 @@
+/**
+ * The store port: one object per store, made of repositories, each owned by one feature. Adapters
+ * (`duckdb/`, `postgres/`) hold the same set of files, one per repository, and never leak their client
+ * library past this interface. A contract suite in `contract/` runs unchanged against every adapter.
+ */
+import type { AccountRepo } from './ports/accounts.ts';
+import type { AlertRepo } from './ports/alerts.ts';
+import type { CatalogRepo } from './ports/catalog.ts';
+import type { JobRepo } from './ports/jobs.ts';
+import type { LiveRepo } from './ports/live.ts';
+import type { NilmRepo } from './ports/nilm.ts';
+import type { ReadingRepo } from './ports/readings.ts';
+import type { RollupRepo } from './ports/rollups.ts';
+import type { ScoreRepo } from './ports/scores.ts';
+
+/** Names of the store adapters. */
+export const STORE_KINDS = ['duckdb', 'postgres'] as const;
+/** A store adapter's name. */
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** A store: the repositories of every feature over one database. */
+export interface Store {
+  /** Which adapter this is. */
+  readonly kind: StoreKind;
+  /** Organisations, facilities, meters, channels. */
+  readonly catalog: CatalogRepo;
+  /** Raw readings: idempotent bulk writes, range reads, exports. */
+  readonly readings: ReadingRepo;
+  /** Batch layer results: hourly/daily rollups, serving views, percentile thresholds. */
+  readonly rollups: RollupRepo;
+  /** Latest value per channel and windowed (1/15 min) rollups from the stream layer. */
+  readonly live: LiveRepo;
+  /** Alerts raised by stream rules, and the rules themselves. */
+  readonly alerts: AlertRepo;
+  /** Users, sessions, API tokens, sharing. */
+  readonly accounts: AccountRepo;
+  /** NILM models and per-facility disaggregation results. */
+  readonly nilm: NilmRepo;
+  /** Analytic product scores. */
+  readonly scores: ScoreRepo;
+  /** Jobs, shards, progress and logs. */
+  readonly jobs: JobRepo;
+  /** Creates or upgrades the schema; safe to call on every start and from several processes. */
+  migrate(): Promise<void>;
+  /** Releases connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
