@@ -1,0 +1,60 @@
+/**
+ * Turns a session cookie or a bearer token into a {@link Principal}. Also the `DeviceAuth` verifier
+ * the real-time layer uses for MQTT and HTTP ingest (same API tokens).
+ */
+import type { Store } from '../store/store.ts';
+import type { Principal } from './principal.ts';
+import { parseToken, sameHash, sha256 } from './secrets.ts';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'ls_session';
+
+/** Verifies device/script tokens: `verify(token)` gives the token's organisation, or undefined. */
+export interface DeviceAuth {
+  verify(token: string): Promise<{ orgId: string } | undefined>;
+}
+
+/** Resolves callers from credentials. */
+export interface Authenticator extends DeviceAuth {
+  /** The principal of a session cookie value, or undefined when unknown, expired or its user is disabled. */
+  fromSession(cookie: string): Promise<Principal | undefined>;
+  /** The principal of a bearer token, or undefined when unknown, expired or wrong. */
+  fromToken(token: string): Promise<Principal | undefined>;
+}
+
+/** Builds an {@link Authenticator} over the store's accounts. */
+export function createAuthenticator(deps: { store: Store; now?: () => number }): Authenticator {
+  const now = deps.now ?? Date.now;
+  const accounts = deps.store.accounts;
+  // Recording every token use would write on every device request; once a minute is plenty.
+  const lastTouch = new Map<string, number>();
+  const fromToken = async (token: string): Promise<Principal | undefined> => {
+    const parsed = parseToken(token);
+    if (!parsed) return undefined;
+    const row = await accounts.getToken(parsed.tokenId);
+    if (!row || !sameHash(row.hash, sha256(parsed.secret))) return undefined;
+    const t = now();
+    if (row.expiresAt !== null && row.expiresAt <= t) return undefined;
+    if ((lastTouch.get(row.id) ?? 0) < t - 60_000) {
+      lastTouch.set(row.id, t);
+      await accounts.touchToken(row.id, t);
+    }
+    return { orgId: row.orgId, role: row.role, tokenId: row.id, via: 'token' };
+  };
+  return {
+    async fromSession(cookie) {
+      if (!cookie) return undefined;
+      const id = sha256(cookie);
+      const session = await accounts.getSession(id);
+      if (!session || session.expiresAt <= now()) return undefined;
+      const user = await accounts.getUser(session.userId);
+      if (!user || user.disabled) return undefined;
+      return { userId: user.id, orgId: user.orgId, role: user.role, via: 'session', sessionId: id };
+    },
+    fromToken,
+    async verify(token) {
+      const p = await fromToken(token);
+      return p ? { orgId: p.orgId } : undefined;
+    },
+  };
+}

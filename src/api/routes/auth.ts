@@ -1,0 +1,145 @@
+/** Login, logout, the caller's identity (with the CSRF token) and changing one's own password. */
+import type { FastifyInstance } from 'fastify';
+import { InputError, UnauthenticatedError } from '../../errors.ts';
+import { MIN_PASSWORD_LENGTH, startSession } from '../accounts/service.ts';
+import { SESSION_COOKIE } from '../authenticate.ts';
+import { requirePrincipal } from '../principal.ts';
+import { hashPassword, verifyPassword } from '../secrets.ts';
+import { errorResponses, roleSchema, userSchema } from './schemas.ts';
+
+// Checked when the login is unknown so that a wrong login and a wrong password take the same time.
+const DUMMY_HASH =
+  '$argon2id$v=19$m=65536,p=4,t=3$AT6j1nct+v4zO/OYSB3OHg$IRI/ti9RUvWDAxrqtssyMK8Cgv5nyB2lGbeS2btsijg';
+
+const meSchema = {
+  type: 'object',
+  properties: {
+    user: { anyOf: [userSchema, { type: 'null' }] },
+    orgId: { type: 'string' },
+    role: roleSchema,
+    via: { type: 'string', enum: ['session', 'token'] },
+    tokenId: { type: 'string' },
+    csrfToken: {
+      type: 'string',
+      description: 'send as header x-csrf-token on POST/PUT/PATCH/DELETE with the session cookie',
+    },
+  },
+  required: ['user', 'orgId', 'role', 'via'],
+} as const;
+
+/** Registers /auth routes (prefix /api/v1 applied by the caller). */
+export async function authRoutes(app: FastifyInstance): Promise<void> {
+  const { store, now, sessionTtlMs, secureCookies, loginRateLimit } = app.deps;
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/auth/login',
+    {
+      config: {
+        public: true,
+        rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.timeWindowMs },
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with login name and password; sets the httpOnly session cookie',
+        body: {
+          type: 'object',
+          properties: {
+            email: { type: 'string', minLength: 1, maxLength: 200 },
+            password: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+          required: ['email', 'password'],
+          additionalProperties: false,
+        },
+        response: { 200: meSchema, ...errorResponses, 429: errorResponses[400] },
+      },
+    },
+    async (request, reply) => {
+      const found = await store.accounts.getUserByEmail(request.body.email.trim());
+      const ok = await verifyPassword(found?.passwordHash ?? DUMMY_HASH, request.body.password);
+      if (!found || !ok || found.disabled) throw new UnauthenticatedError('wrong login or password');
+      const cookie = await startSession({ store, now }, found.id, sessionTtlMs);
+      void reply.setCookie(SESSION_COOKIE, cookie, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies,
+        maxAge: Math.floor(sessionTtlMs / 1000),
+      });
+      const { passwordHash: _, ...user } = found;
+      const csrfToken = reply.generateCsrf({ userInfo: user.id });
+      return { user, orgId: user.orgId, role: user.role, via: 'session', csrfToken };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session',
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      if (p.sessionId) await store.accounts.deleteSession(p.sessionId);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who am I; includes the CSRF token for session callers',
+        response: { 200: meSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const user = p.userId ? ((await store.accounts.getUser(p.userId)) ?? null) : null;
+      const csrfToken = p.via === 'session' ? reply.generateCsrf({ userInfo: p.userId ?? '' }) : undefined;
+      return { user, orgId: p.orgId, role: p.role, via: p.via, tokenId: p.tokenId, csrfToken };
+    },
+  );
+
+  app.post<{ Body: { current: string; next: string } }>(
+    '/auth/password',
+    {
+      config: { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.timeWindowMs } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (ends my other sessions)',
+        body: {
+          type: 'object',
+          properties: {
+            current: { type: 'string', minLength: 1, maxLength: 500 },
+            next: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+          required: ['current', 'next'],
+          additionalProperties: false,
+        },
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      if (!p.userId) throw new InputError('API tokens have no password', { field: 'authorization' });
+      const user = await store.accounts.getUser(p.userId);
+      const full = user ? await store.accounts.getUserByEmail(user.email) : undefined;
+      if (!full || !(await verifyPassword(full.passwordHash, request.body.current))) {
+        throw new InputError('the current password is wrong', { field: 'current' });
+      }
+      if (request.body.next.length < MIN_PASSWORD_LENGTH) {
+        throw new InputError(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
+          field: 'next',
+        });
+      }
+      await store.accounts.updateUser(p.userId, { passwordHash: await hashPassword(request.body.next) });
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,31 @@
+/** Registers every REST route of the api feature under /api/v1, plus the public health check. */
+import type { FastifyInstance } from 'fastify';
+import { authRoutes } from './auth.ts';
+import { facilityRoutes } from './facilities.ts';
+import { shareRoutes } from './shares.ts';
+import { userRoutes } from './users.ts';
+
+/** Registers the api feature's routes on the server. */
+export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/api/healthz',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness check',
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    async () => ({ ok: true }),
+  );
+  await app.register(
+    async (v1) => {
+      await authRoutes(v1);
+      await userRoutes(v1);
+      await shareRoutes(v1);
+      await facilityRoutes(v1);
+    },
+    { prefix: '/api/v1' },
+  );
+}

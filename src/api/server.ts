@@ -1,0 +1,150 @@
+/**
+ * The HTTP server: Fastify with cookies, server-side sessions, bearer tokens, CSRF protection, a login
+ * rate limit, schema validation, the OpenAPI document (UI at /api/docs), one error boundary, the
+ * built web application, and the routes of every feature. Other features pass their routes in as
+ * plugins; they inherit authentication (`request.principal`) and use `app.access` for facility checks.
+ */
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config.ts';
+import { UnauthenticatedError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import { type AccessControl, createAccessControl } from './access.ts';
+import { type Authenticator, SESSION_COOKIE, createAuthenticator } from './authenticate.ts';
+import { apiErrorHandler } from './error-handler.ts';
+import type { Principal } from './principal.ts';
+import { registerApiRoutes } from './routes/index.ts';
+import { randomSecret } from './secrets.ts';
+import { registerWebApp } from './static.ts';
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  config: Config;
+  store: Store;
+  /** Routes of other features (readings ingest, live push, alerts), registered after authentication. */
+  plugins?: FastifyPluginAsync[];
+  /** A pino logger, `true` for Fastify's default, or nothing for no request logging. */
+  logger?: FastifyBaseLogger | boolean;
+  /** Clock (UTC ms); tests pass a fixed one. */
+  now?: () => number;
+  /** Built web application; default `web/dist` of the checkout. */
+  webDir?: string;
+  /** Login attempts allowed per client address and window; default 10 per minute. */
+  loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Session lifetime; default 7 days. */
+  sessionTtlMs?: number;
+  /** Mark cookies `Secure` (behind HTTPS); default false because the default listener is plain HTTP on loopback. */
+  secureCookies?: boolean;
+}
+
+/** Settings the route modules read from the server. */
+export interface ApiDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly now: () => number;
+  readonly sessionTtlMs: number;
+  readonly secureCookies: boolean;
+  readonly loginRateLimit: { max: number; timeWindowMs: number };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Facility-level authorisation (see src/api/access.ts). */
+    access: AccessControl;
+    /** Session and token verification; `auth.verify` is the real-time layer's DeviceAuth. */
+    auth: Authenticator;
+    /** Store, configuration and clock shared by the routes. */
+    deps: ApiDeps;
+  }
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** True for URLs that need a principal: everything under /api except the docs. */
+function isProtectedUrl(url: string): boolean {
+  return url.startsWith('/api/') && !url.startsWith('/api/docs');
+}
+
+/** Builds (does not start) the API server. Call `listen()` on the result, and `close()` to stop. */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const logger = opts.logger;
+  const app: FastifyInstance = (typeof logger === 'object'
+    ? Fastify({ loggerInstance: logger, trustProxy: false })
+    : Fastify({ logger: logger ?? false, trustProxy: false })) as unknown as FastifyInstance;
+  const deps: ApiDeps = {
+    config: opts.config,
+    store: opts.store,
+    now: opts.now ?? Date.now,
+    sessionTtlMs: opts.sessionTtlMs ?? 7 * 24 * 3600_000,
+    secureCookies: opts.secureCookies ?? false,
+    loginRateLimit: opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+  };
+  app.decorate('deps', deps);
+  app.decorate('access', createAccessControl(opts.store));
+  app.decorate('auth', createAuthenticator({ store: opts.store, now: deps.now }));
+  app.decorateRequest('principal', null);
+  app.setErrorHandler(apiErrorHandler);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: deps.secureCookies },
+    // Tokens are bound to the user, so one user's token is useless in another user's browser.
+    getUserInfo: (req) => req.principal?.userId ?? '',
+    csrfOpts: { userInfo: true, hmacKey: randomSecret() },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Loadscope API',
+        version: '1',
+        description: 'Smart-meter and IoT energy data. See docs/api.md.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    if (!isProtectedUrl(request.url)) return;
+    request.principal = (await resolvePrincipal(app.auth, request)) ?? null;
+    if (!request.principal && request.routeOptions.config.public !== true) throw new UnauthenticatedError();
+  });
+  // CSRF applies to requests a browser could send on its own: state changes carried by the session cookie.
+  app.addHook('preValidation', (request, reply, done) => {
+    if (request.principal?.via === 'session' && STATE_CHANGING.has(request.method)) {
+      app.csrfProtection(request, reply, done);
+    } else done();
+  });
+
+  await registerApiRoutes(app);
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  await registerWebApp(app, opts.webDir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)));
+  return app;
+}
+
+async function resolvePrincipal(
+  auth: Authenticator,
+  request: {
+    headers: Record<string, string | string[] | undefined>;
+    cookies: Record<string, string | undefined>;
+  },
+): Promise<Principal | undefined> {
+  const header = request.headers['authorization'];
+  if (typeof header === 'string' && /^bearer\s+/i.test(header))
+    return auth.fromToken(header.replace(/^bearer\s+/i, ''));
+  const cookie = request.cookies[SESSION_COOKIE];
+  return cookie ? auth.fromSession(cookie) : undefined;
+}
