@@ -1,10 +1,79 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { LATEST_SQL, RANKING_SQL, rowToScore, rowToSqlScore } from '../../scoring/score-rows.ts';
 import type { ScoreRepo } from '../ports/scores.ts';
 import type { DuckdbContext } from './connection.ts';
 
 /** DDL for the scores tables, run in order by `migrate()`. */
-export const scoresSchema: readonly string[] = [];
+export const scoresSchema: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS scores (facility_id VARCHAR NOT NULL, product VARCHAR NOT NULL, version VARCHAR NOT NULL,
+    job_id VARCHAR, score DOUBLE NOT NULL, label VARCHAR NOT NULL, explanation VARCHAR NOT NULL, evidence VARCHAR NOT NULL,
+    params VARCHAR NOT NULL, computed_at BIGINT NOT NULL)`,
+];
 
 /** The duckdb implementation of {@link ScoreRepo}. */
-export function createScoreRepo(_ctx: DuckdbContext): ScoreRepo {
-  return {};
+export function createScoreRepo(ctx: DuckdbContext): ScoreRepo {
+  const rows = async (sql: string, values: DuckDBValue[] = []) =>
+    (await ctx.conn.runAndReadAll(sql, values)).getRowObjectsJS() as Record<string, unknown>[];
+  return {
+    async saveScores(scores) {
+      if (scores.length === 0) return;
+      const appender = await ctx.conn.createAppender('scores');
+      await ctx.conn.run('BEGIN TRANSACTION');
+      try {
+        const jobIds = [...new Set(scores.map((s) => s.jobId).filter((j): j is string => j !== null))];
+        for (const j of jobIds) await ctx.conn.run('DELETE FROM scores WHERE job_id = $1', [j]);
+        for (const s of scores) {
+          appender.appendVarchar(s.facilityId);
+          appender.appendVarchar(s.product);
+          appender.appendVarchar(s.version);
+          if (s.jobId === null) appender.appendNull();
+          else appender.appendVarchar(s.jobId);
+          appender.appendDouble(s.score);
+          appender.appendVarchar(s.label);
+          appender.appendVarchar(s.explanation);
+          appender.appendVarchar(JSON.stringify(s.evidence));
+          appender.appendVarchar(JSON.stringify(s.params));
+          appender.appendBigInt(BigInt(s.computedAt));
+          appender.endRow();
+        }
+        appender.closeSync();
+        await ctx.conn.run('COMMIT');
+      } catch (err) {
+        await ctx.conn.run('ROLLBACK');
+        throw err;
+      }
+    },
+    async latestForFacility(facilityId) {
+      return (await rows(LATEST_SQL, [facilityId])).map(rowToScore);
+    },
+    async ranking(product, opts = {}) {
+      const ids = opts.facilityIds;
+      const filter = ids ? `AND facility_id IN (SELECT unnest(from_json($2::VARCHAR, '["VARCHAR"]')))` : '';
+      const values: DuckDBValue[] = [product];
+      if (ids) values.push(listValue(ids));
+      return (await rows(RANKING_SQL(filter, opts.limit ?? 1000), values)).map(rowToScore);
+    },
+    async listForJob(jobId) {
+      return (
+        await rows('SELECT * FROM scores WHERE job_id = $1 ORDER BY score DESC, facility_id', [jobId])
+      ).map(rowToScore);
+    },
+    async runSqlProduct(sql, facilityIds) {
+      await ctx.conn.run('CREATE OR REPLACE TEMP TABLE scope_facilities (id VARCHAR)');
+      await ctx.conn.run(
+        `INSERT INTO scope_facilities SELECT unnest(from_json($1::VARCHAR, '["VARCHAR"]'))`,
+        [listValue(facilityIds)],
+      );
+      try {
+        return (await rows(sql)).map(rowToSqlScore);
+      } finally {
+        await ctx.conn.run('DROP TABLE IF EXISTS scope_facilities');
+      }
+    },
+  };
+}
+
+/** Ids travel as one JSON text parameter, parsed by from_json in SQL, which keeps quoting safe. */
+function listValue(ids: string[]): DuckDBValue {
+  return JSON.stringify(ids);
 }

@@ -1,3 +1,35 @@
-/** Analytic product scores. Owned by the scoring feature. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ScoreRepo {}
+import type { Evidence } from '../../scoring/types.ts';
+
+/** A stored score of one facility by one analytic product. */
+export interface Score {
+  facilityId: string;
+  product: string;
+  version: string;
+  jobId: string | null;
+  score: number;
+  label: string;
+  explanation: string;
+  evidence: Evidence;
+  params: Record<string, unknown>;
+  computedAt: number;
+}
+
+/** Analytic product scores; every job's scores are kept, the newest per facility and product is current. */
+export interface ScoreRepo {
+  /** Stores scores (a re-run of the same job replaces its own rows). */
+  saveScores(scores: Score[]): Promise<void>;
+  /** The newest score of each product for a facility. */
+  latestForFacility(facilityId: string): Promise<Score[]>;
+  /** The newest score per facility for a product, highest first; optionally only some facilities. */
+  ranking(product: string, opts?: { facilityIds?: string[]; limit?: number }): Promise<Score[]>;
+  /** Scores written by one job. */
+  listForJob(jobId: string): Promise<Score[]>;
+  /**
+   * Runs a SQL product: `sql` sees a table `scope_facilities(id)` with `facilityIds` and returns rows with
+   * facility_id, score, label, explanation.
+   */
+  runSqlProduct(
+    sql: string,
+    facilityIds: string[],
+  ): Promise<{ facilityId: string; score: number; label: string; explanation: string }[]>;
+}

@@ -1,0 +1,102 @@
+/** Row mapping shared by the store adapters' job repositories (column names are the same in both). */
+import type { Job, JobLogLine, JobState, Shard } from './types.ts';
+
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** A jobs-table row as a {@link Job}. */
+export function rowToJob(r: Row): Job {
+  return {
+    id: String(r['id']),
+    orgId: String(r['org_id']),
+    kind: String(r['kind']) as Job['kind'],
+    target: String(r['target']),
+    executor: String(r['executor']) as Job['executor'],
+    params: JSON.parse(String(r['params'])) as Record<string, unknown>,
+    state: String(r['state']) as JobState,
+    shards: num(r['shards']),
+    shardsDone: num(r['shards_done']),
+    shardsFailed: num(r['shards_failed']),
+    externalId: strOrNull(r['external_id']),
+    createdBy: strOrNull(r['created_by']),
+    createdAt: num(r['created_at']),
+    startedAt: numOrNull(r['started_at']),
+    endedAt: numOrNull(r['ended_at']),
+    error: strOrNull(r['error']),
+  };
+}
+
+/** A job_shards row as a {@link Shard}. */
+export function rowToShard(r: Row): Shard {
+  return {
+    jobId: String(r['job_id']),
+    index: num(r['idx']),
+    state: String(r['state']) as JobState,
+    attempts: num(r['attempts']),
+    label: String(r['label']),
+    error: strOrNull(r['error']),
+    startedAt: numOrNull(r['started_at']),
+    endedAt: numOrNull(r['ended_at']),
+  };
+}
+
+/** A job_logs row as a {@link JobLogLine}. */
+export function rowToLog(r: Row): JobLogLine {
+  return {
+    jobId: String(r['job_id']),
+    ts: num(r['ts']),
+    shard: numOrNull(r['shard']),
+    level: String(r['level']) as JobLogLine['level'],
+    message: String(r['message']),
+  };
+}
+
+/** Column names of {@link Job} patch fields. */
+export const JOB_PATCH_COLUMNS = {
+  state: 'state',
+  shardsDone: 'shards_done',
+  shardsFailed: 'shards_failed',
+  externalId: 'external_id',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+  error: 'error',
+} as const;
+
+/** Column names of shard patch fields. */
+export const SHARD_PATCH_COLUMNS = {
+  state: 'state',
+  attempts: 'attempts',
+  error: 'error',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+} as const;
+
+/** `[column, value]` pairs of the defined fields of a patch. */
+export function patchPairs<K extends string>(
+  patch: Partial<Record<K, unknown>>,
+  columns: Record<K, string>,
+): [string, unknown][] {
+  const pairs: [string, unknown][] = [];
+  for (const [k, col] of Object.entries(columns) as [K, string][]) {
+    if (patch[k] !== undefined) pairs.push([col, patch[k]]);
+  }
+  return pairs;
+}
+
+/** DDL shared by both adapters; `text`, `big` and `dbl` are the engine's type names. */
+export function jobsDdl(t: { text: string; big: string }): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS jobs (id ${t.text} PRIMARY KEY, org_id ${t.text} NOT NULL, kind ${t.text} NOT NULL,
+      target ${t.text} NOT NULL, executor ${t.text} NOT NULL, params ${t.text} NOT NULL, state ${t.text} NOT NULL,
+      shards INTEGER NOT NULL, shards_done INTEGER NOT NULL, shards_failed INTEGER NOT NULL, external_id ${t.text},
+      created_by ${t.text}, created_at ${t.big} NOT NULL, started_at ${t.big}, ended_at ${t.big}, error ${t.text})`,
+    `CREATE TABLE IF NOT EXISTS job_shards (job_id ${t.text} NOT NULL, idx INTEGER NOT NULL, state ${t.text} NOT NULL,
+      attempts INTEGER NOT NULL, label ${t.text} NOT NULL, error ${t.text}, started_at ${t.big}, ended_at ${t.big},
+      PRIMARY KEY (job_id, idx))`,
+    `CREATE TABLE IF NOT EXISTS job_logs (job_id ${t.text} NOT NULL, ts ${t.big} NOT NULL, shard INTEGER,
+      level ${t.text} NOT NULL, message ${t.text} NOT NULL)`,
+  ];
+}

@@ -1,0 +1,78 @@
+/**
+ * Local hour-of-day and weekday for a run of UTC hours in an IANA time zone. Offsets come from Intl, asked
+ * once per day (daylight-saving changes happen at most once a day) and per hour only on days whose offset
+ * changes; results are cached per (zone, start, length) because a fleet shares a few zones.
+ */
+
+/** Local calendar fields of consecutive UTC hours. */
+export interface LocalHours {
+  hourOfDay: Uint8Array;
+  /** 0 = Monday .. 6 = Sunday. */
+  weekday: Uint8Array;
+}
+
+const HOUR = 3_600_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset of `tz` from UTC at instant `ts`, in ms (local = utc + offset). */
+export function zoneOffset(tz: string, ts: number): number {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(tz, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(ts)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const local = Date.UTC(
+    p['year'] ?? 1970,
+    (p['month'] ?? 1) - 1,
+    p['day'] ?? 1,
+    p['hour'] ?? 0,
+    p['minute'] ?? 0,
+  );
+  return local - Math.floor(ts / 60_000) * 60_000;
+}
+
+/** Creates a cached calendar function; pass it around rather than sharing a global cache. */
+export function createLocalCalendar(
+  maxEntries = 64,
+): (tz: string, start: number, hours: number) => LocalHours {
+  const cache = new Map<string, LocalHours>();
+  return (tz, start, hours) => {
+    const key = `${tz}|${start}|${hours}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const result = computeLocalHours(tz, start, hours);
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+    cache.set(key, result);
+    return result;
+  };
+}
+
+function computeLocalHours(tz: string, start: number, hours: number): LocalHours {
+  const hourOfDay = new Uint8Array(hours);
+  const weekday = new Uint8Array(hours);
+  for (let day = 0; day * 24 < hours; day++) {
+    const first = day * 24;
+    const last = Math.min(hours, first + 24);
+    const o0 = zoneOffset(tz, start + first * HOUR);
+    const o1 = zoneOffset(tz, start + (last - 1) * HOUR);
+    for (let i = first; i < last; i++) {
+      const off = o0 === o1 ? o0 : zoneOffset(tz, start + i * HOUR);
+      const local = start + i * HOUR + off;
+      const d = new Date(local);
+      hourOfDay[i] = d.getUTCHours();
+      weekday[i] = (d.getUTCDay() + 6) % 7;
+    }
+  }
+  return { hourOfDay, weekday };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { hourProfileSeries } from '../evidence.ts';
+import { logistic100, round } from '../stats.ts';
+import type { AnalyticProduct } from '../types.ts';
+
+const params = z.object({
+  /** Business-hours energy share at which the score is 50 on that component (a flat load gives 0.30). */
+  businessShareMid: z.number().min(0).max(1).default(0.36),
+  /** Weekend/weekday power ratio at which the score is 50 on that component. */
+  weekendRatioMid: z.number().min(0).max(3).default(0.85),
+});
+
+/**
+ * Load shape: how commercial a facility's weekly rhythm looks. Homes use energy mornings, evenings and weekends;
+ * shops and offices on weekdays between 08 and 18. Score = 60 % business-hours share + 40 % weekend drop, each
+ * through a logistic around its mid-point; 0 = clearly residential, 100 = clearly commercial.
+ */
+export const loadShape: AnalyticProduct<z.infer<typeof params>> = {
+  name: 'load-shape',
+  version: '1.0.0',
+  title: 'Load shape: residential or commercial',
+  description:
+    'Share of energy used on weekdays 08-18 local time (0.30 for a flat load; homes lower, businesses 0.45-0.7) and weekend over weekday power (homes near or above 1, businesses below 0.7). Score = 0.6 x logistic(share) + 0.4 x logistic(weekend drop), 0 residential .. 100 commercial.',
+  params,
+  score(data, f, _peers, p) {
+    const s1 = logistic100(f.businessShare, p.businessShareMid, 60);
+    const s2 = logistic100(p.weekendRatioMid - f.weekendRatio, 0, 12);
+    const score = Number.isFinite(s1) && Number.isFinite(s2) ? round(0.6 * s1 + 0.4 * s2, 1) : 0;
+    const label = score >= 65 ? 'commercial-like' : score <= 35 ? 'residential-like' : 'mixed';
+    return {
+      score,
+      label,
+      explanation:
+        `${round(f.businessShare * 100, 1)} % of the energy is used on weekdays 08-18 (a flat load would use 29.8 %), ` +
+        `and weekend power is ${round(f.weekendRatio * 100, 0)} % of weekday power: the weekly rhythm looks ${label.replace('-like', '')}` +
+        `${data.kind !== 'unknown' && label !== 'mixed' && !label.startsWith(data.kind === 'residential' ? 'residential' : 'commercial') ? `, unlike its registered kind (${data.kind})` : ''}.`,
+      evidence: {
+        figures: {
+          businessShare: round(f.businessShare, 3),
+          weekendRatio: round(f.weekendRatio, 3),
+          nightEveningRatio: round(f.nightEveningRatio, 3),
+        },
+        series: hourProfileSeries(data),
+      },
+    };
+  },
+};

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { percentileRank, robustZ, round } from '../stats.ts';
+import type { AnalyticProduct } from '../types.ts';
+
+const params = z.object({
+  /** Alerts per month below which a facility is never flagged, whatever its peers do. */
+  minPerMonth: z.number().min(0).default(2),
+});
+
+/**
+ * Spike frequency: overshoot alerts per month against peers. Score = percentile rank among peers; labelled
+ * frequent when the rate is a robust z of 3 above peers and at least `minPerMonth`.
+ */
+export const spikeFrequency: AnalyticProduct<z.infer<typeof params>> = {
+  name: 'spike-frequency',
+  version: '1.0.0',
+  title: 'Overshoot alerts against peers',
+  description:
+    'Overshoot alerts per 30 days ranked among peers of the same kind and zip code. Score = percentile rank; labelled "frequent overshoots" when the rate is at least 2 a month and 3 robust standard deviations above peers.',
+  params,
+  score(_data, f, peers, p) {
+    const d = peers.features.alertsPerMonth;
+    const rank = percentileRank(d.sorted, f.alertsPerMonth);
+    const z = robustZ(f.alertsPerMonth, d.median, d.mad, 0.5);
+    const score = Number.isFinite(rank) ? round(rank, 1) : 0;
+    const frequent = f.alertsPerMonth >= p.minPerMonth && z >= 3;
+    return {
+      score,
+      label: frequent ? 'frequent overshoots' : 'usual',
+      explanation: `${round(f.alertsPerMonth, 2)} overshoot alerts per month against a peer median of ${round(d.median, 2)} (${peers.label}).`,
+      evidence: {
+        figures: {
+          alertsPerMonth: round(f.alertsPerMonth, 3),
+          peerMedian: round(d.median, 3),
+          z: round(z, 2),
+          peers: peers.label,
+        },
+        series: [],
+      },
+    };
+  },
+};

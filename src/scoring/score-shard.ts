@@ -1,0 +1,54 @@
+/** Shard side of a score job: scores the facilities staged for one shard. Pure: reads files, returns results. */
+import type { ShardFn } from '../jobs/shard-registry.ts';
+import { createLocalCalendar } from './calendar.ts';
+import { computeFeatures } from './features.ts';
+import { peersOf } from './peers.ts';
+import { BUILTIN_PRODUCTS, loadProductModule } from './registry.ts';
+import {
+  readPeers,
+  readScoreShardInput,
+  scoreParams,
+  type ScoreShardOutput,
+  type StagedScore,
+} from './shard-io.ts';
+import type { AnalyticProduct, FacilityData } from './types.ts';
+
+/** Scores one shard; see {@link ShardFn}. */
+export const runScoreShard: ShardFn = async (dir, index, manifest, log) => {
+  const params = scoreParams(manifest);
+  const product: AnalyticProduct<never> | undefined = params.productModule
+    ? await loadProductModule(params.productModule)
+    : BUILTIN_PRODUCTS.find((p) => p.name === params.product);
+  if (!product) throw new Error(`unknown product '${params.product}'`);
+  const productParams = product.params.parse(params.productParams) as never;
+  const [{ facilities, hourly }, peers] = await Promise.all([
+    readScoreShardInput(dir, index),
+    readPeers(dir),
+  ]);
+  const calendar = createLocalCalendar();
+  const scores: StagedScore[] = [];
+  for (const f of facilities) {
+    const local = calendar(f.timeZone, f.start, f.hours);
+    const data: FacilityData = {
+      id: f.id,
+      name: f.name,
+      kind: f.kind,
+      zip: f.zip,
+      timeZone: f.timeZone,
+      start: f.start,
+      hourly: hourly.subarray(f.offset, f.offset + f.hours),
+      hourOfDay: local.hourOfDay,
+      weekday: local.weekday,
+      alerts: f.alerts,
+      nilm: f.nilm,
+    };
+    const features = computeFeatures(data);
+    scores.push({
+      facilityId: f.id,
+      result: product.score(data, features, peersOf(peers, f.kind, f.zip), productParams),
+    });
+  }
+  log(`shard ${index}: scored ${scores.length} facilities with ${product.name}@${product.version}`);
+  const output: ScoreShardOutput = { scores };
+  return output;
+};
