@@ -1,0 +1,23 @@
+/**
+ * What stream processors emit: the start and end of a condition on one channel. The real-time layer
+ * turns them into stored alerts (see src/realtime/alerts.ts); processors never touch the store.
+ */
+import type { Severity } from '../domain/types.ts';
+
+/** A condition began (`raise`) or stopped holding (`end`) on a channel, at event time `ts`. */
+export interface AlertSignal {
+  type: 'raise' | 'end';
+  /** Rule name: `overshoot` or the name of a pattern rule. */
+  rule: string;
+  /** Identifies the open condition so that `end` finds its `raise`: `<rule>|<channel>`. */
+  key: string;
+  channelId: string;
+  ts: number;
+  value: number;
+  threshold: number | null;
+  severity: Severity;
+  message: string;
+}
+
+/** Receives signals as processors emit them. */
+export type SignalSink = (signal: AlertSignal) => void;
