@@ -60,7 +60,15 @@ declare module 'fastify' {
     auth: Authenticator;
     /** Store, configuration and clock shared by the routes. */
     deps: ApiDeps;
+    /** Every route registered on the server, in order (the security tests walk it). */
+    routeTable: RouteEntry[];
   }
+}
+
+/** A registered route: method and URL pattern, e.g. `GET /api/v1/facilities/:facilityId`. */
+export interface RouteEntry {
+  method: string;
+  url: string;
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -84,6 +92,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     secureCookies: opts.secureCookies ?? false,
     loginRateLimit: opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
   };
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
   app.decorate('deps', deps);
   app.decorate('access', createAccessControl(opts.store));
   app.decorate('auth', createAuthenticator({ store: opts.store, now: deps.now }));

@@ -1,0 +1,295 @@
+/**
+ * The authorisation matrix: walks EVERY route registered on the server (and fails when a route has no
+ * case here) with every role and with API tokens, against the foreign organisation's objects and
+ * against its own. No route may return or change another organisation's data; roles below a route's
+ * least role get 403; anonymous callers get 401.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../domain/types.ts';
+import { createApiToken, createUser } from './accounts/service.ts';
+import {
+  type BrowserSession,
+  FOREIGN_MARK,
+  PASSWORD,
+  type World,
+  login,
+  openWorld,
+  worldServer,
+} from './test-world.ts';
+
+/** One request of a case. */
+interface Req {
+  url: string;
+  payload?: Record<string, unknown>;
+  /** The request ends the caller's session (logout, password change): log in again afterwards. */
+  endsSession?: boolean;
+}
+
+/** How a route is exercised. */
+interface RouteCase {
+  /** Least role that may use the route; `public` for anonymous routes. */
+  minRole: Role | 'public';
+  /** Requests aimed at objects of the foreign organisation (or at a facility only shared read-only). */
+  foreign: (w: World) => Req[];
+  /** A request on the caller's own objects; called afresh for every role (it may destroy what it made). */
+  own: (w: World) => Promise<Req> | Req;
+}
+
+let seq = 0;
+const unique = (s: string) => `${s}${++seq}`;
+const now = () => Date.now();
+const freshUser = async (w: World) =>
+  (
+    await createUser(
+      { store: w.store, now },
+      { orgId: w.a.orgId, email: unique('victim'), role: 'viewer', password: PASSWORD },
+    )
+  ).id;
+
+const CASES: Record<string, RouteCase> = {
+  'GET /api/healthz': { minRole: 'public', foreign: () => [], own: () => ({ url: '/api/healthz' }) },
+  'POST /api/v1/auth/login': {
+    minRole: 'public',
+    foreign: (w) => [
+      { url: '/api/v1/auth/login', payload: { email: w.b.users.admin.email, password: 'wrong password' } },
+    ],
+    own: (w) => ({
+      url: '/api/v1/auth/login',
+      payload: { email: w.a.users.viewer.email, password: PASSWORD },
+    }),
+  },
+  'POST /api/v1/auth/logout': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: '/api/v1/auth/logout', endsSession: true }),
+  },
+  'GET /api/v1/auth/me': { minRole: 'viewer', foreign: () => [], own: () => ({ url: '/api/v1/auth/me' }) },
+  'POST /api/v1/auth/password': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({
+      url: '/api/v1/auth/password',
+      payload: { current: PASSWORD, next: PASSWORD },
+      endsSession: true,
+    }),
+  },
+  'GET /api/v1/organisation': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: '/api/v1/organisation' }),
+  },
+  'PATCH /api/v1/organisation': {
+    minRole: 'admin',
+    foreign: () => [{ url: '/api/v1/organisation', payload: { name: 'renamed' } }],
+    own: () => ({ url: '/api/v1/organisation', payload: { name: 'org a' } }),
+  },
+  'GET /api/v1/users': { minRole: 'admin', foreign: () => [], own: () => ({ url: '/api/v1/users' }) },
+  'POST /api/v1/users': {
+    minRole: 'admin',
+    foreign: () => [],
+    own: () => ({
+      url: '/api/v1/users',
+      payload: { email: unique('new'), role: 'viewer', password: PASSWORD },
+    }),
+  },
+  'PATCH /api/v1/users/:userId': {
+    minRole: 'admin',
+    foreign: (w) => [
+      {
+        url: `/api/v1/users/${w.b.users.viewer.id}`,
+        payload: { role: 'admin', password: 'attacker-password' },
+      },
+    ],
+    own: async (w) => ({ url: `/api/v1/users/${await freshUser(w)}`, payload: { name: 'renamed' } }),
+  },
+  'DELETE /api/v1/users/:userId': {
+    minRole: 'admin',
+    foreign: (w) => [{ url: `/api/v1/users/${w.b.users.viewer.id}` }],
+    own: async (w) => ({ url: `/api/v1/users/${await freshUser(w)}` }),
+  },
+  'GET /api/v1/tokens': { minRole: 'admin', foreign: () => [], own: () => ({ url: '/api/v1/tokens' }) },
+  'POST /api/v1/tokens': {
+    minRole: 'admin',
+    foreign: () => [],
+    own: () => ({ url: '/api/v1/tokens', payload: { name: 'gw', role: 'viewer' } }),
+  },
+  'DELETE /api/v1/tokens/:tokenId': {
+    minRole: 'admin',
+    foreign: (w) => [{ url: `/api/v1/tokens/${w.b.tokenId}` }],
+    own: async (w) => {
+      const t = await createApiToken(
+        { store: w.store, now },
+        { orgId: w.a.orgId, name: 'tmp', role: 'viewer', createdBy: null },
+      );
+      return { url: `/api/v1/tokens/${t.row.id}` };
+    },
+  },
+  'GET /api/v1/shares': { minRole: 'viewer', foreign: () => [], own: () => ({ url: '/api/v1/shares' }) },
+  'GET /api/v1/facilities/:facilityId/shares': {
+    minRole: 'admin',
+    foreign: (w) => [
+      { url: `/api/v1/facilities/${w.b.facility.id}/shares` },
+      { url: `/api/v1/facilities/${w.shared.facility.id}/shares` },
+    ],
+    own: (w) => ({ url: `/api/v1/facilities/${w.a.facility.id}/shares` }),
+  },
+  'POST /api/v1/facilities/:facilityId/shares': {
+    minRole: 'admin',
+    foreign: (w) => [
+      { url: `/api/v1/facilities/${w.b.facility.id}/shares`, payload: { orgId: w.a.orgId, access: 'edit' } },
+      {
+        url: `/api/v1/facilities/${w.shared.facility.id}/shares`,
+        payload: { orgId: w.a.orgId, access: 'edit' },
+      },
+    ],
+    own: (w) => ({
+      url: `/api/v1/facilities/${w.a.facility.id}/shares`,
+      payload: { userEmail: w.b.users.viewer.email, access: 'read' },
+    }),
+  },
+  'DELETE /api/v1/shares/:shareId': {
+    minRole: 'admin',
+    foreign: (w) => [{ url: `/api/v1/shares/${w.shared.shareId}` }],
+    own: async (w) => {
+      const id = unique('shr-own');
+      await w.store.accounts.createShare({
+        id,
+        facilityId: w.a.facility.id,
+        ownerOrgId: w.a.orgId,
+        granteeUserId: null,
+        granteeOrgId: unique('some-org'),
+        access: 'read',
+        createdBy: null,
+        createdAt: 1,
+      });
+      return { url: `/api/v1/shares/${id}` };
+    },
+  },
+  'GET /api/v1/facilities': {
+    minRole: 'viewer',
+    foreign: () => [{ url: `/api/v1/facilities?q=${FOREIGN_MARK}` }],
+    own: () => ({ url: '/api/v1/facilities' }),
+  },
+  'GET /api/v1/facilities/:facilityId': {
+    minRole: 'viewer',
+    foreign: (w) => [{ url: `/api/v1/facilities/${w.b.facility.id}` }],
+    own: (w) => ({ url: `/api/v1/facilities/${w.a.facility.id}` }),
+  },
+  'PATCH /api/v1/facilities/:facilityId': {
+    minRole: 'analyst',
+    foreign: (w) => [
+      { url: `/api/v1/facilities/${w.b.facility.id}`, payload: { name: 'pwned' } },
+      { url: `/api/v1/facilities/${w.shared.facility.id}`, payload: { name: 'pwned' } },
+    ],
+    own: (w) => ({ url: `/api/v1/facilities/${w.a.facility.id}`, payload: { tags: ['edited'] } }),
+  },
+};
+
+const ROLE_ORDER: Role[] = ['viewer', 'analyst', 'admin'];
+const methodOf = (key: string) => key.split(' ')[0] as 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Everything of organisation b that a must never change. */
+async function snapshotForeign(w: World): Promise<string> {
+  const s = w.store;
+  return JSON.stringify({
+    org: await s.catalog.getOrganisation(w.b.orgId),
+    users: await s.accounts.listUsers({ orgId: w.b.orgId }),
+    tokens: (await s.accounts.listTokens({ orgId: w.b.orgId })).map((t) => ({ ...t, lastUsedAt: null })),
+    shares: await s.accounts.listShares({ ownerOrgId: w.b.orgId }),
+    facilities: await s.catalog.listFacilities({ orgId: w.b.orgId }),
+    meters: await s.catalog.listMeters({ facilityId: w.b.facility.id }),
+    channels: await s.catalog.listChannels({ facilityId: w.b.facility.id }),
+  });
+}
+
+describe('authorisation matrix over every route', () => {
+  let w: World;
+  let app: FastifyInstance;
+  const sessions = new Map<Role, BrowserSession>();
+  const sessionOf = async (role: Role) => {
+    let s = sessions.get(role);
+    if (!s) sessions.set(role, (s = await login(app, w.a.users[role].email)));
+    return s;
+  };
+  type Caller = { kind: 'session'; role: Role } | { kind: 'token' } | { kind: 'anonymous' };
+  const send = async (key: string, req: Req, caller: Caller) => {
+    const headers: Record<string, string> = {};
+    if (caller.kind === 'session') {
+      const s = await sessionOf(caller.role);
+      headers['cookie'] = s.cookie;
+      headers['x-csrf-token'] = s.csrf;
+    } else if (caller.kind === 'token') headers['authorization'] = `Bearer ${w.a.token}`;
+    const res = await app.inject({
+      method: methodOf(key),
+      url: req.url,
+      headers,
+      ...(req.payload ? { payload: req.payload } : {}),
+    });
+    if (req.endsSession && caller.kind === 'session') sessions.delete(caller.role);
+    return res;
+  };
+
+  beforeAll(async () => {
+    w = await openWorld();
+    app = await worldServer(w, { loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await w?.close();
+  });
+
+  it('has a case for every registered /api route', () => {
+    const registered = app.routeTable
+      .filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(registered.length).toBeGreaterThan(10);
+    expect([...new Set(registered)].sort()).toEqual(Object.keys(CASES).sort());
+  });
+
+  it('answers 401 to anonymous callers on every non-public route', async () => {
+    for (const [key, c] of Object.entries(CASES)) {
+      if (c.minRole === 'public') continue;
+      const res = await send(key, await c.own(w), { kind: 'anonymous' });
+      expect(res.statusCode, `${key} anonymous`).toBe(401);
+      expect(res.json()).toMatchObject({ error: 'UNAUTHENTICATED' });
+    }
+  });
+
+  it("never returns or changes the foreign organisation's data, for any role or token", async () => {
+    const before = await snapshotForeign(w);
+    const callers: Caller[] = [
+      ...ROLE_ORDER.map((role) => ({ kind: 'session' as const, role })),
+      { kind: 'token' },
+    ];
+    let checked = 0;
+    for (const [key, c] of Object.entries(CASES)) {
+      const reqs = [...c.foreign(w)];
+      // Routes without a foreign object still must not leak: call them as they are.
+      if (reqs.length === 0 && c.minRole !== 'public') reqs.push(await c.own(w));
+      for (const req of reqs) {
+        for (const caller of callers) {
+          const res = await send(key, req, caller);
+          const who = `${key} ${req.url} as ${caller.kind === 'session' ? caller.role : caller.kind}`;
+          expect(res.statusCode, who).toBeLessThan(500);
+          if (res.statusCode < 300) expect(res.body, who).not.toContain(FOREIGN_MARK);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+    expect(await snapshotForeign(w)).toEqual(before);
+  });
+
+  it('lets each role use exactly the routes its role allows on its own objects', async () => {
+    for (const [key, c] of Object.entries(CASES)) {
+      if (c.minRole === 'public') continue;
+      for (const role of ROLE_ORDER) {
+        const res = await send(key, await c.own(w), { kind: 'session', role });
+        const allowed = ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(c.minRole);
+        if (allowed) expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeLessThan(300);
+        else expect(res.statusCode, `${key} as ${role}`).toBe(403);
+      }
+    }
+  });
+});
