@@ -1,10 +1,229 @@
-import type { CatalogRepo } from '../ports/catalog.ts';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type {
+  Channel,
+  Facility,
+  FacilityKind,
+  Measurement,
+  Meter,
+  Organisation,
+  ServiceType,
+  Unit,
+} from '../../domain/types.ts';
+import type { CatalogRepo, FacilityFilter } from '../ports/catalog.ts';
 import type { DuckdbContext } from './connection.ts';
+import { queryRows, type Row } from './connection.ts';
 
-/** DDL for organisations, facilities, meters and channels. */
-export const catalogSchema: readonly string[] = [];
+/** DDL for organisations, facilities, meters and channels (see docs/store.md for the contract). */
+export const catalogSchema: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS organisations (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, created_at BIGINT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS facilities (id VARCHAR PRIMARY KEY, org_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
+     kind VARCHAR NOT NULL, address VARCHAR, zip VARCHAR, time_zone VARCHAR NOT NULL, tags VARCHAR[], created_at BIGINT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS meters (id VARCHAR PRIMARY KEY, facility_id VARCHAR NOT NULL, service_type VARCHAR NOT NULL,
+     utility_meter_number VARCHAR, service_id VARCHAR, tariff VARCHAR, utility VARCHAR)`,
+  `CREATE SEQUENCE IF NOT EXISTS channel_key_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS channels (id VARCHAR PRIMARY KEY, key INTEGER NOT NULL UNIQUE DEFAULT nextval('channel_key_seq'),
+     meter_id VARCHAR NOT NULL, name VARCHAR NOT NULL, is_mains BOOLEAN NOT NULL, appliance VARCHAR, measurement VARCHAR NOT NULL,
+     unit VARCHAR NOT NULL, interval_ms BIGINT, max_gap_ms BIGINT, rollover_at DOUBLE)`,
+];
+
+const ROWS_PER_STATEMENT = 500;
 
 /** The duckdb implementation of {@link CatalogRepo}. */
-export function createCatalogRepo(_ctx: DuckdbContext): CatalogRepo {
-  throw new Error('TODO(store helper): duckdb catalog');
+export function createCatalogRepo(ctx: DuckdbContext): CatalogRepo {
+  const rows = (sql: string, values: DuckDBValue[] = []) => queryRows(ctx.conn, sql, values);
+  /** One multi-row upsert per slice; the last of several rows with the same id wins. */
+  const upsert = async <T extends { id: string }>(
+    items: T[],
+    table: string,
+    cols: string[],
+    values: (t: T) => DuckDBValue[],
+    casts: string[] = [],
+  ) => {
+    const unique = [...new Map(items.map((t) => [t.id, t])).values()];
+    const updates = cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
+    for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+      const slice = unique.slice(i, i + ROWS_PER_STATEMENT);
+      const params: DuckDBValue[] = [];
+      const tuples = slice.map((t) => {
+        const v = values(t);
+        const start = params.length;
+        params.push(...v);
+        return `(${v.map((_, j) => `$${start + j + 1}${casts[j] ?? ''}`).join(', ')})`;
+      });
+      await ctx.conn.run(
+        `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+        params,
+      );
+    }
+  };
+  return {
+    upsertOrganisations: (orgs) =>
+      upsert(orgs, 'organisations', ['id', 'name', 'created_at'], (o) => [o.id, o.name, BigInt(o.createdAt)]),
+    upsertFacilities: (facilities) =>
+      upsert(
+        facilities,
+        'facilities',
+        ['id', 'org_id', 'name', 'kind', 'address', 'zip', 'time_zone', 'tags', 'created_at'],
+        (f) => [
+          f.id,
+          f.orgId,
+          f.name,
+          f.kind,
+          f.address,
+          f.zip,
+          f.timeZone,
+          JSON.stringify(f.tags),
+          BigInt(f.createdAt),
+        ],
+        ['', '', '', '', '::VARCHAR', '::VARCHAR', '', '::JSON::VARCHAR[]'],
+      ),
+    upsertMeters: (meters) =>
+      upsert(
+        meters,
+        'meters',
+        ['id', 'facility_id', 'service_type', 'utility_meter_number', 'service_id', 'tariff', 'utility'],
+        (m) => [m.id, m.facilityId, m.serviceType, m.utilityMeterNumber, m.serviceId, m.tariff, m.utility],
+        ['', '', '', '::VARCHAR', '::VARCHAR', '::VARCHAR', '::VARCHAR'],
+      ),
+    upsertChannels: (channels) =>
+      upsert(
+        channels,
+        'channels',
+        [
+          'id',
+          'meter_id',
+          'name',
+          'is_mains',
+          'appliance',
+          'measurement',
+          'unit',
+          'interval_ms',
+          'max_gap_ms',
+          'rollover_at',
+        ],
+        (c) => [
+          c.id,
+          c.meterId,
+          c.name,
+          c.isMains,
+          c.appliance,
+          c.measurement,
+          c.unit,
+          c.intervalMs === null ? null : BigInt(Math.round(c.intervalMs)),
+          c.maxGapMs === null ? null : BigInt(Math.round(c.maxGapMs)),
+          c.rolloverAt,
+        ],
+        ['', '', '', '', '::VARCHAR', '', '', '::BIGINT', '::BIGINT', '::DOUBLE'],
+      ),
+    async getOrganisation(id) {
+      const [r] = await rows('SELECT * FROM organisations WHERE id = $1', [id]);
+      return r ? toOrganisation(r) : undefined;
+    },
+    async getFacility(id) {
+      const [r] = await rows('SELECT * FROM facilities WHERE id = $1', [id]);
+      return r ? toFacility(r) : undefined;
+    },
+    async getMeter(id) {
+      const [r] = await rows('SELECT * FROM meters WHERE id = $1', [id]);
+      return r ? toMeter(r) : undefined;
+    },
+    async getChannel(id) {
+      const [r] = await rows('SELECT * FROM channels WHERE id = $1', [id]);
+      return r ? toChannel(r) : undefined;
+    },
+    async listOrganisations() {
+      return (await rows('SELECT * FROM organisations ORDER BY id')).map(toOrganisation);
+    },
+    async listFacilities(filter: FacilityFilter = {}) {
+      const where: string[] = [];
+      const params: DuckDBValue[] = [];
+      const add = (sql: string, v: DuckDBValue) => {
+        params.push(v);
+        where.push(sql.replace('?', `$${params.length}`));
+      };
+      if (filter.orgId !== undefined) add('org_id = ?', filter.orgId);
+      if (filter.kind !== undefined) add('kind = ?', filter.kind);
+      if (filter.zip !== undefined) add('zip = ?', filter.zip);
+      if (filter.search !== undefined && filter.search !== '') {
+        params.push(`%${filter.search.toLowerCase()}%`);
+        const p = `$${params.length}`;
+        where.push(
+          `(lower(name) LIKE ${p} OR lower(coalesce(address, '')) LIKE ${p} OR lower(id) LIKE ${p})`,
+        );
+      }
+      const sql = `SELECT * FROM facilities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+      return (await rows(sql, params)).map(toFacility);
+    },
+    async listMeters(filter = {}) {
+      const r =
+        filter.facilityId === undefined
+          ? await rows('SELECT * FROM meters ORDER BY id')
+          : await rows('SELECT * FROM meters WHERE facility_id = $1 ORDER BY id', [filter.facilityId]);
+      return r.map(toMeter);
+    },
+    async listChannels(filter = {}) {
+      const where: string[] = [];
+      const params: DuckDBValue[] = [];
+      if (filter.meterId !== undefined) {
+        params.push(filter.meterId);
+        where.push(`c.meter_id = $${params.length}`);
+      }
+      if (filter.facilityId !== undefined) {
+        params.push(filter.facilityId);
+        where.push(`m.facility_id = $${params.length}`);
+      }
+      const sql = `SELECT c.* FROM channels c LEFT JOIN meters m ON m.id = c.meter_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id`;
+      return (await rows(sql, params)).map(toChannel);
+    },
+  };
+}
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toOrganisation(r: Row): Organisation {
+  return { id: str(r['id']), name: str(r['name']), createdAt: Number(r['created_at']) };
+}
+
+function toFacility(r: Row): Facility {
+  return {
+    id: str(r['id']),
+    orgId: str(r['org_id']),
+    name: str(r['name']),
+    kind: str(r['kind']) as FacilityKind,
+    address: strOrNull(r['address']),
+    zip: strOrNull(r['zip']),
+    timeZone: str(r['time_zone']),
+    tags: Array.isArray(r['tags']) ? (r['tags'] as unknown[]).map(str) : [],
+    createdAt: Number(r['created_at']),
+  };
+}
+
+function toMeter(r: Row): Meter {
+  return {
+    id: str(r['id']),
+    facilityId: str(r['facility_id']),
+    serviceType: str(r['service_type']) as ServiceType,
+    utilityMeterNumber: strOrNull(r['utility_meter_number']),
+    serviceId: strOrNull(r['service_id']),
+    tariff: strOrNull(r['tariff']),
+    utility: strOrNull(r['utility']),
+  };
+}
+
+function toChannel(r: Row): Channel {
+  return {
+    id: str(r['id']),
+    meterId: str(r['meter_id']),
+    name: str(r['name']),
+    isMains: Boolean(r['is_mains']),
+    appliance: strOrNull(r['appliance']),
+    measurement: str(r['measurement']) as Measurement,
+    unit: str(r['unit']) as Unit,
+    intervalMs: numOrNull(r['interval_ms']),
+    maxGapMs: numOrNull(r['max_gap_ms']),
+    rolloverAt: numOrNull(r['rollover_at']),
+  };
 }

@@ -44,10 +44,11 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
   }
   const conn = await instance.connect();
   const ctx: DuckdbContext = { instance, conn, path: opts.path };
+  const readings = createReadingRepo(ctx);
   return {
     kind: 'duckdb',
     catalog: createCatalogRepo(ctx),
-    readings: createReadingRepo(ctx),
+    readings,
     rollups: createRollupRepo(ctx),
     live: createLiveRepo(ctx),
     alerts: createAlertRepo(ctx),
@@ -59,6 +60,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
       for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);
     },
     async close() {
+      await readings.close();
       conn.closeSync();
       instance.closeSync();
     },

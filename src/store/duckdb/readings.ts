@@ -1,10 +1,284 @@
-import type { ReadingRepo } from '../ports/readings.ts';
-import type { DuckdbContext } from './connection.ts';
+import {
+  DOUBLE,
+  DuckDBDataChunk,
+  INTEGER,
+  UTINYINT,
+  listValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+} from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import type { Reading, ReadingBatch } from '../../domain/types.ts';
+import { InputError, StoreError } from '../../errors.ts';
+import {
+  mergeChanges,
+  prepareBatch,
+  type PreparedBatch,
+  type ReadingChange,
+  type ReadingRepo,
+  type WriteResult,
+} from '../ports/readings.ts';
+import { queryFloat64Columns, queryRows, sqlString, type DuckdbContext } from './connection.ts';
 
-/** DDL for readings and the dirty-day log. */
-export const readingsSchema: readonly string[] = [];
+/**
+ * DDL for readings and the change log. Uniqueness of (channel_key, ts) is kept by the write path (an
+ * anti-join against the stored range), not by an index: an ART index made writes 3x slower at 2M rows
+ * and grows with the table (docs/store.md).
+ */
+export const readingsSchema: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS readings (channel_key INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE NOT NULL, quality UTINYINT NOT NULL)`,
+  `CREATE SEQUENCE IF NOT EXISTS reading_changes_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS reading_changes (seq BIGINT NOT NULL DEFAULT nextval('reading_changes_seq'),
+     channel_key INTEGER NOT NULL, from_ts BIGINT NOT NULL, to_ts BIGINT NOT NULL)`,
+];
+
+/** DuckDB's vector size: one data chunk carries at most this many rows. */
+const CHUNK = 2048;
+const STAGING_COLUMNS = [INTEGER, DOUBLE, DOUBLE, UTINYINT, INTEGER];
+
+/** The write side: its own connection (temp tables are per connection), a staging table and its appender. */
+interface Writer {
+  conn: DuckDBConnection;
+  appender: DuckDBAppender;
+  chunk: DuckDBDataChunk;
+  /** 0, 1, 2, ... staged with each row so that the first occurrence of a duplicate wins. */
+  rowIndex: Int32Array;
+}
+
+/** The DuckDB reading repository; `close()` releases its writer connection. */
+export interface DuckdbReadingRepo extends ReadingRepo {
+  close(): Promise<void>;
+}
 
 /** The duckdb implementation of {@link ReadingRepo}. */
-export function createReadingRepo(_ctx: DuckdbContext): ReadingRepo {
-  throw new Error('TODO(store helper): duckdb readings');
+export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
+  const keys = new Map<string, number>();
+  let writer: Promise<Writer> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Serialises writes: one transaction at a time on the writer connection. */
+  const exclusive = <T>(fn: (w: Writer) => Promise<T>): Promise<T> => {
+    writer ??= openWriter(ctx);
+    const run = queue.then(async () => fn(await (writer as Promise<Writer>)));
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const keyOf = async (ids: string[]): Promise<Map<string, number>> => {
+    const missing = ids.filter((id) => !keys.has(id));
+    if (missing.length > 0) {
+      const rows = await queryRows(
+        ctx.conn,
+        'SELECT id, key FROM channels WHERE id IN (SELECT unnest($1::VARCHAR[]))',
+        [listValue(missing)],
+      );
+      for (const r of rows) keys.set(String(r['id']), Number(r['key']));
+    }
+    return keys;
+  };
+  const keyOrUndefined = async (channelId: string) => (await keyOf([channelId])).get(channelId);
+  const inputError = (message: string, field: string) =>
+    new InputError(message, { field, source: 'readings' });
+
+  return {
+    async write(batch: ReadingBatch): Promise<WriteResult> {
+      if (batch.length === 0) return { inserted: 0, duplicates: 0 };
+      const prepared = await prepareBatch(batch, keyOf, inputError);
+      return exclusive(async (w) => {
+        try {
+          stage(w, batch, prepared);
+          const inserted = await insertStaged(w.conn, prepared, batch.length);
+          return { inserted, duplicates: batch.length - inserted };
+        } catch (cause) {
+          throw new StoreError('duckdb', 'write readings', { cause });
+        } finally {
+          await w.conn.run('DELETE FROM staging');
+        }
+      });
+    },
+    async read(channelId, from, to): Promise<Reading[]> {
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return [];
+      const rows = await queryRows(
+        ctx.conn,
+        'SELECT ts, value, quality FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 ORDER BY ts',
+        [key, BigInt(Math.ceil(from)), BigInt(Math.ceil(to))],
+      );
+      return rows.map((r) => ({
+        channelId,
+        ts: Number(r['ts']),
+        value: Number(r['value']),
+        quality: Number(r['quality']) as Reading['quality'],
+      }));
+    },
+    async readColumns(channelId, from, to) {
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return { ts: new Float64Array(0), value: new Float64Array(0) };
+      const [ts, value] = await queryFloat64Columns(
+        ctx.conn,
+        'SELECT ts::DOUBLE, value FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 ORDER BY ts',
+        [key, BigInt(Math.ceil(from)), BigInt(Math.ceil(to))],
+      );
+      return { ts: ts ?? new Float64Array(0), value: value ?? new Float64Array(0) };
+    },
+    async downsample(channelId, from, to, buckets) {
+      if (!(Number.isInteger(buckets) && buckets > 0))
+        throw new InputError(`buckets must be a positive whole number, got ${buckets}`, { field: 'buckets' });
+      if (!(to > from)) throw new InputError(`'to' (${to}) must be after 'from' (${from})`, { field: 'to' });
+      const key = await keyOrUndefined(channelId);
+      const width = (to - from) / buckets;
+      const cols =
+        key === undefined
+          ? []
+          : await queryFloat64Columns(
+              ctx.conn,
+              `SELECT least(floor((ts - $2) / $4), $5 - 1)::DOUBLE AS b, min(value), max(value), avg(value), count(*)::DOUBLE
+               FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 GROUP BY b ORDER BY b`,
+              [key, Math.ceil(from), Math.ceil(to), width, buckets],
+            );
+      const [
+        b = new Float64Array(0),
+        min = new Float64Array(0),
+        max = new Float64Array(0),
+        mean = new Float64Array(0),
+        count = new Float64Array(0),
+      ] = cols;
+      return { ts: b.map((x) => from + x * width), min, max, mean, count: Uint32Array.from(count) };
+    },
+    async count(channelId) {
+      if (channelId === undefined)
+        return Number((await queryRows(ctx.conn, 'SELECT count(*) AS n FROM readings'))[0]?.['n'] ?? 0);
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return 0;
+      return Number(
+        (await queryRows(ctx.conn, 'SELECT count(*) AS n FROM readings WHERE channel_key = $1', [key]))[0]?.[
+          'n'
+        ] ?? 0,
+      );
+    },
+    takeChanges: () =>
+      exclusive(async (w): Promise<ReadingChange[]> => {
+        await w.conn.run('BEGIN TRANSACTION');
+        try {
+          const rows = await queryRows(
+            w.conn,
+            'SELECT c.id, r.from_ts, r.to_ts FROM reading_changes r JOIN channels c ON c.key = r.channel_key ORDER BY r.seq',
+          );
+          await w.conn.run('DELETE FROM reading_changes');
+          await w.conn.run('COMMIT');
+          return mergeChanges(
+            rows.map((r) => ({
+              channelId: String(r['id']),
+              from: Number(r['from_ts']),
+              to: Number(r['to_ts']),
+            })),
+          );
+        } catch (err) {
+          await w.conn.run('ROLLBACK').catch(() => undefined);
+          throw new StoreError('duckdb', 'take reading changes', { cause: err });
+        }
+      }),
+    async exportReadings(req) {
+      const where: string[] = [];
+      if (req.channelIds !== undefined)
+        where.push(`c.id IN (${req.channelIds.map(sqlString).join(', ') || 'NULL'})`);
+      if (req.from !== undefined) where.push(`r.ts >= ${Math.ceil(req.from)}`);
+      if (req.to !== undefined) where.push(`r.ts < ${Math.ceil(req.to)}`);
+      const select = `SELECT c.id AS channel_id, r.ts, r.value, r.quality FROM readings r JOIN channels c ON c.key = r.channel_key
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id, r.ts`;
+      const options = req.format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet, COMPRESSION zstd';
+      try {
+        const result = await ctx.conn.run(`COPY (${select}) TO ${sqlString(req.path)} (${options})`);
+        return result.rowsChanged;
+      } catch (cause) {
+        throw new StoreError('duckdb', `export readings to ${req.path}`, { cause });
+      }
+    },
+    async close() {
+      await queue;
+      if (!writer) return;
+      const w = await writer.catch(() => undefined);
+      writer = undefined;
+      if (!w) return;
+      w.appender.closeSync();
+      w.conn.closeSync();
+    },
+  };
+}
+
+async function openWriter(ctx: DuckdbContext): Promise<Writer> {
+  const conn = await ctx.instance.connect();
+  await conn.run(
+    'CREATE TEMP TABLE IF NOT EXISTS staging (ck INTEGER, ts DOUBLE, value DOUBLE, quality UTINYINT, i INTEGER)',
+  );
+  const appender = await conn.createAppender('staging', 'main', 'temp');
+  return { conn, appender, chunk: DuckDBDataChunk.create(STAGING_COLUMNS), rowIndex: new Int32Array(0) };
+}
+
+/** Copies the batch's typed arrays into the staging table chunk by chunk, without a value per call. */
+function stage(w: Writer, batch: ReadingBatch, p: PreparedBatch): void {
+  const n = batch.length;
+  if (w.rowIndex.length < n) w.rowIndex = Int32Array.from({ length: n }, (_, i) => i);
+  const columns = [p.keys, batch.ts, batch.value, batch.quality, w.rowIndex];
+  for (let off = 0; off < n; off += CHUNK) {
+    const rows = Math.min(CHUNK, n - off);
+    for (let c = 0; c < columns.length; c++) {
+      const a = columns[c] as Int32Array | Float64Array | Uint8Array;
+      const size = a.BYTES_PER_ELEMENT;
+      duckdb.copy_data_to_vector(
+        duckdb.data_chunk_get_vector(w.chunk.chunk, c),
+        0,
+        a.buffer as ArrayBuffer,
+        a.byteOffset + off * size,
+        rows * size,
+      );
+    }
+    w.chunk.rowCount = rows;
+    w.appender.appendDataChunk(w.chunk);
+  }
+  w.appender.flushSync();
+}
+
+/**
+ * Moves the staged rows that are not stored yet into `readings` and records their ranges, in one
+ * transaction. When the batch is strictly increasing per channel and turns out all new (an import)
+ * or all stored (a re-import), the rows go straight across; otherwise the new rows are first
+ * materialised (first occurrence wins) so that the change log holds only their range.
+ */
+async function insertStaged(conn: DuckDBConnection, p: PreparedBatch, n: number): Promise<number> {
+  const stored = `(SELECT channel_key, ts FROM readings WHERE ts BETWEEN ${p.minTs} AND ${p.maxTs} AND channel_key BETWEEN ${p.minKey} AND ${p.maxKey})`;
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    if (p.increasing) {
+      const r = await conn.run(
+        `INSERT INTO readings SELECT s.ck, s.ts::BIGINT, s.value, s.quality FROM staging s
+         ANTI JOIN ${stored} r ON r.channel_key = s.ck AND r.ts = s.ts::BIGINT`,
+      );
+      const inserted = r.rowsChanged;
+      if (inserted === n) {
+        await conn.run(
+          `INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT ck, min(ts)::BIGINT, max(ts)::BIGINT FROM staging GROUP BY ck`,
+        );
+      }
+      if (inserted === n || inserted === 0) {
+        await conn.run('COMMIT');
+        return inserted;
+      }
+      await conn.run('ROLLBACK');
+      await conn.run('BEGIN TRANSACTION');
+    }
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE fresh AS
+       SELECT s.ck AS channel_key, s.ts::BIGINT AS ts, arg_min(s.value, s.i) AS value, arg_min(s.quality, s.i) AS quality
+       FROM staging s ANTI JOIN ${stored} r ON r.channel_key = s.ck AND r.ts = s.ts::BIGINT GROUP BY s.ck, s.ts`,
+    );
+    const r = await conn.run('INSERT INTO readings SELECT channel_key, ts, value, quality FROM fresh');
+    await conn.run(
+      `INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM fresh GROUP BY channel_key`,
+    );
+    await conn.run('DROP TABLE fresh');
+    await conn.run('COMMIT');
+    return r.rowsChanged;
+  } catch (err) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }

@@ -1,6 +1,18 @@
-import type { Channel, Facility, Meter, Organisation } from '../../domain/types.ts';
+import type { Channel, Facility, FacilityKind, Meter, Organisation } from '../../domain/types.ts';
 
-/** Organisations, facilities, meters and channels. Upserts are idempotent on id. */
+/** Filters of {@link CatalogRepo.listFacilities}; every given field must match. */
+export interface FacilityFilter {
+  orgId?: string;
+  kind?: FacilityKind;
+  zip?: string;
+  /** Case-insensitive substring of the name, address or id. */
+  search?: string;
+}
+
+/**
+ * Organisations, facilities, meters and channels. Upserts are idempotent on id. Each channel gets an
+ * integer key on its first upsert that never changes afterwards (readings refer to it).
+ */
 export interface CatalogRepo {
   /** Creates or updates organisations. */
   upsertOrganisations(orgs: Organisation[]): Promise<void>;
@@ -8,7 +20,7 @@ export interface CatalogRepo {
   upsertFacilities(facilities: Facility[]): Promise<void>;
   /** Creates or updates meters. */
   upsertMeters(meters: Meter[]): Promise<void>;
-  /** Creates or updates channels. */
+  /** Creates or updates channels; a channel keeps its integer key across upserts. */
   upsertChannels(channels: Channel[]): Promise<void>;
   /** One organisation, or undefined. */
   getOrganisation(id: string): Promise<Organisation | undefined>;
@@ -18,10 +30,12 @@ export interface CatalogRepo {
   getMeter(id: string): Promise<Meter | undefined>;
   /** One channel, or undefined. */
   getChannel(id: string): Promise<Channel | undefined>;
-  /** Facilities, optionally of one organisation. */
-  listFacilities(filter?: { orgId?: string }): Promise<Facility[]>;
-  /** Meters, optionally of one facility. */
+  /** Organisations ordered by id. */
+  listOrganisations(): Promise<Organisation[]>;
+  /** Facilities matching the filter, ordered by id. */
+  listFacilities(filter?: FacilityFilter): Promise<Facility[]>;
+  /** Meters, optionally of one facility, ordered by id. */
   listMeters(filter?: { facilityId?: string }): Promise<Meter[]>;
-  /** Channels, optionally of one meter or facility. */
+  /** Channels, optionally of one meter or facility (through its meters), ordered by id. */
   listChannels(filter?: { meterId?: string; facilityId?: string }): Promise<Channel[]>;
 }

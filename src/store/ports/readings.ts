@@ -4,20 +4,189 @@ import type { Reading, ReadingBatch } from '../../domain/types.ts';
 export interface WriteResult {
   /** Readings newly stored. */
   inserted: number;
-  /** Readings whose (channel, timestamp) was already stored; they change nothing. */
+  /** Readings whose (channel, timestamp) was already stored, or repeated inside the batch; they change nothing. */
   duplicates: number;
+}
+
+/** A time range of one channel that received new readings since the last {@link ReadingRepo.takeChanges}. */
+export interface ReadingChange {
+  channelId: string;
+  /** Earliest new timestamp, UTC ms (inclusive). */
+  from: number;
+  /** Latest new timestamp, UTC ms (inclusive). */
+  to: number;
+}
+
+/** One channel's readings in columnar form, ordered by time. */
+export interface ReadingColumns {
+  ts: Float64Array;
+  value: Float64Array;
+}
+
+/**
+ * Per-bucket statistics for charts. Only buckets holding at least one reading are returned, in time
+ * order; `ts` is the bucket's start (UTC ms).
+ */
+export interface Downsampled {
+  ts: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  mean: Float64Array;
+  count: Uint32Array;
+}
+
+/** Formats {@link ReadingRepo.exportReadings} can write. */
+export const EXPORT_FORMATS = ['csv', 'parquet'] as const;
+/** An export format. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * What to export: columns `channel_id, ts (UTC ms), value, quality`, ordered by channel and time.
+ * Omitted filters mean all channels / all time; `to` is exclusive.
+ */
+export interface ExportRequest {
+  channelIds?: string[];
+  from?: number;
+  to?: number;
+  format: ExportFormat;
+  /** File to write (overwritten). */
+  path: string;
 }
 
 /** Raw readings, idempotent on (channel, timestamp). */
 export interface ReadingRepo {
   /**
    * Stores a batch atomically: either every new reading of the batch lands or none does. Readings
-   * already stored for the same (channel, timestamp) are counted as duplicates and left unchanged.
-   * The days touched are remembered so that the batch layer recomputes only those.
+   * already stored for the same (channel, timestamp) are counted as duplicates and left unchanged;
+   * inside one batch the first occurrence of a (channel, timestamp) wins and the others count as
+   * duplicates. The time range of the new readings per channel is recorded in the same transaction
+   * (see {@link takeChanges}). Throws InputError naming the channel when a channel id is unknown, or
+   * the reading when a timestamp is not a whole number, a value is not finite or a quality is not 0-3;
+   * nothing is stored then.
    */
   write(batch: ReadingBatch): Promise<WriteResult>;
   /** Readings of one channel in [from, to), ordered by time. */
   read(channelId: string, from: number, to: number): Promise<Reading[]>;
-  /** Number of stored readings, optionally of one channel. */
+  /** Timestamps and values of one channel in [from, to), ordered by time, as typed arrays. */
+  readColumns(channelId: string, from: number, to: number): Promise<ReadingColumns>;
+  /**
+   * Min, max, mean and count of one channel's values in [from, to) cut into `buckets` equal time
+   * buckets, computed by the database (a year of 1 s data into 1,000 buckets reads no rows into JS).
+   */
+  downsample(channelId: string, from: number, to: number, buckets: number): Promise<Downsampled>;
+  /** Number of stored readings, optionally of one channel (0 for an unknown channel). */
   count(channelId?: string): Promise<number>;
+  /**
+   * Returns and forgets the time ranges that received new readings since the previous call, merged
+   * per channel where they overlap, ordered by channel and time. The batch layer recomputes only the
+   * local days these ranges touch.
+   */
+  takeChanges(): Promise<ReadingChange[]>;
+  /** Writes readings to a CSV (with a header) or Parquet file; returns the number of readings written. */
+  exportReadings(req: ExportRequest): Promise<number>;
+}
+
+/** Earliest and latest timestamps a store accepts (1900-01-01 and 2200-01-01 UTC). */
+export const TS_RANGE = { min: -2208988800000, max: 7258118400000 } as const;
+
+/** A batch checked and mapped to channel keys, ready for an adapter to stage. */
+export interface PreparedBatch {
+  /** Channel key per reading. */
+  keys: Int32Array;
+  minTs: number;
+  maxTs: number;
+  minKey: number;
+  maxKey: number;
+  /**
+   * True when every channel's timestamps strictly increase through the batch, which proves the batch
+   * holds no (channel, timestamp) twice; adapters then skip the in-batch deduplication.
+   */
+  increasing: boolean;
+}
+
+/**
+ * Checks a batch and maps it to channel keys. `keyOf` resolves the channel ids the batch uses (all at
+ * once) and returns undefined for unknown ids. Throws InputError naming the reading, its channel and
+ * field, or the unknown channel.
+ */
+export async function prepareBatch(
+  batch: ReadingBatch,
+  keyOf: (ids: string[]) => Promise<Map<string, number>>,
+  makeError: (message: string, field: string) => Error,
+): Promise<PreparedBatch> {
+  const n = batch.length;
+  const used = new Uint8Array(batch.channelIds.length);
+  for (let i = 0; i < n; i++) {
+    const c = batch.channel[i] ?? -1;
+    if (c < 0 || c >= used.length)
+      throw makeError(
+        `reading ${i}: channel index ${c} is outside channelIds (length ${used.length})`,
+        'channel',
+      );
+    used[c] = 1;
+  }
+  const ids = batch.channelIds.filter((_, c) => used[c] === 1);
+  const known = await keyOf(ids);
+  const keyByIndex = new Int32Array(used.length);
+  for (let c = 0; c < used.length; c++) {
+    if (used[c] !== 1) continue;
+    const id = batch.channelIds[c] ?? '';
+    const key = known.get(id);
+    if (key === undefined)
+      throw makeError(
+        `unknown channel '${id}': upsert it into the catalog before writing its readings`,
+        'channel',
+      );
+    keyByIndex[c] = key;
+  }
+  const keys = new Int32Array(n);
+  const last = new Float64Array(used.length).fill(-Infinity);
+  let increasing = true;
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  let minKey = 2147483647;
+  let maxKey = -2147483648;
+  const { ts, value, quality, channel } = batch;
+  for (let i = 0; i < n; i++) {
+    const c = channel[i] as number;
+    const t = ts[i] as number;
+    const v = value[i] as number;
+    const q = quality[i] as number;
+    if (!(t >= TS_RANGE.min && t <= TS_RANGE.max) || Math.floor(t) !== t) {
+      throw makeError(
+        `reading ${i} of channel '${batch.channelIds[c]}': timestamp ${t} is not whole UTC milliseconds between 1900 and 2200`,
+        'ts',
+      );
+    }
+    if (!Number.isFinite(v))
+      throw makeError(
+        `reading ${i} of channel '${batch.channelIds[c]}': value ${v} is not a finite number`,
+        'value',
+      );
+    if (q > 3)
+      throw makeError(`reading ${i} of channel '${batch.channelIds[c]}': quality ${q} is not 0-3`, 'quality');
+    const k = keyByIndex[c] as number;
+    keys[i] = k;
+    if (t <= (last[c] as number)) increasing = false;
+    last[c] = t;
+    if (t < minTs) minTs = t;
+    if (t > maxTs) maxTs = t;
+    if (k < minKey) minKey = k;
+    if (k > maxKey) maxKey = k;
+  }
+  return { keys, minTs, maxTs, minKey, maxKey, increasing };
+}
+
+/** Merges overlapping ranges of the same channel; input in any order, output by channel then time. */
+export function mergeChanges(changes: ReadingChange[]): ReadingChange[] {
+  const sorted = [...changes].sort((a, b) =>
+    a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : a.from - b.from,
+  );
+  const out: ReadingChange[] = [];
+  for (const c of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && prev.channelId === c.channelId && c.from <= prev.to) prev.to = Math.max(prev.to, c.to);
+    else out.push({ ...c });
+  }
+  return out;
 }

@@ -1,0 +1,190 @@
+/** Contract of ReadingRepo: idempotent atomic writes, reads, change log, downsampling, exports. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { InputError } from '../../errors.ts';
+import type { StoreFactory, TestStore } from './factories.ts';
+import { batchOf, seedCatalog, seriesBatch, seriesValue } from './fixtures.ts';
+
+const T0 = Date.UTC(2024, 0, 31, 23, 0, 0);
+
+/** Registers the readings tests for one adapter (call inside a `describe`). */
+export function readingsContract(factory: StoreFactory): void {
+  let t: TestStore;
+  let dir: string;
+  beforeAll(async () => {
+    t = await factory.open();
+    await seedCatalog(t.store);
+    dir = await mkdtemp(join(tmpdir(), 'loadscope-export-'));
+  });
+  afterAll(async () => {
+    await t?.destroy();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a batch once; the same batch again is all duplicates', async () => {
+    const r = t.store.readings;
+    // Two hours at 1 s across a month boundary (exercises PostgreSQL partitions).
+    const batch = seriesBatch(['c-mains', 'c-fridge'], T0, 7200, 1000);
+    expect(await r.write(batch)).toEqual({ inserted: 14400, duplicates: 0 });
+    expect(await r.write(batch)).toEqual({ inserted: 0, duplicates: 14400 });
+    expect(await r.count('c-mains')).toBe(7200);
+    expect(await r.count('c-fridge')).toBe(7200);
+    expect(await r.count()).toBe(14400);
+    expect(await r.count('nope')).toBe(0);
+  });
+
+  it('reads ranges as objects and as columns, ordered by time', async () => {
+    const r = t.store.readings;
+    const got = await r.read('c-fridge', T0 + 10_000, T0 + 13_000);
+    expect(got).toEqual(
+      [10, 11, 12].map((i) => ({
+        channelId: 'c-fridge',
+        ts: T0 + i * 1000,
+        value: seriesValue(1, i),
+        quality: 0,
+      })),
+    );
+    const cols = await r.readColumns('c-mains', T0, T0 + 7200_000);
+    expect(cols.ts).toBeInstanceOf(Float64Array);
+    expect(cols.ts.length).toBe(7200);
+    expect(cols.ts[7199]).toBe(T0 + 7199_000);
+    expect(cols.value[5000]).toBe(seriesValue(0, 5000));
+    expect((await r.readColumns('nope', 0, 1e13)).ts.length).toBe(0);
+    expect(await r.read('c-mains', T0 + 7200_000, T0 + 9000_000)).toEqual([]);
+  });
+
+  it('counts duplicates inside one batch once, first occurrence wins', async () => {
+    const r = t.store.readings;
+    const ts = Date.UTC(2023, 5, 1);
+    const batch = batchOf([
+      { channelId: 'c-gas', ts, value: 1, quality: 0 },
+      { channelId: 'c-gas', ts: ts + 1000, value: 2, quality: 0 },
+      { channelId: 'c-gas', ts, value: 3, quality: 1 },
+      { channelId: 'c-gas', ts: ts + 1000, value: 4, quality: 0 },
+      { channelId: 'c-gas', ts: ts + 2000, value: 5, quality: 2 },
+    ]);
+    expect(await r.write(batch)).toEqual({ inserted: 3, duplicates: 2 });
+    expect((await r.read('c-gas', ts, ts + 3000)).map((x) => [x.value, x.quality])).toEqual([
+      [1, 0],
+      [2, 0],
+      [5, 2],
+    ]);
+    // Partly new: the stored ones count as duplicates, the new ones land.
+    const more = batchOf([
+      { channelId: 'c-gas', ts: ts + 2000, value: 9, quality: 0 },
+      { channelId: 'c-gas', ts: ts + 3000, value: 6, quality: 0 },
+    ]);
+    expect(await r.write(more)).toEqual({ inserted: 1, duplicates: 1 });
+    expect((await r.read('c-gas', ts, ts + 4000)).map((x) => x.value)).toEqual([1, 2, 5, 6]);
+  });
+
+  it('rejects an unknown channel or a bad reading and stores nothing of that batch', async () => {
+    const r = t.store.readings;
+    const before = await r.count();
+    const ts = Date.UTC(2022, 0, 1);
+    const unknown = batchOf([
+      { channelId: 'c-mains', ts, value: 1, quality: 0 },
+      { channelId: 'ghost', ts, value: 1, quality: 0 },
+    ]);
+    await expect(r.write(unknown)).rejects.toThrow(InputError);
+    await expect(r.write(unknown)).rejects.toThrow(/unknown channel 'ghost'/);
+    const nan = batchOf([
+      { channelId: 'c-mains', ts, value: 1, quality: 0 },
+      { channelId: 'c-mains', ts: ts + 1, value: Number.NaN, quality: 0 },
+    ]);
+    await expect(r.write(nan)).rejects.toThrow(/reading 1 of channel 'c-mains': value NaN/);
+    const frac = batchOf([{ channelId: 'c-mains', ts: ts + 0.5, value: 1, quality: 0 }]);
+    await expect(r.write(frac)).rejects.toThrow(/field 'ts'/);
+    const q = batchOf([{ channelId: 'c-mains', ts, value: 1, quality: 7 as 0 }]);
+    await expect(r.write(q)).rejects.toThrow(/quality 7/);
+    expect(await r.count()).toBe(before);
+  });
+
+  it('records the ranges of new readings and hands them out once', async () => {
+    const r = t.store.readings;
+    await r.takeChanges();
+    const a = Date.UTC(2021, 2, 1);
+    await r.write(
+      batchOf(
+        [0, 1, 2].map((i) => ({ channelId: 'c-fridge', ts: a + i * 60_000, value: i, quality: 0 as const })),
+      ),
+    );
+    await r.write(
+      batchOf(
+        [5, 6].map((i) => ({ channelId: 'c-fridge', ts: a + i * 60_000, value: i, quality: 0 as const })),
+      ),
+    );
+    // Overlapping write: only the new reading (minute 7) is a change; minute 6 is a duplicate.
+    await r.write(
+      batchOf(
+        [6, 7].map((i) => ({ channelId: 'c-fridge', ts: a + i * 60_000, value: i, quality: 0 as const })),
+      ),
+    );
+    await r.write(batchOf([{ channelId: 'c-mains', ts: a, value: 1, quality: 0 }]));
+    // A re-write of stored data changes nothing and records nothing.
+    await r.write(batchOf([{ channelId: 'c-mains', ts: a, value: 1, quality: 0 }]));
+    expect(await r.takeChanges()).toEqual([
+      { channelId: 'c-fridge', from: a, to: a + 2 * 60_000 },
+      { channelId: 'c-fridge', from: a + 5 * 60_000, to: a + 6 * 60_000 },
+      { channelId: 'c-fridge', from: a + 7 * 60_000, to: a + 7 * 60_000 },
+      { channelId: 'c-mains', from: a, to: a },
+    ]);
+    expect(await r.takeChanges()).toEqual([]);
+  });
+
+  it('downsamples into time buckets in the database', async () => {
+    const r = t.store.readings;
+    const d = await r.downsample('c-mains', T0, T0 + 7200_000, 10);
+    expect(d.ts.length).toBe(10);
+    expect(d.ts[1]).toBe(T0 + 720_000);
+    expect(Array.from(d.count)).toEqual(Array(10).fill(720));
+    const values = Array.from({ length: 720 }, (_, i) => seriesValue(0, i));
+    expect(d.min[0]).toBe(Math.min(...values));
+    expect(d.max[0]).toBe(Math.max(...values));
+    expect(d.mean[0]).toBeCloseTo(values.reduce((s, v) => s + v, 0) / 720, 9);
+    // Only non-empty buckets come back.
+    const sparse = await r.downsample('c-mains', T0 - 3600_000, T0 + 3600_000, 4);
+    expect(Array.from(sparse.ts)).toEqual([T0, T0 + 1800_000]);
+    expect(Array.from(sparse.count)).toEqual([1800, 1800]);
+    await expect(r.downsample('c-mains', T0, T0, 10)).rejects.toThrow(InputError);
+  });
+
+  it('exports CSV and Parquet with filters', async () => {
+    const r = t.store.readings;
+    const csv = join(dir, `${factory.kind}.csv`);
+    const n = await r.exportReadings({
+      channelIds: ['c-fridge'],
+      from: T0,
+      to: T0 + 3000,
+      format: 'csv',
+      path: csv,
+    });
+    expect(n).toBe(3);
+    const lines = (await readFile(csv, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('channel_id,ts,value,quality');
+    expect(lines[1]).toBe(`c-fridge,${T0},${seriesValue(1, 0)},0`);
+    expect(lines).toHaveLength(4);
+    const parquet = join(dir, `${factory.kind}.parquet`);
+    const all = await r.count('c-mains');
+    expect(await r.exportReadings({ channelIds: ['c-mains'], format: 'parquet', path: parquet })).toBe(all);
+    const duck = await DuckDBInstance.create(':memory:');
+    const conn = await duck.connect();
+    try {
+      const rows = (
+        await conn.runAndReadAll(
+          `SELECT count(*) AS n, min(ts) AS a, sum(value) AS s, min(channel_id) AS c FROM read_parquet('${parquet}')`,
+        )
+      ).getRowObjectsJS();
+      const expected = (await r.readColumns('c-mains', -1e13, 1e13)).value.reduce((s, v) => s + v, 0);
+      expect(Number(rows[0]?.['n'])).toBe(all);
+      expect(rows[0]?.['c']).toBe('c-mains');
+      expect(Number(rows[0]?.['s'])).toBeCloseTo(expected, 6);
+    } finally {
+      conn.closeSync();
+      duck.closeSync();
+    }
+  });
+}

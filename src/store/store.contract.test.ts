@@ -1,0 +1,15 @@
+/**
+ * The store contract: catalog and readings behaviour that every adapter must share, run unchanged
+ * against each factory in STORE_FACTORIES (real DuckDB file, real PostgreSQL schema).
+ */
+import { describe } from 'vitest';
+import { STORE_FACTORIES } from './contract/factories.ts';
+import { catalogContract } from './contract/catalog.contract.ts';
+import { readingsContract } from './contract/readings.contract.ts';
+
+for (const factory of STORE_FACTORIES.filter((f) => f.kind === 'duckdb')) {
+  describe(`store contract: ${factory.kind}`, () => {
+    catalogContract(factory);
+    readingsContract(factory);
+  });
+}
