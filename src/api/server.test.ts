@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { createDuckdbStore } from '../store/duckdb/index.ts';
 import { createApiToken } from './accounts/service.ts';
+import { buildServer } from './server.ts';
 import { PASSWORD, type World, login, openWorld, worldServer } from './test-world.ts';
 
 describe('api server', () => {
@@ -251,6 +254,35 @@ describe('login rate limit', () => {
     } finally {
       await app.close();
       await w.close();
+    }
+  });
+});
+
+describe('first start', () => {
+  it('creates the first administrator once and prints the password', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ls-first-'));
+    const store = await createDuckdbStore({ path: join(dir, 'first.duckdb'), threads: 1 });
+    await store.migrate();
+    const lines: string[] = [];
+    const config = loadConfig({}, { LOADSCOPE_DUCKDB: ':memory:' });
+    try {
+      const app = await buildServer({ config, store, webDir: dir, announce: (l) => lines.push(l) });
+      const password = /password: (\S+)/.exec(lines[0] ?? '')?.[1];
+      expect(password).toBeDefined();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'admin', password },
+      });
+      expect(res.json()).toMatchObject({ role: 'admin', orgId: 'default' });
+      await app.close();
+      const again: string[] = [];
+      await (await buildServer({ config, store, webDir: dir, announce: (l) => again.push(l) })).close();
+      expect(again).toEqual([]);
+      expect(await store.accounts.countUsers()).toBe(1);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -16,6 +16,7 @@ import { UnauthenticatedError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { type AccessControl, createAccessControl } from './access.ts';
 import { type Authenticator, SESSION_COOKIE, createAuthenticator } from './authenticate.ts';
+import { ensureFirstAdmin } from './accounts/service.ts';
 import { apiErrorHandler } from './error-handler.ts';
 import type { Principal } from './principal.ts';
 import { registerApiRoutes } from './routes/index.ts';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   sessionTtlMs?: number;
   /** Mark cookies `Secure` (behind HTTPS); default false because the default listener is plain HTTP on loopback. */
   secureCookies?: boolean;
+  /** Where the first administrator's generated password is printed (once); default stderr. */
+  announce?: (line: string) => void;
 }
 
 /** Settings the route modules read from the server. */
@@ -142,6 +145,17 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       app.csrfProtection(request, reply, done);
     } else done();
   });
+
+  const first = await ensureFirstAdmin({ store: opts.store, now: deps.now });
+  if (first) {
+    const announce = opts.announce ?? ((line: string) => process.stderr.write(`${line}\n`));
+    announce(
+      `First start: created administrator '${first.email}' in organisation '${first.orgId}' with password: ${first.password}`,
+    );
+    announce(
+      'This password is shown once. Change it after logging in (POST /api/v1/auth/password or the admin page).',
+    );
+  }
 
   await registerApiRoutes(app);
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
