@@ -1,10 +1,111 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { ConflictError, StoreError } from '../../errors.ts';
+import {
+  ALERT_COLUMNS,
+  alertParams,
+  alertWhere,
+  alertsDdl,
+  rowToAlert,
+  rowToRule,
+  ruleBody,
+} from '../../realtime/store-rows.ts';
 import type { AlertRepo } from '../ports/alerts.ts';
 import type { DuckdbContext } from './connection.ts';
 
 /** DDL for the alerts tables, run in order by `migrate()`. */
-export const alertsSchema: readonly string[] = [];
+export const alertsSchema: readonly string[] = alertsDdl({
+  text: 'VARCHAR',
+  big: 'BIGINT',
+  dbl: 'DOUBLE',
+  bool: 'BOOLEAN',
+});
 
 /** The duckdb implementation of {@link AlertRepo}. */
-export function createAlertRepo(_ctx: DuckdbContext): AlertRepo {
-  return {};
+export function createAlertRepo(ctx: DuckdbContext): AlertRepo {
+  const rows = async (sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> => {
+    try {
+      return (await ctx.conn.runAndReadAll(sql, values as DuckDBValue[])).getRowObjectsJS() as Record<
+        string,
+        unknown
+      >[];
+    } catch (cause) {
+      throw new StoreError('duckdb', sql.split(/\s+/).slice(0, 3).join(' '), { cause });
+    }
+  };
+  return {
+    async insertAlerts(alerts) {
+      for (let i = 0; i < alerts.length; i += 200) {
+        const chunk = alerts.slice(i, i + 200);
+        const params = chunk.flatMap(alertParams);
+        const tuples = chunk.map(
+          (_, r) => `(${Array.from({ length: 14 }, (_, c) => `$${r * 14 + c + 1}`).join(', ')})`,
+        );
+        await rows(
+          `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
+          params,
+        );
+      }
+    },
+    async updateAlert(id, patch) {
+      const sets: string[] = ['updated_at = $2'];
+      const params: unknown[] = [id, patch.updatedAt];
+      if (patch.state !== undefined) params.push(patch.state) && sets.push(`state = $${params.length}`);
+      if (patch.endTs !== undefined) params.push(patch.endTs) && sets.push(`end_ts = $${params.length}`);
+      await rows(`UPDATE alerts SET ${sets.join(', ')} WHERE id = $1`, params);
+    },
+    async getAlert(id) {
+      const r = await rows(`SELECT * FROM alerts WHERE id = $1`, [id]);
+      return r[0] ? rowToAlert(r[0]) : undefined;
+    },
+    async listAlerts(filter) {
+      const w = alertWhere(filter);
+      const r = await rows(
+        `SELECT * FROM alerts ${w.sql} ORDER BY ts DESC, id LIMIT ${Math.trunc(filter.limit ?? 100)}`,
+        w.params,
+      );
+      return r.map(rowToAlert);
+    },
+    async putRule(rule) {
+      const clash = await rows(`SELECT id FROM alert_rules WHERE org_id = $1 AND name = $2 AND id <> $3`, [
+        rule.orgId,
+        rule.name,
+        rule.id,
+      ]);
+      if (clash.length)
+        throw new ConflictError(`a rule named '${rule.name}' already exists in organisation '${rule.orgId}'`);
+      const exists = await rows(`SELECT id FROM alert_rules WHERE id = $1`, [rule.id]);
+      if (exists.length) {
+        await rows(`UPDATE alert_rules SET name = $2, body = $3, updated_at = $4 WHERE id = $1`, [
+          rule.id,
+          rule.name,
+          ruleBody(rule),
+          rule.updatedAt,
+        ]);
+      } else {
+        await rows(`INSERT INTO alert_rules VALUES ($1, $2, $3, $4, $5, $6)`, [
+          rule.id,
+          rule.orgId,
+          rule.name,
+          ruleBody(rule),
+          rule.createdAt,
+          rule.updatedAt,
+        ]);
+      }
+    },
+    async getRule(id) {
+      const r = await rows(`SELECT * FROM alert_rules WHERE id = $1`, [id]);
+      return r[0] ? rowToRule(r[0]) : undefined;
+    },
+    async listRules(filter = {}) {
+      const r =
+        filter.orgId === undefined
+          ? await rows(`SELECT * FROM alert_rules ORDER BY org_id, name`)
+          : await rows(`SELECT * FROM alert_rules WHERE org_id = $1 ORDER BY name`, [filter.orgId]);
+      return r.map(rowToRule);
+    },
+    async deleteRule(id) {
+      const r = await rows(`DELETE FROM alert_rules WHERE id = $1 RETURNING id`, [id]);
+      return r.length > 0;
+    },
+  };
 }
