@@ -49,8 +49,14 @@ export function createAlertRepo(ctx: DuckdbContext): AlertRepo {
     async updateAlert(id, patch) {
       const sets: string[] = ['updated_at = $2'];
       const params: unknown[] = [id, patch.updatedAt];
-      if (patch.state !== undefined) params.push(patch.state) && sets.push(`state = $${params.length}`);
-      if (patch.endTs !== undefined) params.push(patch.endTs) && sets.push(`end_ts = $${params.length}`);
+      if (patch.state !== undefined) {
+        params.push(patch.state);
+        sets.push(`state = $${params.length}`);
+      }
+      if (patch.endTs !== undefined) {
+        params.push(patch.endTs);
+        sets.push(`end_ts = $${params.length}`);
+      }
       await rows(`UPDATE alerts SET ${sets.join(', ')} WHERE id = $1`, params);
     },
     async getAlert(id) {
