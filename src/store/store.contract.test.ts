@@ -7,7 +7,7 @@ import { STORE_FACTORIES } from './contract/factories.ts';
 import { catalogContract } from './contract/catalog.contract.ts';
 import { readingsContract } from './contract/readings.contract.ts';
 
-for (const factory of STORE_FACTORIES.filter((f) => f.kind === 'duckdb')) {
+for (const factory of STORE_FACTORIES) {
   describe(`store contract: ${factory.kind}`, () => {
     catalogContract(factory);
     readingsContract(factory);

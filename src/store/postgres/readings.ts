@@ -1,10 +1,284 @@
-import type { ReadingRepo } from '../ports/readings.ts';
-import type { PgContext } from './connection.ts';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { Reading, ReadingBatch } from '../../domain/types.ts';
+import { InputError, StoreError } from '../../errors.ts';
+import {
+  mergeChanges,
+  prepareBatch,
+  type PreparedBatch,
+  type ReadingChange,
+  type ReadingRepo,
+  type WriteResult,
+} from '../ports/readings.ts';
+import { inTransaction, queryRows, type PgContext } from './connection.ts';
 
-/** DDL for readings and the dirty-day log. */
-export const readingsSchema: readonly string[] = [];
+/** DDL for readings (range-partitioned by ts, one partition per UTC month, made on demand) and the change log. */
+export const readingsSchema: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS readings (channel_key INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
+     quality SMALLINT NOT NULL, PRIMARY KEY (channel_key, ts)) PARTITION BY RANGE (ts)`,
+  `CREATE TABLE IF NOT EXISTS reading_changes (seq BIGSERIAL PRIMARY KEY, channel_key INTEGER NOT NULL, from_ts BIGINT NOT NULL,
+     to_ts BIGINT NOT NULL)`,
+];
+
+/** SQLSTATEs worth retrying a whole write for: deadlock and serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 4;
 
 /** The postgres implementation of {@link ReadingRepo}. */
-export function createReadingRepo(_ctx: PgContext): ReadingRepo {
-  throw new Error('TODO(store helper): postgres readings');
+export function createReadingRepo(ctx: PgContext): ReadingRepo {
+  const keys = new Map<string, number>();
+  const partitions = new Set<number>();
+  const keyOf = async (ids: string[]): Promise<Map<string, number>> => {
+    const missing = ids.filter((id) => !keys.has(id));
+    if (missing.length > 0) {
+      for (const r of await queryRows(ctx.pool, 'SELECT id, key FROM channels WHERE id = ANY($1::text[])', [
+        missing,
+      ])) {
+        keys.set(String(r['id']), Number(r['key']));
+      }
+    }
+    return keys;
+  };
+  const keyOrUndefined = async (channelId: string) => (await keyOf([channelId])).get(channelId);
+  const inputError = (message: string, field: string) =>
+    new InputError(message, { field, source: 'readings' });
+
+  return {
+    async write(batch: ReadingBatch): Promise<WriteResult> {
+      if (batch.length === 0) return { inserted: 0, duplicates: 0 };
+      const prepared = await prepareBatch(batch, keyOf, inputError);
+      const copy = encodeBinaryCopy(prepared.keys, batch);
+      try {
+        await ensurePartitions(ctx, partitions, monthsOf(batch.ts, batch.length));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const inserted = await inTransaction(ctx.pool, (client) => insertBatch(client, copy, prepared));
+            return { inserted, duplicates: batch.length - inserted };
+          } catch (err) {
+            const code = (err as { code?: string }).code;
+            if (attempt >= ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw err;
+          }
+        }
+      } catch (cause) {
+        throw new StoreError('postgres', 'write readings', { cause });
+      }
+    },
+    async read(channelId, from, to): Promise<Reading[]> {
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return [];
+      const rows = await queryRows(
+        ctx.pool,
+        'SELECT ts::float8 AS ts, value, quality FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 ORDER BY ts',
+        [key, Math.ceil(from), Math.ceil(to)],
+      );
+      return rows.map((r) => ({
+        channelId,
+        ts: r['ts'] as number,
+        value: r['value'] as number,
+        quality: r['quality'] as Reading['quality'],
+      }));
+    },
+    async readColumns(channelId, from, to) {
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return { ts: new Float64Array(0), value: new Float64Array(0) };
+      const res = await ctx.pool.query<[number, number]>({
+        text: 'SELECT ts::float8, value FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 ORDER BY ts',
+        values: [key, Math.ceil(from), Math.ceil(to)],
+        rowMode: 'array',
+      });
+      return {
+        ts: Float64Array.from(res.rows, (r) => r[0]),
+        value: Float64Array.from(res.rows, (r) => r[1]),
+      };
+    },
+    async downsample(channelId, from, to, buckets) {
+      if (!(Number.isInteger(buckets) && buckets > 0))
+        throw new InputError(`buckets must be a positive whole number, got ${buckets}`, { field: 'buckets' });
+      if (!(to > from)) throw new InputError(`'to' (${to}) must be after 'from' (${from})`, { field: 'to' });
+      const key = await keyOrUndefined(channelId);
+      const width = (to - from) / buckets;
+      const rows =
+        key === undefined
+          ? []
+          : (
+              await ctx.pool.query<[number, number, number, number, number]>({
+                text: `SELECT least(floor((ts - $2::float8) / $4::float8), $5 - 1)::float8 AS b, min(value), max(value), avg(value), count(*)::float8
+                       FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 GROUP BY b ORDER BY b`,
+                values: [key, Math.ceil(from), Math.ceil(to), width, buckets],
+                rowMode: 'array',
+              })
+            ).rows;
+      return {
+        ts: Float64Array.from(rows, (r) => from + r[0] * width),
+        min: Float64Array.from(rows, (r) => r[1]),
+        max: Float64Array.from(rows, (r) => r[2]),
+        mean: Float64Array.from(rows, (r) => r[3]),
+        count: Uint32Array.from(rows, (r) => r[4]),
+      };
+    },
+    async count(channelId) {
+      if (channelId === undefined)
+        return Number((await queryRows(ctx.pool, 'SELECT count(*) AS n FROM readings'))[0]?.['n'] ?? 0);
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return 0;
+      return Number(
+        (await queryRows(ctx.pool, 'SELECT count(*) AS n FROM readings WHERE channel_key = $1', [key]))[0]?.[
+          'n'
+        ] ?? 0,
+      );
+    },
+    async takeChanges(): Promise<ReadingChange[]> {
+      const rows = await queryRows(
+        ctx.pool,
+        `WITH d AS (DELETE FROM reading_changes RETURNING seq, channel_key, from_ts, to_ts)
+         SELECT c.id, d.from_ts, d.to_ts FROM d JOIN channels c ON c.key = d.channel_key ORDER BY d.seq`,
+      );
+      return mergeChanges(
+        rows.map((r) => ({ channelId: String(r['id']), from: Number(r['from_ts']), to: Number(r['to_ts']) })),
+      );
+    },
+    async exportReadings(req) {
+      const where: string[] = [];
+      const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+      if (req.channelIds !== undefined)
+        where.push(`c.id IN (${req.channelIds.map(lit).join(', ') || 'NULL'})`);
+      if (req.from !== undefined) where.push(`r.ts >= ${Math.ceil(req.from)}`);
+      if (req.to !== undefined) where.push(`r.ts < ${Math.ceil(req.to)}`);
+      const select = `SELECT c.id AS channel_id, r.ts, r.value, r.quality FROM readings r JOIN channels c ON c.key = r.channel_key
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id COLLATE "C", r.ts`;
+      const tmp = req.format === 'parquet' ? await mkdtemp(join(tmpdir(), 'loadscope-export-')) : undefined;
+      const csvPath = tmp ? join(tmp, 'readings.csv') : req.path;
+      const client = await ctx.pool.connect();
+      try {
+        const stream = client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+        await pipeline(stream, createWriteStream(csvPath));
+        if (tmp) await csvToParquet(csvPath, req.path);
+        return stream.rowCount;
+      } catch (cause) {
+        throw new StoreError('postgres', `export readings to ${req.path}`, { cause });
+      } finally {
+        client.release();
+        if (tmp) await rm(tmp, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * COPYs the batch into a session-local staging table and moves the new rows across in one statement
+ * that also logs their ranges. Rows go in key order so that two writers with overlapping batches
+ * wait for each other instead of deadlocking; `ctid` order keeps the first occurrence of an in-batch
+ * duplicate.
+ */
+async function insertBatch(client: pg.PoolClient, copy: Buffer, p: PreparedBatch): Promise<number> {
+  await client.query(
+    'CREATE TEMP TABLE IF NOT EXISTS staging (ck INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, quality SMALLINT NOT NULL) ON COMMIT DELETE ROWS',
+  );
+  await pipeline(
+    async function* () {
+      yield copy;
+    },
+    client.query(copyFrom('COPY staging FROM STDIN (FORMAT binary)')),
+  );
+  const source = p.increasing
+    ? 'SELECT ck, ts, value, quality FROM staging ORDER BY ck, ts'
+    : 'SELECT DISTINCT ON (ck, ts) ck, ts, value, quality FROM staging ORDER BY ck, ts, ctid';
+  const res = await client.query(
+    `WITH ins AS (INSERT INTO readings (channel_key, ts, value, quality) ${source} ON CONFLICT DO NOTHING RETURNING channel_key, ts),
+     ch AS (INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM ins GROUP BY channel_key RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+  );
+  return (res.rows[0] as { n: number }).n;
+}
+
+/** Encodes the batch in PostgreSQL's binary COPY format: 40 bytes a row, no text formatting. */
+export function encodeBinaryCopy(keys: Int32Array, batch: ReadingBatch): Buffer {
+  const n = batch.length;
+  const buf = Buffer.allocUnsafe(19 + n * 40 + 2);
+  buf.write('PGCOPY\n\xff\r\n\0', 0, 'latin1');
+  buf.writeInt32BE(0, 11);
+  buf.writeInt32BE(0, 15);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let o = 19;
+  for (let i = 0; i < n; i++) {
+    const t = batch.ts[i] as number;
+    const hi = Math.floor(t / 4294967296);
+    view.setInt16(o, 4);
+    view.setInt32(o + 2, 4);
+    view.setInt32(o + 6, keys[i] as number);
+    view.setInt32(o + 10, 8);
+    view.setInt32(o + 14, hi);
+    view.setUint32(o + 18, t - hi * 4294967296);
+    view.setInt32(o + 22, 8);
+    view.setFloat64(o + 26, batch.value[i] as number);
+    view.setInt32(o + 34, 2);
+    view.setInt16(o + 38, batch.quality[i] as number);
+    o += 40;
+  }
+  view.setInt16(o, -1);
+  return buf;
+}
+
+/** The UTC months (year * 12 + month) the timestamps fall in; cheap for time-ordered data. */
+export function monthsOf(ts: Float64Array, n: number): number[] {
+  const months = new Set<number>();
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i] as number;
+    if (t >= lo && t < hi) continue;
+    const d = new Date(t);
+    const m = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    months.add(m);
+    lo = monthStart(m);
+    hi = monthStart(m + 1);
+  }
+  return [...months].sort((a, b) => a - b);
+}
+
+function monthStart(m: number): number {
+  return Date.UTC(Math.floor(m / 12), m % 12, 1);
+}
+
+/**
+ * Creates the monthly partitions that do not exist yet. A transaction-scoped advisory lock makes
+ * writers in several processes create each partition once, without racing on the catalog; it is
+ * taken in a transaction of its own so that writers never hold it while inserting.
+ */
+async function ensurePartitions(ctx: PgContext, known: Set<number>, months: number[]): Promise<void> {
+  const missing = months.filter((m) => !known.has(m));
+  if (missing.length === 0) return;
+  await inTransaction(ctx.pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${ctx.schema}.readings.partitions`]);
+    for (const m of missing) {
+      const name = `readings_y${Math.floor(m / 12)}m${String((m % 12) + 1).padStart(2, '0')}`;
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF readings FOR VALUES FROM (${monthStart(m)}) TO (${monthStart(m + 1)})`,
+      );
+    }
+  });
+  for (const m of missing) known.add(m);
+}
+
+/** Converts an exported CSV file to Parquet with an in-memory DuckDB. */
+async function csvToParquet(csvPath: string, parquetPath: string): Promise<void> {
+  const duck = await DuckDBInstance.create(':memory:');
+  const conn = await duck.connect();
+  const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  try {
+    await conn.run(
+      `COPY (SELECT * FROM read_csv(${lit(csvPath)}, header = true,
+         columns = {'channel_id': 'VARCHAR', 'ts': 'BIGINT', 'value': 'DOUBLE', 'quality': 'UTINYINT'}))
+       TO ${lit(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  } finally {
+    conn.closeSync();
+    duck.closeSync();
+  }
 }
