@@ -1,10 +1,75 @@
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { duckdbDialect } from '../../batch/sql/dialect.ts';
+import { rollupsDdl } from '../../batch/sql/ddl.ts';
+import type { SqlDb, SqlExec } from '../../batch/sql/sql-db.ts';
+import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
+import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
 import type { DuckdbContext } from './connection.ts';
 
 /** DDL for the rollups tables, run in order by `migrate()`. */
-export const rollupsSchema: readonly string[] = [];
+export const rollupsSchema: readonly string[] = rollupsDdl(duckdbDialect, false);
 
-/** The duckdb implementation of {@link RollupRepo}. */
-export function createRollupRepo(_ctx: DuckdbContext): RollupRepo {
-  return {};
+/** The duckdb implementation of {@link RollupRepo}: the shared batch SQL on a DuckDB connection. */
+export function createRollupRepo(ctx: DuckdbContext): RollupRepo {
+  const db = createDuckdbSqlDb(ctx);
+  return createSqlRollupRepo({
+    db,
+    dialect: duckdbDialect,
+    // COPY takes no parameters, so the filtered rows go through a temp table first.
+    exportRows: (query, format, path) =>
+      db.transaction(async (tx) => {
+        await tx.run(duckdbDialect.tempTable('b_export', { as: query.sql }), query.params);
+        const fmt = format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT parquet';
+        await tx.run(`COPY b_export TO '${path.replaceAll("'", "''")}' (${fmt})`);
+        const [r] = await tx.all('SELECT COUNT(*) AS n FROM b_export');
+        return Number(r?.['n'] ?? 0);
+      }),
+  });
+}
+
+function execOn(conn: DuckDBConnection): SqlExec {
+  return {
+    async all(sql, params = []) {
+      return (await conn.runAndReadAll(sql, params as DuckDBValue[])).getRowObjectsJS() as Record<
+        string,
+        unknown
+      >[];
+    },
+    async run(sql, params = []) {
+      return (await conn.run(sql, params as DuckDBValue[])).rowsChanged;
+    },
+  };
+}
+
+/** Batch statements on the shared connection; transactions on a connection of their own (temp tables). */
+function createDuckdbSqlDb(ctx: DuckdbContext): SqlDb {
+  const wrap = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (cause) {
+      throw new StoreError('duckdb', op, { cause });
+    }
+  };
+  const shared = execOn(ctx.conn);
+  return {
+    all: (sql, params) => wrap('rollups query', () => shared.all(sql, params)),
+    run: (sql, params) => wrap('rollups statement', () => shared.run(sql, params)),
+    async transaction(fn) {
+      const conn = await ctx.instance.connect();
+      try {
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          const result = await wrap('rollups batch', () => fn(execOn(conn)));
+          await conn.run('COMMIT');
+          return result;
+        } catch (err) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      } finally {
+        conn.closeSync();
+      }
+    },
+  };
 }

@@ -1,10 +1,104 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type pg from 'pg';
+import { csvLine } from '../../batch/format.ts';
+import { postgresDialect } from '../../batch/sql/dialect.ts';
+import { rollupsDdl } from '../../batch/sql/ddl.ts';
+import type { SqlDb, SqlExec } from '../../batch/sql/sql-db.ts';
+import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
+import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
 import type { PgContext } from './connection.ts';
 
 /** DDL for the rollups tables, run in order by `migrate()`. */
-export const rollupsSchema: readonly string[] = [];
+export const rollupsSchema: readonly string[] = rollupsDdl(postgresDialect, true);
 
-/** The postgres implementation of {@link RollupRepo}. */
-export function createRollupRepo(_ctx: PgContext): RollupRepo {
-  return {};
+/** The postgres implementation of {@link RollupRepo}: the shared batch SQL on a pg pool. */
+export function createRollupRepo(ctx: PgContext): RollupRepo {
+  const db = createPgSqlDb(ctx);
+  return createSqlRollupRepo({
+    db,
+    dialect: postgresDialect,
+    async exportRows(query, format, path) {
+      const rows = await db.all(query.sql, query.params);
+      const csvPath = format === 'csv' ? path : `${path}.tmp.csv`;
+      await writeCsv(csvPath, rows);
+      if (format === 'parquet') {
+        // PostgreSQL cannot write Parquet; an in-memory DuckDB converts the CSV (rollups are small).
+        try {
+          await csvToParquet(csvPath, path);
+        } finally {
+          await rm(csvPath, { force: true });
+        }
+      }
+      return rows.length;
+    },
+  });
+}
+
+async function writeCsv(path: string, rows: Record<string, unknown>[]): Promise<void> {
+  const out = createWriteStream(path);
+  const cols = Object.keys(rows[0] ?? {});
+  if (cols.length) out.write(csvLine(cols));
+  for (const r of rows) if (!out.write(csvLine(cols.map((c) => r[c])))) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+async function csvToParquet(csvPath: string, path: string): Promise<void> {
+  const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run(
+      `COPY (SELECT * FROM read_csv(${q(csvPath)}, header = true)) TO ${q(path)} (FORMAT parquet)`,
+    );
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+function execOn(client: pg.Pool | pg.PoolClient): SqlExec {
+  return {
+    async all(sql, params = []) {
+      return (await client.query(sql, params)).rows as Record<string, unknown>[];
+    },
+    async run(sql, params = []) {
+      return (await client.query(sql, params)).rowCount ?? 0;
+    },
+  };
+}
+
+function createPgSqlDb(ctx: PgContext): SqlDb {
+  const wrap = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (cause) {
+      throw new StoreError('postgres', op, { cause });
+    }
+  };
+  const shared = execOn(ctx.pool);
+  return {
+    all: (sql, params) => wrap('rollups query', () => shared.all(sql, params)),
+    run: (sql, params) => wrap('rollups statement', () => shared.run(sql, params)),
+    async transaction(fn) {
+      const client = await ctx.pool.connect();
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await wrap('rollups batch', () => fn(execOn(client)));
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
 }

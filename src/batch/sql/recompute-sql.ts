@@ -1,0 +1,152 @@
+/**
+ * The rollup computation as SQL, written once for both adapters (see dialect.ts for the differences).
+ *
+ * Per channel, each sample i opens an interval [t_i, t_(i+1)); the interval belongs to the hour and
+ * day of its start t_i. An interval longer than the channel's maximum gap (max_gap_ms, else
+ * 3 x interval_ms, else 5 minutes) is not integrated and does not count as covered.
+ * - power:    E = P_i x (t_(i+1) - t_i), covered = t_(i+1) - t_i
+ * - interval: E = value_i (the energy of the interval starting at t_i), covered = interval_ms
+ *             (or the gap to the next sample when interval_ms is unknown)
+ * - register: E = v_(i+1) - v_i; when negative, a rollover (v_(i+1) + rollover_at - v_i) if
+ *             rollover_at is set, else a reset (v_(i+1))
+ * Samples are first summed per UTC quarter-hour slot, then slots are mapped to local hours and days
+ * through the calendar table (calendar.ts).
+ */
+import { SLOT_MS } from './calendar.ts';
+import type { RollupDialect } from './dialect.ts';
+
+/** Largest safe integer, as the open end of the whole-history window. */
+const NO_END = '9007199254740991';
+const ELECTRIC_UNITS = `('W', 'kW', 'Wh', 'kWh')`;
+
+/**
+ * Temp table `b_ch`: per channel its key, id, measurement, interval, effective maximum gap, rollover,
+ * unit factor to W/Wh, whether it is electric, and its facility's time zone. `where` filters `channels c`.
+ */
+export function channelsSql(d: RollupDialect, where = 'TRUE'): string {
+  return d.tempTable('b_ch', {
+    as: `
+    SELECT c.key AS channel_key, c.id AS channel_id, c.measurement, c.interval_ms, c.rollover_at,
+      COALESCE(c.max_gap_ms, 3 * c.interval_ms, 300000) AS max_gap,
+      CASE WHEN c.unit IN ('kW', 'kWh') THEN CAST(1000 AS ${d.double}) ELSE CAST(1 AS ${d.double}) END AS factor,
+      c.unit IN ${ELECTRIC_UNITS} AS electric, f.time_zone AS tz
+    FROM channels c JOIN meters m ON m.id = c.meter_id JOIN facilities f ON f.id = m.facility_id
+    WHERE ${where}`,
+  });
+}
+
+/** Temp table `b_chg(channel_id, from_ts, to_ts)` for the changed ranges. */
+export function changesTableSql(d: RollupDialect): string {
+  return d.tempTable('b_chg', { cols: 'channel_id VARCHAR, from_ts BIGINT, to_ts BIGINT' });
+}
+
+/** Calendar ranges `(tz, lo, hi)` covering every changed range widened by the maximum gap. */
+export const CHANGED_CAL_RANGES = `
+  SELECT h.tz, g.from_ts - h.max_gap AS lo, g.to_ts AS hi FROM b_chg g JOIN b_ch h ON h.channel_id = g.channel_id`;
+
+/** Calendar ranges `(tz, lo, hi)` covering every stored reading. */
+export const ALL_CAL_RANGES = `
+  SELECT h.tz, r.lo, r.hi FROM (SELECT channel_key, MIN(ts) AS lo, MAX(ts) AS hi FROM readings GROUP BY channel_key) r
+  JOIN b_ch h ON h.channel_key = r.channel_key`;
+
+/**
+ * Temp table `b_win(channel_key, from_ts, to_ts)`: per channel, the disjoint runs of whole local days
+ * to recompute. A change [from, to] dirties the days from the one holding `from - max_gap` (whose
+ * last interval may now end at a new sample) to the one holding `to`; overlapping runs are merged.
+ */
+export function windowsSql(d: RollupDialect): string {
+  const slotOf = (ms: string) => d.idiv(ms, String(SLOT_MS));
+  return d.tempTable('b_win', {
+    as: `
+    WITH dd AS (
+      SELECT h.channel_key, c1.day_start AS from_ts, c2.day_start + c2.day_len AS to_ts
+      FROM b_chg g JOIN b_ch h ON h.channel_id = g.channel_id
+      JOIN b_cal c1 ON c1.tz = h.tz AND c1.slot = ${slotOf('g.from_ts - h.max_gap')}
+      JOIN b_cal c2 ON c2.tz = h.tz AND c2.slot = ${slotOf('g.to_ts')}
+    ),
+    o AS (
+      SELECT channel_key, from_ts, to_ts, MAX(to_ts) OVER (PARTITION BY channel_key ORDER BY from_ts, to_ts
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_to
+      FROM dd
+    ),
+    i AS (
+      SELECT channel_key, from_ts, to_ts, SUM(CASE WHEN prev_to IS NULL OR from_ts > prev_to THEN 1 ELSE 0 END)
+        OVER (PARTITION BY channel_key ORDER BY from_ts, to_ts ROWS UNBOUNDED PRECEDING) AS grp
+      FROM o
+    )
+    SELECT channel_key, MIN(from_ts) AS from_ts, MAX(to_ts) AS to_ts FROM i GROUP BY channel_key, grp`,
+  });
+}
+
+/** Number of (channel, local day) pairs inside the windows. */
+export const WINDOW_DAYS_SQL = `
+  SELECT COUNT(*) AS n FROM b_win w JOIN b_ch h ON h.channel_key = w.channel_key
+  JOIN (SELECT DISTINCT tz, day_start FROM b_cal) k ON k.tz = h.tz AND k.day_start >= w.from_ts AND k.day_start < w.to_ts`;
+
+/** Deletes the rows of `table` inside the windows (or all rows). */
+export function deleteSql(table: string, all: boolean): string {
+  if (all) return `DELETE FROM ${table}`;
+  return `DELETE FROM ${table} WHERE EXISTS (SELECT 1 FROM b_win w WHERE w.channel_key = ${table}.channel_key
+    AND ${table}.start_ts >= w.from_ts AND ${table}.start_ts < w.to_ts)`;
+}
+
+/**
+ * Temp table `b_agg`: per channel and UTC slot the summed energy, covered ms, min/max power and sample
+ * count, joined with the slot's local hour and day. `all` reads every reading; otherwise the windows,
+ * each with the samples up to one maximum gap after its end (the neighbours closing its last interval).
+ */
+export function aggregateSql(d: RollupDialect, all: boolean): string {
+  const src = all
+    ? `SELECT channel_key, ts, value, 0 AS part, ${NO_END} AS win_to FROM readings`
+    : `SELECT r.channel_key, r.ts, r.value, w.from_ts AS part, w.to_ts AS win_to
+       FROM b_win w JOIN b_ch h ON h.channel_key = w.channel_key
+       JOIN readings r ON r.channel_key = w.channel_key AND r.ts >= w.from_ts AND r.ts < w.to_ts + h.max_gap`;
+  const ok = 'n.nts - n.ts <= h.max_gap';
+  const v = 'n.value * h.factor';
+  const nv = 'n.nvalue * h.factor';
+  const delta = `CASE WHEN ${nv} >= ${v} THEN ${nv} - ${v}
+      WHEN h.rollover_at IS NOT NULL THEN ${nv} + h.rollover_at * h.factor - ${v} ELSE ${nv} END`;
+  return d.tempTable('b_agg', {
+    as: `
+    WITH n AS (
+      SELECT channel_key, ts, value, win_to,
+        LEAD(ts) OVER (PARTITION BY channel_key, part ORDER BY ts) AS nts,
+        LEAD(value) OVER (PARTITION BY channel_key, part ORDER BY ts) AS nvalue
+      FROM (${src}) s
+    ),
+    iv AS (
+      SELECT n.channel_key, n.ts,
+        CASE h.measurement
+          WHEN 'power' THEN CASE WHEN ${ok} THEN ${v} * (n.nts - n.ts) / 3600000.0 END
+          WHEN 'interval' THEN ${v}
+          ELSE CASE WHEN ${ok} THEN ${delta} END END AS e,
+        CASE WHEN h.measurement = 'interval' AND h.interval_ms IS NOT NULL THEN h.interval_ms
+          WHEN ${ok} THEN n.nts - n.ts ELSE 0 END AS cov,
+        CASE WHEN NOT h.electric THEN NULL
+          WHEN h.measurement = 'power' THEN ${v}
+          WHEN h.measurement = 'interval' THEN CASE WHEN h.interval_ms > 0 THEN ${v} * 3600000.0 / h.interval_ms END
+          ELSE CASE WHEN ${ok} AND n.nts > n.ts THEN (${delta}) * 3600000.0 / (n.nts - n.ts) END END AS pw
+      FROM n JOIN b_ch h ON h.channel_key = n.channel_key
+      WHERE n.ts < n.win_to
+    ),
+    sl AS (
+      SELECT channel_key, ${d.idiv('ts', String(SLOT_MS))} AS slot, SUM(e) AS e, SUM(cov) AS cov,
+        MIN(pw) AS mn, MAX(pw) AS mx, COUNT(*) AS n
+      FROM iv GROUP BY channel_key, ${d.idiv('ts', String(SLOT_MS))}
+    )
+    SELECT sl.channel_key, h.electric, c.hour_start, c.hour_label, c.hour_len, c.day_start, c.day_label, c.day_len,
+      sl.e, sl.cov, sl.mn, sl.mx, sl.n
+    FROM sl JOIN b_ch h ON h.channel_key = sl.channel_key JOIN b_cal c ON c.tz = h.tz AND c.slot = sl.slot`,
+  });
+}
+
+/** Inserts `b_agg` grouped by local hour or day into `rollups_hour` / `rollups_day`. */
+export function insertRollupsSql(d: RollupDialect, period: 'hour' | 'day'): string {
+  const p = period;
+  return `INSERT INTO rollups_${p} (channel_key, start_ts, label, energy, covered_ms, length_ms, mean_power, min_power,
+      max_power, samples, coverage)
+    SELECT channel_key, ${p}_start, ${p}_label, COALESCE(SUM(e), 0), CAST(SUM(cov) AS BIGINT), ${p}_len,
+      CASE WHEN electric AND SUM(cov) > 0 THEN COALESCE(SUM(e), 0) * 3600000.0 / SUM(cov) END, MIN(mn), MAX(mx),
+      CAST(SUM(n) AS BIGINT), LEAST(CAST(1 AS ${d.double}), CAST(SUM(cov) AS ${d.double}) / ${p}_len)
+    FROM b_agg GROUP BY channel_key, electric, ${p}_start, ${p}_label, ${p}_len`;
+}

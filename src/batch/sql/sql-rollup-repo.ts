@@ -1,0 +1,165 @@
+/**
+ * The {@link RollupRepo} over any SQL database with a {@link RollupDialect}: the DuckDB and PostgreSQL
+ * adapters both use it, so the two compute rollups with the same SQL.
+ */
+import type { Threshold } from '../../domain/types.ts';
+import type {
+  ChangedRange,
+  RecomputeResult,
+  RollupExport,
+  RollupRepo,
+  RollupRow,
+} from '../../store/ports/rollups.ts';
+import { calendarSql } from './calendar.ts';
+import type { RollupDialect } from './dialect.ts';
+import {
+  ALL_CAL_RANGES,
+  CHANGED_CAL_RANGES,
+  WINDOW_DAYS_SQL,
+  aggregateSql,
+  changesTableSql,
+  channelsSql,
+  deleteSql,
+  insertRollupsSql,
+  windowsSql,
+} from './recompute-sql.ts';
+import { exportRowsSql, servingSql, type SqlQuery } from './serving-sql.ts';
+import { num, numOrNull, type SqlDb, type SqlExec } from './sql-db.ts';
+import { deleteThresholdsSql, insertThresholdsSql, thresholdName } from './thresholds-sql.ts';
+
+/** Writes the rows of a query to a file; returns how many. Adapter-specific (DuckDB COPY, pg + CSV). */
+export type ExportWriter = (query: SqlQuery, format: RollupExport['format'], path: string) => Promise<number>;
+
+const CHUNK = 500;
+
+/** Builds the SQL rollup repository. */
+export function createSqlRollupRepo(opts: {
+  db: SqlDb;
+  dialect: RollupDialect;
+  exportRows: ExportWriter;
+}): RollupRepo {
+  const { db, dialect: d } = opts;
+  return {
+    recompute: (scope) =>
+      db.transaction((tx) => (scope === 'all' ? recomputeAll(tx, d) : recomputeChanged(tx, d, scope))),
+    computeThresholds: ({ percentile, channelIds, now }) =>
+      db.transaction((tx) => computeThresholds(tx, d, percentile, channelIds, now)),
+    async getThresholds(name = 'p97') {
+      const rows = await db.all(
+        `SELECT c.id AS channel_id, t.name, t.value, t.percentile, t.computed_at, t.from_ts, t.to_ts
+         FROM thresholds t JOIN channels c ON c.key = t.channel_key WHERE t.name = $1 ORDER BY c.id`,
+        [name],
+      );
+      return rows.map((r): Threshold => ({
+        channelId: String(r['channel_id']),
+        name: String(r['name']),
+        value: num(r['value']),
+        percentile: numOrNull(r['percentile']),
+        computedAt: num(r['computed_at']),
+        from: num(r['from_ts']),
+        to: num(r['to_ts']),
+      }));
+    },
+    async listRollups(query) {
+      const q = servingSql(query);
+      const rows = await db.all(q.sql, q.params);
+      return rows.map((r): RollupRow => ({
+        level: query.level,
+        key: String(r['key']),
+        name: r['name'] === null ? null : String(r['name']),
+        period: query.period,
+        start: num(r['start_ts']),
+        label: String(r['label']),
+        unit: String(r['unit']),
+        energy: num(r['energy']),
+        meanPower: numOrNull(r['mean_power']),
+        minPower: numOrNull(r['min_power']),
+        maxPower: numOrNull(r['max_power']),
+        samples: num(r['samples']),
+        coverage: num(r['coverage']),
+        channels: num(r['channels']),
+      }));
+    },
+    exportRollups: (req) => opts.exportRows(exportRowsSql(req), req.format, req.path),
+  };
+}
+
+async function count(tx: SqlExec, sql: string): Promise<number> {
+  const [r] = await tx.all(sql);
+  return r ? num(Object.values(r)[0]) : 0;
+}
+
+async function writeRollups(tx: SqlExec, d: RollupDialect): Promise<Omit<RecomputeResult, 'days'>> {
+  const hourRows = await tx.run(insertRollupsSql(d, 'hour'));
+  const dayRows = await tx.run(insertRollupsSql(d, 'day'));
+  const channels = await count(tx, 'SELECT COUNT(DISTINCT channel_key) FROM b_agg');
+  return { channels, hourRows, dayRows };
+}
+
+async function recomputeAll(tx: SqlExec, d: RollupDialect): Promise<RecomputeResult> {
+  await tx.run(channelsSql(d));
+  await tx.run(calendarSql(d, ALL_CAL_RANGES));
+  await tx.run(deleteSql('rollups_hour', true));
+  await tx.run(deleteSql('rollups_day', true));
+  await tx.run(aggregateSql(d, true));
+  const written = await writeRollups(tx, d);
+  return { ...written, days: written.dayRows };
+}
+
+async function recomputeChanged(
+  tx: SqlExec,
+  d: RollupDialect,
+  changes: ChangedRange[],
+): Promise<RecomputeResult> {
+  if (changes.length === 0) return { channels: 0, days: 0, hourRows: 0, dayRows: 0 };
+  await tx.run(changesTableSql(d));
+  for (let i = 0; i < changes.length; i += CHUNK) {
+    const slice = changes.slice(i, i + CHUNK);
+    const params = slice.flatMap((c) => [c.channelId, Math.floor(c.from), Math.floor(c.to)]);
+    const tuples = slice.map(
+      (_, j) => `($${j * 3 + 1}, CAST($${j * 3 + 2} AS BIGINT), CAST($${j * 3 + 3} AS BIGINT))`,
+    );
+    await tx.run(`INSERT INTO b_chg VALUES ${tuples.join(', ')}`, params);
+  }
+  await tx.run(channelsSql(d, 'c.id IN (SELECT channel_id FROM b_chg)'));
+  await tx.run(calendarSql(d, CHANGED_CAL_RANGES));
+  await tx.run(windowsSql(d));
+  await tx.run(deleteSql('rollups_hour', false));
+  await tx.run(deleteSql('rollups_day', false));
+  await tx.run(aggregateSql(d, false));
+  const written = await writeRollups(tx, d);
+  return { ...written, days: await count(tx, WINDOW_DAYS_SQL) };
+}
+
+async function computeThresholds(
+  tx: SqlExec,
+  d: RollupDialect,
+  percentile: number,
+  channelIds: string[] | undefined,
+  now: number,
+): Promise<number> {
+  const some = channelIds !== undefined;
+  if (some) {
+    if (channelIds.length === 0) return 0;
+    await tx.run(d.tempTable('b_thr', { cols: 'channel_key INTEGER' }));
+    for (let i = 0; i < channelIds.length; i += CHUNK) {
+      const slice = channelIds.slice(i, i + CHUNK);
+      await tx.run(
+        `INSERT INTO b_thr SELECT key FROM channels WHERE id IN (${slice.map((_, j) => `$${j + 1}`).join(', ')})`,
+        slice,
+      );
+    }
+  }
+  // Percentiles stored before (e.g. a p99 asked for once) are kept up to date along with the requested one.
+  const stored = await tx.all(
+    `SELECT DISTINCT name, percentile FROM thresholds WHERE percentile IS NOT NULL${some ? ' AND channel_key IN (SELECT channel_key FROM b_thr)' : ''}`,
+  );
+  const todo = new Map<string, number>([[thresholdName(percentile), percentile]]);
+  for (const r of stored) todo.set(String(r['name']), num(r['percentile']));
+  let written = 0;
+  for (const [name, p] of todo) {
+    await tx.run(deleteThresholdsSql(some), [name]);
+    written += await tx.run(insertThresholdsSql(d, p, some), [name, Math.floor(now)]);
+  }
+  return written;
+}

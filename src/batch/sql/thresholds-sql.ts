@@ -1,0 +1,30 @@
+/**
+ * Percentile thresholds: the continuous percentile (linear interpolation between order statistics,
+ * as DuckDB's quantile_cont and PostgreSQL's percentile_cont) of each channel's stored values over its
+ * whole history. Power and interval channels only; a register's values are not a load.
+ */
+import type { RollupDialect } from './dialect.ts';
+
+/** Threshold name for a percentile: `p97`, `p99.5`. */
+export function thresholdName(percentile: number): string {
+  return `p${percentile}`;
+}
+
+/** Deletes the thresholds named `$1`, of the channels in `b_thr` when `some`. */
+export function deleteThresholdsSql(some: boolean): string {
+  return `DELETE FROM thresholds WHERE name = $1${some ? ' AND channel_key IN (SELECT channel_key FROM b_thr)' : ''}`;
+}
+
+/**
+ * Inserts thresholds named `$1` with percentile `percentile`, computed at `$2`; for the channels in
+ * `b_thr` when `some`. The percentile is inlined as a literal (it is validated as a number first).
+ */
+export function insertThresholdsSql(d: RollupDialect, percentile: number, some: boolean): string {
+  if (!(percentile > 0 && percentile < 100))
+    throw new RangeError(`percentile must be in (0, 100), got ${percentile}`);
+  return `INSERT INTO thresholds (channel_key, name, value, percentile, computed_at, from_ts, to_ts)
+    SELECT r.channel_key, CAST($1 AS VARCHAR), ${d.quantile('r.value', String(percentile / 100))}, ${percentile}, CAST($2 AS BIGINT), MIN(r.ts), MAX(r.ts)
+    FROM readings r JOIN channels c ON c.key = r.channel_key
+    WHERE c.measurement IN ('power', 'interval')${some ? ' AND r.channel_key IN (SELECT channel_key FROM b_thr)' : ''}
+    GROUP BY r.channel_key`;
+}
