@@ -1,0 +1,299 @@
+/**
+ * `createFleet`: a deterministic catalog (organisations, facilities, meters, channels) with the
+ * hidden model of every meter and the ground truth that goes with it. Facility i is drawn from its
+ * own seed, so a larger fleet with the same seed extends a smaller one.
+ */
+import type { Channel, Facility, Meter, Organisation } from '../domain/types.ts';
+import { type HouseParams, type UnusualLabel, UNUSUAL_LABELS, drawHouse } from './model/appliances.ts';
+import { type Calendar, createCalendar } from './model/calendar.ts';
+import { type Climate, createClimate } from './model/climate.ts';
+import { type DayFrame, createFrames } from './model/frame.ts';
+import {
+  HOUSEHOLD_MAX_MONTH_KWH,
+  HOUSEHOLD_MEAN_WH_PER_5MIN,
+  type IntervalModel,
+  businessShapeMean,
+} from './model/interval.ts';
+import { businessName, personName, streetAddress } from './names.ts';
+import { type FleetOptions, type HeavyKind, type ResolvedFleetOptions, resolveOptions } from './options.ts';
+import { createRng, hash32 } from './prng.ts';
+
+/** How a meter's readings are produced (hidden from the catalog; see the truth for what is public). */
+export type MeterModel =
+  | { kind: 'interval'; stepMs: number; interval: IntervalModel }
+  | { kind: 'house'; stepMs: number; house: HouseParams };
+
+/** A meter with its channels (indexes into `fleet.channels`) and model. */
+export interface SimMeter {
+  index: number;
+  meter: Meter;
+  facilityIndex: number;
+  /** Indexes into `fleet.channels`; for houses mains first, then appliances in `house.appliances` order. */
+  channels: number[];
+  model: MeterModel;
+  /** Random-access key of this meter's noise. */
+  key: number;
+}
+
+/** Ground truth known when the fleet is created (spikes depend on the time range: see `spikesBetween`). */
+export interface StaticTruth {
+  /** Sub-metered appliance channels of appliance-level houses. */
+  applianceChannels: {
+    channelId: string;
+    meterId: string;
+    facilityId: string;
+    appliance: string;
+    ratedW: number;
+  }[];
+  /** Homes with an unusual load (seed 000's case). */
+  unusualFacilities: { facilityId: string; meterId: string; label: UnusualLabel; extraW: number }[];
+  /** Heavy meters (seed 002's skew). */
+  heavyMeters: { meterId: string; facilityId: string; kind: HeavyKind; factor: number }[];
+  /** Appliance-level houses, by meter. */
+  applianceHouses: { meterId: string; facilityId: string; sampleMs: number }[];
+}
+
+/** A simulated fleet. */
+export interface Fleet {
+  readonly options: ResolvedFleetOptions;
+  readonly orgs: Organisation[];
+  readonly facilities: Facility[];
+  readonly meters: Meter[];
+  readonly channels: Channel[];
+  /** `channels[i].id` for every i: the `channelIds` of every {@link ReadingBatch} the fleet makes. */
+  readonly channelIds: string[];
+  /** Meters with their models, in `meters` order. */
+  readonly sim: SimMeter[];
+  readonly truth: StaticTruth;
+  /** Time zone helpers of the region. */
+  readonly calendar: Calendar;
+  readonly climate: Climate;
+  /** Cached per-day lookup tables. */
+  frame(day: number, stepMs: number): DayFrame;
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** Creates a fleet; throws ConfigError on bad options. */
+export function createFleet(options: FleetOptions): Fleet {
+  const o = resolveOptions(options);
+  const seed = o.seed >>> 0;
+  const orgs: Organisation[] = [];
+  for (let i = 0; i < o.orgs; i++) {
+    orgs.push({
+      id: `${o.idPrefix}-org${o.orgs > 1 ? `-${i + 1}` : ''}`,
+      name: `Simulated utility ${i + 1} (seed ${o.seed})`,
+      createdAt: o.createdAt,
+    });
+  }
+  const facilities: Facility[] = [];
+  const meters: Meter[] = [];
+  const channels: Channel[] = [];
+  const sim: SimMeter[] = [];
+  const truth: StaticTruth = {
+    applianceChannels: [],
+    unusualFacilities: [],
+    heavyMeters: [],
+    applianceHouses: [],
+  };
+  const width = Math.max(6, String(o.meters).length);
+  const householdCap = HOUSEHOLD_MAX_MONTH_KWH / (901 * (1 + o.seasonality));
+  for (let fi = 0; meters.length < o.meters; fi++) {
+    const rng = createRng(hash32(seed, 0xfac1, fi));
+    const business = rng.chance(o.businessShare);
+    const fid = `${o.idPrefix}-f${pad(fi + 1, width)}`;
+    const zip = rng.pick(o.region.zips);
+    const name = business ? businessName(rng) : personName(rng);
+    const street = streetAddress(rng, business);
+    const hasGas = rng.chance(o.gasShare * (business ? 1.4 : 1));
+    const hasWater = rng.chance(o.waterShare * (business ? 2 : 1));
+    const unusual: { label: UnusualLabel; watts: number } | null =
+      !business && rng.chance(o.unusualShare)
+        ? { label: rng.pick(UNUSUAL_LABELS), watts: Math.round(rng.range(2500, 6000)) }
+        : null;
+    const applianceHouse = !business && rng.chance(o.applianceShare);
+    const heavy: { kind: HeavyKind; factor: number } | null = rng.chance(o.heavyShare)
+      ? rng.chance(0.5)
+        ? { kind: 'rate', factor: applianceHouse ? 10 : 5 }
+        : { kind: 'value', factor: Math.round(rng.range(10, 40)) }
+      : null;
+    const tariff = business
+      ? rng.pick(['SC2 General Small', 'SC9 General Large'])
+      : rng.pick(['SC1 Residential', 'SC1 Residential TOU']);
+    facilities.push({
+      id: fid,
+      orgId: (orgs[fi % o.orgs] as Organisation).id,
+      name: business ? name : `${name} residence`,
+      kind: business ? 'commercial' : 'residential',
+      address: `${street}, ${o.region.city}, ${o.region.state} ${zip}`,
+      zip,
+      timeZone: o.region.timeZone,
+      tags: ['simulated'],
+      createdAt: o.createdAt,
+    });
+    const addMeter = (
+      serviceType: Meter['serviceType'],
+      model: MeterModel,
+      chans: Omit<Channel, 'meterId' | 'id'>[],
+    ): SimMeter => {
+      const index = meters.length;
+      const mid = `${o.idPrefix}-m${pad(index + 1, width)}`;
+      const h = hash32(seed, 0x5e1, index).toString(16).padStart(8, '0');
+      const meter: Meter = {
+        id: mid,
+        facilityId: fid,
+        serviceType,
+        utilityMeterNumber: `${serviceType[0]?.toUpperCase()}${pad(hash32(seed, 0x3e7, index) % 1e9, 9)}`,
+        serviceId: `${h}-${(index + 1).toString(36)}`,
+        tariff:
+          serviceType === 'electricity'
+            ? tariff
+            : serviceType === 'gas'
+              ? 'SC1 Gas Residential'
+              : 'Metered Water',
+        utility: serviceType === 'water' ? 'NYC DEP' : 'Con Edison',
+      };
+      meters.push(meter);
+      const idx: number[] = [];
+      for (const c of chans) {
+        idx.push(channels.length);
+        channels.push({ ...c, id: `${mid}.${c.name}`, meterId: mid });
+      }
+      const sm: SimMeter = {
+        index,
+        meter,
+        facilityIndex: facilities.length - 1,
+        channels: idx,
+        model,
+        key: hash32(seed, 0x6e7, index),
+      };
+      sim.push(sm);
+      return sm;
+    };
+    const interval = (
+      name: string,
+      unit: Channel['unit'],
+      stepMs: number,
+    ): Omit<Channel, 'meterId' | 'id'> => ({
+      name,
+      isMains: true,
+      appliance: null,
+      measurement: 'interval',
+      unit,
+      intervalMs: stepMs,
+      maxGapMs: null,
+      rolloverAt: null,
+    });
+    // Electricity.
+    let elec: SimMeter;
+    if (applianceHouse) {
+      const house = drawHouse(createRng(hash32(seed, 0x40b5, fi)), unusual);
+      const stepMs = heavy?.kind === 'rate' ? Math.max(1000, o.sampleMs / 10) : o.sampleMs;
+      const step = 86_400_000 % stepMs === 0 ? stepMs : o.sampleMs;
+      const power = (name: string, appliance: string | null): Omit<Channel, 'meterId' | 'id'> => ({
+        name,
+        isMains: appliance === null,
+        appliance,
+        measurement: 'power',
+        unit: 'W',
+        intervalMs: step,
+        maxGapMs: null,
+        rolloverAt: null,
+      });
+      elec = addMeter('electricity', { kind: 'house', stepMs: step, house }, [
+        power('mains', null),
+        ...house.appliances.map((a) => power(a, a)),
+      ]);
+      truth.applianceHouses.push({ meterId: elec.meter.id, facilityId: fid, sampleMs: step });
+      for (const a of house.appliances) {
+        truth.applianceChannels.push({
+          channelId: `${elec.meter.id}.${a}`,
+          meterId: elec.meter.id,
+          facilityId: fid,
+          appliance: a,
+          ratedW: house.rated[a] ?? 0,
+        });
+      }
+    } else {
+      const stepMs = heavy?.kind === 'rate' ? 60_000 : 300_000;
+      const valueFactor = heavy?.kind === 'value' ? heavy.factor : 1;
+      let model: IntervalModel;
+      if (business) {
+        const shop = rng.chance(0.5);
+        // Annual use lognormal around 30 MWh (seed 002's makeitcheaper.com figures for small/medium businesses).
+        const annualKwh = Math.min(500_000, Math.max(5000, 30_000 * Math.exp(0.7 * rng.normal())));
+        model = {
+          kind: 'business',
+          meanW: (annualKwh * 1000) / 8766,
+          shop,
+          shapeMean: businessShapeMean(shop),
+          valueFactor,
+        };
+      } else {
+        // Household scale: mean 1, sd 0.18, capped so that no month exceeds 1,273 kWh.
+        const g = Math.min(householdCap, Math.max(0.55, 1 + 0.18 * rng.normal()));
+        model = {
+          kind: 'household',
+          meanWh5: HOUSEHOLD_MEAN_WH_PER_5MIN * g,
+          extraW: unusual?.watts ?? 0,
+          extraHoursOnly: unusual?.label === 'commercial-hours',
+          valueFactor,
+        };
+      }
+      elec = addMeter('electricity', { kind: 'interval', stepMs, interval: model }, [
+        interval('mains', 'Wh', stepMs),
+      ]);
+    }
+    if (unusual)
+      truth.unusualFacilities.push({
+        facilityId: fid,
+        meterId: elec.meter.id,
+        label: unusual.label,
+        extraW: unusual.watts,
+      });
+    if (heavy)
+      truth.heavyMeters.push({
+        meterId: elec.meter.id,
+        facilityId: fid,
+        kind: heavy.kind,
+        factor: heavy.factor,
+      });
+    if (hasGas && meters.length < o.meters) {
+      const g = rng.range(0.6, 1.5) * (business ? 4 : 1);
+      // ~1,500 m3 a year for a heated New York home: 0.55 m3 per degree-day below 15.5 C plus 0.5 m3/day.
+      addMeter(
+        'gas',
+        {
+          kind: 'interval',
+          stepMs: 3_600_000,
+          interval: { kind: 'gas', baseM3PerDay: 0.5 * g, m3PerDegreeDay: 0.55 * g },
+        },
+        [interval('gas', 'm3', 3_600_000)],
+      );
+    }
+    if (hasWater && meters.length < o.meters) {
+      const litres = business ? rng.range(500, 3000) : rng.range(150, 500);
+      addMeter(
+        'water',
+        { kind: 'interval', stepMs: 3_600_000, interval: { kind: 'water', litresPerDay: litres, business } },
+        [interval('water', 'L', 3_600_000)],
+      );
+    }
+  }
+  const calendar = createCalendar(o.region.timeZone);
+  const climate = createClimate(o.region, seed);
+  const frame = createFrames(calendar, climate, o.seasonality);
+  return {
+    options: o,
+    orgs,
+    facilities,
+    meters,
+    channels,
+    channelIds: channels.map((c) => c.id),
+    sim,
+    truth,
+    calendar,
+    climate,
+    frame,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Local time for the models: routines follow the facility's clock (daylight saving included), while
+ * the data is rendered per UTC day. Offsets come from Intl and are cached per local day.
+ */
+
+/** Milliseconds in a day. */
+export const DAY_MS = 86_400_000;
+/** Milliseconds in an hour. */
+export const HOUR_MS = 3_600_000;
+
+/** Offsets of one time zone (local minus UTC, ms), cached per UTC hour. */
+export interface Calendar {
+  readonly timeZone: string;
+  /** Local minus UTC in ms at the UTC instant `t`. */
+  offsetAt(t: number): number;
+  /** UTC ms at which local day `localDay` (days since 1970-01-01 in local time) starts. */
+  localDayStart(localDay: number): number;
+  /** Local day number of the UTC instant `t`. */
+  localDayOf(t: number): number;
+}
+
+/** Creates a {@link Calendar} for an IANA time zone. */
+export function createCalendar(timeZone: string): Calendar {
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
+  const cache = new Map<number, number>();
+  const offsetAtHour = (hour: number): number => {
+    let off = cache.get(hour);
+    if (off === undefined) {
+      const t = hour * HOUR_MS;
+      const p: Record<string, number> = {};
+      for (const part of fmt.formatToParts(new Date(t)))
+        if (part.type !== 'literal') p[part.type] = Number(part.value);
+      const local = Date.UTC(
+        p['year'] ?? 1970,
+        (p['month'] ?? 1) - 1,
+        p['day'] ?? 1,
+        p['hour'] ?? 0,
+        p['minute'] ?? 0,
+      );
+      off = local - t;
+      if (cache.size > 200_000) cache.clear();
+      cache.set(hour, off);
+    }
+    return off;
+  };
+  const offsetAt = (t: number): number => offsetAtHour(Math.floor(t / HOUR_MS));
+  return {
+    timeZone,
+    offsetAt,
+    localDayStart(localDay) {
+      const guess = localDay * DAY_MS;
+      // Two passes settle the offset on either side of a transition.
+      let t = guess - offsetAt(guess);
+      t = guess - offsetAt(t);
+      return t;
+    },
+    localDayOf(t) {
+      return Math.floor((t + offsetAt(t)) / DAY_MS);
+    },
+  };
+}
+
+/** Day of week of a local day number: 0 = Sunday .. 6 = Saturday. */
+export function weekday(localDay: number): number {
+  // 1970-01-01 was a Thursday.
+  return (((localDay + 4) % 7) + 7) % 7;
+}
+
+/** Day of year (0-based, fractional) of a UTC instant. */
+export function dayOfYear(t: number): number {
+  const d = new Date(t);
+  return (t - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS;
+}

@@ -1,0 +1,111 @@
+/**
+ * Rendering one meter for one UTC day: every channel's values on its sampling grid. Appliance-level
+ * houses are the sum of their appliance pulses (plus injected spikes) and mains is the sum of the
+ * appliance channels, each rounded to 1/8 W so that the sum is exact in any order.
+ */
+import type { Fleet, SimMeter } from './fleet.ts';
+import type { HouseParams } from './model/appliances.ts';
+import { DAY_MS, dayOfYear, weekday } from './model/calendar.ts';
+import { renderInterval } from './model/interval.ts';
+import { type Pulses, renderPulses } from './model/pulses.ts';
+import { type DayContext, scheduleDay } from './model/schedule.ts';
+import { type Spike, spikesOfDay } from './model/spikes.ts';
+import { createRng, hash32, unitAt } from './prng.ts';
+
+/** One meter-day: `values[k]` holds channel `sim.channels[k]`'s samples at `t0 + i * stepMs`. */
+export interface MeterDay {
+  t0: number;
+  stepMs: number;
+  values: Float64Array[];
+}
+
+/** The local days whose schedules can reach into UTC day `day` (events may run past midnight). */
+function localDaysTouching(fleet: Fleet, day: number): number[] {
+  const first = fleet.calendar.localDayOf(day * DAY_MS) - 1;
+  const last = fleet.calendar.localDayOf((day + 1) * DAY_MS - 1);
+  const out: number[] = [];
+  for (let l = first; l <= last; l++) out.push(l);
+  return out;
+}
+
+function dayContext(fleet: Fleet, localDay: number): DayContext {
+  const start = fleet.calendar.localDayStart(localDay);
+  const end = fleet.calendar.localDayStart(localDay + 1);
+  const wd = weekday(localDay);
+  return {
+    start,
+    end,
+    weekend: wd === 0 || wd === 6,
+    doy: dayOfYear(start + 12 * 3_600_000),
+    temp: (t) => fleet.climate.tempAt(t, ((t - start) / 3_600_000) % 24),
+  };
+}
+
+/** Spikes of one appliance-level house in the local day `localDay`. */
+export function houseSpikes(
+  fleet: Fleet,
+  m: SimMeter,
+  house: HouseParams,
+  stepMs: number,
+  localDay: number,
+): Spike[] {
+  const ctx = dayContext(fleet, localDay);
+  return spikesOfDay({
+    seed: fleet.options.seed >>> 0,
+    meterIndex: m.index,
+    localDay,
+    dayStart: ctx.start,
+    dayEnd: ctx.end,
+    house,
+    perDay: fleet.options.spikesPerHouseDay,
+    minSpikeMs: fleet.options.minSpikeMs,
+    sampleMs: stepMs,
+    channelId: (a) => `${m.meter.id}.${a}`,
+    meterId: m.meter.id,
+  });
+}
+
+/** Renders every channel of meter `m` for UTC day `day`. */
+export function renderMeterDay(fleet: Fleet, m: SimMeter, day: number): MeterDay {
+  const { model } = m;
+  const t0 = day * DAY_MS;
+  const n = DAY_MS / model.stepMs;
+  if (model.kind === 'interval') {
+    const v = new Float64Array(n);
+    renderInterval(model.interval, m.key, fleet.frame(day, model.stepMs), v);
+    return { t0, stepMs: model.stepMs, values: [v] };
+  }
+  const house = model.house;
+  const appl = house.appliances.map(() => new Float64Array(n));
+  const seed = fleet.options.seed >>> 0;
+  for (const l of localDaysTouching(fleet, day)) {
+    const pulses = scheduleDay(house, dayContext(fleet, l), createRng(hash32(seed, m.index, l, 0xda7)));
+    house.appliances.forEach((a, k) => {
+      const p = pulses.get(a) as Pulses | undefined;
+      if (p) renderPulses(p, t0, model.stepMs, appl[k] as Float64Array);
+    });
+    for (const s of houseSpikes(fleet, m, house, model.stepMs, l)) {
+      if (s.end <= t0 || s.start >= t0 + DAY_MS) continue;
+      const k = house.appliances.findIndex((a) => `${m.meter.id}.${a}` === s.channelId);
+      const arr = appl[k] as Float64Array;
+      const i0 = Math.max(0, (s.start - t0) / model.stepMs);
+      const i1 = Math.min(n, (s.end - t0) / model.stepMs);
+      for (let i = i0; i < i1; i++) arr[i] = (arr[i] as number) + s.peakW;
+    }
+  }
+  const mains = new Float64Array(n);
+  const noiseKey = m.key ^ 0xa1;
+  house.appliances.forEach((a, k) => {
+    const arr = appl[k] as Float64Array;
+    const noisy = a === 'always_on';
+    for (let i = 0; i < n; i++) {
+      // Quantise to 1/8 W: dyadic values add exactly, so mains equals the sum in any order.
+      let v = arr[i] as number;
+      if (noisy) v += (unitAt(noiseKey, day, i) - 0.5) * 4;
+      v = Math.round(v * 8) / 8;
+      arr[i] = v;
+      mains[i] = (mains[i] as number) + v;
+    }
+  });
+  return { t0, stepMs: model.stepMs, values: [mains, ...appl] };
+}

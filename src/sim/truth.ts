@@ -1,0 +1,52 @@
+/**
+ * Ground truth of a fleet over a time range: the static truth (appliance channels, unusual homes,
+ * heavy meters) plus the spikes injected in that range. The same object is written beside the data
+ * as files (`output/truth-files.ts`).
+ */
+import type { Fleet, StaticTruth } from './fleet.ts';
+import { DAY_MS } from './model/calendar.ts';
+import type { Spike } from './model/spikes.ts';
+import { houseSpikes } from './render.ts';
+
+export type { Spike } from './model/spikes.ts';
+
+/** Everything known about a fleet's data over [from, to). */
+export interface FleetTruth extends StaticTruth {
+  seed: number;
+  from: number;
+  to: number;
+  /** Spikes overlapping [from, to), by start time then channel. */
+  spikes: Spike[];
+}
+
+/** Spikes injected into samples in [from, to), ordered by start then channel id. */
+export function spikesBetween(
+  fleet: Fleet,
+  from: number,
+  to: number,
+  meterIds?: ReadonlySet<string>,
+): Spike[] {
+  const out: Spike[] = [];
+  const first = fleet.calendar.localDayOf(from) - 1;
+  const last = fleet.calendar.localDayOf(Math.max(from, to - 1)) + 1;
+  for (const m of fleet.sim) {
+    if (m.model.kind !== 'house' || (meterIds && !meterIds.has(m.meter.id))) continue;
+    for (let l = first; l <= last; l++) {
+      for (const s of houseSpikes(fleet, m, m.model.house, m.model.stepMs, l))
+        if (s.end > from && s.start < to) out.push(s);
+    }
+  }
+  return out.sort(
+    (a, b) => a.start - b.start || (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0),
+  );
+}
+
+/** The full truth over [from, to). */
+export function buildTruth(fleet: Fleet, from: number, to: number): FleetTruth {
+  return { seed: fleet.options.seed, from, to, ...fleet.truth, spikes: spikesBetween(fleet, from, to) };
+}
+
+/** Whole UTC days covering [from, to), for callers that align ranges. */
+export function dayRange(from: number, to: number): { from: number; to: number } {
+  return { from: Math.floor(from / DAY_MS) * DAY_MS, to: Math.ceil(to / DAY_MS) * DAY_MS };
+}
