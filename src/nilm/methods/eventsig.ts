@@ -138,20 +138,27 @@ export const eventsigMethod: NilmMethod = {
     const p = model.params as EventSigParams;
     const out: Record<string, Float64Array> = {};
     for (const a of model.appliances) out[a] = new Float64Array(mains.length);
-    for (const s of pairSegments(mains, detectEdges(mains, p.edge), p.edge)) {
-      const x = segmentFeatures(mains, s, model.periodMs);
-      let best: ClassModel | undefined;
-      let bestLl = -Infinity;
-      for (const c of p.classes) {
-        const ll = logLikelihood(c, x);
-        if (ll > bestLl) {
-          bestLl = ll;
-          best = c;
-        }
-      }
+    const segments = pairSegments(mains, detectEdges(mains, p.edge), p.edge);
+    const features = segments.map((s) => segmentFeatures(mains, s, model.periodMs));
+    const classes = p.classes;
+    segments.forEach((s, i) => {
+      const best = classify(classes, features[i]!);
       const target = best && best.label !== 'other' ? out[best.label] : undefined;
       if (target) paintSegment(mains, s, target);
-    }
+    });
     return withResidual(model.periodMs, mains, out);
   },
 };
+
+function classify(classes: ClassModel[], x: number[]): ClassModel | undefined {
+  let best: ClassModel | undefined;
+  let bestLl = -Infinity;
+  for (const c of classes) {
+    const ll = logLikelihood(c, x);
+    if (ll > bestLl) {
+      bestLl = ll;
+      best = c;
+    }
+  }
+  return best;
+}
