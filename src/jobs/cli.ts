@@ -1,5 +1,217 @@
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli/context.ts';
+import { InputError } from '../errors.ts';
+import { createProductRegistry } from '../scoring/registry.ts';
+import { createScoreTask } from '../scoring/score-task.ts';
+import { createStoreScoringSources } from '../scoring/sources.ts';
+import { createJobService } from './job-service.ts';
+import type { JobProgress } from './run-job.ts';
+import { EXECUTOR_KINDS, type ExecutorKind } from './types.ts';
 
-/** Registers the jobs feature's commands. */
-export function registerJobCommands(_program: Command, _ctx: CliContext): void {}
+/** Registers `loadscope job ...`, `loadscope score ...` and `loadscope products`. */
+export function registerJobCommands(program: Command, ctx: CliContext): void {
+  const job = program.command('job').description('run analyses as sharded jobs, locally or on Slurm');
+  job
+    .command('run <product>')
+    .description('score facilities with an analytic product (see `loadscope products`)')
+    .requiredOption('--org <id>', 'organisation whose facilities are scored')
+    .option('--facilities <ids>', 'comma-separated facility ids (default: all of the organisation)')
+    .option('--executor <kind>', 'local or slurm (default: LOADSCOPE_EXECUTOR or local)')
+    .option('--shards <n>', 'number of shards', '4')
+    .option('--params <json>', 'product parameters as JSON, e.g. \'{"flatnessMid":0.5}\'')
+    .option('--from <date>', 'start of the period scored (ISO date; default a year before --to)')
+    .option('--to <date>', 'end of the period scored (ISO date; default now)')
+    .option('--products-dir <dir>', 'folder of custom products (env LOADSCOPE_PRODUCTS_DIR)')
+    .action(
+      async (
+        product: string,
+        o: {
+          org: string;
+          facilities?: string;
+          executor?: string;
+          shards: string;
+          params?: string;
+          from?: string;
+          to?: string;
+          productsDir?: string;
+        },
+      ) => {
+        const config = ctx.config();
+        const store = await ctx.store();
+        const registry = await createProductRegistry({ customDir: o.productsDir ?? config.productsDir });
+        registry.getOrThrow(product);
+        const executor = parseExecutor(o.executor ?? config.jobs.executor);
+        const service = createJobService({
+          store,
+          config,
+          tasks: { score: createScoreTask({ registry, sources: createStoreScoringSources() }) },
+        });
+        const controller = new AbortController();
+        const onSigint = () => controller.abort();
+        process.once('SIGINT', onSigint);
+        const progress = progressReporter(ctx.err);
+        try {
+          const result = await service.run(
+            {
+              orgId: o.org,
+              kind: 'score',
+              target: product,
+              shards: parsePositive(o.shards, 'shards'),
+              params: {
+                product,
+                productParams: o.params ? parseJson(o.params, 'params') : {},
+                ...(o.facilities
+                  ? {
+                      facilityIds: o.facilities
+                        .split(',')
+                        .map((s) => s.trim())
+                        .filter(Boolean),
+                    }
+                  : {}),
+                ...(o.from ? { from: parseDate(o.from, 'from') } : {}),
+                ...(o.to ? { to: parseDate(o.to, 'to') } : {}),
+              },
+            },
+            { executor, onProgress: progress.update, signal: controller.signal },
+          );
+          progress.stop();
+          ctx.out.write(
+            `job ${result.id}: ${result.state}, ${result.shardsDone}/${result.shards} shard(s) on ${result.executor}${result.error ? ` (${result.error})` : ''}\n`,
+          );
+          const top = await store.scores.ranking(product, {
+            facilityIds: (result.params['facilityIds'] as string[] | undefined) ?? undefined,
+            limit: 10,
+          });
+          for (const s of top)
+            ctx.out.write(`  ${s.score.toFixed(1).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label}\n`);
+          if (result.state !== 'succeeded') process.exitCode = 1;
+        } finally {
+          progress.stop();
+          process.off('SIGINT', onSigint);
+        }
+      },
+    );
+  job
+    .command('list')
+    .description('jobs, newest first')
+    .option('--org <id>', 'only this organisation')
+    .action(async (o: { org?: string }) => {
+      const store = await ctx.store();
+      for (const j of await store.jobs.listJobs({ ...(o.org ? { orgId: o.org } : {}), limit: 50 })) {
+        ctx.out.write(
+          `${j.id}  ${j.kind.padEnd(6)} ${j.target.padEnd(20)} ${j.executor.padEnd(6)} ${j.state.padEnd(10)} ${j.shardsDone}/${j.shards}\n`,
+        );
+      }
+    });
+  job
+    .command('show <id>')
+    .description('a job with its shards and log')
+    .action(async (id: string) => {
+      const store = await ctx.store();
+      const j = await store.jobs.getJob(id);
+      if (!j) throw new InputError(`no job '${id}'`, { field: 'id' });
+      ctx.out.write(`${JSON.stringify(j, null, 2)}\n`);
+      for (const s of await store.jobs.listShards(id))
+        ctx.out.write(
+          `shard ${s.index}: ${s.state} after ${s.attempts} attempt(s) ${s.label}${s.error ? ` — ${s.error}` : ''}\n`,
+        );
+      for (const l of await store.jobs.listLogs(id))
+        ctx.out.write(
+          `${new Date(l.ts).toISOString()} ${l.level.padEnd(5)} ${l.shard ?? '-'} ${l.message}\n`,
+        );
+    });
+
+  const score = program.command('score').description('read scores of analytic products');
+  score
+    .command('rank <product>')
+    .description('facilities ranked by their newest score of a product')
+    .option('--limit <n>', 'rows', '20')
+    .action(async (product: string, o: { limit: string }) => {
+      const store = await ctx.store();
+      for (const s of await store.scores.ranking(product, { limit: parsePositive(o.limit, 'limit') })) {
+        ctx.out.write(
+          `${s.score.toFixed(1).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label.padEnd(26)} ${s.explanation}\n`,
+        );
+      }
+    });
+  score
+    .command('show <facility>')
+    .description("a facility's newest score per product, with explanations")
+    .action(async (facility: string) => {
+      const store = await ctx.store();
+      for (const s of await store.scores.latestForFacility(facility)) {
+        ctx.out.write(`${s.product}@${s.version}: ${s.score.toFixed(1)} ${s.label}\n  ${s.explanation}\n`);
+      }
+    });
+  program
+    .command('products')
+    .description('analytic products available (built-in and custom)')
+    .option('--products-dir <dir>', 'folder of custom products')
+    .action(async (o: { productsDir?: string }) => {
+      const registry = await createProductRegistry({ customDir: o.productsDir ?? ctx.config().productsDir });
+      for (const r of registry.list()) {
+        ctx.out.write(
+          `${r.product.name}@${r.product.version} (${r.type}${r.type === 'code' && r.module ? `, ${r.module}` : ''})\n  ${r.product.title}: ${r.product.description}\n`,
+        );
+      }
+    });
+}
+
+function progressReporter(err: NodeJS.WritableStream): { update: JobProgress; stop: () => void } {
+  const tty = (err as NodeJS.WriteStream).isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let stopped = false;
+  return {
+    update({ done, failed, total, message }) {
+      if (stopped) return;
+      if (tty) {
+        bar ??= new cliProgress.SingleBar(
+          { format: 'shards {bar} {value}/{total} {msg}', stream: err as NodeJS.WriteStream },
+          cliProgress.Presets.shades_classic,
+        );
+        if (!bar.isActive) bar.start(total, done, { msg: '' });
+        bar.update(done, { msg: failed ? `${failed} failed` : '' });
+      } else {
+        err.write(
+          `shards done ${done}/${total}${failed ? `, ${failed} failed` : ''}${message ? `: ${message}` : ''}\n`,
+        );
+      }
+    },
+    stop() {
+      stopped = true;
+      bar?.stop();
+    },
+  };
+}
+
+function parseExecutor(v: string): ExecutorKind {
+  if (!(EXECUTOR_KINDS as readonly string[]).includes(v))
+    throw new InputError(`expected one of ${EXECUTOR_KINDS.join(', ')}, got '${v}'`, { field: '--executor' });
+  return v as ExecutorKind;
+}
+
+function parsePositive(v: string, field: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError(`expected a whole number of at least 1, got '${v}'`, { field: `--${field}` });
+  return n;
+}
+
+function parseJson(v: string, field: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(v) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // Reported below with the field name.
+  }
+  throw new InputError(`expected a JSON object, got '${v}'`, { field: `--${field}` });
+}
+
+function parseDate(v: string, field: string): number {
+  const t = Date.parse(v);
+  if (!Number.isFinite(t))
+    throw new InputError(`expected an ISO date such as 2024-01-31, got '${v}'`, { field: `--${field}` });
+  return t;
+}

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Store } from '../store/store.ts';
 import type { Executor, ShardEvent } from './executor.ts';
-import { readJsonIfExists, stagePaths, writeManifest } from './staging.ts';
+import { readJsonIfExists, readManifest, stagePaths, writeManifest } from './staging.ts';
 import type { JobTask } from './task.ts';
 import type { Job, JobKind, JobLogLine } from './types.ts';
 
@@ -91,13 +91,8 @@ export async function runJob(
     log: (m) => log('info', m),
   });
   job.shards = labels.length;
-  await writeManifest(dir, {
-    id,
-    kind: request.kind,
-    target: request.target,
-    shards: labels.length,
-    params: request.params,
-  });
+  // The task may have completed the parameters shards need; keep them and record the real shard count.
+  await writeManifest(dir, { ...(await readManifest(dir)), shards: labels.length });
   await deps.store.jobs.createJob(
     job,
     labels.map((label, index) => ({

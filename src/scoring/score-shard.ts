@@ -1,5 +1,7 @@
 /** Shard side of a score job: scores the facilities staged for one shard. Pure: reads files, returns results. */
+import { readFile } from 'node:fs/promises';
 import type { ShardFn } from '../jobs/shard-registry.ts';
+import { stagePaths } from '../jobs/staging.ts';
 import { createLocalCalendar } from './calendar.ts';
 import { computeFeatures } from './features.ts';
 import { peersOf } from './peers.ts';
@@ -16,6 +18,7 @@ import type { AnalyticProduct, FacilityData } from './types.ts';
 /** Scores one shard; see {@link ShardFn}. */
 export const runScoreShard: ShardFn = async (dir, index, manifest, log) => {
   const params = scoreParams(manifest);
+  if (params.sql) return sqlRowsToOutput(dir, index, params.product);
   const product: AnalyticProduct<never> | undefined = params.productModule
     ? await loadProductModule(params.productModule)
     : BUILTIN_PRODUCTS.find((p) => p.name === params.product);
@@ -52,3 +55,21 @@ export const runScoreShard: ShardFn = async (dir, index, manifest, log) => {
   const output: ScoreShardOutput = { scores };
   return output;
 };
+
+/** A SQL product's rows (computed in the store while staging) as shard output. */
+async function sqlRowsToOutput(dir: string, index: number, product: string): Promise<ScoreShardOutput> {
+  const { rows } = JSON.parse(await readFile(stagePaths.input(dir, index), 'utf8')) as {
+    rows: { facilityId: string; score: number; label: string; explanation: string }[];
+  };
+  return {
+    scores: rows.map((r) => ({
+      facilityId: r.facilityId,
+      result: {
+        score: r.score,
+        label: r.label,
+        explanation: r.explanation || `${product}: ${r.score}`,
+        evidence: { figures: { score: r.score }, series: [] },
+      },
+    })),
+  };
+}

@@ -31,6 +31,8 @@ export interface ScoreJobParams {
   productModule: string | null;
   productParams: Record<string, unknown>;
   facilityIds: string[];
+  /** True for SQL products: the coordinator ran the query, the shard formats its rows. */
+  sql?: boolean;
 }
 
 /** One facility's result in a shard's output. */

@@ -1,0 +1,226 @@
+/**
+ * Coordinator side of score jobs: stages facilities' hourly energy and the peer table, and stores the scores
+ * the shards return. SQL products run inside the store while staging; their one shard passes the rows on.
+ */
+import type { Facility } from '../domain/types.ts';
+import { InputError } from '../errors.ts';
+import type { JobTask } from '../jobs/task.ts';
+import type { Score } from '../store/ports/scores.ts';
+import type { Store } from '../store/store.ts';
+import { createLocalCalendar } from './calendar.ts';
+import { computeFeatures } from './features.ts';
+import { buildPeerTable, type PeerRow } from './peers.ts';
+import type { ProductRegistry } from './registry.ts';
+import {
+  writePeers,
+  writeScoreShardInput,
+  type ScoreJobParams,
+  type ScoreShardOutput,
+  type StagedFacility,
+} from './shard-io.ts';
+import { readManifest, stagePaths, writeAtomic, writeManifest } from '../jobs/staging.ts';
+import type { NilmSummary } from './types.ts';
+
+const HOUR = 3_600_000;
+
+/** Where facility-level data for scoring comes from; each reader is one store query. */
+export interface ScoringSources {
+  /** Energy (Wh) per UTC hour in [from, to) per facility, NaN where missing; arrays of (to - from) / 1 h. */
+  hourly(store: Store, facilities: Facility[], from: number, to: number): Promise<Map<string, Float64Array>>;
+  /** Overshoot alerts per facility in [from, to). */
+  alerts(store: Store, facilityIds: string[], from: number, to: number): Promise<Map<string, number>>;
+  /** NILM results per facility, where there are any. */
+  nilm(store: Store, facilityIds: string[]): Promise<Map<string, NilmSummary>>;
+}
+
+/** Options of a score job, as given on the command line or by the API. */
+export interface ScoreRequestParams {
+  product: string;
+  productParams?: Record<string, unknown>;
+  /** Facilities to score; default all of the organisation. */
+  facilityIds?: string[];
+  /** Period scored, UTC ms; default the 365 days before the newest hour with data or `now`. */
+  from?: number;
+  to?: number;
+}
+
+/** Builds the score task. */
+export function createScoreTask(deps: {
+  registry: ProductRegistry;
+  sources: ScoringSources;
+  now?: () => number;
+  chunk?: number;
+}): JobTask {
+  const chunk = deps.chunk ?? 500;
+  return {
+    async stage({ store, dir, job, shards, log }) {
+      const req = job.params as unknown as ScoreRequestParams;
+      const registered = deps.registry.getOrThrow(req.product);
+      const orgFacilities = (await store.catalog.listFacilities({ orgId: job.orgId })).sort((a, b) =>
+        a.id < b.id ? -1 : 1,
+      );
+      const byId = new Map(orgFacilities.map((f) => [f.id, f]));
+      const scope = req.facilityIds
+        ? req.facilityIds.map((id) => byId.get(id) ?? missing(id))
+        : orgFacilities;
+      if (scope.length === 0) throw new InputError('no facilities to score', { field: 'facilities' });
+      const productParams = req.productParams ?? {};
+      if (registered.type === 'sql') {
+        const rows = await store.scores.runSqlProduct(
+          registered.product.sql,
+          scope.map((f) => f.id),
+        );
+        await writeAtomic(stagePaths.input(dir, 0), JSON.stringify({ rows }));
+        await rewriteParams(dir, req, null, productParams, scope, true);
+        log(
+          `SQL product ${registered.product.name} returned ${rows.length} row(s) for ${scope.length} facilities`,
+        );
+        return [`${scope.length} facilities (SQL)`];
+      }
+      const parsed = registered.product.params.safeParse(productParams);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new InputError(issue?.message ?? 'invalid', { field: `params.${issue?.path.join('.') ?? ''}` });
+      }
+      const to = Math.floor((req.to ?? (deps.now ?? Date.now)()) / HOUR) * HOUR;
+      const from = Math.floor((req.from ?? to - 365 * 24 * HOUR) / HOUR) * HOUR;
+      const hours = Math.round((to - from) / HOUR);
+      const calendar = createLocalCalendar();
+      const alerts = await deps.sources.alerts(
+        store,
+        orgFacilities.map((f) => f.id),
+        from,
+        to,
+      );
+      const nilm = await deps.sources.nilm(
+        store,
+        scope.map((f) => f.id),
+      );
+      const peers: PeerRow[] = [];
+      const inScope = new Set(scope.map((f) => f.id));
+      const perShard = Math.ceil(scope.length / Math.max(1, Math.min(shards, scope.length)));
+      const labels: string[] = [];
+      // Scope first, shard by shard, so each shard's file is written as soon as its data is read.
+      for (let s = 0; s * perShard < scope.length; s++) {
+        const part = scope.slice(s * perShard, (s + 1) * perShard);
+        const series = await readChunked(deps.sources, store, part, from, to, chunk);
+        const hourly = new Float64Array(part.length * hours);
+        const staged: StagedFacility[] = part.map((f, i) => {
+          const values = series.get(f.id) ?? new Float64Array(hours).fill(Number.NaN);
+          hourly.set(values, i * hours);
+          const local = calendar(f.timeZone, from, hours);
+          peers.push({
+            id: f.id,
+            kind: f.kind,
+            zip: f.zip,
+            features: computeFeatures({ hourly: values, ...local, alerts: alerts.get(f.id) ?? 0 }),
+          });
+          return {
+            id: f.id,
+            name: f.name,
+            kind: f.kind,
+            zip: f.zip,
+            timeZone: f.timeZone,
+            start: from,
+            hours,
+            offset: i * hours,
+            alerts: alerts.get(f.id) ?? 0,
+            nilm: nilm.get(f.id) ?? null,
+          };
+        });
+        await writeScoreShardInput(dir, s, staged, hourly);
+        labels.push(`${part.length} facilities (${part[0]?.id} .. ${part[part.length - 1]?.id})`);
+        log(`staged shard ${s}: ${labels[s]}`);
+      }
+      // Peers outside the scope still shape the distributions.
+      const others = orgFacilities.filter((f) => !inScope.has(f.id));
+      for (let i = 0; i < others.length; i += chunk) {
+        const part = others.slice(i, i + chunk);
+        const series = await deps.sources.hourly(store, part, from, to);
+        for (const f of part) {
+          const values = series.get(f.id);
+          if (!values) continue;
+          peers.push({
+            id: f.id,
+            kind: f.kind,
+            zip: f.zip,
+            features: computeFeatures({
+              hourly: values,
+              ...calendar(f.timeZone, from, hours),
+              alerts: alerts.get(f.id) ?? 0,
+            }),
+          });
+        }
+      }
+      await writePeers(dir, buildPeerTable(peers));
+      await rewriteParams(dir, req, registered.module, productParams, scope, false);
+      return labels;
+    },
+    async collect({ store, job, now }, outputs) {
+      const req = job.params as unknown as ScoreRequestParams;
+      const registered = deps.registry.getOrThrow(req.product);
+      const version = registered.product.version;
+      const computedAt = now();
+      const scores: Score[] = [];
+      let notApplicable = 0;
+      for (const out of outputs.values()) {
+        for (const s of (out as ScoreShardOutput).scores) {
+          if (!s.result) {
+            notApplicable++;
+            continue;
+          }
+          scores.push({
+            facilityId: s.facilityId,
+            product: req.product,
+            version,
+            jobId: job.id,
+            ...s.result,
+            params: req.productParams ?? {},
+            computedAt,
+          });
+        }
+      }
+      await store.scores.saveScores(scores);
+      return `stored ${scores.length} score(s) of ${req.product}@${version}${notApplicable ? `; not applicable to ${notApplicable} facilities` : ''}`;
+    },
+  };
+}
+
+async function readChunked(
+  sources: ScoringSources,
+  store: Store,
+  part: Facility[],
+  from: number,
+  to: number,
+  chunk: number,
+) {
+  const all = new Map<string, Float64Array>();
+  for (let i = 0; i < part.length; i += chunk) {
+    for (const [k, v] of await sources.hourly(store, part.slice(i, i + chunk), from, to)) all.set(k, v);
+  }
+  return all;
+}
+
+/** Completes the manifest's parameters with what shards need (the product module, the resolved scope). */
+async function rewriteParams(
+  dir: string,
+  req: ScoreRequestParams,
+  module: string | null,
+  productParams: Record<string, unknown>,
+  scope: Facility[],
+  sql: boolean,
+) {
+  const manifest = await readManifest(dir);
+  const params: ScoreJobParams = {
+    product: req.product,
+    productModule: module,
+    productParams,
+    facilityIds: scope.map((f) => f.id),
+    sql,
+  };
+  await writeManifest(dir, { ...manifest, params: { ...manifest.params, ...params } });
+}
+
+function missing(id: string): never {
+  throw new InputError(`facility '${id}' does not exist in this organisation`, { field: 'facilities' });
+}
