@@ -28,9 +28,9 @@ export function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** argon2id hash of a password. */
+/** argon2id hash of a password, with OWASP's recommended minimum cost (19 MiB, 2 passes, 1 lane). */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2.hash(password, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 }
 
 /** True when `password` matches the argon2 `hash`. */

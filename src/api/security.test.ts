@@ -14,6 +14,7 @@ import {
   PASSWORD,
   type World,
   login,
+  T0,
   openWorld,
   worldServer,
 } from './test-world.ts';
@@ -183,6 +184,29 @@ const CASES: Record<string, RouteCase> = {
       { url: `/api/v1/facilities/${w.shared.facility.id}`, payload: { name: 'pwned' } },
     ],
     own: (w) => ({ url: `/api/v1/facilities/${w.a.facility.id}`, payload: { tags: ['edited'] } }),
+  },
+  'GET /api/v1/explore': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      { url: `/api/v1/explore?channels=${w.b.channel.id}&from=${T0}&to=${T0 + 3_600_000}` },
+      {
+        url: `/api/v1/explore?channels=${w.a.channel.id},${w.b.channel.id}&from=${T0}&to=${T0 + 3_600_000}&agg=1m`,
+      },
+    ],
+    own: (w) => ({
+      url: `/api/v1/explore?channels=${w.a.channel.id},${w.shared.channel.id}&from=${T0}&to=${T0 + 3_600_000}`,
+    }),
+  },
+  'GET /api/v1/explore/export.csv': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      {
+        url: `/api/v1/explore/export.csv?channels=${w.a.channel.id},${w.b.channel.id}&from=${T0}&to=${T0 + 3_600_000}`,
+      },
+    ],
+    own: (w) => ({
+      url: `/api/v1/explore/export.csv?channels=${w.a.channel.id}&from=${T0}&to=${T0 + 3_600_000}`,
+    }),
   },
 };
 

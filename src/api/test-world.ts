@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.ts';
-import type { Channel, Facility, Meter, Role } from '../domain/types.ts';
+import type { Channel, Facility, Meter, ReadingBatch, Role } from '../domain/types.ts';
 import { createDuckdbStore } from '../store/duckdb/index.ts';
 import type { Store } from '../store/store.ts';
 import { createApiToken, createUser } from './accounts/service.ts';
@@ -73,6 +73,27 @@ const channel = (id: string, meterId: string): Channel => ({
   rolloverAt: null,
 });
 
+/** Start of the seeded readings: 2023-11-14T22:13:20Z. */
+export const T0 = 1_700_000_000_000;
+
+/** `n` power readings of one channel every `stepMs` from `t0`, value = 100 + (i % 60) W. */
+export function powerBatch(channelId: string, t0: number, n: number, stepMs: number): ReadingBatch {
+  const ts = new Float64Array(n);
+  const value = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    ts[i] = t0 + i * stepMs;
+    value[i] = 100 + (i % 60);
+  }
+  return {
+    channelIds: [channelId],
+    channel: new Int32Array(n),
+    ts,
+    value,
+    quality: new Uint8Array(n),
+    length: n,
+  };
+}
+
 /** Opens a temp DuckDB store and seeds the world. */
 export async function openWorld(): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'ls-api-'));
@@ -92,6 +113,7 @@ export async function openWorld(): Promise<World> {
     await store.catalog.upsertFacilities([f]);
     await store.catalog.upsertMeters([m]);
     await store.catalog.upsertChannels([c]);
+    await store.readings.write(powerBatch(c.id, T0, 600, 1000));
     const users = {} as Record<Role, { id: string; email: string }>;
     for (const role of ['admin', 'analyst', 'viewer'] as const) {
       const u = await createUser(

@@ -1,0 +1,241 @@
+/**
+ * Explore: several channels over a time range at an aggregation (raw, 1 min, 15 min, hour, day),
+ * downsampled by the database to at most `width` buckets (min/max/mean per pixel) so that a year of
+ * one-second data stays a few thousand numbers; and CSV export of the raw readings.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../../errors.ts';
+import type { Downsampled, ReadingRepo } from '../../store/ports/readings.ts';
+import { requirePrincipal } from '../principal.ts';
+import { errorResponses } from './schemas.ts';
+
+/** Aggregations of the explore view. */
+export const AGGREGATIONS = ['auto', 'raw', '1m', '15m', 'hour', 'day'] as const;
+/** An explore aggregation: `auto` and `raw` return raw points when they fit in the width, buckets otherwise. */
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+const AGG_MS: Record<Exclude<Aggregation, 'auto' | 'raw'>, number> = {
+  '1m': 60_000,
+  '15m': 900_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
+
+/** One channel's series: raw points, or buckets of `bucketMs` with min/max/mean/count. */
+export type Series =
+  | { channelId: string; raw: true; bucketMs: null; ts: number[]; value: number[] }
+  | {
+      channelId: string;
+      raw: false;
+      bucketMs: number;
+      ts: number[];
+      min: number[];
+      max: number[];
+      mean: number[];
+      count: number[];
+    };
+
+/**
+ * Reads one channel's series. `raw`/`auto` give raw points when the range holds at most `width` x 2
+ * readings, else `width` equal buckets. A fixed aggregation gives aligned buckets of that size,
+ * widened to a whole multiple of it when more than `width` buckets would be needed.
+ */
+export async function readSeries(
+  readings: ReadingRepo,
+  channelId: string,
+  q: { from: number; to: number; agg: Aggregation; width: number },
+): Promise<Series> {
+  const { from, to, agg, width } = q;
+  const buckets = (d: Downsampled, bucketMs: number): Series => ({
+    channelId,
+    raw: false,
+    bucketMs,
+    ts: Array.from(d.ts),
+    min: Array.from(d.min),
+    max: Array.from(d.max),
+    mean: Array.from(d.mean),
+    count: Array.from(d.count),
+  });
+  if (agg === 'auto' || agg === 'raw') {
+    const d = await readings.downsample(channelId, from, to, width);
+    let total = 0;
+    for (const c of d.count) total += c;
+    if (total <= width * 2) {
+      const cols = await readings.readColumns(channelId, from, to);
+      return { channelId, raw: true, bucketMs: null, ts: Array.from(cols.ts), value: Array.from(cols.value) };
+    }
+    return buckets(d, (to - from) / width);
+  }
+  const step = AGG_MS[agg];
+  const start = Math.floor(from / step) * step;
+  const n = Math.max(1, Math.ceil((to - start) / step));
+  const k = Math.ceil(n / width);
+  const count = Math.ceil(n / k);
+  return buckets(await readings.downsample(channelId, start, start + count * k * step, count), k * step);
+}
+
+interface ExploreQuery {
+  channels: string;
+  from: number;
+  to: number;
+  agg?: Aggregation;
+  width?: number;
+}
+
+const exploreQuery = {
+  type: 'object',
+  properties: {
+    channels: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2000,
+      description: 'comma-separated channel ids (at most 20)',
+    },
+    from: { type: 'integer', description: 'UTC ms, inclusive' },
+    to: { type: 'integer', description: 'UTC ms, exclusive' },
+    agg: { type: 'string', enum: [...AGGREGATIONS], default: 'auto' },
+    width: {
+      type: 'integer',
+      minimum: 10,
+      maximum: 10_000,
+      default: 1000,
+      description: 'pixels: most buckets per series',
+    },
+  },
+  required: ['channels', 'from', 'to'],
+  additionalProperties: false,
+} as const;
+
+const numbers = { type: 'array', items: { type: 'number' } } as const;
+
+function channelList(q: { channels: string; from: number; to: number }): string[] {
+  const ids = [
+    ...new Set(
+      q.channels
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (ids.length === 0 || ids.length > 20)
+    throw new InputError('give 1 to 20 channel ids', { field: 'channels' });
+  if (q.to <= q.from)
+    throw new InputError(`'to' (${q.to}) must be after 'from' (${q.from})`, { field: 'to' });
+  return ids;
+}
+
+/** Registers the explore and export routes. */
+export async function exploreRoutes(app: FastifyInstance): Promise<void> {
+  const { store } = app.deps;
+
+  app.get<{ Querystring: ExploreQuery }>(
+    '/explore',
+    {
+      schema: {
+        tags: ['explore'],
+        summary: 'Series of several channels, downsampled on the server to at most `width` min/max buckets',
+        querystring: exploreQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              from: { type: 'number' },
+              to: { type: 'number' },
+              agg: { type: 'string' },
+              series: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    channelId: { type: 'string' },
+                    name: { type: 'string' },
+                    unit: { type: 'string' },
+                    facilityId: { type: 'string' },
+                    raw: { type: 'boolean' },
+                    bucketMs: { type: ['number', 'null'] },
+                    ts: numbers,
+                    value: numbers,
+                    min: numbers,
+                    max: numbers,
+                    mean: numbers,
+                    count: numbers,
+                  },
+                  required: ['channelId', 'raw', 'ts'],
+                },
+              },
+            },
+            required: ['from', 'to', 'agg', 'series'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const ids = channelList(request.query);
+      const { from, to } = request.query;
+      const agg = request.query.agg ?? 'auto';
+      const width = request.query.width ?? 1000;
+      const series = [];
+      for (const id of ids) {
+        const facility = await app.access.channelFacilityOrThrow(p, id);
+        const ch = await store.catalog.getChannel(id);
+        const s = await readSeries(store.readings, id, { from, to, agg, width });
+        series.push({ ...s, name: ch?.name ?? id, unit: ch?.unit ?? '', facilityId: facility.id });
+      }
+      return { from, to, agg, series };
+    },
+  );
+
+  app.get<{ Querystring: Omit<ExploreQuery, 'agg' | 'width'> }>(
+    '/explore/export.csv',
+    {
+      schema: {
+        tags: ['explore'],
+        summary: 'Raw readings of several channels as CSV: channel_id, ts (UTC ms), value, quality',
+        querystring: {
+          type: 'object',
+          properties: {
+            channels: exploreQuery.properties.channels,
+            from: exploreQuery.properties.from,
+            to: exploreQuery.properties.to,
+          },
+          required: ['channels', 'from', 'to'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'string' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const ids = channelList(request.query);
+      for (const id of ids) await app.access.channelFacilityOrThrow(p, id);
+      const dir = await mkdtemp(join(tmpdir(), 'ls-export-'));
+      const cleanup = () => void rm(dir, { recursive: true, force: true });
+      try {
+        const path = join(dir, 'export.csv');
+        await store.readings.exportReadings({
+          channelIds: ids,
+          from: request.query.from,
+          to: request.query.to,
+          format: 'csv',
+          path,
+        });
+        // Streamed from the temp file so that a large export never sits in memory; removed when sent.
+        const stream = createReadStream(path);
+        stream.once('close', cleanup);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="loadscope-export.csv"')
+          .send(stream);
+      } catch (err) {
+        cleanup();
+        throw err;
+      }
+    },
+  );
+}
