@@ -1,0 +1,111 @@
+/**
+ * Wide CSV: one timestamp column and one value column per channel (REFIT, AMPds, REDD exports). The
+ * header names the channels; a layout function (the generic one or a dataset preset) maps it to
+ * catalog channels. Every bad cell is one counted rejection; the row's good cells still land.
+ */
+import { InputError } from '../../errors.ts';
+import { driveLines } from '../drive.ts';
+import { LineSplitter } from '../lines.ts';
+import type { FormatContext } from '../format.ts';
+import { numberProblem, parseNumber } from '../numbers.ts';
+import type { ByteSource } from '../source.ts';
+import { type Delimiter, FieldSplitter, splitText } from './fields.ts';
+import type { TsReader } from './ts-reader.ts';
+
+/** One value column of a wide file. */
+export interface WideColumn {
+  index: number;
+  name: string;
+  /** Catalog channel index. */
+  channel: number;
+  /** Multiplier to the stored unit (1000 for kW -> W). */
+  factor: number;
+}
+
+/** How to read a wide file, decided from its header. */
+export interface WideLayout {
+  tsIndex: number;
+  tsName: string;
+  ts: TsReader;
+  columns: WideColumn[];
+}
+
+/** Turns a header into a layout; throws InputError when the header does not fit. */
+export type WideLayoutFn = (header: string[], ctx: FormatContext) => WideLayout;
+
+/**
+ * Reads a wide CSV (or blank-separated) file through `layoutOf`. `headerless` is the column count of
+ * files without a header line; `layoutOf` then gets an empty header.
+ */
+export async function runWide(
+  ctx: FormatContext,
+  source: ByteSource,
+  layoutOf: WideLayoutFn,
+  delimiter: Delimiter = 44,
+  headerless?: number,
+): Promise<void> {
+  const f = new FieldSplitter(delimiter);
+  let layout: WideLayout | null = headerless === undefined ? null : layoutOf([], ctx);
+  let width = headerless ?? 0;
+  const { rejects, out } = ctx;
+  const splitter = new LineSplitter();
+  const raw = (buf: Buffer, s: number, e: number): string => buf.toString('utf8', s, e);
+  await driveLines(
+    ctx,
+    source,
+    (buf, s, e, line) => {
+      if (!layout) {
+        if (e === s) return;
+        const header = splitText(buf, s, e, delimiter);
+        layout = layoutOf(header, ctx);
+        width = header.length;
+        return;
+      }
+      if (e === s) return;
+      ctx.rows++;
+      const n = f.split(buf, s, e);
+      if (n !== width) {
+        const cut = splitter.unterminated;
+        rejects.reject(
+          line,
+          '',
+          cut ? 'truncated' : 'wrong-column-count',
+          cut ? `last line is cut off: ${n} of ${width} columns` : `expected ${width} columns, found ${n}`,
+          raw(buf, s, e),
+        );
+        return;
+      }
+      const ts = layout.ts.parse(buf, f.starts[layout.tsIndex]!, f.ends[layout.tsIndex]!);
+      if (Number.isNaN(ts)) {
+        const text = raw(buf, f.starts[layout.tsIndex]!, f.ends[layout.tsIndex]!);
+        rejects.reject(
+          line,
+          layout.tsName,
+          layout.ts.problem,
+          `cannot use timestamp '${text}' (${layout.ts.problem})`,
+          raw(buf, s, e),
+        );
+        return;
+      }
+      const cols = layout.columns;
+      for (let k = 0; k < cols.length; k++) {
+        const c = cols[k]!;
+        const v = parseNumber(buf, f.starts[c.index]!, f.ends[c.index]!);
+        if (Number.isFinite(v)) out.push(c.channel, ts, v * c.factor);
+        else {
+          const text = raw(buf, f.starts[c.index]!, f.ends[c.index]!);
+          const why = numberProblem(text);
+          rejects.reject(line, c.name, why, `expected a finite number, found '${text}'`, raw(buf, s, e));
+        }
+      }
+    },
+    splitter,
+  );
+  if (!layout) throw new InputError('the file is empty (no header line)', { file: ctx.file, line: 1 });
+}
+
+/** Index of the column named `name` (case-insensitive), or -1. */
+export function findColumn(header: string[], name: string): number {
+  const n = name.toLowerCase();
+  return header.findIndex((h) => h.toLowerCase() === n);
+}

@@ -1,0 +1,28 @@
+/**
+ * The contract between the import pipeline and one file format.
+ */
+import type { BatchWriter } from './batch-writer.ts';
+import type { CatalogBuilder } from './catalog.ts';
+import type { RejectLog } from './rejects.ts';
+import type { ByteSource } from './source.ts';
+import type { ImportOptions } from './types.ts';
+
+/** What a format gets to do its work. */
+export interface FormatContext {
+  /** The imported path as the user gave it (used in messages). */
+  readonly file: string;
+  readonly opts: ImportOptions;
+  readonly catalog: CatalogBuilder;
+  readonly out: BatchWriter;
+  readonly rejects: RejectLog;
+  readonly signal?: AbortSignal;
+  /** Data rows seen; the format increments it. */
+  rows: number;
+  /** Reports progress (bytes of the file consumed). */
+  tick(bytesRead: number): void;
+}
+
+/** One file format: reads the source and pushes readings to `ctx.out`. */
+export interface Format {
+  run(ctx: FormatContext, source: ByteSource | null): Promise<void>;
+}

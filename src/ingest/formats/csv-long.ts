@@ -1,0 +1,239 @@
+/**
+ * Long CSV: one reading per line, `meter, channel, timestamp, value [, unit]` (column names mapped
+ * with --meter-col, --channel-col, --ts-col, --value-col, --unit-col). The hot loop works on bytes:
+ * the channel of a line is found by comparing its key bytes with the previous line's, and a map
+ * lookup only happens when the key changes.
+ */
+import type { Unit } from '../../domain/types.ts';
+import { ConfigError, InputError } from '../../errors.ts';
+import { FieldSplitter, fieldText, splitText } from '../csv/fields.ts';
+import { findColumn } from '../csv/wide.ts';
+import { LONG_CHANNEL_COLS, LONG_VALUE_COLS } from '../detect.ts';
+import { driveLines } from '../drive.ts';
+import { LineSplitter } from '../lines.ts';
+import type { Format, FormatContext } from '../format.ts';
+import { numberProblem, parseNumber } from '../numbers.ts';
+import { KNOWN_UNITS, unitRule } from '../units.ts';
+import { looksLikeMains, tsReaderOf } from './wide-common.ts';
+
+/** What the lines with one (meter, channel, unit) key do: land on a channel, or get rejected. */
+interface KeyEntry {
+  /** Catalog index, or -1 when lines with this key are rejected. */
+  channel: number;
+  factor: number;
+  reason: string;
+  field: string;
+  message: string;
+}
+
+function column(
+  ctx: FormatContext,
+  header: string[],
+  option: string | undefined,
+  names: string[],
+  what: string,
+  required: boolean,
+): number {
+  if (option !== undefined) {
+    const i = findColumn(header, option);
+    if (i < 0)
+      throw new InputError(`no ${what} column '${option}' in the header (${header.join(', ')})`, {
+        file: ctx.file,
+        line: 1,
+        field: option,
+      });
+    return i;
+  }
+  for (const n of names) {
+    const i = findColumn(header, n);
+    if (i >= 0) return i;
+  }
+  if (required)
+    throw new InputError(
+      `no ${what} column (looked for ${names.join(', ')}); name it with the matching --*-col option`,
+      { file: ctx.file, line: 1 },
+    );
+  return -1;
+}
+
+/** The generic long CSV format. */
+export const csvLong: Format = {
+  async run(ctx, source) {
+    const o = ctx.opts;
+    const f = new FieldSplitter(44);
+    let width = 0;
+    let chI = -1;
+    let meterI = -1;
+    let tsI = -1;
+    let valI = -1;
+    let unitI = -1;
+    let keyFields: number[] = [];
+    let ts = tsReaderOf(ctx);
+    let header: string[] | null = null;
+    const entries = new Map<string, KeyEntry>();
+    const units = new Map<number, Unit>();
+    let keyBuf = Buffer.alloc(256);
+    const keyLens = new Int32Array(3).fill(-1);
+    let cur: KeyEntry = { channel: -1, factor: 1, reason: '', field: '', message: '' };
+    const { rejects, out } = ctx;
+
+    const sameKey = (buf: Buffer): boolean => {
+      let p = 0;
+      for (let j = 0; j < keyFields.length; j++) {
+        const s = f.starts[keyFields[j]!]!;
+        const len = f.ends[keyFields[j]!]! - s;
+        if (keyLens[j] !== len) return false;
+        for (let k = 0; k < len; k++) if (keyBuf[p + k] !== buf[s + k]) return false;
+        p += len;
+      }
+      return true;
+    };
+    const lookup = (buf: Buffer): KeyEntry => {
+      const parts = keyFields.map((k) => fieldText(buf, f, k).trim());
+      const key = parts.join('\u0001');
+      let e = entries.get(key);
+      if (!e) {
+        e = makeEntry(buf);
+        entries.set(key, e);
+      }
+      let p = 0;
+      const need = keyFields.reduce((n, k) => n + f.ends[k]! - f.starts[k]!, 0);
+      if (need > keyBuf.length) keyBuf = Buffer.alloc(need * 2);
+      keyFields.forEach((k, j) => {
+        const s = f.starts[k]!;
+        const len = f.ends[k]! - s;
+        buf.copy(keyBuf, p, s, s + len);
+        keyLens[j] = len;
+        p += len;
+      });
+      return e;
+    };
+    const makeEntry = (buf: Buffer): KeyEntry => {
+      const name = fieldText(buf, f, chI).trim();
+      const meter = meterI >= 0 ? fieldText(buf, f, meterI).trim() : (o.meter ?? 'main');
+      if (name === '')
+        return {
+          channel: -1,
+          factor: 1,
+          reason: 'missing-value',
+          field: header![chI]!,
+          message: 'the channel is empty',
+        };
+      if (meter === '')
+        return {
+          channel: -1,
+          factor: 1,
+          reason: 'missing-value',
+          field: header![meterI]!,
+          message: 'the meter is empty',
+        };
+      const unitText = unitI >= 0 ? fieldText(buf, f, unitI).trim() || o.unit : o.unit;
+      const rule = unitText === undefined ? undefined : unitRule(unitText);
+      if (!rule)
+        return {
+          channel: -1,
+          factor: 1,
+          reason: 'unknown-unit',
+          field: unitI >= 0 ? header![unitI]! : 'unit',
+          message: `unknown unit '${unitText ?? ''}'; expected one of ${KNOWN_UNITS}`,
+        };
+      const isMains = looksLikeMains(name);
+      const channel = ctx.catalog.channel({
+        meter,
+        name,
+        isMains,
+        appliance: isMains ? null : name,
+        measurement: o.measurement ?? rule.measurement,
+        unit: rule.unit,
+        intervalMs: o.intervalMs ?? null,
+      });
+      const had = units.get(channel);
+      if (had !== undefined && had !== rule.unit) {
+        return {
+          channel: -1,
+          factor: 1,
+          reason: 'unit-mismatch',
+          field: unitI >= 0 ? header![unitI]! : 'unit',
+          message: `unit '${unitText}' does not fit channel '${name}' stored in ${had}`,
+        };
+      }
+      units.set(channel, rule.unit);
+      return { channel, factor: rule.factor, reason: '', field: '', message: '' };
+    };
+
+    const lines = new LineSplitter();
+    await driveLines(
+      ctx,
+      source!,
+      (buf, s, e, line) => {
+        if (e === s) return;
+        if (!header) {
+          header = splitText(buf, s, e);
+          width = header.length;
+          chI = column(ctx, header, o.channelCol, LONG_CHANNEL_COLS, 'channel', true);
+          meterI = column(ctx, header, o.meterCol, ['meter', 'meter_id'], 'meter', o.meterCol !== undefined);
+          tsI = column(
+            ctx,
+            header,
+            o.tsCol,
+            ['timestamp', 'ts', 'time', 'datetime', 'date'],
+            'timestamp',
+            true,
+          );
+          valI = column(ctx, header, o.valueCol, LONG_VALUE_COLS, 'value', true);
+          unitI = column(ctx, header, o.unitCol, ['unit', 'units', 'uom'], 'unit', o.unitCol !== undefined);
+          if (unitI < 0 && o.unit === undefined)
+            throw new ConfigError('--unit', `the file has no unit column; pass --unit (${KNOWN_UNITS})`);
+          keyFields = [meterI, chI, unitI].filter((i) => i >= 0);
+          ts = tsReaderOf(ctx);
+          return;
+        }
+        ctx.rows++;
+        const n = f.split(buf, s, e);
+        if (n !== width) {
+          const cut = lines.unterminated;
+          rejects.reject(
+            line,
+            '',
+            cut ? 'truncated' : 'wrong-column-count',
+            cut ? `last line is cut off: ${n} of ${width} columns` : `expected ${width} columns, found ${n}`,
+            buf.toString('utf8', s, e),
+          );
+          return;
+        }
+        if (!sameKey(buf)) cur = lookup(buf);
+        if (cur.channel < 0) {
+          rejects.reject(line, cur.field, cur.reason, cur.message, buf.toString('utf8', s, e));
+          return;
+        }
+        const t = ts.parse(buf, f.starts[tsI]!, f.ends[tsI]!);
+        if (Number.isNaN(t)) {
+          const text = buf.toString('utf8', f.starts[tsI], f.ends[tsI]);
+          rejects.reject(
+            line,
+            header[tsI]!,
+            ts.problem,
+            `cannot use timestamp '${text}' (${ts.problem})`,
+            buf.toString('utf8', s, e),
+          );
+          return;
+        }
+        const v = parseNumber(buf, f.starts[valI]!, f.ends[valI]!);
+        if (!Number.isFinite(v)) {
+          const text = buf.toString('utf8', f.starts[valI], f.ends[valI]);
+          rejects.reject(
+            line,
+            header[valI]!,
+            numberProblem(text),
+            `expected a finite number, found '${text}'`,
+            buf.toString('utf8', s, e),
+          );
+          return;
+        }
+        out.push(cur.channel, t, v * cur.factor);
+      },
+      lines,
+    );
+    if (!header) throw new InputError('the file is empty (no header line)', { file: ctx.file, line: 1 });
+  },
+};

@@ -1,0 +1,133 @@
+/**
+ * Presets for the public data sets: REFIT (UK, 30 s power), AMPds (hourly Wh per circuit) and the two
+ * REDD exports (house 1 mains day in US/Eastern local time; house 3 with seconds from a start).
+ */
+import { ConfigError, InputError } from '../../errors.ts';
+import { runWide } from '../csv/wide.ts';
+import type { Format, FormatContext } from '../format.ts';
+import { unitRule } from '../units.ts';
+import { declareColumns, tsColumn, tsReaderOf } from './wide-common.ts';
+
+/** AMPds circuit codes and what they feed (Makonin et al.). */
+export const AMPDS_LABELS: Record<string, string> = {
+  M_E: 'whole house meter',
+  WHE: 'whole house (main panel)',
+  RSE: 'rental suite',
+  B1E: 'north bedroom',
+  B2E: 'master and south bedroom',
+  BME: 'basement plugs and lights',
+  CDE: 'clothes dryer',
+  CWE: 'clothes washer',
+  DNE: 'dining room plugs',
+  DWE: 'dishwasher',
+  EBE: 'electronics workbench',
+  EQE: 'security and network equipment',
+  FGE: 'fridge',
+  FRE: 'furnace fan and thermostat',
+  GRE: 'garage',
+  HPE: 'heat pump',
+  HTE: 'instant hot water unit',
+  OFE: 'home office',
+  OUE: 'outside plug',
+  TVE: 'tv and entertainment',
+  UTE: 'utility plug',
+  WOE: 'wall oven',
+};
+
+/** REDD house 3 circuit codes (BaseNILM preparation). */
+export const REDD_LABELS: Record<string, string> = {
+  SO: 'sockets',
+  LI: 'lighting',
+  ELE: 'electronics',
+  FRE: 'fridge',
+  WDU: 'washer dryer',
+  DWE: 'dishwasher',
+  FUR: 'furnace',
+  WAD: 'washer dryer',
+  MIC: 'microwave',
+  SMO: 'smoke alarms',
+  BAT: 'bathroom',
+};
+
+const W = unitRule('W')!;
+const WH = unitRule('Wh')!;
+
+function expectColumns(ctx: FormatContext, header: string[], first: string, what: string): void {
+  if (header[0]?.toLowerCase() !== first.toLowerCase()) {
+    throw new InputError(
+      `not a ${what} file: the header should start with '${first}', found '${header.join(',')}'`,
+      { file: ctx.file, line: 1 },
+    );
+  }
+}
+
+/** REFIT: `Time,Aggregate,Kettle,...` in W, local UK time (Europe/London unless --tz). */
+export const refit: Format = {
+  async run(ctx, source) {
+    await runWide(ctx, source!, (header) => {
+      expectColumns(ctx, header, 'Time', 'REFIT');
+      const ts = tsColumn(ctx, header, 0);
+      const columns = declareColumns(ctx, header, new Set([ts.index]), W, (h) =>
+        h.toLowerCase() === 'aggregate'
+          ? { name: 'mains', appliance: null, isMains: true }
+          : { name: h, appliance: h.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), isMains: false },
+      );
+      return { tsIndex: ts.index, tsName: ts.name, ts: tsReaderOf(ctx), columns };
+    });
+  },
+};
+
+/** AMPds: `TimeStamp` (unix s) then hourly Wh per circuit; `M_E` is mains. */
+export const ampds: Format = {
+  async run(ctx, source) {
+    await runWide(ctx, source!, (header) => {
+      expectColumns(ctx, header, 'TimeStamp', 'AMPds');
+      const ts = tsColumn(ctx, header, 0);
+      const columns = declareColumns(ctx, header, new Set([ts.index]), WH, (h) => ({
+        name: h,
+        appliance: h === 'M_E' ? null : (AMPDS_LABELS[h] ?? h.toLowerCase()),
+        isMains: h === 'M_E',
+      }));
+      return { tsIndex: ts.index, tsName: ts.name, ts: tsReaderOf(ctx), columns };
+    });
+  },
+};
+
+/** REDD mains export: `datetime,"1 mains","2 mains"` in W, US/Eastern local time. */
+export const redd: Format = {
+  async run(ctx, source) {
+    await runWide(ctx, source!, (header) => {
+      const ts = tsColumn(ctx, header, 0);
+      const columns = declareColumns(ctx, header, new Set([ts.index]), W, reddLabel);
+      return { tsIndex: ts.index, tsName: ts.name, ts: tsReaderOf(ctx), columns };
+    });
+  },
+};
+
+/** REDD relative export: `seconds,mains,SO1,...` with seconds from `--start`. */
+export const reddRelative: Format = {
+  async run(ctx, source) {
+    if (ctx.opts.start === undefined) {
+      throw new ConfigError(
+        '--start',
+        'this REDD file has seconds from the start, not dates; pass --start (ISO-8601 or unix seconds), e.g. --start 2011-04-16T00:00:00',
+      );
+    }
+    await runWide(ctx, source!, (header) => {
+      expectColumns(ctx, header, 'seconds', 'REDD relative-time');
+      const ts = tsColumn(ctx, header, 0);
+      const columns = declareColumns(ctx, header, new Set([ts.index]), W, reddLabel);
+      return { tsIndex: ts.index, tsName: ts.name, ts: tsReaderOf(ctx), columns };
+    });
+  },
+};
+
+/** Channel name, appliance and mains flag for a REDD column or label (`1 mains`, `SO3`, `kitchen_outlets`). */
+export function reddLabel(h: string): { name: string; appliance: string | null; isMains: boolean } {
+  const m = /^(\d+)\s*mains$/i.exec(h.trim());
+  if (m) return { name: `mains_${m[1]}`, appliance: null, isMains: true };
+  if (/^mains$/i.test(h.trim())) return { name: 'mains', appliance: null, isMains: true };
+  const code = /^([A-Z]+)(\d*)$/.exec(h.trim());
+  const known = code ? REDD_LABELS[code[1]!] : undefined;
+  return { name: h, appliance: known ?? h.toLowerCase().replace(/_/g, ' '), isMains: false };
+}

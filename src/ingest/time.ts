@@ -1,0 +1,198 @@
+/**
+ * Timestamps: ISO-8601 / `YYYY-MM-DD HH:MM:SS` parsing from bytes, and local time to UTC in an IANA
+ * zone with daylight saving.
+ *
+ * Local times that do not exist (the hour skipped when clocks go forward) are rejected. Local times
+ * that exist twice (the hour repeated when clocks go back) take the first occurrence, unless that
+ * would put the reading before the previous one converted by the same converter; then they take the
+ * second. A file written in local time by a logger therefore keeps its order through the night
+ * clocks go back.
+ */
+
+/** Earliest accepted timestamp (1970-01-01) and the first rejected one (2100-01-01), UTC ms. */
+export const TS_MIN = 0;
+/** See {@link TS_MIN}. */
+export const TS_MAX = 4102444800000;
+
+const SLOT = 15 * 60_000;
+const DAY = 86_400_000;
+
+/** Converts local wall-clock times (as ms since a local epoch) to UTC ms in one IANA zone. */
+export class LocalTimeConverter {
+  private readonly fmt: Intl.DateTimeFormat;
+  private readonly offsets = new Map<number, number>();
+  private readonly slots = new Map<number, { early: number; late: number }>();
+  private lastSlot = NaN;
+  private lastEarly = 0;
+  private lastLate = 0;
+  private prev = -Infinity;
+
+  /** Throws RangeError for an unknown zone. */
+  constructor(readonly zone: string) {
+    this.fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  /** Zone offset (local - UTC, ms) at UTC instant `utc`. */
+  offsetAt(utc: number): number {
+    const key = Math.floor(utc / SLOT);
+    let off = this.offsets.get(key);
+    if (off === undefined) {
+      const p: Record<string, number> = {};
+      for (const part of this.fmt.formatToParts(key * SLOT))
+        if (part.type !== 'literal') p[part.type] = Number(part.value);
+      off =
+        Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!) - key * SLOT;
+      this.offsets.set(key, off);
+    }
+    return off;
+  }
+
+  /** UTC ms for local wall-clock ms `local`, or NaN when that local time does not exist (DST gap). */
+  toUtc(local: number): number {
+    const slot = Math.floor(local / SLOT);
+    if (slot !== this.lastSlot) {
+      let r = this.slots.get(slot);
+      if (!r) {
+        r = this.resolve(slot * SLOT);
+        this.slots.set(slot, r);
+      }
+      this.lastSlot = slot;
+      this.lastEarly = r.early;
+      this.lastLate = r.late;
+    }
+    if (Number.isNaN(this.lastEarly)) return NaN;
+    let t = local - this.lastEarly;
+    if (this.lastLate !== this.lastEarly && t < this.prev) t = local - this.lastLate;
+    this.prev = t;
+    return t;
+  }
+
+  private resolve(local: number): { early: number; late: number } {
+    const a = this.offsetAt(local - DAY);
+    const b = this.offsetAt(local + DAY);
+    const valid = [...new Set([a, b])].filter((o) => this.offsetAt(local - o) === o);
+    if (valid.length === 0) return { early: NaN, late: NaN };
+    // The larger offset gives the earlier instant.
+    return { early: Math.max(...valid), late: Math.min(...valid) };
+  }
+}
+
+/** Checks that `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a timestamp text could not be parsed. */
+export type TsProblem = 'bad-timestamp' | 'timestamp-out-of-range' | 'local-time-nonexistent';
+
+/**
+ * Parses `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]][Z|±HH[:MM]]` (also a bare date) from bytes. Without a zone
+ * suffix the time is local to `converter` (UTC when null). Returns UTC ms, or NaN with
+ * {@link problem} set.
+ */
+export class IsoParser {
+  /** Why the last parse returned NaN. */
+  problem: TsProblem = 'bad-timestamp';
+
+  constructor(private readonly converter: LocalTimeConverter | null) {}
+
+  /** Parses `buf[start, end)`. */
+  parse(buf: Uint8Array, start: number, end: number): number {
+    while (start < end && (buf[start] === 32 || buf[start] === 34)) start++;
+    while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 34)) end--;
+    this.problem = 'bad-timestamp';
+    let i = start;
+    const num = (n: number): number => {
+      let v = 0;
+      for (let k = 0; k < n; k++) {
+        if (i + k >= end) return NaN;
+        const c = buf[i + k]!;
+        if (c < 48 || c > 57) return NaN;
+        v = v * 10 + c - 48;
+      }
+      i += n;
+      return v;
+    };
+    const year = num(4);
+    if (buf[i] !== 45 && buf[i] !== 47) return NaN;
+    i++;
+    const month = num(2);
+    if (buf[i] !== 45 && buf[i] !== 47) return NaN;
+    i++;
+    const day = num(2);
+    let hour = 0;
+    let minute = 0;
+    let second = 0;
+    let ms = 0;
+    if (i < end && (buf[i] === 84 || buf[i] === 32)) {
+      i++;
+      hour = num(2);
+      if (buf[i] !== 58) return NaN;
+      i++;
+      minute = num(2);
+      if (i < end && buf[i] === 58) {
+        i++;
+        second = num(2);
+        if (i < end && (buf[i] === 46 || buf[i] === 44)) {
+          i++;
+          let scale = 100;
+          while (i < end && buf[i]! >= 48 && buf[i]! <= 57) {
+            ms += (buf[i]! - 48) * scale;
+            scale /= 10;
+            i++;
+          }
+        }
+      }
+    }
+    if (Number.isNaN(year + month + day + hour + minute + second)) return NaN;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return NaN;
+    const wall = Date.UTC(year, month - 1, day, hour, minute, second) + Math.round(ms);
+    let ts: number;
+    if (i === end) {
+      if (this.converter) {
+        ts = this.converter.toUtc(wall);
+        if (Number.isNaN(ts)) {
+          this.problem = 'local-time-nonexistent';
+          return NaN;
+        }
+      } else ts = wall;
+    } else if (buf[i] === 90 && i + 1 === end) {
+      ts = wall;
+    } else if (buf[i] === 43 || buf[i] === 45) {
+      const sign = buf[i] === 45 ? -1 : 1;
+      i++;
+      const oh = num(2);
+      if (i < end && buf[i] === 58) i++;
+      const om = i < end ? num(2) : 0;
+      if (i !== end || Number.isNaN(oh + om)) return NaN;
+      ts = wall - sign * (oh * 3_600_000 + om * 60_000);
+    } else return NaN;
+    if (!(ts >= TS_MIN && ts < TS_MAX)) {
+      this.problem = 'timestamp-out-of-range';
+      return NaN;
+    }
+    return ts;
+  }
+}
+
+/** Parses an ISO-8601 string (with or without zone) or unix seconds into UTC ms; NaN when invalid. */
+export function parseInstant(text: string, converter: LocalTimeConverter | null = null): number {
+  const t = text.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  const buf = Buffer.from(t, 'latin1');
+  return new IsoParser(converter).parse(buf, 0, buf.length);
+}

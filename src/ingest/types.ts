@@ -1,0 +1,129 @@
+/**
+ * Shared types of the file importers: options, the summary an import returns, progress events and the
+ * contract every format implements.
+ */
+import type { FacilityKind, Measurement, Unit } from '../domain/types.ts';
+
+/** File formats the importer understands. */
+export const IMPORT_FORMATS = [
+  'csv-long',
+  'csv-wide',
+  'refit',
+  'ampds',
+  'redd',
+  'redd-relative',
+  'redd-low-freq',
+  'greenbutton',
+  'utilityapi-csv',
+  'utilityapi-json',
+] as const;
+/** A file format name (`--format`). */
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** How timestamps are written in a CSV column. */
+export const TS_FORMATS = ['auto', 'unix-s', 'unix-ms', 'iso', 'local'] as const;
+/** A timestamp format (`--ts-format`). */
+export type TsFormat = (typeof TS_FORMATS)[number];
+
+/** Options of one import; every field is optional and a format preset fills in what fits it. */
+export interface ImportOptions {
+  /** File or (for REDD low_freq) directory to import. */
+  path: string;
+  /** Format; detected from the content when omitted. */
+  format?: ImportFormat;
+  /** Organisation id (created when missing); default `default`. */
+  org?: string;
+  /** Facility id; default derived from the file name (e.g. `refit-house2`, `ampds`). */
+  facility?: string;
+  facilityKind?: FacilityKind;
+  zip?: string;
+  /** IANA time zone of local timestamps and of the facility's calendar days. */
+  tz?: string;
+  /** Meter id (inside the facility) for formats without a meter column; default `main`. */
+  meter?: string;
+  tsCol?: string;
+  valueCol?: string;
+  channelCol?: string;
+  meterCol?: string;
+  unitCol?: string;
+  tsFormat?: TsFormat;
+  /** Unit of the values when the file does not say (W, kW, Wh, kWh, m3, ...). */
+  unit?: string;
+  measurement?: Measurement;
+  /** Sampling interval (power) or interval length (interval energy), ms. */
+  intervalMs?: number;
+  /** Start time for files with relative seconds (REDD house 3): ISO-8601 or unix seconds. */
+  start?: string;
+  /** Folder for quarantine files (rejected rows as NDJSON); default `<state>/quarantine`. */
+  quarantineDir?: string;
+  /** Readings per batch written to the store; default 65,536. */
+  batchSize?: number;
+}
+
+/** One rejected row (or file-level problem), as written to the quarantine file. */
+export interface Rejection {
+  file: string;
+  /** 1-based line number; 0 when the problem is not tied to a line. */
+  line: number;
+  field: string;
+  reason: string;
+  message: string;
+  raw: string;
+}
+
+/** Counts per rejection reason, with the first few examples. */
+export interface RejectionGroup {
+  count: number;
+  examples: Rejection[];
+}
+
+/** What one import did. */
+export interface ImportSummary {
+  file: string;
+  format: ImportFormat;
+  /** Data rows (lines, XML interval readings, JSON readings) read. */
+  rows: number;
+  /** Readings that passed validation and were sent to the store. */
+  readings: number;
+  /** Readings newly stored. */
+  stored: number;
+  /** Readings already in the store (or repeated in the file) for the same channel and time. */
+  duplicates: number;
+  /** Rejected values (a wide row with two bad cells counts two). */
+  rejected: number;
+  byReason: Record<string, RejectionGroup>;
+  /** Quarantine NDJSON file, when something was rejected. */
+  quarantine: string | null;
+  /** Channel ids the import wrote to. */
+  channels: string[];
+  bytes: number;
+  seconds: number;
+}
+
+/** Progress of a running import. */
+export interface ImportProgress {
+  file: string;
+  bytesRead: number;
+  bytesTotal: number;
+  rows: number;
+  readings: number;
+}
+
+/** Callbacks and cancellation for {@link ImportOptions}. */
+export interface ImportHooks {
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** A channel as a format declares it; the catalog fills in ids. */
+export interface ChannelSpec {
+  /** Meter name inside the facility. */
+  meter: string;
+  /** Channel name inside the meter. */
+  name: string;
+  isMains: boolean;
+  appliance: string | null;
+  measurement: Measurement;
+  unit: Unit;
+  intervalMs: number | null;
+}
