@@ -3,13 +3,15 @@
  * against each factory in STORE_FACTORIES (real DuckDB file, real PostgreSQL schema).
  */
 import { describe } from 'vitest';
-import { STORE_FACTORIES } from './contract/factories.ts';
 import { catalogContract } from './contract/catalog.contract.ts';
+import { durabilityContract } from './contract/durability.contract.ts';
+import { STORE_FACTORIES } from './contract/factories.ts';
 import { readingsContract } from './contract/readings.contract.ts';
 
 for (const factory of STORE_FACTORIES) {
   describe(`store contract: ${factory.kind}`, () => {
-    catalogContract(factory);
-    readingsContract(factory);
+    describe('catalog', () => catalogContract(factory));
+    describe('readings', () => readingsContract(factory));
+    describe('durability', () => durabilityContract(factory));
   });
 }

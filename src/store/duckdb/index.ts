@@ -45,6 +45,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
   const conn = await instance.connect();
   const ctx: DuckdbContext = { instance, conn, path: opts.path };
   const readings = createReadingRepo(ctx);
+  let closed = false;
   return {
     kind: 'duckdb',
     catalog: createCatalogRepo(ctx),
@@ -60,6 +61,8 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
       for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await readings.close();
       conn.closeSync();
       instance.closeSync();

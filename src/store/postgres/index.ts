@@ -44,6 +44,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     options: `-c search_path=${schema},public`,
   });
   const ctx: PgContext = { pool, schema };
+  let closed = false;
   return {
     kind: 'postgres',
     catalog: createCatalogRepo(ctx),
@@ -69,6 +70,8 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
       }
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await pool.end();
     },
   };

@@ -26,8 +26,8 @@ export const readingsSchema: readonly string[] = [
      to_ts BIGINT NOT NULL)`,
 ];
 
-/** SQLSTATEs worth retrying a whole write for: deadlock and serialization failure. */
-const RETRYABLE = new Set(['40P01', '40001']);
+/** SQLSTATEs worth retrying a whole write for: deadlock, serialization failure, unique violation (a concurrent writer). */
+const RETRYABLE = new Set(['40P01', '40001', '23505']);
 const ATTEMPTS = 4;
 
 /** The postgres implementation of {@link ReadingRepo}. */
@@ -58,7 +58,9 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
         await ensurePartitions(ctx, partitions, monthsOf(batch.ts, batch.length));
         for (let attempt = 1; ; attempt++) {
           try {
-            const inserted = await inTransaction(ctx.pool, (client) => insertBatch(client, copy, prepared));
+            const inserted = await inTransaction(ctx.pool, (client) =>
+              insertBatch(client, copy, prepared, attempt > 1),
+            );
             return { inserted, duplicates: batch.length - inserted };
           } catch (err) {
             const code = (err as { code?: string }).code;
@@ -171,12 +173,20 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
 }
 
 /**
- * COPYs the batch into a session-local staging table and moves the new rows across in one statement
- * that also logs their ranges. Rows go in key order so that two writers with overlapping batches
- * wait for each other instead of deadlocking; `ctid` order keeps the first occurrence of an in-batch
- * duplicate.
+ * COPYs the batch into a session-local staging table, deletes from it what is stored already (and
+ * later repeats of an in-batch duplicate, keeping the first by `ctid`), then moves the rest across
+ * and logs its ranges. Rows go in key order so that two writers with overlapping batches wait for
+ * each other instead of deadlocking. A plain INSERT is the fast path; when a concurrent writer
+ * stored some of the same readings in the meantime it fails with a unique violation and the retry
+ * (`safe`) uses ON CONFLICT DO NOTHING instead.
  */
-async function insertBatch(client: pg.PoolClient, copy: Buffer, p: PreparedBatch): Promise<number> {
+async function insertBatch(
+  client: pg.PoolClient,
+  copy: Buffer,
+  p: PreparedBatch,
+  safe: boolean,
+): Promise<number> {
+  await client.query(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
   await client.query(
     'CREATE TEMP TABLE IF NOT EXISTS staging (ck INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, quality SMALLINT NOT NULL) ON COMMIT DELETE ROWS',
   );
@@ -186,15 +196,28 @@ async function insertBatch(client: pg.PoolClient, copy: Buffer, p: PreparedBatch
     },
     client.query(copyFrom('COPY staging FROM STDIN (FORMAT binary)')),
   );
-  const source = p.increasing
-    ? 'SELECT ck, ts, value, quality FROM staging ORDER BY ck, ts'
-    : 'SELECT DISTINCT ON (ck, ts) ck, ts, value, quality FROM staging ORDER BY ck, ts, ctid';
-  const res = await client.query(
-    `WITH ins AS (INSERT INTO readings (channel_key, ts, value, quality) ${source} ON CONFLICT DO NOTHING RETURNING channel_key, ts),
-     ch AS (INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM ins GROUP BY channel_key RETURNING 1)
-     SELECT count(*)::int AS n FROM ins`,
+  if (!p.increasing)
+    await client.query(
+      'DELETE FROM staging a USING staging b WHERE a.ck = b.ck AND a.ts = b.ts AND a.ctid > b.ctid',
+    );
+  await client.query(
+    `DELETE FROM staging s USING readings r
+     WHERE r.channel_key = s.ck AND r.ts = s.ts AND r.ts BETWEEN ${p.minTs} AND ${p.maxTs} AND r.channel_key BETWEEN ${p.minKey} AND ${p.maxKey}`,
   );
-  return (res.rows[0] as { n: number }).n;
+  const select = 'SELECT ck, ts, value, quality FROM staging ORDER BY ck, ts';
+  if (safe) {
+    const res = await client.query(
+      `WITH ins AS (INSERT INTO readings (channel_key, ts, value, quality) ${select} ON CONFLICT DO NOTHING RETURNING channel_key, ts),
+       ch AS (INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM ins GROUP BY channel_key RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+    );
+    return (res.rows[0] as { n: number }).n;
+  }
+  const res = await client.query(`INSERT INTO readings (channel_key, ts, value, quality) ${select}`);
+  await client.query(
+    'INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT ck, min(ts), max(ts) FROM staging GROUP BY ck',
+  );
+  return res.rowCount ?? 0;
 }
 
 /** Encodes the batch in PostgreSQL's binary COPY format: 40 bytes a row, no text formatting. */
