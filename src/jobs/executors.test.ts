@@ -49,7 +49,7 @@ const slurmUp = (() => {
 describe('local executor', () => {
   it('runs every shard on worker threads and writes their outputs', async () => {
     const dir = await tempDir();
-    await stageSyntheticScoreJob(dir, { n: 30, shards: 3, hours: 24 * 14, product: 'constant-load' });
+    await stageSyntheticScoreJob(dir, { n: 30, shards: 3, hours: 24 * 14, product: 'anomalous-load' });
     const events = await runAll(createLocalExecutor({ workers: 2 }), dir, [0, 1, 2]);
     expect(
       events
@@ -60,7 +60,7 @@ describe('local executor', () => {
     const out = await outputs(dir, 3);
     expect(out.flatMap((o) => o.scores)).toHaveLength(30);
     const flat = out.flatMap((o) => o.scores).find((s) => s.facilityId === 'f-00007');
-    expect(flat?.result?.label).toBe('anomalous constant load');
+    expect(flat?.result?.label).toBe('anomalous: constant load');
   });
 
   it('reports a shard whose thread dies as failed, and a re-run succeeds', async () => {

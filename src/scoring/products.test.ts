@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { zoneOffset } from './calendar.ts';
 import { computeFeatures } from './features.ts';
 import { buildPeerTable, peersOf } from './peers.ts';
-import { constantLoad } from './products/constant-load.ts';
+import { anomalousLoad } from './products/anomalous-load.ts';
 import { loadShape } from './products/load-shape.ts';
 import { peerComparison } from './products/peer-comparison.ts';
 import { spikeFrequency } from './products/spike-frequency.ts';
@@ -67,12 +67,12 @@ describe('built-in products', () => {
   it('constant load ranks the flat 24/7 home first, the heavy home next, ordinary homes low', () => {
     const ranked = all
       .filter((d) => d.kind === 'residential')
-      .map((d) => ({ id: d.id, s: score(constantLoad, d)?.score ?? 0 }))
+      .map((d) => ({ id: d.id, s: score(anomalousLoad, d)?.score ?? 0 }))
       .sort((a, b) => b.s - a.s);
     expect(ranked[0]?.id).toBe('grow');
     expect(ranked[0]?.s).toBeGreaterThanOrEqual(90);
     expect(ranked.find((r) => r.id === 'home-0')?.s).toBeLessThan(20);
-    expect(score(constantLoad, grow)?.label).toBe('anomalous constant load');
+    expect(score(anomalousLoad, grow)?.label).toBe('anomalous: constant load');
   });
 
   it('peer comparison ranks by daily energy', () => {

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, NotFoundError } from '../errors.ts';
-import { constantLoad } from './products/constant-load.ts';
+import { anomalousLoad } from './products/anomalous-load.ts';
 import { loadShape } from './products/load-shape.ts';
 import { peerComparison } from './products/peer-comparison.ts';
 import { spikeFrequency } from './products/spike-frequency.ts';
@@ -22,7 +22,7 @@ export type RegisteredProduct =
 /** The products Loadscope ships. */
 export const BUILTIN_PRODUCTS: readonly AnalyticProduct<never>[] = [
   loadShape,
-  constantLoad,
+  anomalousLoad,
   peerComparison,
   spikeFrequency,
   applianceInventory,

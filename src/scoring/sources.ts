@@ -22,6 +22,8 @@ export function createStoreScoringSources(): ScoringSources {
         if (rows.length === 0) continue;
         const values = new Float64Array(hours).fill(Number.NaN);
         for (const r of rows) {
+          // Facility rows come per unit; scoring reads electricity (Wh).
+          if (r.unit !== 'Wh') continue;
           const i = Math.floor((r.start - from) / HOUR);
           // A partly covered hour is scaled up to a full hour so gaps do not read as low use.
           if (i >= 0 && i < hours && r.coverage > 0) values[i] = r.energy / Math.min(1, r.coverage);

@@ -4,45 +4,60 @@ import { logistic100, robustZ, round } from '../stats.ts';
 import type { AnalyticProduct } from '../types.ts';
 
 const params = z.object({
-  /** Robust z of base load against peers at which that component scores 50. */
+  /** Robust z of base load against peers at which the base component scores 50. */
   baseZMid: z.number().default(3),
   /** Base/peak ratio at which the flatness component scores 50 (homes are typically 0.1-0.3). */
   flatnessMid: z.number().min(0).max(1).default(0.4),
-  /** Weight of the daily-energy excess, for loads that are high but not flat. */
-  energyWeight: z.number().min(0).max(1).default(0.8),
+  /** Robust z of daily energy against peers at which the energy component scores 50. */
+  energyZMid: z.number().default(2),
+  /** Business-hours energy share at which the rhythm component scores 50 (a flat load gives 0.30). */
+  businessShareMid: z.number().min(0).max(1).default(0.36),
+  /** Weight of the commercial-use branch against the constant-load branch. */
+  commercialWeight: z.number().min(0).max(1).default(0.9),
 });
 
 /**
- * Anomalous constant load (seed 000's case of a home used for another purpose): a high, flat, 24/7 base load,
- * unusual for the facility's kind and its zip-code peers. Components: base load (10th percentile of hourly
- * power) as a robust z-score against peers; flatness (base over 95th percentile); daily energy as a robust z
- * against peers. Score = max( geometric mean of the base and flatness components, energyWeight x energy
- * component ), so a flat 24/7 load ranks highest and a merely heavy user ranks below it.
+ * Anomalous load (seed 000's case of a home used for another purpose). Two ways a facility's load can be
+ * unusual for its kind and its zip-code peers:
+ * - constant load: a high, flat 24/7 base. Base load (10th percentile of hourly power) as a robust z-score
+ *   against peers, and flatness (base over 95th percentile); branch = geometric mean of the two components;
+ * - commercial use of a home (residential facilities only): daily energy well above peers together with a
+ *   business-hours rhythm; branch = commercialWeight x geometric mean of the energy and rhythm components.
+ * Score = the larger branch, 0..100. A business using a lot of energy on business hours is not anomalous.
  */
-export const constantLoad: AnalyticProduct<z.infer<typeof params>> = {
-  name: 'constant-load',
-  version: '1.0.0',
-  title: 'Anomalous constant load',
+export const anomalousLoad: AnalyticProduct<z.infer<typeof params>> = {
+  name: 'anomalous-load',
+  version: '1.1.0',
+  title: 'Anomalous load: constant 24/7 base, or a home used commercially',
   description:
-    'Base load (10th percentile of hourly power) as a robust z-score against peers of the same kind and zip code, flatness (base over 95th percentile power) and daily energy against peers. Score = max(sqrt(base x flatness components), 0.8 x energy component); 100 = a high, flat 24/7 load unlike its peers.',
+    'Constant branch: base load (10th percentile of hourly power) as a robust z against peers of the same kind and zip code, times flatness (base over 95th percentile), as a geometric mean. Commercial-use branch, for homes only: daily energy z against peers times the weekday 08-18 energy share. Score = the larger branch (the second weighted 0.9); 100 = a load unlike its peers and its kind.',
   params,
   score(data, f, peers, p) {
     const base = peers.features.baseW;
     const energy = peers.features.dailyKwh;
     const zBase = robustZ(f.baseW, base.median, base.mad, Math.max(50, 0.2 * base.median));
     const zEnergy = robustZ(f.dailyKwh, energy.median, energy.mad, Math.max(1, 0.2 * energy.median));
-    const sBase = logistic100(zBase, p.baseZMid, 1.2);
-    const sFlat = logistic100(f.flatness, p.flatnessMid, 15);
-    const sEnergy = logistic100(zEnergy, p.baseZMid + 1, 1.0);
-    const raw = Math.max(Math.sqrt(sBase * sFlat), p.energyWeight * sEnergy);
+    const constant = Math.sqrt(
+      logistic100(zBase, p.baseZMid, 1.2) * logistic100(f.flatness, p.flatnessMid, 15),
+    );
+    const commercial =
+      data.kind === 'residential'
+        ? p.commercialWeight *
+          Math.sqrt(
+            logistic100(zEnergy, p.energyZMid, 1.5) * logistic100(f.businessShare, p.businessShareMid, 60),
+          )
+        : 0;
+    const raw = Math.max(constant, commercial);
     const score = Number.isFinite(raw) ? round(raw, 1) : 0;
-    const label = score >= 70 ? 'anomalous constant load' : score >= 40 ? 'elevated base load' : 'normal';
+    const why = commercial > constant ? 'commercial use' : 'constant load';
+    const label = score >= 60 ? `anomalous: ${why}` : score >= 35 ? 'elevated' : 'normal';
     return {
       score,
       label,
       explanation:
         `Base load ${Math.round(f.baseW)} W against a peer median of ${Math.round(base.median)} W (${peers.label}; robust z ${round(zBase, 1)}), ` +
-        `base/peak ${round(f.flatness, 2)} (homes are typically 0.1-0.3), ${round(f.dailyKwh, 1)} kWh/day against ${round(energy.median, 1)}: ${label}.`,
+        `base/peak ${round(f.flatness, 2)} (homes are typically 0.1-0.3), ${round(f.dailyKwh, 1)} kWh/day against ${round(energy.median, 1)} (z ${round(zEnergy, 1)}), ` +
+        `${round(f.businessShare * 100, 1)} % on weekdays 08-18: ${label}.`,
       evidence: {
         figures: {
           baseW: Math.round(f.baseW),
@@ -52,6 +67,10 @@ export const constantLoad: AnalyticProduct<z.infer<typeof params>> = {
           baseZ: round(zBase, 2),
           dailyKwh: round(f.dailyKwh, 2),
           peerDailyKwhMedian: round(energy.median, 2),
+          energyZ: round(zEnergy, 2),
+          businessShare: round(f.businessShare, 3),
+          constantBranch: round(constant, 1),
+          commercialBranch: round(commercial, 1),
           peers: peers.label,
         },
         series: [...hourProfileSeries(data), dailySeries(data)],
