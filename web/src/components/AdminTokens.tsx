@@ -1,0 +1,109 @@
+/** API tokens of the organisation: create (the secret is shown once), list, revoke. */
+import { type FormEvent, useState } from 'react';
+import { ROLES } from '../../../src/domain/types.ts';
+import type { Api } from '../api/endpoints.ts';
+import type { Role } from '../api/types.ts';
+import { fmtTime } from '../lib/format.ts';
+import { useLoad } from '../lib/use-load.ts';
+import { Card, ErrorBox } from './Notice.tsx';
+
+/** The tokens card. */
+export function AdminTokens({ api }: { api: Api }) {
+  const tokens = useLoad(() => api.tokens(), [api]);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('analyst');
+  const [days, setDays] = useState('');
+  const [secret, setSecret] = useState<string>();
+  const [error, setError] = useState<Error>();
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const t = await api.createToken({ name, role, expiresInDays: days ? Number(days) : undefined });
+      setSecret(t.token);
+      setName('');
+      tokens.reload();
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+  const revoke = async (id: string) => {
+    try {
+      await api.deleteToken(id);
+      tokens.reload();
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+  return (
+    <Card title="API tokens">
+      <ErrorBox error={tokens.error ?? error} />
+      {secret ? (
+        <div className="notice ok" data-testid="token-secret">
+          Copy this token now; it is not shown again: <code>{secret}</code>
+        </div>
+      ) : null}
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Role</th>
+              <th>Created</th>
+              <th>Expires</th>
+              <th>Last used</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(tokens.data ?? []).map((t) => (
+              <tr key={t.id}>
+                <td>
+                  {t.name}
+                  <div className="sub">{t.id}</div>
+                </td>
+                <td>{t.role}</td>
+                <td>{fmtTime(t.createdAt)}</td>
+                <td>{t.expiresAt ? fmtTime(t.expiresAt) : 'never'}</td>
+                <td>{t.lastUsedAt ? fmtTime(t.lastUsedAt) : '–'}</td>
+                <td className="actions">
+                  <button
+                    className="small danger"
+                    onClick={() => window.confirm(`Revoke ${t.name}?`) && void revoke(t.id)}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form className="inline-form" onSubmit={(e) => void create(e)}>
+        <input
+          placeholder="token name, e.g. gateway 7"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          aria-label="token name"
+        />
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)} aria-label="token role">
+          {ROLES.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </select>
+        <input
+          type="number"
+          min={1}
+          max={3650}
+          placeholder="expires in days"
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+          aria-label="expires in days"
+          className="narrow"
+        />
+        <button type="submit">Create token</button>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * A categorical bar chart in SVG (energy per day, per zip code, per appliance), grouped when there
+ * are several series. Categories are few (tens), so SVG stays light and scales with the container.
+ */
+import { useMemo } from 'react';
+
+/** One series of bars. */
+export interface BarSeries {
+  label: string;
+  values: number[];
+  color: string;
+}
+
+/** Props of {@link BarChart}. */
+export interface BarChartProps {
+  categories: string[];
+  series: BarSeries[];
+  /** Formats a value for the axis and the tooltips. */
+  format: (v: number) => string;
+  height?: number;
+  testId?: string;
+}
+
+const W = 800;
+const PAD = { left: 72, right: 12, top: 12, bottom: 44 };
+
+/** Round axis steps: 1, 2 or 5 times a power of ten. */
+function niceMax(max: number): { top: number; step: number } {
+  if (!(max > 0)) return { top: 1, step: 0.25 };
+  const raw = max / 4;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? raw;
+  return { top: Math.ceil(max / step) * step, step };
+}
+
+/** Renders grouped vertical bars with a y axis, category labels and a legend. */
+export function BarChart({ categories, series, format, height = 240, testId }: BarChartProps) {
+  const { top, step } = useMemo(
+    () => niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter(Number.isFinite)))),
+    [series],
+  );
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = height - PAD.top - PAD.bottom;
+  const slot = plotW / Math.max(1, categories.length);
+  const barW = (slot * 0.8) / Math.max(1, series.length);
+  const y = (v: number) => PAD.top + plotH - (Math.max(0, v) / top) * plotH;
+  const ticks: number[] = [];
+  for (let t = 0; t <= top + step / 2; t += step) ticks.push(t);
+  const every = Math.ceil(categories.length / 16);
+  return (
+    <div className="barchart" data-testid={testId}>
+      <svg
+        viewBox={`0 0 ${W} ${height}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={series.map((s) => s.label).join(', ')}
+      >
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
+            <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="tick">
+              {format(t)}
+            </text>
+          </g>
+        ))}
+        {categories.map((c, i) => (
+          <g key={c + i}>
+            {series.map((s, j) => {
+              const v = s.values[i] ?? NaN;
+              if (!Number.isFinite(v)) return null;
+              const x = PAD.left + i * slot + slot * 0.1 + j * barW;
+              return (
+                <rect
+                  key={s.label}
+                  x={x}
+                  y={y(v)}
+                  width={Math.max(1, barW - 1)}
+                  height={Math.max(0, PAD.top + plotH - y(v))}
+                  fill={s.color}
+                >
+                  <title>{`${c} · ${s.label}: ${format(v)}`}</title>
+                </rect>
+              );
+            })}
+            {i % every === 0 ? (
+              <text
+                x={PAD.left + i * slot + slot / 2}
+                y={height - PAD.bottom + 16}
+                textAnchor="middle"
+                className="tick"
+              >
+                {c}
+              </text>
+            ) : null}
+          </g>
+        ))}
+      </svg>
+      {series.length > 1 ? (
+        <div className="legend">
+          {series.map((s) => (
+            <span key={s.label}>
+              <i style={{ background: s.color }} />
+              {s.label}
+            </span>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/** Channel and appliance breakdown of a facility: latest value per channel and energy per channel over 7 days. */
+import { useEffect, useMemo } from 'react';
+import type { Api } from '../api/endpoints.ts';
+import type { Channel } from '../api/types.ts';
+import { fmtAgo, fmtEnergy, fmtValue } from '../lib/format.ts';
+import { useLoad } from '../lib/use-load.ts';
+import { BarChart } from './BarChart.tsx';
+import { Card, Muted } from './Notice.tsx';
+
+const DAY = 86_400_000;
+
+/** The breakdown card. */
+export function ChannelBreakdown({
+  api,
+  facilityId,
+  channels,
+}: {
+  api: Api;
+  facilityId: string;
+  channels: Channel[];
+}) {
+  const latest = useLoad(() => api.latest({ facilityId }), [api, facilityId]);
+  const { reload } = latest;
+  useEffect(() => {
+    const t = setInterval(reload, 3000);
+    return () => clearInterval(t);
+  }, [reload]);
+  const energy = useLoad(
+    () => api.rollups({ level: 'channel', period: 'day', facilityId, from: Date.now() - 7 * DAY }),
+    [api, facilityId],
+  );
+  const perChannel = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const r of energy.data ?? []) m.set(r.key, (m.get(r.key) ?? 0) + r.energy);
+    return m;
+  }, [energy.data]);
+  const latestBy = useMemo(() => new Map((latest.data ?? []).map((l) => [l.channelId, l])), [latest.data]);
+  const appliances = channels.filter((c) => !c.isMains);
+  const chart = useMemo(
+    () => ({
+      categories: appliances.map((c) => c.appliance ?? c.name),
+      series: [
+        {
+          label: 'Energy, 7 days',
+          values: appliances.map((c) => perChannel.get(c.id) ?? NaN),
+          color: '#d9822b',
+        },
+      ],
+    }),
+    [appliances, perChannel],
+  );
+  return (
+    <Card title="Channels and appliances">
+      {appliances.length && perChannel.size ? (
+        <BarChart {...chart} format={(v) => fmtEnergy(v)} height={200} testId="appliance-chart" />
+      ) : null}
+      <div className="table-wrap">
+        <table className="table" data-testid="channel-table">
+          <thead>
+            <tr>
+              <th>Channel</th>
+              <th>Measures</th>
+              <th className="num">Latest</th>
+              <th className="num">Energy, 7 days</th>
+            </tr>
+          </thead>
+          <tbody>
+            {channels.map((c) => {
+              const l = latestBy.get(c.id);
+              return (
+                <tr key={c.id}>
+                  <td>
+                    {c.isMains ? <span className="tag">mains</span> : null} {c.appliance ?? c.name}
+                    <div className="sub">{c.id}</div>
+                  </td>
+                  <td>
+                    {c.measurement} · {c.unit}
+                    {c.intervalMs ? ` · ${c.intervalMs / 1000} s` : ''}
+                  </td>
+                  <td className="num" title={l ? fmtAgo(l.ts) : ''}>
+                    {l ? fmtValue(l.value, c.unit) : '–'}
+                  </td>
+                  <td className="num">{perChannel.has(c.id) ? fmtEnergy(perChannel.get(c.id)) : '–'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {channels.length === 0 ? <Muted>This facility has no channels yet.</Muted> : null}
+    </Card>
+  );
+}

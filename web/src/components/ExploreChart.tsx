@@ -1,0 +1,121 @@
+/**
+ * The explore chart: each channel's mean as a line with its min/max as a band, one y axis per unit,
+ * drag to zoom (the page refetches the new range with as many buckets as the chart has pixels),
+ * double-click to zoom out. The draw hook stamps `data-drawn-at` (performance.now()) so that tests and
+ * the benchmark can tell when the chart is on screen.
+ */
+import { useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import { fmtValue } from '../lib/format.ts';
+import { type FetchedSeries, joinSeries } from '../lib/explore.ts';
+import { UPlotChart } from './UPlotChart.tsx';
+
+const COLORS = ['#0b7a75', '#d9822b', '#5b5fc7', '#c43d5a', '#3b8f3b', '#8a5a9e'];
+
+/** Props of {@link ExploreChart}. */
+export interface ExploreChartProps {
+  series: FetchedSeries[];
+  /** Called with a dragged range (UTC ms). */
+  onZoom: (from: number, to: number) => void;
+  /** Called on double-click. */
+  onZoomOut: () => void;
+  height?: number;
+  /** Unique key of the chart's layout (channels and units); a change rebuilds the chart. */
+  layoutKey: string;
+}
+
+/** Renders the chart. */
+export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKey }: ExploreChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const zoom = useRef(onZoom);
+  zoom.current = onZoom;
+  const out = useRef(onZoomOut);
+  out.current = onZoomOut;
+
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> & { height: number }>(() => {
+    const units = [...new Set(series.map((s) => s.unit))];
+    const s: uPlot.Series[] = [{}];
+    const bands: uPlot.Band[] = [];
+    series.forEach((f, i) => {
+      const color = COLORS[i % COLORS.length] as string;
+      const scale = f.unit;
+      const base = s.length;
+      s.push({
+        label: `${f.label} (${f.unit})`,
+        stroke: color,
+        width: 1.25,
+        scale,
+        points: { show: false },
+        value: (_u, v) => (v === null ? '–' : fmtValue(v, f.unit)),
+      });
+      s.push({
+        label: 'min',
+        stroke: 'transparent',
+        scale,
+        points: { show: false },
+        show: true,
+        legend: { show: false },
+      } as uPlot.Series);
+      s.push({
+        label: 'max',
+        stroke: 'transparent',
+        scale,
+        points: { show: false },
+        show: true,
+        legend: { show: false },
+      } as uPlot.Series);
+      bands.push({ series: [base + 2, base + 1], fill: `${color}33` });
+    });
+    return {
+      height,
+      ms: 1,
+      series: s,
+      bands,
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      select: { show: true, left: 0, top: 0, width: 0, height: 0 },
+      scales: { x: { time: true } },
+      axes: [
+        {},
+        ...units.map((u, i) => ({
+          scale: u,
+          side: i % 2 === 0 ? 3 : 1,
+          grid: { show: i === 0 },
+          size: 72,
+          values: (_u: uPlot, splits: number[]) => splits.map((v) => fmtValue(v, u)),
+        })),
+      ],
+      hooks: {
+        setSelect: [
+          (u: uPlot) => {
+            if (u.select.width < 3) return;
+            const from = u.posToVal(u.select.left, 'x');
+            const to = u.posToVal(u.select.left + u.select.width, 'x');
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            zoom.current(Math.floor(from), Math.ceil(to));
+          },
+        ],
+        draw: [
+          (u: uPlot) => {
+            const el = box.current;
+            if (!el) return;
+            el.dataset['drawnAt'] = String(performance.now());
+            el.dataset['points'] = String(u.data[0]?.length ?? 0);
+          },
+        ],
+        ready: [(u: uPlot) => u.over.addEventListener('dblclick', () => out.current())],
+      },
+    };
+    // Rebuilt when the channels or units change, not on every refetch.
+  }, [layoutKey, height]);
+
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const j = joinSeries(series);
+    return [j.x, ...j.ys] as uPlot.AlignedData;
+  }, [series]);
+
+  return (
+    <div ref={box} data-testid="explore-chart">
+      <UPlotChart options={options} data={data} />
+    </div>
+  );
+}

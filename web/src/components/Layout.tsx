@@ -1,0 +1,66 @@
+/** The shell around every page: top bar with navigation, the caller, and logout. */
+import type { ReactNode } from 'react';
+import { useApp } from '../lib/app-context.ts';
+import { navigate, useLocation } from '../lib/router.ts';
+
+const NAV = [
+  { path: '/', label: 'Fleet' },
+  { path: '/zip', label: 'Zip codes' },
+  { path: '/alerts', label: 'Alerts' },
+  { path: '/explore', label: 'Explore' },
+  { path: '/import', label: 'Import' },
+  { path: '/admin', label: 'Admin', role: 'admin' },
+] as const;
+
+/** A link that navigates without reloading. */
+export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+  return (
+    <a
+      href={to}
+      className={className}
+      onClick={(e) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+/** Page frame with the navigation bar. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { me, logout } = useApp();
+  const { path } = useLocation();
+  const active = (p: string) =>
+    p === '/' ? path === '/' || path.startsWith('/facilities') : path.startsWith(p);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <svg viewBox="0 0 16 16" width="20" height="20" aria-hidden="true">
+            <path d="M9 1L3 9h4l-1 6 6-8H8z" fill="currentColor" />
+          </svg>
+          Loadscope
+        </Link>
+        <nav>
+          {NAV.filter((n) => !('role' in n) || me.role === n.role).map((n) => (
+            <Link key={n.path} to={n.path} className={active(n.path) ? 'active' : ''}>
+              {n.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="who">
+          <span title={`organisation ${me.orgId}`}>
+            {me.user?.name || me.user?.email} · {me.role}
+          </span>
+          <button className="ghost" onClick={() => void logout()}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <main className="page">{children}</main>
+    </div>
+  );
+}

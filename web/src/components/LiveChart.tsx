@@ -1,0 +1,138 @@
+/**
+ * Live mains power of one facility, moving every second: seeded with the last minutes from the
+ * downsampling route, then fed by the WebSocket push. While the push is not connected the chart polls
+ * the newest readings instead, so it never freezes silently. `data-last-ts` on the chart holds the
+ * newest timestamp drawn (the end-to-end test watches it advance).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type uPlot from 'uplot';
+import type { Api } from '../api/endpoints.ts';
+import { type LiveState, subscribeLive } from '../api/live.ts';
+import type { Channel } from '../api/types.ts';
+import { fmtAgo, fmtPower } from '../lib/format.ts';
+import { LiveSeries } from '../lib/live-series.ts';
+import { UPlotChart } from './UPlotChart.tsx';
+
+const WINDOW_MS = 10 * 60_000;
+const COLORS = ['#0b7a75', '#d9822b', '#5b5fc7', '#c43d5a'];
+
+/** Props of {@link LiveChart}. */
+export interface LiveChartProps {
+  api: Api;
+  facilityId: string;
+  channels: Channel[];
+}
+
+/** The live chart with a header showing the newest value and the connection state. */
+export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
+  const series = useRef(new Map<string, LiveSeries>());
+  const [state, setState] = useState<LiveState>('connecting');
+  const [frame, setFrame] = useState(0);
+  const ids = useMemo(() => channels.map((c) => c.id), [channels]);
+
+  useEffect(() => {
+    const m = new Map<string, LiveSeries>();
+    for (const id of ids) m.set(id, new LiveSeries(WINDOW_MS));
+    series.current = m;
+    const now = Date.now();
+    for (const id of ids) {
+      api.downsample(id, now - WINDOW_MS, now + 1000, 600).then(
+        (d) => d.ts.forEach((t, i) => m.get(id)?.push(t, d.mean[i] ?? NaN)),
+        () => undefined,
+      );
+    }
+    const stop = subscribeLive(
+      { facilityId },
+      (events) => {
+        for (const e of events) if (e.type === 'reading') m.get(e.channelId)?.push(e.ts, e.value);
+      },
+      setState,
+    );
+    return stop;
+  }, [api, facilityId, ids]);
+
+  // Redraw every second; poll while the push is down.
+  useEffect(() => {
+    const t = setInterval(() => {
+      setFrame((f) => f + 1);
+      if (state === 'open') return;
+      const now = Date.now();
+      for (const id of ids) {
+        api.downsample(id, now - 30_000, now + 1000, 30).then(
+          (d) => d.ts.forEach((ts, i) => series.current.get(id)?.push(ts, d.mean[i] ?? NaN)),
+          () => undefined,
+        );
+      }
+    }, 1000);
+    return () => clearInterval(t);
+  }, [api, ids, state]);
+
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> & { height: number }>(
+    () => ({
+      height: 260,
+      legend: { show: channels.length > 1 },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(100, max * 1.1)] } },
+      axes: [{}, { values: (_u, splits) => splits.map((v) => fmtPower(v)), size: 70 }],
+      series: [
+        {},
+        ...channels.map((c, i) => ({
+          label: c.name,
+          stroke: COLORS[i % COLORS.length],
+          width: 1.5,
+          fill: i === 0 ? 'rgba(11,122,117,0.08)' : undefined,
+          points: { show: false },
+        })),
+      ],
+    }),
+    [channels],
+  );
+
+  const { data, lastTs, lastValue } = useMemo(() => {
+    void frame;
+    const all = ids.map((id) => series.current.get(id) ?? new LiveSeries(WINDOW_MS));
+    const first = all[0];
+    if (!first) return { data: [[]] as uPlot.AlignedData, lastTs: NaN, lastValue: NaN };
+    // One x axis: the first mains channel's times; other channels are aligned by nearest sample.
+    const [x, y] = first.toAligned();
+    const rest = all.slice(1).map((s) => alignTo(x, s.toAligned()));
+    let sum = 0;
+    for (const s of all) if (Number.isFinite(s.lastValue)) sum += s.lastValue;
+    return {
+      data: [x, y, ...rest] as uPlot.AlignedData,
+      lastTs: Math.max(...all.map((s) => s.lastTs).filter(Number.isFinite), NaN),
+      lastValue: sum,
+    };
+  }, [frame, ids]);
+
+  return (
+    <div
+      className="live"
+      data-testid="live-chart"
+      data-last-ts={Number.isFinite(lastTs) ? String(lastTs) : ''}
+    >
+      <div className="live-head">
+        <span className="live-value" data-testid="live-value">
+          {fmtPower(lastValue)}
+        </span>
+        <span className={`live-state ${state}`}>
+          {state === 'open' ? 'live' : state === 'connecting' ? 'connecting…' : 'polling'}
+        </span>
+        <span className="muted">
+          {Number.isFinite(lastTs) ? `last reading ${fmtAgo(lastTs)}` : 'waiting for readings'}
+        </span>
+      </div>
+      <UPlotChart options={options} data={data} />
+    </div>
+  );
+}
+
+/** Resamples another series onto x (seconds) by the newest point at or before each x. */
+function alignTo(x: Float64Array, [sx, sy]: [Float64Array, Float64Array]): (number | null)[] {
+  const out: (number | null)[] = new Array<number | null>(x.length).fill(null);
+  let j = 0;
+  for (let i = 0; i < x.length; i++) {
+    while (j + 1 < sx.length && (sx[j + 1] as number) <= (x[i] as number)) j++;
+    if (sx.length && (sx[j] as number) <= (x[i] as number)) out[i] = sy[j] ?? null;
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * A uPlot chart that fills its container's width: created once per `options`, fed new data through
+ * `setData` (cheap: no re-creation), resized with the container. `onReady` hands out the instance
+ * (zoom hooks, tests reading the drawn range).
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** Props of {@link UPlotChart}. */
+export interface UPlotChartProps {
+  /** Options without width (taken from the container); height defaults to 280. */
+  options: Omit<uPlot.Options, 'width' | 'height'> & { height?: number };
+  data: uPlot.AlignedData;
+  /** Keep the current zoom when data changes (live charts reset it). */
+  keepScales?: boolean;
+  onReady?: (u: uPlot) => void;
+  className?: string;
+  testId?: string;
+}
+
+/** Renders a uPlot chart. */
+export function UPlotChart({
+  options,
+  data,
+  keepScales = false,
+  onReady,
+  className,
+  testId,
+}: UPlotChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
+  // The data the chart already shows, so that a fresh build is not followed by a second draw.
+  const shown = useRef<uPlot.AlignedData | null>(null);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const u = new uPlot(
+      { ...options, width: Math.max(200, el.clientWidth), height: options.height ?? 280 },
+      latest.current,
+      el,
+    );
+    plot.current = u;
+    shown.current = latest.current;
+    onReady?.(u);
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height: options.height ?? 280 });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // The chart is rebuilt only when its options object changes; callers memoise it.
+    // onReady is read once per build on purpose.
+  }, [options]);
+
+  useEffect(() => {
+    if (!plot.current || shown.current === data) return;
+    shown.current = data;
+    plot.current.setData(data, !keepScales);
+  }, [data, keepScales]);
+
+  return <div ref={box} className={className ?? 'chart'} data-testid={testId} />;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { bucketsFor, joinSeries, toCsv } from './explore.ts';
+
+const series = (id: string, ts: number[]) => ({
+  channelId: id,
+  label: id,
+  unit: 'W',
+  data: {
+    ts,
+    mean: ts.map((t) => t / 10),
+    min: ts.map(() => 0),
+    max: ts.map(() => 9),
+    count: ts.map(() => 1),
+  },
+});
+
+describe('explore helpers', () => {
+  it('asks for pixels, raw samples or aggregation buckets', () => {
+    expect(bucketsFor('auto', 0, 3_600_000, 1200, 1000)).toBe(1200);
+    expect(bucketsFor('raw', 0, 3_600_000, 1200, 1000)).toBe(3600);
+    expect(bucketsFor('15m', 0, 3_600_000, 1200, 1000)).toBe(4);
+    expect(bucketsFor('1d', 0, 365 * 86_400_000, 1200, null)).toBe(365);
+    // a year of 1 s raw readings is capped
+    expect(bucketsFor('raw', 0, 365 * 86_400_000, 1200, 1000)).toBe(2_000_000);
+  });
+
+  it('joins channels on the union of times with gaps as null', () => {
+    const j = joinSeries([series('a', [10, 20]), series('b', [20, 30])]);
+    expect(Array.from(j.x)).toEqual([10, 20, 30]);
+    expect(j.ys[0]).toEqual([1, 2, null]);
+    expect(j.ys[3]).toEqual([null, 2, 3]);
+  });
+
+  it('writes CSV with one row per bucket', () => {
+    const csv = toCsv([series('a', [0])]);
+    expect(csv).toBe(
+      'time,ts_ms,channel_id,unit,mean,min,max,count\n1970-01-01T00:00:00.000Z,0,a,W,0,0,9,1\n',
+    );
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Pure helpers of the explore page: how many buckets to ask the server for, joining several
+ * channels' downsampled columns onto one time axis for uPlot, and CSV of what is shown.
+ */
+import type { DownsampledSeries } from '../api/types.ts';
+
+/** Aggregations the user can pick; `auto` is min/max per pixel. */
+export const AGGREGATIONS = [
+  { id: 'auto', label: 'Auto (min/max per pixel)', ms: 0 },
+  { id: 'raw', label: 'Raw', ms: -1 },
+  { id: '1m', label: '1 min', ms: 60_000 },
+  { id: '15m', label: '15 min', ms: 900_000 },
+  { id: '1h', label: 'Hour', ms: 3_600_000 },
+  { id: '1d', label: 'Day', ms: 86_400_000 },
+] as const;
+/** An aggregation id. */
+export type Aggregation = (typeof AGGREGATIONS)[number]['id'];
+
+/** Most buckets one request may ask for (raw over a long range falls back to this). */
+export const MAX_BUCKETS = 2_000_000;
+
+/**
+ * Buckets for a request: pixels for `auto`, one per sampling interval for `raw` (so each bucket holds
+ * one reading), or the span divided by the aggregation's length.
+ */
+export function bucketsFor(
+  agg: Aggregation,
+  from: number,
+  to: number,
+  pixels: number,
+  intervalMs: number | null,
+): number {
+  const span = Math.max(1, to - from);
+  const a = AGGREGATIONS.find((x) => x.id === agg);
+  let n: number;
+  if (!a || a.ms === 0) n = pixels;
+  else if (a.ms < 0) n = span / Math.max(1, intervalMs ?? 1000);
+  else n = span / a.ms;
+  return Math.max(1, Math.min(MAX_BUCKETS, Math.ceil(n)));
+}
+
+/** One channel's fetched series. */
+export interface FetchedSeries {
+  channelId: string;
+  label: string;
+  unit: string;
+  data: DownsampledSeries;
+}
+
+/**
+ * Joins several series onto the union of their bucket times: x, then per series [mean, min, max].
+ * A single series is passed through without copying work beyond the typed arrays.
+ */
+export function joinSeries(series: FetchedSeries[]): {
+  x: Float64Array;
+  ys: (Float64Array | (number | null)[])[];
+} {
+  if (series.length === 1) {
+    const d = (series[0] as FetchedSeries).data;
+    return {
+      x: Float64Array.from(d.ts),
+      ys: [Float64Array.from(d.mean), Float64Array.from(d.min), Float64Array.from(d.max)],
+    };
+  }
+  const xs = new Set<number>();
+  for (const s of series) for (const t of s.data.ts) xs.add(t);
+  const x = Float64Array.from([...xs].sort((a, b) => a - b));
+  const index = new Map<number, number>();
+  x.forEach((t, i) => index.set(t, i));
+  const ys: (number | null)[][] = [];
+  for (const s of series) {
+    const mean = new Array<number | null>(x.length).fill(null);
+    const min = new Array<number | null>(x.length).fill(null);
+    const max = new Array<number | null>(x.length).fill(null);
+    s.data.ts.forEach((t, i) => {
+      const k = index.get(t) as number;
+      mean[k] = s.data.mean[i] ?? null;
+      min[k] = s.data.min[i] ?? null;
+      max[k] = s.data.max[i] ?? null;
+    });
+    ys.push(mean, min, max);
+  }
+  return { x, ys };
+}
+
+/** CSV of the shown series: one row per bucket and channel (ISO time, ms, channel, mean, min, max, count). */
+export function toCsv(series: FetchedSeries[]): string {
+  const lines = ['time,ts_ms,channel_id,unit,mean,min,max,count'];
+  for (const s of series) {
+    const d = s.data;
+    for (let i = 0; i < d.ts.length; i++) {
+      const t = d.ts[i] as number;
+      lines.push(
+        `${new Date(t).toISOString()},${t},${s.channelId},${s.unit},${d.mean[i]},${d.min[i]},${d.max[i]},${d.count[i]}`,
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, heatGrid, localDate, periodComparisons, prevMonth } from './periods.ts';
+
+describe('periods', () => {
+  it('shifts labels across month and year ends', () => {
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
+    expect(prevMonth('2026-01')).toBe('2025-12');
+    expect(prevMonth('2026-11')).toBe('2026-10');
+  });
+
+  it('compares day, week and month with the period before', () => {
+    const rows = [];
+    // 1 kWh per day through October and November 2026, 2 kWh on 2026-11-25.
+    for (
+      let d = new Date('2026-10-01');
+      d <= new Date('2026-11-25');
+      d = new Date(d.getTime() + 86_400_000)
+    ) {
+      const label = d.toISOString().slice(0, 10);
+      rows.push({ label, energy: label === '2026-11-25' ? 2000 : 1000 });
+    }
+    const c = periodComparisons(rows, '2026-11-25');
+    expect(c.day).toEqual({ now: 2000, prev: 1000 });
+    expect(c.week).toEqual({ now: 8000, prev: 7000 });
+    expect(c.month).toEqual({ now: 26000, prev: 25000 });
+  });
+
+  it('builds the hour-by-day grid with gaps as NaN', () => {
+    const g = heatGrid([
+      { label: '2026-11-24T00', energy: 5 },
+      { label: '2026-11-25T23', energy: 9 },
+      { label: '2026-11-25T23', energy: 1 },
+    ]);
+    expect(g.days).toEqual(['2026-11-24', '2026-11-25']);
+    expect(g.values[0]).toBe(5);
+    expect(g.values[24 + 23]).toBe(10);
+    expect(Number.isNaN(g.values[1])).toBe(true);
+    expect(g.max).toBe(10);
+  });
+
+  it('finds the local date in a time zone', () => {
+    // 23:30 UTC on 24 Nov is already 25 Nov in Berlin.
+    expect(localDate(Date.UTC(2026, 10, 24, 23, 30), 'Europe/Berlin')).toBe('2026-11-25');
+    expect(localDate(Date.UTC(2026, 10, 24, 23, 30), 'America/New_York')).toBe('2026-11-24');
+  });
+});

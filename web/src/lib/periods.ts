@@ -1,0 +1,93 @@
+/**
+ * Energy per day, week and month from daily rollups (labels are local calendar dates of the
+ * facility, `YYYY-MM-DD`), each compared with the period before, and the hour-by-day grid of the
+ * heat map from hourly rollups (`YYYY-MM-DDTHH`).
+ */
+
+/** A rollup row reduced to what the sums need. */
+export interface LabelledEnergy {
+  label: string;
+  energy: number;
+}
+
+/** Energy of a period and of the one before. */
+export interface Comparison {
+  now: number;
+  prev: number;
+}
+
+const DAY = 86_400_000;
+
+/** Shifts a `YYYY-MM-DD` label by whole days. */
+export function addDays(label: string, days: number): string {
+  return new Date(Date.parse(`${label}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+/** The `YYYY-MM` before the given one. */
+export function prevMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** Sums energy per label (several channels or meters may share a day). */
+export function energyByLabel(rows: LabelledEnergy[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of rows) m.set(r.label, (m.get(r.label) ?? 0) + r.energy);
+  return m;
+}
+
+/** Today, the last 7 days and this month to date, against yesterday, the 7 days before and last month to the same day. */
+export function periodComparisons(
+  rows: LabelledEnergy[],
+  today: string,
+): { day: Comparison; week: Comparison; month: Comparison } {
+  const by = energyByLabel(rows);
+  const sumDays = (end: string, n: number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += by.get(addDays(end, -i)) ?? 0;
+    return s;
+  };
+  const month = today.slice(0, 7);
+  const dom = Number(today.slice(8, 10));
+  const pm = prevMonth(month);
+  let monthNow = 0;
+  let monthPrev = 0;
+  for (const [label, e] of by) {
+    const d = Number(label.slice(8, 10));
+    if (label.startsWith(month) && d <= dom) monthNow += e;
+    if (label.startsWith(pm) && d <= dom) monthPrev += e;
+  }
+  return {
+    day: { now: by.get(today) ?? 0, prev: by.get(addDays(today, -1)) ?? 0 },
+    week: { now: sumDays(today, 7), prev: sumDays(addDays(today, -7), 7) },
+    month: { now: monthNow, prev: monthPrev },
+  };
+}
+
+/** The hour-by-day grid: one row per local day (oldest first), 24 columns, NaN where nothing is known. */
+export function heatGrid(hourRows: LabelledEnergy[]): { days: string[]; values: Float64Array; max: number } {
+  const by = energyByLabel(hourRows);
+  const days = [...new Set([...by.keys()].map((l) => l.slice(0, 10)))].sort();
+  const values = new Float64Array(days.length * 24).fill(NaN);
+  let max = 0;
+  days.forEach((d, i) => {
+    for (let h = 0; h < 24; h++) {
+      const v = by.get(`${d}T${String(h).padStart(2, '0')}`);
+      if (v === undefined) continue;
+      values[i * 24 + h] = v;
+      if (v > max) max = v;
+    }
+  });
+  return { days, values, max };
+}
+
+/** Today's local date `YYYY-MM-DD` in a time zone. */
+export function localDate(ms: number, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(ms);
+}

@@ -1,0 +1,107 @@
+/** Alerts: the live feed with filters, acknowledge and close, and the pattern-rule editor. */
+import { useEffect, useMemo, useState } from 'react';
+import { ALERT_STATES, SEVERITIES } from '../../../src/domain/types.ts';
+import { type LiveState, subscribeLive } from '../api/live.ts';
+import type { Alert } from '../api/types.ts';
+import { AlertList } from '../components/AlertList.tsx';
+import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
+import { RuleEditor } from '../components/RuleEditor.tsx';
+import { type AlertFilter, matchesAlert, mergeAlerts } from '../lib/alerts.ts';
+import { useApp } from '../lib/app-context.ts';
+import { useLoad } from '../lib/use-load.ts';
+
+/** The alerts page. */
+export function AlertsPage() {
+  const { api, me } = useApp();
+  const [filter, setFilter] = useState<AlertFilter>({
+    state: 'open',
+    severity: '',
+    facilityId: '',
+    rule: '',
+  });
+  const loaded = useLoad(() => api.alerts({ limit: 500 }), [api]);
+  const facilities = useLoad(() => api.facilities(), [api]);
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [live, setLive] = useState<LiveState>('connecting');
+  useEffect(() => setAlerts((prev) => mergeAlerts(prev, loaded.data ?? [])), [loaded.data]);
+  useEffect(
+    () =>
+      subscribeLive(
+        { alerts: true },
+        (events) => {
+          const fresh = events.flatMap((e) => (e.type === 'alert' ? [e.alert] : []));
+          if (fresh.length) setAlerts((prev) => mergeAlerts(prev, fresh));
+        },
+        setLive,
+      ),
+    [],
+  );
+  // Without the push, poll so that the feed still moves.
+  const { reload } = loaded;
+  useEffect(() => {
+    if (live === 'open') return;
+    const t = setInterval(reload, 3000);
+    return () => clearInterval(t);
+  }, [live, reload]);
+  const names = useMemo(() => new Map((facilities.data ?? []).map((f) => [f.id, f.name])), [facilities.data]);
+  const rules = useMemo(() => [...new Set(alerts.map((a) => a.rule))].sort(), [alerts]);
+  const shown = useMemo(() => alerts.filter((a) => matchesAlert(a, filter)), [alerts, filter]);
+  const set = (k: keyof AlertFilter) => (e: { target: { value: string } }) =>
+    setFilter((f) => ({ ...f, [k]: e.target.value }));
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Alerts</h1>
+        <span className={`live-state ${live}`}>
+          {live === 'open' ? 'live feed' : live === 'connecting' ? 'connecting…' : 'polling every 3 s'}
+        </span>
+      </div>
+      <div className="grid-2 wide-left">
+        <Card title={`Feed (${shown.length})`}>
+          <div className="filters">
+            <select value={filter.state} onChange={set('state')} aria-label="state">
+              <option value="">Any state</option>
+              {ALERT_STATES.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+            <select value={filter.severity} onChange={set('severity')} aria-label="severity">
+              <option value="">Any severity</option>
+              {SEVERITIES.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+            <select value={filter.facilityId} onChange={set('facilityId')} aria-label="facility">
+              <option value="">All facilities</option>
+              {(facilities.data ?? []).map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+            <select value={filter.rule} onChange={set('rule')} aria-label="rule">
+              <option value="">All rules</option>
+              {rules.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </div>
+          <ErrorBox error={loaded.error} title="Alerts could not be loaded" />
+          {shown.length ? (
+            <AlertList
+              api={api}
+              alerts={shown}
+              role={me.role}
+              facilityNames={names}
+              onChange={(a) => setAlerts((prev) => mergeAlerts(prev, [a]))}
+            />
+          ) : (
+            <Muted>No alert matches the filters.</Muted>
+          )}
+        </Card>
+        <RuleEditor api={api} canEdit={me.role !== 'viewer'} />
+      </div>
+    </>
+  );
+}

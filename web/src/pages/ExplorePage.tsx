@@ -1,0 +1,243 @@
+/**
+ * Explore: choose channels, a time range and an aggregation, overlay them, zoom from a year to a
+ * second (every zoom refetches with one min/max bucket per pixel, computed by the database), export
+ * CSV. The status line says how many readings the shown buckets cover and how long the query took.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Channel } from '../api/types.ts';
+import { ChannelPicker } from '../components/ChannelPicker.tsx';
+import { ExploreChart } from '../components/ExploreChart.tsx';
+import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
+import { useApp } from '../lib/app-context.ts';
+import { AGGREGATIONS, type Aggregation, type FetchedSeries, bucketsFor, toCsv } from '../lib/explore.ts';
+import { fmtTime } from '../lib/format.ts';
+import { navigate, useLocation } from '../lib/router.ts';
+import { useLoad } from '../lib/use-load.ts';
+
+const PRESETS = [
+  { label: '1 h', ms: 3_600_000 },
+  { label: '24 h', ms: 86_400_000 },
+  { label: '7 d', ms: 7 * 86_400_000 },
+  { label: '30 d', ms: 30 * 86_400_000 },
+  { label: '1 y', ms: 365 * 86_400_000 },
+] as const;
+const MIN_SPAN = 1000;
+
+/** `datetime-local` value of a UTC ms time in the browser's zone. */
+function toLocalInput(ms: number): string {
+  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 19);
+}
+
+/** The explore page. */
+export function ExplorePage() {
+  const { api } = useApp();
+  const { query } = useLocation();
+  const selected = useMemo(() => (query.get('channels') ?? '').split(',').filter(Boolean), [query]);
+  const to0 = Number(query.get('to')) || Date.now();
+  const from0 = Number(query.get('from')) || to0 - 86_400_000;
+  const [range, setRange] = useState({ from: from0, to: to0 });
+  const [agg, setAgg] = useState<Aggregation>((query.get('agg') as Aggregation | null) ?? 'auto');
+  const [overlay, setOverlay] = useState(true);
+  const history = useRef<{ from: number; to: number }[]>([]);
+  const catalog = useLoad(
+    async () => Promise.all((await api.facilities()).map((f) => api.facility(f.id))),
+    [api],
+  );
+  const channels = useMemo(
+    () =>
+      new Map<string, Channel>(
+        (catalog.data ?? []).flatMap((d) => d.channels.map((c) => [c.id, c] as const)),
+      ),
+    [catalog.data],
+  );
+  const facilityOf = useMemo(
+    () =>
+      new Map<string, string>(
+        (catalog.data ?? []).flatMap((d) => d.channels.map((c) => [c.id, d.facility.name] as const)),
+      ),
+    [catalog.data],
+  );
+
+  const setSelected = (ids: string[]) => {
+    const q = new URLSearchParams(query);
+    if (ids.length) q.set('channels', ids.join(','));
+    else q.delete('channels');
+    navigate(`/explore?${q.toString()}`, true);
+  };
+  const zoomTo = useCallback((from: number, to: number) => {
+    if (to - from < MIN_SPAN) {
+      const mid = (from + to) / 2;
+      from = Math.floor(mid - MIN_SPAN / 2);
+      to = from + MIN_SPAN;
+    }
+    setRange((r) => {
+      history.current.push(r);
+      return { from, to };
+    });
+  }, []);
+  const zoomOut = useCallback(() => {
+    const prev = history.current.pop();
+    setRange((r) => prev ?? { from: r.from - (r.to - r.from), to: r.to + (r.to - r.from) });
+  }, []);
+
+  // Fetch: one request per channel, buckets sized to the chart's width in pixels.
+  const [result, setResult] = useState<{
+    series: FetchedSeries[];
+    ms: number;
+    readings: number;
+    buckets: number;
+  }>();
+  const [error, setError] = useState<Error>();
+  const [loading, setLoading] = useState(false);
+  const chartBox = useRef<HTMLDivElement>(null);
+  const seq = useRef(0);
+  useEffect(() => {
+    const ids = selected.filter((id) => channels.has(id));
+    if (!ids.length) {
+      setResult(undefined);
+      return;
+    }
+    const mine = ++seq.current;
+    const pixels = Math.max(200, Math.round(chartBox.current?.clientWidth ?? 1200));
+    const t0 = performance.now();
+    setLoading(true);
+    Promise.all(
+      ids.map(async (id) => {
+        const c = channels.get(id) as Channel;
+        const data = await api.downsample(
+          id,
+          range.from,
+          range.to,
+          bucketsFor(agg, range.from, range.to, pixels, c.intervalMs),
+        );
+        return {
+          channelId: id,
+          label: `${facilityOf.get(id) ?? ''} · ${c.isMains ? 'mains' : (c.appliance ?? c.name)}`,
+          unit: c.unit,
+          data,
+        };
+      }),
+    ).then(
+      (series) => {
+        if (mine !== seq.current) return;
+        const readings = series.reduce((s, x) => s + x.data.count.reduce((a, b) => a + b, 0), 0);
+        const buckets = series.reduce((s, x) => s + x.data.ts.length, 0);
+        setResult({ series, ms: performance.now() - t0, readings, buckets });
+        setError(undefined);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (mine !== seq.current) return;
+        setError(err instanceof Error ? err : new Error(String(err)));
+        setLoading(false);
+      },
+    );
+  }, [api, selected, channels, facilityOf, range, agg]);
+
+  const download = () => {
+    if (!result) return;
+    const url = URL.createObjectURL(new Blob([toCsv(result.series)], { type: 'text/csv' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `loadscope-${new Date(range.from).toISOString().slice(0, 19)}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const groups = overlay || !result ? (result ? [result.series] : []) : result.series.map((s) => [s]);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Explore</h1>
+      </div>
+      <div className="explore">
+        <Card title="Channels">
+          <ErrorBox error={catalog.error} title="Channels could not be loaded" />
+          {catalog.data ? (
+            <ChannelPicker catalog={catalog.data} selected={selected} onChange={setSelected} />
+          ) : (
+            <Muted>Loading…</Muted>
+          )}
+        </Card>
+        <div>
+          <Card title="Range and aggregation">
+            <div className="filters">
+              <div className="segmented">
+                {PRESETS.map((p) => (
+                  <button key={p.label} onClick={() => zoomTo(Date.now() - p.ms, Date.now())}>
+                    {p.label}
+                  </button>
+                ))}
+              </div>
+              <input
+                type="datetime-local"
+                step="1"
+                value={toLocalInput(range.from)}
+                onChange={(e) => e.target.value && zoomTo(new Date(e.target.value).getTime(), range.to)}
+                aria-label="from"
+              />
+              <input
+                type="datetime-local"
+                step="1"
+                value={toLocalInput(range.to)}
+                onChange={(e) => e.target.value && zoomTo(range.from, new Date(e.target.value).getTime())}
+                aria-label="to"
+              />
+              <select
+                value={agg}
+                onChange={(e) => setAgg(e.target.value as Aggregation)}
+                aria-label="aggregation"
+              >
+                {AGGREGATIONS.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.label}
+                  </option>
+                ))}
+              </select>
+              <label className="check">
+                <input type="checkbox" checked={overlay} onChange={(e) => setOverlay(e.target.checked)} />{' '}
+                overlay
+              </label>
+              <button className="ghost small" onClick={zoomOut}>
+                Zoom out
+              </button>
+              <button className="ghost small" disabled={!result} onClick={download}>
+                Export CSV
+              </button>
+            </div>
+            <div className="sub" data-testid="explore-status">
+              {fmtTime(range.from)} → {fmtTime(range.to)}
+              {result
+                ? ` · ${result.buckets.toLocaleString()} buckets covering ${result.readings.toLocaleString()} readings · query ${result.ms.toFixed(0)} ms`
+                : ''}
+              {loading ? ' · loading…' : ''}
+            </div>
+          </Card>
+          <div ref={chartBox}>
+            <ErrorBox error={error} title="The query failed" />
+            {!selected.length ? (
+              <Muted>
+                Pick one or more channels on the left. Drag on the chart to zoom in, double-click to zoom out.
+              </Muted>
+            ) : null}
+            {groups.map((g) => (
+              <Card
+                key={g.map((s) => s.channelId).join()}
+                title={g.length === 1 ? (g[0]?.label ?? '') : `${g.length} channels`}
+              >
+                <ExploreChart
+                  series={g}
+                  layoutKey={g.map((s) => `${s.channelId}:${s.unit}`).join()}
+                  onZoom={zoomTo}
+                  onZoomOut={zoomOut}
+                  height={overlay ? 380 : 220}
+                />
+              </Card>
+            ))}
+          </div>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+/** Facility: live mains power, channel breakdown, energy by period, heat map, alerts timeline, scores and NILM. */
+import { useEffect, useMemo, useState } from 'react';
+import { subscribeLive } from '../api/live.ts';
+import type { Alert } from '../api/types.ts';
+import { AlertList, AlertTimeline } from '../components/AlertList.tsx';
+import { ChannelBreakdown } from '../components/ChannelBreakdown.tsx';
+import { FacilityEnergy } from '../components/FacilityEnergy.tsx';
+import { NilmSection, ScoresSection } from '../components/Insights.tsx';
+import { Link } from '../components/Layout.tsx';
+import { LiveChart } from '../components/LiveChart.tsx';
+import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
+import { mergeAlerts } from '../lib/alerts.ts';
+import { useApp } from '../lib/app-context.ts';
+import { useLoad } from '../lib/use-load.ts';
+
+/** The facility dashboard. */
+export function FacilityPage({ facilityId }: { facilityId: string }) {
+  const { api, me } = useApp();
+  const detail = useLoad(() => api.facility(facilityId), [api, facilityId]);
+  const loaded = useLoad(() => api.alerts({ facilityId, limit: 200 }), [api, facilityId]);
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  useEffect(() => setAlerts(loaded.data ?? []), [loaded.data]);
+  useEffect(
+    () =>
+      subscribeLive({ facilityId, alerts: true }, (events) => {
+        const fresh = events.flatMap((e) =>
+          e.type === 'alert' && e.alert.facilityId === facilityId ? [e.alert] : [],
+        );
+        if (fresh.length) setAlerts((prev) => mergeAlerts(prev, fresh));
+      }),
+    [facilityId],
+  );
+  const mains = useMemo(
+    () =>
+      (detail.data?.channels ?? []).filter(
+        (c) => c.isMains && (c.unit === 'W' || c.unit === 'kW') && c.measurement === 'power',
+      ),
+    [detail.data],
+  );
+  const now = useMemo(() => Date.now(), []);
+
+  if (detail.error) return <ErrorBox error={detail.error} title="This facility could not be loaded" />;
+  if (!detail.data) return <Muted>Loading…</Muted>;
+  const { facility, channels, meters } = detail.data;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="crumbs">
+            <Link to="/">Fleet</Link> /
+          </div>
+          <h1 data-testid="facility-name">{facility.name}</h1>
+          <div className="sub">
+            <span className={`tag kind-${facility.kind}`}>{facility.kind}</span> {facility.address ?? ''}{' '}
+            {facility.zip ?? ''} · {facility.timeZone} · {meters.length} meter{meters.length === 1 ? '' : 's'}{' '}
+            · {channels.length} channel{channels.length === 1 ? '' : 's'}
+            {facility.orgId !== me.orgId ? <span className="tag">shared, {facility.access}</span> : null}
+            {facility.tags.map((t) => (
+              <span key={t} className="tag light">
+                {t}
+              </span>
+            ))}
+          </div>
+        </div>
+        <Link
+          to={`/explore?channels=${encodeURIComponent(channels.map((c) => c.id).join(','))}`}
+          className="button ghost"
+        >
+          Explore these channels →
+        </Link>
+      </div>
+      <Card title="Live mains power">
+        {mains.length ? (
+          <LiveChart api={api} facilityId={facility.id} channels={mains} />
+        ) : (
+          <Muted>No mains power channel.</Muted>
+        )}
+      </Card>
+      <div className="grid-2">
+        <div>
+          <FacilityEnergy api={api} facility={facility} />
+        </div>
+        <div>
+          <Card title="Alerts">
+            <AlertTimeline alerts={alerts} now={now} />
+            <ErrorBox error={loaded.error} title="Alerts could not be loaded" />
+            {alerts.length ? (
+              <AlertList
+                api={api}
+                alerts={alerts.slice(0, 20)}
+                role={me.role}
+                onChange={(a) => setAlerts((prev) => mergeAlerts(prev, [a]))}
+              />
+            ) : loaded.data ? (
+              <Muted>No alerts for this facility.</Muted>
+            ) : null}
+          </Card>
+          <ChannelBreakdown api={api} facilityId={facility.id} channels={channels} />
+          <ScoresSection api={api} facilityId={facility.id} />
+          <NilmSection api={api} facilityId={facility.id} />
+        </div>
+      </div>
+    </>
+  );
+}
