@@ -3,7 +3,7 @@
  * score job on the local executor and on the real one-node Slurm cluster, retries of a crashed shard.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +136,40 @@ describe.each(
       const a = pick(await t.store.scores.listForJob(local.id));
       expect(a.length).toBe(fleet.facilities.length);
       expect(pick(await t.store.scores.listForJob(slurm.id))).toEqual(a);
+    },
+    300_000,
+  );
+
+  it.skipIf(!slurmUp)(
+    'retries a Slurm shard killed with SIGKILL mid-run, and the job succeeds',
+    async () => {
+      const started = Date.now();
+      const killer = (async () => {
+        // Finds the running shard 0 of the new job by its pid file in the shared folder, and kills it once.
+        for (let i = 0; i < 600; i++) {
+          for (const d of await readdir(shared)) {
+            const pid = Number(await readFile(join(shared, d, 'shard-0.pid'), 'utf8').catch(() => ''));
+            const job = d.startsWith('job-') && (await t.store.jobs.getJob(d));
+            if (pid > 0 && job && job.createdAt >= started && job.target === 'slow-energy') {
+              process.kill(pid, 'SIGKILL');
+              return pid;
+            }
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return 0;
+      })();
+      const job = await (await service('slurm')).run(request('slow-energy', { sleepMs: 80 }));
+      expect(await killer).toBeGreaterThan(0);
+      expect(job.state).toBe('succeeded');
+      const shards = await t.store.jobs.listShards(job.id);
+      expect(shards.find((s) => s.index === 0)?.attempts).toBe(2);
+      expect(
+        (await t.store.jobs.listLogs(job.id)).some((l) =>
+          /shard 0 failed \(attempt 1 of 3\): Slurm task \d+_0/.test(l.message),
+        ),
+      ).toBe(true);
+      expect((await t.store.scores.listForJob(job.id)).length).toBe(fleet.facilities.length);
     },
     300_000,
   );
