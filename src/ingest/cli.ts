@@ -1,5 +1,98 @@
-import type { Command } from 'commander';
+/**
+ * `loadscope import [options] FILE...`: imports files (format detected or given) into the configured
+ * store, with a progress bar on a terminal and a summary per file.
+ */
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
 import type { CliContext } from '../cli/context.ts';
+import { FACILITY_KINDS, MEASUREMENTS } from '../domain/types.ts';
+import { ConfigError, InputError } from '../errors.ts';
+import { importFile } from './import-file.ts';
+import { createProgress } from './progress.ts';
+import { formatSummary, totals } from './summary.ts';
+import { IMPORT_FORMATS, type ImportOptions, type ImportSummary, TS_FORMATS } from './types.ts';
+
+interface ImportCliOptions extends Omit<ImportOptions, 'path' | 'intervalMs' | 'batchSize' | 'limitRows'> {
+  interval?: string;
+  limit?: string;
+  json?: boolean;
+  strict?: boolean;
+}
 
 /** Registers the ingest feature's commands. */
-export function registerImportCommands(_program: Command, _ctx: CliContext): void {}
+export function registerImportCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('import')
+    .description(
+      'import meter data files (CSV long/wide, REFIT, AMPds, REDD, Green Button XML, UtilityAPI CSV/JSON)',
+    )
+    .argument('<files...>', 'files (plain or .gz) or REDD low_freq house directories')
+    .addOption(
+      new Option('--format <format>', 'file format (detected when omitted)').choices([...IMPORT_FORMATS]),
+    )
+    .option('--org <id>', 'organisation id (created when missing)', 'default')
+    .option('--facility <id>', 'facility id (default from the file name)')
+    .addOption(new Option('--facility-kind <kind>', 'facility kind').choices([...FACILITY_KINDS]))
+    .option('--zip <code>', 'facility zip code')
+    .option('--tz <zone>', 'IANA time zone of local timestamps and of the facility (e.g. Europe/London)')
+    .option('--meter <name>', 'meter name for formats without a meter column (default main)')
+    .option('--ts-col <name>', 'timestamp column')
+    .option('--value-col <name>', 'value column (long CSV)')
+    .option('--channel-col <name>', 'channel column (long CSV)')
+    .option('--meter-col <name>', 'meter column (long CSV)')
+    .option('--unit-col <name>', 'unit column (long CSV)')
+    .addOption(new Option('--ts-format <f>', 'timestamp format').choices([...TS_FORMATS]))
+    .option('--unit <unit>', 'unit of the values when the file does not say (W, kW, Wh, kWh, m3, therm, ...)')
+    .addOption(new Option('--measurement <m>', 'what the values are').choices([...MEASUREMENTS]))
+    .option('--interval <seconds>', 'sampling or interval length in seconds')
+    .option('--start <time>', 'start time for files with relative seconds (ISO-8601 or unix seconds)')
+    .option('--limit <rows>', 'import only the first N data rows of each file (a preview)')
+    .option('--quarantine-dir <dir>', 'where rejected rows are written (default <state>/quarantine)')
+    .option('--json', 'print the summaries as JSON')
+    .option('--strict', 'exit with status 65 when any row was rejected')
+    .action(async (files: string[], o: ImportCliOptions) => {
+      const store = await ctx.store();
+      const quarantineDir = o.quarantineDir ?? join(ctx.config().dataDir, 'quarantine');
+      let intervalMs: number | undefined;
+      if (o.interval !== undefined) {
+        const s = Number(o.interval);
+        if (!(s > 0)) throw new ConfigError('--interval', `expected seconds > 0, got '${o.interval}'`);
+        intervalMs = Math.round(s * 1000);
+      }
+      let limitRows: number | undefined;
+      if (o.limit !== undefined) {
+        limitRows = Number(o.limit);
+        if (!Number.isInteger(limitRows) || limitRows < 1)
+          throw new ConfigError('--limit', `expected a whole number of rows > 0, got '${o.limit}'`);
+      }
+      const progress = createProgress(ctx.err as NodeJS.WritableStream & { isTTY?: boolean });
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort(new InputError('import interrupted'));
+      process.once('SIGINT', onSignal);
+      const summaries: ImportSummary[] = [];
+      try {
+        for (const path of files) {
+          const { json: _j, strict: _s, interval: _i, limit: _l, ...rest } = o;
+          const s = await importFile(
+            store,
+            { ...rest, path, quarantineDir, intervalMs, limitRows },
+            { onProgress: (p) => progress.update(p), signal: abort.signal },
+          );
+          progress.done();
+          summaries.push(s);
+          if (!o.json) ctx.out.write(formatSummary(s) + '\n');
+        }
+      } finally {
+        progress.done();
+        process.off('SIGINT', onSignal);
+      }
+      const t = totals(summaries);
+      if (o.json) ctx.out.write(JSON.stringify({ files: summaries, totals: t }, null, 2) + '\n');
+      else if (summaries.length > 1) {
+        ctx.out.write(
+          `total: ${t.rows} rows, ${t.readings} readings, ${t.stored} stored, ${t.duplicates} duplicates, ${t.rejected} rejected\n`,
+        );
+      }
+      if (o.strict && t.rejected > 0) process.exitCode = 65;
+    });
+}

@@ -23,6 +23,7 @@ export async function driveLines(
     await ctx.out.drain();
     ctx.tick(source.bytesRead());
     ctx.signal?.throwIfAborted();
+    if (ctx.full()) return splitter;
   }
   splitter.end(onLine);
   const err = source.error();

@@ -18,6 +18,8 @@ export interface FormatContext {
   readonly signal?: AbortSignal;
   /** Data rows seen; the format increments it. */
   rows: number;
+  /** True once `limitRows` rows were read; formats then skip the remaining rows. */
+  full(): boolean;
   /** Reports progress (bytes of the file consumed). */
   tick(bytesRead: number): void;
 }

@@ -64,6 +64,7 @@ export async function importFile(
     rejects,
     signal: hooks.signal,
     rows: 0,
+    full: () => opts.limitRows !== undefined && ctx.rows >= opts.limitRows,
     tick(bytesRead) {
       const now = performance.now();
       if (hooks.onProgress && (now - last >= PROGRESS_EVERY_MS || bytesRead >= total)) {

@@ -3,10 +3,10 @@
  * zone with daylight saving.
  *
  * Local times that do not exist (the hour skipped when clocks go forward) are rejected. Local times
- * that exist twice (the hour repeated when clocks go back) take the first occurrence, unless that
- * would put the reading before the previous one converted by the same converter; then they take the
- * second. A file written in local time by a logger therefore keeps its order through the night
- * clocks go back.
+ * that exist twice (the hour repeated when clocks go back) take the first occurrence, unless the
+ * previous time converted by the same converter lies strictly between the two candidates; then they
+ * take the second. A file written in local time by a logger therefore keeps its order through the
+ * night clocks go back, and a new series (the next channel of a long file) starts again at the first.
  */
 
 /** Earliest accepted timestamp (1970-01-01) and the first rejected one (2100-01-01), UTC ms. */
@@ -71,7 +71,9 @@ export class LocalTimeConverter {
     }
     if (Number.isNaN(this.lastEarly)) return NaN;
     let t = local - this.lastEarly;
-    if (this.lastLate !== this.lastEarly && t < this.prev) t = local - this.lastLate;
+    // Second occurrence when the previous reading already lies between the two candidates.
+    if (this.lastLate !== this.lastEarly && t < this.prev && this.prev < local - this.lastLate)
+      t = local - this.lastLate;
     this.prev = t;
     return t;
   }

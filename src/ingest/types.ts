@@ -56,6 +56,8 @@ export interface ImportOptions {
   start?: string;
   /** Folder for quarantine files (rejected rows as NDJSON); default `<state>/quarantine`. */
   quarantineDir?: string;
+  /** Import only the first N data rows (a preview); default all. */
+  limitRows?: number;
   /** Readings per batch written to the store; default 65,536. */
   batchSize?: number;
 }

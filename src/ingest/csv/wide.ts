@@ -62,6 +62,7 @@ export async function runWide(
         return;
       }
       if (e === s) return;
+      if (ctx.full()) return;
       ctx.rows++;
       const n = f.split(buf, s, e);
       if (n !== width) {

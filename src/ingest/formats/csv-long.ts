@@ -188,6 +188,7 @@ export const csvLong: Format = {
           ts = tsReaderOf(ctx);
           return;
         }
+        if (ctx.full()) return;
         ctx.rows++;
         const n = f.split(buf, s, e);
         if (n !== width) {

@@ -320,6 +320,8 @@ export const greenbutton: Format = {
       );
     const srcErr = source!.error();
     if (broken || srcErr) {
+      // The readings of the entry that was open when the data stopped are complete ones: keep them.
+      if (entry !== null && (entry as EntryState).kind === 'IntervalBlock') closeEntry(entry);
       ctx.rejects.reject(
         parser.line,
         '',

@@ -78,6 +78,7 @@ export const utilityapiCsv: Format = {
             throw new InputError("no 'interval_kWh' or 'interval_kW' column", { file: ctx.file, line });
           return;
         }
+        if (ctx.full()) return;
         ctx.rows++;
         const raw = buf.toString('utf8', s, e);
         const n = f.split(buf, s, e);
