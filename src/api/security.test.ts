@@ -37,6 +37,21 @@ interface RouteCase {
   own: (w: World) => Promise<Req> | Req;
 }
 
+const DAY_RANGE = `from=${T0 - 86_400_000}&to=${T0 + 86_400_000}`;
+
+/** Read-only views of one facility: the foreign facility must be 404, the shared one readable. */
+function facilityViews(views: string[]): Record<string, RouteCase> {
+  const out: Record<string, RouteCase> = {};
+  for (const v of views) {
+    out[`GET /api/v1/facilities/:facilityId/${v}`] = {
+      minRole: 'viewer',
+      foreign: (w) => [{ url: `/api/v1/facilities/${w.b.facility.id}/${v}?${DAY_RANGE}` }],
+      own: (w) => ({ url: `/api/v1/facilities/${w.shared.facility.id}/${v}?${DAY_RANGE}` }),
+    };
+  }
+  return out;
+}
+
 let seq = 0;
 const unique = (s: string) => `${s}${++seq}`;
 const now = () => Date.now();
@@ -207,6 +222,21 @@ const CASES: Record<string, RouteCase> = {
     own: (w) => ({
       url: `/api/v1/explore/export.csv?channels=${w.a.channel.id}&from=${T0}&to=${T0 + 3_600_000}`,
     }),
+  },
+  ...facilityViews(['energy', 'heatmap', 'breakdown']),
+  'GET /api/v1/rollups': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      { url: `/api/v1/rollups?level=channel&key=${w.b.channel.id}&period=hour&${DAY_RANGE}` },
+      { url: `/api/v1/rollups?level=meter&key=${w.b.meter.id}&period=hour&${DAY_RANGE}` },
+      { url: `/api/v1/rollups?level=facility&key=${w.b.facility.id}&period=day&${DAY_RANGE}` },
+    ],
+    own: (w) => ({ url: `/api/v1/rollups?level=meter&key=${w.a.meter.id}&period=hour&${DAY_RANGE}` }),
+  },
+  'GET /api/v1/zips': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: `/api/v1/zips?${DAY_RANGE}` }),
   },
 };
 

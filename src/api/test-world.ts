@@ -147,6 +147,8 @@ export async function openWorld(): Promise<World> {
     createdBy: null,
     createdAt: 1,
   });
+  await store.readings.write(powerBatch(sc.id, T0, 600, 1000));
+  await store.rollups.recompute('all');
   return {
     store,
     a,

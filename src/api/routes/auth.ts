@@ -4,12 +4,8 @@ import { InputError, UnauthenticatedError } from '../../errors.ts';
 import { MIN_PASSWORD_LENGTH, startSession } from '../accounts/service.ts';
 import { SESSION_COOKIE } from '../authenticate.ts';
 import { requirePrincipal } from '../principal.ts';
-import { hashPassword, verifyPassword } from '../secrets.ts';
+import { hashPassword, randomSecret, verifyPassword } from '../secrets.ts';
 import { errorResponses, roleSchema, userSchema } from './schemas.ts';
-
-// Checked when the login is unknown so that a wrong login and a wrong password take the same time.
-const DUMMY_HASH =
-  '$argon2id$v=19$m=65536,p=4,t=3$AT6j1nct+v4zO/OYSB3OHg$IRI/ti9RUvWDAxrqtssyMK8Cgv5nyB2lGbeS2btsijg';
 
 const meSchema = {
   type: 'object',
@@ -30,6 +26,8 @@ const meSchema = {
 /** Registers /auth routes (prefix /api/v1 applied by the caller). */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { store, now, sessionTtlMs, secureCookies, loginRateLimit } = app.deps;
+  // Verified when the login is unknown, so that a wrong login and a wrong password cost the same time.
+  const dummyHash = hashPassword(randomSecret());
 
   app.post<{ Body: { email: string; password: string } }>(
     '/auth/login',
@@ -55,7 +53,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const found = await store.accounts.getUserByEmail(request.body.email.trim());
-      const ok = await verifyPassword(found?.passwordHash ?? DUMMY_HASH, request.body.password);
+      const ok = await verifyPassword(found?.passwordHash ?? (await dummyHash), request.body.password);
       if (!found || !ok || found.disabled) throw new UnauthenticatedError('wrong login or password');
       const cookie = await startSession({ store, now }, found.id, sessionTtlMs);
       void reply.setCookie(SESSION_COOKIE, cookie, {

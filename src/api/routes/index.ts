@@ -1,6 +1,7 @@
 /** Registers every REST route of the api feature under /api/v1, plus the public health check. */
 import type { FastifyInstance } from 'fastify';
 import { authRoutes } from './auth.ts';
+import { energyRoutes } from './energy.ts';
 import { exploreRoutes } from './explore.ts';
 import { facilityRoutes } from './facilities.ts';
 import { shareRoutes } from './shares.ts';
@@ -27,6 +28,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       await shareRoutes(v1);
       await facilityRoutes(v1);
       await exploreRoutes(v1);
+      await energyRoutes(v1);
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,402 @@
+/**
+ * Energy views from the batch layer's rollups: a facility's daily/weekly/monthly energy with the
+ * previous period for comparison, its hour-by-day heat map, its channel (appliance) breakdown, raw
+ * rollup rows per channel/meter/facility, and energy per zip code over the caller's facilities.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { RollupPeriod } from '../../domain/types.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import type { RollupRow } from '../../store/ports/rollups.ts';
+import { ENERGY_PERIODS, type EnergyPeriod, groupLabel } from '../periods.ts';
+import { type Principal, requirePrincipal } from '../principal.ts';
+import { errorResponses, idSchema } from './schemas.ts';
+
+const DAY = 86_400_000;
+const facilityParams = {
+  type: 'object',
+  properties: { facilityId: idSchema },
+  required: ['facilityId'],
+} as const;
+const rangeProps = {
+  from: { type: 'integer', description: 'UTC ms, inclusive (bucket start)' },
+  to: { type: 'integer', description: 'UTC ms, exclusive' },
+} as const;
+const rangeQuery = {
+  type: 'object',
+  properties: rangeProps,
+  required: ['from', 'to'],
+  additionalProperties: false,
+} as const;
+
+const checkRange = (q: { from: number; to: number }, maxDays: number) => {
+  if (q.to <= q.from)
+    throw new InputError(`'to' (${q.to}) must be after 'from' (${q.from})`, { field: 'to' });
+  if (q.to - q.from > maxDays * DAY)
+    throw new InputError(`the range may span at most ${maxDays} days`, { field: 'to' });
+};
+
+/** Sums rollup rows by a label function, per unit. */
+function sumBy(rows: RollupRow[], label: (r: RollupRow) => string) {
+  const out = new Map<
+    string,
+    { label: string; unit: string; energy: number; coverage: number; days: number }
+  >();
+  for (const r of rows) {
+    const l = label(r);
+    const k = `${r.unit}\u0000${l}`;
+    const e = out.get(k) ?? { label: l, unit: r.unit, energy: 0, coverage: 0, days: 0 };
+    e.energy += r.energy;
+    e.coverage += r.coverage;
+    e.days += 1;
+    out.set(k, e);
+  }
+  return [...out.values()]
+    .map(({ days, ...e }) => ({ ...e, coverage: days ? e.coverage / days : 0 }))
+    .sort((a, b) => (a.unit === b.unit ? a.label.localeCompare(b.label) : a.unit.localeCompare(b.unit)));
+}
+
+const bucketSchema = {
+  type: 'object',
+  properties: {
+    label: { type: 'string' },
+    unit: { type: 'string' },
+    energy: { type: 'number' },
+    coverage: { type: 'number' },
+  },
+  required: ['label', 'unit', 'energy', 'coverage'],
+} as const;
+
+const rollupRowSchema = {
+  type: 'object',
+  properties: {
+    level: { type: 'string' },
+    key: { type: 'string' },
+    name: { type: ['string', 'null'] },
+    period: { type: 'string' },
+    start: { type: 'number' },
+    label: { type: 'string' },
+    unit: { type: 'string' },
+    energy: { type: 'number' },
+    meanPower: { type: ['number', 'null'] },
+    minPower: { type: ['number', 'null'] },
+    maxPower: { type: ['number', 'null'] },
+    samples: { type: 'number' },
+    coverage: { type: 'number' },
+    channels: { type: 'number' },
+  },
+  required: ['level', 'key', 'period', 'start', 'label', 'unit', 'energy', 'coverage'],
+} as const;
+
+/** Registers the energy routes. */
+export async function energyRoutes(app: FastifyInstance): Promise<void> {
+  const { store } = app.deps;
+
+  app.get<{
+    Params: { facilityId: string };
+    Querystring: { period?: EnergyPeriod; from: number; to: number };
+  }>(
+    '/facilities/:facilityId/energy',
+    {
+      schema: {
+        tags: ['energy'],
+        summary:
+          "A facility's energy per local day, ISO week or month, with the same span just before for comparison",
+        params: facilityParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            period: { type: 'string', enum: [...ENERGY_PERIODS], default: 'day' },
+            ...rangeProps,
+          },
+          required: ['from', 'to'],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              period: { type: 'string' },
+              current: { type: 'array', items: bucketSchema },
+              previous: { type: 'array', items: bucketSchema },
+              totals: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    unit: { type: 'string' },
+                    current: { type: 'number' },
+                    previous: { type: 'number' },
+                    change: { type: ['number', 'null'] },
+                  },
+                },
+              },
+            },
+            required: ['period', 'current', 'previous', 'totals'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
+      const { from, to } = request.query;
+      const period = request.query.period ?? 'day';
+      checkRange(request.query, 800);
+      const span = to - from;
+      const days = (a: number, b: number) =>
+        store.rollups.listRollups({ level: 'facility', period: 'day', facilityId: f.id, from: a, to: b });
+      const [cur, prev] = await Promise.all([days(from, to), days(from - span, from)]);
+      const current = sumBy(cur, (r) => groupLabel(r.label, period));
+      const previous = sumBy(prev, (r) => groupLabel(r.label, period));
+      const units = [...new Set([...cur, ...prev].map((r) => r.unit))].sort();
+      const total = (rows: RollupRow[], unit: string) =>
+        rows.filter((r) => r.unit === unit).reduce((s, r) => s + r.energy, 0);
+      const totals = units.map((unit) => {
+        const c = total(cur, unit);
+        const pv = total(prev, unit);
+        return { unit, current: c, previous: pv, change: pv > 0 ? (c - pv) / pv : null };
+      });
+      return { period, current, previous, totals };
+    },
+  );
+
+  app.get<{ Params: { facilityId: string }; Querystring: { from: number; to: number } }>(
+    '/facilities/:facilityId/heatmap',
+    {
+      schema: {
+        tags: ['energy'],
+        summary: 'Electric energy (Wh) per local hour of each local day: rows are days, columns hours 0-23',
+        params: facilityParams,
+        querystring: rangeQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              days: { type: 'array', items: { type: 'string' } },
+              energy: { type: 'array', items: { type: 'array', items: { type: ['number', 'null'] } } },
+              max: { type: 'number' },
+            },
+            required: ['days', 'energy', 'max'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
+      checkRange(request.query, 400);
+      const rows = await store.rollups.listRollups({
+        level: 'facility',
+        period: 'hour',
+        facilityId: f.id,
+        ...request.query,
+        limit: 400 * 25,
+      });
+      const byDay = new Map<string, (number | null)[]>();
+      let max = 0;
+      for (const r of rows) {
+        if (r.unit !== 'Wh') continue;
+        const day = r.label.slice(0, 10);
+        const hour = Number(r.label.slice(11, 13));
+        const cells = byDay.get(day) ?? new Array<number | null>(24).fill(null);
+        // The repeated hour of a daylight-saving fall-back day adds up in its one cell.
+        const v = (cells[hour] ?? 0) + r.energy;
+        cells[hour] = v;
+        if (v > max) max = v;
+        byDay.set(day, cells);
+      }
+      const days = [...byDay.keys()].sort();
+      return { days, energy: days.map((d) => byDay.get(d)!), max };
+    },
+  );
+
+  app.get<{ Params: { facilityId: string }; Querystring: { from: number; to: number } }>(
+    '/facilities/:facilityId/breakdown',
+    {
+      schema: {
+        tags: ['energy'],
+        summary: 'Energy per channel (mains and appliances) of a facility over a range of local days',
+        params: facilityParams,
+        querystring: rangeQuery,
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                channelId: { type: 'string' },
+                name: { type: 'string' },
+                isMains: { type: 'boolean' },
+                unit: { type: 'string' },
+                energy: { type: 'number' },
+                coverage: { type: 'number' },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
+      checkRange(request.query, 800);
+      const [rows, channels] = await Promise.all([
+        store.rollups.listRollups({
+          level: 'channel',
+          period: 'day',
+          facilityId: f.id,
+          ...request.query,
+          limit: 100_000,
+        }),
+        store.catalog.listChannels({ facilityId: f.id }),
+      ]);
+      const mains = new Map(channels.map((c) => [c.id, c.isMains]));
+      return sumBy(rows, (r) => r.key).map((s) => {
+        const name = rows.find((r) => r.key === s.label)?.name ?? s.label;
+        return {
+          channelId: s.label,
+          name,
+          isMains: mains.get(s.label) ?? false,
+          unit: s.unit,
+          energy: s.energy,
+          coverage: s.coverage,
+        };
+      });
+    },
+  );
+
+  app.get<{
+    Querystring: {
+      level: 'channel' | 'meter' | 'facility';
+      key: string;
+      period: RollupPeriod;
+      from: number;
+      to: number;
+    };
+  }>(
+    '/rollups',
+    {
+      schema: {
+        tags: ['energy'],
+        summary: 'Hourly or daily rollup rows of one channel, meter or facility',
+        querystring: {
+          type: 'object',
+          properties: {
+            level: { type: 'string', enum: ['channel', 'meter', 'facility'] },
+            key: idSchema,
+            period: { type: 'string', enum: ['hour', 'day'] },
+            ...rangeProps,
+          },
+          required: ['level', 'key', 'period', 'from', 'to'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'array', items: rollupRowSchema }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const { level, key, period, from, to } = request.query;
+      checkRange(request.query, period === 'hour' ? 400 : 3700);
+      await facilityOfKey(app, p, level, key);
+      const filter =
+        level === 'channel' ? { channelId: key } : level === 'meter' ? { meterId: key } : { facilityId: key };
+      return store.rollups.listRollups({ level, period, from, to, ...filter, limit: 100_000 });
+    },
+  );
+
+  app.get<{ Querystring: { from: number; to: number } }>(
+    '/zips',
+    {
+      schema: {
+        tags: ['energy'],
+        summary: 'Energy per zip code over the facilities I may read: totals and per-day series',
+        querystring: rangeQuery,
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                zip: { type: 'string' },
+                unit: { type: 'string' },
+                facilities: { type: 'number' },
+                energy: { type: 'number' },
+                perFacility: { type: 'number' },
+                days: { type: 'array', items: bucketSchema },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      checkRange(request.query, 400);
+      const readable = (await app.access.readableFacilities(p)).map((r) => r.facility).filter((f) => f.zip);
+      const zipOf = new Map(readable.map((f) => [f.id, f.zip!]));
+      const own = await store.rollups.listRollups({
+        level: 'facility',
+        period: 'day',
+        orgId: p.orgId,
+        ...request.query,
+        limit: 1_000_000,
+      });
+      const rows = own.filter((r) => zipOf.has(r.key));
+      for (const f of readable) {
+        if (f.orgId === p.orgId) continue;
+        rows.push(
+          ...(await store.rollups.listRollups({
+            level: 'facility',
+            period: 'day',
+            facilityId: f.id,
+            ...request.query,
+          })),
+        );
+      }
+      const out = new Map<
+        string,
+        { zip: string; unit: string; facilities: Set<string>; rows: RollupRow[] }
+      >();
+      for (const r of rows) {
+        const zip = zipOf.get(r.key)!;
+        const k = `${zip}\u0000${r.unit}`;
+        const e = out.get(k) ?? { zip, unit: r.unit, facilities: new Set<string>(), rows: [] };
+        e.facilities.add(r.key);
+        e.rows.push(r);
+        out.set(k, e);
+      }
+      return [...out.values()]
+        .map((e) => {
+          const energy = e.rows.reduce((s, r) => s + r.energy, 0);
+          return {
+            zip: e.zip,
+            unit: e.unit,
+            facilities: e.facilities.size,
+            energy,
+            perFacility: energy / e.facilities.size,
+            days: sumBy(e.rows, (r) => r.label),
+          };
+        })
+        .sort((a, b) => a.zip.localeCompare(b.zip) || a.unit.localeCompare(b.unit));
+    },
+  );
+}
+
+/** The facility a rollup key belongs to, if the caller may read it; NotFoundError otherwise. */
+async function facilityOfKey(
+  app: FastifyInstance,
+  p: Principal,
+  level: 'channel' | 'meter' | 'facility',
+  key: string,
+) {
+  if (level === 'channel') return app.access.channelFacilityOrThrow(p, key);
+  if (level === 'facility') return app.access.readableFacilityOrThrow(p, key);
+  const meter = await app.deps.store.catalog.getMeter(key);
+  if (!meter || !(await app.access.canReadFacility(p, meter.facilityId)))
+    throw new NotFoundError('meter', key);
+  return app.access.readableFacilityOrThrow(p, meter.facilityId);
+}
