@@ -4,9 +4,11 @@
  * runs the same segmenter over the training mains and labels every candidate with the appliance whose
  * sub-meter explains it (or `other`), so the classifier learns what the rest of a real house looks like
  * too, not only the appliances. Class-conditional Gaussians over scale-free features (log power, log
- * duration, off/on ratio, flatness, peak ratio) with training priors give the posterior; a segment is
- * given to an appliance only when that appliance beats `other`. See docs/nilm.md for why this transfers
- * between houses better than CO and FHMM.
+ * duration, off/on ratio, flatness, peak ratio) give the posterior. Before classifying a new house, two
+ * things are re-learnt from its own unlabelled segments: each appliance's exact power rating (the
+ * density peak near the trained rating) and the class priors (EM). A segment goes to an appliance only
+ * when that appliance is the most probable class. See docs/nilm.md for why this transfers between
+ * houses better than CO and FHMM.
  */
 import type { HouseSeries, NilmMethod } from '../types.ts';
 import { withResidual } from '../types.ts';
@@ -22,6 +24,8 @@ interface ClassModel {
   mean: number[];
   variance: number[];
   count: number;
+  /** Variance of log power around the class's own median in one house (robust, from the MAD). */
+  ratingVariance: number;
 }
 
 interface EventSigParams {
@@ -29,6 +33,10 @@ interface EventSigParams {
   classes: ClassModel[];
   /** Learnt on-power per appliance (W), for the inventory and reports. */
   onPower: Record<string, number>;
+  /** Typical draw when off (W): the median of the sub-meter, e.g. a microwave's clock. */
+  standby: Record<string, number>;
+  /** A segment goes to an appliance only with at least this posterior: a missed run costs less than a false one. */
+  minPosterior: number;
 }
 
 /** Floors of the feature variances: keep the classifier from trusting one house's exact figures. */
@@ -71,6 +79,17 @@ function edgeOptions(
   };
 }
 
+/** Median power of each appliance's sub-meter: what it draws when nothing is running. */
+function standbyPower(houses: HouseSeries[], appliances: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of appliances) {
+    const s = concatAppliance(houses, a).filter((v) => !Number.isNaN(v));
+    s.sort();
+    out[a] = s.length ? s[Math.floor(s.length / 2)]! : 0;
+  }
+  return out;
+}
+
 /** The appliance whose sub-meter explains a segment, or `other`. */
 function labelSegment(h: HouseSeries, s: Segment, appliances: string[]): string {
   let best = 'other';
@@ -105,7 +124,18 @@ function fitClasses(samples: Map<string, number[][]>): ClassModel[] {
     const variance = Array.from({ length: d }, (_, f) =>
       Math.max(VAR_FLOOR[f]!, rows.reduce((s, r) => s + (r[f]! - mean[f]!) ** 2, 0) / rows.length),
     );
-    out.push({ label, logPrior: Math.log(rows.length / total), mean, variance, count: rows.length });
+    const logs = rows.map((r) => r[0]!).sort((a, b) => a - b);
+    const median = logs[Math.floor(logs.length / 2)]!;
+    const mad = logs.map((v) => Math.abs(v - median)).sort((a, b) => a - b)[Math.floor(logs.length / 2)]!;
+    const ratingVariance = Math.max(VAR_FLOOR[0]! / 4, (1.4826 * mad) ** 2);
+    out.push({
+      label,
+      logPrior: Math.log(rows.length / total),
+      mean,
+      variance,
+      count: rows.length,
+      ratingVariance,
+    });
   }
   return out;
 }
@@ -124,41 +154,126 @@ export const eventsigMethod: NilmMethod = {
     const { edge, onPower } = edgeOptions(houses, appliances);
     const samples = new Map<string, number[][]>([['other', []]]);
     for (const h of houses) {
-      for (const s of pairSegments(h.mains, detectEdges(h.mains, edge), edge)) {
+      const segments = pairSegments(h.mains, detectEdges(h.mains, edge), edge);
+      const features = segments.map((s) => segmentFeatures(h.mains, s, h.periodMs));
+      segments.forEach((s, i) => {
         const label = labelSegment(h, s, appliances);
         const rows = samples.get(label) ?? [];
-        rows.push(segmentFeatures(h.mains, s, h.periodMs));
+        rows.push(features[i]!);
         samples.set(label, rows);
-      }
+      });
     }
-    const params: EventSigParams = { edge, classes: fitClasses(samples), onPower };
+    const params: EventSigParams = {
+      edge,
+      classes: fitClasses(samples),
+      onPower,
+      standby: standbyPower(houses, appliances),
+      minPosterior: 0.5,
+    };
     return { method: 'eventsig', version: 1, periodMs: houses[0]!.periodMs, appliances, params };
   },
   disaggregate(model, mains) {
     const p = model.params as EventSigParams;
     const out: Record<string, Float64Array> = {};
-    for (const a of model.appliances) out[a] = new Float64Array(mains.length);
+    for (const a of model.appliances) out[a] = new Float64Array(mains.length).fill(p.standby[a] ?? 0);
     const segments = pairSegments(mains, detectEdges(mains, p.edge), p.edge);
     const features = segments.map((s) => segmentFeatures(mains, s, model.periodMs));
-    const classes = p.classes;
+    const classes = adaptPriors(
+      p.classes.map((c) => calibrateRating(c, features)),
+      features,
+      PRIOR_EM_ITERATIONS,
+    );
     segments.forEach((s, i) => {
-      const best = classify(classes, features[i]!);
-      const target = best && best.label !== 'other' ? out[best.label] : undefined;
+      const { best, posterior } = classify(classes, features[i]!);
+      const target =
+        best && best.label !== 'other' && posterior >= p.minPosterior ? out[best.label] : undefined;
       if (target) paintSegment(mains, s, target);
     });
     return withResidual(model.periodMs, mains, out);
   },
 };
 
-function classify(classes: ClassModel[], x: number[]): ClassModel | undefined {
+/** The most likely class and its posterior probability. */
+function classify(classes: ClassModel[], x: number[]): { best: ClassModel | undefined; posterior: number } {
   let best: ClassModel | undefined;
   let bestLl = -Infinity;
-  for (const c of classes) {
-    const ll = logLikelihood(c, x);
+  const lls = classes.map((c) => logLikelihood(c, x));
+  lls.forEach((ll, k) => {
     if (ll > bestLl) {
       bestLl = ll;
-      best = c;
+      best = classes[k];
+    }
+  });
+  const z = lls.reduce((s, ll) => s + Math.exp(ll - bestLl), 0);
+  return { best, posterior: 1 / z };
+}
+
+/** EM iterations of the prior adaptation: a few, since naive Bayes posteriors are overconfident and many iterations drift. */
+const PRIOR_EM_ITERATIONS = 3;
+
+/** How far (in log power) a house's rating may sit from the trained one: about -25 % .. +35 %. */
+const MAX_RATING_SHIFT = 0.3;
+/** Prior spread of a house's rating around the trained one (log power). */
+const SHIFT_SD = 0.15;
+
+/**
+ * Finds the appliance's power rating in the house being disaggregated. An appliance draws nearly the
+ * same power every time it runs, while the rest of the house is spread out: among the segments near
+ * the trained rating and of a plausible duration, the nearest density peak is this house's rating. The
+ * class then centres there with its tight within-house spread. Without enough support (fewer than 5
+ * such segments) the trained class is kept.
+ */
+export function calibrateRating(c: ClassModel, features: number[][]): ClassModel {
+  if (c.label === 'other') return c;
+  const sdDur = Math.sqrt(c.variance[1]!);
+  const near = features
+    .filter(
+      (x) => Math.abs(x[0]! - c.mean[0]!) <= MAX_RATING_SHIFT && Math.abs(x[1]! - c.mean[1]!) <= 2 * sdDur,
+    )
+    .map((x) => x[0]!);
+  if (near.length < 5) return c;
+  // The densest rating, weighed by how plausible its distance from the trained rating is.
+  const bw = Math.max(0.03, Math.sqrt(c.ratingVariance));
+  let best = c.mean[0]!;
+  let bestScore = -Infinity;
+  for (let v = c.mean[0]! - MAX_RATING_SHIFT; v <= c.mean[0]! + MAX_RATING_SHIFT; v += 0.005) {
+    let density = 0;
+    for (const x of near) density += Math.exp(-0.5 * ((x - v) / bw) ** 2);
+    const score = Math.log(density + 1e-9) - 0.5 * ((v - c.mean[0]!) / SHIFT_SD) ** 2;
+    if (score > bestScore) {
+      bestScore = score;
+      best = v;
     }
   }
-  return best;
+  if (Math.abs(best - c.mean[0]!) > MAX_RATING_SHIFT) return c;
+  const mean = [...c.mean];
+  mean[0] = best;
+  const variance = [...c.variance];
+  variance[0] = c.ratingVariance;
+  return { ...c, mean, variance };
+}
+
+/**
+ * Re-estimates the class priors on the house's own segments by EM (Saerens et al. 2002): how often
+ * each appliance runs is a habit of the household, not of the appliance.
+ */
+export function adaptPriors(classes: ClassModel[], features: number[][], iterations: number): ClassModel[] {
+  if (features.length < 20 || iterations <= 0) return classes;
+  let cur = classes;
+  const ll = new Float64Array(classes.length);
+  for (let it = 0; it < iterations; it++) {
+    const weight = new Float64Array(classes.length);
+    for (const x of features) {
+      let max = -Infinity;
+      for (let k = 0; k < cur.length; k++) {
+        ll[k] = logLikelihood(cur[k]!, x);
+        max = Math.max(max, ll[k]!);
+      }
+      let z = 0;
+      for (let k = 0; k < cur.length; k++) z += Math.exp(ll[k]! - max);
+      for (let k = 0; k < cur.length; k++) weight[k]! += Math.exp(ll[k]! - max) / z;
+    }
+    cur = cur.map((c, k) => ({ ...c, logPrior: Math.log(Math.max(weight[k]!, 0.5) / features.length) }));
+  }
+  return cur;
 }
