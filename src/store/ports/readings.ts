@@ -102,6 +102,8 @@ export interface PreparedBatch {
    * holds no (channel, timestamp) twice; adapters then skip the in-batch deduplication.
    */
   increasing: boolean;
+  /** Per channel used by the batch: its key and the earliest and latest timestamp in the batch. */
+  ranges: { key: number; from: number; to: number }[];
 }
 
 /**
@@ -141,6 +143,7 @@ export async function prepareBatch(
   }
   const keys = new Int32Array(n);
   const last = new Float64Array(used.length).fill(-Infinity);
+  const first = new Float64Array(used.length).fill(Infinity);
   let increasing = true;
   let minTs = Infinity;
   let maxTs = -Infinity;
@@ -168,13 +171,18 @@ export async function prepareBatch(
     const k = keyByIndex[c] as number;
     keys[i] = k;
     if (t <= (last[c] as number)) increasing = false;
-    last[c] = t;
+    if (t < (first[c] as number)) first[c] = t;
+    last[c] = increasing ? t : Math.max(t, last[c] as number);
     if (t < minTs) minTs = t;
     if (t > maxTs) maxTs = t;
     if (k < minKey) minKey = k;
     if (k > maxKey) maxKey = k;
   }
-  return { keys, minTs, maxTs, minKey, maxKey, increasing };
+  const ranges: PreparedBatch['ranges'] = [];
+  for (let c = 0; c < used.length; c++)
+    if (used[c] === 1)
+      ranges.push({ key: keyByIndex[c] as number, from: first[c] as number, to: last[c] as number });
+  return { keys, minTs, maxTs, minKey, maxKey, increasing, ranges };
 }
 
 /** Merges overlapping ranges of the same channel; input in any order, output by channel then time. */

@@ -1,0 +1,244 @@
+/**
+ * Store write path: generated readings (100 channels at 1 s, interleaved as a wide import delivers
+ * them) written in batches of 100k through ReadingRepo.write, against the bare engine in the same
+ * run: DuckDB's appender into a table without keys, PostgreSQL's binary COPY into an unlogged table
+ * without keys. Also the re-import (all duplicates) rate and server-side downsampling.
+ */
+import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
+import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Channel, ReadingBatch } from '../src/domain/types.ts';
+import { createDuckdbStore } from '../src/store/duckdb/index.ts';
+import { createPostgresStore } from '../src/store/postgres/index.ts';
+import { encodeBinaryCopy } from '../src/store/postgres/readings.ts';
+import type { Store } from '../src/store/store.ts';
+import type { Bench, BenchOptions, BenchRow } from './harness.ts';
+
+const CHANNELS = 100;
+const BATCH = 100_000;
+const T0 = Date.UTC(2024, 0, 1);
+const PG_URL = process.env['LOADSCOPE_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Fills `b` with batch number `k` of the generated series (channel index = channel key - 1 here). */
+function fill(b: ReadingBatch, k: number): void {
+  for (let i = 0; i < b.length; i++) {
+    const g = k * b.length + i;
+    b.channel[i] = g % CHANNELS;
+    b.ts[i] = T0 + Math.floor(g / CHANNELS) * 1000;
+    b.value[i] = 200 + (g % 977) * 0.5;
+  }
+}
+
+function newBatch(ids: string[]): ReadingBatch {
+  return {
+    channelIds: ids,
+    channel: new Int32Array(BATCH),
+    ts: new Float64Array(BATCH),
+    value: new Float64Array(BATCH),
+    quality: new Uint8Array(BATCH),
+    length: BATCH,
+  };
+}
+
+async function seed(store: Store, ids: string[]): Promise<void> {
+  await store.catalog.upsertOrganisations([{ id: 'o', name: 'o', createdAt: 0 }]);
+  await store.catalog.upsertFacilities([
+    {
+      id: 'f',
+      orgId: 'o',
+      name: 'f',
+      kind: 'unknown',
+      address: null,
+      zip: null,
+      timeZone: 'UTC',
+      tags: [],
+      createdAt: 0,
+    },
+  ]);
+  await store.catalog.upsertMeters([
+    {
+      id: 'm',
+      facilityId: 'f',
+      serviceType: 'electricity',
+      utilityMeterNumber: null,
+      serviceId: null,
+      tariff: null,
+      utility: null,
+    },
+  ]);
+  const channels: Channel[] = ids.map((id) => ({
+    id,
+    meterId: 'm',
+    name: id,
+    isMains: false,
+    appliance: null,
+    measurement: 'power',
+    unit: 'W',
+    intervalMs: 1000,
+    maxGapMs: null,
+    rolloverAt: null,
+  }));
+  await store.catalog.upsertChannels(channels);
+}
+
+/** Times `batches` calls of `write`, excluding data generation; returns readings/s. */
+async function rate(
+  batches: number,
+  b: ReadingBatch,
+  write: (b: ReadingBatch) => Promise<unknown>,
+): Promise<number> {
+  let seconds = 0;
+  for (let k = 0; k < batches; k++) {
+    fill(b, k);
+    const t0 = process.hrtime.bigint();
+    await write(b);
+    seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+  }
+  return (batches * b.length) / seconds;
+}
+
+async function duckdbRows(opts: BenchOptions, total: number, ids: string[]): Promise<BenchRow[]> {
+  const batches = total / BATCH;
+  const b = newBatch(ids);
+  // Baseline: the bare appender into a keyless table, data chunks copied straight from the typed arrays.
+  const bare = await DuckDBInstance.create(join(opts.tmpDir, 'bare.duckdb'), { threads: '2' });
+  const conn = await bare.connect();
+  await conn.run('CREATE TABLE bare (channel_key INTEGER, ts DOUBLE, value DOUBLE, quality UTINYINT)');
+  const appender = await conn.createAppender('bare');
+  const chunk = DuckDBDataChunk.create([INTEGER, DOUBLE, DOUBLE, UTINYINT]);
+  opts.log(`duckdb: bare appender, ${total.toLocaleString()} readings`);
+  const bareRate = await rate(batches, b, async (x) => {
+    const cols = [x.channel, x.ts, x.value, x.quality];
+    for (let off = 0; off < x.length; off += 2048) {
+      const n = Math.min(2048, x.length - off);
+      cols.forEach((a, c) =>
+        duckdb.copy_data_to_vector(
+          duckdb.data_chunk_get_vector(chunk.chunk, c),
+          0,
+          a.buffer as ArrayBuffer,
+          off * a.BYTES_PER_ELEMENT,
+          n * a.BYTES_PER_ELEMENT,
+        ),
+      );
+      chunk.rowCount = n;
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  });
+  appender.closeSync();
+  conn.closeSync();
+  bare.closeSync();
+
+  const store = await createDuckdbStore({ path: join(opts.tmpDir, 'store.duckdb'), threads: 2 });
+  try {
+    await store.migrate();
+    await seed(store, ids);
+    opts.log(`duckdb: store write, ${total.toLocaleString()} readings`);
+    const storeRate = await rate(batches, b, (x) => store.readings.write(x));
+    opts.log('duckdb: re-write of the last 10 batches (all duplicates)');
+    const dupRate = await rate(Math.min(10, batches), b, (x) => store.readings.write(x));
+    const rows: BenchRow[] = [
+      {
+        name: `duckdb store write ${total / 1e6}M readings`,
+        value: storeRate,
+        unit: 'readings/s',
+        baseline: { name: 'bare appender, no keys', value: bareRate },
+        ratio: bareRate / storeRate,
+        goal: '>= 2e6 readings/s (the store takes at most half of a 1e6/s import)',
+        met: storeRate >= 2e6,
+      },
+      {
+        name: 'duckdb store re-write (all duplicates)',
+        value: dupRate,
+        unit: 'readings/s',
+        baseline: { name: 'bare appender, no keys', value: bareRate },
+        ratio: bareRate / dupRate,
+      },
+    ];
+    rows.push(await downsampleRow(store, ids[0] as string, total / CHANNELS));
+    return rows;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Downsampling one channel into 1,000 buckets against a plain scan (count and sum) of the same rows. */
+async function downsampleRow(store: Store, channelId: string, perChannel: number): Promise<BenchRow> {
+  const to = T0 + perChannel * 1000;
+  const scan = await time(() => store.readings.count(channelId));
+  const down = await time(() => store.readings.downsample(channelId, T0, to, 1000));
+  return {
+    name: `${store.kind} downsample ${perChannel.toLocaleString()} readings to 1,000 buckets`,
+    value: down,
+    unit: 's',
+    baseline: { name: 'count(*) of the channel', value: scan },
+    ratio: down / scan,
+  };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function postgresRows(opts: BenchOptions, total: number, ids: string[]): Promise<BenchRow[]> {
+  const batches = total / BATCH;
+  const b = newBatch(ids);
+  const schema = `t_bench_store_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const store = await createPostgresStore({ url: PG_URL, schema, poolSize: 2 });
+  try {
+    await store.migrate();
+    await seed(store, ids);
+    await admin.query(
+      `CREATE UNLOGGED TABLE ${schema}.bare (channel_key INTEGER, ts BIGINT, value DOUBLE PRECISION, quality SMALLINT)`,
+    );
+    const keys = new Int32Array(BATCH);
+    opts.log(`postgres: bare binary COPY into an unlogged table, ${total.toLocaleString()} readings`);
+    const bareRate = await rate(batches, b, async (x) => {
+      for (let i = 0; i < x.length; i++) keys[i] = (x.channel[i] as number) + 1;
+      const buf = encodeBinaryCopy(keys, x);
+      await pipeline(
+        async function* () {
+          yield buf;
+        },
+        admin.query(copyFrom(`COPY ${schema}.bare FROM STDIN (FORMAT binary)`)),
+      );
+    });
+    opts.log(`postgres: store write, ${total.toLocaleString()} readings`);
+    const storeRate = await rate(batches, b, (x) => store.readings.write(x));
+    return [
+      {
+        name: `postgres store write ${total / 1e6}M readings`,
+        value: storeRate,
+        unit: 'readings/s',
+        baseline: { name: 'bare binary COPY, unlogged, no keys', value: bareRate },
+        ratio: bareRate / storeRate,
+      },
+      await downsampleRow(store, ids[0] as string, total / CHANNELS),
+    ];
+  } finally {
+    await store.close();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+const bench: Bench = {
+  name: 'store',
+  async run(opts) {
+    const ids = Array.from({ length: CHANNELS }, (_, i) => `ch-${String(i).padStart(3, '0')}`);
+    const duckTotal = opts.quick ? 1_000_000 : 10_000_000;
+    // PostgreSQL writes about 10x slower on the 2-core machine; 2M keeps the full run near a minute.
+    const pgTotal = opts.quick ? 200_000 : 2_000_000;
+    return [...(await duckdbRows(opts, duckTotal, ids)), ...(await postgresRows(opts, pgTotal, ids))];
+  },
+};
+
+export default bench;
