@@ -1,22 +1,26 @@
 /**
- * Every API route the web application calls, in one place. Routes of the api feature are documented
- * in docs/api.md; the live, alert, rule, rollup, explore and import routes follow the route list in
- * docs/web.md ("API routes the pages use").
+ * Every API route the web application calls, in one place. Routes are documented in docs/api.md
+ * (accounts, facilities, energy, explore), docs/realtime.md (alerts, rules, live) and the OpenAPI
+ * document at /api/docs; docs/web.md lists the ones the pages use.
  */
 import type { Http, Progress } from './http.ts';
 import type {
   Alert,
   ApiToken,
+  BreakdownRow,
   CreatedToken,
-  DownsampledSeries,
+  EnergyResponse,
+  ExploreResponse,
   FacilityDetail,
   FacilityScore,
   FacilityWithAccess,
+  HeatmapResponse,
   ImportSummary,
   LatestValue,
   Me,
-  NilmAppliance,
+  NilmResults,
   PatternRule,
+  Product,
   Role,
   RollupRow,
   RuleInput,
@@ -24,22 +28,11 @@ import type {
   Share,
   ShareAccess,
   User,
+  ZipRow,
 } from './types.ts';
 
 const V1 = '/api/v1';
 const enc = encodeURIComponent;
-
-/** Query of the rollup serving route. */
-export interface RollupParams {
-  level: 'channel' | 'meter' | 'facility' | 'zip';
-  period: 'hour' | 'day';
-  from?: number;
-  to?: number;
-  facilityId?: string;
-  channelId?: string;
-  zip?: string;
-  mains?: boolean;
-}
 
 /** Filters of the alert list. */
 export interface AlertParams {
@@ -50,8 +43,19 @@ export interface AlertParams {
   limit?: number;
 }
 
+/** Query of the explore route. */
+export interface ExploreParams {
+  channels: string[];
+  from: number;
+  to: number;
+  agg: 'auto' | 'raw' | '1m' | '15m' | 'hour' | 'day';
+  /** Pixels: most buckets per series. */
+  width: number;
+}
+
 /** Builds the typed API over an {@link Http} client. */
 export function createApi(http: Http) {
+  const range = (from: number, to: number) => ({ from: Math.floor(from), to: Math.ceil(to) });
   return {
     http,
     login: (email: string, password: string) => http.post<Me>(`${V1}/auth/login`, { email, password }),
@@ -62,27 +66,44 @@ export function createApi(http: Http) {
       http.get<FacilityWithAccess[]>(`${V1}/facilities`, q),
     facility: (id: string) => http.get<FacilityDetail>(`${V1}/facilities/${enc(id)}`),
     latest: (q: { facilityId?: string } = {}) => http.get<LatestValue[]>(`${V1}/live/latest`, q),
-    rollups: (q: RollupParams) => http.get<RollupRow[]>(`${V1}/rollups`, { ...q }),
+    rollups: (q: {
+      level: 'channel' | 'meter' | 'facility';
+      key: string;
+      period: 'hour' | 'day';
+      from: number;
+      to: number;
+    }) => http.get<RollupRow[]>(`${V1}/rollups`, { ...q, ...range(q.from, q.to) }),
+    energy: (facilityId: string, period: 'day' | 'week' | 'month', from: number, to: number) =>
+      http.get<EnergyResponse>(`${V1}/facilities/${enc(facilityId)}/energy`, { period, ...range(from, to) }),
+    heatmap: (facilityId: string, from: number, to: number) =>
+      http.get<HeatmapResponse>(`${V1}/facilities/${enc(facilityId)}/heatmap`, range(from, to)),
+    breakdown: (facilityId: string, from: number, to: number) =>
+      http.get<BreakdownRow[]>(`${V1}/facilities/${enc(facilityId)}/breakdown`, range(from, to)),
+    zips: (from: number, to: number) => http.get<ZipRow[]>(`${V1}/zips`, range(from, to)),
     scores: (facilityId: string) => http.get<ScoreView[]>(`${V1}/facilities/${enc(facilityId)}/scores`),
-    ranking: (product?: string) => http.get<FacilityScore[]>(`${V1}/scores`, { product }),
-    nilm: (facilityId: string) => http.get<NilmAppliance[]>(`${V1}/facilities/${enc(facilityId)}/nilm`),
+    products: () => http.get<Product[]>(`${V1}/products`),
+    ranking: (product: string) =>
+      http.get<FacilityScore[]>(`${V1}/products/${enc(product)}/ranking`, { limit: 10_000 }),
+    nilm: (facilityId: string) => http.get<NilmResults>(`${V1}/facilities/${enc(facilityId)}/nilm`),
 
     alerts: (q: AlertParams = {}) => http.get<Alert[]>(`${V1}/alerts`, { ...q }),
-    ackAlert: (id: string) => http.post<Alert>(`${V1}/alerts/${enc(id)}/ack`),
+    ackAlert: (id: string) => http.post<Alert>(`${V1}/alerts/${enc(id)}/acknowledge`),
     closeAlert: (id: string) => http.post<Alert>(`${V1}/alerts/${enc(id)}/close`),
     rules: () => http.get<PatternRule[]>(`${V1}/rules`),
-    validateRule: (rule: RuleInput) =>
-      http.post<{ ok: boolean; message?: string }>(`${V1}/rules/validate`, rule),
     saveRule: (rule: RuleInput, id?: string) =>
       id
         ? http.put<PatternRule>(`${V1}/rules/${enc(id)}`, rule)
         : http.post<PatternRule>(`${V1}/rules`, rule),
     deleteRule: (id: string) => http.del(`${V1}/rules/${enc(id)}`),
 
-    downsample: (channelId: string, from: number, to: number, buckets: number) =>
-      http.get<DownsampledSeries>(`${V1}/channels/${enc(channelId)}/downsample`, { from, to, buckets }),
-    exportUrl: (channelIds: string[], from: number, to: number) =>
-      `${V1}/export.csv?${new URLSearchParams({ channels: channelIds.join(','), from: String(from), to: String(to) }).toString()}`,
+    explore: (q: ExploreParams) =>
+      http.get<ExploreResponse>(`${V1}/explore`, {
+        ...q,
+        channels: q.channels.join(','),
+        ...range(q.from, q.to),
+      }),
+    exportUrl: (channels: string[], from: number, to: number) =>
+      `${V1}/explore/export.csv?${new URLSearchParams({ channels: channels.join(','), from: String(Math.floor(from)), to: String(Math.ceil(to)) }).toString()}`,
 
     importFile: (
       file: Blob,

@@ -1,24 +1,23 @@
 /**
- * Live push from the real-time layer: one WebSocket per subscription, JSON messages of readings and
- * alerts, reconnecting with a growing back-off. The browser sends the session cookie on the upgrade,
- * so no token is needed.
+ * Live push from the real-time layer: Server-Sent Events at `/api/v1/live` (the browser sends the
+ * session cookie), carrying alerts of the caller's organisation and readings of the facilities asked
+ * for. EventSource reconnects by itself; the state callback tells the page whether it is live.
  */
 import type { Alert } from './types.ts';
 
-/** A message pushed by the server. */
+/** An event as the pages use it. */
 export type LiveEvent =
   { type: 'reading'; channelId: string; ts: number; value: number } | { type: 'alert'; alert: Alert };
 
-/** What to subscribe to: a facility's readings and alerts, or every alert the caller may see. */
+/** What to subscribe to: readings of some facilities (alerts always come). */
 export interface LiveTopic {
-  facilityId?: string;
-  alerts?: boolean;
+  facilityIds?: string[];
 }
 
 /** Connection states shown in the interface. */
 export type LiveState = 'connecting' | 'open' | 'closed';
 
-/** Turns one server message into events (single reading, reading batch or alert); ignores the rest. */
+/** Turns one SSE message (`alert`, `alert-updated`, `readings`) into events; ignores anything else. */
 export function parseLiveMessage(data: string): LiveEvent[] {
   let msg: unknown;
   try {
@@ -27,66 +26,49 @@ export function parseLiveMessage(data: string): LiveEvent[] {
     return [];
   }
   if (!msg || typeof msg !== 'object') return [];
-  const m = msg as Record<string, unknown>;
-  if (m['type'] === 'alert' && m['alert'] && typeof m['alert'] === 'object')
-    return [{ type: 'alert', alert: m['alert'] as Alert }];
-  const one = (r: Record<string, unknown>): LiveEvent | undefined => {
-    const channelId = r['channelId'] ?? r['channel'];
-    const ts = typeof r['ts'] === 'string' ? Date.parse(r['ts']) : r['ts'];
-    if (typeof channelId !== 'string' || typeof ts !== 'number' || typeof r['value'] !== 'number')
-      return undefined;
-    return { type: 'reading', channelId, ts, value: r['value'] };
-  };
-  if (m['type'] === 'reading') return [one(m)].filter((e): e is LiveEvent => !!e);
-  if (m['type'] === 'readings' && Array.isArray(m['readings'])) {
-    return (m['readings'] as Record<string, unknown>[]).map(one).filter((e): e is LiveEvent => !!e);
+  const m = msg as { type?: unknown; alert?: unknown; channels?: unknown };
+  if ((m.type === 'alert' || m.type === 'alert-updated') && m.alert && typeof m.alert === 'object')
+    return [{ type: 'alert', alert: m.alert as Alert }];
+  if (m.type !== 'readings' || !Array.isArray(m.channels)) return [];
+  const out: LiveEvent[] = [];
+  for (const c of m.channels as { channelId?: unknown; ts?: unknown; value?: unknown }[]) {
+    if (typeof c.channelId !== 'string' || !Array.isArray(c.ts) || !Array.isArray(c.value)) continue;
+    const ts = c.ts as unknown[];
+    const value = c.value as unknown[];
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i];
+      const v = value[i];
+      if (typeof t === 'number' && typeof v === 'number')
+        out.push({ type: 'reading', channelId: c.channelId, ts: t, value: v });
+    }
   }
-  return [];
+  return out;
 }
 
-/** The WebSocket URL of a topic, on the page's own origin. */
-export function liveUrl(
-  topic: LiveTopic,
-  location: { protocol: string; host: string } = window.location,
-): string {
-  const q = new URLSearchParams();
-  if (topic.facilityId) q.set('facilityId', topic.facilityId);
-  if (topic.alerts) q.set('alerts', '1');
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live?${q.toString()}`;
+/** The URL of a subscription. */
+export function liveUrl(topic: LiveTopic): string {
+  const ids = topic.facilityIds?.filter(Boolean) ?? [];
+  return ids.length ? `/api/v1/live?facilityId=${encodeURIComponent(ids.join(','))}` : '/api/v1/live';
 }
 
-/** Opens a live subscription; returns a function that closes it for good. */
+/** Opens a live subscription; returns a function that closes it. */
 export function subscribeLive(
   topic: LiveTopic,
   onEvents: (events: LiveEvent[]) => void,
   onState: (state: LiveState) => void = () => {},
 ): () => void {
-  let ws: WebSocket | undefined;
-  let stopped = false;
-  let delay = 500;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const connect = () => {
-    onState('connecting');
-    ws = new WebSocket(liveUrl(topic));
-    ws.onopen = () => {
-      delay = 500;
-      onState('open');
-    };
-    ws.onmessage = (e: MessageEvent<string>) => {
-      const events = parseLiveMessage(e.data);
-      if (events.length) onEvents(events);
-    };
-    ws.onclose = () => {
-      onState('closed');
-      if (stopped) return;
-      timer = setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 10_000);
-    };
+  const es = new EventSource(liveUrl(topic), { withCredentials: true });
+  onState('connecting');
+  es.onopen = () => onState('open');
+  es.onerror = () => onState(es.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
+  const handle = (e: MessageEvent<string>) => {
+    const events = parseLiveMessage(e.data);
+    if (events.length) onEvents(events);
   };
-  connect();
+  for (const name of ['alert', 'alert-updated', 'readings', 'message'])
+    es.addEventListener(name, handle as EventListener);
   return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    ws?.close();
+    es.close();
+    onState('closed');
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Alert, Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
 import type { ApiToken, Share, ShareAccess, User } from '../../../src/store/ports/accounts.ts';
+import type { ApplianceDailyEnergy, ApplianceInventoryItem } from '../../../src/store/ports/nilm.ts';
 import type { RollupRow } from '../../../src/store/ports/rollups.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
 
@@ -41,24 +42,86 @@ export interface FacilityDetail {
   channels: Channel[];
 }
 
-/** Latest value of one channel (real-time layer). */
+/** Latest value of one channel (`GET /live/latest`). */
 export interface LatestValue {
   channelId: string;
-  /** Facility of the channel, when the route joins it. */
-  facilityId?: string;
-  /** True for mains channels, when the route joins it. */
-  isMains?: boolean;
   ts: number;
   value: number;
 }
 
-/** Min/max per time bucket of one channel, as columns. */
+/** One channel's series from `GET /explore`: raw points, or buckets with min/max/mean/count. */
+export type ExploreSeries = { channelId: string; name?: string; unit?: string; facilityId?: string } & (
+  | { raw: true; bucketMs: null; ts: number[]; value: number[] }
+  | {
+      raw: false;
+      bucketMs: number;
+      ts: number[];
+      min: number[];
+      max: number[];
+      mean: number[];
+      count: number[];
+    }
+);
+
+/** `GET /explore`. */
+export interface ExploreResponse {
+  from: number;
+  to: number;
+  agg: string;
+  series: ExploreSeries[];
+}
+
+/** Min/max per time bucket of one channel, as columns (raw points have min = max = mean, count 1). */
 export interface DownsampledSeries {
   ts: number[];
   min: number[];
   max: number[];
   mean: number[];
   count: number[];
+}
+
+/** `GET /facilities/:id/heatmap`: rows are local days, columns hours 0-23 (Wh). */
+export interface HeatmapResponse {
+  days: string[];
+  energy: (number | null)[][];
+  max: number;
+}
+
+/** One row of `GET /facilities/:id/breakdown`. */
+export interface BreakdownRow {
+  channelId: string;
+  name: string;
+  isMains: boolean;
+  unit: string;
+  energy: number;
+  coverage: number;
+}
+
+/** One row of `GET /zips`. */
+export interface ZipRow {
+  zip: string;
+  unit: string;
+  facilities: number;
+  energy: number;
+  perFacility: number;
+  days: { label: string; unit: string; energy: number; coverage: number }[];
+}
+
+/** `GET /facilities/:id/energy`: buckets of the range and of the same span before. */
+export interface EnergyResponse {
+  period: string;
+  current: { label: string; unit: string; energy: number; coverage: number }[];
+  previous: { label: string; unit: string; energy: number; coverage: number }[];
+  totals: { unit: string; current: number; previous: number; change: number | null }[];
+}
+
+/** An analytic product (`GET /products`). */
+export interface Product {
+  name: string;
+  version: string;
+  title?: string;
+  description?: string;
+  type?: string;
 }
 
 /** One analytic product's score of a facility. */
@@ -71,17 +134,16 @@ export interface ScoreView {
   computedAt: number;
 }
 
-/** Newest score of one facility by one product (ranking route). */
+/** Newest score of one facility by one product (`GET /products/:product/ranking`). */
 export interface FacilityScore extends ScoreView {
   facilityId: string;
+  facilityName?: string;
 }
 
-/** One appliance's share in a facility's NILM disaggregation. */
-export interface NilmAppliance {
-  appliance: string;
-  energy: number;
-  share?: number;
-  method?: string;
+/** A facility's NILM results: daily energy per appliance and the detected appliance inventory. */
+export interface NilmResults {
+  daily: ApplianceDailyEnergy[];
+  inventory: ApplianceInventoryItem[];
 }
 
 /** The importer's summary of one uploaded file. */

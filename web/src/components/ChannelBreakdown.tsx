@@ -26,32 +26,23 @@ export function ChannelBreakdown({
     return () => clearInterval(t);
   }, [reload]);
   const energy = useLoad(
-    () => api.rollups({ level: 'channel', period: 'day', facilityId, from: Date.now() - 7 * DAY }),
+    () => api.breakdown(facilityId, Date.now() - 7 * DAY, Date.now() + 60_000),
     [api, facilityId],
   );
-  const perChannel = useMemo(() => {
-    const m = new Map<string, number>();
-    for (const r of energy.data ?? []) m.set(r.key, (m.get(r.key) ?? 0) + r.energy);
-    return m;
-  }, [energy.data]);
+  const perChannel = useMemo(() => new Map((energy.data ?? []).map((r) => [r.channelId, r])), [energy.data]);
   const latestBy = useMemo(() => new Map((latest.data ?? []).map((l) => [l.channelId, l])), [latest.data]);
-  const appliances = channels.filter((c) => !c.isMains);
-  const chart = useMemo(
-    () => ({
-      categories: appliances.map((c) => c.appliance ?? c.name),
-      series: [
-        {
-          label: 'Energy, 7 days',
-          values: appliances.map((c) => perChannel.get(c.id) ?? NaN),
-          color: '#d9822b',
-        },
-      ],
-    }),
-    [appliances, perChannel],
-  );
+  const chart = useMemo(() => {
+    const parts = (energy.data ?? [])
+      .filter((r) => !r.isMains && r.unit === 'Wh' && r.energy > 0)
+      .sort((a, b) => b.energy - a.energy);
+    return {
+      categories: parts.map((r) => r.name),
+      series: [{ label: 'Energy, 7 days', values: parts.map((r) => r.energy), color: '#d9822b' }],
+    };
+  }, [energy.data]);
   return (
     <Card title="Channels and appliances">
-      {appliances.length && perChannel.size ? (
+      {chart.categories.length ? (
         <BarChart {...chart} format={(v) => fmtEnergy(v)} height={200} testId="appliance-chart" />
       ) : null}
       <div className="table-wrap">
@@ -67,6 +58,7 @@ export function ChannelBreakdown({
           <tbody>
             {channels.map((c) => {
               const l = latestBy.get(c.id);
+              const e = perChannel.get(c.id);
               return (
                 <tr key={c.id}>
                   <td>
@@ -80,7 +72,9 @@ export function ChannelBreakdown({
                   <td className="num" title={l ? fmtAgo(l.ts) : ''}>
                     {l ? fmtValue(l.value, c.unit) : '–'}
                   </td>
-                  <td className="num">{perChannel.has(c.id) ? fmtEnergy(perChannel.get(c.id)) : '–'}</td>
+                  <td className="num" title={e ? `coverage ${(e.coverage * 100).toFixed(0)} %` : ''}>
+                    {e ? fmtEnergy(e.energy, e.unit) : '–'}
+                  </td>
                 </tr>
               );
             })}

@@ -1,9 +1,12 @@
-/** Daily, weekly and monthly energy of a facility with the previous period, the last 14 days as bars, and the hour-by-day heat map. */
+/**
+ * Daily, weekly and monthly electric energy of a facility against the period before (from its daily
+ * rollups, whose labels are local dates), the last 14 days as bars, and the hour-by-day heat map.
+ */
 import { useMemo } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import type { Facility } from '../api/types.ts';
 import { fmtChange, fmtEnergy } from '../lib/format.ts';
-import { addDays, heatGrid, localDate, periodComparisons } from '../lib/periods.ts';
+import { addDays, fromHeatmap, localDate, periodComparisons } from '../lib/periods.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { BarChart } from './BarChart.tsx';
 import { HeatMap } from './HeatMap.tsx';
@@ -14,32 +17,37 @@ const DAY = 86_400_000;
 /** The energy sections of the facility page. */
 export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility }) {
   const now = useMemo(() => Date.now(), []);
-  // Two months and two days back cover "this month against last month to the same day".
+  // Two months and a few days back cover "this month against last month to the same day".
   const days = useLoad(
-    () => api.rollups({ level: 'facility', period: 'day', facilityId: facility.id, from: now - 64 * DAY }),
+    () =>
+      api.rollups({
+        level: 'facility',
+        key: facility.id,
+        period: 'day',
+        from: now - 64 * DAY,
+        to: now + DAY,
+      }),
     [api, facility.id, now],
   );
-  const hours = useLoad(
-    () => api.rollups({ level: 'facility', period: 'hour', facilityId: facility.id, from: now - 28 * DAY }),
-    [api, facility.id, now],
-  );
+  const heat = useLoad(() => api.heatmap(facility.id, now - 28 * DAY, now + DAY), [api, facility.id, now]);
   const today = localDate(now, facility.timeZone);
-  const cmp = useMemo(() => periodComparisons(days.data ?? [], today), [days.data, today]);
+  // Electric energy only: gas and water meters have their own units.
+  const electric = useMemo(() => (days.data ?? []).filter((r) => r.unit === 'Wh'), [days.data]);
+  const cmp = useMemo(() => periodComparisons(electric, today), [electric, today]);
   const last14 = useMemo(() => {
     const labels = Array.from({ length: 14 }, (_, i) => addDays(today, i - 13));
     const by = new Map<string, number>();
-    for (const r of days.data ?? []) by.set(r.label, (by.get(r.label) ?? 0) + r.energy);
+    for (const r of electric) by.set(r.label, (by.get(r.label) ?? 0) + r.energy);
     return {
-      labels: labels.map((l) => l.slice(5)),
+      categories: labels.map((l) => l.slice(5)),
       series: [{ label: 'Energy', values: labels.map((l) => by.get(l) ?? NaN), color: '#0b7a75' }],
     };
-  }, [days.data, today]);
-  const grid = useMemo(() => heatGrid(hours.data ?? []), [hours.data]);
-  const unit = days.data?.[0]?.unit ?? 'Wh';
+  }, [electric, today]);
+  const grid = useMemo(() => fromHeatmap(heat.data), [heat.data]);
   const sub = (c: { now: number; prev: number }, what: string) => (
     <>
       <span className={c.now > c.prev ? 'up' : 'down'}>{fmtChange(c.now, c.prev)}</span> vs {what} (
-      {fmtEnergy(c.prev, unit)})
+      {fmtEnergy(c.prev)})
     </>
   );
   return (
@@ -47,38 +55,32 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
       <Card title="Energy">
         <ErrorBox error={days.error} title="Daily energy could not be loaded" />
         <div className="stats" data-testid="energy-stats">
-          <Stat label="Today" value={fmtEnergy(cmp.day.now, unit)} sub={sub(cmp.day, 'yesterday')} />
+          <Stat label="Today" value={fmtEnergy(cmp.day.now)} sub={sub(cmp.day, 'yesterday')} />
           <Stat
             label="Last 7 days"
-            value={fmtEnergy(cmp.week.now, unit)}
+            value={fmtEnergy(cmp.week.now)}
             sub={sub(cmp.week, 'the 7 days before')}
           />
           <Stat
             label="This month"
-            value={fmtEnergy(cmp.month.now, unit)}
+            value={fmtEnergy(cmp.month.now)}
             sub={sub(cmp.month, 'last month to date')}
           />
         </div>
-        {days.data?.length ? (
-          <BarChart
-            categories={last14.labels}
-            series={last14.series}
-            format={(v) => fmtEnergy(v, unit)}
-            height={200}
-            testId="daily-chart"
-          />
+        {electric.length ? (
+          <BarChart {...last14} format={(v) => fmtEnergy(v)} height={200} testId="daily-chart" />
         ) : null}
-        {days.data && !days.data.length ? (
+        {days.data && !electric.length ? (
           <Muted>
             No daily rollups yet: they appear once the batch layer has run over this facility's readings.
           </Muted>
         ) : null}
       </Card>
-      <Card title="Hour by day">
-        <ErrorBox error={hours.error} title="Hourly energy could not be loaded" />
+      <Card title="Hour by day (last 28 days)">
+        <ErrorBox error={heat.error} title="Hourly energy could not be loaded" />
         {grid.days.length ? (
           <HeatMap {...grid} />
-        ) : hours.data ? (
+        ) : heat.data ? (
           <Muted>No hourly rollups in the last 28 days.</Muted>
         ) : null}
       </Card>

@@ -1,6 +1,7 @@
 /** Scores and NILM results of a facility, shown only when the API has some. */
+import { useMemo } from 'react';
 import type { Api } from '../api/endpoints.ts';
-import { fmtEnergy, fmtTime } from '../lib/format.ts';
+import { fmtEnergy, fmtPower, fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Card } from './Notice.tsx';
 
@@ -14,7 +15,7 @@ export function ScoresSection({ api, facilityId }: { api: Api; facilityId: strin
         {scores.data.map((s) => (
           <div key={s.product} className="score">
             <div className="score-head">
-              <span className="score-value">{s.score.toFixed(1)}</span>
+              <span className="score-value">{s.score.toFixed(2)}</span>
               <span className="tag">{s.label}</span>
             </div>
             <div className="score-name">
@@ -29,28 +30,56 @@ export function ScoresSection({ api, facilityId }: { api: Api; facilityId: strin
   );
 }
 
-/** NILM disaggregation: energy per appliance with its share; renders nothing without results. */
+/** NILM: energy per appliance found in the mains (with its share) and the appliance inventory; nothing without results. */
 export function NilmSection({ api, facilityId }: { api: Api; facilityId: string }) {
   const nilm = useLoad(() => api.nilm(facilityId), [api, facilityId]);
-  if (!nilm.data?.length) return null;
-  const total = nilm.data.reduce((s, a) => s + a.energy, 0);
+  const perAppliance = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const d of nilm.data?.daily ?? []) m.set(d.appliance, (m.get(d.appliance) ?? 0) + d.energyWh);
+    return [...m.entries()].sort((a, b) => b[1] - a[1]);
+  }, [nilm.data]);
+  const inventory = nilm.data?.inventory ?? [];
+  if (!perAppliance.length && !inventory.length) return null;
+  const total = perAppliance.reduce((s, [, e]) => s + e, 0);
   return (
     <Card title="Appliances found by NILM">
       <div className="shares" data-testid="nilm">
-        {nilm.data.map((a) => {
-          const share = a.share ?? (total ? a.energy / total : 0);
+        {perAppliance.map(([appliance, energy]) => {
+          const share = total ? energy / total : 0;
           return (
-            <div key={a.appliance} className="share-row">
-              <span className="share-name">{a.appliance}</span>
+            <div key={appliance} className="share-row">
+              <span className="share-name">{appliance}</span>
               <span className="share-bar">
                 <i style={{ width: `${(share * 100).toFixed(1)}%` }} />
               </span>
               <span className="num">{(share * 100).toFixed(0)} %</span>
-              <span className="num sub">{fmtEnergy(a.energy)}</span>
+              <span className="num sub">{fmtEnergy(energy)}</span>
             </div>
           );
         })}
       </div>
+      {inventory.length ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Detected appliance</th>
+              <th className="num">Confidence</th>
+              <th className="num">On power</th>
+              <th className="num">Uses per day</th>
+            </tr>
+          </thead>
+          <tbody>
+            {inventory.map((i) => (
+              <tr key={i.appliance}>
+                <td>{i.appliance}</td>
+                <td className="num">{(i.confidence * 100).toFixed(0)} %</td>
+                <td className="num">{fmtPower(i.onPowerW)}</td>
+                <td className="num">{i.activationsPerDay.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </Card>
   );
 }

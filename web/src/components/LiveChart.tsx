@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import type { Api } from '../api/endpoints.ts';
 import { type LiveState, subscribeLive } from '../api/live.ts';
-import type { Channel } from '../api/types.ts';
+import type { Channel, ExploreSeries } from '../api/types.ts';
 import { fmtAgo, fmtPower } from '../lib/format.ts';
 import { LiveSeries } from '../lib/live-series.ts';
 import { UPlotChart } from './UPlotChart.tsx';
@@ -35,14 +35,14 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
     for (const id of ids) m.set(id, new LiveSeries(WINDOW_MS));
     series.current = m;
     const now = Date.now();
-    for (const id of ids) {
-      api.downsample(id, now - WINDOW_MS, now + 1000, 600).then(
-        (d) => d.ts.forEach((t, i) => m.get(id)?.push(t, d.mean[i] ?? NaN)),
+    if (ids.length) {
+      api.explore({ channels: ids, from: now - WINDOW_MS, to: now + 1000, agg: 'auto', width: 600 }).then(
+        (r) => feed(m, r.series),
         () => undefined,
       );
     }
     const stop = subscribeLive(
-      { facilityId },
+      { facilityIds: [facilityId] },
       (events) => {
         for (const e of events) if (e.type === 'reading') m.get(e.channelId)?.push(e.ts, e.value);
       },
@@ -57,12 +57,11 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
       setFrame((f) => f + 1);
       if (state === 'open') return;
       const now = Date.now();
-      for (const id of ids) {
-        api.downsample(id, now - 30_000, now + 1000, 30).then(
-          (d) => d.ts.forEach((ts, i) => series.current.get(id)?.push(ts, d.mean[i] ?? NaN)),
-          () => undefined,
-        );
-      }
+      if (!ids.length) return;
+      api.explore({ channels: ids, from: now - 30_000, to: now + 1000, agg: 'raw', width: 100 }).then(
+        (r) => feed(series.current, r.series),
+        () => undefined,
+      );
     }, 1000);
     return () => clearInterval(t);
   }, [api, ids, state]);
@@ -124,6 +123,16 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
       <UPlotChart options={options} data={data} />
     </div>
   );
+}
+
+/** Pushes explore results (raw points, or bucket means) into the live windows. */
+function feed(m: Map<string, LiveSeries>, series: ExploreSeries[]): void {
+  for (const s of series) {
+    const target = m.get(s.channelId);
+    if (!target) continue;
+    const values = s.raw ? s.value : s.mean;
+    s.ts.forEach((t, i) => target.push(t, values[i] ?? NaN));
+  }
 }
 
 /** Resamples another series onto x (seconds) by the newest point at or before each x. */

@@ -1,10 +1,11 @@
 /**
  * Editor for the real-time layer's pattern rules: pick a stored rule or start a new one, edit it as
- * YAML or JSON (parsed here, so a syntax error names its line), validate it on the server (its
- * message names the field at fault) and save it.
+ * YAML or JSON (parsed here, so a syntax error names its line), validate it with the server's own rule
+ * parser (its message names the field at fault) and save it (the API validates again).
  */
 import { useState } from 'react';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parseRule } from '../../../src/stream/rules/spec.ts';
 import type { Api } from '../api/endpoints.ts';
 import type { PatternRule, RuleInput } from '../api/types.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -53,10 +54,11 @@ export function RuleEditor({ api, canEdit }: { api: Api; canEdit: boolean }) {
     try {
       const rule = parseRuleText(text);
       if (what === 'validate') {
-        const r = await api.validateRule(rule);
+        // The server's own rule parser, so that the message is the one saving would give.
+        const body = parseRule(rule, 'rule');
         setResult({
-          ok: r.ok,
-          message: r.message ?? (r.ok ? 'The rule is valid.' : 'The rule is not valid.'),
+          ok: true,
+          message: `The rule '${body.name}' is valid (${body.condition.type}, ${body.severity}).`,
         });
       } else {
         const saved = await api.saveRule(rule, editing);

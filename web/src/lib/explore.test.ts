@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsFor, joinSeries, toCsv } from './explore.ts';
+import { joinSeries, toColumns, toCsv } from './explore.ts';
 
 const series = (id: string, ts: number[]) => ({
   channelId: id,
@@ -15,13 +15,9 @@ const series = (id: string, ts: number[]) => ({
 });
 
 describe('explore helpers', () => {
-  it('asks for pixels, raw samples or aggregation buckets', () => {
-    expect(bucketsFor('auto', 0, 3_600_000, 1200, 1000)).toBe(1200);
-    expect(bucketsFor('raw', 0, 3_600_000, 1200, 1000)).toBe(3600);
-    expect(bucketsFor('15m', 0, 3_600_000, 1200, 1000)).toBe(4);
-    expect(bucketsFor('1d', 0, 365 * 86_400_000, 1200, null)).toBe(365);
-    // a year of 1 s raw readings is capped
-    expect(bucketsFor('raw', 0, 365 * 86_400_000, 1200, 1000)).toBe(2_000_000);
+  it('turns raw points into one-reading buckets', () => {
+    const c = toColumns({ channelId: 'a', raw: true, bucketMs: null, ts: [1, 2], value: [5, 6] });
+    expect(c).toEqual({ ts: [1, 2], min: [5, 6], max: [5, 6], mean: [5, 6], count: [1, 1] });
   });
 
   it('joins channels on the union of times with gaps as null', () => {

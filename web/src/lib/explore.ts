@@ -1,42 +1,31 @@
 /**
- * Pure helpers of the explore page: how many buckets to ask the server for, joining several
+ * Pure helpers of the explore page: explore series as columns, joining several
  * channels' downsampled columns onto one time axis for uPlot, and CSV of what is shown.
  */
-import type { DownsampledSeries } from '../api/types.ts';
+import type { DownsampledSeries, ExploreSeries } from '../api/types.ts';
 
-/** Aggregations the user can pick; `auto` is min/max per pixel. */
+/** Aggregations the user can pick (the explore route's `agg`); `auto` is min/max per pixel. */
 export const AGGREGATIONS = [
-  { id: 'auto', label: 'Auto (min/max per pixel)', ms: 0 },
-  { id: 'raw', label: 'Raw', ms: -1 },
-  { id: '1m', label: '1 min', ms: 60_000 },
-  { id: '15m', label: '15 min', ms: 900_000 },
-  { id: '1h', label: 'Hour', ms: 3_600_000 },
-  { id: '1d', label: 'Day', ms: 86_400_000 },
+  { id: 'auto', label: 'Auto (min/max per pixel)' },
+  { id: 'raw', label: 'Raw' },
+  { id: '1m', label: '1 min' },
+  { id: '15m', label: '15 min' },
+  { id: 'hour', label: 'Hour' },
+  { id: 'day', label: 'Day' },
 ] as const;
 /** An aggregation id. */
 export type Aggregation = (typeof AGGREGATIONS)[number]['id'];
 
-/** Most buckets one request may ask for (raw over a long range falls back to this). */
-export const MAX_BUCKETS = 2_000_000;
-
-/**
- * Buckets for a request: pixels for `auto`, one per sampling interval for `raw` (so each bucket holds
- * one reading), or the span divided by the aggregation's length.
- */
-export function bucketsFor(
-  agg: Aggregation,
-  from: number,
-  to: number,
-  pixels: number,
-  intervalMs: number | null,
-): number {
-  const span = Math.max(1, to - from);
-  const a = AGGREGATIONS.find((x) => x.id === agg);
-  let n: number;
-  if (!a || a.ms === 0) n = pixels;
-  else if (a.ms < 0) n = span / Math.max(1, intervalMs ?? 1000);
-  else n = span / a.ms;
-  return Math.max(1, Math.min(MAX_BUCKETS, Math.ceil(n)));
+/** Columns of one explore series: raw points become buckets of one reading (min = max = mean). */
+export function toColumns(s: ExploreSeries): DownsampledSeries {
+  if (!s.raw) return { ts: s.ts, min: s.min, max: s.max, mean: s.mean, count: s.count };
+  return {
+    ts: s.ts,
+    min: s.value,
+    max: s.value,
+    mean: s.value,
+    count: new Array<number>(s.ts.length).fill(1),
+  };
 }
 
 /** One channel's fetched series. */

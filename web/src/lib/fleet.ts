@@ -1,10 +1,10 @@
 /**
- * The fleet table's rows: facilities joined with their latest mains power, today's energy, open
- * alerts and best-known score. Each source is optional: a route the server does not offer leaves its
- * column empty (and hidden) instead of failing the page.
+ * The fleet table's rows: facilities joined with their latest mains power (live values of their
+ * mains channels), today's energy (daily rollup of today's local date), open alerts and the score of
+ * a chosen analytic product.
  */
 import type { Api } from '../api/endpoints.ts';
-import type { Alert, FacilityScore, FacilityWithAccess, LatestValue, RollupRow } from '../api/types.ts';
+import type { Alert, FacilityDetail, FacilityScore, FacilityWithAccess, LatestValue } from '../api/types.ts';
 import { localDate } from './periods.ts';
 
 /** One row of the fleet table. */
@@ -17,85 +17,80 @@ export interface FleetRow {
   score: FacilityScore | null;
 }
 
-/** Which optional columns have data. */
-export interface FleetColumns {
-  power: boolean;
-  energy: boolean;
-  alerts: boolean;
-  score: boolean;
+/** The sources of {@link joinFleet}; each may be missing. */
+export interface FleetSources {
+  /** Facility details (for the mains channels of each facility). */
+  catalog?: FacilityDetail[];
+  latest?: LatestValue[];
+  /** Today's energy (Wh) per facility id. */
+  today?: Map<string, number>;
+  alerts?: Alert[];
+  scores?: FacilityScore[];
 }
 
-const settled = <T>(r: PromiseSettledResult<T>): T | undefined =>
-  r.status === 'fulfilled' ? r.value : undefined;
-
-/** Joins the sources by facility id. */
-export function joinFleet(
-  facilities: FacilityWithAccess[],
-  latest: LatestValue[] | undefined,
-  rollups: RollupRow[] | undefined,
-  alerts: Alert[] | undefined,
-  scores: FacilityScore[] | undefined,
-  now: number,
-): FleetRow[] {
+/** Joins the sources by facility id; mains power of several meters adds up. */
+export function joinFleet(facilities: FacilityWithAccess[], src: FleetSources): FleetRow[] {
+  const mainsOf = new Map<string, string>();
+  for (const d of src.catalog ?? [])
+    for (const c of d.channels)
+      if (c.isMains && c.measurement === 'power' && (c.unit === 'W' || c.unit === 'kW'))
+        mainsOf.set(c.id, d.facility.id);
   const power = new Map<string, { value: number; ts: number }>();
-  for (const l of latest ?? []) {
-    if (!l.facilityId || l.isMains === false) continue;
-    const prev = power.get(l.facilityId);
-    power.set(l.facilityId, { value: (prev?.value ?? 0) + l.value, ts: Math.max(prev?.ts ?? 0, l.ts) });
+  for (const l of src.latest ?? []) {
+    const f = mainsOf.get(l.channelId);
+    if (!f) continue;
+    const prev = power.get(f);
+    power.set(f, { value: (prev?.value ?? 0) + l.value, ts: Math.max(prev?.ts ?? 0, l.ts) });
   }
   const open = new Map<string, number>();
-  for (const a of alerts ?? [])
+  for (const a of src.alerts ?? [])
     if (a.state === 'open') open.set(a.facilityId, (open.get(a.facilityId) ?? 0) + 1);
-  const best = new Map<string, FacilityScore>();
-  for (const s of scores ?? []) {
-    const b = best.get(s.facilityId);
-    if (!b || s.computedAt > b.computedAt) best.set(s.facilityId, s);
-  }
-  const todayBy = new Map<string, number>();
-  const tz = new Map(facilities.map((f) => [f.id, f.timeZone]));
-  for (const r of rollups ?? []) {
-    const zone = tz.get(r.key);
-    if (zone && r.label === localDate(now, zone)) todayBy.set(r.key, (todayBy.get(r.key) ?? 0) + r.energy);
-  }
+  const score = new Map((src.scores ?? []).map((s) => [s.facilityId, s]));
   return facilities.map((f) => ({
     facility: f,
     latestPower: power.get(f.id)?.value ?? null,
     latestTs: power.get(f.id)?.ts ?? null,
-    todayEnergy: rollups ? (todayBy.get(f.id) ?? 0) : null,
+    todayEnergy: src.today ? (src.today.get(f.id) ?? 0) : null,
     openAlerts: open.get(f.id) ?? 0,
-    score: best.get(f.id) ?? null,
+    score: score.get(f.id) ?? null,
   }));
 }
 
-/** Loads every source in parallel; the facility list is the only one that must answer. */
-export async function loadFleet(
+/** Today's electric energy per facility from daily rollups (one request per facility, a few at a time). */
+export async function loadTodayEnergy(
   api: Api,
-  q: { q?: string; kind?: string; zip?: string },
+  facilities: FacilityWithAccess[],
   now: number,
-): Promise<{ rows: FleetRow[]; columns: FleetColumns }> {
-  const [facilities, latest, rollups, alerts, scores] = await Promise.allSettled([
-    api.facilities(q),
-    api.latest(),
-    api.rollups({ level: 'facility', period: 'day', from: now - 2 * 86_400_000 }),
-    api.alerts({ state: 'open' }),
-    api.ranking(),
-  ]);
-  if (facilities.status === 'rejected') throw facilities.reason;
-  const rows = joinFleet(
-    facilities.value,
-    settled(latest),
-    settled(rollups),
-    settled(alerts),
-    settled(scores),
-    now,
-  );
-  return {
-    rows,
-    columns: {
-      power: latest.status === 'fulfilled',
-      energy: rollups.status === 'fulfilled',
-      alerts: alerts.status === 'fulfilled',
-      score: scores.status === 'fulfilled' && scores.value.length > 0,
-    },
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const queue = [...facilities];
+  const worker = async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) {
+      const rows = await api.rollups({
+        level: 'facility',
+        key: f.id,
+        period: 'day',
+        from: now - 2 * 86_400_000,
+        to: now + 86_400_000,
+      });
+      const today = localDate(now, f.timeZone);
+      out.set(
+        f.id,
+        rows.filter((r) => r.label === today && r.unit === 'Wh').reduce((s, r) => s + r.energy, 0),
+      );
+    }
   };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return out;
+}
+
+/** Details of every facility (meters and channels), a few requests at a time. */
+export async function loadCatalog(api: Api, facilities: FacilityWithAccess[]): Promise<FacilityDetail[]> {
+  const out: FacilityDetail[] = [];
+  const queue = [...facilities];
+  const worker = async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) out.push(await api.facility(f.id));
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return out.sort((a, b) => a.facility.name.localeCompare(b.facility.name));
 }

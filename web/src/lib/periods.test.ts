@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, heatGrid, localDate, periodComparisons, prevMonth } from './periods.ts';
+import { addDays, fromHeatmap, heatGrid, localDate, periodComparisons, prevMonth } from './periods.ts';
 
 describe('periods', () => {
   it('shifts labels across month and year ends', () => {
@@ -37,6 +37,17 @@ describe('periods', () => {
     expect(g.values[24 + 23]).toBe(10);
     expect(Number.isNaN(g.values[1])).toBe(true);
     expect(g.max).toBe(10);
+  });
+
+  it('reads the heat-map route', () => {
+    const g = fromHeatmap({
+      days: ['2026-11-25'],
+      energy: [[1, null, ...new Array<number>(22).fill(2)]],
+      max: 2,
+    });
+    expect(g.values[0]).toBe(1);
+    expect(Number.isNaN(g.values[1])).toBe(true);
+    expect(g.values[23]).toBe(2);
   });
 
   it('finds the local date in a time zone', () => {

@@ -81,6 +81,18 @@ export function heatGrid(hourRows: LabelledEnergy[]): { days: string[]; values: 
   return { days, values, max };
 }
 
+/** The grid from the heat-map route's rows (null cells become NaN). */
+export function fromHeatmap(h: { days: string[]; energy: (number | null)[][]; max: number } | undefined): {
+  days: string[];
+  values: Float64Array;
+  max: number;
+} {
+  if (!h) return { days: [], values: new Float64Array(0), max: 0 };
+  const values = new Float64Array(h.days.length * 24).fill(NaN);
+  h.energy.forEach((row, i) => row.forEach((v, hour) => (values[i * 24 + hour] = v ?? NaN)));
+  return { days: h.days, values, max: h.max };
+}
+
 /** Today's local date `YYYY-MM-DD` in a time zone. */
 export function localDate(ms: number, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.

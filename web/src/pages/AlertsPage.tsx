@@ -27,7 +27,7 @@ export function AlertsPage() {
   useEffect(
     () =>
       subscribeLive(
-        { alerts: true },
+        {},
         (events) => {
           const fresh = events.flatMap((e) => (e.type === 'alert' ? [e.alert] : []));
           if (fresh.length) setAlerts((prev) => mergeAlerts(prev, fresh));

@@ -9,7 +9,8 @@ import { ChannelPicker } from '../components/ChannelPicker.tsx';
 import { ExploreChart } from '../components/ExploreChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
-import { AGGREGATIONS, type Aggregation, type FetchedSeries, bucketsFor, toCsv } from '../lib/explore.ts';
+import { AGGREGATIONS, type Aggregation, type FetchedSeries, toColumns, toCsv } from '../lib/explore.ts';
+import { loadCatalog } from '../lib/fleet.ts';
 import { fmtTime } from '../lib/format.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -40,10 +41,7 @@ export function ExplorePage() {
   const [agg, setAgg] = useState<Aggregation>((query.get('agg') as Aggregation | null) ?? 'auto');
   const [overlay, setOverlay] = useState(true);
   const history = useRef<{ from: number; to: number }[]>([]);
-  const catalog = useLoad(
-    async () => Promise.all((await api.facilities()).map((f) => api.facility(f.id))),
-    [api],
-  );
+  const catalog = useLoad(async () => loadCatalog(api, await api.facilities()), [api]);
   const channels = useMemo(
     () =>
       new Map<string, Channel>(
@@ -99,40 +97,33 @@ export function ExplorePage() {
       return;
     }
     const mine = ++seq.current;
-    const pixels = Math.max(200, Math.round(chartBox.current?.clientWidth ?? 1200));
+    const pixels = Math.max(200, Math.min(10_000, Math.round(chartBox.current?.clientWidth ?? 1200)));
     const t0 = performance.now();
     setLoading(true);
-    Promise.all(
-      ids.map(async (id) => {
-        const c = channels.get(id) as Channel;
-        const data = await api.downsample(
-          id,
-          range.from,
-          range.to,
-          bucketsFor(agg, range.from, range.to, pixels, c.intervalMs),
-        );
-        return {
-          channelId: id,
-          label: `${facilityOf.get(id) ?? ''} · ${c.isMains ? 'mains' : (c.appliance ?? c.name)}`,
-          unit: c.unit,
-          data,
-        };
-      }),
-    ).then(
-      (series) => {
-        if (mine !== seq.current) return;
-        const readings = series.reduce((s, x) => s + x.data.count.reduce((a, b) => a + b, 0), 0);
-        const buckets = series.reduce((s, x) => s + x.data.ts.length, 0);
-        setResult({ series, ms: performance.now() - t0, readings, buckets });
-        setError(undefined);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (mine !== seq.current) return;
-        setError(err instanceof Error ? err : new Error(String(err)));
-        setLoading(false);
-      },
-    );
+    api
+      .explore({ channels: ids, from: range.from, to: range.to, agg, width: pixels })
+      .then(({ series: got }) =>
+        got.map((s): FetchedSeries => {
+          const c = channels.get(s.channelId);
+          const label = `${facilityOf.get(s.channelId) ?? ''} · ${c ? (c.isMains ? 'mains' : (c.appliance ?? c.name)) : s.channelId}`;
+          return { channelId: s.channelId, label, unit: c?.unit ?? s.unit ?? '', data: toColumns(s) };
+        }),
+      )
+      .then(
+        (series) => {
+          if (mine !== seq.current) return;
+          const readings = series.reduce((s, x) => s + x.data.count.reduce((a, b) => a + b, 0), 0);
+          const buckets = series.reduce((s, x) => s + x.data.ts.length, 0);
+          setResult({ series, ms: performance.now() - t0, readings, buckets });
+          setError(undefined);
+          setLoading(false);
+        },
+        (err: unknown) => {
+          if (mine !== seq.current) return;
+          setError(err instanceof Error ? err : new Error(String(err)));
+          setLoading(false);
+        },
+      );
   }, [api, selected, channels, facilityOf, range, agg]);
 
   const download = () => {
@@ -202,9 +193,24 @@ export function ExplorePage() {
               <button className="ghost small" onClick={zoomOut}>
                 Zoom out
               </button>
-              <button className="ghost small" disabled={!result} onClick={download}>
-                Export CSV
+              <button
+                className="ghost small"
+                disabled={!result}
+                onClick={download}
+                title="the buckets shown, with min, max, mean and count"
+              >
+                CSV of chart
               </button>
+              {selected.length ? (
+                <a
+                  className="button ghost small"
+                  href={api.exportUrl(selected, range.from, range.to)}
+                  download
+                  data-testid="export-raw"
+                >
+                  Export raw CSV
+                </a>
+              ) : null}
             </div>
             <div className="sub" data-testid="explore-status">
               {fmtTime(range.from)} → {fmtTime(range.to)}

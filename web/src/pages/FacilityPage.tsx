@@ -22,7 +22,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
   useEffect(() => setAlerts(loaded.data ?? []), [loaded.data]);
   useEffect(
     () =>
-      subscribeLive({ facilityId, alerts: true }, (events) => {
+      subscribeLive({}, (events) => {
         const fresh = events.flatMap((e) =>
           e.type === 'alert' && e.alert.facilityId === facilityId ? [e.alert] : [],
         );

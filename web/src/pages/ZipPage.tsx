@@ -13,63 +13,28 @@ const SPANS = [
   { days: 365, label: '1 year' },
 ] as const;
 
-/** One zip code's totals. */
-interface ZipTotal {
-  zip: string;
-  energy: number;
-  days: number;
-  facilities: number;
-  meanPower: number | null;
-}
-
 /** The zip-code view. */
 export function ZipPage() {
   const { api } = useApp();
   const [days, setDays] = useState<number>(30);
-  const zips = useLoad(
-    () => api.rollups({ level: 'zip', period: 'day', from: Date.now() - days * 86_400_000 }),
-    [api, days],
+  const zips = useLoad(() => {
+    const now = Date.now();
+    return api.zips(now - days * 86_400_000, now + 60_000);
+  }, [api, days]);
+  // Electric energy only; gas and water areas have their own units and are listed below the chart.
+  const totals = useMemo(
+    () =>
+      [...(zips.data ?? [])].sort((a, b) =>
+        a.unit === b.unit ? b.energy - a.energy : a.unit === 'Wh' ? -1 : 1,
+      ),
+    [zips.data],
   );
-  const facilities = useLoad(() => api.facilities(), [api]);
-  const totals = useMemo<ZipTotal[]>(() => {
-    const by = new Map<string, ZipTotal & { powerSum: number; powerN: number }>();
-    for (const r of zips.data ?? []) {
-      const t = by.get(r.key) ?? {
-        zip: r.key,
-        energy: 0,
-        days: 0,
-        facilities: 0,
-        meanPower: null,
-        powerSum: 0,
-        powerN: 0,
-      };
-      t.energy += r.energy;
-      t.days += 1;
-      if (r.meanPower !== null) {
-        t.powerSum += r.meanPower;
-        t.powerN += 1;
-      }
-      by.set(r.key, t);
-    }
-    for (const f of facilities.data ?? []) {
-      const t = f.zip ? by.get(f.zip) : undefined;
-      if (t) t.facilities += 1;
-    }
-    return [...by.values()]
-      .map((t) => ({
-        zip: t.zip,
-        energy: t.energy,
-        days: t.days,
-        facilities: t.facilities,
-        meanPower: t.powerN ? t.powerSum / t.powerN : null,
-      }))
-      .sort((a, b) => b.energy - a.energy);
-  }, [zips.data, facilities.data]);
+  const electric = useMemo(() => totals.filter((t) => t.unit === 'Wh'), [totals]);
   const series = useMemo(
-    () => [{ label: 'Energy', values: totals.map((t) => t.energy), color: '#0b7a75' }],
-    [totals],
+    () => [{ label: 'Energy', values: electric.map((t) => t.energy), color: '#0b7a75' }],
+    [electric],
   );
-  const categories = useMemo(() => totals.map((t) => t.zip), [totals]);
+  const categories = useMemo(() => electric.map((t) => t.zip), [electric]);
 
   return (
     <>
@@ -107,16 +72,20 @@ export function ZipPage() {
                     <th className="num">Energy</th>
                     <th className="num">Per facility</th>
                     <th className="num">Mean power</th>
+                    <th className="num">Days</th>
                   </tr>
                 </thead>
                 <tbody>
                   {totals.map((t) => (
-                    <tr key={t.zip}>
+                    <tr key={`${t.zip}-${t.unit}`}>
                       <td>{t.zip}</td>
-                      <td className="num">{t.facilities || '–'}</td>
-                      <td className="num">{fmtEnergy(t.energy)}</td>
-                      <td className="num">{t.facilities ? fmtEnergy(t.energy / t.facilities) : '–'}</td>
-                      <td className="num">{fmtPower(t.meanPower)}</td>
+                      <td className="num">{t.facilities}</td>
+                      <td className="num">{fmtEnergy(t.energy, t.unit)}</td>
+                      <td className="num">{fmtEnergy(t.perFacility, t.unit)}</td>
+                      <td className="num">
+                        {t.unit === 'Wh' && t.days.length ? fmtPower(t.energy / (t.days.length * 24)) : '–'}
+                      </td>
+                      <td className="num">{t.days.length}</td>
                     </tr>
                   ))}
                 </tbody>
