@@ -17,17 +17,25 @@ const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 const files = (await readdir(here)).filter((f) => f.endsWith('.bench.ts')).sort();
 const results: Record<string, BenchRow[] | { error: string }> = {};
 for (const file of files) {
+  // Filter on the file name before importing, so one broken bench does not stop the others.
+  if (only && !file.includes(only)) continue;
   const bench = ((await import(join(here, file))) as { default: Bench }).default;
-  if (only && !bench.name.includes(only) && !file.includes(only)) continue;
   const tmpDir = await mkdtemp(join(tmpdir(), `loadscope-bench-${bench.name}-`));
   process.stderr.write(`\n== ${bench.name} (${file})\n`);
   try {
     const rows = await bench.run({ quick, tmpDir, log: (l) => process.stderr.write(`   ${l}\n`) });
     results[bench.name] = rows;
     for (const r of rows) {
-      const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(2)}${r.baseline ? ` vs ${r.baseline.name} (${fmt(r.baseline.value)})` : ''}`;
-      const goal = r.goal ? `  goal: ${r.goal} -> ${r.met === undefined ? '?' : r.met ? 'met' : 'NOT met'}` : '';
-      process.stdout.write(`${bench.name.padEnd(10)} ${r.name.padEnd(52)} ${fmt(r.value).padStart(12)} ${r.unit}${ratio}${goal}\n`);
+      const ratio =
+        r.ratio === undefined
+          ? ''
+          : `  ratio ${r.ratio.toFixed(2)}${r.baseline ? ` vs ${r.baseline.name} (${fmt(r.baseline.value)})` : ''}`;
+      const goal = r.goal
+        ? `  goal: ${r.goal} -> ${r.met === undefined ? '?' : r.met ? 'met' : 'NOT met'}`
+        : '';
+      process.stdout.write(
+        `${bench.name.padEnd(10)} ${r.name.padEnd(52)} ${fmt(r.value).padStart(12)} ${r.unit}${ratio}${goal}\n`,
+      );
     }
   } catch (err) {
     results[bench.name] = { error: err instanceof Error ? err.message : String(err) };
@@ -38,7 +46,10 @@ for (const file of files) {
   }
 }
 await mkdir(join(here, 'results'), { recursive: true });
-await writeFile(join(here, 'results', quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, results }, null, 2));
+await writeFile(
+  join(here, 'results', quick ? 'latest-quick.json' : 'latest.json'),
+  JSON.stringify({ at: new Date().toISOString(), quick, results }, null, 2),
+);
 
 function fmt(v: number): string {
   return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(4);

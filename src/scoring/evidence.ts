@@ -29,15 +29,16 @@ export function hourProfileSeries(
   }));
 }
 
-/** Energy per local day (kWh), as a bar series keyed by day index from the first hour. */
-export function dailySeries(d: Pick<FacilityData, 'hourly' | 'start'>): Evidence['series'][number] {
-  const days = Math.ceil(d.hourly.length / 24);
+/** Energy per week (kWh, scaled up over missing hours), as a bar series keyed by the week's first hour (UTC ms). */
+export function weeklySeries(d: Pick<FacilityData, 'hourly' | 'start'>): Evidence['series'][number] {
+  const weekHours = 24 * 7;
   const x: number[] = [];
   const y: number[] = [];
-  for (let day = 0; day < days; day++) {
+  for (let w = 0; w * weekHours < d.hourly.length; w++) {
     let s = 0;
     let n = 0;
-    for (let i = day * 24; i < Math.min(d.hourly.length, day * 24 + 24); i++) {
+    const end = Math.min(d.hourly.length, (w + 1) * weekHours);
+    for (let i = w * weekHours; i < end; i++) {
       const e = d.hourly[i] as number;
       if (Number.isFinite(e)) {
         s += e;
@@ -45,8 +46,8 @@ export function dailySeries(d: Pick<FacilityData, 'hourly' | 'start'>): Evidence
       }
     }
     if (n === 0) continue;
-    x.push(d.start + day * 86_400_000);
-    y.push(Math.round((s / n) * 24) / 1000);
+    x.push(d.start + w * weekHours * 3_600_000);
+    y.push(Math.round((s / n) * weekHours) / 1000);
   }
-  return { name: 'energy per day', unit: 'kWh', kind: 'bar', x, y };
+  return { name: 'energy per week', unit: 'kWh', kind: 'bar', x, y };
 }

@@ -100,3 +100,16 @@ describe('built-in products', () => {
     expect(r?.label).toBe('mostly unexplained load');
   });
 });
+
+describe('percentile', () => {
+  it('equals the sorted definition with interpolation, ignoring NaN', async () => {
+    const { percentile, percentileOfSorted } = await import('./stats.ts');
+    const values = Array.from({ length: 1001 }, (_, i) => ((i * 7919) % 1009) / 3);
+    values.push(Number.NaN, Number.POSITIVE_INFINITY);
+    const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+    for (const p of [0, 1, 10, 33.3, 50, 95, 97, 99.9, 100])
+      expect(percentile(values, p)).toBeCloseTo(percentileOfSorted(sorted, p), 10);
+    expect(percentile([Number.NaN], 50)).toBeNaN();
+    expect(percentile([5, 5, 5, 1], 50)).toBe(5);
+  });
+});

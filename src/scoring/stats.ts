@@ -1,19 +1,65 @@
 /** Small statistics used by features and products. Inputs are never modified. */
 
-/** Percentile (0..100) of finite values by linear interpolation; NaN when there are none. */
-export function percentile(values: ArrayLike<number>, p: number): number {
-  const finite: number[] = [];
+/** Finite values of `values`, copied (order kept). */
+export function finiteCopy(values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  let n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (Number.isFinite(v)) finite.push(v);
+    if (Number.isFinite(v)) out[n++] = v;
   }
-  if (finite.length === 0) return Number.NaN;
-  finite.sort((a, b) => a - b);
-  return percentileOfSorted(finite, p);
+  return out.subarray(0, n);
+}
+
+/**
+ * Percentile (0..100) of finite values by linear interpolation, as over sorted values; NaN when there are none.
+ * Uses selection (expected linear time) rather than a sort: a year of hourly values in well under a millisecond.
+ */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  const a = finiteCopy(values);
+  if (a.length === 0) return Number.NaN;
+  const pos = (p / 100) * (a.length - 1);
+  const lo = Math.floor(pos);
+  const loValue = select(a, lo);
+  if (pos === lo) return loValue;
+  // After selecting lo, everything right of it is >= it: the next order statistic is their minimum.
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < a.length; i++) if ((a[i] as number) < next) next = a[i] as number;
+  return loValue + (next - loValue) * (pos - lo);
+}
+
+/** Rearranges `a` so that a[k] is its k-th smallest value (Hoare's quickselect, median-of-three); returns it. */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const mid = (left + right) >> 1;
+    const x = a[left] as number;
+    const y = a[mid] as number;
+    const z = a[right] as number;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return a[k] as number;
+  }
+  return a[k] as number;
 }
 
 /** Percentile of an ascending array by linear interpolation. */
-export function percentileOfSorted(sorted: readonly number[], p: number): number {
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(pos);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dailySeries, hourProfileSeries } from '../evidence.ts';
+import { weeklySeries, hourProfileSeries } from '../evidence.ts';
 import { logistic100, robustZ, round } from '../stats.ts';
 import type { AnalyticProduct } from '../types.ts';
 
@@ -73,7 +73,7 @@ export const anomalousLoad: AnalyticProduct<z.infer<typeof params>> = {
           commercialBranch: round(commercial, 1),
           peers: peers.label,
         },
-        series: [...hourProfileSeries(data), dailySeries(data)],
+        series: [...hourProfileSeries(data), weeklySeries(data)],
       },
     };
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dailySeries } from '../evidence.ts';
+import { weeklySeries } from '../evidence.ts';
 import { percentileOfSorted, percentileRank, round } from '../stats.ts';
 import type { AnalyticProduct } from '../types.ts';
 
@@ -36,7 +36,7 @@ export const peerComparison: AnalyticProduct<z.infer<typeof params>> = {
           peerP90: round(percentileOfSorted(d.sorted, 90), 2),
           peers: peers.label,
         },
-        series: [dailySeries(data)],
+        series: [weeklySeries(data)],
       },
     };
   },
