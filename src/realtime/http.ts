@@ -1,0 +1,305 @@
+/**
+ * The real-time layer's HTTP routes, as a Fastify plugin: device ingest (`POST /api/v1/readings`,
+ * JSON batch or NDJSON, bearer device token), alerts (list, acknowledge, close), pattern rules (CRUD,
+ * JSON or YAML), latest values and windows, the live push (Server-Sent Events at `/api/v1/live`), and
+ * the quarantine and metrics of ingest. Registered by the composition root on the API server; tests
+ * register it on a bare Fastify instance.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { parse as parseYaml } from 'yaml';
+import { ALERT_STATES, type AlertState, type Role, SEVERITIES, type Severity } from '../domain/types.ts';
+import {
+  ForbiddenError,
+  InputError,
+  LoadscopeError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import { parseDuration } from '../stream/duration.ts';
+import { parseRule } from '../stream/rules/spec.ts';
+import type { DeviceAuth } from './device-auth.ts';
+import type { ChannelDirectory } from './directory.ts';
+import type { EventHub, LiveEvent } from './hub.ts';
+import type { Ingest } from './ingest.ts';
+import type { Quarantine } from './quarantine.ts';
+import { describeItemError } from './wire.ts';
+
+/** A person or script calling the read/manage routes. */
+export interface Caller {
+  orgId: string;
+  role: Role;
+}
+
+/** Dependencies of {@link realtimeRoutes}. */
+export interface RealtimeHttpDeps {
+  ingest: Ingest;
+  deviceAuth: DeviceAuth;
+  store: Pick<Store, 'alerts' | 'live'>;
+  directory: ChannelDirectory;
+  hub: EventHub;
+  quarantine: Quarantine;
+  /** Called after a rule changed, so processors pick it up at once. */
+  onRulesChanged?: () => Promise<void>;
+  /** Processing counters for `/api/v1/ingest/metrics`. */
+  metrics?: () => Record<string, unknown>;
+  /**
+   * Who calls. Default: the API server's `request.principal` when present, otherwise a device token
+   * (read-only, as a viewer).
+   */
+  callerOf?: (request: FastifyRequest) => Promise<Caller | undefined>;
+  now?: () => number;
+}
+
+const WRITE_ROLES: readonly Role[] = ['admin', 'analyst'];
+
+/** Builds the plugin. */
+export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
+  const now = deps.now ?? Date.now;
+  const bearer = (req: FastifyRequest): string | undefined => {
+    const h = req.headers['authorization'];
+    return typeof h === 'string' && /^bearer\s+\S/i.test(h) ? h.replace(/^bearer\s+/i, '').trim() : undefined;
+  };
+  const callerOf =
+    deps.callerOf ??
+    (async (req: FastifyRequest): Promise<Caller | undefined> => {
+      const p = (req as unknown as { principal?: { orgId: string; role: Role } | null }).principal;
+      if (p) return { orgId: p.orgId, role: p.role };
+      const token = bearer(req);
+      const d = token ? await deps.deviceAuth.verify(token) : undefined;
+      return d ? { orgId: d.orgId, role: 'viewer' } : undefined;
+    });
+  const caller = async (req: FastifyRequest, write = false): Promise<Caller> => {
+    const c = await callerOf(req);
+    if (!c) throw new UnauthenticatedError('a session or an Authorization: Bearer token is required');
+    if (write && !WRITE_ROLES.includes(c.role))
+      throw new ForbiddenError(`role '${c.role}' may not change alerts or rules`);
+    return c;
+  };
+  const sendError = async (err: unknown, reply: FastifyReply): Promise<void> => {
+    if (err instanceof LoadscopeError)
+      return void (await reply.status(err.status).send({ error: err.code, message: err.message }));
+    const fe = err as { statusCode?: number; code?: string; message?: string };
+    const status = typeof fe.statusCode === 'number' && fe.statusCode < 500 ? fe.statusCode : 500;
+    await reply
+      .status(status)
+      .send({
+        error: fe.code ?? `HTTP_${status}`,
+        message: status === 500 ? 'internal error' : (fe.message ?? 'request failed'),
+      });
+  };
+
+  return async (app: FastifyInstance) => {
+    app.setErrorHandler(async (err, _req, reply) => sendError(err, reply));
+
+    // Ingest: its own scope, so that JSON arrives as text and every item gets its own reason.
+    await app.register(async (scope) => {
+      const asText = (
+        _req: FastifyRequest,
+        body: string,
+        done: (err: Error | null, body?: unknown) => void,
+      ): void => done(null, body);
+      scope.removeContentTypeParser(['application/json']);
+      scope.addContentTypeParser(
+        ['application/json', 'application/x-ndjson', 'application/ndjson'],
+        { parseAs: 'string', bodyLimit: deps.ingest.limits.maxPayloadBytes },
+        asText,
+      );
+      scope.post(
+        '/api/v1/readings',
+        { config: { public: true }, bodyLimit: deps.ingest.limits.maxPayloadBytes },
+        async (req, reply) => {
+          const token = bearer(req);
+          if (!token) throw new UnauthenticatedError('missing Authorization: Bearer <device token>');
+          const device = await deps.deviceAuth.verify(token);
+          if (!device) throw new UnauthenticatedError('unknown or expired device token');
+          const type = String(req.headers['content-type'] ?? '');
+          if (typeof req.body !== 'string')
+            throw new InputError('expected a body of type application/json or application/x-ndjson', {
+              field: 'content-type',
+            });
+          const r = await deps.ingest.http(device, req.body, /ndjson/.test(type) ? 'ndjson' : 'json');
+          const limited =
+            r.accepted === 0 &&
+            r.rejected.length > 0 &&
+            r.rejected.every((e) => e.reason.startsWith('rate limit'));
+          const status = limited ? 429 : r.accepted === 0 && r.rejected.length > 0 ? 400 : 202;
+          return reply
+            .status(status)
+            .send(
+              status === 202
+                ? r
+                : {
+                    error: limited ? 'RATE_LIMITED' : 'INPUT_INVALID',
+                    message: r.rejected[0] ? describeItemError(r.rejected[0]) : 'no readings',
+                    ...r,
+                  },
+            );
+        },
+      );
+    });
+
+    app.get('/api/v1/alerts', async (req) => {
+      const c = await caller(req);
+      const q = req.query as Record<string, string | undefined>;
+      const states = q['state']?.split(',');
+      if (states?.some((s) => !ALERT_STATES.includes(s as AlertState)))
+        throw new InputError(`expected ${ALERT_STATES.join(', ')}`, { field: 'state' });
+      if (q['severity'] !== undefined && !SEVERITIES.includes(q['severity'] as Severity))
+        throw new InputError(`expected ${SEVERITIES.join(', ')}`, { field: 'severity' });
+      const num = (k: string): number | undefined => {
+        if (q[k] === undefined) return undefined;
+        const n = Number(q[k]);
+        if (!Number.isFinite(n)) throw new InputError('expected a number', { field: k });
+        return n;
+      };
+      return deps.store.alerts.listAlerts({
+        orgId: c.orgId,
+        ...(states ? { states: states as AlertState[] } : {}),
+        ...(q['severity'] ? { severity: q['severity'] as Severity } : {}),
+        ...(q['facilityId'] ? { facilityIds: q['facilityId'].split(',') } : {}),
+        ...(q['channelId'] ? { channelId: q['channelId'] } : {}),
+        ...(q['rule'] ? { rule: q['rule'] } : {}),
+        ...(num('from') !== undefined ? { from: num('from')! } : {}),
+        ...(num('to') !== undefined ? { to: num('to')! } : {}),
+        limit: Math.min(1000, num('limit') ?? 100),
+      });
+    });
+    const setState = (state: AlertState) => async (req: FastifyRequest) => {
+      const c = await caller(req, true);
+      const { id } = req.params as { id: string };
+      const a = await deps.store.alerts.getAlert(id);
+      if (!a || a.orgId !== c.orgId) throw new NotFoundError('alert', id);
+      if (a.state === 'closed') return a;
+      await deps.store.alerts.updateAlert(id, { state, updatedAt: now() });
+      const updated = (await deps.store.alerts.getAlert(id))!;
+      deps.hub.publish({ type: 'alert-updated', alert: updated });
+      return updated;
+    };
+    app.post('/api/v1/alerts/:id/acknowledge', setState('acknowledged'));
+    app.post('/api/v1/alerts/:id/close', setState('closed'));
+
+    // Rules: JSON or YAML bodies.
+    app.addContentTypeParser(
+      ['application/yaml', 'application/x-yaml', 'text/yaml'],
+      { parseAs: 'string' },
+      (_req, body, done) => {
+        try {
+          done(null, parseYaml(String(body)));
+        } catch (e) {
+          done(new InputError(`malformed YAML: ${(e as Error).message}`, { field: 'body' }));
+        }
+      },
+    );
+    app.get('/api/v1/rules', async (req) =>
+      deps.store.alerts.listRules({ orgId: (await caller(req)).orgId }),
+    );
+    app.get('/api/v1/rules/:id', async (req) => {
+      const c = await caller(req);
+      const r = await deps.store.alerts.getRule((req.params as { id: string }).id);
+      if (!r || r.orgId !== c.orgId) throw new NotFoundError('rule', (req.params as { id: string }).id);
+      return r;
+    });
+    app.post('/api/v1/rules', async (req, reply) => {
+      const c = await caller(req, true);
+      const body = parseRule(req.body, 'rule');
+      const t = now();
+      const rule = { ...body, id: randomUUID(), orgId: c.orgId, createdAt: t, updatedAt: t };
+      await deps.store.alerts.putRule(rule);
+      await deps.onRulesChanged?.();
+      return reply.status(201).send(rule);
+    });
+    app.put('/api/v1/rules/:id', async (req) => {
+      const c = await caller(req, true);
+      const { id } = req.params as { id: string };
+      const old = await deps.store.alerts.getRule(id);
+      if (!old || old.orgId !== c.orgId) throw new NotFoundError('rule', id);
+      const rule = {
+        ...parseRule(req.body, 'rule'),
+        id,
+        orgId: c.orgId,
+        createdAt: old.createdAt,
+        updatedAt: Math.max(now(), old.updatedAt + 1),
+      };
+      await deps.store.alerts.putRule(rule);
+      await deps.onRulesChanged?.();
+      return rule;
+    });
+    app.delete('/api/v1/rules/:id', async (req, reply) => {
+      const c = await caller(req, true);
+      const { id } = req.params as { id: string };
+      const old = await deps.store.alerts.getRule(id);
+      if (!old || old.orgId !== c.orgId) throw new NotFoundError('rule', id);
+      await deps.store.alerts.deleteRule(id);
+      await deps.onRulesChanged?.();
+      return reply.status(204).send();
+    });
+
+    app.get('/api/v1/live/latest', async (req) => {
+      const c = await caller(req);
+      const q = req.query as Record<string, string | undefined>;
+      const ids = deps.directory
+        .all()
+        .filter((ch) => ch.orgId === c.orgId && (!q['facilityId'] || ch.facilityId === q['facilityId']))
+        .map((ch) => ch.id);
+      return deps.store.live.getLatest({ channelIds: ids });
+    });
+    app.get('/api/v1/live/windows', async (req) => {
+      const c = await caller(req);
+      const q = req.query as Record<string, string | undefined>;
+      const ch = q['channelId'] ? deps.directory.byId(q['channelId']) : undefined;
+      if (!ch || ch.orgId !== c.orgId) throw new NotFoundError('channel', q['channelId'] ?? '');
+      const widthMs = parseDuration(q['width'] ?? '1m', 'width');
+      const to = q['to'] ? Number(q['to']) : now() + 60_000;
+      const from = q['from'] ? Number(q['from']) : to - 3600_000;
+      if (!Number.isFinite(from) || !Number.isFinite(to))
+        throw new InputError('expected UTC milliseconds', { field: 'from/to' });
+      return deps.store.live.listWindows({ channelId: ch.id, widthMs, from, to });
+    });
+
+    // Live push as Server-Sent Events: alerts of the caller's organisation and readings of the
+    // facilities named in `facilityId` (comma-separated).
+    app.get('/api/v1/live', async (req, reply) => {
+      const c = await caller(req);
+      const q = req.query as Record<string, string | undefined>;
+      const facilityIds = q['facilityId']?.split(',').filter(Boolean);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(': connected\n\n');
+      const send = (e: LiveEvent): void => {
+        res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      };
+      const unsubscribe = deps.hub.subscribe(
+        facilityIds ? { orgId: c.orgId, facilityIds } : { orgId: c.orgId },
+        send,
+      );
+      const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+      req.raw.on('close', () => {
+        clearInterval(ping);
+        unsubscribe();
+      });
+    });
+
+    app.get('/api/v1/ingest/quarantine', async (req) => {
+      const c = await caller(req);
+      const limit = Number((req.query as Record<string, string | undefined>)['limit'] ?? 100);
+      return deps.quarantine.list({ orgId: c.orgId, limit: Number.isFinite(limit) ? limit : 100 });
+    });
+    app.get('/api/v1/ingest/metrics', async (req) => {
+      await caller(req);
+      return {
+        ingest: deps.ingest.stats(),
+        quarantine: { total: deps.quarantine.total(), byReason: deps.quarantine.counters() },
+        processing: deps.metrics?.() ?? {},
+        liveSubscribers: deps.hub.size(),
+      };
+    });
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The in-process event hub: the pipeline publishes alerts and live readings, the HTTP layer's
+ * WebSocket/SSE connections subscribe with a filter (organisation, facilities).
+ */
+import type { Alert } from '../domain/types.ts';
+
+/** A live event. */
+export type LiveEvent =
+  | { type: 'alert'; alert: Alert }
+  | { type: 'alert-updated'; alert: Alert }
+  /** Readings of one facility since the previous event: columns per channel. */
+  | {
+      type: 'readings';
+      orgId: string;
+      facilityId: string;
+      channels: { channelId: string; ts: number[]; value: number[] }[];
+    };
+
+/** What a subscriber wants: alerts of one organisation, and readings of the facilities listed. */
+export interface LiveFilter {
+  orgId: string;
+  /** Facilities whose readings to receive; none when omitted. */
+  facilityIds?: string[];
+}
+
+/** Publish/subscribe for live events. */
+export interface EventHub {
+  publish(event: LiveEvent): void;
+  /** Registers a listener; returns the function that removes it. */
+  subscribe(filter: LiveFilter, listener: (e: LiveEvent) => void): () => void;
+  /** Whether anyone listens to readings of this facility (saves building unused events). */
+  wantsReadings(orgId: string, facilityId: string): boolean;
+  /** Number of subscribers. */
+  size(): number;
+}
+
+/** Creates a hub. */
+export function createEventHub(): EventHub {
+  const subs = new Set<{ filter: LiveFilter; listener: (e: LiveEvent) => void }>();
+  const wants = (f: LiveFilter, orgId: string, facilityId: string): boolean =>
+    f.orgId === orgId && (f.facilityIds?.includes(facilityId) ?? false);
+  return {
+    publish(e) {
+      for (const s of subs) {
+        if (
+          e.type === 'readings' ? !wants(s.filter, e.orgId, e.facilityId) : s.filter.orgId !== e.alert.orgId
+        )
+          continue;
+        try {
+          s.listener(e);
+        } catch {
+          // A broken subscriber must not stop the others; its connection handler cleans up.
+        }
+      }
+    },
+    subscribe(filter, listener) {
+      const s = { filter, listener };
+      subs.add(s);
+      return () => subs.delete(s);
+    },
+    wantsReadings(orgId, facilityId) {
+      for (const s of subs) if (wants(s.filter, orgId, facilityId)) return true;
+      return false;
+    },
+    size: () => subs.size,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The embedded MQTT broker (aedes): devices connect with their token as the password (or as the user
+ * name when there is no password), may publish only under `<root>/<their org>/` (and only for their
+ * meters, when the token is limited), and may subscribe only to `<root>/<their org>/alerts`.
+ * Messages are ingested before the broker acknowledges them (QoS 1), which slows a device that
+ * publishes faster than the pipeline takes.
+ */
+import { createServer, type Server } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import type { DeviceAuth, DeviceIdentity } from './device-auth.ts';
+import type { Ingest } from './ingest.ts';
+import type { Quarantine } from './quarantine.ts';
+
+/** Options of {@link startEmbeddedBroker}. */
+export interface EmbeddedBrokerOptions {
+  port: number;
+  host?: string;
+  deviceAuth: DeviceAuth;
+  ingest: Ingest;
+  quarantine: Quarantine;
+  topicRoot?: string;
+  onError?: (err: unknown) => void;
+}
+
+/** A running embedded broker. */
+export interface EmbeddedBroker {
+  /** The port it listens on (useful with port 0). */
+  readonly port: number;
+  /** Publishes a message from the server side (alert forwarding). */
+  publish(topic: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const identities = new WeakMap<Client, DeviceIdentity>();
+
+/** Starts aedes on a TCP port. */
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const root = `${opts.topicRoot ?? 'loadscope'}/`;
+  const onError = opts.onError ?? (() => undefined);
+  const reject = (client: Client | null, topic: string | null, reason: string, sample = ''): Error => {
+    const id = client ? identities.get(client) : undefined;
+    opts.quarantine.add({
+      source: 'mqtt',
+      device: id?.id ?? `client:${client?.id ?? '?'}`,
+      orgId: id?.orgId ?? null,
+      topic,
+      reason,
+      sample,
+    });
+    return Object.assign(new Error(reason), { returnCode: 5 });
+  };
+  const broker = await Aedes.createBroker({
+    authenticate(client, username, password, done) {
+      const token = password?.length ? password.toString('utf8') : (username ?? '');
+      if (!token)
+        return done(
+          reject(client, null, 'unauthenticated: no token (send it as the MQTT password)') as never,
+          false,
+        );
+      opts.deviceAuth.verify(token).then(
+        (id) => {
+          if (!id)
+            return done(reject(client, null, 'unauthenticated: unknown or expired token') as never, false);
+          identities.set(client, id);
+          done(null, true);
+        },
+        (err: unknown) => done(err as never, false),
+      );
+    },
+    authorizePublish(client, packet, callback) {
+      if (!client) return callback(null);
+      const id = identities.get(client);
+      const topic = packet.topic;
+      if (!id || !topic.startsWith(`${root}${id.orgId}/`) || topic === `${root}${id.orgId}/alerts`)
+        return callback(
+          reject(
+            client,
+            topic,
+            `forbidden: publish to '${topic}' (allowed: ${root}${id?.orgId ?? '<org>'}/...)`,
+          ),
+        );
+      const parts = topic.slice(root.length).split('/');
+      if (id.meterIds && parts.length === 3 && !id.meterIds.includes(parts[1]!))
+        return callback(
+          reject(client, topic, `forbidden: device '${id.id}' may not publish for meter '${parts[1]}'`),
+        );
+      callback(null);
+    },
+    authorizeSubscribe(client, sub, callback) {
+      const id = identities.get(client);
+      if (!id || sub.topic !== `${root}${id.orgId}/alerts`)
+        return callback(reject(client, sub.topic, `forbidden: subscribe to '${sub.topic}'`), null);
+      callback(null, sub);
+    },
+    published(packet, client, callback) {
+      const id = client ? identities.get(client) : undefined;
+      if (!id || packet.topic.startsWith('$SYS') || packet.topic.endsWith('/alerts')) return callback(null);
+      opts.ingest
+        .mqtt(
+          id,
+          packet.topic,
+          Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        )
+        .then(
+          () => callback(null),
+          (err: unknown) => {
+            onError(err);
+            callback(null);
+          },
+        );
+    },
+  });
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((resolve, reject2) => {
+    server.once('error', reject2);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    port,
+    publish: (topic, payload) =>
+      new Promise<void>((resolve, rej) =>
+        broker.publish(
+          { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false },
+          (err) => (err ? rej(err) : resolve()),
+        ),
+      ),
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
