@@ -61,12 +61,7 @@ const bench: Bench = {
       });
     };
     await runWith('local executor, 2 worker threads', createLocalExecutor({ workers: 2 }), dirFor('local'));
-    let slurmUp = false;
-    try {
-      slurmUp = /idle|mixed|alloc/.test(execFileSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' }));
-    } catch {
-      slurmUp = false;
-    }
+    const slurmUp = slurmRunning();
     if (slurmUp) {
       await stageSyntheticScoreJob(dirFor('slurm'), { n, shards, hours, product: 'anomalous-load' });
       await runWith(
@@ -79,3 +74,11 @@ const bench: Bench = {
   },
 };
 export default bench;
+
+function slurmRunning(): boolean {
+  try {
+    return /idle|mixed|alloc/.test(execFileSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' }));
+  } catch {
+    return false;
+  }
+}
