@@ -7,6 +7,7 @@
 import type { Unit } from '../../domain/types.ts';
 import { ConfigError, InputError } from '../../errors.ts';
 import { FieldSplitter, fieldText, splitText } from '../csv/fields.ts';
+import { KeyCache } from '../csv/key-cache.ts';
 import { findColumn } from '../csv/wide.ts';
 import { LONG_CHANNEL_COLS, LONG_VALUE_COLS } from '../detect.ts';
 import { driveLines } from '../drive.ts';
@@ -72,40 +73,19 @@ export const csvLong: Format = {
     let header: string[] | null = null;
     const entries = new Map<string, KeyEntry>();
     const units = new Map<number, Unit>();
-    let keyBuf = Buffer.alloc(256);
-    const keyLens = new Int32Array(3).fill(-1);
-    let cur: KeyEntry = { channel: -1, factor: 1, reason: '', field: '', message: '' };
+    const cache = new KeyCache<KeyEntry>();
+    let cur: KeyEntry;
     const { rejects, out } = ctx;
 
-    const sameKey = (buf: Buffer): boolean => {
-      let p = 0;
-      for (let j = 0; j < keyFields.length; j++) {
-        const s = f.starts[keyFields[j]!]!;
-        const len = f.ends[keyFields[j]!]! - s;
-        if (keyLens[j] !== len) return false;
-        for (let k = 0; k < len; k++) if (keyBuf[p + k] !== buf[s + k]) return false;
-        p += len;
-      }
-      return true;
-    };
+    /** Slow path, once per distinct key: decode the key fields, find or make the entry. */
     const lookup = (buf: Buffer): KeyEntry => {
-      const parts = keyFields.map((k) => fieldText(buf, f, k).trim());
-      const key = parts.join('\u0001');
+      const key = keyFields.map((k) => fieldText(buf, f, k).trim()).join('\u0001');
       let e = entries.get(key);
       if (!e) {
         e = makeEntry(buf);
         entries.set(key, e);
       }
-      let p = 0;
-      const need = keyFields.reduce((n, k) => n + f.ends[k]! - f.starts[k]!, 0);
-      if (need > keyBuf.length) keyBuf = Buffer.alloc(need * 2);
-      keyFields.forEach((k, j) => {
-        const s = f.starts[k]!;
-        const len = f.ends[k]! - s;
-        buf.copy(keyBuf, p, s, s + len);
-        keyLens[j] = len;
-        p += len;
-      });
+      cache.set(e);
       return e;
     };
     const makeEntry = (buf: Buffer): KeyEntry => {
@@ -202,7 +182,7 @@ export const csvLong: Format = {
           );
           return;
         }
-        if (!sameKey(buf)) cur = lookup(buf);
+        cur = cache.get(buf, f, keyFields) ?? lookup(buf);
         if (cur.channel < 0) {
           rejects.reject(line, cur.field, cur.reason, cur.message, buf.toString('utf8', s, e));
           return;

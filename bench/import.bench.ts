@@ -1,0 +1,111 @@
+/**
+ * Issue 2's import goal: a generated long CSV (meter, channel, timestamp, value; 100 channels, 1 s
+ * steps, time-ordered) of 10 million readings (quick: 1 million) imported with `importFile`:
+ * - into DuckDB, against DuckDB's own `read_csv` of the same file into a bare table (goal >= 1,000,000
+ *   readings/s and within 3x of the bare load);
+ * - into PostgreSQL, against a bare `COPY ... FROM STDIN (FORMAT csv)` of the same file into an
+ *   unindexed table.
+ * The ratio is import seconds / bare-load seconds ("x times the practical limit").
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { importFile } from '../src/ingest/import-file.ts';
+import { createDuckdbStore } from '../src/store/duckdb/index.ts';
+import { createPostgresStore } from '../src/store/postgres/index.ts';
+import { timeIt, type Bench, type BenchRow } from './harness.ts';
+
+const PG_URL = process.env['LOADSCOPE_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CHANNELS = 100;
+
+async function generate(path: string, n: number): Promise<void> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`COPY (SELECT 'm' || ((i % ${CHANNELS}) // 10) AS meter, 'c' || (i % ${CHANNELS}) AS channel,
+      1704067200000 + (i // ${CHANNELS}) * 1000 AS timestamp, ((i * 7919) % 100000) / 10 AS value
+    FROM range(${n}) t(i) ORDER BY i) TO '${path}' (HEADER, DELIMITER ',')`);
+  conn.closeSync();
+  db.closeSync();
+}
+
+const bench: Bench = {
+  name: 'import',
+  async run({ quick, tmpDir, log }) {
+    const n = quick ? 1_000_000 : 10_000_000;
+    const csv = join(tmpDir, 'long.csv');
+    log(`generating ${n.toLocaleString()} readings in ${csv}`);
+    await generate(csv, n);
+    const rows: BenchRow[] = [];
+
+    const bareDb = await DuckDBInstance.create(join(tmpDir, 'bare.duckdb'));
+    const bareConn = await bareDb.connect();
+    const bare = await timeIt(() => bareConn.run(`CREATE TABLE bare AS SELECT * FROM read_csv('${csv}')`));
+    bareConn.closeSync();
+    bareDb.closeSync();
+    log(`duckdb read_csv: ${bare.seconds.toFixed(2)} s`);
+
+    const store = await createDuckdbStore({ path: join(tmpDir, 'import.duckdb') });
+    await store.migrate();
+    const imp = await timeIt(() =>
+      importFile(store, { path: csv, unit: 'W', facility: 'bench', quarantineDir: tmpDir }),
+    );
+    const stored = await store.readings.count();
+    await store.close();
+    if (stored !== n || imp.result.rejected !== 0)
+      throw new Error(`duckdb import stored ${stored} of ${n} (${imp.result.rejected} rejected)`);
+    log(`duckdb import: ${imp.seconds.toFixed(2)} s`);
+    const rate = n / imp.seconds;
+    rows.push({
+      name: 'import long CSV -> DuckDB',
+      value: rate,
+      unit: 'readings/s',
+      baseline: { name: 'duckdb read_csv readings/s', value: n / bare.seconds },
+      ratio: imp.seconds / bare.seconds,
+      goal: '>= 1,000,000 readings/s and within 3x of bare read_csv',
+      met: rate >= 1_000_000 && imp.seconds / bare.seconds <= 3,
+    });
+
+    const schema = `t_bench_import_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      await admin.query(
+        `CREATE TABLE ${schema}.bare (meter TEXT, channel TEXT, ts BIGINT, value DOUBLE PRECISION)`,
+      );
+      const copy = await timeIt(() =>
+        pipeline(
+          createReadStream(csv),
+          admin.query(copyFrom(`COPY ${schema}.bare FROM STDIN (FORMAT csv, HEADER)`)),
+        ),
+      );
+      log(`postgres bare COPY: ${copy.seconds.toFixed(2)} s`);
+      const pgStore = await createPostgresStore({ url: PG_URL, schema, poolSize: 2 });
+      await pgStore.migrate();
+      const pimp = await timeIt(() =>
+        importFile(pgStore, { path: csv, unit: 'W', facility: 'bench', quarantineDir: tmpDir }),
+      );
+      const pstored = await pgStore.readings.count();
+      await pgStore.close();
+      if (pstored !== n) throw new Error(`postgres import stored ${pstored} of ${n}`);
+      log(`postgres import: ${pimp.seconds.toFixed(2)} s`);
+      rows.push({
+        name: 'import long CSV -> PostgreSQL',
+        value: n / pimp.seconds,
+        unit: 'readings/s',
+        baseline: { name: 'postgres bare COPY readings/s', value: n / copy.seconds },
+        ratio: pimp.seconds / copy.seconds,
+        goal: 'report (no goal set): ratio to bare COPY',
+      });
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await admin.end();
+    }
+    return rows;
+  },
+};
+
+export default bench;
