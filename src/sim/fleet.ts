@@ -64,6 +64,8 @@ export interface Fleet {
   readonly channelIds: string[];
   /** Meters with their models, in `meters` order. */
   readonly sim: SimMeter[];
+  /** Index into `sim` of each channel's meter, by channel index. */
+  readonly channelMeter: Int32Array;
   readonly truth: StaticTruth;
   /** Time zone helpers of the region. */
   readonly calendar: Calendar;
@@ -283,7 +285,10 @@ export function createFleet(options: FleetOptions): Fleet {
   const calendar = createCalendar(o.region.timeZone);
   const climate = createClimate(o.region, seed);
   const frame = createFrames(calendar, climate, o.seasonality);
+  const channelMeter = new Int32Array(channels.length);
+  for (const m of sim) for (const k of m.channels) channelMeter[k] = m.index;
   return {
+    channelMeter,
     options: o,
     orgs,
     facilities,
