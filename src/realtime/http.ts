@@ -82,12 +82,10 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       return void (await reply.status(err.status).send({ error: err.code, message: err.message }));
     const fe = err as { statusCode?: number; code?: string; message?: string };
     const status = typeof fe.statusCode === 'number' && fe.statusCode < 500 ? fe.statusCode : 500;
-    await reply
-      .status(status)
-      .send({
-        error: fe.code ?? `HTTP_${status}`,
-        message: status === 500 ? 'internal error' : (fe.message ?? 'request failed'),
-      });
+    await reply.status(status).send({
+      error: fe.code ?? `HTTP_${status}`,
+      message: status === 500 ? 'internal error' : (fe.message ?? 'request failed'),
+    });
   };
 
   return async (app: FastifyInstance) => {
@@ -125,17 +123,15 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
             r.rejected.length > 0 &&
             r.rejected.every((e) => e.reason.startsWith('rate limit'));
           const status = limited ? 429 : r.accepted === 0 && r.rejected.length > 0 ? 400 : 202;
-          return reply
-            .status(status)
-            .send(
-              status === 202
-                ? r
-                : {
-                    error: limited ? 'RATE_LIMITED' : 'INPUT_INVALID',
-                    message: r.rejected[0] ? describeItemError(r.rejected[0]) : 'no readings',
-                    ...r,
-                  },
-            );
+          return reply.status(status).send(
+            status === 202
+              ? r
+              : {
+                  error: limited ? 'RATE_LIMITED' : 'INPUT_INVALID',
+                  message: r.rejected[0] ? describeItemError(r.rejected[0]) : 'no readings',
+                  ...r,
+                },
+          );
         },
       );
     });
