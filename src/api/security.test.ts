@@ -223,7 +223,7 @@ const CASES: Record<string, RouteCase> = {
       url: `/api/v1/explore/export.csv?channels=${w.a.channel.id}&from=${T0}&to=${T0 + 3_600_000}`,
     }),
   },
-  ...facilityViews(['energy', 'heatmap', 'breakdown']),
+  ...facilityViews(['energy', 'heatmap', 'breakdown', 'summary']),
   'GET /api/v1/rollups': {
     minRole: 'viewer',
     foreign: (w) => [

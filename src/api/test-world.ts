@@ -148,6 +148,11 @@ export async function openWorld(): Promise<World> {
     createdAt: 1,
   });
   await store.readings.write(powerBatch(sc.id, T0, 600, 1000));
+  await store.live.upsertLatest([
+    { channelId: a.channel.id, ts: T0 + 599_000, value: 159 },
+    { channelId: b.channel.id, ts: T0 + 599_000, value: 159 },
+    { channelId: sc.id, ts: T0 + 599_000, value: 159 },
+  ]);
   await store.rollups.recompute('all');
   return {
     store,

@@ -1,6 +1,8 @@
 /** Facilities the caller may see: list with search and filters, detail with meters and channels, edits. */
 import type { FastifyInstance } from 'fastify';
 import type { Facility, FacilityKind } from '../../domain/types.ts';
+import { InputError } from '../../errors.ts';
+import { facilityStats } from '../facility-stats.ts';
 import { requirePrincipal } from '../principal.ts';
 import { errorResponses, facilitySchema, idSchema, kindSchema } from './schemas.ts';
 
@@ -8,6 +10,27 @@ const facilityParams = {
   type: 'object',
   properties: { facilityId: idSchema },
   required: ['facilityId'],
+} as const;
+const statsSchema = {
+  latestPower: { type: ['number', 'null'], description: 'sum of the latest mains power values, W' },
+  latestTs: { type: ['number', 'null'] },
+  today: {
+    type: 'array',
+    items: { type: 'object', properties: { unit: { type: 'string' }, energy: { type: 'number' } } },
+    description: "energy of the facility's current local day so far",
+  },
+  openAlerts: { type: 'number' },
+} as const;
+const listItem = {
+  type: 'object',
+  properties: {
+    ...facilitySchema.properties,
+    access: { type: 'string', enum: ['read', 'edit'] },
+    ...statsSchema,
+    score: { type: ['number', 'null'] },
+    scoreLabel: { type: ['string', 'null'] },
+  },
+  required: [...facilitySchema.required, 'access', 'latestPower', 'today', 'openAlerts'],
 } as const;
 const withAccess = {
   type: 'object',
@@ -50,6 +73,12 @@ export interface FacilityQuery {
   kind?: FacilityKind;
   zip?: string;
   tag?: string;
+  /** true: only facilities with open alerts; false: only those without. */
+  openAlerts?: boolean;
+  /** Analytic product whose newest score is shown (and filtered by minScore/maxScore). */
+  product?: string;
+  minScore?: number;
+  maxScore?: number;
 }
 
 /** True when a facility matches the list filters (search is case-insensitive over name, address, zip, tags). */
@@ -67,14 +96,15 @@ export function matchesFacility(f: Facility, q: FacilityQuery): boolean {
 
 /** Registers facility routes. */
 export async function facilityRoutes(app: FastifyInstance): Promise<void> {
-  const { store } = app.deps;
+  const { store, now } = app.deps;
 
   app.get<{ Querystring: FacilityQuery }>(
     '/facilities',
     {
       schema: {
         tags: ['facilities'],
-        summary: 'Facilities of my organisation and those shared with me, with search and filters',
+        summary:
+          'Facilities of my organisation and those shared with me: search, filters, latest power, energy today, open alerts, score',
         querystring: {
           type: 'object',
           properties: {
@@ -82,19 +112,115 @@ export async function facilityRoutes(app: FastifyInstance): Promise<void> {
             kind: kindSchema,
             zip: { type: 'string', maxLength: 20 },
             tag: { type: 'string', maxLength: 100 },
+            openAlerts: { type: 'boolean' },
+            product: { type: 'string', minLength: 1, maxLength: 100 },
+            minScore: { type: 'number' },
+            maxScore: { type: 'number' },
           },
           additionalProperties: false,
         },
-        response: { 200: { type: 'array', items: withAccess }, ...errorResponses },
+        response: { 200: { type: 'array', items: listItem }, ...errorResponses },
       },
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const all = await app.access.readableFacilities(p);
-      return all
-        .filter(({ facility }) => matchesFacility(facility, request.query))
-        .map(({ facility, access }) => ({ ...facility, access }))
-        .sort((a, b) => a.name.localeCompare(b.name));
+      const q = request.query;
+      if ((q.minScore !== undefined || q.maxScore !== undefined) && q.product === undefined) {
+        throw new InputError('minScore and maxScore need a product', { field: 'product' });
+      }
+      const matching = (await app.access.readableFacilities(p)).filter(({ facility }) =>
+        matchesFacility(facility, q),
+      );
+      const stats = await facilityStats(
+        store,
+        matching.map((m) => m.facility),
+        now(),
+      );
+      const scores = q.product
+        ? new Map(
+            (
+              await store.scores.ranking(q.product, {
+                facilityIds: matching.map((m) => m.facility.id),
+                limit: 100_000,
+              })
+            ).map((sc) => [sc.facilityId, sc]),
+          )
+        : undefined;
+      return matching
+        .map(({ facility, access }) => {
+          const sc = scores?.get(facility.id);
+          return {
+            ...facility,
+            access,
+            ...stats.get(facility.id)!,
+            score: sc?.score ?? null,
+            scoreLabel: sc?.label ?? null,
+          };
+        })
+        .filter((f) => q.openAlerts === undefined || f.openAlerts > 0 === q.openAlerts)
+        .filter((f) => q.minScore === undefined || (f.score !== null && f.score >= q.minScore))
+        .filter((f) => q.maxScore === undefined || (f.score !== null && f.score <= q.maxScore))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    },
+  );
+
+  app.get<{ Params: { facilityId: string } }>(
+    '/facilities/:facilityId/summary',
+    {
+      schema: {
+        tags: ['facilities'],
+        summary:
+          "A facility dashboard's live figures: latest power per channel and in total, energy today, open alerts",
+        params: facilityParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              facilityId: { type: 'string' },
+              ...statsSchema,
+              channels: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    channelId: { type: 'string' },
+                    name: { type: 'string' },
+                    isMains: { type: 'boolean' },
+                    unit: { type: 'string' },
+                    ts: { type: ['number', 'null'] },
+                    value: { type: ['number', 'null'] },
+                  },
+                },
+              },
+            },
+            required: ['facilityId', 'latestPower', 'today', 'openAlerts', 'channels'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const facility = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
+      const [stats, channels] = await Promise.all([
+        facilityStats(store, [facility], now()),
+        store.catalog.listChannels({ facilityId: facility.id }),
+      ]);
+      const latest = new Map(
+        (await store.live.getLatest({ channelIds: channels.map((c) => c.id) })).map((l) => [l.channelId, l]),
+      );
+      return {
+        facilityId: facility.id,
+        ...stats.get(facility.id)!,
+        channels: channels.map((c) => ({
+          channelId: c.id,
+          name: c.appliance ?? c.name,
+          isMains: c.isMains,
+          unit: c.unit,
+          ts: latest.get(c.id)?.ts ?? null,
+          value: latest.get(c.id)?.value ?? null,
+        })),
+      };
     },
   );
 

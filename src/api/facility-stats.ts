@@ -1,0 +1,95 @@
+/**
+ * Live figures of facilities for the fleet list and the facility dashboard: latest mains power (sum of
+ * the newest values of the mains power channels), today's energy (the batch layer's rollup of the
+ * facility's current local day) and the number of open alerts. Computed in bulk: a handful of queries
+ * for any number of facilities.
+ */
+import type { Channel, Facility } from '../domain/types.ts';
+import type { Store } from '../store/store.ts';
+import { localDate } from './periods.ts';
+
+/** Live figures of one facility. */
+export interface FacilityStats {
+  /** Sum of the latest mains power values in W; null when no mains power channel has reported. */
+  latestPower: number | null;
+  /** Time of the oldest of those latest values (how fresh the sum is), UTC ms; null with no value. */
+  latestTs: number | null;
+  /** Energy of the facility's current local day so far, per unit (Wh for electricity). */
+  today: { unit: string; energy: number }[];
+  openAlerts: number;
+}
+
+/** Computes {@link FacilityStats} for facilities (all of one caller's readable set, or one). */
+export async function facilityStats(
+  store: Store,
+  facilities: Facility[],
+  now: number,
+): Promise<Map<string, FacilityStats>> {
+  const out = new Map<string, FacilityStats>();
+  if (facilities.length === 0) return out;
+  for (const f of facilities) out.set(f.id, { latestPower: null, latestTs: null, today: [], openAlerts: 0 });
+  const ids = facilities.map((f) => f.id);
+
+  const mainsByFacility = await mainsPowerChannels(store, facilities);
+  const mainsIds = [...mainsByFacility.values()].flat().map((c) => c.id);
+  const latest = mainsIds.length ? await store.live.getLatest({ channelIds: mainsIds }) : [];
+  const latestOf = new Map(latest.map((l) => [l.channelId, l]));
+  for (const [facilityId, channels] of mainsByFacility) {
+    const s = out.get(facilityId)!;
+    for (const c of channels) {
+      const l = latestOf.get(c.id);
+      if (!l) continue;
+      s.latestPower = (s.latestPower ?? 0) + l.value * (c.unit === 'kW' ? 1000 : 1);
+      s.latestTs = s.latestTs === null ? l.ts : Math.min(s.latestTs, l.ts);
+    }
+  }
+
+  // Today's local day starts at most 14 h before now's UTC midnight and ends at most 14 h after.
+  const range = {
+    period: 'day' as const,
+    level: 'facility' as const,
+    from: now - 2 * 86_400_000,
+    to: now + 86_400_000,
+  };
+  const byOrg = new Map<string, Facility[]>();
+  for (const f of facilities) byOrg.set(f.orgId, [...(byOrg.get(f.orgId) ?? []), f]);
+  for (const [orgId, list] of byOrg) {
+    const rows =
+      list.length === 1
+        ? await store.rollups.listRollups({ ...range, facilityId: list[0]!.id })
+        : await store.rollups.listRollups({ ...range, orgId });
+    const wanted = new Map(list.map((f) => [f.id, localDate(now, f.timeZone)]));
+    for (const r of rows) {
+      if (wanted.get(r.key) === r.label) out.get(r.key)!.today.push({ unit: r.unit, energy: r.energy });
+    }
+  }
+
+  const alerts = await store.alerts.listAlerts({ facilityIds: ids, states: ['open'], limit: 100_000 });
+  for (const a of alerts) {
+    const s = out.get(a.facilityId);
+    if (s) s.openAlerts++;
+  }
+  return out;
+}
+
+/** The mains power channels of each facility. */
+async function mainsPowerChannels(store: Store, facilities: Facility[]): Promise<Map<string, Channel[]>> {
+  const out = new Map<string, Channel[]>();
+  const isPower = (c: Channel) => c.isMains && c.measurement === 'power';
+  if (facilities.length <= 3) {
+    for (const f of facilities)
+      out.set(f.id, (await store.catalog.listChannels({ facilityId: f.id })).filter(isPower));
+    return out;
+  }
+  const wanted = new Set(facilities.map((f) => f.id));
+  const meterFacility = new Map(
+    (await store.catalog.listMeters())
+      .filter((m) => wanted.has(m.facilityId))
+      .map((m) => [m.id, m.facilityId]),
+  );
+  for (const c of await store.catalog.listChannels()) {
+    const f = meterFacility.get(c.meterId);
+    if (f && isPower(c)) out.set(f, [...(out.get(f) ?? []), c]);
+  }
+  return out;
+}
