@@ -173,4 +173,31 @@ describe.each(
     },
     300_000,
   );
+
+  it('runs custom products from a folder: a SQL product inside the store and a module in shards', async () => {
+    const config = loadConfig({ LOADSCOPE_SHARED_DIR: shared, LOADSCOPE_WORKERS: '2' });
+    const registry = await createProductRegistry({ customDir: resolve('examples/products') });
+    expect(registry.getOrThrow('night-share').type).toBe('sql');
+    const svc = createJobService({
+      store: t.store,
+      config,
+      tasks: { score: createScoreTask({ registry, sources: createStoreScoringSources() }) },
+    });
+    for (const product of ['night-share', 'weekend-ratio']) {
+      const job = await svc.run(request(product));
+      expect(job.state).toBe('succeeded');
+      const scores = await t.store.scores.listForJob(job.id);
+      expect(scores.length).toBe(fleet.facilities.length);
+      for (const s of scores) expect(s.score).toBeGreaterThanOrEqual(0);
+    }
+    // Flat 24/7 homes use about 5/24 of their energy at night, ordinary homes less.
+    const night = new Map(
+      (await t.store.scores.ranking('night-share', { limit: 1000 })).map((s) => [s.facilityId, s.score]),
+    );
+    const flat = fleet.truth.unusualFacilities
+      .filter((u) => u.label === 'flat-24-7')
+      .map((u) => night.get(u.facilityId) ?? 0);
+    const median = [...night.values()].sort((a, b) => a - b)[night.size >> 1] ?? 0;
+    for (const v of flat) expect(v).toBeGreaterThan(median);
+  }, 300_000);
 });
