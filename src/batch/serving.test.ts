@@ -69,20 +69,17 @@ describe.each(STORE_FACTORIES)('serving queries, thresholds and CLI on $kind', (
     )?.energy;
 
   it('sums mains per meter, all channels of a meter without mains, meters per facility and facilities per zip', async () => {
-    const e = Object.fromEntries(
-      await Promise.all(
-        ['A-leg1', 'A-leg2', 'A-fridge', 'A-s1', 'A-s2', 'B-main'].map(
-          async (id) => [id, (await energy('channel', id)) ?? NaN] as const,
-        ),
-      ),
-    );
-    expect(e['A-leg1']).toBeGreaterThan(0);
+    const byId = new Map<string, number>();
+    for (const id of ['A-leg1', 'A-leg2', 'A-fridge', 'A-s1', 'A-s2', 'B-main'])
+      byId.set(id, (await energy('channel', id)) ?? NaN);
+    const e = (id: string) => byId.get(id) ?? NaN;
+    expect(e('A-leg1')).toBeGreaterThan(0);
     const meterA = await energy('meter', 'A-m');
-    expect(meterA).toBeCloseTo(e['A-leg1'] + e['A-leg2'], 6);
-    expect(await energy('meter', 'A-sub')).toBeCloseTo(e['A-s1'] + e['A-s2'], 6);
-    expect(await energy('facility', 'A')).toBeCloseTo(e['A-leg1'] + e['A-leg2'] + e['A-s1'] + e['A-s2'], 6);
+    expect(meterA).toBeCloseTo(e('A-leg1') + e('A-leg2'), 6);
+    expect(await energy('meter', 'A-sub')).toBeCloseTo(e('A-s1') + e('A-s2'), 6);
+    expect(await energy('facility', 'A')).toBeCloseTo(e('A-leg1') + e('A-leg2') + e('A-s1') + e('A-s2'), 6);
     expect(await energy('zip', '10001')).toBeCloseTo(
-      e['A-leg1'] + e['A-leg2'] + e['A-s1'] + e['A-s2'] + e['B-main'],
+      e('A-leg1') + e('A-leg2') + e('A-s1') + e('A-s2') + e('B-main'),
       6,
     );
     const appliances = await t.store.rollups.listRollups({

@@ -15,8 +15,6 @@
 import { SLOT_MS } from './calendar.ts';
 import type { RollupDialect } from './dialect.ts';
 
-/** Largest safe integer, as the open end of the whole-history window. */
-const NO_END = '9007199254740991';
 const ELECTRIC_UNITS = `('W', 'kW', 'Wh', 'kWh')`;
 
 /**
@@ -94,13 +92,16 @@ export function deleteSql(table: string, all: boolean): string {
  * Temp table `b_agg`: per channel and UTC slot the summed energy, covered ms, min/max power and sample
  * count, joined with the slot's local hour and day. `all` reads every reading; otherwise the windows,
  * each with the samples up to one maximum gap after its end (the neighbours closing its last interval).
+ * Without `registers` in scope the next value is not looked up (one window function fewer).
  */
-export function aggregateSql(d: RollupDialect, all: boolean): string {
+export function aggregateSql(d: RollupDialect, all: boolean, registers = true): string {
+  // The whole history is one window per channel; a partial run has one per (channel, run of days).
   const src = all
-    ? `SELECT channel_key, ts, value, 0 AS part, ${NO_END} AS win_to FROM readings`
+    ? `SELECT channel_key, ts, value FROM readings`
     : `SELECT r.channel_key, r.ts, r.value, w.from_ts AS part, w.to_ts AS win_to
        FROM b_win w JOIN b_ch h ON h.channel_key = w.channel_key
        JOIN readings r ON r.channel_key = w.channel_key AND r.ts >= w.from_ts AND r.ts < w.to_ts + h.max_gap`;
+  const over = `OVER (PARTITION BY channel_key${all ? '' : ', part'} ORDER BY ts)`;
   const ok = 'n.nts - n.ts <= h.max_gap';
   const v = 'n.value * h.factor';
   const nv = 'n.nvalue * h.factor';
@@ -109,9 +110,8 @@ export function aggregateSql(d: RollupDialect, all: boolean): string {
   return d.tempTable('b_agg', {
     as: `
     WITH n AS (
-      SELECT channel_key, ts, value, win_to,
-        LEAD(ts) OVER (PARTITION BY channel_key, part ORDER BY ts) AS nts,
-        LEAD(value) OVER (PARTITION BY channel_key, part ORDER BY ts) AS nvalue
+      SELECT channel_key, ts, value, ${all ? '' : 'win_to, '}LEAD(ts) ${over} AS nts,
+        ${registers ? `LEAD(value) ${over}` : `CAST(NULL AS ${d.double})`} AS nvalue
       FROM (${src}) s
     ),
     iv AS (
@@ -127,7 +127,7 @@ export function aggregateSql(d: RollupDialect, all: boolean): string {
           WHEN h.measurement = 'interval' THEN CASE WHEN h.interval_ms > 0 THEN ${v} * 3600000.0 / h.interval_ms END
           ELSE CASE WHEN ${ok} AND n.nts > n.ts THEN (${delta}) * 3600000.0 / (n.nts - n.ts) END END AS pw
       FROM n JOIN b_ch h ON h.channel_key = n.channel_key
-      WHERE n.ts < n.win_to
+      ${all ? '' : 'WHERE n.ts < n.win_to'}
     ),
     sl AS (
       SELECT channel_key, ${d.idiv('ts', String(SLOT_MS))} AS slot, SUM(e) AS e, SUM(cov) AS cov,

@@ -89,6 +89,10 @@ async function count(tx: SqlExec, sql: string): Promise<number> {
   return r ? num(Object.values(r)[0]) : 0;
 }
 
+async function hasRegisters(tx: SqlExec): Promise<boolean> {
+  return (await count(tx, `SELECT COUNT(*) FROM b_ch WHERE measurement = 'register'`)) > 0;
+}
+
 async function writeRollups(tx: SqlExec, d: RollupDialect): Promise<Omit<RecomputeResult, 'days'>> {
   const hourRows = await tx.run(insertRollupsSql(d, 'hour'));
   const dayRows = await tx.run(insertRollupsSql(d, 'day'));
@@ -101,7 +105,7 @@ async function recomputeAll(tx: SqlExec, d: RollupDialect): Promise<RecomputeRes
   await tx.run(calendarSql(d, ALL_CAL_RANGES));
   await tx.run(deleteSql('rollups_hour', true));
   await tx.run(deleteSql('rollups_day', true));
-  await tx.run(aggregateSql(d, true));
+  await tx.run(aggregateSql(d, true, await hasRegisters(tx)));
   const written = await writeRollups(tx, d);
   return { ...written, days: written.dayRows };
 }
@@ -126,7 +130,7 @@ async function recomputeChanged(
   await tx.run(windowsSql(d));
   await tx.run(deleteSql('rollups_hour', false));
   await tx.run(deleteSql('rollups_day', false));
-  await tx.run(aggregateSql(d, false));
+  await tx.run(aggregateSql(d, false, await hasRegisters(tx)));
   const written = await writeRollups(tx, d);
   return { ...written, days: await count(tx, WINDOW_DAYS_SQL) };
 }
