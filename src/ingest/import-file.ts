@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, InputError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { CatalogBuilder, type FacilityInfo, slug } from './catalog.ts';
@@ -26,6 +26,12 @@ export async function importFile(
   hooks: ImportHooks = {},
 ): Promise<ImportSummary> {
   const t0 = performance.now();
+  let isDir: boolean;
+  try {
+    isDir = (await stat(options.path)).isDirectory();
+  } catch (cause) {
+    throw new InputError(`cannot open: ${(cause as Error).message}`, { file: options.path }, { cause });
+  }
   const format = options.format ?? (await detectFormat(options.path));
   const d = defaultsFor(format, options.path);
   const user = Object.fromEntries(
@@ -52,7 +58,6 @@ export async function importFile(
   const catalog = new CatalogBuilder(store, facility);
   const out = new BatchWriter(store, catalog, opts.batchSize ?? 65_536);
   const rejects = new RejectLog(opts.quarantineDir ?? join('.loadscope', 'quarantine'), options.path);
-  const isDir = (await stat(options.path)).isDirectory();
   const source = isDir ? null : await openSource(options.path, hooks.signal);
   const total = source?.size ?? 0;
   let last = 0;
