@@ -79,7 +79,7 @@ export function createLiveNilm(opts: LiveNilmOptions): LiveNilm {
     s.headTs = s.openTs;
     if (Number.isNaN(mean)) return;
     for (let k = 0; k < size; k++) window[k] = s.ring[(s.head + 1 + k) % size]!;
-    const d = method.disaggregate(model, window);
+    const d = method.disaggregate(model, window, { openEnd: true });
     const appliances: Record<string, number> = {};
     for (const a of model.appliances) appliances[a] = d.appliances[a]![size - 1]!;
     s.latest = { facilityId, ts: s.headTs, mains: mean, appliances, residual: d.residual[size - 1]! };

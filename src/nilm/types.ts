@@ -49,14 +49,23 @@ export interface NilmModel {
   params: unknown;
 }
 
+/** Options of a disaggregation. */
+export interface DisaggregateOptions {
+  /** The series ends now: loads switched on and not yet off are reported as running (provisional). */
+  openEnd?: boolean;
+}
+
 /** One disaggregation method: train on sub-metered houses, disaggregate mains. */
 export interface NilmMethod {
   /** Short name used in experiment files and reports (`co`, `fhmm`, ...). */
   readonly name: string;
   /** Learns a model from houses with appliance channels (all on the same period). */
   train(houses: HouseSeries[], appliances: string[]): NilmModel;
-  /** Splits mains (W, NaN = missing) sampled every `model.periodMs` into appliances and a residual. */
-  disaggregate(model: NilmModel, mains: Float64Array): Disaggregation;
+  /**
+   * Splits mains (W, NaN = missing) sampled every `model.periodMs` into appliances and a residual.
+   * With `openEnd`, a load switched on near the end and still running counts as on (live use).
+   */
+  disaggregate(model: NilmModel, mains: Float64Array, opts?: DisaggregateOptions): Disaggregation;
 }
 
 /** Builds the residual (mains minus appliances) for a disaggregation. */

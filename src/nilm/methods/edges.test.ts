@@ -29,4 +29,12 @@ describe('edge detection and pairing', () => {
     const x = Float64Array.from([100, NaN, 2100, 2100, 100]);
     expect(detectEdges(x, opts)).toEqual([{ start: 4, end: 4, mag: -2000 }]);
   });
+
+  it('with an open end, reports a load still running at the end of the series', () => {
+    const x = Float64Array.from([100, 100, 2100, 2100, 2100]);
+    expect(pairSegments(x, detectEdges(x, opts), opts)).toEqual([]);
+    expect(pairSegments(x, detectEdges(x, opts), { ...opts, openEnd: true })).toEqual([
+      { start: 2, end: 5, power: 2000, offPower: 2000, base: 100 },
+    ]);
+  });
 });

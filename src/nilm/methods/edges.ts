@@ -33,6 +33,8 @@ export interface EdgeOptions {
   maxDuration: number;
   /** Accepted off/on magnitude ratio. */
   ratio: readonly [number, number];
+  /** The series ends now: an unmatched rise whose load is still drawn at the end is a running segment. */
+  openEnd?: boolean;
 }
 
 /** Steps of the mains; NaN samples break edges. */
@@ -72,6 +74,7 @@ export function pairSegments(x: Float64Array, edges: Edge[], opts: EdgeOptions):
   for (let i = edges.length - 1; i >= 0; i--) {
     const up = edges[i]!;
     if (up.mag <= 0) continue;
+    let paired = false;
     for (let k = i + 1; k < edges.length; k++) {
       const dn = edges[k]!;
       if (dn.start - up.start > opts.maxDuration) break;
@@ -80,7 +83,18 @@ export function pairSegments(x: Float64Array, edges: Edge[], opts: EdgeOptions):
       if (r < opts.ratio[0] || r > opts.ratio[1]) continue;
       used[k] = 1;
       out.push({ start: up.start, end: dn.end, power: up.mag, offPower: -dn.mag, base: x[up.start - 1]! });
+      paired = true;
       break;
+    }
+    const base = x[up.start - 1]!;
+    const last = x[x.length - 1]!;
+    if (
+      !paired &&
+      opts.openEnd &&
+      x.length - up.start <= opts.maxDuration &&
+      last - base >= up.mag * opts.ratio[0]
+    ) {
+      out.push({ start: up.start, end: x.length, power: up.mag, offPower: up.mag, base });
     }
   }
   return out.sort((a, b) => a.start - b.start);

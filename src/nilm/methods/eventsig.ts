@@ -140,11 +140,28 @@ function fitClasses(samples: Map<string, number[][]>): ClassModel[] {
   return out;
 }
 
-function logLikelihood(c: ClassModel, x: number[]): number {
+function logLikelihood(c: ClassModel, x: number[], open = false): number {
   let ll = c.logPrior;
-  for (let f = 0; f < x.length; f++)
+  for (let f = 0; f < x.length; f++) {
+    // A load still running has no off edge yet, and its duration is only known to be at least this long.
+    if (open && f === 2) continue;
+    if (open && f === 1) {
+      ll += logSurvival((x[f]! - c.mean[f]!) / Math.sqrt(c.variance[f]!));
+      continue;
+    }
     ll -= 0.5 * (Math.log(2 * Math.PI * c.variance[f]!) + (x[f]! - c.mean[f]!) ** 2 / c.variance[f]!);
+  }
   return ll;
+}
+
+/** log P(Z >= z) for a standard normal Z (Abramowitz-Stegun 7.1.26 erfc, good to 1e-7). */
+function logSurvival(z: number): number {
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  if (x >= 0) return Math.log(0.5 * poly) - x * x;
+  return Math.log(1 - 0.5 * poly * Math.exp(-x * x));
 }
 
 /** Event detection + learnt appliance signatures + per-appliance priors. */
@@ -172,11 +189,14 @@ export const eventsigMethod: NilmMethod = {
     };
     return { method: 'eventsig', version: 1, periodMs: houses[0]!.periodMs, appliances, params };
   },
-  disaggregate(model, mains) {
+  disaggregate(model, mains, opts = {}) {
     const p = model.params as EventSigParams;
     const out: Record<string, Float64Array> = {};
     for (const a of model.appliances) out[a] = new Float64Array(mains.length).fill(p.standby[a] ?? 0);
-    const segments = pairSegments(mains, detectEdges(mains, p.edge), p.edge);
+    const segments = pairSegments(mains, detectEdges(mains, p.edge), {
+      ...p.edge,
+      openEnd: opts.openEnd ?? false,
+    });
     const features = segments.map((s) => segmentFeatures(mains, s, model.periodMs));
     const classes = adaptPriors(
       p.classes.map((c) => calibrateRating(c, features)),
@@ -184,7 +204,7 @@ export const eventsigMethod: NilmMethod = {
       PRIOR_EM_ITERATIONS,
     );
     segments.forEach((s, i) => {
-      const { best, posterior } = classify(classes, features[i]!);
+      const { best, posterior } = classify(classes, features[i]!, s.end === mains.length);
       const target =
         best && best.label !== 'other' && posterior >= p.minPosterior ? out[best.label] : undefined;
       if (target) paintSegment(mains, s, target);
@@ -194,10 +214,14 @@ export const eventsigMethod: NilmMethod = {
 };
 
 /** The most likely class and its posterior probability. */
-function classify(classes: ClassModel[], x: number[]): { best: ClassModel | undefined; posterior: number } {
+function classify(
+  classes: ClassModel[],
+  x: number[],
+  open: boolean,
+): { best: ClassModel | undefined; posterior: number } {
   let best: ClassModel | undefined;
   let bestLl = -Infinity;
-  const lls = classes.map((c) => logLikelihood(c, x));
+  const lls = classes.map((c) => logLikelihood(c, x, open));
   lls.forEach((ll, k) => {
     if (ll > bestLl) {
       bestLl = ll;

@@ -56,10 +56,13 @@ export const hart85Method: NilmMethod = {
       params: { edge, centres, owner } satisfies HartParams,
     };
   },
-  disaggregate(model, mains) {
+  disaggregate(model, mains, opts = {}) {
     const p = model.params as HartParams;
     const out = model.appliances.map(() => new Float64Array(mains.length));
-    for (const s of pairSegments(mains, detectEdges(mains, p.edge), p.edge)) {
+    for (const s of pairSegments(mains, detectEdges(mains, p.edge), {
+      ...p.edge,
+      openEnd: opts.openEnd ?? false,
+    })) {
       const j = p.owner[nearest(p.centres, s.power)]!;
       if (j >= 0) paintSegment(mains, s, out[j]!);
     }
