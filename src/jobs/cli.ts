@@ -6,6 +6,7 @@ import { createProductRegistry } from '../scoring/registry.ts';
 import { createScoreTask } from '../scoring/score-task.ts';
 import { createStoreScoringSources } from '../scoring/sources.ts';
 import { createJobService } from './job-service.ts';
+import { createNilmTask } from './nilm/nilm-task.ts';
 import type { JobProgress } from './run-job.ts';
 import { EXECUTOR_KINDS, type ExecutorKind } from './types.ts';
 
@@ -13,85 +14,88 @@ import { EXECUTOR_KINDS, type ExecutorKind } from './types.ts';
 export function registerJobCommands(program: Command, ctx: CliContext): void {
   const job = program.command('job').description('run analyses as sharded jobs, locally or on Slurm');
   job
-    .command('run <product>')
-    .description('score facilities with an analytic product (see `loadscope products`)')
-    .requiredOption('--org <id>', 'organisation whose facilities are scored')
+    .command('run <what>')
+    .description(
+      'score facilities with an analytic product (see `loadscope products`), or `nilm` to disaggregate them with a stored model',
+    )
+    .requiredOption('--org <id>', 'organisation whose facilities are processed')
     .option('--facilities <ids>', 'comma-separated facility ids (default: all of the organisation)')
     .option('--executor <kind>', 'local or slurm (default: LOADSCOPE_EXECUTOR or local)')
     .option('--shards <n>', 'number of shards', '4')
     .option('--params <json>', 'product parameters as JSON, e.g. \'{"flatnessMid":0.5}\'')
-    .option('--from <date>', 'start of the period scored (ISO date; default a year before --to)')
-    .option('--to <date>', 'end of the period scored (ISO date; default now)')
+    .option('--model <id>', 'NILM model id (for `nilm`; see `loadscope nilm train`)')
+    .option('--from <date>', 'start of the period (ISO date; default a year before --to for products)')
+    .option('--to <date>', 'end of the period (ISO date; default now)')
     .option('--products-dir <dir>', 'folder of custom products (env LOADSCOPE_PRODUCTS_DIR)')
-    .action(
-      async (
-        product: string,
-        o: {
-          org: string;
-          facilities?: string;
-          executor?: string;
-          shards: string;
-          params?: string;
-          from?: string;
-          to?: string;
-          productsDir?: string;
+    .action(async (what: string, o: RunOptions) => {
+      const config = ctx.config();
+      const store = await ctx.store();
+      const registry = await createProductRegistry({ customDir: o.productsDir ?? config.productsDir });
+      const nilm = what === 'nilm';
+      if (!nilm) registry.getOrThrow(what);
+      const executor = parseExecutor(o.executor ?? config.jobs.executor);
+      const service = createJobService({
+        store,
+        config,
+        tasks: {
+          score: createScoreTask({ registry, sources: createStoreScoringSources() }),
+          nilm: createNilmTask(),
         },
-      ) => {
-        const config = ctx.config();
-        const store = await ctx.store();
-        const registry = await createProductRegistry({ customDir: o.productsDir ?? config.productsDir });
-        registry.getOrThrow(product);
-        const executor = parseExecutor(o.executor ?? config.jobs.executor);
-        const service = createJobService({
-          store,
-          config,
-          tasks: { score: createScoreTask({ registry, sources: createStoreScoringSources() }) },
-        });
-        const controller = new AbortController();
-        const onSigint = () => controller.abort();
-        process.once('SIGINT', onSigint);
-        const progress = progressReporter(ctx.err);
-        try {
-          const result = await service.run(
-            {
-              orgId: o.org,
-              kind: 'score',
-              target: product,
-              shards: parsePositive(o.shards, 'shards'),
+      });
+      const facilityIds = o.facilities
+        ? {
+            facilityIds: o.facilities
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {};
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      const progress = progressReporter(ctx.err);
+      try {
+        const request = nilm
+          ? {
+              kind: 'nilm' as const,
+              target: o.model ?? '',
               params: {
-                product,
+                modelId: requireModel(o.model),
+                from: parseDate(requireOpt(o.from, 'from'), 'from'),
+                to: parseDate(requireOpt(o.to, 'to'), 'to'),
+                ...facilityIds,
+              },
+            }
+          : {
+              kind: 'score' as const,
+              target: what,
+              params: {
+                product: what,
                 productParams: o.params ? parseJson(o.params, 'params') : {},
-                ...(o.facilities
-                  ? {
-                      facilityIds: o.facilities
-                        .split(',')
-                        .map((s) => s.trim())
-                        .filter(Boolean),
-                    }
-                  : {}),
+                ...facilityIds,
                 ...(o.from ? { from: parseDate(o.from, 'from') } : {}),
                 ...(o.to ? { to: parseDate(o.to, 'to') } : {}),
               },
-            },
-            { executor, onProgress: progress.update, signal: controller.signal },
-          );
-          progress.stop();
-          ctx.out.write(
-            `job ${result.id}: ${result.state}, ${result.shardsDone}/${result.shards} shard(s) on ${result.executor}${result.error ? ` (${result.error})` : ''}\n`,
-          );
-          const top = await store.scores.ranking(product, {
-            facilityIds: (result.params['facilityIds'] as string[] | undefined) ?? undefined,
-            limit: 10,
-          });
+            };
+        const result = await service.run(
+          { orgId: o.org, shards: parsePositive(o.shards, 'shards'), ...request },
+          { executor, onProgress: progress.update, signal: controller.signal },
+        );
+        progress.stop();
+        ctx.out.write(
+          `job ${result.id}: ${result.state}, ${result.shardsDone}/${result.shards} shard(s) on ${result.executor}${result.error ? ` (${result.error})` : ''}\n`,
+        );
+        if (!nilm) {
+          const top = await store.scores.ranking(what, { ...facilityIds, limit: 10 });
           for (const s of top)
             ctx.out.write(`  ${s.score.toFixed(1).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label}\n`);
-          if (result.state !== 'succeeded') process.exitCode = 1;
-        } finally {
-          progress.stop();
-          process.off('SIGINT', onSigint);
         }
-      },
-    );
+        if (result.state !== 'succeeded') process.exitCode = 1;
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
   job
     .command('list')
     .description('jobs, newest first')
@@ -214,4 +218,29 @@ function parseDate(v: string, field: string): number {
   if (!Number.isFinite(t))
     throw new InputError(`expected an ISO date such as 2024-01-31, got '${v}'`, { field: `--${field}` });
   return t;
+}
+
+interface RunOptions {
+  org: string;
+  facilities?: string;
+  executor?: string;
+  shards: string;
+  params?: string;
+  model?: string;
+  from?: string;
+  to?: string;
+  productsDir?: string;
+}
+
+function requireModel(model: string | undefined): string {
+  if (!model)
+    throw new InputError('`job run nilm` needs the model to use (see `loadscope nilm train`)', {
+      field: '--model',
+    });
+  return model;
+}
+
+function requireOpt(v: string | undefined, field: string): string {
+  if (!v) throw new InputError('`job run nilm` needs the period to disaggregate', { field: `--${field}` });
+  return v;
 }

@@ -48,7 +48,7 @@ export function createJobService(deps: {
     store: deps.store,
     executor: createExecutor(deps.config, executor),
     sharedDir: deps.config.jobs.sharedDir,
-    tasks: { score: undefined, nilm: undefined, batch: undefined, ...deps.tasks },
+    tasks: { score: undefined, nilm: undefined, ...deps.tasks },
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.maxRetries === undefined ? {} : { maxRetries: deps.maxRetries }),
   });

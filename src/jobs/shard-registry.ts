@@ -18,6 +18,8 @@ export async function loadShardFn(kind: JobKind): Promise<ShardFn> {
   switch (kind) {
     case 'score':
       return (await import('../scoring/score-shard.ts')).runScoreShard;
+    case 'nilm':
+      return (await import('./nilm/nilm-shard.ts')).runNilmShard;
     default:
       throw new Error(`job kind '${kind}' has no shard code`);
   }

@@ -1,7 +1,10 @@
 /** Jobs: a unit of batch work split into shards that an executor runs locally or on Slurm. */
 
-/** What a job computes. */
-export const JOB_KINDS = ['score', 'nilm', 'batch'] as const;
+/**
+ * What a job computes: `score` runs an analytic product over facilities, `nilm` disaggregates facilities with a
+ * stored model. The batch layer is not a job kind: it is set-based SQL inside the store (`loadscope batch`).
+ */
+export const JOB_KINDS = ['score', 'nilm'] as const;
 /** A job's kind. */
 export type JobKind = (typeof JOB_KINDS)[number];
 

@@ -59,9 +59,10 @@ export function createStoreScoringSources(): ScoringSources {
           e.days.add(d.day);
           perAppliance.set(d.appliance, e);
         }
-        const models = await store.nilm.listModels({ facilityId: id });
+        // The inventory names the model that produced it (shared models have no facility).
+        const model = await store.nilm.getModel(inventory[0]?.modelId ?? '');
         out.set(id, {
-          method: models[0]?.method ?? 'nilm',
+          method: model?.method ?? 'unknown method',
           appliances: inventory.map((item) => {
             const e = perAppliance.get(item.appliance);
             return {
