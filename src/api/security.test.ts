@@ -52,6 +52,11 @@ function facilityViews(views: string[]): Record<string, RouteCase> {
   return out;
 }
 
+const ISO_RANGE = {
+  from: new Date(T0 - 86_400_000).toISOString(),
+  to: new Date(T0 + 86_400_000).toISOString(),
+};
+
 let seq = 0;
 const unique = (s: string) => `${s}${++seq}`;
 const now = () => Date.now();
@@ -237,6 +242,43 @@ const CASES: Record<string, RouteCase> = {
     minRole: 'viewer',
     foreign: () => [],
     own: () => ({ url: `/api/v1/zips?${DAY_RANGE}` }),
+  },
+  'GET /api/grafana': { minRole: 'viewer', foreign: () => [], own: () => ({ url: '/api/grafana/' }) },
+  'POST /api/grafana/search': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: '/api/grafana/search', payload: { target: '' } }),
+  },
+  'POST /api/grafana/query': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      {
+        url: '/api/grafana/query',
+        payload: { range: ISO_RANGE, targets: [{ target: w.b.channel.id, refId: 'A' }] },
+      },
+    ],
+    own: (w) => ({
+      url: '/api/grafana/query',
+      payload: { range: ISO_RANGE, targets: [{ target: w.shared.channel.id, refId: 'A' }] },
+    }),
+  },
+  'POST /api/grafana/annotations': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      { url: '/api/grafana/annotations', payload: { range: ISO_RANGE } },
+      {
+        url: '/api/grafana/annotations',
+        payload: { range: ISO_RANGE, annotation: { query: w.b.facility.id } },
+      },
+      {
+        url: '/api/grafana/annotations',
+        payload: { range: ISO_RANGE, annotation: { query: w.b.channel.id } },
+      },
+    ],
+    own: (w) => ({
+      url: '/api/grafana/annotations',
+      payload: { range: ISO_RANGE, annotation: { query: w.a.facility.id } },
+    }),
   },
 };
 

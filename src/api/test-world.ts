@@ -154,6 +154,25 @@ export async function openWorld(): Promise<World> {
     { channelId: sc.id, ts: T0 + 599_000, value: 159 },
   ]);
   await store.rollups.recompute('all');
+  // An open alert of b's private facility: leaks through alert-reading routes show its marker.
+  await store.alerts.insertAlerts([
+    {
+      id: `${FOREIGN_MARK}-alert`,
+      rule: 'overshoot',
+      channelId: b.channel.id,
+      facilityId: b.facility.id,
+      orgId: b.orgId,
+      ts: T0 + 1000,
+      endTs: null,
+      value: 159,
+      threshold: 150,
+      severity: 'warning',
+      state: 'open',
+      message: `${FOREIGN_MARK} alert`,
+      createdAt: T0,
+      updatedAt: T0,
+    },
+  ]);
   return {
     store,
     a,

@@ -4,6 +4,7 @@ import { authRoutes } from './auth.ts';
 import { energyRoutes } from './energy.ts';
 import { exploreRoutes } from './explore.ts';
 import { facilityRoutes } from './facilities.ts';
+import { grafanaRoutes } from './grafana.ts';
 import { shareRoutes } from './shares.ts';
 import { userRoutes } from './users.ts';
 
@@ -32,4 +33,5 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(grafanaRoutes, { prefix: '/api/grafana' });
 }
