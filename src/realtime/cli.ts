@@ -1,5 +1,95 @@
+/**
+ * `loadscope start`: the whole platform in one process (see src/app.ts).
+ * `loadscope worker`: one processing worker on the JetStream reading log; run several.
+ */
 import type { Command } from 'commander';
+import { createApp } from '../app.ts';
 import type { CliContext } from '../cli/context.ts';
+import { ConfigError } from '../errors.ts';
+import { createChannelDirectory } from './directory.ts';
+import { createEventHub } from './hub.ts';
+import { createJetStreamLog } from './log/jetstream/index.ts';
+import { createPipeline } from './pipeline.ts';
+
+/** Resolves when the process receives SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+const intOption = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError('option', `expected a whole number, got '${v}'`);
+  return n;
+};
 
 /** Registers the realtime feature's commands. */
-export function registerRealtimeCommands(_program: Command, _ctx: CliContext): void {}
+export function registerRealtimeCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('start')
+    .description(
+      'run ingest (MQTT + HTTP), stream processing, the store, the simulated fleet and the API in one process',
+    )
+    .option('--devices <file>', 'device token file (YAML/JSON); default <state>/devices.yaml')
+    .option('--webhook <url>', 'POST every new alert to this URL')
+    .action(async (o: { devices?: string; webhook?: string }) => {
+      const app = createApp(ctx.config(), {
+        ...(o.devices ? { deviceTokensFile: o.devices } : {}),
+        ...(o.webhook ? { alertWebhook: o.webhook } : {}),
+      });
+      const s = await app.start();
+      ctx.out.write(
+        `Loadscope is running\n  web and API: ${s.httpUrl}  (API docs ${s.httpUrl}/api/docs)\n  MQTT:        ${s.mqttUrl}\n  live push:   ${s.httpUrl}/api/v1/live (Server-Sent Events)\n`,
+      );
+      if (s.firstAdmin)
+        ctx.out.write(
+          `  first administrator: login '${s.firstAdmin.email}', password '${s.firstAdmin.password}' (shown once)\n`,
+        );
+      ctx.out.write('Press Ctrl+C to stop.\n');
+      const sig = await untilSignal();
+      ctx.err.write(`${sig}: stopping\n`);
+      await app.stop();
+    });
+
+  program
+    .command('worker')
+    .description('process readings from the NATS JetStream reading log (run several; partitions are shared)')
+    .option('--stream <name>', 'JetStream stream and subject prefix', 'loadscope')
+    .option('--ack-wait <ms>', 'redelivery delay of unacknowledged batches', intOption, 10_000)
+    .option('--heartbeat <ms>', 'membership heartbeat', intOption, 1000)
+    .action(async (o: { stream: string; ackWait: number; heartbeat: number }) => {
+      const config = ctx.config();
+      const store = await ctx.store();
+      const directory = createChannelDirectory({ catalog: store.catalog });
+      const onError = (e: unknown): void =>
+        void ctx.err.write(`worker error: ${e instanceof Error ? e.message : String(e)}\n`);
+      const pipeline = createPipeline({ store, directory, hub: createEventHub(), onError });
+      await pipeline.start();
+      const log = await createJetStreamLog({
+        servers: config.log.natsUrl,
+        partitions: config.log.partitions,
+        partitionKey: (id) => directory.byId(id)?.meterId,
+        name: o.stream,
+        ackWaitMs: o.ackWait,
+        heartbeatMs: o.heartbeat,
+        memberTimeoutMs: o.heartbeat * 3,
+        onError,
+      });
+      const sub = await log.subscribe(pipeline.handle);
+      ctx.out.write(
+        `worker ${log.workerId} ready: stream ${o.stream}, ${config.log.partitions} partitions, owns ${log.owned().join(',') || 'none yet'}\n`,
+      );
+      const sig = await untilSignal();
+      ctx.err.write(`${sig}: worker stopping\n`);
+      await sub.close();
+      await pipeline.stop();
+      await log.close();
+    });
+}

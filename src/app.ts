@@ -1,0 +1,208 @@
+/**
+ * The composition root: builds every part from the configuration and wires them together. One
+ * process on the embedded defaults (DuckDB, in-process reading log, aedes broker, simulated fleet),
+ * or the scale-out column (PostgreSQL, NATS JetStream with `loadscope worker` processes, an external
+ * MQTT broker) by configuration. `start()` prints nothing itself: it returns the URLs.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ensureFirstAdmin } from './api/accounts/service.ts';
+import { createAuthenticator } from './api/authenticate.ts';
+import { buildServer } from './api/server.ts';
+import type { Config } from './config.ts';
+import type { AlertForwarder } from './realtime/alerts.ts';
+import { type DeviceAuth, anyDeviceAuth, loadDeviceTokenFile, orgTokenAuth } from './realtime/device-auth.ts';
+import { createChannelDirectory } from './realtime/directory.ts';
+import { realtimeRoutes } from './realtime/http.ts';
+import { createEventHub } from './realtime/hub.ts';
+import { type IngestLimits, createIngest } from './realtime/ingest.ts';
+import { type LiveFleet, startLiveFleet } from './realtime/live-fleet.ts';
+import { createJetStreamLog } from './realtime/log/jetstream/index.ts';
+import { createMemoryLog } from './realtime/log/memory/index.ts';
+import type { LogSubscription, ReadingLog } from './realtime/log/port.ts';
+import { startEmbeddedBroker } from './realtime/mqtt-broker.ts';
+import { startExternalSubscriber } from './realtime/mqtt-client.ts';
+import { type PipelineOptions, createPipeline } from './realtime/pipeline.ts';
+import { createQuarantine } from './realtime/quarantine.ts';
+import { webhookForwarder } from './realtime/forward.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+
+/** Options beyond the configuration (tests and benchmarks set them). */
+export interface AppOptions {
+  /** Diagnostics (default: stderr). */
+  log?: (line: string) => void;
+  /** Ingest limits (default {@link DEFAULT_LIMITS}). */
+  limits?: Partial<IngestLimits>;
+  pipeline?: PipelineOptions;
+  /** Device token file (YAML/JSON); default `<dataDir>/devices.yaml` when it exists. */
+  deviceTokensFile?: string;
+  /** First MQTT topic level; default `loadscope`. */
+  topicRoot?: string;
+  /** Webhook that receives every new alert as JSON (POST). */
+  alertWebhook?: string;
+  /** Organisation of the simulated fleet; default the first administrator's (`default`). */
+  fleetOrgId?: string;
+  now?: () => number;
+}
+
+/** What `start()` reports. */
+export interface StartedApp {
+  httpUrl: string;
+  mqttUrl: string;
+  /** Credentials of the administrator created on first start, to print once. */
+  firstAdmin?: { email: string; password: string };
+}
+
+/** The running platform. */
+export interface App {
+  start(): Promise<StartedApp>;
+  stop(): Promise<void>;
+  /** Available after start (tests). */
+  readonly store: Store;
+  readonly http: FastifyInstance;
+}
+
+/** Builds the application from a validated configuration. */
+export function createApp(config: Config, opts: AppOptions = {}): App {
+  const say = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const now = opts.now ?? Date.now;
+  const onError = (err: unknown): void => say(`error: ${err instanceof Error ? err.message : String(err)}`);
+  const stops: (() => Promise<void>)[] = [];
+  let store: Store | undefined;
+  let http: FastifyInstance | undefined;
+
+  const openLog = async (partitionOf: (channelId: string) => string | undefined): Promise<ReadingLog> =>
+    config.log.kind === 'jetstream'
+      ? createJetStreamLog({
+          servers: config.log.natsUrl,
+          partitions: config.log.partitions,
+          partitionKey: partitionOf,
+          onError,
+        })
+      : createMemoryLog({ onError });
+
+  return {
+    get store() {
+      if (!store) throw new Error('app not started');
+      return store;
+    },
+    get http() {
+      if (!http) throw new Error('app not started');
+      return http;
+    },
+    async start() {
+      try {
+        store = await openStore(config);
+        const s = store;
+        stops.push(() => s.close());
+        const firstAdmin = await ensureFirstAdmin({ store: s, now });
+        const directory = createChannelDirectory({ catalog: s.catalog, now });
+        const hub = createEventHub();
+        const quarantine = createQuarantine({ now });
+        const tokensFile = opts.deviceTokensFile ?? join(config.dataDir, 'devices.yaml');
+        const auths: DeviceAuth[] = [orgTokenAuth(createAuthenticator({ store: s, now }))];
+        if (existsSync(tokensFile)) auths.push(await loadDeviceTokenFile(tokensFile));
+        const deviceAuth = anyDeviceAuth(...auths);
+
+        const forwarders: AlertForwarder[] = [];
+        if (opts.alertWebhook) forwarders.push(webhookForwarder(opts.alertWebhook));
+        const pipeline = createPipeline(
+          { store: s, directory, hub, forwarders, now, onError },
+          opts.pipeline,
+        );
+        await pipeline.start();
+        stops.push(() => pipeline.stop());
+        const log = await openLog((id) => directory.byId(id)?.meterId);
+        stops.push(() => log.close());
+        const sub: LogSubscription = await log.subscribe(pipeline.handle);
+        stops.push(() => sub.close());
+        const topicRoot = opts.topicRoot ?? 'loadscope';
+        const ingest = createIngest({
+          directory,
+          log,
+          quarantine,
+          now,
+          topicRoot,
+          ...(opts.limits ? { limits: opts.limits } : {}),
+        });
+
+        let mqttUrl: string;
+        let publish: (topic: string, payload: string) => Promise<void>;
+        if (config.mqtt.broker === 'embedded') {
+          const broker = await startEmbeddedBroker({
+            port: config.mqtt.port,
+            host: config.http.host,
+            deviceAuth,
+            ingest,
+            quarantine,
+            topicRoot,
+            onError,
+          });
+          stops.push(() => broker.close());
+          mqttUrl = `mqtt://${config.http.host}:${broker.port}`;
+          publish = broker.publish;
+        } else {
+          const ext = await startExternalSubscriber({ url: config.mqtt.broker, ingest, topicRoot, onError });
+          stops.push(() => ext.close());
+          mqttUrl = config.mqtt.broker;
+          publish = ext.publish;
+        }
+        // Alerts are also published on <root>/<org>/alerts for devices and other systems.
+        forwarders.push(async (a) => publish(`${topicRoot}/${a.orgId}/alerts`, JSON.stringify(a)));
+
+        http = await buildServer({
+          config,
+          store: s,
+          now,
+          plugins: [
+            realtimeRoutes({
+              ingest,
+              deviceAuth,
+              store: s,
+              directory,
+              hub,
+              quarantine,
+              now,
+              onRulesChanged: pipeline.reload,
+              metrics: pipeline.stats,
+            }),
+          ],
+        });
+        const h = http;
+        await h.listen({ port: config.http.port, host: config.http.host });
+        stops.push(() => h.close());
+        const addr = h.server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+
+        if (config.sim.enabled && config.sim.meters > 0) {
+          const fleet: LiveFleet = await startLiveFleet({
+            store: s,
+            log,
+            orgId: opts.fleetOrgId ?? firstAdmin?.orgId ?? 'default',
+            meters: config.sim.meters,
+            seed: config.sim.seed,
+            now,
+            onError,
+          });
+          stops.push(() => fleet.stop());
+          await directory.refresh(true);
+          await pipeline.reload();
+        }
+        return {
+          httpUrl: `http://${config.http.host}:${port}`,
+          mqttUrl,
+          ...(firstAdmin ? { firstAdmin: { email: firstAdmin.email, password: firstAdmin.password } } : {}),
+        };
+      } catch (err) {
+        await this.stop();
+        throw err;
+      }
+    },
+    async stop() {
+      // Reverse order of start: sources first, the store last.
+      for (const stop of stops.splice(0).reverse()) await stop().catch(onError);
+    },
+  };
+}
