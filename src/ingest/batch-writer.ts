@@ -1,7 +1,7 @@
 /**
  * Fills columnar {@link ReadingBatch}es and writes them to the store. Parsing and writing overlap:
- * while one batch is being written (the database works on its own threads), the parser fills the
- * next. Typed arrays are recycled, so memory stays constant whatever the file size.
+ * while a batch is being written (the database works on its own threads or processes), the parser
+ * fills the next. Typed arrays are recycled, so memory stays constant whatever the file size.
  */
 import type { ReadingBatch } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
@@ -24,13 +24,15 @@ export class BatchWriter {
   private n = 0;
   private readonly ready: { a: Arrays; n: number }[] = [];
   private readonly pool: Arrays[] = [];
-  private inflight: Promise<void> | null = null;
+  private inflight: Promise<void>[] = [];
   private failure: { error: unknown } | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogBuilder,
-    private readonly size = 65_536,
+    private readonly size = 100_000,
+    /** Writes in flight at once: 1 for DuckDB (one writer), 2 for PostgreSQL (separate backends). */
+    private readonly concurrency = 1,
   ) {
     this.cur = this.alloc();
   }
@@ -52,17 +54,19 @@ export class BatchWriter {
     return this.ready.length > 0;
   }
 
-  /** Starts writing the full batches; returns once at most one write is still in flight. */
+  /** Starts writing the full batches; returns once at most `concurrency` writes are in flight. */
   async drain(): Promise<void> {
     while (this.ready.length) {
       const next = this.ready.shift()!;
-      if (this.inflight) await this.inflight;
+      while (this.inflight.length >= this.concurrency) await this.inflight.shift();
       this.check();
       await this.catalog.flush();
       // The error is kept and rethrown by the next drain/finish, so the promise never rejects unobserved.
-      this.inflight = this.write(next.a, next.n).catch((error: unknown) => {
-        this.failure = { error };
-      });
+      this.inflight.push(
+        this.write(next.a, next.n).catch((error: unknown) => {
+          this.failure = { error };
+        }),
+      );
     }
     this.check();
   }
@@ -71,15 +75,14 @@ export class BatchWriter {
   async finish(): Promise<void> {
     if (this.n > 0) this.rotate();
     await this.drain();
-    if (this.inflight) await this.inflight;
-    this.inflight = null;
+    await this.settle();
     this.check();
     await this.catalog.flush();
   }
 
   /** Waits for the write in flight, if any, ignoring its outcome (used when an import fails). */
   async settle(): Promise<void> {
-    if (this.inflight) await this.inflight;
+    while (this.inflight.length) await this.inflight.shift();
   }
 
   private check(): void {

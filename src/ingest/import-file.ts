@@ -56,7 +56,12 @@ export async function importFile(
     explicit,
   };
   const catalog = new CatalogBuilder(store, facility);
-  const out = new BatchWriter(store, catalog, opts.batchSize ?? 65_536);
+  const out = new BatchWriter(
+    store,
+    catalog,
+    opts.batchSize ?? 100_000,
+    opts.concurrency ?? (store.kind === 'postgres' ? 2 : 1),
+  );
   const rejects = new RejectLog(opts.quarantineDir ?? join('.loadscope', 'quarantine'), options.path);
   const source = isDir ? null : await openSource(options.path, hooks.signal);
   const total = source?.size ?? 0;

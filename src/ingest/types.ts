@@ -58,7 +58,9 @@ export interface ImportOptions {
   quarantineDir?: string;
   /** Import only the first N data rows (a preview); default all. */
   limitRows?: number;
-  /** Readings per batch written to the store; default 65,536. */
+  /** Batch writes in flight at once; default 1 on DuckDB, 2 on PostgreSQL. */
+  concurrency?: number;
+  /** Readings per batch written to the store; default 100,000. */
   batchSize?: number;
 }
 
