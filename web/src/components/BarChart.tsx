@@ -2,7 +2,8 @@
  * A categorical bar chart in SVG (energy per day, per zip code, per appliance), grouped when there
  * are several series. Categories are few (tens), so SVG stays light and scales with the container.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
+import { useWidth } from '../lib/use-width.ts';
 
 /** One series of bars. */
 export interface BarSeries {
@@ -21,7 +22,6 @@ export interface BarChartProps {
   testId?: string;
 }
 
-const W = 800;
 const PAD = { left: 72, right: 12, top: 12, bottom: 44 };
 
 /** Round axis steps: 1, 2 or 5 times a power of ten. */
@@ -35,6 +35,8 @@ function niceMax(max: number): { top: number; step: number } {
 
 /** Renders grouped vertical bars with a y axis, category labels and a legend. */
 export function BarChart({ categories, series, format, height = 240, testId }: BarChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const W = useWidth(box);
   const { top, step } = useMemo(
     () => niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter(Number.isFinite)))),
     [series],
@@ -42,16 +44,18 @@ export function BarChart({ categories, series, format, height = 240, testId }: B
   const plotW = W - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, categories.length);
-  const barW = (slot * 0.8) / Math.max(1, series.length);
+  const barW = Math.min(72, slot * 0.8) / Math.max(1, series.length);
+  const inset = (slot - barW * Math.max(1, series.length)) / 2;
   const y = (v: number) => PAD.top + plotH - (Math.max(0, v) / top) * plotH;
   const ticks: number[] = [];
   for (let t = 0; t <= top + step / 2; t += step) ticks.push(t);
-  const every = Math.ceil(categories.length / 16);
+  const every = Math.ceil(categories.length / Math.max(1, Math.floor(W / 60)));
   return (
-    <div className="barchart" data-testid={testId}>
+    <div className="barchart" data-testid={testId} ref={box}>
       <svg
         viewBox={`0 0 ${W} ${height}`}
-        preserveAspectRatio="none"
+        width={W}
+        height={height}
         role="img"
         aria-label={series.map((s) => s.label).join(', ')}
       >
@@ -68,7 +72,7 @@ export function BarChart({ categories, series, format, height = 240, testId }: B
             {series.map((s, j) => {
               const v = s.values[i] ?? NaN;
               if (!Number.isFinite(v)) return null;
-              const x = PAD.left + i * slot + slot * 0.1 + j * barW;
+              const x = PAD.left + i * slot + inset + j * barW;
               return (
                 <rect
                   key={s.label}

@@ -49,20 +49,18 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
         value: (_u, v) => (v === null ? '–' : fmtValue(v, f.unit)),
       });
       s.push({
-        label: 'min',
+        label: '',
         stroke: 'transparent',
         scale,
         points: { show: false },
         show: true,
-        legend: { show: false },
       } as uPlot.Series);
       s.push({
-        label: 'max',
+        label: '',
         stroke: 'transparent',
         scale,
         points: { show: false },
         show: true,
-        legend: { show: false },
       } as uPlot.Series);
       bands.push({ series: [base + 2, base + 1], fill: `${color}33` });
     });

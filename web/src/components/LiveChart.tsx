@@ -98,7 +98,7 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
     for (const s of all) if (Number.isFinite(s.lastValue)) sum += s.lastValue;
     return {
       data: [x, y, ...rest] as uPlot.AlignedData,
-      lastTs: Math.max(...all.map((s) => s.lastTs).filter(Number.isFinite), NaN),
+      lastTs: all.reduce((m, s) => (Number.isFinite(s.lastTs) && !(s.lastTs <= m) ? s.lastTs : m), NaN),
       lastValue: sum,
     };
   }, [frame, ids]);
