@@ -52,24 +52,32 @@ function createDuckdbSqlDb(ctx: DuckdbContext): SqlDb {
     }
   };
   const shared = execOn(ctx.conn);
+  // One batch transaction at a time in this process: two would conflict on the same rollup rows.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     all: (sql, params) => wrap('rollups query', () => shared.all(sql, params)),
     run: (sql, params) => wrap('rollups statement', () => shared.run(sql, params)),
-    async transaction(fn) {
-      const conn = await ctx.instance.connect();
-      try {
-        await conn.run('BEGIN TRANSACTION');
-        try {
-          const result = await wrap('rollups batch', () => fn(execOn(conn)));
-          await conn.run('COMMIT');
-          return result;
-        } catch (err) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      } finally {
-        conn.closeSync();
-      }
+    transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
+      const run = queue.then(() => inTransaction(fn));
+      queue = run.catch(() => undefined);
+      return run;
     },
   };
+
+  async function inTransaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
+    const conn = await ctx.instance.connect();
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const result = await wrap('rollups batch', () => fn(execOn(conn)));
+        await conn.run('COMMIT');
+        return result;
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      conn.closeSync();
+    }
+  }
 }

@@ -89,6 +89,10 @@ function createPgSqlDb(ctx: PgContext): SqlDb {
       try {
         await client.query('BEGIN');
         try {
+          // Batch runs from several processes take turns: their day windows may overlap.
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+            `loadscope-rollups-${ctx.schema}`,
+          ]);
           const result = await wrap('rollups batch', () => fn(execOn(client)));
           await client.query('COMMIT');
           return result;
