@@ -32,7 +32,10 @@ export async function importFile(
   } catch (cause) {
     throw new InputError(`cannot open: ${(cause as Error).message}`, { file: options.path }, { cause });
   }
-  const format = options.format ?? (await detectFormat(options.path));
+  // Column options of the long layout imply it; otherwise the content decides.
+  const longHint =
+    options.channelCol !== undefined || options.valueCol !== undefined || options.meterCol !== undefined;
+  const format = options.format ?? (longHint && !isDir ? 'csv-long' : await detectFormat(options.path));
   const d = defaultsFor(format, options.path);
   const user = Object.fromEntries(
     Object.entries(options).filter(([, v]) => v !== undefined),
