@@ -22,7 +22,8 @@ import {
 /** One request of a case. */
 interface Req {
   url: string;
-  payload?: Record<string, unknown>;
+  /** JSON body, or a raw body sent as application/octet-stream. */
+  payload?: Record<string, unknown> | string;
   /** The request ends the caller's session (logout, password change): log in again afterwards. */
   endsSession?: boolean;
 }
@@ -56,6 +57,10 @@ const ISO_RANGE = {
   from: new Date(T0 - 86_400_000).toISOString(),
   to: new Date(T0 + 86_400_000).toISOString(),
 };
+
+const CSV = 'meter,channel,timestamp,value,unit\nmain,mains,2024-01-01T00:00:00Z,100,W\n';
+/** Import ids made in beforeAll: one of each organisation. */
+const imports = { own: '', foreign: '' };
 
 let seq = 0;
 const unique = (s: string) => `${s}${++seq}`;
@@ -280,6 +285,20 @@ const CASES: Record<string, RouteCase> = {
       payload: { range: ISO_RANGE, annotation: { query: w.a.facility.id } },
     }),
   },
+  'POST /api/v1/imports': {
+    minRole: 'analyst',
+    foreign: (w) => [
+      { url: `/api/v1/imports?filename=x.csv&facility=${w.b.facility.id}&wait=true`, payload: CSV },
+      { url: `/api/v1/imports?filename=x.csv&facility=${w.shared.facility.id}&wait=true`, payload: CSV },
+    ],
+    own: () => ({ url: `/api/v1/imports?filename=${unique('upload')}.csv&wait=true`, payload: CSV }),
+  },
+  'GET /api/v1/imports': { minRole: 'viewer', foreign: () => [], own: () => ({ url: '/api/v1/imports' }) },
+  'GET /api/v1/imports/:importId': {
+    minRole: 'viewer',
+    foreign: () => [{ url: `/api/v1/imports/${imports.foreign}` }],
+    own: () => ({ url: `/api/v1/imports/${imports.own}` }),
+  },
 };
 
 const ROLE_ORDER: Role[] = ['viewer', 'analyst', 'admin'];
@@ -329,6 +348,19 @@ describe('authorisation matrix over every route', () => {
   beforeAll(async () => {
     w = await openWorld();
     app = await worldServer(w, { loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } });
+    for (const [side, org, name] of [
+      ['own', w.a, 'mine'],
+      ['foreign', w.b, FOREIGN_MARK],
+    ] as const) {
+      const s = await login(app, org.users.admin.email);
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/v1/imports?filename=${name}.csv&wait=true`,
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'text/csv' },
+        payload: CSV,
+      });
+      imports[side] = res.json<{ id: string }>().id;
+    }
   });
   afterAll(async () => {
     await app?.close();

@@ -5,6 +5,7 @@ import { energyRoutes } from './energy.ts';
 import { exploreRoutes } from './explore.ts';
 import { facilityRoutes } from './facilities.ts';
 import { grafanaRoutes } from './grafana.ts';
+import { importRoutes } from './imports.ts';
 import { shareRoutes } from './shares.ts';
 import { userRoutes } from './users.ts';
 
@@ -30,6 +31,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       await facilityRoutes(v1);
       await exploreRoutes(v1);
       await energyRoutes(v1);
+      await v1.register(importRoutes);
     },
     { prefix: '/api/v1' },
   );
