@@ -138,7 +138,11 @@ export async function createJetStreamLog(opts: JetStreamLogOptions): Promise<Jet
       const rebalance = (): void => {
         if (closed) return;
         const mine = new Set(membership.owned(workerId, opts.partitions, Date.now()));
-        for (const [p, l] of loops) if (!mine.has(p)) ((l.stop = true), loops.delete(p));
+        for (const [p, l] of loops) {
+          if (mine.has(p)) continue;
+          l.stop = true;
+          loops.delete(p);
+        }
         for (const p of mine) {
           if (loops.has(p)) continue;
           const state = { stop: false, done: Promise.resolve() };
