@@ -25,7 +25,8 @@ export function createProgress(
         if (!bar) {
           bar = new SingleBar({
             stream: err,
-            format: '{file} [{bar}] {percentage}% | {mb}/{totalMb} MB | {readings} readings | eta {eta}s',
+            format:
+              '{file} [{bar}] {percentage}% | {mb}/{totalMb} MB | {readings} readings | {duration_formatted}',
             hideCursor: true,
           });
           bar.start(Math.max(1, p.bytesTotal), 0, {

@@ -51,7 +51,8 @@ export async function openSource(path: string, signal?: AbortSignal): Promise<By
     bytesRead: () => read,
     error: () => failure,
     async *chunks() {
-      const raw = createReadStream(path, { highWaterMark: 1 << 20, signal });
+      // Small reads for gzip keep the compressed-bytes progress close to what was decoded.
+      const raw = createReadStream(path, { highWaterMark: gzip ? 1 << 16 : 1 << 20, signal });
       raw.on('data', (c) => {
         read += c.length;
       });
