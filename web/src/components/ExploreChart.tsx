@@ -112,7 +112,7 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
   }, [series]);
 
   return (
-    <div ref={box} data-testid="explore-chart">
+    <div ref={box} className="explore-chart" data-testid="explore-chart">
       <UPlotChart options={options} data={data} />
     </div>
   );

@@ -2,7 +2,7 @@
  * A tiny history router: the path and query of the current URL as React state, and `navigate()`.
  * The API server answers index.html for unknown paths, so every route survives a reload.
  */
-import { useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 const EVENT = 'loadscope:navigate';
 
@@ -25,8 +25,11 @@ export function navigate(to: string, replace = false): void {
 /** The current location, re-rendering on navigation. */
 export function useLocation(): { path: string; query: URLSearchParams } {
   const href = useSyncExternalStore(subscribe, () => window.location.pathname + window.location.search);
-  const url = new URL(href, 'http://x');
-  return { path: url.pathname, query: url.searchParams };
+  // One object per URL, so that effects depending on the query run once per navigation.
+  return useMemo(() => {
+    const url = new URL(href, 'http://x');
+    return { path: url.pathname, query: url.searchParams };
+  }, [href]);
 }
 
 /** Matches `/facilities/:id`-style patterns; returns the decoded parameters or undefined. */

@@ -88,6 +88,8 @@ export function ExplorePage() {
   }>();
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(false);
+  // performance.now() of the newest request: with the chart's data-drawn-at it times request-to-drawn.
+  const [requestedAt, setRequestedAt] = useState<number>();
   const chartBox = useRef<HTMLDivElement>(null);
   const seq = useRef(0);
   useEffect(() => {
@@ -99,6 +101,7 @@ export function ExplorePage() {
     const mine = ++seq.current;
     const pixels = Math.max(200, Math.min(10_000, Math.round(chartBox.current?.clientWidth ?? 1200)));
     const t0 = performance.now();
+    setRequestedAt(t0);
     setLoading(true);
     api
       .explore({ channels: ids, from: range.from, to: range.to, agg, width: pixels })
@@ -212,7 +215,7 @@ export function ExplorePage() {
                 </a>
               ) : null}
             </div>
-            <div className="sub" data-testid="explore-status">
+            <div className="sub" data-testid="explore-status" data-requested-at={requestedAt}>
               {fmtTime(range.from)} → {fmtTime(range.to)}
               {result
                 ? ` · ${result.buckets.toLocaleString()} buckets covering ${result.readings.toLocaleString()} readings · query ${result.ms.toFixed(0)} ms`
