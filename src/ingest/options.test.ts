@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts';
 import { importFile } from './import-file.ts';
@@ -56,6 +57,25 @@ describe('import options', () => {
       timeZone: 'America/Los_Angeles',
     });
     expect(await t.store.catalog.getOrganisation('acme')).toBeDefined();
+  });
+
+  it('recognises gzip by its magic bytes, not by the name', async () => {
+    const csv = 'meter,channel,timestamp,value\nm,c,2024-01-01T00:00:00Z,5\nm,c,2024-01-01T00:01:00Z,6\n';
+    await writeFile(join(dir, 'really-gzip.csv'), gzipSync(csv));
+    await writeFile(join(dir, 'not-gzip.csv.gz'), csv);
+    const a = await importFile(t.store, {
+      path: join(dir, 'really-gzip.csv'),
+      unit: 'W',
+      facility: 'gz-a',
+      quarantineDir: dir,
+    });
+    const b = await importFile(t.store, {
+      path: join(dir, 'not-gzip.csv.gz'),
+      unit: 'W',
+      facility: 'gz-b',
+      quarantineDir: dir,
+    });
+    expect([a.stored, b.stored]).toEqual([2, 2]);
   });
 
   it('reports progress up to the file size and stops on abort without half-written batches', async () => {
