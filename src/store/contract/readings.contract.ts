@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InputError } from '../../errors.ts';
 import type { StoreFactory, TestStore } from './factories.ts';
-import { batchOf, seedCatalog, seriesBatch, seriesValue } from './fixtures.ts';
+import { CATALOG, batchOf, seedCatalog, seriesBatch, seriesValue } from './fixtures.ts';
 
 const T0 = Date.UTC(2024, 0, 31, 23, 0, 0);
 
@@ -150,6 +150,53 @@ export function readingsContract(factory: StoreFactory): void {
     expect(Array.from(sparse.ts)).toEqual([T0, T0 + 1800_000]);
     expect(Array.from(sparse.count)).toEqual([1800, 1800]);
     await expect(r.downsample('c-mains', T0, T0, 10)).rejects.toThrow(InputError);
+  });
+
+  it('downsamples exactly like a brute-force pass, whatever the bucket edges and write paths', async () => {
+    const r = t.store.readings;
+    await t.store.catalog.upsertChannels([{ ...CATALOG.channels[0]!, id: 'c-ds', name: 'ds' }]);
+    const start = Date.UTC(2025, 2, 3, 4, 5, 6, 7);
+    const at = (i: number) => start + i * 1000 + (i % 7) * 13;
+    const val = (i: number) => Math.round(1000 * Math.sin(i / 50)) / 4;
+    const rows = (a: number, b: number) =>
+      Array.from({ length: b - a }, (_, k) => ({
+        channelId: 'c-ds',
+        ts: at(a + k),
+        value: val(a + k),
+        quality: 0 as const,
+      }));
+    await r.write(batchOf(rows(0, 3600))); // direct (new range)
+    await r.write(batchOf([...rows(3600, 5000), ...rows(4000, 7200)])); // in-batch duplicates
+    await r.write(batchOf(rows(5400, 10_800))); // partly stored already
+    await r.write(batchOf(rows(10_800, 10_900).filter((_, k) => k % 3 !== 0))); // a ragged tail
+    const cols = await r.readColumns('c-ds', -1e13, 1e13);
+    expect(cols.ts.length).toBe(10_800 + 66);
+    const brute = (from: number, to: number, buckets: number) => {
+      const acc = new Map<number, { min: number; max: number; sum: number; n: number }>();
+      cols.ts.forEach((ts, i) => {
+        if (ts < from || ts >= to) return;
+        const b = Number((BigInt(ts - from) * BigInt(buckets)) / BigInt(to - from));
+        const v = cols.value[i]!;
+        const a = acc.get(b) ?? { min: Infinity, max: -Infinity, sum: 0, n: 0 };
+        acc.set(b, { min: Math.min(a.min, v), max: Math.max(a.max, v), sum: a.sum + v, n: a.n + 1 });
+      });
+      return [...acc.entries()].sort((x, y) => x[0] - y[0]);
+    };
+    const cases: [number, number, number][] = [
+      [start + 12_345, at(10_850) - 777, 7], // wide, unaligned edges: per-minute aggregates plus raw edges
+      [Date.UTC(2025, 2, 3, 4), Date.UTC(2025, 2, 3, 8), 24], // wide, minute-aligned
+      [start - 5000, at(10_899) + 1, 1000], // narrow buckets: raw readings only
+      [start + 1_000_003, start + 1_000_003 + 3 * 3_600_000, 1], // one bucket
+    ];
+    for (const [from, to, buckets] of cases) {
+      const d = await r.downsample('c-ds', from, to, buckets);
+      const expected = brute(from, to, buckets);
+      expect(Array.from(d.ts)).toEqual(expected.map(([b]) => from + (b * (to - from)) / buckets));
+      expect(Array.from(d.count)).toEqual(expected.map(([, a]) => a.n));
+      expect(Array.from(d.min)).toEqual(expected.map(([, a]) => a.min));
+      expect(Array.from(d.max)).toEqual(expected.map(([, a]) => a.max));
+      d.mean.forEach((m, i) => expect(m).toBeCloseTo(expected[i]![1].sum / expected[i]![1].n, 9));
+    }
   });
 
   it('exports CSV and Parquet with filters', async () => {

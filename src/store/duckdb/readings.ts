@@ -16,6 +16,13 @@ import {
   prepareBatch,
   type PreparedBatch,
   type ReadingChange,
+  bucketQuery,
+  minuteAggregates,
+  type MinuteColumns,
+  cutMinutes,
+  TS_RANGE,
+  useMinutes,
+  type BucketQuery,
   type ReadingRepo,
   type WriteResult,
 } from '../ports/readings.ts';
@@ -28,15 +35,62 @@ import { queryFloat64Columns, queryRows, sqlString, type DuckdbContext } from '.
  */
 export const readingsSchema: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS readings (channel_key INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE NOT NULL, quality UTINYINT NOT NULL)`,
+  // Per channel and UTC minute: min, max, sum and count of the readings, one partial row per write
+  // (append-only; readers add partial rows up). Downsampling wide ranges reads these instead of every reading.
+  `CREATE TABLE IF NOT EXISTS reading_minutes (channel_key INTEGER NOT NULL, minute BIGINT NOT NULL, min_v DOUBLE NOT NULL,
+     max_v DOUBLE NOT NULL, sum_v DOUBLE NOT NULL, n INTEGER NOT NULL)`,
+  // Back-fills the minutes of a store created before the table existed (a no-op otherwise).
+  `INSERT INTO reading_minutes SELECT channel_key, ${minuteOf('ts')}, min(value), max(value), sum(value), count(*)::INTEGER
+     FROM readings WHERE NOT EXISTS (SELECT 1 FROM reading_minutes) GROUP BY ALL`,
   `CREATE SEQUENCE IF NOT EXISTS reading_changes_seq START 1`,
   `CREATE TABLE IF NOT EXISTS reading_changes (seq BIGINT NOT NULL DEFAULT nextval('reading_changes_seq'),
      channel_key INTEGER NOT NULL, from_ts BIGINT NOT NULL, to_ts BIGINT NOT NULL)`,
 ];
 
+/** SQL for the start (UTC ms) of the minute holding `col`, for negative times too. */
+function minuteOf(col: string): string {
+  return `(${col} - ((${col} % 60000) + 60000) % 60000)`;
+}
+
+/** SQL that adds the minute aggregates of `source` (columns `key`, `ts`, `value`) to reading_minutes. */
+function addMinutes(source: string, key: string, ts: string): string {
+  return `INSERT INTO reading_minutes SELECT ${key}, ${minuteOf(ts)}, min(value), max(value), sum(value), count(*)::INTEGER
+    FROM ${source} GROUP BY ALL`;
+}
+
+/**
+ * Downsampling SQL. Bucket of a time x: (x - from) * buckets // span, exact integer arithmetic. With
+ * wide buckets every minute that lies inside one bucket comes from reading_minutes and only the
+ * minutes cut by a bucket edge or an end of the range are read raw (an IN list of minute numbers,
+ * which DuckDB answers with a hash probe per row rather than arithmetic on every reading).
+ */
+function downsampleSql(key: number, q: BucketQuery): string {
+  const { from, to, span, buckets } = q;
+  const bucket = (x: string) => `((${x} - ${from}) * ${buckets} // ${span})`;
+  const raw = (where: string) =>
+    `SELECT ${bucket('ts')} AS b, value AS mn, value AS mx, value AS sm, 1 AS n FROM readings
+     WHERE channel_key = ${key} AND ts >= ${from} AND ts < ${to} ${where}`;
+  if (!useMinutes(q)) {
+    return `SELECT b::DOUBLE, min(mn), max(mx), avg(sm), count(*)::DOUBLE FROM (${raw('')}) GROUP BY b ORDER BY b`;
+  }
+  const cut = cutMinutes(q);
+  const notCut = cut.length ? `AND minute NOT IN (${cut.join(', ')})` : '';
+  // Minute numbers counted from 1900 are never negative, so integer division floors them.
+  const cutRaw = cut.length
+    ? `AND (ts + ${-TS_RANGE.min}) // 60000 IN (${cut.map((m) => (m - TS_RANGE.min) / 60000).join(', ')})`
+    : 'AND false';
+  return `SELECT b::DOUBLE, min(mn), max(mx), sum(sm) / sum(n), sum(n)::DOUBLE FROM (
+      SELECT ${bucket('minute')} AS b, min_v AS mn, max_v AS mx, sum_v AS sm, n FROM reading_minutes
+      WHERE channel_key = ${key} AND minute >= ${from} AND minute <= ${to - 60000} ${notCut}
+      UNION ALL ${raw(cutRaw)}
+    ) GROUP BY b ORDER BY b`;
+}
+
 /** DuckDB's vector size: one data chunk carries at most this many rows. */
 const CHUNK = 2048;
 const STAGING_COLUMNS = [INTEGER, DOUBLE, DOUBLE, UTINYINT, INTEGER];
 const READINGS_COLUMNS = [INTEGER, BIGINT, DOUBLE, UTINYINT];
+const MINUTES_COLUMNS = [INTEGER, BIGINT, DOUBLE, DOUBLE, DOUBLE, INTEGER];
 
 /** The write side: its own connection (temp tables are per connection), a staging table and its appender. */
 interface Writer {
@@ -46,6 +100,9 @@ interface Writer {
   /** Appender and chunk for the direct path into `readings`. */
   direct: DuckDBAppender;
   directChunk: DuckDBDataChunk;
+  /** Appender and chunk for reading_minutes on the direct path. */
+  minutes: DuckDBAppender;
+  minutesChunk: DuckDBDataChunk;
   /** Timestamps as int64 (little-endian word pairs) for the direct path. */
   ts64: Int32Array;
   /** 0, 1, 2, ... staged with each row so that the first occurrence of a duplicate wins. */
@@ -133,20 +190,9 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
       return { ts: ts ?? new Float64Array(0), value: value ?? new Float64Array(0) };
     },
     async downsample(channelId, from, to, buckets) {
-      if (!(Number.isInteger(buckets) && buckets > 0))
-        throw new InputError(`buckets must be a positive whole number, got ${buckets}`, { field: 'buckets' });
-      if (!(to > from)) throw new InputError(`'to' (${to}) must be after 'from' (${from})`, { field: 'to' });
+      const q = bucketQuery(from, to, buckets);
       const key = await keyOrUndefined(channelId);
-      const width = (to - from) / buckets;
-      const cols =
-        key === undefined
-          ? []
-          : await queryFloat64Columns(
-              ctx.conn,
-              `SELECT least(floor((ts - $2) / $4), $5 - 1)::DOUBLE AS b, min(value), max(value), avg(value), count(*)::DOUBLE
-               FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 GROUP BY b ORDER BY b`,
-              [key, Math.ceil(from), Math.ceil(to), width, buckets],
-            );
+      const cols = key === undefined ? [] : await queryFloat64Columns(ctx.conn, downsampleSql(key, q));
       const [
         b = new Float64Array(0),
         min = new Float64Array(0),
@@ -154,7 +200,13 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
         mean = new Float64Array(0),
         count = new Float64Array(0),
       ] = cols;
-      return { ts: b.map((x) => from + x * width), min, max, mean, count: Uint32Array.from(count) };
+      return {
+        ts: b.map((x) => q.from + (x * q.span) / q.buckets),
+        min,
+        max,
+        mean,
+        count: Uint32Array.from(count),
+      };
     },
     async count(channelId) {
       if (channelId === undefined)
@@ -213,6 +265,7 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
       if (!w) return;
       w.appender.closeSync();
       w.direct.closeSync();
+      w.minutes.closeSync();
       w.conn.closeSync();
     },
   };
@@ -225,20 +278,23 @@ async function openWriter(ctx: DuckdbContext): Promise<Writer> {
   );
   const appender = await conn.createAppender('staging', 'main', 'temp');
   const direct = await conn.createAppender('readings');
+  const minutes = await conn.createAppender('reading_minutes');
   return {
     conn,
     appender,
     chunk: DuckDBDataChunk.create(STAGING_COLUMNS),
     direct,
     directChunk: DuckDBDataChunk.create(READINGS_COLUMNS),
+    minutes,
+    minutesChunk: DuckDBDataChunk.create(MINUTES_COLUMNS),
     ts64: new Int32Array(0),
     rowIndex: new Int32Array(0),
   };
 }
 
 /** The stored rows a batch could collide with: same channel key range, same time range. */
-function storedRange(p: PreparedBatch): string {
-  return `SELECT channel_key, ts FROM readings WHERE ts BETWEEN ${p.minTs} AND ${p.maxTs} AND channel_key BETWEEN ${p.minKey} AND ${p.maxKey}`;
+function storedRange(p: PreparedBatch, columns = 'channel_key, ts'): string {
+  return `SELECT ${columns} FROM readings WHERE ts BETWEEN ${p.minTs} AND ${p.maxTs} AND channel_key BETWEEN ${p.minKey} AND ${p.maxKey}`;
 }
 
 /**
@@ -269,30 +325,53 @@ async function appendDirect(w: Writer, batch: ReadingBatch, p: PreparedBatch): P
   const sizes = [4, 8, 8, 1];
   await w.conn.run('BEGIN TRANSACTION');
   try {
-    for (let off = 0; off < n; off += CHUNK) {
-      const rows = Math.min(CHUNK, n - off);
-      for (let c = 0; c < columns.length; c++) {
-        const a = columns[c] as Int32Array | Float64Array | Uint8Array;
-        const size = sizes[c] as number;
-        duckdb.copy_data_to_vector(
-          duckdb.data_chunk_get_vector(w.directChunk.chunk, c),
-          0,
-          a.buffer as ArrayBuffer,
-          a.byteOffset + off * size,
-          rows * size,
-        );
-      }
-      w.directChunk.rowCount = rows;
-      w.direct.appendDataChunk(w.directChunk);
-    }
+    appendColumns(w.direct, w.directChunk, { columns, length: n }, sizes);
     w.direct.flushSync();
     const values = p.ranges.map((r) => `(${r.key}, ${r.from}, ${r.to})`).join(', ');
     await w.conn.run(`INSERT INTO reading_changes (channel_key, from_ts, to_ts) VALUES ${values}`);
+    appendColumns(w.minutes, w.minutesChunk, minuteColumns(minuteAggregates(batch, p)), [4, 8, 8, 8, 8, 4]);
+    w.minutes.flushSync();
     await w.conn.run('COMMIT');
   } catch (err) {
     w.direct.clear();
+    w.minutes.clear();
     await w.conn.run('ROLLBACK').catch(() => undefined);
     throw err;
+  }
+}
+
+/** Typed columns to append: `length` rows, each column's bytes per row given alongside. */
+interface Columns {
+  columns: (Int32Array | Float64Array | Uint8Array)[];
+  length: number;
+}
+
+function minuteColumns(m: MinuteColumns): Columns {
+  return { columns: [m.key, m.minute64, m.min, m.max, m.sum, m.n], length: m.length };
+}
+
+/** Appends typed columns chunk by chunk, copying each column's bytes straight into the vectors. */
+function appendColumns(
+  appender: DuckDBAppender,
+  chunk: DuckDBDataChunk,
+  data: Columns,
+  sizes: number[],
+): void {
+  for (let off = 0; off < data.length; off += CHUNK) {
+    const rows = Math.min(CHUNK, data.length - off);
+    for (let c = 0; c < data.columns.length; c++) {
+      const a = data.columns[c] as Int32Array | Float64Array | Uint8Array;
+      const size = sizes[c] as number;
+      duckdb.copy_data_to_vector(
+        duckdb.data_chunk_get_vector(chunk.chunk, c),
+        0,
+        a.buffer as ArrayBuffer,
+        a.byteOffset + off * size,
+        rows * size,
+      );
+    }
+    chunk.rowCount = rows;
+    appender.appendDataChunk(chunk);
   }
 }
 
@@ -340,6 +419,7 @@ async function insertStaged(conn: DuckDBConnection, p: PreparedBatch, n: number)
         await conn.run(
           `INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT ck, min(ts)::BIGINT, max(ts)::BIGINT FROM staging GROUP BY ck`,
         );
+        await conn.run(addMinutes('(SELECT ck, ts::BIGINT AS ts, value FROM staging)', 'ck', 'ts'));
       }
       if (inserted === n || inserted === 0) {
         await conn.run('COMMIT');
@@ -357,6 +437,7 @@ async function insertStaged(conn: DuckDBConnection, p: PreparedBatch, n: number)
     await conn.run(
       `INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM fresh GROUP BY channel_key`,
     );
+    await conn.run(addMinutes('fresh', 'channel_key', 'ts'));
     await conn.run('DROP TABLE fresh');
     await conn.run('COMMIT');
     return r.rowsChanged;

@@ -1,4 +1,5 @@
 import type { Reading, ReadingBatch } from '../../domain/types.ts';
+import { InputError } from '../../errors.ts';
 
 /** What one idempotent write did. */
 export interface WriteResult {
@@ -196,5 +197,136 @@ export function mergeChanges(changes: ReadingChange[]): ReadingChange[] {
     if (prev && prev.channelId === c.channelId && c.from <= prev.to) prev.to = Math.max(prev.to, c.to);
     else out.push({ ...c });
   }
+  return out;
+}
+
+/** A validated downsampling request in whole milliseconds: bucket i covers [from + i*span/buckets, from + (i+1)*span/buckets). */
+export interface BucketQuery {
+  from: number;
+  to: number;
+  span: number;
+  buckets: number;
+}
+
+/** Most buckets one downsample call may ask for. */
+export const MAX_BUCKETS = 100_000;
+
+/** Checks and rounds a downsampling request; throws InputError naming the bad field. */
+export function bucketQuery(from: number, to: number, buckets: number): BucketQuery {
+  if (!(Number.isInteger(buckets) && buckets > 0 && buckets <= MAX_BUCKETS)) {
+    throw new InputError(`buckets must be a whole number from 1 to ${MAX_BUCKETS}, got ${buckets}`, {
+      field: 'buckets',
+    });
+  }
+  const f = Math.ceil(from);
+  const t = Math.ceil(to);
+  if (!(f >= TS_RANGE.min && t <= TS_RANGE.max))
+    throw new InputError(`'from' and 'to' must lie between 1900 and 2200`, { field: 'from' });
+  if (!(t > f)) throw new InputError(`'to' (${to}) must be after 'from' (${from})`, { field: 'to' });
+  return { from: f, to: t, span: t - f, buckets };
+}
+
+/**
+ * Whether to downsample from per-minute aggregates: buckets at least 10 minutes wide (so that the
+ * aggregates pay off) and at most 5,000 of them (so that the list of cut minutes stays short).
+ */
+export function useMinutes(q: BucketQuery): boolean {
+  return q.span / q.buckets >= 600_000 && q.buckets <= 5000;
+}
+
+/** The start (UTC ms) of the minute holding `x`. */
+export function floorMinute(x: number): number {
+  return x - (((x % 60000) + 60000) % 60000);
+}
+
+/**
+ * Starts of the minutes that a bucket edge or an end of [from, to) cuts, ascending. Downsampling
+ * reads these minutes raw and every other minute of the range from the per-minute aggregates.
+ */
+export function cutMinutes(q: BucketQuery): number[] {
+  const { from, to, span, buckets } = q;
+  const out: number[] = [];
+  const add = (m: number) => {
+    if (out[out.length - 1] !== m) out.push(m);
+  };
+  if (floorMinute(from) !== from) add(floorMinute(from));
+  for (let i = 1; i < buckets; i++) {
+    // First millisecond of bucket i: the smallest x with (x - from) * buckets >= i * span.
+    const edge = from + Number((BigInt(i) * BigInt(span) + BigInt(buckets) - 1n) / BigInt(buckets));
+    if (floorMinute(edge) !== edge) add(floorMinute(edge));
+  }
+  if (floorMinute(to) !== to) add(floorMinute(to));
+  return out;
+}
+
+/** Per channel and minute aggregates of a batch, in columns (see {@link minuteAggregates}). */
+export interface MinuteColumns {
+  key: Int32Array;
+  /** Minute start, UTC ms, as int64 little-endian word pairs (two Int32 per row). */
+  minute64: Int32Array;
+  min: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  n: Int32Array;
+  length: number;
+}
+
+/**
+ * Aggregates a batch whose timestamps strictly increase per channel into per (channel, minute) rows
+ * in one pass: each channel's open minute is emitted when its next reading leaves it.
+ */
+export function minuteAggregates(batch: ReadingBatch, p: PreparedBatch): MinuteColumns {
+  const slots = batch.channelIds.length;
+  const open = new Float64Array(slots).fill(NaN);
+  const lo = new Float64Array(slots);
+  const hi = new Float64Array(slots);
+  const sm = new Float64Array(slots);
+  const cnt = new Int32Array(slots);
+  const keyOf = new Int32Array(slots);
+  // Rows are bounded by the readings and, per channel, by the minutes its time range spans.
+  const spanned = p.ranges.reduce((s, r) => s + Math.floor((r.to - r.from) / 60000) + 2, 0);
+  const cap = Math.min(batch.length, spanned);
+  const out: MinuteColumns = {
+    key: new Int32Array(cap),
+    minute64: new Int32Array(2 * cap),
+    min: new Float64Array(cap),
+    max: new Float64Array(cap),
+    sum: new Float64Array(cap),
+    n: new Int32Array(cap),
+    length: 0,
+  };
+  const emit = (c: number) => {
+    const j = out.length++;
+    const m = open[c] as number;
+    const w = Math.floor(m / 4294967296);
+    out.key[j] = keyOf[c] as number;
+    out.minute64[2 * j] = m - w * 4294967296;
+    out.minute64[2 * j + 1] = w;
+    out.min[j] = lo[c] as number;
+    out.max[j] = hi[c] as number;
+    out.sum[j] = sm[c] as number;
+    out.n[j] = cnt[c] as number;
+  };
+  for (let i = 0; i < batch.length; i++) {
+    const c = batch.channel[i] as number;
+    const t = batch.ts[i] as number;
+    const v = batch.value[i] as number;
+    const m = t - (((t % 60000) + 60000) % 60000);
+    if (m !== open[c]) {
+      if (cnt[c] !== 0) emit(c);
+      open[c] = m;
+      lo[c] = v;
+      hi[c] = v;
+      sm[c] = v;
+      cnt[c] = 1;
+      keyOf[c] = p.keys[i] as number;
+    } else {
+      if (v < (lo[c] as number)) lo[c] = v;
+      if (v > (hi[c] as number)) hi[c] = v;
+      sm[c] = (sm[c] as number) + v;
+      cnt[c] = (cnt[c] as number) + 1;
+    }
+  }
+  for (let c = 0; c < slots; c++) if (cnt[c] !== 0) emit(c);
   return out;
 }

@@ -9,7 +9,11 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Reading, ReadingBatch } from '../../domain/types.ts';
 import { InputError, StoreError } from '../../errors.ts';
 import {
+  bucketQuery,
+  cutMinutes,
   mergeChanges,
+  useMinutes,
+  type BucketQuery,
   prepareBatch,
   type PreparedBatch,
   type ReadingChange,
@@ -22,9 +26,27 @@ import { inTransaction, queryRows, type PgContext } from './connection.ts';
 export const readingsSchema: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS readings (channel_key INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
      quality SMALLINT NOT NULL, PRIMARY KEY (channel_key, ts)) PARTITION BY RANGE (ts)`,
+  // Per channel and UTC minute: min, max, sum and count, one partial row per write (append-only;
+  // readers add partial rows up). Downsampling wide ranges reads these instead of every reading.
+  `CREATE TABLE IF NOT EXISTS reading_minutes (channel_key INTEGER NOT NULL, minute BIGINT NOT NULL, min_v DOUBLE PRECISION NOT NULL,
+     max_v DOUBLE PRECISION NOT NULL, sum_v DOUBLE PRECISION NOT NULL, n INTEGER NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS reading_minutes_key ON reading_minutes (channel_key, minute)`,
+  // Back-fills the minutes of a store created before the table existed (a no-op otherwise).
+  `INSERT INTO reading_minutes SELECT channel_key, ${minuteOf('ts')}, min(value), max(value), sum(value), count(*)
+     FROM readings WHERE NOT EXISTS (SELECT 1 FROM reading_minutes) GROUP BY 1, 2`,
   `CREATE TABLE IF NOT EXISTS reading_changes (seq BIGSERIAL PRIMARY KEY, channel_key INTEGER NOT NULL, from_ts BIGINT NOT NULL,
      to_ts BIGINT NOT NULL)`,
 ];
+
+/** SQL for the start (UTC ms) of the minute holding `col`, for negative times too. */
+function minuteOf(col: string): string {
+  return `(${col} - ((${col} % 60000) + 60000) % 60000)`;
+}
+
+/** SQL that adds the minute aggregates of `source` (columns `key`, `ts`, `value`) to reading_minutes. */
+function addMinutes(source: string, key: string, ts: string): string {
+  return `INSERT INTO reading_minutes SELECT ${key}, ${minuteOf(ts)}, min(value), max(value), sum(value), count(*) FROM ${source} GROUP BY 1, 2`;
+}
 
 /** SQLSTATEs worth retrying a whole write for: deadlock, serialization failure, unique violation (a concurrent writer). */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
@@ -100,24 +122,21 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
       };
     },
     async downsample(channelId, from, to, buckets) {
-      if (!(Number.isInteger(buckets) && buckets > 0))
-        throw new InputError(`buckets must be a positive whole number, got ${buckets}`, { field: 'buckets' });
-      if (!(to > from)) throw new InputError(`'to' (${to}) must be after 'from' (${from})`, { field: 'to' });
+      const q = bucketQuery(from, to, buckets);
       const key = await keyOrUndefined(channelId);
-      const width = (to - from) / buckets;
+      const { text, values } = downsampleSql(key ?? -1, q);
       const rows =
         key === undefined
           ? []
           : (
               await ctx.pool.query<[number, number, number, number, number]>({
-                text: `SELECT least(floor((ts - $2::float8) / $4::float8), $5 - 1)::float8 AS b, min(value), max(value), avg(value), count(*)::float8
-                       FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 GROUP BY b ORDER BY b`,
-                values: [key, Math.ceil(from), Math.ceil(to), width, buckets],
+                text,
+                values,
                 rowMode: 'array',
               })
             ).rows;
       return {
-        ts: Float64Array.from(rows, (r) => from + r[0] * width),
+        ts: Float64Array.from(rows, (r) => q.from + (r[0] * q.span) / q.buckets),
         min: Float64Array.from(rows, (r) => r[1]),
         max: Float64Array.from(rows, (r) => r[2]),
         mean: Float64Array.from(rows, (r) => r[3]),
@@ -173,6 +192,37 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
 }
 
 /**
+ * Downsampling SQL. Bucket of a time x: (x - from) * buckets / span in integer arithmetic. With wide
+ * buckets every minute inside one bucket comes from reading_minutes and only the minutes cut by a
+ * bucket edge or an end of the range are read raw, each through the primary key.
+ */
+function downsampleSql(key: number, q: BucketQuery): { text: string; values: unknown[] } {
+  const { from, to, span, buckets } = q;
+  const bucket = (x: string) => `((${x} - ${from}) * ${buckets} / ${span})`;
+  const out = (source: string) =>
+    `SELECT b::float8, min(mn), max(mx), sum(sm) / sum(n), sum(n)::float8 FROM (${source}) u GROUP BY b ORDER BY b`;
+  const rawRow = `${bucket('r.ts')} AS b, r.value AS mn, r.value AS mx, r.value AS sm, 1 AS n`;
+  if (!useMinutes(q)) {
+    return {
+      text: out(
+        `SELECT ${rawRow} FROM readings r WHERE r.channel_key = ${key} AND r.ts >= ${from} AND r.ts < ${to}`,
+      ),
+      values: [],
+    };
+  }
+  return {
+    text: out(
+      `SELECT ${bucket('minute')} AS b, min_v AS mn, max_v AS mx, sum_v AS sm, n FROM reading_minutes
+       WHERE channel_key = ${key} AND minute >= ${from} AND minute <= ${to - 60000} AND NOT (minute = ANY($1::bigint[]))
+       UNION ALL
+       SELECT ${rawRow} FROM unnest($1::bigint[]) AS g(m)
+       JOIN readings r ON r.channel_key = ${key} AND r.ts >= greatest(g.m, ${from}) AND r.ts < least(g.m + 60000, ${to})`,
+    ),
+    values: [cutMinutes(q)],
+  };
+}
+
+/**
  * COPYs the batch into a session-local staging table, deletes from it what is stored already (and
  * later repeats of an in-batch duplicate, keeping the first by `ctid`), then moves the rest across
  * and logs its ranges. Rows go in key order so that two writers with overlapping batches wait for
@@ -207,8 +257,9 @@ async function insertBatch(
   const select = 'SELECT ck, ts, value, quality FROM staging ORDER BY ck, ts';
   if (safe) {
     const res = await client.query(
-      `WITH ins AS (INSERT INTO readings (channel_key, ts, value, quality) ${select} ON CONFLICT DO NOTHING RETURNING channel_key, ts),
-       ch AS (INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM ins GROUP BY channel_key RETURNING 1)
+      `WITH ins AS (INSERT INTO readings (channel_key, ts, value, quality) ${select} ON CONFLICT DO NOTHING RETURNING channel_key, ts, value),
+       ch AS (INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM ins GROUP BY channel_key RETURNING 1),
+       mi AS (${addMinutes('ins', 'channel_key', 'ts')} RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
     );
     return (res.rows[0] as { n: number }).n;
@@ -217,6 +268,7 @@ async function insertBatch(
   await client.query(
     'INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT ck, min(ts), max(ts) FROM staging GROUP BY ck',
   );
+  await client.query(addMinutes('staging', 'ck', 'ts'));
   return res.rowCount ?? 0;
 }
 
