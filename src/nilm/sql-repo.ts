@@ -12,7 +12,7 @@ import type {
 } from '../store/ports/nilm.ts';
 import type { NilmModel } from './types.ts';
 
-/** Runs one statement with positional `$n` parameters and returns its rows as plain objects. */
+/** Runs one statement with positional `$n` parameters (JS arrays bind as SQL arrays/lists) and returns its rows. */
 export type SqlQuery = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 /** What an adapter gives the shared repository. */
@@ -102,10 +102,16 @@ export function createSqlNilmRepo(db: NilmSql): NilmRepo {
             'DELETE FROM nilm_series WHERE facility_id = $1 AND appliance = $2 AND ts >= $3 AND ts <= $4',
             [s.facilityId, s.appliance, s.ts[0]!, s.ts[s.ts.length - 1]!],
           );
-          const rows: unknown[][] = [];
-          for (let i = 0; i < s.ts.length; i++)
-            rows.push([s.facilityId, s.appliance, s.ts[i]!, Number.isNaN(s.power[i]!) ? null : s.power[i]!]);
-          await insertMany(q, 'INSERT INTO nilm_series (facility_id, appliance, ts, power)', 4, rows);
+          // Two arrays unnested side by side: one statement per series instead of one row per sample.
+          await q(
+            'INSERT INTO nilm_series (facility_id, appliance, ts, power) SELECT $1, $2, unnest($3::BIGINT[]), unnest($4::FLOAT8[])',
+            [
+              s.facilityId,
+              s.appliance,
+              Array.from(s.ts),
+              Array.from(s.power, (v) => (Number.isNaN(v) ? null : v)),
+            ],
+          );
         }
       });
     },

@@ -1,14 +1,38 @@
-import type { DuckDBValue } from '@duckdb/node-api';
+import {
+  DOUBLE,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  listValue,
+} from '@duckdb/node-api';
 import { createSqlNilmRepo, nilmDdl, type SqlQuery } from '../../nilm/sql-repo.ts';
 import type { NilmRepo } from '../ports/nilm.ts';
-import { queryRows, type DuckdbContext } from './connection.ts';
+import type { DuckdbContext } from './connection.ts';
 
 /** DDL for the nilm tables, run in order by `migrate()`. */
 export const nilmSchema: readonly string[] = nilmDdl({ text: 'VARCHAR', double: 'DOUBLE', json: 'VARCHAR' });
 
+/**
+ * Runs a statement; JS number arrays bind as LIST(DOUBLE) (typed explicitly, since DuckDB would infer
+ * the list type from its first item) and SQL casts them further.
+ */
+async function run(
+  conn: DuckDBConnection,
+  sql: string,
+  params: unknown[],
+): Promise<Record<string, unknown>[]> {
+  const types: (DuckDBType | undefined)[] = params.map((p) => (Array.isArray(p) ? LIST(DOUBLE) : undefined));
+  const values = params.map((p) => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)));
+  return (await conn.runAndReadAll(sql, values, types as DuckDBType[])).getRowObjectsJS() as Record<
+    string,
+    unknown
+  >[];
+}
+
 /** The duckdb implementation of {@link NilmRepo}. */
 export function createNilmRepo(ctx: DuckdbContext): NilmRepo {
-  const query: SqlQuery = (sql, params = []) => queryRows(ctx.conn, sql, params as DuckDBValue[]);
+  const query: SqlQuery = (sql, params = []) => run(ctx.conn, sql, params);
   return createSqlNilmRepo({
     query,
     async transaction(fn) {
@@ -17,7 +41,7 @@ export function createNilmRepo(ctx: DuckdbContext): NilmRepo {
       try {
         await conn.run('BEGIN TRANSACTION');
         try {
-          const out = await fn((sql, params = []) => queryRows(conn, sql, params as DuckDBValue[]));
+          const out = await fn((sql, params = []) => run(conn, sql, params));
           await conn.run('COMMIT');
           return out;
         } catch (err) {
