@@ -15,7 +15,9 @@ import { ExplorePage } from './pages/ExplorePage.tsx';
 import { FacilityPage } from './pages/FacilityPage.tsx';
 import { FleetPage } from './pages/FleetPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
+import { JobsPage } from './pages/JobsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { ScoresPage } from './pages/ScoresPage.tsx';
 import { ZipPage } from './pages/ZipPage.tsx';
 
 /** Props of {@link App}. */
@@ -39,6 +41,10 @@ function Routes() {
       return <AlertsPage />;
     case '/explore':
       return <ExplorePage />;
+    case '/scores':
+      return <ScoresPage />;
+    case '/jobs':
+      return <JobsPage />;
     case '/import':
       return <ImportPage />;
     case '/admin':

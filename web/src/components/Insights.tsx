@@ -3,11 +3,15 @@ import { useMemo } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import { fmtEnergy, fmtPower, fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { jobsApi } from '../api/jobs.ts';
+import { Link } from './Layout.tsx';
 import { Card } from './Notice.tsx';
+import { ScoreEvidence } from './ScoreEvidence.tsx';
 
-/** Analytic product scores; renders nothing when the route is missing or returns none. */
+/** Analytic product scores with explanation and evidence charts; renders nothing when there are none. */
 export function ScoresSection({ api, facilityId }: { api: Api; facilityId: string }) {
-  const scores = useLoad(() => api.scores(facilityId), [api, facilityId]);
+  const client = useMemo(() => jobsApi(api.http), [api]);
+  const scores = useLoad(() => client.facilityScores(facilityId), [client, facilityId]);
   if (!scores.data?.length) return null;
   return (
     <Card title="Scores">
@@ -15,17 +19,24 @@ export function ScoresSection({ api, facilityId }: { api: Api; facilityId: strin
         {scores.data.map((s) => (
           <div key={s.product} className="score">
             <div className="score-head">
-              <span className="score-value">{s.score.toFixed(2)}</span>
+              <span className="score-value">{s.score.toFixed(1)}</span>
               <span className="tag">{s.label}</span>
             </div>
             <div className="score-name">
-              {s.product} <span className="sub">v{s.version}</span>
+              <Link to={`/scores?product=${encodeURIComponent(s.product)}`}>{s.product}</Link>{' '}
+              <span className="sub">v{s.version}</span>
             </div>
             <p className="sub">{s.explanation}</p>
             <div className="sub">computed {fmtTime(s.computedAt)}</div>
           </div>
         ))}
       </div>
+      {scores.data.map((s) => (
+        <details key={s.product}>
+          <summary>Evidence: {s.product}</summary>
+          <ScoreEvidence score={s} />
+        </details>
+      ))}
     </Card>
   );
 }

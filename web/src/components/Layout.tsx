@@ -8,6 +8,8 @@ const NAV = [
   { path: '/zip', label: 'Zip codes' },
   { path: '/alerts', label: 'Alerts' },
   { path: '/explore', label: 'Explore' },
+  { path: '/scores', label: 'Scores' },
+  { path: '/jobs', label: 'Jobs' },
   { path: '/import', label: 'Import' },
   { path: '/admin', label: 'Admin', role: 'admin' },
 ] as const;
