@@ -210,10 +210,10 @@ async function redd1(file: string): Promise<NonNullable<CalibrationReport['redd1
   };
 }
 
-async function refit(dir: string): Promise<NonNullable<CalibrationReport['refit']>> {
+async function refit(dir: string, only?: RegExp): Promise<NonNullable<CalibrationReport['refit']>> {
   const out: Record<string, Record<string, PowerFigures>> = {};
   const files = readdirSync(dir)
-    .filter((f) => /^REFIT_House\d+_\d{4}-\d{2}\.csv\.gz$/.test(f))
+    .filter((f) => /^REFIT_House\d+_\d{4}-\d{2}\.csv\.gz$/.test(f) && (!only || only.test(f)))
     .sort();
   const byHouse = new Map<string, string[]>();
   for (const f of files) {
@@ -250,7 +250,10 @@ async function refit(dir: string): Promise<NonNullable<CalibrationReport['refit'
 }
 
 /** Reads whichever of the calibration files exist under `dataDir` and measures them. */
-export async function calibrate(dataDir: string, opts: { refit?: boolean } = {}): Promise<CalibrationReport> {
+export async function calibrate(
+  dataDir: string,
+  opts: { refit?: boolean; /** Only REFIT files whose name matches. */ refitFiles?: RegExp } = {},
+): Promise<CalibrationReport> {
   const report: CalibrationReport = {};
   const a = join(dataDir, 'ampds', 'AMPdsR1_1hr_Wh.csv');
   if (existsSync(a)) report.ampds = await ampds(a);
@@ -259,7 +262,7 @@ export async function calibrate(dataDir: string, opts: { refit?: boolean } = {})
   const r1 = join(dataDir, 'redd', 'house_1_2011-05-01_mains.csv');
   if (existsSync(r1)) report.redd1 = await redd1(r1);
   const rf = join(dataDir, 'refit');
-  if ((opts.refit ?? true) && existsSync(rf)) report.refit = await refit(rf);
+  if ((opts.refit ?? true) && existsSync(rf)) report.refit = await refit(rf, opts.refitFiles);
   return report;
 }
 

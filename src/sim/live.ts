@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.ts';
 import type { Fleet } from './fleet.ts';
 import { DAY_MS } from './model/calendar.ts';
 import { allocBatch, appendMeterDay, generateReadings, selectMeters } from './readings.ts';
-import { type MeterDay, renderMeterDay } from './render.ts';
+import { type MeterDay, ScheduleCache, renderMeterDay } from './render.ts';
 
 /** Options of {@link createLiveFeed}. */
 export interface LiveFeedOptions {
@@ -78,6 +78,7 @@ export async function* createLiveFeed(
   }
   // Rendered meter-days of the current and previous UTC day, by meter index.
   const days = new Map<number, Map<number, MeterDay>>();
+  const cache = new ScheduleCache();
   const meterDay = (mi: number, day: number): MeterDay => {
     let byMeter = days.get(day);
     if (!byMeter) {
@@ -85,7 +86,8 @@ export async function* createLiveFeed(
       for (const d of days.keys()) if (d < day - 1) days.delete(d);
     }
     let md = byMeter.get(mi);
-    if (!md) byMeter.set(mi, (md = renderMeterDay(fleet, fleet.sim[mi] as (typeof fleet.sim)[number], day)));
+    if (!md)
+      byMeter.set(mi, (md = renderMeterDay(fleet, fleet.sim[mi] as (typeof fleet.sim)[number], day, cache)));
     return md;
   };
   const wall0 = now();

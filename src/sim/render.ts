@@ -4,7 +4,7 @@
  * appliance channels, each rounded to 1/8 W so that the sum is exact in any order.
  */
 import type { Fleet, SimMeter } from './fleet.ts';
-import type { HouseParams } from './model/appliances.ts';
+import type { ApplianceName, HouseParams } from './model/appliances.ts';
 import { DAY_MS, dayOfYear, weekday } from './model/calendar.ts';
 import { renderInterval } from './model/interval.ts';
 import { type Pulses, renderPulses } from './model/pulses.ts';
@@ -65,8 +65,30 @@ export function houseSpikes(
   });
 }
 
+/**
+ * Schedules of recent local days per house, reused by the next UTC day (each local day touches up to
+ * three UTC days). Bounded: cleared when it holds more than `limit` entries.
+ */
+export class ScheduleCache {
+  private readonly map = new Map<number, Map<ApplianceName, Pulses>>();
+  constructor(private readonly limit = 60_000) {}
+  get(
+    meterIndex: number,
+    localDay: number,
+    make: () => Map<ApplianceName, Pulses>,
+  ): Map<ApplianceName, Pulses> {
+    const key = meterIndex * 100_000 + (localDay % 100_000);
+    let v = this.map.get(key);
+    if (!v) {
+      if (this.map.size >= this.limit) this.map.clear();
+      this.map.set(key, (v = make()));
+    }
+    return v;
+  }
+}
+
 /** Renders every channel of meter `m` for UTC day `day`. */
-export function renderMeterDay(fleet: Fleet, m: SimMeter, day: number): MeterDay {
+export function renderMeterDay(fleet: Fleet, m: SimMeter, day: number, cache?: ScheduleCache): MeterDay {
   const { model } = m;
   const t0 = day * DAY_MS;
   const n = DAY_MS / model.stepMs;
@@ -79,7 +101,9 @@ export function renderMeterDay(fleet: Fleet, m: SimMeter, day: number): MeterDay
   const appl = house.appliances.map(() => new Float64Array(n));
   const seed = fleet.options.seed >>> 0;
   for (const l of localDaysTouching(fleet, day)) {
-    const pulses = scheduleDay(house, dayContext(fleet, l), createRng(hash32(seed, m.index, l, 0xda7)));
+    const make = (): Map<ApplianceName, Pulses> =>
+      scheduleDay(house, dayContext(fleet, l), createRng(hash32(seed, m.index, l, 0xda7)));
+    const pulses = cache ? cache.get(m.index, l, make) : make();
     house.appliances.forEach((a, k) => {
       const p = pulses.get(a) as Pulses | undefined;
       if (p) renderPulses(p, t0, model.stepMs, appl[k] as Float64Array);

@@ -62,14 +62,20 @@ function homeTime(r: Routine, rng: Rng): number {
   return rng.range(r.wake, r.sleep);
 }
 
-/** Thermostat cycling: one pulse per 15-minute slot with the slot's duty. */
+/**
+ * Thermostat cycling: demand (duty x time) accumulates over 15-minute slots and runs as one cycle of at
+ * least 5 minutes once enough has built up, so that low demand gives rare cycles with the right energy.
+ */
 function hvac(p: Pulses, ctx: DayContext, watts: number, duty: (t: number) => number, rng: Rng): void {
   const slot = 15 * MIN;
+  let carry = 0;
   for (let t = ctx.start; t < ctx.end; t += slot) {
-    const d = Math.min(1, Math.max(0, duty(t + slot / 2)));
-    if (d * slot < 2 * MIN) continue;
-    const offset = rng.range(0, slot - d * slot);
-    p.add(t + offset, t + offset + d * slot, watts);
+    carry += Math.min(1, Math.max(0, duty(t + slot / 2))) * slot;
+    if (carry < 5 * MIN) continue;
+    const run = Math.min(slot, carry);
+    carry -= run;
+    const offset = rng.range(0, slot - run);
+    p.add(t + offset, t + offset + run, watts);
   }
 }
 
@@ -103,7 +109,7 @@ export function scheduleDay(house: HouseParams, ctx: DayContext, rng: Rng): Map<
           (t) => {
             const temp = ctx.temp(t);
             const setback = night(t) ? 0.7 : 1;
-            if (temp < 15) return C.heat_pump.heatDutyPerC * (15 - temp) * house.hvacFactor * setback * 4;
+            if (temp < 15) return C.heat_pump.heatDutyPerC * (15 - temp) * house.hvacFactor * setback;
             if (temp > 22) return C.heat_pump.coolDutyPerC * (temp - 22) * house.hvacFactor;
             return 0;
           },
@@ -185,7 +191,7 @@ export function scheduleDay(house: HouseParams, ctx: DayContext, rng: Rng): Map<
           for (let l = 0; l < lamps; l++) {
             if (!rng.chance(0.75)) continue;
             const s = rng.range(a, a + (b - a) * 0.5);
-            p.add(s, rng.range(s, b), lampW);
+            p.add(s, rng.range(Math.max(s, b - (b - a) * 0.3), b), lampW);
           }
         }
         break;
