@@ -13,7 +13,7 @@ import type {
   ExploreResponse,
   FacilityDetail,
   FacilityScore,
-  FacilityWithAccess,
+  FleetItem,
   HeatmapResponse,
   ImportSummary,
   LatestValue,
@@ -62,8 +62,16 @@ export function createApi(http: Http) {
     logout: () => http.post<void>(`${V1}/auth/logout`),
     me: () => http.get<Me>(`${V1}/auth/me`),
 
-    facilities: (q: { q?: string; kind?: string; zip?: string } = {}) =>
-      http.get<FacilityWithAccess[]>(`${V1}/facilities`, q),
+    facilities: (
+      q: {
+        q?: string;
+        kind?: string;
+        zip?: string;
+        openAlerts?: boolean;
+        product?: string;
+        minScore?: number;
+      } = {},
+    ) => http.get<FleetItem[]>(`${V1}/facilities`, q),
     facility: (id: string) => http.get<FacilityDetail>(`${V1}/facilities/${enc(id)}`),
     latest: (q: { facilityId?: string } = {}) => http.get<LatestValue[]>(`${V1}/live/latest`, q),
     rollups: (q: {

@@ -35,6 +35,18 @@ export interface Me {
 /** A facility in a list, with the caller's access. */
 export type FacilityWithAccess = Facility & { access: ShareAccess };
 
+/** A row of `GET /facilities`: the facility with its live figures and, when a product is asked for, its score. */
+export type FleetItem = FacilityWithAccess & {
+  /** Sum of the latest mains power values (W); null before any reading. */
+  latestPower: number | null;
+  latestTs?: number | null;
+  /** Energy of the facility's current local day so far, per unit. */
+  today: { unit: string; energy: number }[];
+  openAlerts: number;
+  score?: number | null;
+  scoreLabel?: string | null;
+};
+
 /** `GET /facilities/:id`. */
 export interface FacilityDetail {
   facility: FacilityWithAccess;

@@ -10,7 +10,7 @@ import { ExploreChart } from '../components/ExploreChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { AGGREGATIONS, type Aggregation, type FetchedSeries, toColumns, toCsv } from '../lib/explore.ts';
-import { loadCatalog } from '../lib/fleet.ts';
+import { loadCatalog } from '../lib/catalog.ts';
 import { fmtTime } from '../lib/format.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 import { useLoad } from '../lib/use-load.ts';

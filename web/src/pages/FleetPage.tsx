@@ -1,12 +1,20 @@
-/** Fleet: every facility the caller can see, with search, filters, latest power, today's energy, open alerts and score. */
+/**
+ * Fleet: every facility the caller can see with search and filters (kind, zip code, open alerts,
+ * score of a chosen analytic product), latest mains power, today's energy and open alerts, refreshed
+ * every few seconds. Filtering happens on the server (`GET /facilities`).
+ */
 import { useEffect, useMemo, useState } from 'react';
 import { FACILITY_KINDS } from '../../../src/domain/types.ts';
+import type { FleetItem } from '../api/types.ts';
 import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted, Stat } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
-import { joinFleet, loadCatalog, loadTodayEnergy } from '../lib/fleet.ts';
 import { fmtAgo, fmtEnergy, fmtPower } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
+
+/** Electric energy of today (Wh) of a fleet row. */
+const todayWh = (f: FleetItem): number =>
+  f.today.filter((t) => t.unit === 'Wh').reduce((s, t) => s + t.energy, 0);
 
 /** The fleet overview. */
 export function FleetPage() {
@@ -15,60 +23,38 @@ export function FleetPage() {
   const [kind, setKind] = useState('');
   const [zip, setZip] = useState('');
   const [onlyAlerts, setOnlyAlerts] = useState(false);
-  const [minScore, setMinScore] = useState('');
-  const [query, setQuery] = useState({ q: '', kind: '', zip: '' });
-  // Debounce typing so that the list is not refetched on every key.
-  useEffect(() => {
-    const t = setTimeout(() => setQuery({ q, kind, zip }), 250);
-    return () => clearTimeout(t);
-  }, [q, kind, zip]);
-  const list = useLoad(() => api.facilities(query), [api, query]);
-  const all = useLoad(() => api.facilities(), [api]);
-  const catalog = useLoad(async () => loadCatalog(api, all.data ?? []), [api, all.data]);
-  const latest = useLoad(() => api.latest(), [api]);
-  const alerts = useLoad(() => api.alerts({ state: 'open', limit: 1000 }), [api]);
-  const today = useLoad(
-    async () => (all.data ? loadTodayEnergy(api, all.data, Date.now()) : undefined),
-    [api, all.data],
-  );
-  const products = useLoad(() => api.products(), [api]);
   const [product, setProduct] = useState('');
-  const scores = useLoad(async () => (product ? api.ranking(product) : []), [api, product]);
-  const reloadLatest = latest.reload;
-  const reloadAlerts = alerts.reload;
-  const reloadToday = today.reload;
-  useEffect(() => {
-    const fast = setInterval(() => {
-      reloadLatest();
-      reloadAlerts();
-    }, 5000);
-    const slow = setInterval(reloadToday, 60_000);
-    return () => {
-      clearInterval(fast);
-      clearInterval(slow);
-    };
-  }, [reloadLatest, reloadAlerts, reloadToday]);
-  const fleet = useMemo(
-    () =>
-      joinFleet(list.data ?? [], {
-        catalog: catalog.data,
-        latest: latest.data,
-        today: today.data,
-        alerts: alerts.data,
-        scores: scores.data,
-      }),
-    [list.data, catalog.data, latest.data, today.data, alerts.data, scores.data],
+  const [minScore, setMinScore] = useState('');
+  const filters = useMemo(
+    () => ({
+      q,
+      kind,
+      zip,
+      openAlerts: onlyAlerts || undefined,
+      product: product || undefined,
+      minScore: product && minScore !== '' ? Number(minScore) : undefined,
+    }),
+    [q, kind, zip, onlyAlerts, product, minScore],
   );
-  const rows = useMemo(() => {
-    const min = minScore === '' ? -Infinity : Number(minScore);
-    return fleet.filter(
-      (r) => (!onlyAlerts || r.openAlerts > 0) && (min === -Infinity || (r.score?.score ?? -Infinity) >= min),
-    );
-  }, [fleet, onlyAlerts, minScore]);
-  const cols = { power: !!latest.data, energy: !!today.data, alerts: !!alerts.data, score: !!product };
+  // Debounce typing so that the list is not refetched on every key.
+  const [query, setQuery] = useState(filters);
+  useEffect(() => {
+    const t = setTimeout(() => setQuery(filters), 250);
+    return () => clearTimeout(t);
+  }, [filters]);
+  const list = useLoad(() => api.facilities(query), [api, query]);
+  const products = useLoad(() => api.products(), [api]);
+  const { reload } = list;
+  useEffect(() => {
+    const t = setInterval(reload, 5000);
+    return () => clearInterval(t);
+  }, [reload]);
+
+  const rows = list.data ?? [];
   const totalPower = rows.reduce((s, r) => s + (r.latestPower ?? 0), 0);
-  const totalEnergy = rows.reduce((s, r) => s + (r.todayEnergy ?? 0), 0);
+  const totalEnergy = rows.reduce((s, r) => s + todayWh(r), 0);
   const totalAlerts = rows.reduce((s, r) => s + r.openAlerts, 0);
+  const productTitle = products.data?.find((p) => p.name === product)?.title ?? product;
 
   return (
     <>
@@ -80,9 +66,9 @@ export function FleetPage() {
       </div>
       <div className="stats">
         <Stat label="Facilities" value={rows.length} testId="stat-facilities" />
-        {cols.power ? <Stat label="Live power, all shown" value={fmtPower(totalPower)} /> : null}
-        {cols.energy ? <Stat label="Energy today" value={fmtEnergy(totalEnergy)} /> : null}
-        {cols.alerts ? <Stat label="Open alerts" value={totalAlerts} /> : null}
+        <Stat label="Live power" value={fmtPower(totalPower)} sub="sum of the mains shown" />
+        <Stat label="Energy today" value={fmtEnergy(totalEnergy)} sub="electricity, local days" />
+        <Stat label="Open alerts" value={totalAlerts} sub={<Link to="/alerts">alerts →</Link>} />
       </div>
       <Card title="Facilities">
         <div className="filters">
@@ -108,12 +94,10 @@ export function FleetPage() {
             aria-label="zip"
             className="narrow"
           />
-          {cols.alerts ? (
-            <label className="check">
-              <input type="checkbox" checked={onlyAlerts} onChange={(e) => setOnlyAlerts(e.target.checked)} />{' '}
-              with open alerts
-            </label>
-          ) : null}
+          <label className="check">
+            <input type="checkbox" checked={onlyAlerts} onChange={(e) => setOnlyAlerts(e.target.checked)} />{' '}
+            with open alerts
+          </label>
           {products.data?.length ? (
             <select value={product} onChange={(e) => setProduct(e.target.value)} aria-label="score product">
               <option value="">No score</option>
@@ -124,9 +108,10 @@ export function FleetPage() {
               ))}
             </select>
           ) : null}
-          {cols.score ? (
+          {product ? (
             <input
               type="number"
+              step="any"
               placeholder="Min. score"
               value={minScore}
               onChange={(e) => setMinScore(e.target.value)}
@@ -146,40 +131,35 @@ export function FleetPage() {
                   <th>Facility</th>
                   <th>Kind</th>
                   <th>Zip</th>
-                  {cols.power ? <th className="num">Power now</th> : null}
-                  {cols.energy ? <th className="num">Energy today</th> : null}
-                  {cols.alerts ? <th className="num">Open alerts</th> : null}
-                  {cols.score ? <th className="num">Score</th> : null}
+                  <th className="num">Power now</th>
+                  <th className="num">Energy today</th>
+                  <th className="num">Open alerts</th>
+                  {product ? <th className="num">{productTitle}</th> : null}
                 </tr>
               </thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr key={r.facility.id}>
+                  <tr key={r.id}>
                     <td>
-                      <Link to={`/facilities/${encodeURIComponent(r.facility.id)}`}>{r.facility.name}</Link>
-                      {r.facility.orgId !== me.orgId ? (
-                        <span className="tag light">shared · {r.facility.access}</span>
-                      ) : null}
-                      <div className="sub">{r.facility.address ?? r.facility.id}</div>
+                      <Link to={`/facilities/${encodeURIComponent(r.id)}`}>{r.name}</Link>{' '}
+                      {r.orgId !== me.orgId ? <span className="tag light">shared · {r.access}</span> : null}
+                      <div className="sub">{r.address ?? r.id}</div>
                     </td>
                     <td>
-                      <span className={`tag kind-${r.facility.kind}`}>{r.facility.kind}</span>
+                      <span className={`tag kind-${r.kind}`}>{r.kind}</span>
                     </td>
-                    <td>{r.facility.zip ?? '–'}</td>
-                    {cols.power ? (
-                      <td className="num" title={r.latestTs ? fmtAgo(r.latestTs) : 'no live value'}>
-                        {fmtPower(r.latestPower)}
-                      </td>
-                    ) : null}
-                    {cols.energy ? <td className="num">{fmtEnergy(r.todayEnergy)}</td> : null}
-                    {cols.alerts ? (
+                    <td>{r.zip ?? '–'}</td>
+                    <td className="num" title={r.latestTs ? fmtAgo(r.latestTs) : 'no live value'}>
+                      {fmtPower(r.latestPower)}
+                    </td>
+                    <td className="num">{fmtEnergy(todayWh(r))}</td>
+                    <td className="num">
+                      {r.openAlerts ? <span className="badge critical">{r.openAlerts}</span> : '0'}
+                    </td>
+                    {product ? (
                       <td className="num">
-                        {r.openAlerts ? <span className="badge critical">{r.openAlerts}</span> : '0'}
-                      </td>
-                    ) : null}
-                    {cols.score ? (
-                      <td className="num" title={r.score ? `${r.score.product}: ${r.score.explanation}` : ''}>
-                        {r.score ? `${r.score.score.toFixed(1)} ${r.score.label}` : '–'}
+                        {typeof r.score === 'number' ? `${r.score.toFixed(2)}` : '–'}{' '}
+                        {r.scoreLabel ? <span className="tag">{r.scoreLabel}</span> : null}
                       </td>
                     ) : null}
                   </tr>
