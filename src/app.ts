@@ -26,6 +26,13 @@ import { startExternalSubscriber } from './realtime/mqtt-client.ts';
 import { type PipelineOptions, createPipeline } from './realtime/pipeline.ts';
 import { createQuarantine } from './realtime/quarantine.ts';
 import { webhookForwarder } from './realtime/forward.ts';
+import { startBatchSchedule } from './batch/schedule.ts';
+import { createJobService } from './jobs/job-service.ts';
+import { createNilmTask } from './jobs/nilm/nilm-task.ts';
+import { jobRoutes } from './jobs/routes.ts';
+import { createProductRegistry } from './scoring/registry.ts';
+import { createScoreTask } from './scoring/score-task.ts';
+import { createStoreScoringSources } from './scoring/sources.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -152,11 +159,24 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         // Alerts are also published on <root>/<org>/alerts for devices and other systems.
         forwarders.push(async (a) => publish(`${topicRoot}/${a.orgId}/alerts`, JSON.stringify(a)));
 
+        // Analytic products and jobs (scoring, NILM), run on the configured executor.
+        const registry = await createProductRegistry({ customDir: config.productsDir });
+        const jobs = createJobService({
+          store: s,
+          config,
+          tasks: {
+            score: createScoreTask({ registry, sources: createStoreScoringSources(), now }),
+            nilm: createNilmTask(),
+          },
+        });
+        stops.push(() => jobs.drain());
+
         http = await buildServer({
           config,
           store: s,
           now,
           plugins: [
+            jobRoutes({ service: jobs, registry }),
             realtimeRoutes({
               ingest,
               deviceAuth,
@@ -183,12 +203,29 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             orgId: opts.fleetOrgId ?? firstAdmin?.orgId ?? 'default',
             meters: config.sim.meters,
             seed: config.sim.seed,
+            backfillMs: config.sim.backfillDays * 86_400_000,
             now,
             onError,
           });
           stops.push(() => fleet.stop());
           await directory.refresh(true);
           await pipeline.reload();
+        }
+        // The batch layer follows the data: one run now (rollups of the backfill), then incremental runs;
+        // each run refreshes the thresholds the overshoot rule compares against.
+        if (config.batch.everySeconds > 0) {
+          const batch = startBatchSchedule({
+            store: s,
+            everyMs: config.batch.everySeconds * 1000,
+            now,
+            onRun: () => pipeline.reload(),
+            onError,
+          });
+          stops.push(() => batch.stop());
+          const first = await batch.runNow();
+          say(
+            `batch: ${first.days} channel-day(s) rolled up, ${first.thresholds} threshold(s) in ${first.seconds.toFixed(1)} s; again every ${config.batch.everySeconds} s`,
+          );
         }
         return {
           httpUrl: `http://${config.http.host}:${port}`,

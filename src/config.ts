@@ -15,7 +15,11 @@ const schema = z.object({
     postgresUrl: z.string().min(1),
     postgresSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/),
   }),
-  log: z.object({ kind: z.enum(['memory', 'jetstream']), natsUrl: z.string().min(1), partitions: z.number().int().min(1).max(1024) }),
+  log: z.object({
+    kind: z.enum(['memory', 'jetstream']),
+    natsUrl: z.string().min(1),
+    partitions: z.number().int().min(1).max(1024),
+  }),
   mqtt: z.object({
     /** `embedded` runs aedes in-process; otherwise a broker URL such as mqtt://127.0.0.1:1883. */
     broker: z.string().min(1),
@@ -28,7 +32,13 @@ const schema = z.object({
     sharedDir: z.string().min(1),
     workers: z.number().int().min(1).max(256),
   }),
-  sim: z.object({ enabled: z.boolean(), meters: z.number().int().min(0), seed: z.number().int() }),
+  sim: z.object({
+    enabled: z.boolean(),
+    meters: z.number().int().min(0),
+    seed: z.number().int(),
+    backfillDays: z.number().int().min(0).max(366),
+  }),
+  batch: z.object({ everySeconds: z.number().int().min(0) }),
   /** Folder with the shared public data sets (REDD, AMPds, REFIT, Green Button). */
   sharedDataDir: z.string().min(1),
   productsDir: z.string().nullable(),
@@ -58,18 +68,25 @@ export const ENV_VARS = {
   LOADSCOPE_SIM: 'run the simulated fleet on start: 1 (default) or 0',
   LOADSCOPE_SIM_METERS: 'simulated meters on start (default 20)',
   LOADSCOPE_SEED: 'simulator seed (default 1)',
+  LOADSCOPE_SIM_BACKFILL_DAYS: 'days of history the simulated fleet writes on start (default 3)',
+  LOADSCOPE_BATCH_EVERY:
+    'seconds between incremental batch runs in `loadscope start` (default 60; 0 = never)',
   LOADSCOPE_DATA_DIR: 'shared public data sets (default ../shared/data)',
   LOADSCOPE_PRODUCTS_DIR: 'folder of custom analytic products (default none)',
 } as const;
 
 /** Reads configuration from `env`, with `overrides` on top; throws {@link ConfigError} on bad values. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof typeof ENV_VARS, string>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof typeof ENV_VARS, string>> = {},
+): Config {
   const get = (k: keyof typeof ENV_VARS): string | undefined => overrides[k] ?? env[k] ?? undefined;
   const int = (k: keyof typeof ENV_VARS, dflt: number): number => {
     const raw = get(k);
     if (raw === undefined || raw === '') return dflt;
     const n = Number(raw);
-    if (!Number.isInteger(n)) throw new ConfigError(k, `expected a whole number, got '${raw}' (${ENV_VARS[k]})`);
+    if (!Number.isInteger(n))
+      throw new ConfigError(k, `expected a whole number, got '${raw}' (${ENV_VARS[k]})`);
     return n;
   };
   const dataDir = get('LOADSCOPE_DATA_DIR_STATE') ?? '.loadscope';
@@ -92,9 +109,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       executor: get('LOADSCOPE_EXECUTOR') ?? 'local',
       slurmPartition: get('LOADSCOPE_SLURM_PARTITION') ?? 'debug',
       sharedDir: get('LOADSCOPE_SHARED_DIR') ?? join(dataDir, 'jobs'),
-      workers: int('LOADSCOPE_WORKERS', Math.max(1, (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 2)),
+      workers: int(
+        'LOADSCOPE_WORKERS',
+        Math.max(1, (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 2),
+      ),
     },
-    sim: { enabled: (get('LOADSCOPE_SIM') ?? '1') !== '0', meters: int('LOADSCOPE_SIM_METERS', 20), seed: int('LOADSCOPE_SEED', 1) },
+    sim: {
+      enabled: (get('LOADSCOPE_SIM') ?? '1') !== '0',
+      meters: int('LOADSCOPE_SIM_METERS', 20),
+      seed: int('LOADSCOPE_SEED', 1),
+      backfillDays: int('LOADSCOPE_SIM_BACKFILL_DAYS', 3),
+    },
+    batch: { everySeconds: int('LOADSCOPE_BATCH_EVERY', 60) },
     sharedDataDir: get('LOADSCOPE_DATA_DIR') ?? '../shared/data',
     productsDir: get('LOADSCOPE_PRODUCTS_DIR') ?? null,
   };
