@@ -138,7 +138,7 @@ for (const factory of STORE_FACTORIES) {
       const s = await run('espi-multi.xml');
       expect({ readings: s.readings, stored: s.stored }).toEqual({ readings: 4, stored: 4 });
       expect(reasons(s)).toEqual({ 'not-a-number': 1 });
-      expect(s.byReason['not-a-number']!.examples[0]).toMatchObject({ field: 'value', line: 32 });
+      expect(s.byReason['not-a-number']!.examples[0]).toMatchObject({ field: 'value', line: 28 });
       expect(await t.store.catalog.getMeter('espi-multi:up-20')).toMatchObject({ serviceType: 'gas' });
       expect(await t.store.catalog.getChannel('espi-multi:up-20:mr-1')).toMatchObject({
         unit: 'therm',

@@ -77,7 +77,7 @@ export class BatchWriter {
     await this.drain();
     await this.settle();
     this.check();
-    await this.catalog.flush();
+    await this.catalog.finish();
   }
 
   /** Waits for the write in flight, if any, ignoring its outcome (used when an import fails). */

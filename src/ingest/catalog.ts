@@ -3,7 +3,7 @@
  * before the first reading that refers to them is written. Ids derive from the source, so that a
  * re-import maps to the same rows: meter `<facility>:<meter>`, channel `<meter id>:<channel>`.
  */
-import type { Channel, FacilityKind, Meter } from '../domain/types.ts';
+import type { Channel, Facility, FacilityKind, Meter } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import type { ChannelSpec } from './types.ts';
 
@@ -42,6 +42,8 @@ export class CatalogBuilder {
   private pendingMeters: Meter[] = [];
   private pendingChannels: Channel[] = [];
   private started = false;
+  /** The facility as this import created it (null when it existed before). */
+  private created: Facility | null = null;
 
   constructor(
     private readonly store: Store,
@@ -119,6 +121,19 @@ export class CatalogBuilder {
     }
   }
 
+  /**
+   * Called at the end of an import: a facility this import created is updated when the source said
+   * more about it after the first write (Green Button LocalTimeParameters or an address late in a feed).
+   */
+  async finish(): Promise<void> {
+    await this.flush();
+    const c = this.created;
+    const f = this.facility;
+    if (c && (c.timeZone !== f.timeZone || c.address !== f.address)) {
+      await this.store.catalog.upsertFacilities([{ ...c, timeZone: f.timeZone, address: f.address }]);
+    }
+  }
+
   private async ensureFacility(): Promise<void> {
     const f = this.facility;
     const cat = this.store.catalog;
@@ -126,19 +141,18 @@ export class CatalogBuilder {
       await cat.upsertOrganisations([{ id: f.orgId, name: f.orgId, createdAt: this.now() }]);
     const existing = await cat.getFacility(f.id);
     if (!existing) {
-      await cat.upsertFacilities([
-        {
-          id: f.id,
-          orgId: f.orgId,
-          name: f.name,
-          kind: f.kind,
-          address: f.address,
-          zip: f.zip,
-          timeZone: f.timeZone,
-          tags: [],
-          createdAt: this.now(),
-        },
-      ]);
+      this.created = {
+        id: f.id,
+        orgId: f.orgId,
+        name: f.name,
+        kind: f.kind,
+        address: f.address,
+        zip: f.zip,
+        timeZone: f.timeZone,
+        tags: [],
+        createdAt: this.now(),
+      };
+      await cat.upsertFacilities([this.created]);
       return;
     }
     if (f.explicit.size === 0) return;
