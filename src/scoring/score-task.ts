@@ -129,7 +129,9 @@ export function createScoreTask(deps: {
           };
         });
         await writeScoreShardInput(dir, s, staged, hourly);
-        labels.push(`${part.length} facilities (${part[0]?.id} .. ${part[part.length - 1]?.id})`);
+        labels.push(
+          `${part.length} ${part.length === 1 ? 'facility' : 'facilities'} (${part[0]?.id} .. ${part[part.length - 1]?.id})`,
+        );
         log(`staged shard ${s}: ${labels[s]}`);
       }
       // Peers outside the scope still shape the distributions.

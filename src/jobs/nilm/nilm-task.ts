@@ -53,7 +53,9 @@ export function createNilmTask(): JobTask {
           return entry;
         });
         await writeMains(dir, s, staged, mains);
-        labels.push(`${part.length} facilities (${part[0]?.id} .. ${part[part.length - 1]?.id})`);
+        labels.push(
+          `${part.length} ${part.length === 1 ? 'facility' : 'facilities'} (${part[0]?.id} .. ${part[part.length - 1]?.id})`,
+        );
       }
       log(
         `staged ${withMains.length} of ${facilities.length} facilities (those with mains power) for model ${p.modelId} (${stored.method})`,
