@@ -5,6 +5,7 @@
 import type { Store } from '../store/store.ts';
 import type { Principal } from './principal.ts';
 import { parseToken, sameHash, sha256 } from './secrets.ts';
+import { createTtlCache } from './ttl-cache.ts';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'ls_session';
@@ -20,15 +21,27 @@ export interface Authenticator extends DeviceAuth {
   fromSession(cookie: string): Promise<Principal | undefined>;
   /** The principal of a bearer token, or undefined when unknown, expired or wrong. */
   fromToken(token: string): Promise<Principal | undefined>;
+  /** Forgets cached credentials; call after logout, revocation, role or password changes. */
+  invalidate(): void;
 }
 
-/** Builds an {@link Authenticator} over the store's accounts. */
-export function createAuthenticator(deps: { store: Store; now?: () => number }): Authenticator {
+/**
+ * Builds an {@link Authenticator} over the store's accounts. Answers are cached for `cacheTtlMs`
+ * (default 2 s) so that a busy dashboard does not look its credentials up on every request; the
+ * server clears the cache after every account change it makes, so the TTL only bounds changes made
+ * by other processes.
+ */
+export function createAuthenticator(deps: {
+  store: Store;
+  now?: () => number;
+  cacheTtlMs?: number;
+}): Authenticator {
   const now = deps.now ?? Date.now;
   const accounts = deps.store.accounts;
+  const cache = createTtlCache<Principal | undefined>({ ttlMs: deps.cacheTtlMs ?? 2000, max: 10_000 });
   // Recording every token use would write on every device request; once a minute is plenty.
   const lastTouch = new Map<string, number>();
-  const fromToken = async (token: string): Promise<Principal | undefined> => {
+  const loadToken = async (token: string): Promise<Principal | undefined> => {
     const parsed = parseToken(token);
     if (!parsed) return undefined;
     const row = await accounts.getToken(parsed.tokenId);
@@ -41,17 +54,22 @@ export function createAuthenticator(deps: { store: Store; now?: () => number }):
     }
     return { orgId: row.orgId, role: row.role, tokenId: row.id, via: 'token' };
   };
+  const fromToken = (token: string) => cache.get(`t:${token}`, () => loadToken(token));
+  const loadSession = async (cookie: string): Promise<Principal | undefined> => {
+    const id = sha256(cookie);
+    const session = await accounts.getSession(id);
+    if (!session || session.expiresAt <= now()) return undefined;
+    const user = await accounts.getUser(session.userId);
+    if (!user || user.disabled) return undefined;
+    return { userId: user.id, orgId: user.orgId, role: user.role, via: 'session', sessionId: id };
+  };
   return {
     async fromSession(cookie) {
       if (!cookie) return undefined;
-      const id = sha256(cookie);
-      const session = await accounts.getSession(id);
-      if (!session || session.expiresAt <= now()) return undefined;
-      const user = await accounts.getUser(session.userId);
-      if (!user || user.disabled) return undefined;
-      return { userId: user.id, orgId: user.orgId, role: user.role, via: 'session', sessionId: id };
+      return cache.get(`s:${cookie}`, () => loadSession(cookie));
     },
     fromToken,
+    invalidate: () => cache.clear(),
     async verify(token) {
       const p = await fromToken(token);
       return p ? { orgId: p.orgId } : undefined;

@@ -19,11 +19,15 @@ export interface FacilityStats {
   openAlerts: number;
 }
 
-/** Computes {@link FacilityStats} for facilities (all of one caller's readable set, or one). */
+/**
+ * Computes {@link FacilityStats} for facilities (all of one caller's readable set, or one).
+ * `listRollups` defaults to the store's; the server passes its cached one.
+ */
 export async function facilityStats(
   store: Store,
   facilities: Facility[],
   now: number,
+  listRollups: Store['rollups']['listRollups'] = (q) => store.rollups.listRollups(q),
 ): Promise<Map<string, FacilityStats>> {
   const out = new Map<string, FacilityStats>();
   if (facilities.length === 0) return out;
@@ -56,8 +60,8 @@ export async function facilityStats(
   for (const [orgId, list] of byOrg) {
     const rows =
       list.length === 1
-        ? await store.rollups.listRollups({ ...range, facilityId: list[0]!.id })
-        : await store.rollups.listRollups({ ...range, orgId });
+        ? await listRollups({ ...range, facilityId: list[0]!.id })
+        : await listRollups({ ...range, orgId });
     const wanted = new Map(list.map((f) => [f.id, localDate(now, f.timeZone)]));
     for (const r of rows) {
       if (wanted.get(r.key) === r.label) out.get(r.key)!.today.push({ unit: r.unit, energy: r.energy });

@@ -172,7 +172,18 @@ describe('api server', () => {
       ).statusCode,
     ).toBe(401);
     const s = await login(app, w.a.users.viewer.email);
-    await w.store.accounts.updateUser(w.a.users.viewer.id, { disabled: true });
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(200);
+    // Disabled through the API: the cached session is forgotten at once.
+    const admin = await login(app, w.a.users.admin.email);
+    const off = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${w.a.users.viewer.id}`,
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { disabled: true },
+    });
+    expect(off.statusCode).toBe(200);
     expect(
       (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: s.cookie } })).statusCode,
     ).toBe(401);

@@ -13,6 +13,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
 import { UnauthenticatedError } from '../errors.ts';
+import type { RollupQuery, RollupRow } from '../store/ports/rollups.ts';
 import type { Store } from '../store/store.ts';
 import { type AccessControl, createAccessControl } from './access.ts';
 import { type Authenticator, SESSION_COOKIE, createAuthenticator } from './authenticate.ts';
@@ -22,6 +23,7 @@ import type { Principal } from './principal.ts';
 import { registerApiRoutes } from './routes/index.ts';
 import { randomSecret } from './secrets.ts';
 import { registerWebApp } from './static.ts';
+import { createTtlCache } from './ttl-cache.ts';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -43,6 +45,12 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Where the first administrator's generated password is printed (once); default stderr. */
   announce?: (line: string) => void;
+  /**
+   * How long credentials, access checks and rollup-derived views are cached (default 2 s and 10 s).
+   * Changes made through this server clear the caches at once; the TTLs bound the staleness of changes
+   * made by other processes (a CLI, the batch layer).
+   */
+  cacheTtlMs?: { auth?: number; rollups?: number };
 }
 
 /** Settings the route modules read from the server. */
@@ -53,6 +61,10 @@ export interface ApiDeps {
   readonly sessionTtlMs: number;
   readonly secureCookies: boolean;
   readonly loginRateLimit: { max: number; timeWindowMs: number };
+  /** `store.rollups.listRollups` behind a short cache: rollups change only when the batch layer runs. Do not mutate the rows. */
+  readonly listRollups: (query: RollupQuery) => Promise<RollupRow[]>;
+  /** Clears the credential, access and rollup caches (the v1 routes call it after every change). */
+  readonly invalidateCaches: () => void;
 }
 
 declare module 'fastify' {
@@ -87,7 +99,17 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app: FastifyInstance = (typeof logger === 'object'
     ? Fastify({ loggerInstance: logger, trustProxy: false })
     : Fastify({ logger: logger ?? false, trustProxy: false })) as unknown as FastifyInstance;
+  const authTtl = opts.cacheTtlMs?.auth ?? 2000;
+  const rollupCache = createTtlCache<RollupRow[]>({ ttlMs: opts.cacheTtlMs?.rollups ?? 10_000, max: 5000 });
+  const access = createAccessControl(opts.store, { cacheTtlMs: authTtl });
+  const auth = createAuthenticator({ store: opts.store, now: opts.now ?? Date.now, cacheTtlMs: authTtl });
   const deps: ApiDeps = {
+    listRollups: (q) => rollupCache.get(JSON.stringify(q), () => opts.store.rollups.listRollups(q)),
+    invalidateCaches() {
+      rollupCache.clear();
+      access.invalidate();
+      auth.invalidate();
+    },
     config: opts.config,
     store: opts.store,
     now: opts.now ?? Date.now,
@@ -102,8 +124,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
   app.decorate('deps', deps);
-  app.decorate('access', createAccessControl(opts.store));
-  app.decorate('auth', createAuthenticator({ store: opts.store, now: deps.now }));
+  app.decorate('access', access);
+  app.decorate('auth', auth);
   app.decorateRequest('principal', null);
   app.setErrorHandler(apiErrorHandler);
 
@@ -135,7 +157,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   app.addHook('onRequest', async (request) => {
-    if (!isProtectedUrl(request.url)) return;
+    if (!isProtectedUrl(request.url) || request.routeOptions.url === '/api/healthz') return;
     request.principal = (await resolvePrincipal(app.auth, request)) ?? null;
     if (!request.principal && request.routeOptions.config.public !== true) throw new UnauthenticatedError();
   });

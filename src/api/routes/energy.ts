@@ -89,7 +89,7 @@ const rollupRowSchema = {
 
 /** Registers the energy routes. */
 export async function energyRoutes(app: FastifyInstance): Promise<void> {
-  const { store } = app.deps;
+  const { store, listRollups } = app.deps;
 
   app.get<{
     Params: { facilityId: string };
@@ -145,7 +145,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       checkRange(request.query, 800);
       const span = to - from;
       const days = (a: number, b: number) =>
-        store.rollups.listRollups({ level: 'facility', period: 'day', facilityId: f.id, from: a, to: b });
+        listRollups({ level: 'facility', period: 'day', facilityId: f.id, from: a, to: b });
       const [cur, prev] = await Promise.all([days(from, to), days(from - span, from)]);
       const current = sumBy(cur, (r) => groupLabel(r.label, period));
       const previous = sumBy(prev, (r) => groupLabel(r.label, period));
@@ -187,7 +187,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       const p = requirePrincipal(request);
       const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
       checkRange(request.query, 400);
-      const rows = await store.rollups.listRollups({
+      const rows = await listRollups({
         level: 'facility',
         period: 'hour',
         facilityId: f.id,
@@ -244,7 +244,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
       checkRange(request.query, 800);
       const [rows, channels] = await Promise.all([
-        store.rollups.listRollups({
+        listRollups({
           level: 'channel',
           period: 'day',
           facilityId: f.id,
@@ -303,7 +303,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       await facilityOfKey(app, p, level, key);
       const filter =
         level === 'channel' ? { channelId: key } : level === 'meter' ? { meterId: key } : { facilityId: key };
-      return store.rollups.listRollups({ level, period, from, to, ...filter, limit: 100_000 });
+      return listRollups({ level, period, from, to, ...filter, limit: 100_000 });
     },
   );
 
@@ -338,7 +338,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       checkRange(request.query, 400);
       const readable = (await app.access.readableFacilities(p)).map((r) => r.facility).filter((f) => f.zip);
       const zipOf = new Map(readable.map((f) => [f.id, f.zip!]));
-      const own = await store.rollups.listRollups({
+      const own = await listRollups({
         level: 'facility',
         period: 'day',
         orgId: p.orgId,
@@ -349,7 +349,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       for (const f of readable) {
         if (f.orgId === p.orgId) continue;
         rows.push(
-          ...(await store.rollups.listRollups({
+          ...(await listRollups({
             level: 'facility',
             period: 'day',
             facilityId: f.id,

@@ -203,7 +203,7 @@ export async function facilityRoutes(app: FastifyInstance): Promise<void> {
       const p = requirePrincipal(request);
       const facility = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
       const [stats, channels] = await Promise.all([
-        facilityStats(store, [facility], now()),
+        facilityStats(store, [facility], now(), app.deps.listRollups),
         store.catalog.listChannels({ facilityId: facility.id }),
       ]);
       const latest = new Map(

@@ -196,6 +196,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
         })
         .finally(async () => {
           rec.endedAt = now();
+          app.deps.invalidateCaches();
           await rm(dir, { recursive: true, force: true });
         });
       if (q.wait) {

@@ -25,6 +25,12 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   );
   await app.register(
     async (v1) => {
+      // Any change made through these routes may touch credentials, shares, facilities or data:
+      // forget the cached answers so that the next request sees it.
+      v1.addHook('onResponse', async (request, reply) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
+          app.deps.invalidateCaches();
+      });
       await authRoutes(v1);
       await userRoutes(v1);
       await shareRoutes(v1);
