@@ -239,6 +239,8 @@ const PRIOR_EM_ITERATIONS = 3;
 const MAX_RATING_SHIFT = 0.3;
 /** Prior spread of a house's rating around the trained one (log power). */
 const SHIFT_SD = 0.15;
+/** Kernel width (log power) of the rating density. */
+const RATING_BANDWIDTH = 0.02;
 
 /**
  * Finds the appliance's power rating in the house being disaggregated. An appliance draws nearly the
@@ -257,7 +259,8 @@ export function calibrateRating(c: ClassModel, features: number[][]): ClassModel
     .map((x) => x[0]!);
   if (near.length < 5) return c;
   // The densest rating, weighed by how plausible its distance from the trained rating is.
-  const bw = Math.max(0.03, Math.sqrt(c.ratingVariance));
+  // A narrow kernel: one appliance's rating is sharp (about 2 %), the rest of the house is not.
+  const bw = RATING_BANDWIDTH;
   let best = c.mean[0]!;
   let bestScore = -Infinity;
   for (let v = c.mean[0]! - MAX_RATING_SHIFT; v <= c.mean[0]! + MAX_RATING_SHIFT; v += 0.005) {
