@@ -201,6 +201,17 @@ const bench: Bench = {
         met: dash.p99 < 50 && dash.errors === 0,
       });
       rows.push({ name: 'dashboard achieved rate', value: dash.requests / dash.seconds, unit: 'req/s' });
+      // The same mix below saturation: what one request costs when the machine is not the limit.
+      const light = await runLoad({ port, paths: dashboard, headers, rate: 50, seconds });
+      const lightBase = await runLoad({ port, paths: ['/api/healthz'], headers, rate: 50, seconds });
+      log(`at 50/s: dashboard p99 ${light.p99.toFixed(2)} ms, healthz p99 ${lightBase.p99.toFixed(2)} ms`);
+      rows.push({
+        name: 'dashboard data p99 at 50 req/s',
+        value: light.p99,
+        unit: 'ms',
+        baseline: { name: 'healthz p99 at 50 req/s', value: lightBase.p99 },
+        ratio: light.p99 / lightBase.p99,
+      });
       return rows;
     } finally {
       await app.close();
