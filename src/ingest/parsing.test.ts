@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FieldSplitter, splitText } from './csv/fields.ts';
+import { createTsReader, type TsReader } from './csv/ts-reader.ts';
 import { detectFromText } from './detect.ts';
 import { zoneFromLocalTime } from './formats/espi.ts';
 import { LineSplitter } from './lines.ts';
@@ -82,6 +83,20 @@ describe('timestamps', () => {
     expect(parseInstant('2011-04-16T00:00:00', new LocalTimeConverter('America/New_York'))).toBe(
       Date.parse('2011-04-16T04:00:00Z'),
     );
+  });
+
+  it('auto-detects unix seconds, milliseconds or ISO from the first valid value', () => {
+    const t = (r: TsReader, s: string): number => r.parse(b(s), 0, s.length);
+    const a = createTsReader('auto', null);
+    expect(t(a, 'garbage')).toBeNaN();
+    expect(t(a, '1303132929')).toBe(1303132929000);
+    expect(t(a, '1303132930')).toBe(1303132930000);
+    const ms = createTsReader('auto', null);
+    expect(t(ms, '1704067200000')).toBe(1704067200000);
+    const iso = createTsReader('auto', null);
+    expect(t(iso, '2024-01-01T00:00:00Z')).toBe(1704067200000);
+    expect(t(iso, '1704067200')).toBeNaN();
+    expect(t(createTsReader('unix-s', null), '99999999999')).toBeNaN();
   });
 
   it('maps ESPI LocalTimeParameters to a zone', () => {

@@ -1,7 +1,7 @@
 /**
  * Timestamp columns: unix seconds or milliseconds, ISO-8601 / local date-times, or seconds relative
- * to a start time. `auto` looks at the first value: digits mean unix time (milliseconds from 1e11 up),
- * anything else an ISO / local date-time.
+ * to a start time. `auto` looks at the first valid value: digits mean unix time (milliseconds from
+ * 1e11 up), anything else an ISO / local date-time.
  */
 import { parseNumber } from '../numbers.ts';
 import { IsoParser, type LocalTimeConverter, TS_MAX, TS_MIN, type TsProblem } from '../time.ts';
@@ -39,13 +39,17 @@ class AutoReader implements TsReader {
   private inner: TsReader | null = null;
   constructor(private readonly converter: LocalTimeConverter | null) {}
   parse(buf: Uint8Array, start: number, end: number): number {
+    let deciding = false;
     if (!this.inner) {
+      deciding = true;
       const v = parseNumber(buf, start, end);
       if (Number.isFinite(v)) this.inner = new UnixReader(Math.abs(v) >= 1e11 ? 1 : 1000);
       else this.inner = new IsoParser(this.converter);
     }
     const ts = this.inner.parse(buf, start, end);
     this.problem = this.inner.problem;
+    // A bad first value decides nothing: the next value gets to choose.
+    if (deciding && Number.isNaN(ts)) this.inner = null;
     return ts;
   }
 }
