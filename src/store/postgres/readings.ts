@@ -213,7 +213,7 @@ function downsampleSql(key: number, q: BucketQuery): { text: string; values: unk
   return {
     text: out(
       `SELECT ${bucket('minute')} AS b, min_v AS mn, max_v AS mx, sum_v AS sm, n FROM reading_minutes
-       WHERE channel_key = ${key} AND minute >= ${from} AND minute <= ${to - 60000} AND NOT (minute = ANY($1::bigint[]))
+       WHERE channel_key = ${key} AND minute >= ${from} AND minute <= ${to - 60000} AND ${bucket('minute')} = ${bucket('minute + 59999')}
        UNION ALL
        SELECT ${rawRow} FROM unnest($1::bigint[]) AS g(m)
        JOIN readings r ON r.channel_key = ${key} AND r.ts >= greatest(g.m, ${from}) AND r.ts < least(g.m + 60000, ${to})`,
