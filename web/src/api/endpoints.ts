@@ -3,7 +3,7 @@
  * (accounts, facilities, energy, explore), docs/realtime.md (alerts, rules, live) and the OpenAPI
  * document at /api/docs; docs/web.md lists the ones the pages use.
  */
-import type { Http, Progress } from './http.ts';
+import { type Http, type Progress, withQuery } from './http.ts';
 import type {
   Alert,
   ApiToken,
@@ -15,7 +15,7 @@ import type {
   FacilityScore,
   FleetItem,
   HeatmapResponse,
-  ImportSummary,
+  ImportRecord,
   LatestValue,
   Me,
   NilmResults,
@@ -115,14 +115,14 @@ export function createApi(http: Http) {
 
     importFile: (
       file: Blob,
-      q: { format: string; facilityId?: string; name?: string },
+      q: { filename: string; facility?: string; format?: string },
       onProgress?: Progress,
     ) =>
-      http.upload<ImportSummary>(
-        `${V1}/imports?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => !!e[1])).toString()}`,
-        file,
-        { contentType: 'application/octet-stream', onProgress },
-      ),
+      http.upload<ImportRecord>(withQuery(`${V1}/imports`, q), file, {
+        contentType: 'application/octet-stream',
+        onProgress,
+      }),
+    importStatus: (id: string) => http.get<ImportRecord>(`${V1}/imports/${enc(id)}`),
 
     users: () => http.get<User[]>(`${V1}/users`),
     createUser: (u: { email: string; name?: string; role: Role; password: string }) =>

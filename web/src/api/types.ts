@@ -4,6 +4,7 @@
  */
 import type { Alert, Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
 import type { ApiToken, Share, ShareAccess, User } from '../../../src/store/ports/accounts.ts';
+import type { ImportSummary } from '../../../src/ingest/types.ts';
 import type { ApplianceDailyEnergy, ApplianceInventoryItem } from '../../../src/store/ports/nilm.ts';
 import type { RollupRow } from '../../../src/store/ports/rollups.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
@@ -158,18 +159,18 @@ export interface NilmResults {
   inventory: ApplianceInventoryItem[];
 }
 
-/** The importer's summary of one uploaded file. */
-export interface ImportSummary {
-  format?: string;
-  readings?: number;
-  inserted?: number;
-  duplicates?: number;
-  rejected?: number;
-  channels?: number;
-  from?: number | null;
-  to?: number | null;
-  errors?: { line?: number; field?: string; message: string }[];
-  [key: string]: unknown;
+/** An upload's state (`POST /imports`, `GET /imports/:id`). */
+export interface ImportRecord {
+  id: string;
+  orgId: string;
+  filename: string;
+  facilityId: string;
+  state: 'running' | 'done' | 'failed';
+  startedAt: number;
+  endedAt: number | null;
+  progress: { bytesRead: number; bytesTotal: number; rows: number; readings: number };
+  summary: Omit<ImportSummary, 'file' | 'quarantine'> | null;
+  error: { error: string; message: string } | null;
 }
 
 /** A newly created API token: the secret is shown once. */

@@ -1,24 +1,15 @@
-/** Import: upload a CSV, Green Button (ESPI XML) or UtilityAPI file with progress, then the importer's summary. */
+/**
+ * Import: upload a CSV, Green Button (ESPI XML) or UtilityAPI file. The bar follows the upload, then
+ * the importer's own progress (polled), and the page ends with the importer's summary: readings
+ * stored, duplicates, rejected values with their reasons and examples (file, line, field).
+ */
 import { type FormEvent, useState } from 'react';
-import type { ImportSummary } from '../api/types.ts';
+import { IMPORT_FORMATS } from '../../../src/ingest/types.ts';
+import type { ImportRecord } from '../api/types.ts';
+import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
-import { fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
-
-const FORMATS = [
-  { id: 'greenbutton', label: 'Green Button (ESPI XML)' },
-  { id: 'utilityapi', label: 'UtilityAPI (JSON or CSV)' },
-  { id: 'csv', label: 'CSV (long: channel, time, value)' },
-] as const;
-
-/** Guesses the format from a file name. */
-export function guessFormat(name: string): string {
-  const n = name.toLowerCase();
-  if (n.endsWith('.xml')) return 'greenbutton';
-  if (n.endsWith('.json')) return 'utilityapi';
-  return 'csv';
-}
 
 /** Formats a byte count. */
 function fmtBytes(n: number): string {
@@ -29,23 +20,15 @@ function fmtBytes(n: number): string {
       : `${n} B`;
 }
 
-/** Renders one summary value readably. */
-function show(key: string, v: unknown): string {
-  if (typeof v === 'number' && (key === 'from' || key === 'to' || key.endsWith('At'))) return fmtTime(v);
-  if (typeof v === 'number') return v.toLocaleString();
-  if (v === null || v === undefined) return '–';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
 /** The import page. */
 export function ImportPage() {
   const { api, me } = useApp();
   const facilities = useLoad(() => api.facilities(), [api]);
   const [file, setFile] = useState<File>();
-  const [format, setFormat] = useState('greenbutton');
-  const [facilityId, setFacilityId] = useState('');
-  const [progress, setProgress] = useState<{ sent: number; total: number }>();
-  const [summary, setSummary] = useState<ImportSummary>();
+  const [format, setFormat] = useState('');
+  const [facility, setFacility] = useState('');
+  const [upload, setUpload] = useState<{ sent: number; total: number }>();
+  const [record, setRecord] = useState<ImportRecord>();
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -53,22 +36,32 @@ export function ImportPage() {
     if (!file) return;
     setBusy(true);
     setError(undefined);
-    setSummary(undefined);
-    setProgress({ sent: 0, total: file.size });
+    setRecord(undefined);
+    setUpload({ sent: 0, total: file.size });
     try {
-      setSummary(
-        await api.importFile(file, { format, facilityId, name: file.name }, (sent, total) =>
-          setProgress({ sent, total }),
-        ),
+      let rec = await api.importFile(
+        file,
+        { filename: file.name, ...(facility ? { facility } : {}), ...(format ? { format } : {}) },
+        (sent, total) => setUpload({ sent, total }),
       );
+      setRecord(rec);
+      while (rec.state === 'running') {
+        await new Promise((r) => setTimeout(r, 400));
+        rec = await api.importStatus(rec.id);
+        setRecord(rec);
+      }
+      if (rec.state === 'failed') setError(new Error(rec.error?.message ?? 'the import failed'));
     } catch (err) {
       setError(err instanceof Error ? err : new Error(String(err)));
     } finally {
       setBusy(false);
     }
   };
-  const pct = progress && progress.total ? Math.round((progress.sent / progress.total) * 100) : 0;
-  const { errors, ...figures } = summary ?? {};
+  const importing = record?.state === 'running';
+  const p = record?.progress;
+  const pct =
+    importing && p?.bytesTotal ? p.bytesRead / p.bytesTotal : upload?.total ? upload.sent / upload.total : 0;
+  const s = record?.summary;
   return (
     <>
       <div className="page-head">
@@ -81,32 +74,27 @@ export function ImportPage() {
           ) : null}
           <form className="form" onSubmit={(e) => void submit(e)}>
             <label>
-              File
+              File (CSV, Green Button XML, UtilityAPI JSON or CSV; gzip accepted)
               <input
                 type="file"
                 accept=".csv,.xml,.json,.gz"
                 data-testid="import-file"
-                onChange={(e) => {
-                  const f = e.target.files?.[0];
-                  setFile(f);
-                  if (f) setFormat(guessFormat(f.name));
-                }}
+                onChange={(e) => setFile(e.target.files?.[0])}
               />
             </label>
             <label>
               Format
-              <select value={format} onChange={(e) => setFormat(e.target.value)}>
-                {FORMATS.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.label}
-                  </option>
+              <select value={format} onChange={(e) => setFormat(e.target.value)} aria-label="format">
+                <option value="">Detect from the file</option>
+                {IMPORT_FORMATS.map((f) => (
+                  <option key={f}>{f}</option>
                 ))}
               </select>
             </label>
             <label>
               Into facility
-              <select value={facilityId} onChange={(e) => setFacilityId(e.target.value)}>
-                <option value="">A new facility from the file</option>
+              <select value={facility} onChange={(e) => setFacility(e.target.value)} aria-label="facility">
+                <option value="">A facility named after the file</option>
                 {(facilities.data ?? [])
                   .filter((f) => f.access === 'edit')
                   .map((f) => (
@@ -119,17 +107,19 @@ export function ImportPage() {
             <button type="submit" disabled={!file || busy || me.role === 'viewer'}>
               {busy ? 'Importing…' : 'Import'}
             </button>
-            {progress ? (
+            {upload ? (
               <div className="progress" data-testid="import-progress">
                 <div className="progress-bar">
-                  <i style={{ width: `${pct}%` }} />
+                  <i style={{ width: `${Math.round(pct * 100)}%` }} />
                 </div>
                 <span className="sub">
-                  {pct < 100
-                    ? `uploading ${fmtBytes(progress.sent)} of ${fmtBytes(progress.total)}`
-                    : busy
-                      ? 'uploaded; the importer is working…'
-                      : 'done'}
+                  {!record
+                    ? `uploading ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}`
+                    : importing
+                      ? `importing: ${fmtBytes(p?.bytesRead ?? 0)} of ${fmtBytes(p?.bytesTotal ?? 0)} read, ${(p?.readings ?? 0).toLocaleString()} readings`
+                      : record.state === 'done'
+                        ? 'done'
+                        : 'failed'}
                 </span>
               </div>
             ) : null}
@@ -137,27 +127,64 @@ export function ImportPage() {
         </Card>
         <Card title="Summary">
           <ErrorBox error={error} title="The import failed" />
-          {summary ? (
+          {s && record ? (
             <div data-testid="import-summary">
               <table className="table kv">
                 <tbody>
-                  {Object.entries(figures).map(([k, v]) => (
-                    <tr key={k}>
-                      <th>{k}</th>
-                      <td>{show(k, v)}</td>
-                    </tr>
-                  ))}
+                  <tr>
+                    <th>Facility</th>
+                    <td>
+                      <Link to={`/facilities/${encodeURIComponent(record.facilityId)}`}>
+                        {record.facilityId}
+                      </Link>
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>Format</th>
+                    <td>{s.format}</td>
+                  </tr>
+                  <tr>
+                    <th>Rows read</th>
+                    <td>{s.rows.toLocaleString()}</td>
+                  </tr>
+                  <tr>
+                    <th>Readings stored</th>
+                    <td data-testid="import-stored">{s.stored.toLocaleString()}</td>
+                  </tr>
+                  <tr>
+                    <th>Duplicates (already stored)</th>
+                    <td>{s.duplicates.toLocaleString()}</td>
+                  </tr>
+                  <tr>
+                    <th>Rejected values</th>
+                    <td>{s.rejected.toLocaleString()}</td>
+                  </tr>
+                  <tr>
+                    <th>Channels</th>
+                    <td>{s.channels.join(', ') || '–'}</td>
+                  </tr>
+                  <tr>
+                    <th>Size, time</th>
+                    <td>
+                      {fmtBytes(s.bytes)} in {s.seconds.toFixed(2)} s
+                    </td>
+                  </tr>
                 </tbody>
               </table>
-              {errors?.length ? (
+              {Object.keys(s.byReason).length ? (
                 <>
                   <h3>Rejected input</h3>
                   <ul className="errors">
-                    {errors.slice(0, 50).map((x, i) => (
-                      <li key={i}>
-                        {x.line !== undefined ? `line ${x.line}: ` : ''}
-                        {x.field ? `${x.field}: ` : ''}
-                        {x.message}
+                    {Object.entries(s.byReason).map(([reason, g]) => (
+                      <li key={reason}>
+                        <strong>
+                          {reason} ({g.count})
+                        </strong>
+                        {g.examples.slice(0, 3).map((x, i) => (
+                          <div key={i}>
+                            {x.file}:{x.line} field {x.field}: {x.message}
+                          </div>
+                        ))}
                       </li>
                     ))}
                   </ul>
@@ -166,7 +193,7 @@ export function ImportPage() {
             </div>
           ) : !error ? (
             <Muted>
-              Choose a file; the importer reports readings stored, duplicates and rejected rows here.
+              Choose a file; the importer reports the readings stored, duplicates and rejected rows here.
             </Muted>
           ) : null}
         </Card>
