@@ -80,12 +80,15 @@ export function createAlertSink(deps: AlertSinkDeps): AlertSink {
         }
       }
     }
-    if (fresh.length) await deps.alerts.insertAlerts(fresh);
+    // Pushed before the insert so that live subscribers do not wait for the database; a failed
+    // insert is retried on the next flush (same id, so subscribers can drop repeats).
     for (const a of fresh) {
       raised++;
       deps.hub.publish({ type: 'alert', alert: a });
-      for (const f of deps.forwarders ?? []) f(a).catch((e: unknown) => deps.onError?.(e));
     }
+    if (fresh.length) await deps.alerts.insertAlerts(fresh);
+    for (const a of fresh)
+      for (const f of deps.forwarders ?? []) f(a).catch((e: unknown) => deps.onError?.(e));
     for (const e of ends) {
       await deps.alerts.updateAlert(e.id, { endTs: e.endTs, updatedAt: now() });
       const a = await deps.alerts.getAlert(e.id);

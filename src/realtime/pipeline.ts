@@ -125,17 +125,20 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
 
   const pipeline: Pipeline = {
     async handle(batch) {
-      const r = await deps.store.readings.write(batch);
-      counters.batches++;
-      counters.readings += batch.length;
-      counters.inserted += r.inserted;
-      counters.duplicates += r.duplicates;
+      // Processors first, so an alert does not wait for the store write of its batch. A failed
+      // write makes the log redeliver the batch: processors skip what they already saw (per-channel
+      // event time, window dedup) and alert ids are deterministic, so the retry changes nothing twice.
       overshoot.process(batch);
       rules.process(batch);
       windows.process(batch);
       publishReadings(batch);
-      // Alerts go out as soon as the batch that raised them is stored, not on the next tick.
-      await sink.flush();
+      const alerts = sink.flush();
+      const r = await deps.store.readings.write(batch);
+      await alerts;
+      counters.batches++;
+      counters.readings += batch.length;
+      counters.inserted += r.inserted;
+      counters.duplicates += r.duplicates;
     },
     async reload() {
       const list = await loadThresholds(deps.store.rollups, thresholdName);

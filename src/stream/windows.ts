@@ -54,8 +54,28 @@ export interface WindowAggregator {
 }
 
 interface OpenWindow extends WindowAggregate {
-  seen: Set<number>;
+  /** Timestamps applied, ascending: in-order data appends, late data is inserted after a binary search. */
+  seen: number[];
   dirty: boolean;
+}
+
+/** Adds `ts` to the sorted list; false when it is already there (a duplicate). */
+function addSorted(seen: number[], ts: number): boolean {
+  const n = seen.length;
+  if (n === 0 || ts > seen[n - 1]!) {
+    seen.push(ts);
+    return true;
+  }
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seen[mid]! < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  if (seen[lo] === ts) return false;
+  seen.splice(lo, 0, ts);
+  return true;
 }
 
 interface ChannelWindows {
@@ -117,16 +137,15 @@ export function createWindowAggregator(opts: WindowOptions): WindowAggregator {
               min: Infinity,
               max: -Infinity,
               final: false,
-              seen: new Set(),
+              seen: [],
               dirty: true,
             };
             open.set(start, win);
           }
-          if (win.seen.has(ts)) {
+          if (!addSorted(win.seen, ts)) {
             isDup = true;
             continue;
           }
-          win.seen.add(ts);
           win.count++;
           win.sum += v;
           if (v < win.min) win.min = v;

@@ -11,7 +11,7 @@ import type { BatchHandler, LogSubscription, ReadingLog } from '../port.ts';
 export interface MemoryLogOptions {
   /** Readings queued before appends wait; default 1,000,000. */
   maxQueued?: number;
-  /** Largest batch handed to the consumer; default 50,000 readings. */
+  /** Largest batch handed to the consumer; default 10,000 readings (bounds the wait of a reading behind a batch). */
   maxBatch?: number;
   /** Called when the handler throws; the batch is retried after a pause (at least once). */
   onError?: (err: unknown) => void;
@@ -20,7 +20,7 @@ export interface MemoryLogOptions {
 /** Creates an in-process reading log with one consumer. */
 export function createMemoryLog(opts: MemoryLogOptions = {}): ReadingLog {
   const maxQueued = opts.maxQueued ?? 1_000_000;
-  const maxBatch = opts.maxBatch ?? 50_000;
+  const maxBatch = opts.maxBatch ?? 10_000;
   const queue: ReadingBatch[] = [];
   let queued = 0;
   let wake: (() => void) | undefined;
