@@ -3,11 +3,12 @@
  * staging table and copied to Parquet part files of at most `rowsPerFile` rows. Readings are written
  * as (channel_key, ts, value, quality) like the store's readings table, with `channels.parquet`
  * mapping channel_key to the channel's id and description; this keeps the per-reading work to
- * numbers (a string column costs 5x more to append).
+ * copying typed arrays into DuckDB vectors (a string column costs 10x more to append).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 import type { Channel, ReadingBatch } from '../../domain/types.ts';
 import { ExternalError } from '../../errors.ts';
 
@@ -29,6 +30,10 @@ export interface ParquetSinkOptions {
   rowsPerFile?: number;
   /** DuckDB threads (default: DuckDB's choice). */
   threads?: number;
+  /** Write `channels.parquet` on close (default true). */
+  writeChannels?: boolean;
+  /** File name prefix of the parts (default `readings`). */
+  prefix?: string;
 }
 
 const CHUNK = 2048;
@@ -53,10 +58,10 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
     appender.flushSync();
     appender.closeSync();
     if (staged > 0) {
-      const file = join(opts.dir, `readings-${String(part).padStart(5, '0')}.parquet`);
+      const file = join(opts.dir, `${opts.prefix ?? 'readings'}-${String(part).padStart(5, '0')}.parquet`);
       try {
         await conn.run(
-          `COPY (SELECT channel_key, ts::BIGINT AS ts, value, quality FROM staging) TO ${sqlString(file)} (FORMAT parquet)`,
+          `COPY (SELECT channel_key + 1 AS channel_key, ts::BIGINT AS ts, value, quality FROM staging) TO ${sqlString(file)} (FORMAT parquet)`,
         );
       } catch (cause) {
         throw new ExternalError('duckdb', `writing ${file} failed`, { cause });
@@ -95,28 +100,24 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
 
   return {
     async write(b) {
-      for (let base = 0; base < b.length; base += CHUNK) {
-        const n = Math.min(CHUNK, b.length - base);
-        // Changing rowCount drops the cached vectors; only the last chunk of a batch is short.
-        if (chunk.rowCount !== n) chunk.rowCount = n;
-        const ch = chunk.getColumnVector(0);
-        const ts = chunk.getColumnVector(1);
-        const val = chunk.getColumnVector(2);
-        const q = chunk.getColumnVector(3);
-        for (let i = 0; i < n; i++) {
-          const j = base + i;
-          ch.setItem(i, (b.channel[j] as number) + 1);
-          ts.setItem(i, b.ts[j] as number);
-          val.setItem(i, b.value[j] as number);
-          q.setItem(i, b.quality[j] as number);
+      // The batch's typed arrays are copied straight into the chunk's vectors (no value per call).
+      const columns = [b.channel, b.ts, b.value, b.quality];
+      for (let off = 0; off < b.length; off += CHUNK) {
+        const rows = Math.min(CHUNK, b.length - off);
+        for (let c = 0; c < columns.length; c++) {
+          const a = columns[c] as Int32Array | Float64Array | Uint8Array;
+          duckdb.copy_data_to_vector(
+            duckdb.data_chunk_get_vector(chunk.chunk, c),
+            0,
+            a.buffer as ArrayBuffer,
+            a.byteOffset + off * a.BYTES_PER_ELEMENT,
+            rows * a.BYTES_PER_ELEMENT,
+          );
         }
-        ch.flush();
-        ts.flush();
-        val.flush();
-        q.flush();
+        chunk.rowCount = rows;
         appender.appendDataChunk(chunk);
-        staged += n;
-        total += n;
+        staged += rows;
+        total += rows;
         if (staged >= rowsPerFile) await flushPart();
       }
     },
@@ -124,7 +125,7 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
       try {
         await flushPart();
         appender.closeSync();
-        await writeChannels();
+        if (opts.writeChannels ?? true) await writeChannels();
         return total;
       } finally {
         conn.closeSync();
