@@ -176,10 +176,15 @@ export async function loginPage(page: Page, app: RunningApp): Promise<void> {
   await page.waitForSelector('[data-testid=fleet-table]', { timeout: 30_000 });
 }
 
-/** Saves a screenshot of the page as docs/screenshots/<name>.png (viewport only, to stay small). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves a screenshot as docs/screenshots/<name>.png: the viewport, or only the element matching
+ * `selector` (to keep the files small).
+ */
+export async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  if (selector) await page.locator(selector).first().screenshot({ path });
+  else await page.screenshot({ path, fullPage: false });
 }
 
 /** A session for REST calls made by the test itself (cookie and CSRF token of a fresh login). */

@@ -67,11 +67,16 @@ describe.skipIf(!!unavailable)('web application end to end', () => {
   it('logs in and lists the fleet', async () => {
     await page.goto(`${app.baseUrl}/`);
     await page.waitForSelector('input[name=email]');
-    await screenshot(page, 'login');
+    await screenshot(page, 'login', '.login-card');
     await loginPage(page, app);
     const rows = await page.locator('[data-testid=fleet-table] tbody tr').count();
     expect(rows).toBeGreaterThan(0);
-    await page.waitForTimeout(1500);
+    // Latest mains power appears once the stream layer has stored a live value (the list refreshes every 5 s).
+    const powers = async () =>
+      (await page.locator('[data-testid=fleet-power]').allTextContents()).filter((t) => /\d/.test(t));
+    await expect
+      .poll(async () => (await powers()).length, { timeout: 30_000, interval: 1000 })
+      .toBeGreaterThan(0);
     await screenshot(page, 'fleet');
   });
 

@@ -149,7 +149,11 @@ export function FleetPage() {
                       <span className={`tag kind-${r.kind}`}>{r.kind}</span>
                     </td>
                     <td>{r.zip ?? '–'}</td>
-                    <td className="num" title={r.latestTs ? fmtAgo(r.latestTs) : 'no live value'}>
+                    <td
+                      className="num"
+                      data-testid="fleet-power"
+                      title={r.latestTs ? fmtAgo(r.latestTs) : 'no live value'}
+                    >
                       {fmtPower(r.latestPower)}
                     </td>
                     <td className="num">{fmtEnergy(todayWh(r))}</td>
