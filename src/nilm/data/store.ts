@@ -1,6 +1,6 @@
 /**
- * A facility's channels from the store as a house: mains channels are summed, sub-meters are keyed by
- * their `appliance` label. Only power channels (W, kW) take part.
+ * A facility's channels from the store as a house: mains channels (legs) are summed, and a slot missing
+ * any leg is missing; sub-meters are keyed by their `appliance` label. Only power channels (W, kW) take part.
  */
 import { InputError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
@@ -29,23 +29,29 @@ export async function loadFacility(
   const length = Math.floor((to - from) / periodMs);
   // Each channel on its own grid first, so that mains legs and same-label circuits add up per slot.
   const cols = names.map(() => new Float64Array(length).fill(NaN));
+  const legs = new Uint8Array(length);
   for (const c of channels) {
     const target = c.isMains ? 0 : c.appliance ? names.indexOf(c.appliance) : -1;
     if (target < 0) continue;
     const grid = createGrid(from, periodMs, length, 1);
     const scale = c.unit === 'kW' ? 1000 : 1;
     const row = new Float64Array(1);
-    for (const r of await store.readings.read(c.id, from, to)) {
-      row[0] = r.value * scale;
-      grid.add(r.ts, row);
+    const { ts, value } = await store.readings.readColumns(c.id, from, to);
+    for (let i = 0; i < ts.length; i++) {
+      row[0] = value[i]! * scale;
+      grid.add(ts[i]!, row);
     }
     const col = grid.finish()[0]!;
     const acc = cols[target]!;
     for (let i = 0; i < length; i++) {
       const v = col[i]!;
-      if (!Number.isNaN(v)) acc[i] = Number.isNaN(acc[i]!) ? v : acc[i]! + v;
+      if (Number.isNaN(v)) continue;
+      acc[i] = Number.isNaN(acc[i]!) ? v : acc[i]! + v;
+      if (target === 0) legs[i]!++;
     }
   }
+  // A slot where one mains leg is missing has no whole-house value: missing, not a partial sum.
+  for (let i = 0; i < length; i++) if (legs[i]! < mainsChannels.length) cols[0]![i] = NaN;
   const appliances: Record<string, Float64Array> = {};
   names.slice(1).forEach((n, k) => (appliances[n] = cols[k + 1]!));
   const mains = cols[0]!;
