@@ -93,14 +93,15 @@ describe('authorisation walk over plugged-in routes', () => {
     const bare = await worldServer(w);
     own = new Set(bare.routeTable.map((r) => `${r.method} ${r.url}`));
     await bare.close();
-    let deviceAuth: ReturnType<typeof orgTokenAuth> | undefined;
+    // The device verifier is the server's own token check, known once the server exists.
+    const deviceAuth: { current?: ReturnType<typeof orgTokenAuth> } = {};
     app = await worldServer(w, {
       loginRateLimit: { max: 10_000, timeWindowMs: 60_000 },
       plugins: [
         jobRoutes({ service: createJobService({ store: s, config, tasks: {} }), registry }),
         realtimeRoutes({
           ingest,
-          deviceAuth: { verify: (t) => deviceAuth!.verify(t) },
+          deviceAuth: { verify: (t) => deviceAuth.current!.verify(t) },
           store: s,
           directory,
           hub,
@@ -109,7 +110,7 @@ describe('authorisation walk over plugged-in routes', () => {
         }),
       ],
     });
-    deviceAuth = orgTokenAuth(app.auth);
+    deviceAuth.current = orgTokenAuth(app.auth);
     for (const role of ['viewer', 'analyst', 'admin'] as const)
       sessions.set(role, await login(app, w.a.users[role].email));
   });
