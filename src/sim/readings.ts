@@ -7,7 +7,7 @@ import type { ReadingBatch } from '../domain/types.ts';
 import { ConfigError } from '../errors.ts';
 import type { Fleet, SimMeter } from './fleet.ts';
 import { DAY_MS } from './model/calendar.ts';
-import { type MeterDay, ScheduleCache, renderMeterDay } from './render.ts';
+import { type MeterDay, ScheduleCache, Scratch, renderMeterDay } from './render.ts';
 
 /** Options of {@link generateReadings}. */
 export interface ReadingRange {
@@ -94,9 +94,10 @@ export async function* generateReadings(fleet: Fleet, r: ReadingRange): AsyncGen
   const firstDay = Math.floor(r.from / DAY_MS);
   const lastDay = Math.ceil(r.to / DAY_MS);
   const cache = new ScheduleCache();
+  const scratch = new Scratch();
   for (let day = firstDay; day < lastDay; day++) {
     for (const m of meters) {
-      appendMeterDay(fleet, m, renderMeterDay(fleet, m, day, cache), r.from, r.to, state, (b) =>
+      appendMeterDay(fleet, m, renderMeterDay(fleet, m, day, cache, scratch), r.from, r.to, state, (b) =>
         ready.push(b),
       );
       while (ready.length) yield ready.shift() as ReadingBatch;

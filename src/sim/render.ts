@@ -87,18 +87,45 @@ export class ScheduleCache {
   }
 }
 
-/** Renders every channel of meter `m` for UTC day `day`. */
-export function renderMeterDay(fleet: Fleet, m: SimMeter, day: number, cache?: ScheduleCache): MeterDay {
+/**
+ * Reusable sample arrays for callers that copy a meter-day out before rendering the next one (the
+ * generator); it saves most of the garbage collection.
+ */
+export class Scratch {
+  private readonly pool = new Map<number, Float64Array[]>();
+  /** `count` zeroed arrays of length `n`, valid until the next call. */
+  arrays(n: number, count: number): Float64Array[] {
+    let list = this.pool.get(n);
+    if (!list) this.pool.set(n, (list = []));
+    while (list.length < count) list.push(new Float64Array(n));
+    const out = list.slice(0, count);
+    for (const a of out) a.fill(0);
+    return out;
+  }
+}
+
+/** Renders every channel of meter `m` for UTC day `day` (into `scratch` arrays when given). */
+export function renderMeterDay(
+  fleet: Fleet,
+  m: SimMeter,
+  day: number,
+  cache?: ScheduleCache,
+  scratch?: Scratch,
+): MeterDay {
   const { model } = m;
   const t0 = day * DAY_MS;
   const n = DAY_MS / model.stepMs;
+  const alloc = (count: number): Float64Array[] =>
+    scratch ? scratch.arrays(n, count) : Array.from({ length: count }, () => new Float64Array(n));
   if (model.kind === 'interval') {
-    const v = new Float64Array(n);
+    const v = alloc(1)[0] as Float64Array;
     renderInterval(model.interval, m.key, fleet.frame(day, model.stepMs), v);
     return { t0, stepMs: model.stepMs, values: [v] };
   }
   const house = model.house;
-  const appl = house.appliances.map(() => new Float64Array(n));
+  const arrays = alloc(house.appliances.length + 1);
+  const mains = arrays[0] as Float64Array;
+  const appl = arrays.slice(1);
   const seed = fleet.options.seed >>> 0;
   for (const l of localDaysTouching(fleet, day)) {
     const make = (): Map<ApplianceName, Pulses> =>
@@ -117,19 +144,17 @@ export function renderMeterDay(fleet: Fleet, m: SimMeter, day: number, cache?: S
       for (let i = i0; i < i1; i++) arr[i] = (arr[i] as number) + s.peakW;
     }
   }
-  const mains = new Float64Array(n);
   const noiseKey = m.key ^ 0xa1;
-  house.appliances.forEach((a, k) => {
+  for (let k = 0; k < appl.length; k++) {
     const arr = appl[k] as Float64Array;
-    const noisy = a === 'always_on';
+    if (house.appliances[k] === 'always_on')
+      for (let i = 0; i < n; i++) arr[i] = (arr[i] as number) + (unitAt(noiseKey, day, i) - 0.5) * 4;
     for (let i = 0; i < n; i++) {
       // Quantise to 1/8 W: dyadic values add exactly, so mains equals the sum in any order.
-      let v = arr[i] as number;
-      if (noisy) v += (unitAt(noiseKey, day, i) - 0.5) * 4;
-      v = Math.round(v * 8) / 8;
+      const v = Math.round((arr[i] as number) * 8) / 8;
       arr[i] = v;
       mains[i] = (mains[i] as number) + v;
     }
-  });
+  }
   return { t0, stepMs: model.stepMs, values: [mains, ...appl] };
 }

@@ -74,8 +74,20 @@ export function weekday(localDay: number): number {
   return (((localDay + 4) % 7) + 7) % 7;
 }
 
-/** Day of year (0-based, fractional) of a UTC instant. */
+/** Day of year (0-based, fractional) of a UTC instant (civil-from-days arithmetic, no Date object). */
 export function dayOfYear(t: number): number {
-  const d = new Date(t);
-  return (t - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS;
+  // Howard Hinnant's civil_from_days, year part only.
+  const z = Math.floor(t / DAY_MS) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doyMar = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const month =
+    Math.floor((5 * doyMar + 2) / 153) < 10
+      ? Math.floor((5 * doyMar + 2) / 153) + 3
+      : Math.floor((5 * doyMar + 2) / 153) - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return (t - Date.UTC(year, 0, 1)) / DAY_MS;
 }

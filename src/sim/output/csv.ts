@@ -3,7 +3,7 @@
  * milliseconds, values in the channel's unit (see channels.csv).
  */
 import type { ReadingBatch } from '../../domain/types.ts';
-import { type TextFile, isoUtc, openTextFile } from './text-file.ts';
+import { type TextFile, createIsoUtc, openTextFile } from './text-file.ts';
 
 /** Header of the long CSV. */
 export const LONG_CSV_HEADER = 'channel_id,ts,value,quality\n';
@@ -20,6 +20,7 @@ export async function createLongCsvSink(path: string): Promise<LongCsvSink> {
   const file: TextFile = openTextFile(path);
   await file.write(LONG_CSV_HEADER);
   let total = 0;
+  const isoUtc = createIsoUtc();
   return {
     async write(b) {
       const lines: string[] = [];

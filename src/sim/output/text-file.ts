@@ -44,25 +44,35 @@ export function openTextFile(path: string): TextFile {
 }
 
 const DAY = 86_400_000;
-let cachedDay = NaN;
-let cachedPrefix = '';
 const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
-/** `2024-01-01T00:05:00.000Z` for a UTC ms timestamp; the date part is cached per day. */
+/** Formats UTC ms as `2024-01-01T00:05:00.000Z`. */
+export type IsoFormatter = (t: number) => string;
+
+/** A fast ISO-8601 formatter that caches the date part of the last day it saw. */
+export function createIsoUtc(): IsoFormatter {
+  let cachedDay = NaN;
+  let cachedPrefix = '';
+  return (t) => {
+    const day = Math.floor(t / DAY);
+    if (day !== cachedDay) {
+      cachedDay = day;
+      cachedPrefix = new Date(day * DAY).toISOString().slice(0, 11);
+    }
+    let r = t - day * DAY;
+    const h = Math.floor(r / 3_600_000);
+    r -= h * 3_600_000;
+    const m = Math.floor(r / 60_000);
+    r -= m * 60_000;
+    const s = Math.floor(r / 1000);
+    const ms = r - s * 1000;
+    return `${cachedPrefix}${two(h)}:${two(m)}:${two(s)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  };
+}
+
+/** `2024-01-01T00:05:00.000Z` for a UTC ms timestamp (for occasional use; hot loops use createIsoUtc). */
 export function isoUtc(t: number): string {
-  const day = Math.floor(t / DAY);
-  if (day !== cachedDay) {
-    cachedDay = day;
-    cachedPrefix = new Date(day * DAY).toISOString().slice(0, 11);
-  }
-  let r = t - day * DAY;
-  const h = Math.floor(r / 3_600_000);
-  r -= h * 3_600_000;
-  const m = Math.floor(r / 60_000);
-  r -= m * 60_000;
-  const s = Math.floor(r / 1000);
-  const ms = r - s * 1000;
-  return `${cachedPrefix}${two(h)}:${two(m)}:${two(s)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  return new Date(t).toISOString();
 }
 
 /** A CSV field, quoted when needed. */

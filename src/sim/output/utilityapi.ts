@@ -9,7 +9,7 @@
  */
 import type { Channel, ReadingBatch } from '../../domain/types.ts';
 import type { Fleet } from '../fleet.ts';
-import { csvField, isoUtc, openTextFile } from './text-file.ts';
+import { createIsoUtc, csvField, openTextFile } from './text-file.ts';
 
 /** The CSV header. */
 export const UTILITYAPI_COLUMNS = [
@@ -45,6 +45,7 @@ export async function createUtilityApiSink(
   const json = opts.jsonPath ? openTextFile(opts.jsonPath) : null;
   await csv?.write(UTILITYAPI_COLUMNS.join(',') + '\n');
   await json?.write('{"intervals":[');
+  const isoUtc = createIsoUtc();
   const updated = isoUtc(opts.updated);
   // Per channel: the constant part of each row, or null for channels that are not interval data.
   const fixed = fleet.channels.map((c: Channel, k) => {
