@@ -20,7 +20,7 @@ describe('overshoot', () => {
       ['raise', 10_000],
       ['end', 50_000],
     ]);
-    expect(s[0]!.value).toBe(180);
+    expect(s[0]!.value).toBe(170);
     expect(s[0]!.threshold).toBe(100);
   });
 

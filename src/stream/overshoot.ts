@@ -18,6 +18,8 @@ export interface OvershootOptions {
   clearAfterMs: number;
   /** Severity of the alerts. */
   severity: Severity;
+  /** Multiplier applied to the threshold (e.g. 1.5 = alert above 1.5 x p97); default 1. */
+  factor?: number;
 }
 
 /** Default overshoot options: 60 s above p97, 10 % hysteresis, 60 s below to clear. */
@@ -34,8 +36,12 @@ const ALERTING = 2;
 
 interface ChannelState {
   lastTs: number;
+  /** Spacing of the last two readings: the time the newest sample stands for. */
+  gap: number;
   phase: number;
   since: number;
+  /** Time the first sample above the threshold stands for (its spacing from the previous one). */
+  firstSpan: number;
   peak: number;
   belowSince: number;
 }
@@ -56,7 +62,11 @@ export function createOvershootProcessor(opts: OvershootOptions, emit: SignalSin
   const states = new Map<string, ChannelState>();
   const stateOf = (id: string): ChannelState => {
     let s = states.get(id);
-    if (!s) states.set(id, (s = { lastTs: -Infinity, phase: BELOW, since: 0, peak: 0, belowSince: NaN }));
+    if (!s)
+      states.set(
+        id,
+        (s = { lastTs: -Infinity, gap: 0, phase: BELOW, since: 0, firstSpan: 0, peak: 0, belowSince: NaN }),
+      );
     return s;
   };
   const signal = (type: 'raise' | 'end', channelId: string, ts: number, value: number, th: number): void => {
@@ -85,37 +95,42 @@ export function createOvershootProcessor(opts: OvershootOptions, emit: SignalSin
       const perIndex: (ChannelState | undefined)[] = batch.channelIds.map((id) =>
         thresholds.has(id) ? stateOf(id) : undefined,
       );
-      const th = batch.channelIds.map((id) => thresholds.get(id) ?? NaN);
+      const factor = opts.factor ?? 1;
+      const th = batch.channelIds.map((id) => (thresholds.get(id) ?? NaN) * factor);
       for (let i = 0; i < batch.length; i++) {
         const ci = batch.channel[i]!;
         const s = perIndex[ci];
         if (!s) continue;
         const ts = batch.ts[i]!;
         if (ts <= s.lastTs) continue;
+        s.gap = Number.isFinite(s.lastTs) ? ts - s.lastTs : 0;
         s.lastTs = ts;
         const v = batch.value[i]!;
         const limit = th[ci]!;
         if (s.phase === BELOW) {
           if (v > limit) {
             s.phase = PENDING;
+            // A sample stands for the time since the previous one: a one-sample excursion at 60 s
+            // sampling lasted 60 s.
             s.since = ts;
+            s.firstSpan = s.gap;
             s.peak = v;
-            if (opts.minDurationMs === 0) {
+            if (s.gap >= opts.minDurationMs) {
               s.phase = ALERTING;
               s.belowSince = NaN;
-              signal('raise', batch.channelIds[ci]!, ts, v, limit);
+              signal('raise', batch.channelIds[ci]!, s.since, v, limit);
             }
           }
         } else if (s.phase === PENDING) {
           if (v > limit) {
             if (v > s.peak) s.peak = v;
-            if (ts - s.since >= opts.minDurationMs) {
+            if (ts - s.since + s.firstSpan >= opts.minDurationMs) {
               s.phase = ALERTING;
               s.belowSince = NaN;
               signal('raise', batch.channelIds[ci]!, s.since, s.peak, limit);
             }
           } else s.phase = BELOW;
-        } else if (v < limit * (1 - opts.hysteresis)) {
+        } else if (v <= limit * (1 - opts.hysteresis)) {
           if (Number.isNaN(s.belowSince)) s.belowSince = ts;
           if (ts - s.belowSince >= opts.clearAfterMs) {
             s.phase = BELOW;
