@@ -147,9 +147,19 @@ describe.skipIf(!!unavailable)('web application end to end', () => {
     await expect
       .poll(() => page.textContent('[data-testid=explore-status]'), { timeout: 15_000 })
       .not.toBe(before);
-    await expect
-      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 15_000 })
-      .toBeGreaterThan(0);
+    // The refetched range is drawn: the chart's draw comes after the newest request, and loading is over.
+    await page.waitForFunction(
+      () => {
+        const status = document.querySelector('[data-testid=explore-status]');
+        const req = Number(status?.getAttribute('data-requested-at'));
+        const chartEl = document.querySelector('[data-testid=explore-chart]') as HTMLElement | null;
+        const drawn = Number(chartEl?.dataset['drawnAt']);
+        return req > 0 && drawn > req && !status?.textContent?.includes('loading');
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+    expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
     await screenshot(page, 'explore');
   });
 

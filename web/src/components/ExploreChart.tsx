@@ -6,6 +6,7 @@
  */
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
+import { fitLabels } from '../lib/axis.ts';
 import { fmtValue } from '../lib/format.ts';
 import { type FetchedSeries, joinSeries } from '../lib/explore.ts';
 import { UPlotChart } from './UPlotChart.tsx';
@@ -78,7 +79,7 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
           scale: u,
           side: i % 2 === 0 ? 3 : 1,
           grid: { show: i === 0 },
-          size: 72,
+          size: fitLabels,
           values: (_u: uPlot, splits: number[]) => splits.map((v) => fmtValue(v, u)),
         })),
       ],

@@ -9,6 +9,7 @@ import type uPlot from 'uplot';
 import type { Api } from '../api/endpoints.ts';
 import { type LiveState, subscribeLive } from '../api/live.ts';
 import type { Channel, ExploreSeries } from '../api/types.ts';
+import { fitLabels } from '../lib/axis.ts';
 import { fmtAgo, fmtPower } from '../lib/format.ts';
 import { LiveSeries } from '../lib/live-series.ts';
 import { UPlotChart } from './UPlotChart.tsx';
@@ -71,7 +72,7 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
       height: 260,
       legend: { show: channels.length > 1 },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(100, max * 1.1)] } },
-      axes: [{}, { values: (_u, splits) => splits.map((v) => fmtPower(v)), size: 70 }],
+      axes: [{}, { values: (_u, splits) => splits.map((v) => fmtPower(v)), size: fitLabels }],
       series: [
         {},
         ...channels.map((c, i) => ({
