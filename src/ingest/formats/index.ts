@@ -6,7 +6,8 @@ import { csvWide } from './csv-wide.ts';
 import { ampds, redd, reddRelative, refit } from './datasets.ts';
 import { greenbutton } from './greenbutton.ts';
 import { reddLowFreq } from './redd-low-freq.ts';
-import { utilityapiCsv, utilityapiJson } from './utilityapi.ts';
+import { utilityapiCsv } from './utilityapi-csv.ts';
+import { utilityapiJson } from './utilityapi-json.ts';
 
 /** The implementation of each {@link ImportFormat}. */
 export const FORMATS: Record<ImportFormat, Format> = {

@@ -1,0 +1,107 @@
+/** UtilityAPI interval data as JSON; see utilityapi-common.ts for the mapping. */
+import { ConfigError, InputError } from '../../errors.ts';
+import type { Format } from '../format.ts';
+import { numberProblem } from '../numbers.ts';
+import { LocalTimeConverter } from '../time.ts';
+import { channelFor, instant } from './utilityapi-common.ts';
+
+const JSON_MAX_BYTES = 256 * 1024 * 1024;
+
+/** UtilityAPI interval JSON (read whole: API responses are bounded; larger files are refused). */
+export const utilityapiJson: Format = {
+  async run(ctx, source) {
+    if (source!.size > JSON_MAX_BYTES)
+      throw new ConfigError(
+        '--format',
+        `UtilityAPI JSON over ${JSON_MAX_BYTES} bytes is not supported; convert it to the CSV form`,
+      );
+    const parts: Buffer[] = [];
+    for await (const c of source!.chunks()) parts.push(c);
+    ctx.tick(source!.bytesRead());
+    const text = Buffer.concat(parts).toString('utf8');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (cause) {
+      throw new InputError(
+        `not valid JSON${source!.error() ? ` (${source!.error()})` : ''}: ${(cause as Error).message}`,
+        { file: ctx.file },
+        { cause },
+      );
+    }
+    const root = (Array.isArray(doc) ? { intervals: doc } : doc) as Record<string, unknown>;
+    if (!root || typeof root !== 'object' || !Array.isArray(root['intervals'])) {
+      throw new InputError("not UtilityAPI interval JSON: expected an object with an 'intervals' array", {
+        file: ctx.file,
+        field: 'intervals',
+      });
+    }
+    const conv = ctx.opts.tz ? new LocalTimeConverter(ctx.opts.tz) : null;
+    const intervals = root['intervals'] as Record<string, unknown>[];
+    intervals.forEach((block, bi) => {
+      const meta = {
+        ...((root['meta'] as Record<string, unknown> | undefined) ?? {}),
+        ...((block?.['meta'] as Record<string, unknown> | undefined) ?? {}),
+      };
+      const info: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(meta))
+        if (typeof v === 'string' || typeof v === 'number') info[k] = String(v);
+      const meter =
+        info['service_uid'] ?? info['meter_uid'] ?? info['utility_meter_number'] ?? ctx.opts.meter ?? `main`;
+      const readings = block?.['readings'];
+      if (!Array.isArray(readings)) {
+        ctx.rejects.reject(
+          0,
+          `intervals[${bi}].readings`,
+          'bad-structure',
+          'expected a readings array',
+          JSON.stringify(block).slice(0, 200),
+        );
+        return;
+      }
+      let ch: number | undefined;
+      readings.forEach((r: Record<string, unknown>, ri) => {
+        ctx.rows++;
+        const where = `intervals[${bi}].readings[${ri}]`;
+        const raw = JSON.stringify(r);
+        const start = instant(String(r?.['start'] ?? ''), conv);
+        if (Number.isNaN(start.ts))
+          return ctx.rejects.reject(
+            0,
+            `${where}.start`,
+            start.problem,
+            `cannot use start '${String(r?.['start'])}'`,
+            raw,
+          );
+        const end = instant(String(r?.['end'] ?? ''), conv);
+        if (Number.isNaN(end.ts) || end.ts <= start.ts)
+          return ctx.rejects.reject(
+            0,
+            `${where}.end`,
+            end.problem || 'bad-interval',
+            `end '${String(r?.['end'])}' must be a time after start`,
+            raw,
+          );
+        let kwh = r?.['kwh'];
+        if ((kwh === undefined || kwh === null) && Array.isArray(r?.['datapoints'])) {
+          kwh = (r['datapoints'] as Record<string, unknown>[])
+            .filter((d) => d?.['unit'] === 'kwh' || d?.['unit'] === undefined)
+            .reduce((a, d) => a + Number(d?.['value']), 0);
+        }
+        const v =
+          typeof kwh === 'number' ? kwh : typeof kwh === 'string' && kwh.trim() !== '' ? Number(kwh) : NaN;
+        if (!Number.isFinite(v))
+          return ctx.rejects.reject(
+            0,
+            `${where}.kwh`,
+            numberProblem(String(kwh ?? '')),
+            `expected a finite kwh, found ${JSON.stringify(kwh)}`,
+            raw,
+          );
+        ch ??= channelFor(ctx, meter, end.ts - start.ts, info);
+        ctx.out.push(ch, start.ts, v * 1000);
+      });
+    });
+    await ctx.out.drain();
+  },
+};
