@@ -74,7 +74,7 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: { x: { time: true } },
       axes: [
-        {},
+        { space: 90 },
         ...units.map((u, i) => ({
           scale: u,
           side: i % 2 === 0 ? 3 : 1,

@@ -72,7 +72,7 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
       height: 260,
       legend: { show: channels.length > 1 },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(100, max * 1.1)] } },
-      axes: [{}, { values: (_u, splits) => splits.map((v) => fmtPower(v)), size: fitLabels }],
+      axes: [{ space: 90 }, { values: (_u, splits) => splits.map((v) => fmtPower(v)), size: fitLabels }],
       series: [
         {},
         ...channels.map((c, i) => ({

@@ -51,7 +51,8 @@ export function FleetPage() {
   }, [reload]);
 
   const rows = list.data ?? [];
-  const totalPower = rows.reduce((s, r) => s + (r.latestPower ?? 0), 0);
+  const withPower = rows.filter((r) => r.latestPower !== null);
+  const totalPower = withPower.length ? withPower.reduce((s, r) => s + (r.latestPower ?? 0), 0) : null;
   const totalEnergy = rows.reduce((s, r) => s + todayWh(r), 0);
   const totalAlerts = rows.reduce((s, r) => s + r.openAlerts, 0);
   const productTitle = products.data?.find((p) => p.name === product)?.title ?? product;
