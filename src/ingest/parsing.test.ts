@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FieldSplitter, splitText } from './csv/fields.ts';
 import { createTsReader, type TsReader } from './csv/ts-reader.ts';
 import { detectFromText } from './detect.ts';
-import { zoneFromLocalTime } from './formats/espi.ts';
+import { espiMeasurement, zoneFromLocalTime } from './formats/espi.ts';
 import { LineSplitter } from './lines.ts';
 import { numberProblem, parseNumber } from './numbers.ts';
 import { IsoParser, LocalTimeConverter, parseInstant } from './time.ts';
@@ -117,6 +117,14 @@ describe('timestamps', () => {
         dstEndRule: 'B40E2000',
       }),
     ).toBeNull();
+  });
+
+  it('maps ESPI accumulation behaviour to a measurement', () => {
+    expect(espiMeasurement(4, 'Wh')).toBe('interval');
+    expect(espiMeasurement(undefined, 'therm')).toBe('interval');
+    expect(espiMeasurement(9, 'Wh')).toBe('register');
+    expect(espiMeasurement(1, 'm3')).toBe('register');
+    expect(espiMeasurement(6, 'W')).toBe('power');
   });
 });
 
