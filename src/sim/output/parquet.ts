@@ -26,7 +26,7 @@ export interface ParquetSinkOptions {
   dir: string;
   /** Channels in fleet order: channel_key = index + 1. */
   channels: readonly Channel[];
-  /** Rows per part file (default 50 million). */
+  /** Rows per part file (default 10 million). */
   rowsPerFile?: number;
   /** DuckDB threads (default: DuckDB's choice). */
   threads?: number;
@@ -46,31 +46,50 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
   if (opts.threads) config['threads'] = String(opts.threads);
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
-  await conn.run('CREATE TABLE staging (channel_key INTEGER, ts DOUBLE, value DOUBLE, quality UTINYINT)');
-  let appender = await conn.createAppender('staging');
+  // Double buffering: while DuckDB copies one staging table to Parquet (on its own threads, through a
+  // second connection), JS keeps generating and appending into the other.
+  const copier = await instance.connect();
+  for (const k of [0, 1]) {
+    await conn.run(
+      `CREATE TABLE staging${k} (channel_key INTEGER, ts DOUBLE, value DOUBLE, quality UTINYINT)`,
+    );
+  }
+  const copying: (Promise<void> | null)[] = [null, null];
+  let current = 0;
+  let appender = await conn.createAppender('staging0');
   const chunk = DuckDBDataChunk.create([INTEGER, DOUBLE, DOUBLE, UTINYINT], CHUNK);
-  const rowsPerFile = opts.rowsPerFile ?? 50_000_000;
+  const rowsPerFile = opts.rowsPerFile ?? 10_000_000;
   let staged = 0;
   let total = 0;
   let part = 0;
+
+  const copyPart = async (table: string, file: string): Promise<void> => {
+    try {
+      await copier.run(
+        `COPY (SELECT channel_key + 1 AS channel_key, ts::BIGINT AS ts, value, quality FROM ${table}) TO ${sqlString(file)} (FORMAT parquet)`,
+      );
+      await copier.run(`DELETE FROM ${table}`);
+    } catch (cause) {
+      throw new ExternalError('duckdb', `writing ${file} failed`, { cause });
+    }
+  };
 
   const flushPart = async (): Promise<void> => {
     appender.flushSync();
     appender.closeSync();
     if (staged > 0) {
       const file = join(opts.dir, `${opts.prefix ?? 'readings'}-${String(part).padStart(5, '0')}.parquet`);
-      try {
-        await conn.run(
-          `COPY (SELECT channel_key + 1 AS channel_key, ts::BIGINT AS ts, value, quality FROM staging) TO ${sqlString(file)} (FORMAT parquet)`,
-        );
-      } catch (cause) {
-        throw new ExternalError('duckdb', `writing ${file} failed`, { cause });
-      }
-      await conn.run('DELETE FROM staging');
+      const copy = copyPart(`staging${current}`, file);
+      // Report a failure at the next flush or at close, whichever awaits it first.
+      copy.catch(() => undefined);
+      copying[current] = copy;
       part++;
       staged = 0;
+      current = 1 - current;
+      await copying[current];
+      copying[current] = null;
     }
-    appender = await conn.createAppender('staging');
+    appender = await conn.createAppender(`staging${current}`);
   };
 
   const writeChannels = async (): Promise<void> => {
@@ -125,10 +144,13 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
       try {
         await flushPart();
         appender.closeSync();
+        for (const c of copying) await c;
         if (opts.writeChannels ?? true) await writeChannels();
         return total;
       } finally {
+        await Promise.allSettled(copying.map((c) => c ?? Promise.resolve()));
         conn.closeSync();
+        copier.closeSync();
         instance.closeSync();
       }
     },
