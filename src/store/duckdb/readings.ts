@@ -123,7 +123,11 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
   let queue: Promise<unknown> = Promise.resolve();
   /** Serialises writes: one transaction at a time on the writer connection. */
   const exclusive = <T>(fn: (w: Writer) => Promise<T>): Promise<T> => {
-    writer ??= openWriter(ctx);
+    writer ??= openWriter(ctx).catch((cause: unknown) => {
+      // Not cached: the next write tries again (e.g. after migrate() created the tables).
+      writer = undefined;
+      throw new StoreError('duckdb', 'open the reading writer', { cause });
+    });
     const run = queue.then(async () => fn(await (writer as Promise<Writer>)));
     queue = run.catch(() => undefined);
     return run;
