@@ -30,6 +30,7 @@ import { startBatchSchedule } from './batch/schedule.ts';
 import { createJobService } from './jobs/job-service.ts';
 import { createNilmTask } from './jobs/nilm/nilm-task.ts';
 import { jobRoutes } from './jobs/routes.ts';
+import { nilmRoutes } from './nilm/routes.ts';
 import { createProductRegistry } from './scoring/registry.ts';
 import { createScoreTask } from './scoring/score-task.ts';
 import { createStoreScoringSources } from './scoring/sources.ts';
@@ -121,9 +122,22 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         );
         await pipeline.start();
         stops.push(() => pipeline.stop());
-        const log = await openLog((id) => directory.byId(id)?.meterId);
-        stops.push(() => log.close());
-        const sub: LogSubscription = await log.subscribe(pipeline.handle);
+        const durable = await openLog((id) => directory.byId(id)?.meterId);
+        stops.push(() => durable.close());
+        // Embedded: processors run at ingest (alerts without waiting for the store queue) and the log
+        // feeds the store writer. JetStream: this process is one more worker doing both.
+        const embedded = config.log.kind === 'memory';
+        const log: ReadingLog = embedded
+          ? {
+              append: async (b) => {
+                await pipeline.process(b);
+                await durable.append(b);
+              },
+              subscribe: (h) => durable.subscribe(h),
+              close: () => durable.close(),
+            }
+          : durable;
+        const sub: LogSubscription = await durable.subscribe(embedded ? pipeline.persist : pipeline.handle);
         stops.push(() => sub.close());
         const topicRoot = opts.topicRoot ?? 'loadscope';
         const ingest = createIngest({
@@ -177,6 +191,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           now,
           plugins: [
             jobRoutes({ service: jobs, registry }),
+            nilmRoutes(),
             realtimeRoutes({
               ingest,
               deviceAuth,

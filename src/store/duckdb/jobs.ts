@@ -10,6 +10,7 @@ import {
 } from '../../jobs/rows.ts';
 import type { JobRepo } from '../ports/jobs.ts';
 import type { DuckdbContext } from './connection.ts';
+import { inTransaction } from './transaction.ts';
 
 /** DDL for the jobs tables, run in order by `migrate()`. */
 export const jobsSchema: readonly string[] = jobsDdl({ text: 'VARCHAR', big: 'BIGINT' });
@@ -29,31 +30,27 @@ export function createJobRepo(ctx: DuckdbContext): JobRepo {
   };
   return {
     async createJob(job, shards) {
-      await ctx.conn.run('BEGIN TRANSACTION');
-      try {
-        await ctx.conn.run(
-          'INSERT INTO jobs VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)',
-          [
-            job.id,
-            job.orgId,
-            job.kind,
-            job.target,
-            job.executor,
-            JSON.stringify(job.params),
-            job.state,
-            job.shards,
-            job.shardsDone,
-            job.shardsFailed,
-            job.externalId,
-            job.createdBy,
-            job.createdAt,
-            job.startedAt,
-            job.endedAt,
-            job.error,
-          ],
-        );
+      await inTransaction(ctx, async (conn) => {
+        await conn.run('INSERT INTO jobs VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)', [
+          job.id,
+          job.orgId,
+          job.kind,
+          job.target,
+          job.executor,
+          JSON.stringify(job.params),
+          job.state,
+          job.shards,
+          job.shardsDone,
+          job.shardsFailed,
+          job.externalId,
+          job.createdBy,
+          job.createdAt,
+          job.startedAt,
+          job.endedAt,
+          job.error,
+        ]);
         for (const s of shards) {
-          await ctx.conn.run('INSERT INTO job_shards VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
+          await conn.run('INSERT INTO job_shards VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
             s.jobId,
             s.index,
             s.state,
@@ -64,11 +61,7 @@ export function createJobRepo(ctx: DuckdbContext): JobRepo {
             s.endedAt,
           ]);
         }
-        await ctx.conn.run('COMMIT');
-      } catch (err) {
-        await ctx.conn.run('ROLLBACK');
-        throw err;
-      }
+      });
     },
     async getJob(id) {
       const [r] = await rows('SELECT * FROM jobs WHERE id = $1', [id]);

@@ -9,6 +9,7 @@ import {
 import { createSqlNilmRepo, nilmDdl, type SqlQuery } from '../../nilm/sql-repo.ts';
 import type { NilmRepo } from '../ports/nilm.ts';
 import type { DuckdbContext } from './connection.ts';
+import { inTransaction } from './transaction.ts';
 
 /** DDL for the nilm tables, run in order by `migrate()`. */
 export const nilmSchema: readonly string[] = nilmDdl({ text: 'VARCHAR', double: 'DOUBLE', json: 'VARCHAR' });
@@ -35,22 +36,6 @@ export function createNilmRepo(ctx: DuckdbContext): NilmRepo {
   const query: SqlQuery = (sql, params = []) => run(ctx.conn, sql, params);
   return createSqlNilmRepo({
     query,
-    async transaction(fn) {
-      // A connection of its own, so the transaction never interleaves with other repositories' statements.
-      const conn = await ctx.instance.connect();
-      try {
-        await conn.run('BEGIN TRANSACTION');
-        try {
-          const out = await fn((sql, params = []) => run(conn, sql, params));
-          await conn.run('COMMIT');
-          return out;
-        } catch (err) {
-          await conn.run('ROLLBACK');
-          throw err;
-        }
-      } finally {
-        conn.closeSync();
-      }
-    },
+    transaction: (fn) => inTransaction(ctx, (conn) => fn((sql, params = []) => run(conn, sql, params))),
   });
 }

@@ -2,6 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { LATEST_SQL, RANKING_SQL, rowToScore, rowToSqlScore } from '../../scoring/score-rows.ts';
 import type { ScoreRepo } from '../ports/scores.ts';
 import type { DuckdbContext } from './connection.ts';
+import { inTransaction } from './transaction.ts';
 
 /** DDL for the scores tables, run in order by `migrate()`. */
 export const scoresSchema: readonly string[] = [
@@ -17,11 +18,10 @@ export function createScoreRepo(ctx: DuckdbContext): ScoreRepo {
   return {
     async saveScores(scores) {
       if (scores.length === 0) return;
-      const appender = await ctx.conn.createAppender('scores');
-      await ctx.conn.run('BEGIN TRANSACTION');
-      try {
+      await inTransaction(ctx, async (conn) => {
         const jobIds = [...new Set(scores.map((s) => s.jobId).filter((j): j is string => j !== null))];
-        for (const j of jobIds) await ctx.conn.run('DELETE FROM scores WHERE job_id = $1', [j]);
+        for (const j of jobIds) await conn.run('DELETE FROM scores WHERE job_id = $1', [j]);
+        const appender = await conn.createAppender('scores');
         for (const s of scores) {
           appender.appendVarchar(s.facilityId);
           appender.appendVarchar(s.product);
@@ -37,11 +37,7 @@ export function createScoreRepo(ctx: DuckdbContext): ScoreRepo {
           appender.endRow();
         }
         appender.closeSync();
-        await ctx.conn.run('COMMIT');
-      } catch (err) {
-        await ctx.conn.run('ROLLBACK');
-        throw err;
-      }
+      });
     },
     async latestForFacility(facilityId) {
       return (await rows(LATEST_SQL, [facilityId])).map(rowToScore);
@@ -59,16 +55,15 @@ export function createScoreRepo(ctx: DuckdbContext): ScoreRepo {
       ).map(rowToScore);
     },
     async runSqlProduct(sql, facilityIds) {
-      await ctx.conn.run('CREATE OR REPLACE TEMP TABLE scope_facilities (id VARCHAR)');
-      await ctx.conn.run(
-        `INSERT INTO scope_facilities SELECT unnest(from_json($1::VARCHAR, '["VARCHAR"]'))`,
-        [listValue(facilityIds)],
-      );
-      try {
-        return (await rows(sql)).map(rowToSqlScore);
-      } finally {
-        await ctx.conn.run('DROP TABLE IF EXISTS scope_facilities');
-      }
+      // Its own connection: the temp table is per connection, so concurrent runs cannot see each other's scope.
+      return inTransaction(ctx, async (conn) => {
+        await conn.run('CREATE TEMP TABLE scope_facilities (id VARCHAR)');
+        await conn.run(`INSERT INTO scope_facilities SELECT unnest(from_json($1::VARCHAR, '["VARCHAR"]'))`, [
+          listValue(facilityIds),
+        ]);
+        const result = (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+        return result.map(rowToSqlScore);
+      });
     },
   };
 }
