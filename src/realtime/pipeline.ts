@@ -40,8 +40,15 @@ export interface PipelineDeps {
 
 /** The processing stage. */
 export interface Pipeline {
-  /** Stores and processes a batch (the reading log's handler). */
+  /** Processes and stores a batch (the reading log's handler in workers). */
   handle(batch: ReadingBatch): Promise<void>;
+  /**
+   * Runs the processors on a batch and flushes its alerts. The embedded app calls it at ingest, before
+   * the batch waits in the log, so alert latency does not include the store queue.
+   */
+  process(batch: ReadingBatch): Promise<void>;
+  /** Writes a batch to the store (idempotent). */
+  persist(batch: ReadingBatch): Promise<void>;
   /** Reloads thresholds and rules now (called after a rule edit). */
   reload(): Promise<void>;
   /** Flushes windows, latest values and alerts; checks silence rules. */
@@ -125,16 +132,21 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
 
   const pipeline: Pipeline = {
     async handle(batch) {
-      // Processors first, so an alert does not wait for the store write of its batch. A failed
-      // write makes the log redeliver the batch: processors skip what they already saw (per-channel
-      // event time, window dedup) and alert ids are deterministic, so the retry changes nothing twice.
+      await pipeline.process(batch);
+      await pipeline.persist(batch);
+    },
+    process(batch) {
+      // Processors before the store write, so an alert does not wait for the write of its batch. A
+      // failed write makes the log redeliver the batch: processors skip what they already saw
+      // (per-channel event time, window dedup) and alert ids are deterministic, so nothing counts twice.
       overshoot.process(batch);
       rules.process(batch);
       windows.process(batch);
       publishReadings(batch);
-      const alerts = sink.flush();
+      return sink.flush();
+    },
+    async persist(batch) {
       const r = await deps.store.readings.write(batch);
-      await alerts;
       counters.batches++;
       counters.readings += batch.length;
       counters.inserted += r.inserted;
