@@ -21,20 +21,25 @@ export interface FacilityStats {
 
 /**
  * Computes {@link FacilityStats} for facilities (all of one caller's readable set, or one).
- * `listRollups` defaults to the store's; the server passes its cached one.
+ * `listRollups` and `channelsOf` default to the store's; the server passes its cached ones.
  */
 export async function facilityStats(
   store: Store,
   facilities: Facility[],
   now: number,
-  listRollups: Store['rollups']['listRollups'] = (q) => store.rollups.listRollups(q),
+  cached: {
+    listRollups?: Store['rollups']['listRollups'];
+    channelsOf?: (facilityId: string) => Promise<Channel[]>;
+  } = {},
 ): Promise<Map<string, FacilityStats>> {
+  const listRollups = cached.listRollups ?? ((q) => store.rollups.listRollups(q));
+  const channelsOf = cached.channelsOf ?? ((facilityId) => store.catalog.listChannels({ facilityId }));
   const out = new Map<string, FacilityStats>();
   if (facilities.length === 0) return out;
   for (const f of facilities) out.set(f.id, { latestPower: null, latestTs: null, today: [], openAlerts: 0 });
   const ids = facilities.map((f) => f.id);
 
-  const mainsByFacility = await mainsPowerChannels(store, facilities);
+  const mainsByFacility = await mainsPowerChannels(store, facilities, channelsOf);
   const mainsIds = [...mainsByFacility.values()].flat().map((c) => c.id);
   const latest = mainsIds.length ? await store.live.getLatest({ channelIds: mainsIds }) : [];
   const latestOf = new Map(latest.map((l) => [l.channelId, l]));
@@ -77,12 +82,15 @@ export async function facilityStats(
 }
 
 /** The mains power channels of each facility. */
-async function mainsPowerChannels(store: Store, facilities: Facility[]): Promise<Map<string, Channel[]>> {
+async function mainsPowerChannels(
+  store: Store,
+  facilities: Facility[],
+  channelsOf: (facilityId: string) => Promise<Channel[]>,
+): Promise<Map<string, Channel[]>> {
   const out = new Map<string, Channel[]>();
   const isPower = (c: Channel) => c.isMains && c.measurement === 'power';
   if (facilities.length <= 3) {
-    for (const f of facilities)
-      out.set(f.id, (await store.catalog.listChannels({ facilityId: f.id })).filter(isPower));
+    for (const f of facilities) out.set(f.id, (await channelsOf(f.id)).filter(isPower));
     return out;
   }
   const wanted = new Set(facilities.map((f) => f.id));

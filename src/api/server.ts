@@ -12,6 +12,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
+import type { Channel } from '../domain/types.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import type { RollupQuery, RollupRow } from '../store/ports/rollups.ts';
 import type { Store } from '../store/store.ts';
@@ -63,6 +64,8 @@ export interface ApiDeps {
   readonly loginRateLimit: { max: number; timeWindowMs: number };
   /** `store.rollups.listRollups` behind a short cache: rollups change only when the batch layer runs. Do not mutate the rows. */
   readonly listRollups: (query: RollupQuery) => Promise<RollupRow[]>;
+  /** Channels of a facility (`store.catalog.listChannels`) behind a short cache. Do not mutate. */
+  readonly channelsOf: (facilityId: string) => Promise<Channel[]>;
   /** Clears the credential, access and rollup caches (the v1 routes call it after every change). */
   readonly invalidateCaches: () => void;
 }
@@ -103,10 +106,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const rollupCache = createTtlCache<RollupRow[]>({ ttlMs: opts.cacheTtlMs?.rollups ?? 10_000, max: 5000 });
   const access = createAccessControl(opts.store, { cacheTtlMs: authTtl });
   const auth = createAuthenticator({ store: opts.store, now: opts.now ?? Date.now, cacheTtlMs: authTtl });
+  const channelCache = createTtlCache<Channel[]>({ ttlMs: authTtl, max: 50_000 });
   const deps: ApiDeps = {
+    channelsOf: (facilityId) =>
+      channelCache.get(facilityId, () => opts.store.catalog.listChannels({ facilityId })),
     listRollups: (q) => rollupCache.get(JSON.stringify(q), () => opts.store.rollups.listRollups(q)),
     invalidateCaches() {
       rollupCache.clear();
+      channelCache.clear();
       access.invalidate();
       auth.invalidate();
     },

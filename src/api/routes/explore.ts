@@ -183,7 +183,7 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
       const series = [];
       for (const id of ids) {
         const facility = await app.access.channelFacilityOrThrow(p, id);
-        const ch = await store.catalog.getChannel(id);
+        const ch = (await app.deps.channelsOf(facility.id)).find((c) => c.id === id);
         const s = await readSeries(store.readings, id, { from, to, agg, width });
         series.push({ ...s, name: ch?.name ?? id, unit: ch?.unit ?? '', facilityId: facility.id });
       }

@@ -135,6 +135,7 @@ export async function facilityRoutes(app: FastifyInstance): Promise<void> {
         store,
         matching.map((m) => m.facility),
         now(),
+        app.deps,
       );
       const scores = q.product
         ? new Map(
@@ -202,10 +203,8 @@ export async function facilityRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const p = requirePrincipal(request);
       const facility = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
-      const [stats, channels] = await Promise.all([
-        facilityStats(store, [facility], now(), app.deps.listRollups),
-        store.catalog.listChannels({ facilityId: facility.id }),
-      ]);
+      const channels = await app.deps.channelsOf(facility.id);
+      const stats = await facilityStats(store, [facility], now(), app.deps);
       const latest = new Map(
         (await store.live.getLatest({ channelIds: channels.map((c) => c.id) })).map((l) => [l.channelId, l]),
       );
