@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../ingest/import-file.ts';
 import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts';
 import type { Store } from '../store/store.ts';
+import { runBatch } from './run-batch.ts';
 import { localDate } from './test-support.ts';
 
 const DATA = resolve(process.env['LOADSCOPE_DATA_DIR'] ?? '../shared/data');
@@ -66,7 +67,15 @@ describe.skipIf(!present).each(STORE_FACTORIES)('batch on real data ($kind)', (f
       const s = await importFile(t.store, { path, quarantineDir: dir });
       imports[name] = s.channels;
     }
-    await t.store.rollups.recompute('all');
+    // The incremental path over the imports' change log (two years of AMPds in one run).
+    const store = t.store;
+    const s = await runBatch({
+      rollups: store.rollups,
+      takeChanges: () => store.readings.takeChanges(),
+      now: Date.now,
+    });
+    expect(s.mode).toBe('incremental');
+    expect(s.channels).toBe(Object.values(imports).flat().length);
   }, 300_000);
   afterAll(async () => {
     await t?.destroy();

@@ -48,31 +48,35 @@ export const ALL_CAL_RANGES = `
   JOIN b_ch h ON h.channel_key = r.channel_key`;
 
 /**
- * Temp table `b_win(channel_key, from_ts, to_ts)`: per channel, the disjoint runs of whole local days
- * to recompute. A change [from, to] dirties the days from the one holding `from - max_gap` (whose
+ * Temp table `b_win(channel_key, from_ts, to_ts, read_to)`: per channel, the disjoint runs of whole
+ * local days to recompute (`read_to` = end + maximum gap: the readings needed). A change [from, to] dirties the days from the one holding `from - max_gap` (whose
  * last interval may now end at a new sample) to the one holding `to`; overlapping runs are merged.
  */
 export function windowsSql(d: RollupDialect): string {
   const slotOf = (ms: string) => d.idiv(ms, String(SLOT_MS));
   return d.tempTable('b_win', {
     as: `
-    WITH dd AS (
-      SELECT h.channel_key, c1.day_start AS from_ts, c2.day_start + c2.day_len AS to_ts
+    WITH gs AS (
+      SELECT h.channel_key, h.tz, h.max_gap, ${slotOf('g.from_ts - h.max_gap')} AS lo_slot, ${slotOf('g.to_ts')} AS hi_slot
       FROM b_chg g JOIN b_ch h ON h.channel_id = g.channel_id
-      JOIN b_cal c1 ON c1.tz = h.tz AND c1.slot = ${slotOf('g.from_ts - h.max_gap')}
-      JOIN b_cal c2 ON c2.tz = h.tz AND c2.slot = ${slotOf('g.to_ts')}
+    ),
+    dd AS (
+      SELECT gs.channel_key, gs.max_gap, c1.day_start AS from_ts, c2.day_start + c2.day_len AS to_ts
+      FROM gs JOIN b_cal c1 ON c1.tz = gs.tz AND c1.slot = gs.lo_slot
+      JOIN b_cal c2 ON c2.tz = gs.tz AND c2.slot = gs.hi_slot
     ),
     o AS (
-      SELECT channel_key, from_ts, to_ts, MAX(to_ts) OVER (PARTITION BY channel_key ORDER BY from_ts, to_ts
+      SELECT channel_key, max_gap, from_ts, to_ts, MAX(to_ts) OVER (PARTITION BY channel_key ORDER BY from_ts, to_ts
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_to
       FROM dd
     ),
     i AS (
-      SELECT channel_key, from_ts, to_ts, SUM(CASE WHEN prev_to IS NULL OR from_ts > prev_to THEN 1 ELSE 0 END)
+      SELECT channel_key, max_gap, from_ts, to_ts, SUM(CASE WHEN prev_to IS NULL OR from_ts > prev_to THEN 1 ELSE 0 END)
         OVER (PARTITION BY channel_key ORDER BY from_ts, to_ts ROWS UNBOUNDED PRECEDING) AS grp
       FROM o
     )
-    SELECT channel_key, MIN(from_ts) AS from_ts, MAX(to_ts) AS to_ts FROM i GROUP BY channel_key, grp`,
+    SELECT channel_key, MIN(from_ts) AS from_ts, MAX(to_ts) AS to_ts, MAX(to_ts) + MAX(max_gap) AS read_to
+    FROM i GROUP BY channel_key, grp`,
   });
 }
 
@@ -99,8 +103,7 @@ export function aggregateSql(d: RollupDialect, all: boolean, registers = true): 
   const src = all
     ? `SELECT channel_key, ts, value FROM readings`
     : `SELECT r.channel_key, r.ts, r.value, w.from_ts AS part, w.to_ts AS win_to
-       FROM b_win w JOIN b_ch h ON h.channel_key = w.channel_key
-       JOIN readings r ON r.channel_key = w.channel_key AND r.ts >= w.from_ts AND r.ts < w.to_ts + h.max_gap`;
+       FROM b_win w JOIN readings r ON r.channel_key = w.channel_key AND r.ts >= w.from_ts AND r.ts < w.read_to`;
   const over = `OVER (PARTITION BY channel_key${all ? '' : ', part'} ORDER BY ts)`;
   const ok = 'n.nts - n.ts <= h.max_gap';
   const v = 'n.value * h.factor';

@@ -8,10 +8,23 @@ export interface SqlExec {
   run(sql: string, params?: unknown[]): Promise<number>;
 }
 
-/** A database: statements, and transactions on a dedicated connection (temp tables live there). */
+/** Statements on one dedicated connection, where temp tables live. */
+export interface SqlSession extends SqlExec {
+  /**
+   * Runs `fn` atomically: everything it writes lands together or not at all. The temp tables a session
+   * prepares before are visible inside.
+   */
+  atomic<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** A database: statements, and sessions on a dedicated connection. */
 export interface SqlDb extends SqlExec {
-  /** Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on a connection of its own, one session at a time per database. DuckDB prepares temp
+   * tables outside the write transaction (inside one, its optimiser sees them as empty and picks
+   * cross joins); PostgreSQL runs the whole session in one transaction.
+   */
+  session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
 }
 
 /** A number from a driver value (BIGINT arrives as bigint in DuckDB and as a string in pg). */

@@ -24,7 +24,7 @@ import {
   windowsSql,
 } from './recompute-sql.ts';
 import { exportRowsSql, servingSql, type SqlQuery } from './serving-sql.ts';
-import { num, numOrNull, type SqlDb, type SqlExec } from './sql-db.ts';
+import { num, numOrNull, type SqlDb, type SqlExec, type SqlSession } from './sql-db.ts';
 import { deleteThresholdsSql, insertThresholdsSql, thresholdName } from './thresholds-sql.ts';
 
 /** Writes the rows of a query to a file; returns how many. Adapter-specific (DuckDB COPY, pg + CSV). */
@@ -41,9 +41,9 @@ export function createSqlRollupRepo(opts: {
   const { db, dialect: d } = opts;
   return {
     recompute: (scope) =>
-      db.transaction((tx) => (scope === 'all' ? recomputeAll(tx, d) : recomputeChanged(tx, d, scope))),
+      db.session((s) => (scope === 'all' ? recomputeAll(s, d) : recomputeChanged(s, d, scope))),
     computeThresholds: ({ percentile, channelIds, now }) =>
-      db.transaction((tx) => computeThresholds(tx, d, percentile, channelIds, now)),
+      db.session((s) => computeThresholds(s, d, percentile, channelIds, now)),
     async getThresholds(name = 'p97') {
       const rows = await db.all(
         `SELECT c.id AS channel_id, t.name, t.value, t.percentile, t.computed_at, t.from_ts, t.to_ts
@@ -100,43 +100,47 @@ async function writeRollups(tx: SqlExec, d: RollupDialect): Promise<Omit<Recompu
   return { channels, hourRows, dayRows };
 }
 
-async function recomputeAll(tx: SqlExec, d: RollupDialect): Promise<RecomputeResult> {
-  await tx.run(channelsSql(d));
-  await tx.run(calendarSql(d, ALL_CAL_RANGES));
-  await tx.run(deleteSql('rollups_hour', true));
-  await tx.run(deleteSql('rollups_day', true));
-  await tx.run(aggregateSql(d, true, await hasRegisters(tx)));
-  const written = await writeRollups(tx, d);
+async function recomputeAll(s: SqlSession, d: RollupDialect): Promise<RecomputeResult> {
+  await s.run(channelsSql(d));
+  await s.run(calendarSql(d, ALL_CAL_RANGES));
+  await s.run(aggregateSql(d, true, await hasRegisters(s)));
+  const written = await s.atomic(async () => {
+    await s.run(deleteSql('rollups_hour', true));
+    await s.run(deleteSql('rollups_day', true));
+    return writeRollups(s, d);
+  });
   return { ...written, days: written.dayRows };
 }
 
 async function recomputeChanged(
-  tx: SqlExec,
+  s: SqlSession,
   d: RollupDialect,
   changes: ChangedRange[],
 ): Promise<RecomputeResult> {
   if (changes.length === 0) return { channels: 0, days: 0, hourRows: 0, dayRows: 0 };
-  await tx.run(changesTableSql(d));
+  await s.run(changesTableSql(d));
   for (let i = 0; i < changes.length; i += CHUNK) {
     const slice = changes.slice(i, i + CHUNK);
     const params = slice.flatMap((c) => [c.channelId, Math.floor(c.from), Math.floor(c.to)]);
     const tuples = slice.map(
       (_, j) => `($${j * 3 + 1}, CAST($${j * 3 + 2} AS BIGINT), CAST($${j * 3 + 3} AS BIGINT))`,
     );
-    await tx.run(`INSERT INTO b_chg VALUES ${tuples.join(', ')}`, params);
+    await s.run(`INSERT INTO b_chg VALUES ${tuples.join(', ')}`, params);
   }
-  await tx.run(channelsSql(d, 'c.id IN (SELECT channel_id FROM b_chg)'));
-  await tx.run(calendarSql(d, CHANGED_CAL_RANGES));
-  await tx.run(windowsSql(d));
-  await tx.run(deleteSql('rollups_hour', false));
-  await tx.run(deleteSql('rollups_day', false));
-  await tx.run(aggregateSql(d, false, await hasRegisters(tx)));
-  const written = await writeRollups(tx, d);
-  return { ...written, days: await count(tx, WINDOW_DAYS_SQL) };
+  await s.run(channelsSql(d, 'c.id IN (SELECT channel_id FROM b_chg)'));
+  await s.run(calendarSql(d, CHANGED_CAL_RANGES));
+  await s.run(windowsSql(d));
+  await s.run(aggregateSql(d, false, await hasRegisters(s)));
+  const written = await s.atomic(async () => {
+    await s.run(deleteSql('rollups_hour', false));
+    await s.run(deleteSql('rollups_day', false));
+    return writeRollups(s, d);
+  });
+  return { ...written, days: await count(s, WINDOW_DAYS_SQL) };
 }
 
 async function computeThresholds(
-  tx: SqlExec,
+  s: SqlSession,
   d: RollupDialect,
   percentile: number,
   channelIds: string[] | undefined,
@@ -145,25 +149,27 @@ async function computeThresholds(
   const some = channelIds !== undefined;
   if (some) {
     if (channelIds.length === 0) return 0;
-    await tx.run(d.tempTable('b_thr', { cols: 'channel_key INTEGER' }));
+    await s.run(d.tempTable('b_thr', { cols: 'channel_key INTEGER' }));
     for (let i = 0; i < channelIds.length; i += CHUNK) {
       const slice = channelIds.slice(i, i + CHUNK);
-      await tx.run(
+      await s.run(
         `INSERT INTO b_thr SELECT key FROM channels WHERE id IN (${slice.map((_, j) => `$${j + 1}`).join(', ')})`,
         slice,
       );
     }
   }
   // Percentiles stored before (e.g. a p99 asked for once) are kept up to date along with the requested one.
-  const stored = await tx.all(
+  const stored = await s.all(
     `SELECT DISTINCT name, percentile FROM thresholds WHERE percentile IS NOT NULL${some ? ' AND channel_key IN (SELECT channel_key FROM b_thr)' : ''}`,
   );
   const todo = new Map<string, number>([[thresholdName(percentile), percentile]]);
   for (const r of stored) todo.set(String(r['name']), num(r['percentile']));
-  let written = 0;
-  for (const [name, p] of todo) {
-    await tx.run(deleteThresholdsSql(some), [name]);
-    written += await tx.run(insertThresholdsSql(d, p, some), [name, Math.floor(now)]);
-  }
-  return written;
+  return s.atomic(async () => {
+    let written = 0;
+    for (const [name, p] of todo) {
+      await s.run(deleteThresholdsSql(some), [name]);
+      written += await s.run(insertThresholdsSql(d, p, some), [name, Math.floor(now)]);
+    }
+    return written;
+  });
 }

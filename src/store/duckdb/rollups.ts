@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { duckdbDialect } from '../../batch/sql/dialect.ts';
 import { rollupsDdl } from '../../batch/sql/ddl.ts';
-import type { SqlDb, SqlExec } from '../../batch/sql/sql-db.ts';
+import type { SqlDb, SqlExec, SqlSession } from '../../batch/sql/sql-db.ts';
 import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
 import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
@@ -18,7 +18,7 @@ export function createRollupRepo(ctx: DuckdbContext): RollupRepo {
     dialect: duckdbDialect,
     // COPY takes no parameters, so the filtered rows go through a temp table first.
     exportRows: (query, format, path) =>
-      db.transaction(async (tx) => {
+      db.session(async (tx) => {
         await tx.run(duckdbDialect.tempTable('b_export', { as: query.sql }), query.params);
         const fmt = format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT parquet';
         await tx.run(`COPY b_export TO '${path.replaceAll("'", "''")}' (${fmt})`);
@@ -42,7 +42,7 @@ function execOn(conn: DuckDBConnection): SqlExec {
   };
 }
 
-/** Batch statements on the shared connection; transactions on a connection of their own (temp tables). */
+/** Batch statements on the shared connection; sessions on a connection of their own (temp tables). */
 function createDuckdbSqlDb(ctx: DuckdbContext): SqlDb {
   const wrap = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -52,30 +52,36 @@ function createDuckdbSqlDb(ctx: DuckdbContext): SqlDb {
     }
   };
   const shared = execOn(ctx.conn);
-  // One batch transaction at a time in this process: two would conflict on the same rollup rows.
+  // One batch session at a time in this process: two would conflict on the same rollup rows.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     all: (sql, params) => wrap('rollups query', () => shared.all(sql, params)),
     run: (sql, params) => wrap('rollups statement', () => shared.run(sql, params)),
-    transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
-      const run = queue.then(() => inTransaction(fn));
+    session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+      const run = queue.then(() => wrap('rollups batch', () => inSession(fn)));
       queue = run.catch(() => undefined);
       return run;
     },
   };
 
-  async function inTransaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
+  async function inSession<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
     const conn = await ctx.instance.connect();
     try {
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        const result = await wrap('rollups batch', () => fn(execOn(conn)));
-        await conn.run('COMMIT');
-        return result;
-      } catch (err) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
+      const exec = execOn(conn);
+      return await fn({
+        ...exec,
+        async atomic(body) {
+          await conn.run('BEGIN TRANSACTION');
+          try {
+            const result = await body();
+            await conn.run('COMMIT');
+            return result;
+          } catch (err) {
+            await conn.run('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        },
+      });
     } finally {
       conn.closeSync();
     }

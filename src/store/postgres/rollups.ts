@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { csvLine } from '../../batch/format.ts';
 import { postgresDialect } from '../../batch/sql/dialect.ts';
 import { rollupsDdl } from '../../batch/sql/ddl.ts';
-import type { SqlDb, SqlExec } from '../../batch/sql/sql-db.ts';
+import type { SqlDb, SqlExec, SqlSession } from '../../batch/sql/sql-db.ts';
 import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
 import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
@@ -84,16 +84,19 @@ function createPgSqlDb(ctx: PgContext): SqlDb {
   return {
     all: (sql, params) => wrap('rollups query', () => shared.all(sql, params)),
     run: (sql, params) => wrap('rollups statement', () => shared.run(sql, params)),
-    async transaction(fn) {
+    async session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
       const client = await ctx.pool.connect();
       try {
+        // The whole session is one transaction: its temp tables drop at commit.
         await client.query('BEGIN');
         try {
           // Batch runs from several processes take turns: their day windows may overlap.
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
             `loadscope-rollups-${ctx.schema}`,
           ]);
-          const result = await wrap('rollups batch', () => fn(execOn(client)));
+          const result = await wrap('rollups batch', () =>
+            fn({ ...execOn(client), atomic: (body) => body() }),
+          );
           await client.query('COMMIT');
           return result;
         } catch (err) {
