@@ -65,6 +65,7 @@ describe('loadscope simulate', () => {
     await expect(run(['--format', 'xml', '--out', '/tmp/x'])).rejects.toThrow(/unknown format 'xml'/);
     await expect(run(['--from', 'yesterday', '--out', '/tmp/x'])).rejects.toThrow(/--from/);
     await expect(run([])).rejects.toThrow(/nothing to do/);
+    await expect(run(['--live', '--out', '/tmp/x'])).rejects.toThrow(/--live.*--mqtt, --http or --load/);
     await expect(run(['--http', 'http://127.0.0.1:1'])).rejects.toThrow(/--token/);
   });
 });

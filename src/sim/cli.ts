@@ -147,7 +147,7 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
       `file formats, comma-separated: ${FILE_FORMATS.join(', ')}`,
       'csv,utilityapi-csv,utilityapi-json,parquet',
     )
-    .option('--load', 'load the catalog and readings into the configured store')
+    .option('--load', 'load the catalog and readings into the configured store (with --live: paced writes)')
     .option('--mqtt <url>', 'replay live to this MQTT broker (e.g. mqtt://127.0.0.1:1883)')
     .addOption(
       new Option('--mqtt-mode <mode>', 'one message per reading, JSON batches or compact frames')
@@ -182,6 +182,9 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
           'nothing to do: give --out <dir>, --load, --mqtt <url> and/or --http <url>',
         );
       }
+      if (live && !o.load && !o.mqtt && !o.http) {
+        throw new ConfigError('--live', 'needs --mqtt, --http or --load');
+      }
       if (o.http && !o.token)
         throw new ConfigError('--token', 'required with --http (a device or API token)');
       const summary: Record<string, unknown> = {
@@ -207,8 +210,26 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
       if (o.load) {
         const store = await ctx.store();
         const p = createSimProgress(ctx.err, `store (${store.kind})`);
-        if (live) await loadCatalog(store, fleet);
-        else {
+        if (live) {
+          await loadCatalog(store, fleet);
+          summary['store'] = await replay(
+            ctx,
+            fleet,
+            { ...o, mqtt: undefined, http: undefined },
+            { from, to, live },
+            async (feed) => {
+              const totals = { inserted: 0, duplicates: 0 };
+              for await (const b of feed) {
+                const w = await store.readings.write(b);
+                totals.inserted += w.inserted;
+                totals.duplicates += w.duplicates;
+                p.update(totals.inserted + totals.duplicates);
+              }
+              p.done(totals.inserted + totals.duplicates, `${totals.inserted} new`);
+              return totals;
+            },
+          );
+        } else {
           const r = await loadIntoStore(store, fleet, {
             from,
             to,
@@ -232,6 +253,7 @@ async function replay(
   fleet: Fleet,
   o: SimulateCliOptions,
   r: { from: number; to: number; live: boolean },
+  sink?: (feed: AsyncIterable<ReadingBatch>) => Promise<unknown>,
 ): Promise<unknown> {
   const speed =
     o.speed === 'max'
@@ -252,6 +274,7 @@ async function replay(
         signal: ac.signal,
       });
     const out: Record<string, unknown> = {};
+    if (sink) out['written'] = await sink(feed());
     if (o.mqtt) {
       const p = createSimProgress(ctx.err, 'mqtt');
       out['mqtt'] = await publishMqtt(fleet, feed(), {
