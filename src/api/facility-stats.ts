@@ -6,6 +6,7 @@
  */
 import type { Channel, Facility } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
+import type { LatestValue } from '../stream/windows.ts';
 import { localDate } from './periods.ts';
 
 /** Live figures of one facility. */
@@ -30,6 +31,8 @@ export async function facilityStats(
   cached: {
     listRollups?: Store['rollups']['listRollups'];
     channelsOf?: (facilityId: string) => Promise<Channel[]>;
+    /** Latest values the caller already read (at least those of the mains channels); saves a query. */
+    latest?: LatestValue[];
   } = {},
 ): Promise<Map<string, FacilityStats>> {
   const listRollups = cached.listRollups ?? ((q) => store.rollups.listRollups(q));
@@ -41,7 +44,8 @@ export async function facilityStats(
 
   const mainsByFacility = await mainsPowerChannels(store, facilities, channelsOf);
   const mainsIds = [...mainsByFacility.values()].flat().map((c) => c.id);
-  const latest = mainsIds.length ? await store.live.getLatest({ channelIds: mainsIds }) : [];
+  const latest =
+    cached.latest ?? (mainsIds.length ? await store.live.getLatest({ channelIds: mainsIds }) : []);
   const latestOf = new Map(latest.map((l) => [l.channelId, l]));
   for (const [facilityId, channels] of mainsByFacility) {
     const s = out.get(facilityId)!;

@@ -204,10 +204,9 @@ export async function facilityRoutes(app: FastifyInstance): Promise<void> {
       const p = requirePrincipal(request);
       const facility = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
       const channels = await app.deps.channelsOf(facility.id);
-      const stats = await facilityStats(store, [facility], now(), app.deps);
-      const latest = new Map(
-        (await store.live.getLatest({ channelIds: channels.map((c) => c.id) })).map((l) => [l.channelId, l]),
-      );
+      const values = await store.live.getLatest({ channelIds: channels.map((c) => c.id) });
+      const stats = await facilityStats(store, [facility], now(), { ...app.deps, latest: values });
+      const latest = new Map(values.map((l) => [l.channelId, l]));
       return {
         facilityId: facility.id,
         ...stats.get(facility.id)!,
