@@ -22,9 +22,13 @@ export function deleteThresholdsSql(some: boolean): string {
 export function insertThresholdsSql(d: RollupDialect, percentile: number, some: boolean): string {
   if (!(percentile > 0 && percentile < 100))
     throw new RangeError(`percentile must be in (0, 100), got ${percentile}`);
+  // Aggregated per channel key first and filtered by measurement afterwards: no join per reading.
   return `INSERT INTO thresholds (channel_key, name, value, percentile, computed_at, from_ts, to_ts)
-    SELECT r.channel_key, CAST($1 AS VARCHAR), ${d.quantile('r.value', String(percentile / 100))}, ${percentile}, CAST($2 AS BIGINT), MIN(r.ts), MAX(r.ts)
-    FROM readings r JOIN channels c ON c.key = r.channel_key
-    WHERE c.measurement IN ('power', 'interval')${some ? ' AND r.channel_key IN (SELECT channel_key FROM b_thr)' : ''}
-    GROUP BY r.channel_key`;
+    SELECT q.channel_key, CAST($1 AS VARCHAR), q.value, ${percentile}, CAST($2 AS BIGINT), q.from_ts, q.to_ts
+    FROM (
+      SELECT r.channel_key, ${d.quantile('r.value', String(percentile / 100))} AS value, MIN(r.ts) AS from_ts, MAX(r.ts) AS to_ts
+      FROM readings r${some ? ' WHERE r.channel_key IN (SELECT channel_key FROM b_thr)' : ''}
+      GROUP BY r.channel_key
+    ) q JOIN channels c ON c.key = q.channel_key
+    WHERE c.measurement IN ('power', 'interval')`;
 }
