@@ -52,7 +52,9 @@ export async function facilityStats(
     for (const c of channels) {
       const l = latestOf.get(c.id);
       if (!l) continue;
-      s.latestPower = (s.latestPower ?? 0) + l.value * (c.unit === 'kW' ? 1000 : 1);
+      const w = powerOf(c, l.value);
+      if (w === undefined) continue;
+      s.latestPower = (s.latestPower ?? 0) + w;
       s.latestTs = s.latestTs === null ? l.ts : Math.min(s.latestTs, l.ts);
     }
   }
@@ -85,14 +87,27 @@ export async function facilityStats(
   return out;
 }
 
-/** The mains power channels of each facility. */
+/**
+ * A channel value as power in W: power channels directly (kW scaled), electric interval channels as
+ * their mean power over the interval (Wh x 3600 s / interval). Undefined for anything else.
+ */
+export function powerOf(c: Channel, value: number): number | undefined {
+  if (c.measurement === 'power' && (c.unit === 'W' || c.unit === 'kW'))
+    return value * (c.unit === 'kW' ? 1000 : 1);
+  if (c.measurement === 'interval' && (c.unit === 'Wh' || c.unit === 'kWh') && c.intervalMs) {
+    return (value * (c.unit === 'kWh' ? 1000 : 1) * 3_600_000) / c.intervalMs;
+  }
+  return undefined;
+}
+
+/** The mains channels of each facility whose values convert to power. */
 async function mainsPowerChannels(
   store: Store,
   facilities: Facility[],
   channelsOf: (facilityId: string) => Promise<Channel[]>,
 ): Promise<Map<string, Channel[]>> {
   const out = new Map<string, Channel[]>();
-  const isPower = (c: Channel) => c.isMains && c.measurement === 'power';
+  const isPower = (c: Channel) => c.isMains && powerOf(c, 0) !== undefined;
   if (facilities.length <= 3) {
     for (const f of facilities) out.set(f.id, (await channelsOf(f.id)).filter(isPower));
     return out;
