@@ -1,0 +1,47 @@
+/**
+ * REST for the live appliance breakdown a facility's mains stream gets (src/realtime/live-nilm.ts):
+ *   GET /api/v1/facilities/:facilityId/nilm/live
+ * answers `{ ts, periodMs, mains, appliances: { name: W }, residual, model: { id, method } }`, or 404 when
+ * the facility has none (no model, or no mains reading yet). Follows the facility's access rules (own
+ * organisation or a share), as the stored NILM results do.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { requirePrincipal } from '../api/principal.ts';
+import { NotFoundError } from '../errors.ts';
+import type { LiveNilmView } from '../realtime/live-nilm.ts';
+
+/** Where the routes read breakdowns from: the live NILM service. */
+export interface LiveNilmSource {
+  /** The newest breakdown of a facility, or undefined. */
+  latest(facilityId: string): LiveNilmView | undefined;
+}
+
+/** The live NILM route. */
+export function liveNilmRoutes(deps: { live: LiveNilmSource }): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: { facilityId: string } }>(
+      '/api/v1/facilities/:facilityId/nilm/live',
+      {
+        schema: {
+          tags: ['nilm'],
+          summary: "A facility's newest live appliance breakdown (W per appliance and the residual)",
+          params: {
+            type: 'object',
+            required: ['facilityId'],
+            properties: { facilityId: { type: 'string', minLength: 1 } },
+          },
+        },
+      },
+      async (request) => {
+        const f = await app.access.readableFacilityOrThrow(
+          requirePrincipal(request),
+          request.params.facilityId,
+        );
+        const view = deps.live.latest(f.id);
+        if (!view) throw new NotFoundError('live NILM breakdown of facility', f.id);
+        const { ts, periodMs, mains, appliances, residual, model } = view;
+        return { ts, periodMs, mains, appliances, residual, model };
+      },
+    );
+  };
+}
