@@ -15,7 +15,7 @@ import type { AlertForwarder } from './realtime/alerts.ts';
 import { type DeviceAuth, anyDeviceAuth, loadDeviceTokenFile, orgTokenAuth } from './realtime/device-auth.ts';
 import { createChannelDirectory } from './realtime/directory.ts';
 import { realtimeRoutes } from './realtime/http.ts';
-import { createEventHub } from './realtime/hub.ts';
+import { type EventHub, createEventHub } from './realtime/hub.ts';
 import { type IngestLimits, createIngest } from './realtime/ingest.ts';
 import { type LiveFleet, startLiveFleet } from './realtime/live-fleet.ts';
 import { createJetStreamLog } from './realtime/log/jetstream/index.ts';
@@ -81,15 +81,24 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let store: Store | undefined;
   let http: FastifyInstance | undefined;
 
-  const openLog = async (partitionOf: (channelId: string) => string | undefined): Promise<ReadingLog> =>
-    config.log.kind === 'jetstream'
-      ? createJetStreamLog({
-          servers: config.log.natsUrl,
-          partitions: config.log.partitions,
-          partitionKey: partitionOf,
-          onError,
-        })
-      : createMemoryLog({ onError });
+  /** The configured log; with JetStream, alerts raised by worker processes reach this process's hub. */
+  const openLog = async (
+    partitionOf: (channelId: string) => string | undefined,
+    hub: EventHub,
+    forwarders: AlertForwarder[],
+  ): Promise<ReadingLog> => {
+    if (config.log.kind !== 'jetstream') return createMemoryLog({ onError });
+    const js = await createJetStreamLog({
+      servers: config.log.natsUrl,
+      partitions: config.log.partitions,
+      partitionKey: partitionOf,
+      onError,
+    });
+    const stop = js.onAlert((alert) => hub.publish({ type: 'alert', alert }));
+    stops.push(async () => stop());
+    forwarders.push(async (a) => js.publishAlert(a));
+    return js;
+  };
 
   return {
     get store() {
@@ -122,7 +131,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         );
         await pipeline.start();
         stops.push(() => pipeline.stop());
-        const durable = await openLog((id) => directory.byId(id)?.meterId);
+        const durable = await openLog((id) => directory.byId(id)?.meterId, hub, forwarders);
         stops.push(() => durable.close());
         // Embedded: processors run at ingest (alerts without waiting for the store queue) and the log
         // feeds the store writer. JetStream: this process is one more worker doing both.

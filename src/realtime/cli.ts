@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { createApp } from '../app.ts';
 import type { CliContext } from '../cli/context.ts';
 import { ConfigError } from '../errors.ts';
+import type { AlertForwarder } from './alerts.ts';
 import { createChannelDirectory } from './directory.ts';
 import { createEventHub } from './hub.ts';
 import { createJetStreamLog } from './log/jetstream/index.ts';
@@ -70,7 +71,8 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       const directory = createChannelDirectory({ catalog: store.catalog });
       const onError = (e: unknown): void =>
         void ctx.err.write(`worker error: ${e instanceof Error ? e.message : String(e)}\n`);
-      const pipeline = createPipeline({ store, directory, hub: createEventHub(), onError });
+      const forwarders: AlertForwarder[] = [];
+      const pipeline = createPipeline({ store, directory, hub: createEventHub(), forwarders, onError });
       await pipeline.start();
       const log = await createJetStreamLog({
         servers: config.log.natsUrl,
@@ -82,6 +84,8 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
         memberTimeoutMs: o.heartbeat * 3,
         onError,
       });
+      // New alerts go to `loadscope start`, which pushes them to live subscribers.
+      forwarders.push(async (a) => log.publishAlert(a));
       const sub = await log.subscribe(pipeline.handle);
       ctx.out.write(
         `worker ${log.workerId} ready: stream ${o.stream}, ${config.log.partitions} partitions, owns ${log.owned().join(',') || 'none yet'}\n`,

@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
-import type { ReadingBatch } from '../../../domain/types.ts';
-import { ExternalError } from '../../../errors.ts';
+import type { Alert, ReadingBatch } from '../../../domain/types.ts';
+import { ExternalError, InputError } from '../../../errors.ts';
 import { createBatchBuilder } from '../../../stream/batch.ts';
 import { decodeCompact, encodeCompact } from '../../wire.ts';
 import type { BatchHandler, LogSubscription, ReadingLog } from '../port.ts';
@@ -41,6 +41,10 @@ export interface JetStreamLog extends ReadingLog {
   readonly workerId: string;
   /** Partitions this process consumes now. */
   owned(): number[];
+  /** Announces a new alert to the other processes (core NATS, at most once: the store has it anyway). */
+  publishAlert(alert: Alert): void;
+  /** Receives alerts announced by other processes; returns the function that stops it. */
+  onAlert(listener: (alert: Alert) => void): () => void;
 }
 
 /** Connects to NATS and makes sure the stream exists. */
@@ -73,9 +77,24 @@ export async function createJetStreamLog(opts: JetStreamLogOptions): Promise<Jet
     }
   };
 
+  const alertSubject = `${name}.alerts`;
   return {
     workerId,
     owned: () => [...ownedNow],
+    publishAlert(alert) {
+      nc.publish(alertSubject, JSON.stringify({ from: workerId, alert }));
+    },
+    onAlert(listener) {
+      const sub = nc.subscribe(alertSubject, {
+        callback: (_e, m) => {
+          const msg = m.json<{ from: string; alert: Alert }>();
+          if (msg.from !== workerId) listener(msg.alert);
+        },
+      });
+      return () => {
+        if (!nc.isClosed()) sub.unsubscribe();
+      };
+    },
     async append(batch) {
       // Split by partition, keeping each channel's order.
       const keyOf = batch.channelIds.map((id) => partitionOf(opts.partitionKey(id) ?? '', opts.partitions));
@@ -126,7 +145,10 @@ export async function createJetStreamLog(opts: JetStreamLogOptions): Promise<Jet
                 m.ack();
               } catch (err) {
                 onError(err);
-                m.nak(1000);
+                // Bad input (e.g. a channel removed from the catalog) never succeeds: drop it instead
+                // of redelivering it forever; anything else (store down) is retried.
+                if (err instanceof InputError) m.term();
+                else m.nak(1000);
               }
             }
           } catch (err) {

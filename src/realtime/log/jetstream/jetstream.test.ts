@@ -129,4 +129,37 @@ describe('JetStream log with worker processes', () => {
     const rows = await t.store.readings.read(channels[3]!, t0, t0 + batches * perChannel * 1000);
     expect(new Set(rows.map((r) => r.ts)).size).toBe(rows.length);
   });
+
+  it('carries alerts from one process to the others', async () => {
+    const opts = { servers: NATS, partitions: PARTITIONS, partitionKey: () => 'm1', name: stream };
+    const [a, b] = await Promise.all([createJetStreamLog(opts), createJetStreamLog(opts)]);
+    const gotB: string[] = [];
+    const gotA: string[] = [];
+    const stopB = b.onAlert((x) => gotB.push(x.id));
+    const stopA = a.onAlert((x) => gotA.push(x.id));
+    await new Promise((r) => setTimeout(r, 100));
+    const alert = {
+      id: 'al1',
+      rule: 'overshoot',
+      channelId: 'm1.mains',
+      facilityId: 'f-m1',
+      orgId: 'o1',
+      ts: 1,
+      endTs: null,
+      value: 2,
+      threshold: 1,
+      severity: 'warning' as const,
+      state: 'open' as const,
+      message: '',
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    a.publishAlert(alert);
+    for (let i = 0; i < 50 && gotB.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(gotB).toEqual(['al1']);
+    expect(gotA).toEqual([]);
+    stopA();
+    stopB();
+    await Promise.all([a.close(), b.close()]);
+  });
 });

@@ -4,6 +4,7 @@
  * too, so a burst slows producers instead of growing memory without bound.
  */
 import type { ReadingBatch } from '../../../domain/types.ts';
+import { InputError } from '../../../errors.ts';
 import { concatBatches } from '../../../stream/batch.ts';
 import type { BatchHandler, LogSubscription, ReadingLog } from '../port.ts';
 
@@ -54,7 +55,8 @@ export function createMemoryLog(opts: MemoryLogOptions = {}): ReadingLog {
           break;
         } catch (err) {
           opts.onError?.(err);
-          if (closed) break;
+          // Bad input never succeeds: reported and dropped; anything else (store down) is retried.
+          if (closed || err instanceof InputError) break;
           await new Promise((r) => setTimeout(r, 500));
         }
       }
