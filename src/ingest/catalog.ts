@@ -4,6 +4,7 @@
  * re-import maps to the same rows: meter `<facility>:<meter>`, channel `<meter id>:<channel>`.
  */
 import type { Channel, Facility, FacilityKind, Meter } from '../domain/types.ts';
+import { ConflictError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { ChannelSpec } from './types.ts';
 
@@ -112,11 +113,28 @@ export class CatalogBuilder {
     if (this.pendingMeters.length) {
       const meters = this.pendingMeters;
       this.pendingMeters = [];
+      // An id that already names another facility's meter must never be moved into this one.
+      for (const m of meters) {
+        const existing = await this.store.catalog.getMeter(m.id);
+        if (existing && existing.facilityId !== m.facilityId) {
+          throw new ConflictError(
+            `meter '${m.id}' already belongs to facility '${existing.facilityId}'; import into another facility id (--facility)`,
+          );
+        }
+      }
       await this.store.catalog.upsertMeters(meters);
     }
     if (this.pendingChannels.length) {
       const channels = this.pendingChannels;
       this.pendingChannels = [];
+      for (const c of channels) {
+        const existing = await this.store.catalog.getChannel(c.id);
+        if (existing && existing.meterId !== c.meterId) {
+          throw new ConflictError(
+            `channel '${c.id}' already belongs to meter '${existing.meterId}'; import into another facility id (--facility)`,
+          );
+        }
+      }
       await this.store.catalog.upsertChannels(channels);
     }
   }
@@ -140,6 +158,12 @@ export class CatalogBuilder {
     if (!(await cat.getOrganisation(f.orgId)))
       await cat.upsertOrganisations([{ id: f.orgId, name: f.orgId, createdAt: this.now() }]);
     const existing = await cat.getFacility(f.id);
+    if (existing && existing.orgId !== f.orgId) {
+      // Facility ids are global: another organisation's facility is neither written to nor changed.
+      throw new ConflictError(
+        `facility '${f.id}' belongs to another organisation; import into a facility id of your own (--facility)`,
+      );
+    }
     if (!existing) {
       this.created = {
         id: f.id,
