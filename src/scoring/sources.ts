@@ -10,25 +10,24 @@ export function createStoreScoringSources(): ScoringSources {
     async hourly(store, facilities, from, to) {
       const hours = Math.round((to - from) / HOUR);
       const out = new Map<string, Float64Array>();
-      for (const f of facilities) {
-        const rows = await store.rollups.listRollups({
-          level: 'facility',
-          period: 'hour',
-          facilityId: f.id,
-          from,
-          to,
-          limit: hours + 48,
-        });
-        if (rows.length === 0) continue;
-        const values = new Float64Array(hours).fill(Number.NaN);
-        for (const r of rows) {
-          // Facility rows come per unit; scoring reads electricity (Wh).
-          if (r.unit !== 'Wh') continue;
-          const i = Math.floor((r.start - from) / HOUR);
-          // A partly covered hour is scaled up to a full hour so gaps do not read as low use.
-          if (i >= 0 && i < hours && r.coverage > 0) values[i] = r.energy / Math.min(1, r.coverage);
-        }
-        out.set(f.id, values);
+      // One query per chunk of facilities (the caller chunks), rows ordered by facility and hour.
+      const rows = await store.rollups.listRollups({
+        level: 'facility',
+        period: 'hour',
+        facilityIds: facilities.map((f) => f.id),
+        from,
+        to,
+        limit: facilities.length * (hours + 48) * 3,
+      });
+      for (const r of rows) {
+        // Facility rows come per unit; scoring reads electricity (Wh).
+        if (r.unit !== 'Wh' || !(r.coverage > 0)) continue;
+        const i = Math.floor((r.start - from) / HOUR);
+        if (i < 0 || i >= hours) continue;
+        let values = out.get(r.key);
+        if (!values) out.set(r.key, (values = new Float64Array(hours).fill(Number.NaN)));
+        // A partly covered hour is scaled up to a full hour so gaps do not read as low use.
+        values[i] = r.energy / Math.min(1, r.coverage);
       }
       return out;
     },

@@ -20,7 +20,16 @@ export interface SqlQuery {
 export function channelRowsSql(
   q: Pick<
     RollupQuery,
-    'period' | 'from' | 'to' | 'orgId' | 'facilityId' | 'meterId' | 'channelId' | 'zip' | 'mains'
+    | 'period'
+    | 'from'
+    | 'to'
+    | 'orgId'
+    | 'facilityId'
+    | 'facilityIds'
+    | 'meterId'
+    | 'channelId'
+    | 'zip'
+    | 'mains'
   >,
 ): SqlQuery {
   const params: unknown[] = [];
@@ -33,6 +42,11 @@ export function channelRowsSql(
   if (q.to !== undefined) add((p) => `r.start_ts < ${p}`, q.to);
   if (q.orgId !== undefined) add((p) => `f.org_id = ${p}`, q.orgId);
   if (q.facilityId !== undefined) add((p) => `f.id = ${p}`, q.facilityId);
+  if (q.facilityIds !== undefined) {
+    if (q.facilityIds.length === 0) where.push('FALSE');
+    else
+      where.push(`f.id IN (${q.facilityIds.map((id) => (params.push(id), `$${params.length}`)).join(', ')})`);
+  }
   if (q.meterId !== undefined) add((p) => `m.id = ${p}`, q.meterId);
   if (q.channelId !== undefined) add((p) => `c.id = ${p}`, q.channelId);
   if (q.zip !== undefined) add((p) => `f.zip = ${p}`, q.zip);

@@ -34,6 +34,8 @@ export interface RollupQuery {
   to?: number;
   orgId?: string;
   facilityId?: string;
+  /** Any of these facilities (one query for many, e.g. scoring). */
+  facilityIds?: string[];
   meterId?: string;
   channelId?: string;
   zip?: string;
