@@ -42,7 +42,7 @@ function useLiveBreakdown(api: Api, facilityId: string): { data?: LiveBreakdownV
   return state;
 }
 
-/** One horizontal bar: name, power as a share of the mains, W and percent. */
+/** One horizontal bar: name, power as a share of the mains, percent and W (the house's share-row grid). */
 function Row({ name, watts, mains, muted }: { name: string; watts: number; mains: number; muted?: boolean }) {
   const share = mains > 0 ? Math.min(1, Math.max(0, watts / mains)) : 0;
   return (
@@ -51,8 +51,8 @@ function Row({ name, watts, mains, muted }: { name: string; watts: number; mains
       <span className="share-bar">
         <i style={{ width: `${(share * 100).toFixed(1)}%`, ...(muted ? { background: '#9aa5b1' } : {}) }} />
       </span>
-      <span className="num">{fmtPower(watts)}</span>
       <span className="num sub">{(share * 100).toFixed(0)} %</span>
+      <span className="num">{fmtPower(watts)}</span>
     </div>
   );
 }
@@ -64,7 +64,7 @@ export function LiveAppliances({ api, facilityId }: { api: Api; facilityId: stri
   const rows = Object.entries(data.appliances).sort((a, b) => b[1] - a[1]);
   return (
     <Card title="Live appliances (NILM)">
-      <div className="sub">
+      <div className="sub" style={{ marginBottom: 8 }}>
         mains {fmtPower(data.mains)} · mean of {data.periodMs / 1000} s from {fmtAgo(data.ts)} · model{' '}
         {data.model.id} ({data.model.method})
       </div>
