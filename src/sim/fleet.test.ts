@@ -29,6 +29,31 @@ describe('createFleet', () => {
     expect(await digest(43)).not.toBe(a);
   });
 
+  it('gives the same readings for a sub-day range as the same slice of whole days', async () => {
+    const fleet = createFleet({
+      seed: 6,
+      meters: 20,
+      applianceShare: 0.5,
+      heavyShare: 0.2,
+      spikesPerHouseDay: 3,
+    });
+    const from = FROM + 5 * 3_600_000 + 17 * 60_000 + 30_000;
+    const to = FROM + DAY + 3 * 3_600_000 + 1;
+    const collect = async (a: number, b: number): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const x of generateReadings(fleet, { from: a, to: b })) {
+        for (let i = 0; i < x.length; i++) {
+          const t = x.ts[i] as number;
+          if (t >= from && t < to) out.push(`${x.channelIds[x.channel[i] as number]}@${t}=${x.value[i]}`);
+        }
+      }
+      return out.sort();
+    };
+    const part = await collect(from, to);
+    expect(part.length).toBeGreaterThan(1000);
+    expect(part).toEqual(await collect(FROM, FROM + 2 * DAY));
+  });
+
   it('makes exactly the requested number of meters; a larger fleet extends a smaller one', () => {
     const small = createFleet({ seed: 5, meters: 30 });
     const large = createFleet({ seed: 5, meters: 300 });

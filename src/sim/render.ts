@@ -104,22 +104,27 @@ export class Scratch {
   }
 }
 
-/** Renders every channel of meter `m` for UTC day `day` (into `scratch` arrays when given). */
+/**
+ * Renders every channel of meter `m` for UTC day `day` (into `scratch` arrays when given); `span`
+ * limits it to the samples [first, first + count) of the day, with the same values as a full day.
+ */
 export function renderMeterDay(
   fleet: Fleet,
   m: SimMeter,
   day: number,
   cache?: ScheduleCache,
   scratch?: Scratch,
+  span?: { first: number; count: number },
 ): MeterDay {
   const { model } = m;
-  const t0 = day * DAY_MS;
-  const n = DAY_MS / model.stepMs;
+  const first = span?.first ?? 0;
+  const t0 = day * DAY_MS + first * model.stepMs;
+  const n = span?.count ?? DAY_MS / model.stepMs;
   const alloc = (count: number): Float64Array[] =>
     scratch ? scratch.arrays(n, count) : Array.from({ length: count }, () => new Float64Array(n));
   if (model.kind === 'interval') {
     const v = alloc(1)[0] as Float64Array;
-    renderInterval(model.interval, m.key, fleet.frame(day, model.stepMs), v);
+    renderInterval(model.interval, m.key, fleet.frame(day, model.stepMs), v, first);
     return { t0, stepMs: model.stepMs, values: [v] };
   }
   const house = model.house;
@@ -136,7 +141,7 @@ export function renderMeterDay(
       if (p) renderPulses(p, t0, model.stepMs, appl[k] as Float64Array);
     });
     for (const s of houseSpikes(fleet, m, house, model.stepMs, l)) {
-      if (s.end <= t0 || s.start >= t0 + DAY_MS) continue;
+      if (s.end <= t0 || s.start >= t0 + n * model.stepMs) continue;
       const k = house.appliances.findIndex((a) => `${m.meter.id}.${a}` === s.channelId);
       const arr = appl[k] as Float64Array;
       const i0 = Math.max(0, (s.start - t0) / model.stepMs);
@@ -148,7 +153,7 @@ export function renderMeterDay(
   for (let k = 0; k < appl.length; k++) {
     const arr = appl[k] as Float64Array;
     if (house.appliances[k] === 'always_on')
-      for (let i = 0; i < n; i++) arr[i] = (arr[i] as number) + (unitAt(noiseKey, day, i) - 0.5) * 4;
+      for (let i = 0; i < n; i++) arr[i] = (arr[i] as number) + (unitAt(noiseKey, day, i + first) - 0.5) * 4;
     for (let i = 0; i < n; i++) {
       // Quantise to 1/8 W: dyadic values add exactly, so mains equals the sum in any order.
       const v = Math.round((arr[i] as number) * 8) / 8;

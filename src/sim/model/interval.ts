@@ -69,12 +69,21 @@ export type IntervalModel =
   | { kind: 'water'; litresPerDay: number; business: boolean };
 
 /**
- * Renders one interval channel for one UTC day into `out` (one value per step of `frame`), rounded:
- * electricity to 0.1 Wh, gas to 0.001 m3, water to 0.1 L.
+ * Renders one interval channel for one UTC day into `out`: the samples `first .. first + out.length`
+ * of `frame`, rounded: electricity to 0.1 Wh, gas to 0.001 m3, water to 0.1 L.
  */
-export function renderInterval(m: IntervalModel, key: number, frame: DayFrame, out: Float64Array): void {
+export function renderInterval(
+  m: IntervalModel,
+  key: number,
+  frame: DayFrame,
+  out: Float64Array,
+  first = 0,
+): void {
   const n = out.length;
-  const { hour, weekday, day } = frame;
+  const day = frame.day;
+  const hour = frame.hour.subarray(first);
+  const weekday = frame.weekday.subarray(first);
+  const temp = frame.temp.subarray(first);
   const stepH = frame.stepMs / 3_600_000;
   switch (m.kind) {
     case 'household': {
@@ -84,7 +93,7 @@ export function renderInterval(m: IntervalModel, key: number, frame: DayFrame, o
       const extraWh = m.extraW * stepH;
       for (let i = 0; i < n; i++) {
         const h = hour[i] as number;
-        const u = unitAt(key, day, i);
+        const u = unitAt(key, day, i + first);
         let v = per5 * scale * (HOUSEHOLD_HOUR_SHAPE[h] as number) * (0.55 + 0.9 * u);
         if (v > cap) v = cap;
         if (extraWh > 0 && (!m.extraHoursOnly || (h >= 8 && h < 18 && (weekday[i] as number) % 6 !== 0)))
@@ -96,7 +105,7 @@ export function renderInterval(m: IntervalModel, key: number, frame: DayFrame, o
     case 'business': {
       const whPerStep = (m.meanW / m.shapeMean) * stepH * m.valueFactor;
       for (let i = 0; i < n; i++) {
-        const u = unitAt(key, day, i);
+        const u = unitAt(key, day, i + first);
         const v =
           whPerStep * businessShape(hour[i] as number, weekday[i] as number, m.shop) * (0.8 + 0.4 * u);
         out[i] = Math.round(v * 10) / 10;
@@ -106,8 +115,8 @@ export function renderInterval(m: IntervalModel, key: number, frame: DayFrame, o
     case 'gas': {
       // Space heating in proportion to degree-days below 15.5 C, plus cooking and hot water.
       for (let i = 0; i < n; i++) {
-        const u = unitAt(key, day, i);
-        const heat = Math.max(0, 15.5 - (frame.temp[i] as number)) * m.m3PerDegreeDay;
+        const u = unitAt(key, day, i + first);
+        const heat = Math.max(0, 15.5 - (temp[i] as number)) * m.m3PerDegreeDay;
         const base = m.baseM3PerDay * (HOUSEHOLD_HOUR_SHAPE[hour[i] as number] as number);
         const v = ((heat + base) / 24) * (frame.stepMs / 3_600_000) * (0.7 + 0.6 * u);
         out[i] = Math.round(v * 1000) / 1000;
@@ -117,7 +126,7 @@ export function renderInterval(m: IntervalModel, key: number, frame: DayFrame, o
     case 'water': {
       const bm = businessShapeMean(true);
       for (let i = 0; i < n; i++) {
-        const u = unitAt(key, day, i);
+        const u = unitAt(key, day, i + first);
         const h = hour[i] as number;
         const shape = m.business
           ? businessShape(h, weekday[i] as number, true) / bm
