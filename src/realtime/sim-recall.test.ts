@@ -1,11 +1,14 @@
 /**
  * Overshoot detection on the simulator's fleet (seed 001's case): a week of history gives the batch
- * layer's p97 per appliance channel, then two further days stream through the overshoot processor
+ * layer's p97 per appliance channel (over its active samples, so a kettle is judged against how it
+ * boils, not against its idle zero), then two further days stream through the overshoot processor
  * (alert above 1.5 x p97 for 60 s); alerts are matched with the spikes the simulator injected.
  *
- * Recall meets the goal (>= 0.99). Precision does NOT (about 0.25 against a goal of 0.95): appliances
- * used less than 3 % of the time have p97 = 0, so every normal use is an overshoot of that threshold.
- * The test pins both figures so that a change in either shows; see docs/realtime.md.
+ * Recall counts the injected overshoots larger than the threshold (the issue's definition; with 3 spikes
+ * a house a day, earlier spikes lift a rarely used appliance's p97 above some later ones). It meets the
+ * goal (>= 0.99). Precision does NOT yet (about 0.75 against 0.95): most false alerts are fridges whose
+ * simulated compressor runs overlap within a sample, at about 2 x p97 for a minute or more, which the
+ * truth does not list as spikes. With p97 over all samples, precision was 0.25. See docs/realtime.md.
  */
 import { describe, expect, it } from 'vitest';
 import { createFleet, generateReadings, spikesBetween } from '../sim/index.ts';
@@ -16,7 +19,7 @@ import type { AlertSignal } from '../stream/signals.ts';
 const DAY = 86_400_000;
 
 describe('overshoot on the simulated fleet', () => {
-  it('finds the injected spikes (recall >= 0.99); precision is limited by p97 = 0 channels', async () => {
+  it('finds the injected overshoots larger than the threshold (recall >= 0.99); precision about 0.75', async () => {
     const fleet = createFleet({
       seed: 1,
       meters: 24,
@@ -53,18 +56,24 @@ describe('overshoot on the simulated fleet', () => {
       for await (const b of generateReadings(fleet, { from: histTo, to })) p.process(b);
       const raised = signals.filter((s) => s.type === 'raise');
       const spikes = spikesBetween(fleet, histTo, to).filter((s) => s.start >= histTo && s.end <= to);
+      // Overshoots larger than the threshold: the spike alone (added on top of the channel's own load) exceeds it.
+      const larger = spikes.filter(
+        (s) => s.peakW > 1.5 * (thresholds.get(s.channelId) ?? Number.POSITIVE_INFINITY),
+      );
       const matches = (a: AlertSignal, s: (typeof spikes)[number]) =>
         a.channelId === s.channelId && a.ts >= s.start && a.ts < s.end;
-      const recall = spikes.filter((s) => raised.some((a) => matches(a, s))).length / spikes.length;
+      const recall = larger.filter((s) => raised.some((a) => matches(a, s))).length / larger.length;
       const precision = raised.filter((a) => spikes.some((s) => matches(a, s))).length / raised.length;
       const zero = [...thresholds.values()].filter((v) => v === 0).length;
       console.log(
-        `sim fleet: ${spikes.length} spikes, ${raised.length} alerts, recall ${recall.toFixed(3)}, precision ${precision.toFixed(3)}, ${zero}/${thresholds.size} p97 = 0`,
+        `sim fleet: ${spikes.length} spikes (${larger.length} larger than 1.5 x p97), ${raised.length} alerts, recall ${recall.toFixed(3)}, precision ${precision.toFixed(3)}, ${zero}/${thresholds.size} p97 = 0`,
       );
-      expect(spikes.length).toBeGreaterThan(50);
+      expect(larger.length).toBeGreaterThan(50);
+      expect(larger.length).toBeGreaterThan(0.7 * spikes.length);
       expect(recall).toBeGreaterThanOrEqual(0.99);
-      expect(precision).toBeGreaterThan(0.2);
-      expect(zero).toBeGreaterThan(0);
+      expect(precision).toBeGreaterThan(0.7);
+      // Only appliances that never ran in the history keep a zero threshold.
+      expect(zero).toBeLessThan(0.05 * thresholds.size);
     } finally {
       await t.destroy();
     }

@@ -1,7 +1,10 @@
 /**
  * Percentile thresholds: the continuous percentile (linear interpolation between order statistics,
- * as DuckDB's quantile_cont and PostgreSQL's percentile_cont) of each channel's stored values over its
- * whole history. Power and interval channels only; a register's values are not a load.
+ * as DuckDB's quantile_cont and PostgreSQL's percentile_cont) of each channel's ACTIVE values (above
+ * zero) over its whole history. An appliance that is off most of the time is judged against how it
+ * runs, not against its idle zero: over all samples, a kettle's p97 is 0 W and every boil would be an
+ * overshoot. A channel that never drew anything gets 0. Power and interval channels only; a register's
+ * values are not a load.
  */
 import type { RollupDialect } from './dialect.ts';
 
@@ -26,7 +29,8 @@ export function insertThresholdsSql(d: RollupDialect, percentile: number, some: 
   return `INSERT INTO thresholds (channel_key, name, value, percentile, computed_at, from_ts, to_ts)
     SELECT q.channel_key, CAST($1 AS VARCHAR), q.value, ${percentile}, CAST($2 AS BIGINT), q.from_ts, q.to_ts
     FROM (
-      SELECT r.channel_key, ${d.quantile('r.value', String(percentile / 100))} AS value, MIN(r.ts) AS from_ts, MAX(r.ts) AS to_ts
+      SELECT r.channel_key, COALESCE(${d.quantile('r.value', String(percentile / 100))} FILTER (WHERE r.value > 0), 0) AS value,
+        MIN(r.ts) AS from_ts, MAX(r.ts) AS to_ts
       FROM readings r${some ? ' WHERE r.channel_key IN (SELECT channel_key FROM b_thr)' : ''}
       GROUP BY r.channel_key
     ) q JOIN channels c ON c.key = q.channel_key
