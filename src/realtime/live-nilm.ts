@@ -144,9 +144,11 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
   let refreshing: Promise<void> | undefined;
   let lastRefresh = -Infinity;
 
+  const broken = new Set<string>();
   const engineFor = (stored: StoredNilmModel): Engine | undefined => {
     const known = engines.get(stored.id);
     if (known) return known;
+    if (broken.has(stored.id)) return undefined;
     try {
       const engine: Engine = {
         stored,
@@ -159,9 +161,10 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
       engines.set(stored.id, engine);
       return engine;
     } catch (err) {
-      onError(
-        new InputError(`NILM model '${stored.id}' cannot run live`, { field: 'model' }, { cause: err }),
-      );
+      // Said once: the model stays unusable until it is replaced under another id.
+      broken.add(stored.id);
+      const why = err instanceof Error ? `: ${err.message}` : '';
+      onError(new InputError(`NILM model '${stored.id}' cannot run live${why}`, { field: 'model' }));
       return undefined;
     }
   };
@@ -197,9 +200,11 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
     const next = new Map<string, Route | null>(channels.map((c) => [c.id, null]));
     for (const c of mains) {
       const facilityId = facilityOf.get(c.meterId);
-      const stored = facilityId === undefined ? undefined : (own.get(facilityId) ?? shared);
-      const engine = stored && engineFor(stored);
-      if (!engine || facilityId === undefined) continue;
+      if (facilityId === undefined) continue;
+      // A facility's own model first; the shared one when it has none or its own cannot run.
+      const mine = own.get(facilityId);
+      const engine = (mine && engineFor(mine)) ?? (shared && engineFor(shared));
+      if (!engine) continue;
       next.set(c.id, { facilityId, scale: (c.unit === 'kW' ? 1000 : 1) * legs.get(facilityId)!, engine });
     }
     // A facility that moved to another model starts afresh there.
