@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --only NAME]`: runs every bench/*.bench.ts, prints a table per bench
  * and writes bench/results/latest.json.
  */
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,10 +45,23 @@ for (const file of files) {
     await rm(tmpDir, { recursive: true, force: true });
   }
 }
+// Merged into the previous results, so that running one bench (--only) keeps the others' latest figures.
+type Saved = { results?: Record<string, unknown>; at?: Record<string, string> };
 await mkdir(join(here, 'results'), { recursive: true });
+const file = join(here, 'results', quick ? 'latest-quick.json' : 'latest.json');
+const previous = await readFile(file, 'utf8').then(
+  (t) => JSON.parse(t) as Saved,
+  () => ({}) as Saved,
+);
+const at = Object.fromEntries(Object.keys(results).map((k) => [k, new Date().toISOString()]));
+const previousAt = previous.at && typeof previous.at === 'object' ? previous.at : {};
 await writeFile(
-  join(here, 'results', quick ? 'latest-quick.json' : 'latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), quick, results }, null, 2),
+  file,
+  JSON.stringify(
+    { quick, at: { ...previousAt, ...at }, results: { ...previous.results, ...results } },
+    null,
+    2,
+  ),
 );
 
 function fmt(v: number): string {
