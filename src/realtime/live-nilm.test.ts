@@ -164,170 +164,178 @@ describe('live NILM service', () => {
   }, 120_000);
 });
 
-describe('live NILM routing and model choice', () => {
-  let t: TestStore;
-  let svc: LiveNilmService;
-  let clock = T1;
-  const errors: string[] = [];
-  const said: string[] = [];
-  const org = 'lnr-org';
-  const house = syntheticHouse({ seed: 1, days: 2 });
-  const shared = METHODS.eventsig.train([house], ['kettle', 'microwave']);
-  const facility = (id: string): Facility => ({
-    id,
-    orgId: org,
-    name: id,
-    kind: 'residential',
-    address: null,
-    zip: null,
-    timeZone: 'UTC',
-    tags: [],
-    createdAt: 0,
-  });
-  const meter = (facilityId: string): Meter => ({
-    id: `${facilityId}.m`,
-    facilityId,
-    serviceType: 'electricity',
-    utilityMeterNumber: null,
-    serviceId: null,
-    tariff: null,
-    utility: null,
-  });
-  const channel = (facilityId: string, name: string, unit: Channel['unit'], over: Partial<Channel> = {}) => ({
-    id: `${facilityId}.${name}`,
-    meterId: `${facilityId}.m`,
-    name,
-    isMains: true,
-    appliance: null,
-    measurement: 'power' as const,
-    unit,
-    intervalMs: 1000,
-    maxGapMs: null,
-    rolloverAt: null,
-    ...over,
-  });
-  /** Two minutes of 1 s readings of constant values per channel, from `from`. */
-  const batch = (values: Record<string, number>, from: number): ReadingBatch => {
-    const ids = Object.keys(values);
-    const n = 120 * ids.length;
-    const b: ReadingBatch = {
-      channelIds: ids,
-      channel: new Int32Array(n),
-      ts: new Float64Array(n),
-      value: new Float64Array(n),
-      quality: new Uint8Array(n),
-      length: n,
-    };
-    // Channel by channel, as a device sending one channel's history after the other.
-    ids.forEach((id, c) => {
-      for (let s = 0; s < 120; s++) {
-        const i = c * 120 + s;
-        b.channel[i] = c;
-        b.ts[i] = from + s * 1000;
-        b.value[i] = values[id]!;
-      }
+describe.each(STORE_FACTORIES.map((f) => [f.kind, f] as const))(
+  'live NILM routing and model choice (%s)',
+  (_kind, factory) => {
+    let t: TestStore;
+    let svc: LiveNilmService;
+    let clock = T1;
+    const errors: string[] = [];
+    const said: string[] = [];
+    const org = 'lnr-org';
+    const house = syntheticHouse({ seed: 1, days: 2 });
+    const shared = METHODS.eventsig.train([house], ['kettle', 'microwave']);
+    const facility = (id: string): Facility => ({
+      id,
+      orgId: org,
+      name: id,
+      kind: 'residential',
+      address: null,
+      zip: null,
+      timeZone: 'UTC',
+      tags: [],
+      createdAt: 0,
     });
-    return b;
-  };
-
-  beforeAll(async () => {
-    t = await STORE_FACTORIES.find((f) => f.kind === 'duckdb')!.open();
-    const s = t.store;
-    await s.catalog.upsertOrganisations([{ id: org, name: org, createdAt: 0 }]);
-    const ids = ['legs', 'kw', 'own', 'broken', 'interval'];
-    await s.catalog.upsertFacilities(ids.map(facility));
-    await s.catalog.upsertMeters(ids.map(meter));
-    await s.catalog.upsertChannels([
-      channel('legs', 'l1', 'W'),
-      channel('legs', 'l2', 'W'),
-      channel('kw', 'mains', 'kW'),
-      channel('own', 'mains', 'W'),
-      channel('broken', 'mains', 'W'),
-      channel('interval', 'mains', 'Wh', { measurement: 'interval', intervalMs: 900_000 }),
-    ]);
-    const save = (id: string, facilityId: string | null, method: string, trainedAt: number) =>
-      s.nilm.saveModel({
-        id,
-        facilityId,
-        method,
-        trainedOn: 'synthetic',
-        trainedAt,
-        model: method === 'mean' ? METHODS.mean.train([house], ['kettle']) : { ...shared, method },
+    const meter = (facilityId: string): Meter => ({
+      id: `${facilityId}.m`,
+      facilityId,
+      serviceType: 'electricity',
+      utilityMeterNumber: null,
+      serviceId: null,
+      tariff: null,
+      utility: null,
+    });
+    const channel = (
+      facilityId: string,
+      name: string,
+      unit: Channel['unit'],
+      over: Partial<Channel> = {},
+    ) => ({
+      id: `${facilityId}.${name}`,
+      meterId: `${facilityId}.m`,
+      name,
+      isMains: true,
+      appliance: null,
+      measurement: 'power' as const,
+      unit,
+      intervalMs: 1000,
+      maxGapMs: null,
+      rolloverAt: null,
+      ...over,
+    });
+    /** Two minutes of 1 s readings of constant values per channel, from `from`. */
+    const batch = (values: Record<string, number>, from: number): ReadingBatch => {
+      const ids = Object.keys(values);
+      const n = 120 * ids.length;
+      const b: ReadingBatch = {
+        channelIds: ids,
+        channel: new Int32Array(n),
+        ts: new Float64Array(n),
+        value: new Float64Array(n),
+        quality: new Uint8Array(n),
+        length: n,
+      };
+      // Channel by channel, as a device sending one channel's history after the other.
+      ids.forEach((id, c) => {
+        for (let s = 0; s < 120; s++) {
+          const i = c * 120 + s;
+          b.channel[i] = c;
+          b.ts[i] = from + s * 1000;
+          b.value[i] = values[id]!;
+        }
       });
-    await save('shared-old', null, 'eventsig', 1);
-    await save('shared-new', null, 'eventsig', 2);
-    await save('own-model', 'own', 'mean', 3);
-    await save('magic-model', 'broken', 'magic', 4);
-    svc = await startLiveNilm({
-      store: s,
-      now: () => clock,
-      onError: (e) => errors.push(e instanceof Error ? e.message : String(e)),
-      say: (l) => said.push(l),
-      refreshMs: 0,
+      return b;
+    };
+
+    beforeAll(async () => {
+      t = await factory.open();
+      const s = t.store;
+      await s.catalog.upsertOrganisations([{ id: org, name: org, createdAt: 0 }]);
+      const ids = ['legs', 'kw', 'own', 'broken', 'interval'];
+      await s.catalog.upsertFacilities(ids.map(facility));
+      await s.catalog.upsertMeters(ids.map(meter));
+      await s.catalog.upsertChannels([
+        channel('legs', 'l1', 'W'),
+        channel('legs', 'l2', 'W'),
+        channel('kw', 'mains', 'kW'),
+        channel('own', 'mains', 'W'),
+        channel('broken', 'mains', 'W'),
+        channel('interval', 'mains', 'Wh', { measurement: 'interval', intervalMs: 900_000 }),
+      ]);
+      const save = (id: string, facilityId: string | null, method: string, trainedAt: number) =>
+        s.nilm.saveModel({
+          id,
+          facilityId,
+          method,
+          trainedOn: 'synthetic',
+          trainedAt,
+          model: method === 'mean' ? METHODS.mean.train([house], ['kettle']) : { ...shared, method },
+        });
+      await save('shared-old', null, 'eventsig', 1);
+      await save('shared-new', null, 'eventsig', 2);
+      await save('own-model', 'own', 'mean', 3);
+      await save('magic-model', 'broken', 'magic', 4);
+      svc = await startLiveNilm({
+        store: s,
+        now: () => clock,
+        onError: (e) => errors.push(e instanceof Error ? e.message : String(e)),
+        say: (l) => said.push(l),
+        refreshMs: 0,
+      });
+    }, 120_000);
+    afterAll(async () => {
+      await svc?.stop();
+      await t?.destroy();
     });
-  }, 120_000);
-  afterAll(async () => {
-    await svc?.stop();
-    await t?.destroy();
-  });
 
-  it('sums mains legs, scales kW, prefers a facility model, falls back when it cannot run', () => {
-    svc.offer(
-      batch(
-        {
-          'legs.l1': 100,
-          'legs.l2': 250,
-          'kw.mains': 1.5,
-          'own.mains': 400,
-          'broken.mains': 500,
-          'interval.mains': 40,
-        },
-        T1,
-      ),
-    );
-    expect(svc.latest('legs')!.mains).toBeCloseTo(350, 9);
-    expect(svc.latest('kw')!.mains).toBeCloseTo(1500, 9);
-    expect(svc.latest('own')!.model).toEqual({ id: 'own-model', method: 'mean' });
-    expect(svc.latest('legs')!.model).toEqual({ id: 'shared-new', method: 'eventsig' });
-    expect(svc.latest('broken')!.model.id).toBe('shared-new');
-    expect(svc.latest('interval')).toBeUndefined();
-    expect(errors).toEqual([
-      "field 'model': NILM model 'magic-model' cannot run live: field 'model.method': unknown NILM method 'magic'",
-    ]);
-    // No training: a shared model exists.
-    expect(said.join('\n')).not.toMatch(/trained/);
-    expect(svc.stats().late).toBe(0);
-    expect(
-      svc
-        .models()
-        .map((m) => m.id)
-        .sort(),
-    ).toEqual(['own-model', 'shared-new']);
-  });
+    it('sums mains legs, scales kW, prefers a facility model, falls back when it cannot run', () => {
+      svc.offer(
+        batch(
+          {
+            'legs.l1': 100,
+            'legs.l2': 250,
+            'kw.mains': 1.5,
+            'own.mains': 400,
+            'broken.mains': 500,
+            'interval.mains': 40,
+          },
+          T1,
+        ),
+      );
+      expect(svc.latest('legs')!.mains).toBeCloseTo(350, 9);
+      expect(svc.latest('kw')!.mains).toBeCloseTo(1500, 9);
+      expect(svc.latest('own')!.model).toEqual({ id: 'own-model', method: 'mean' });
+      expect(svc.latest('legs')!.model).toEqual({ id: 'shared-new', method: 'eventsig' });
+      expect(svc.latest('broken')!.model.id).toBe('shared-new');
+      expect(svc.latest('interval')).toBeUndefined();
+      expect(errors).toEqual([
+        "field 'model': NILM model 'magic-model' cannot run live: field 'model.method': unknown NILM method 'magic'",
+      ]);
+      // No training: a shared model exists.
+      expect(said.join('\n')).not.toMatch(/trained/);
+      expect(svc.stats().late).toBe(0);
+      expect(
+        svc
+          .models()
+          .map((m) => m.id)
+          .sort(),
+      ).toEqual(['own-model', 'shared-new']);
+    });
 
-  it('picks up a facility registered after start from its first readings', async () => {
-    await t.store.catalog.upsertFacilities([facility('late')]);
-    await t.store.catalog.upsertMeters([meter('late')]);
-    await t.store.catalog.upsertChannels([channel('late', 'mains', 'W')]);
-    clock = T1 + 600_000;
-    const before = svc.stats().readings;
-    let from = T1 + 120_000;
-    svc.offer(batch({ 'late.mains': 700 }, from));
-    expect(svc.stats().readings).toBe(before);
-    for (let k = 0; k < 100 && !svc.latest('late'); k++) {
-      await new Promise((r) => setTimeout(r, 20));
-      from += 120_000;
+    it('picks up a facility registered after start from its first readings', async () => {
+      await t.store.catalog.upsertFacilities([facility('late')]);
+      await t.store.catalog.upsertMeters([meter('late')]);
+      await t.store.catalog.upsertChannels([channel('late', 'mains', 'W')]);
+      clock = T1 + 600_000;
+      const before = svc.stats().readings;
+      let from = T1 + 120_000;
       svc.offer(batch({ 'late.mains': 700 }, from));
-    }
-    expect(svc.latest('late')!.mains).toBe(700);
-  });
+      expect(svc.stats().readings).toBe(before);
+      for (let k = 0; k < 100 && !svc.latest('late'); k++) {
+        await new Promise((r) => setTimeout(r, 20));
+        from += 120_000;
+        svc.offer(batch({ 'late.mains': 700 }, from));
+      }
+      expect(svc.latest('late')!.mains).toBe(700);
+    });
 
-  it('trains nothing without sub-metered facilities, and says so', async () => {
-    const lines: string[] = [];
-    expect(await trainSharedModel(t.store, T1, {}, (l) => lines.push(l))).toBeUndefined();
-    expect(lines).toEqual(['live NILM: no sub-metered facility in the store to train a model on']);
-    await expect(trainSharedModel(t.store, T1, { method: 'magic' })).rejects.toThrow(
-      /train.method.*expected one of mean, co, fhmm, hart85, eventsig, got 'magic'/,
-    );
-  });
-});
+    it('trains nothing without sub-metered facilities, and says so', async () => {
+      const lines: string[] = [];
+      expect(await trainSharedModel(t.store, T1, {}, (l) => lines.push(l))).toBeUndefined();
+      expect(lines).toEqual(['live NILM: no sub-metered facility in the store to train a model on']);
+      await expect(trainSharedModel(t.store, T1, { method: 'magic' })).rejects.toThrow(
+        /train.method.*expected one of mean, co, fhmm, hart85, eventsig, got 'magic'/,
+      );
+    });
+  },
+);
