@@ -204,4 +204,45 @@ describe('authorisation walk over plugged-in routes', () => {
     expect(checked).toBeGreaterThan(40);
     expect(await snapshot()).toEqual(before);
   });
+
+  it("shows a shared facility's alerts and latest values, and still none of the owner's other facilities", async () => {
+    await w.store.alerts.insertAlerts([
+      {
+        id: 'alert-on-shared-facility',
+        rule: 'overshoot',
+        channelId: w.shared.channel.id,
+        facilityId: w.shared.facility.id,
+        orgId: w.b.orgId,
+        ts: T0 + 2000,
+        endTs: null,
+        value: 170,
+        threshold: 150,
+        severity: 'warning',
+        state: 'open',
+        message: 'overshoot on the shared facility',
+        createdAt: T0,
+        updatedAt: T0,
+      },
+    ]);
+    const s = sessions.get('viewer')!;
+    const get = (url: string) =>
+      app.inject({ method: 'GET', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    const all = await get('/api/v1/alerts');
+    expect(all.statusCode).toBe(200);
+    expect(all.json<{ id: string }[]>().map((a) => a.id)).toContain('alert-on-shared-facility');
+    expect(all.body).not.toContain(FOREIGN_MARK);
+    const one = await get(`/api/v1/alerts?facilityId=${w.shared.facility.id}`);
+    expect(one.json<{ id: string }[]>().map((a) => a.id)).toEqual(['alert-on-shared-facility']);
+    const foreign = await get(`/api/v1/alerts?facilityId=${w.b.facility.id}`);
+    expect(foreign.json<unknown[]>()).toEqual([]);
+    const latest = await get(`/api/v1/live/latest?facilityId=${w.shared.facility.id}`);
+    expect(latest.json<{ channelId: string }[]>().map((l) => l.channelId)).toEqual([w.shared.channel.id]);
+    // Acknowledging stays with the owner: a share is read-only for alerts.
+    const ack = await app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts/alert-on-shared-facility/acknowledge',
+      headers: { cookie: sessions.get('admin')!.cookie, 'x-csrf-token': sessions.get('admin')!.csrf },
+    });
+    expect(ack.statusCode).toBe(404);
+  });
 });

@@ -19,6 +19,8 @@ import {
 import type { Store } from '../store/store.ts';
 import { parseDuration } from '../stream/duration.ts';
 import { parseRule } from '../stream/rules/spec.ts';
+import type { AccessControl } from '../api/access.ts';
+import type { Principal } from '../api/principal.ts';
 import type { DeviceAuth } from './device-auth.ts';
 import type { ChannelDirectory } from './directory.ts';
 import type { EventHub, LiveEvent } from './hub.ts';
@@ -76,6 +78,20 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
     if (write && !WRITE_ROLES.includes(c.role))
       throw new ForbiddenError(`role '${c.role}' may not change alerts or rules`);
     return c;
+  };
+  /**
+   * Facilities shared with the caller from other organisations (id -> owner organisation), when the API
+   * server's access control is there and the caller is a person or script (devices see their own only).
+   */
+  const sharedWith = async (app: FastifyInstance, req: FastifyRequest): Promise<Map<string, string>> => {
+    const p = (req as unknown as { principal?: Principal | null }).principal;
+    const access = (app as unknown as { access?: AccessControl }).access;
+    if (!p || !access) return new Map();
+    return new Map(
+      (await access.readableFacilities(p))
+        .filter((r) => r.facility.orgId !== p.orgId)
+        .map((r) => [r.facility.id, r.facility.orgId]),
+    );
   };
   const sendError = async (err: unknown, reply: FastifyReply): Promise<void> => {
     if (err instanceof LoadscopeError)
@@ -150,17 +166,29 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
         if (!Number.isFinite(n)) throw new InputError('expected a number', { field: k });
         return n;
       };
-      return deps.store.alerts.listAlerts({
-        orgId: c.orgId,
+      const shared = await sharedWith(app, req);
+      const asked = q['facilityId']?.split(',').filter(Boolean);
+      const filter = {
         ...(states ? { states: states as AlertState[] } : {}),
         ...(q['severity'] ? { severity: q['severity'] as Severity } : {}),
-        ...(q['facilityId'] ? { facilityIds: q['facilityId'].split(',') } : {}),
         ...(q['channelId'] ? { channelId: q['channelId'] } : {}),
         ...(q['rule'] ? { rule: q['rule'] } : {}),
         ...(num('from') !== undefined ? { from: num('from')! } : {}),
         ...(num('to') !== undefined ? { to: num('to')! } : {}),
         limit: Math.min(1000, num('limit') ?? 100),
+      };
+      // Alerts of the caller's organisation, plus those of facilities shared with the caller.
+      const sharedIds = (asked ?? [...shared.keys()]).filter((id) => shared.has(id));
+      const own = await deps.store.alerts.listAlerts({
+        orgId: c.orgId,
+        ...(asked ? { facilityIds: asked } : {}),
+        ...filter,
       });
+      if (sharedIds.length === 0) return own;
+      const fromShared = await deps.store.alerts.listAlerts({ facilityIds: sharedIds, ...filter });
+      return [...own, ...fromShared]
+        .sort((a, b) => b.ts - a.ts || (a.id < b.id ? -1 : 1))
+        .slice(0, filter.limit);
     });
     const setState = (state: AlertState) => async (req: FastifyRequest) => {
       const c = await caller(req, true);
@@ -235,9 +263,14 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
     app.get('/api/v1/live/latest', async (req) => {
       const c = await caller(req);
       const q = req.query as Record<string, string | undefined>;
+      const shared = await sharedWith(app, req);
       const ids = deps.directory
         .all()
-        .filter((ch) => ch.orgId === c.orgId && (!q['facilityId'] || ch.facilityId === q['facilityId']))
+        .filter(
+          (ch) =>
+            (ch.orgId === c.orgId || shared.has(ch.facilityId)) &&
+            (!q['facilityId'] || ch.facilityId === q['facilityId']),
+        )
         .map((ch) => ch.id);
       return deps.store.live.getLatest({ channelIds: ids });
     });
@@ -260,6 +293,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       const c = await caller(req);
       const q = req.query as Record<string, string | undefined>;
       const facilityIds = q['facilityId']?.split(',').filter(Boolean);
+      const shared = await sharedWith(app, req);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -272,10 +306,18 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       const send = (e: LiveEvent): void => {
         res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
       };
-      const unsubscribe = deps.hub.subscribe(
-        facilityIds ? { orgId: c.orgId, facilityIds } : { orgId: c.orgId },
-        send,
-      );
+      const unsubscribes = [
+        deps.hub.subscribe(facilityIds ? { orgId: c.orgId, facilityIds } : { orgId: c.orgId }, send),
+      ];
+      // Readings (not alerts) of facilities shared with the caller, subscribed under their owners.
+      const byOwner = new Map<string, string[]>();
+      for (const id of facilityIds ?? []) {
+        const owner = shared.get(id);
+        if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
+      }
+      for (const [owner, ids] of byOwner)
+        unsubscribes.push(deps.hub.subscribe({ orgId: owner, facilityIds: ids, alerts: false }, send));
+      const unsubscribe = () => unsubscribes.forEach((u) => u());
       const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
       req.raw.on('close', () => {
         clearInterval(ping);

@@ -21,6 +21,8 @@ export interface LiveFilter {
   orgId: string;
   /** Facilities whose readings to receive; none when omitted. */
   facilityIds?: string[];
+  /** False for readings only (a facility shared from another organisation: its owner's alerts stay theirs). */
+  alerts?: boolean;
 }
 
 /** Publish/subscribe for live events. */
@@ -43,7 +45,9 @@ export function createEventHub(): EventHub {
     publish(e) {
       for (const s of subs) {
         if (
-          e.type === 'readings' ? !wants(s.filter, e.orgId, e.facilityId) : s.filter.orgId !== e.alert.orgId
+          e.type === 'readings'
+            ? !wants(s.filter, e.orgId, e.facilityId)
+            : s.filter.alerts === false || s.filter.orgId !== e.alert.orgId
         )
           continue;
         try {
