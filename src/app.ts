@@ -118,13 +118,15 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const directory = createChannelDirectory({ catalog: s.catalog, now });
         const hub = createEventHub();
         const quarantine = createQuarantine({ now });
-        const tokensFile = opts.deviceTokensFile ?? join(config.dataDir, 'devices.yaml');
+        const tokensFile =
+          opts.deviceTokensFile ?? config.alerts.devicesFile ?? join(config.dataDir, 'devices.yaml');
         const auths: DeviceAuth[] = [orgTokenAuth(createAuthenticator({ store: s, now }))];
         if (existsSync(tokensFile)) auths.push(await loadDeviceTokenFile(tokensFile));
         const deviceAuth = anyDeviceAuth(...auths);
 
         const forwarders: AlertForwarder[] = [];
-        if (opts.alertWebhook) forwarders.push(webhookForwarder(opts.alertWebhook));
+        const webhook = opts.alertWebhook ?? config.alerts.webhook;
+        if (webhook) forwarders.push(webhookForwarder(webhook));
         const pipeline = createPipeline(
           { store: s, directory, hub, forwarders, now, onError },
           opts.pipeline,

@@ -18,3 +18,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOADSCOPE_STORE: 'mysql' })).toThrow(/store\.kind/);
   });
 });
+
+describe('alert settings', () => {
+  it('reads the webhook and the devices file, and rejects a webhook that is not a URL', () => {
+    const c = loadConfig({
+      LOADSCOPE_ALERT_WEBHOOK: 'http://127.0.0.1:9999/hook',
+      LOADSCOPE_DEVICES_FILE: '/etc/loadscope/devices.yaml',
+    });
+    expect(c.alerts).toEqual({
+      webhook: 'http://127.0.0.1:9999/hook',
+      devicesFile: '/etc/loadscope/devices.yaml',
+    });
+    expect(loadConfig({}).alerts).toEqual({ webhook: null, devicesFile: null });
+    expect(() => loadConfig({ LOADSCOPE_ALERT_WEBHOOK: 'not a url' })).toThrow(/alerts\.webhook/);
+  });
+});

@@ -39,6 +39,7 @@ const schema = z.object({
     backfillDays: z.number().int().min(0).max(366),
   }),
   batch: z.object({ everySeconds: z.number().int().min(0) }),
+  alerts: z.object({ webhook: z.string().url().nullable(), devicesFile: z.string().min(1).nullable() }),
   /** Folder with the shared public data sets (REDD, AMPds, REFIT, Green Button). */
   sharedDataDir: z.string().min(1),
   productsDir: z.string().nullable(),
@@ -72,6 +73,8 @@ export const ENV_VARS = {
   LOADSCOPE_BATCH_EVERY:
     'seconds between incremental batch runs in `loadscope start` (default 60; 0 = never)',
   LOADSCOPE_DATA_DIR: 'shared public data sets (default ../shared/data)',
+  LOADSCOPE_ALERT_WEBHOOK: 'URL that receives every new alert as a JSON POST (default none)',
+  LOADSCOPE_DEVICES_FILE: 'device token file, YAML or JSON (default <state>/devices.yaml when it exists)',
   LOADSCOPE_PRODUCTS_DIR: 'folder of custom analytic products (default none)',
 } as const;
 
@@ -121,6 +124,10 @@ export function loadConfig(
       backfillDays: int('LOADSCOPE_SIM_BACKFILL_DAYS', 3),
     },
     batch: { everySeconds: int('LOADSCOPE_BATCH_EVERY', 60) },
+    alerts: {
+      webhook: get('LOADSCOPE_ALERT_WEBHOOK') || null,
+      devicesFile: get('LOADSCOPE_DEVICES_FILE') || null,
+    },
     sharedDataDir: get('LOADSCOPE_DATA_DIR') ?? '../shared/data',
     productsDir: get('LOADSCOPE_PRODUCTS_DIR') ?? null,
   };
