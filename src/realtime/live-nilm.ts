@@ -81,6 +81,11 @@ export interface LiveNilmServiceOptions {
   windowMs?: number;
   /** Reload facilities, channels and models this often (ms); default 60 s, 0 = never. */
   refreshMs?: number;
+  /**
+   * Stored mains history fed in at start (ms), so that a breakdown is there at once and a load that
+   * was switched on before the start is seen; default 10 minutes, 0 = none.
+   */
+  warmupMs?: number;
   /** Training at start; `false` never trains. */
   train?: LiveTrainOptions | false;
 }
@@ -244,6 +249,9 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
     stats.readings += idx.length;
   };
 
+  const warmed = await warmUp(store, routes, now(), opts.warmupMs ?? 600_000, offer);
+  if (warmed) say(`live NILM: warmed up from ${warmed} stored mains reading(s)`);
+
   const sub: LogSubscription | undefined = opts.log
     ? await opts.log.subscribe((b) => {
         offer(b);
@@ -270,6 +278,45 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
       await refreshing?.catch(() => undefined);
     },
   };
+}
+
+/** Feeds each routed mains channel's stored readings of the last `ms` before `nowMs`; returns how many. */
+async function warmUp(
+  store: Store,
+  routes: Map<string, Route | null>,
+  nowMs: number,
+  ms: number,
+  offer: (b: ReadingBatch) => void,
+): Promise<number> {
+  if (ms <= 0) return 0;
+  const byFacility = new Map<string, string[]>();
+  for (const [id, r] of routes)
+    if (r) byFacility.set(r.facilityId, [...(byFacility.get(r.facilityId) ?? []), id]);
+  let total = 0;
+  for (const ids of byFacility.values()) {
+    // One batch per facility holding all its legs: `offer` orders them by time.
+    const cols = await Promise.all(ids.map((id) => store.readings.readColumns(id, nowMs - ms, nowMs)));
+    const n = cols.reduce((k, c) => k + c.ts.length, 0);
+    if (n === 0) continue;
+    const batch: ReadingBatch = {
+      channelIds: ids,
+      channel: new Int32Array(n),
+      ts: new Float64Array(n),
+      value: new Float64Array(n),
+      quality: new Uint8Array(n),
+      length: n,
+    };
+    let o = 0;
+    cols.forEach((c, k) => {
+      batch.channel.fill(k, o, o + c.ts.length);
+      batch.ts.set(c.ts, o);
+      batch.value.set(c.value, o);
+      o += c.ts.length;
+    });
+    offer(batch);
+    total += n;
+  }
+  return total;
 }
 
 /**
