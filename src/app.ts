@@ -30,7 +30,9 @@ import { startBatchSchedule } from './batch/schedule.ts';
 import { createJobService } from './jobs/job-service.ts';
 import { createNilmTask } from './jobs/nilm/nilm-task.ts';
 import { jobRoutes } from './jobs/routes.ts';
+import { liveNilmRoutes } from './nilm/live-routes.ts';
 import { nilmRoutes } from './nilm/routes.ts';
+import { type LiveNilmService, startLiveNilm } from './realtime/live-nilm.ts';
 import { createProductRegistry } from './scoring/registry.ts';
 import { createScoreTask } from './scoring/score-task.ts';
 import { createStoreScoringSources } from './scoring/sources.ts';
@@ -135,6 +137,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         stops.push(() => pipeline.stop());
         const durable = await openLog((id) => directory.byId(id)?.meterId, hub, forwarders);
         stops.push(() => durable.close());
+        // Live NILM reads its own queue (the in-process log has one consumer), fed by every append.
+        const nilmLog = createMemoryLog({ onError });
+        // Filled once the fleet is loaded (it may train on it); routes and stop read it later.
+        const liveNilm: { current?: LiveNilmService } = {};
+        stops.push(async () => {
+          await liveNilm.current?.stop();
+          await nilmLog.close();
+        });
         // Embedded: processors run at ingest (alerts without waiting for the store queue) and the log
         // feeds the store writer. JetStream: this process is one more worker doing both.
         const embedded = config.log.kind === 'memory';
@@ -143,11 +153,19 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
               append: async (b) => {
                 await pipeline.process(b);
                 await durable.append(b);
+                await nilmLog.append(b);
               },
               subscribe: (h) => durable.subscribe(h),
               close: () => durable.close(),
             }
-          : durable;
+          : {
+              append: async (b) => {
+                await durable.append(b);
+                await nilmLog.append(b);
+              },
+              subscribe: (h) => durable.subscribe(h),
+              close: () => durable.close(),
+            };
         const sub: LogSubscription = await durable.subscribe(embedded ? pipeline.persist : pipeline.handle);
         stops.push(() => sub.close());
         const topicRoot = opts.topicRoot ?? 'loadscope';
@@ -203,6 +221,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           plugins: [
             jobRoutes({ service: jobs, registry }),
             nilmRoutes(),
+            liveNilmRoutes({ live: { latest: (id) => liveNilm.current?.latest(id) } }),
             realtimeRoutes({
               ingest,
               deviceAuth,
@@ -237,6 +256,15 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           await directory.refresh(true);
           await pipeline.reload();
         }
+        // Live appliance breakdowns per facility (trains a shared model from sub-metered facilities if none is stored).
+        liveNilm.current = await startLiveNilm({
+          store: s,
+          log: nilmLog,
+          now,
+          onError,
+          say,
+          train: { historyMs: Math.max(1, config.sim.backfillDays) * 86_400_000 },
+        });
         // The batch layer follows the data: one run now (rollups of the backfill), then incremental runs;
         // each run refreshes the thresholds the overshoot rule compares against.
         if (config.batch.everySeconds > 0) {

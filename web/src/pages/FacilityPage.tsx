@@ -6,6 +6,7 @@ import { AlertList, AlertTimeline } from '../components/AlertList.tsx';
 import { ChannelBreakdown } from '../components/ChannelBreakdown.tsx';
 import { FacilityEnergy } from '../components/FacilityEnergy.tsx';
 import { NilmSection, ScoresSection } from '../components/Insights.tsx';
+import { LiveAppliances } from '../components/LiveAppliances.tsx';
 import { Link } from '../components/Layout.tsx';
 import { LiveChart } from '../components/LiveChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
@@ -97,6 +98,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
           </Card>
           <ChannelBreakdown api={api} facilityId={facility.id} channels={channels} />
           <ScoresSection api={api} facilityId={facility.id} />
+          <LiveAppliances api={api} facilityId={facility.id} />
           <NilmSection api={api} facilityId={facility.id} />
         </div>
       </div>
