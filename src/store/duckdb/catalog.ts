@@ -1,17 +1,8 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type {
-  Channel,
-  Facility,
-  FacilityKind,
-  Measurement,
-  Meter,
-  Organisation,
-  ServiceType,
-  Unit,
-} from '../../domain/types.ts';
+import { toChannel, toFacility, toMeter, toOrganisation } from '../catalog-rows.ts';
 import type { CatalogRepo, FacilityFilter } from '../ports/catalog.ts';
 import type { DuckdbContext } from './connection.ts';
-import { queryRows, type Row } from './connection.ts';
+import { queryRows } from './connection.ts';
 
 /** DDL for organisations, facilities, meters and channels (see docs/store.md for the contract). */
 export const catalogSchema: readonly string[] = [
@@ -176,54 +167,5 @@ export function createCatalogRepo(ctx: DuckdbContext): CatalogRepo {
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id`;
       return (await rows(sql, params)).map(toChannel);
     },
-  };
-}
-
-const str = (v: unknown): string => String(v);
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-function toOrganisation(r: Row): Organisation {
-  return { id: str(r['id']), name: str(r['name']), createdAt: Number(r['created_at']) };
-}
-
-function toFacility(r: Row): Facility {
-  return {
-    id: str(r['id']),
-    orgId: str(r['org_id']),
-    name: str(r['name']),
-    kind: str(r['kind']) as FacilityKind,
-    address: strOrNull(r['address']),
-    zip: strOrNull(r['zip']),
-    timeZone: str(r['time_zone']),
-    tags: Array.isArray(r['tags']) ? (r['tags'] as unknown[]).map(str) : [],
-    createdAt: Number(r['created_at']),
-  };
-}
-
-function toMeter(r: Row): Meter {
-  return {
-    id: str(r['id']),
-    facilityId: str(r['facility_id']),
-    serviceType: str(r['service_type']) as ServiceType,
-    utilityMeterNumber: strOrNull(r['utility_meter_number']),
-    serviceId: strOrNull(r['service_id']),
-    tariff: strOrNull(r['tariff']),
-    utility: strOrNull(r['utility']),
-  };
-}
-
-function toChannel(r: Row): Channel {
-  return {
-    id: str(r['id']),
-    meterId: str(r['meter_id']),
-    name: str(r['name']),
-    isMains: Boolean(r['is_mains']),
-    appliance: strOrNull(r['appliance']),
-    measurement: str(r['measurement']) as Measurement,
-    unit: str(r['unit']) as Unit,
-    intervalMs: numOrNull(r['interval_ms']),
-    maxGapMs: numOrNull(r['max_gap_ms']),
-    rolloverAt: numOrNull(r['rollover_at']),
   };
 }
