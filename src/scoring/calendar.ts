@@ -3,6 +3,7 @@
  * once per day (daylight-saving changes happen at most once a day) and per hour only on days whose offset
  * changes; results are cached per (zone, start, length) because a fleet shares a few zones.
  */
+import { zoneOffsetFn } from '../util/zone-offset.ts';
 
 /** Local calendar fields of consecutive UTC hours. */
 export interface LocalHours {
@@ -12,34 +13,9 @@ export interface LocalHours {
 }
 
 const HOUR = 3_600_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** Offset of `tz` from UTC at instant `ts`, in ms (local = utc + offset). */
 export function zoneOffset(tz: string, ts: number): number {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(ts)))
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const local = Date.UTC(
-    p['year'] ?? 1970,
-    (p['month'] ?? 1) - 1,
-    p['day'] ?? 1,
-    p['hour'] ?? 0,
-    p['minute'] ?? 0,
-  );
-  return local - Math.floor(ts / 60_000) * 60_000;
+  return zoneOffsetFn(tz)(ts);
 }
 
 /** Creates a cached calendar function; pass it around rather than sharing a global cache. */
@@ -59,15 +35,16 @@ export function createLocalCalendar(
 }
 
 function computeLocalHours(tz: string, start: number, hours: number): LocalHours {
+  const offsetOf = zoneOffsetFn(tz);
   const hourOfDay = new Uint8Array(hours);
   const weekday = new Uint8Array(hours);
   for (let day = 0; day * 24 < hours; day++) {
     const first = day * 24;
     const last = Math.min(hours, first + 24);
-    const o0 = zoneOffset(tz, start + first * HOUR);
-    const o1 = zoneOffset(tz, start + (last - 1) * HOUR);
+    const o0 = offsetOf(start + first * HOUR);
+    const o1 = offsetOf(start + (last - 1) * HOUR);
     for (let i = first; i < last; i++) {
-      const off = o0 === o1 ? o0 : zoneOffset(tz, start + i * HOUR);
+      const off = o0 === o1 ? o0 : offsetOf(start + i * HOUR);
       const local = start + i * HOUR + off;
       const d = new Date(local);
       hourOfDay[i] = d.getUTCHours();

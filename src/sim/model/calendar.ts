@@ -2,6 +2,7 @@
  * Local time for the models: routines follow the facility's clock (daylight saving included), while
  * the data is rendered per UTC day. Offsets come from Intl and are cached per local day.
  */
+import { zoneOffsetFn } from '../../util/zone-offset.ts';
 
 /** Milliseconds in a day. */
 export const DAY_MS = 86_400_000;
@@ -21,31 +22,12 @@ export interface Calendar {
 
 /** Creates a {@link Calendar} for an IANA time zone. */
 export function createCalendar(timeZone: string): Calendar {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  });
+  const offsetOf = zoneOffsetFn(timeZone);
   const cache = new Map<number, number>();
   const offsetAtHour = (hour: number): number => {
     let off = cache.get(hour);
     if (off === undefined) {
-      const t = hour * HOUR_MS;
-      const p: Record<string, number> = {};
-      for (const part of fmt.formatToParts(new Date(t)))
-        if (part.type !== 'literal') p[part.type] = Number(part.value);
-      const local = Date.UTC(
-        p['year'] ?? 1970,
-        (p['month'] ?? 1) - 1,
-        p['day'] ?? 1,
-        p['hour'] ?? 0,
-        p['minute'] ?? 0,
-      );
-      off = local - t;
+      off = offsetOf(hour * HOUR_MS);
       if (cache.size > 200_000) cache.clear();
       cache.set(hour, off);
     }
