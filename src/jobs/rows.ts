@@ -100,3 +100,30 @@ export function jobsDdl(t: { text: string; big: string }): string[] {
       level ${t.text} NOT NULL, message ${t.text} NOT NULL)`,
   ];
 }
+
+/** A job's column values in table order (for INSERT ... VALUES ($1..$16)). */
+export function jobValues(job: Job): (string | number | null)[] {
+  return [
+    job.id,
+    job.orgId,
+    job.kind,
+    job.target,
+    job.executor,
+    JSON.stringify(job.params),
+    job.state,
+    job.shards,
+    job.shardsDone,
+    job.shardsFailed,
+    job.externalId,
+    job.createdBy,
+    job.createdAt,
+    job.startedAt,
+    job.endedAt,
+    job.error,
+  ];
+}
+
+/** A shard's column values in table order (for INSERT ... VALUES ($1..$8)). */
+export function shardValues(s: Shard): (string | number | null)[] {
+  return [s.jobId, s.index, s.state, s.attempts, s.label, s.error, s.startedAt, s.endedAt];
+}

@@ -7,6 +7,8 @@ import {
   rowToJob,
   rowToLog,
   rowToShard,
+  jobValues,
+  shardValues,
 } from '../../jobs/rows.ts';
 import type { JobRepo } from '../ports/jobs.ts';
 import type { DuckdbContext } from './connection.ts';
@@ -31,35 +33,12 @@ export function createJobRepo(ctx: DuckdbContext): JobRepo {
   return {
     async createJob(job, shards) {
       await inTransaction(ctx, async (conn) => {
-        await conn.run('INSERT INTO jobs VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)', [
-          job.id,
-          job.orgId,
-          job.kind,
-          job.target,
-          job.executor,
-          JSON.stringify(job.params),
-          job.state,
-          job.shards,
-          job.shardsDone,
-          job.shardsFailed,
-          job.externalId,
-          job.createdBy,
-          job.createdAt,
-          job.startedAt,
-          job.endedAt,
-          job.error,
-        ]);
+        await conn.run(
+          'INSERT INTO jobs VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)',
+          jobValues(job),
+        );
         for (const s of shards) {
-          await conn.run('INSERT INTO job_shards VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-            s.jobId,
-            s.index,
-            s.state,
-            s.attempts,
-            s.label,
-            s.error,
-            s.startedAt,
-            s.endedAt,
-          ]);
+          await conn.run('INSERT INTO job_shards VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', shardValues(s));
         }
       });
     },

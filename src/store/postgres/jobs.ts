@@ -6,6 +6,8 @@ import {
   rowToJob,
   rowToLog,
   rowToShard,
+  jobValues,
+  shardValues,
 } from '../../jobs/rows.ts';
 import type { JobRepo } from '../ports/jobs.ts';
 import type { PgContext } from './connection.ts';
@@ -38,36 +40,10 @@ export function createJobRepo(ctx: PgContext): JobRepo {
           `INSERT INTO jobs (id, org_id, kind, target, executor, params, state, shards, shards_done, shards_failed,
              external_id, created_by, created_at, started_at, ended_at, error)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
-          [
-            job.id,
-            job.orgId,
-            job.kind,
-            job.target,
-            job.executor,
-            JSON.stringify(job.params),
-            job.state,
-            job.shards,
-            job.shardsDone,
-            job.shardsFailed,
-            job.externalId,
-            job.createdBy,
-            job.createdAt,
-            job.startedAt,
-            job.endedAt,
-            job.error,
-          ],
+          jobValues(job),
         );
         for (const s of shards) {
-          await client.query('INSERT INTO job_shards VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-            s.jobId,
-            s.index,
-            s.state,
-            s.attempts,
-            s.label,
-            s.error,
-            s.startedAt,
-            s.endedAt,
-          ]);
+          await client.query('INSERT INTO job_shards VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', shardValues(s));
         }
         await client.query('COMMIT');
       } catch (err) {
