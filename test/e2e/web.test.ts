@@ -182,7 +182,12 @@ describe.skipIf(!!unavailable)('web application end to end', () => {
     await page.waitForTimeout(1500);
     await screenshot(page, 'zip');
     await page.goto(`${app.baseUrl}/admin`);
-    await page.waitForSelector('[data-testid=users-table]');
+    // The table renders its header first and its rows when the user list arrives.
+    await page.waitForFunction(
+      (login) => document.querySelector('[data-testid=users-table]')?.textContent?.includes(login) ?? false,
+      app.login,
+      { timeout: 30_000 },
+    );
     expect(await page.textContent('[data-testid=users-table]')).toContain(app.login);
     await screenshot(page, 'admin');
     expect(errors).toEqual([]);
