@@ -2,6 +2,8 @@
  * `loadscope start`: the whole platform in one process (see src/app.ts).
  * `loadscope worker`: one processing worker on the JetStream reading log; run several.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
 import type { CliContext } from '../cli/context.ts';
@@ -52,6 +54,10 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       if (s.firstAdmin)
         ctx.out.write(
           `  first administrator: login '${s.firstAdmin.email}', password '${s.firstAdmin.password}' (shown once)\n`,
+        );
+      if (!existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))))
+        ctx.err.write(
+          '  note: the web application is not built; `npm start` builds it, or run `npm run build:web`\n',
         );
       ctx.out.write('Press Ctrl+C to stop.\n');
       const sig = await untilSignal();
