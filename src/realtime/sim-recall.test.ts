@@ -5,10 +5,9 @@
  * (alert above 1.5 x p97 for 60 s); alerts are matched with the spikes the simulator injected.
  *
  * Recall counts the injected overshoots larger than the threshold (the issue's definition; with 3 spikes
- * a house a day, earlier spikes lift a rarely used appliance's p97 above some later ones). It meets the
- * goal (>= 0.99). Precision does NOT yet (about 0.75 against 0.95): most false alerts are fridges whose
- * simulated compressor runs overlap within a sample, at about 2 x p97 for a minute or more, which the
- * truth does not list as spikes. With p97 over all samples, precision was 0.25. See docs/realtime.md.
+ * a house a day, earlier spikes lift a rarely used appliance's p97 above some later ones). Measured: recall
+ * 1.00, precision 0.96. With p97 over all samples (97 of 246 appliance thresholds were 0) precision was
+ * 0.25; with overlapping simulated fridge runs at local midnight it was 0.76. See docs/realtime.md.
  */
 import { describe, expect, it } from 'vitest';
 import { createFleet, generateReadings, spikesBetween } from '../sim/index.ts';
@@ -19,7 +18,7 @@ import type { AlertSignal } from '../stream/signals.ts';
 const DAY = 86_400_000;
 
 describe('overshoot on the simulated fleet', () => {
-  it('finds the injected overshoots larger than the threshold (recall >= 0.99); precision about 0.75', async () => {
+  it('finds the injected overshoots larger than the threshold with recall >= 0.99 and precision >= 0.95', async () => {
     const fleet = createFleet({
       seed: 1,
       meters: 24,
@@ -71,7 +70,7 @@ describe('overshoot on the simulated fleet', () => {
       expect(larger.length).toBeGreaterThan(50);
       expect(larger.length).toBeGreaterThan(0.7 * spikes.length);
       expect(recall).toBeGreaterThanOrEqual(0.99);
-      expect(precision).toBeGreaterThan(0.7);
+      expect(precision).toBeGreaterThanOrEqual(0.95);
       // Only appliances that never ran in the history keep a zero threshold.
       expect(zero).toBeLessThan(0.05 * thresholds.size);
     } finally {

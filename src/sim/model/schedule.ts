@@ -3,7 +3,7 @@
  * and, from it, the pulses of every appliance. Weekends differ from weekdays; heating and cooling
  * follow the outdoor temperature; lighting follows sunset.
  */
-import type { Rng } from '../prng.ts';
+import { type Rng, unitAt } from '../prng.ts';
 import { APPLIANCE_CONSTANTS as C, type ApplianceName, type HouseParams } from './appliances.ts';
 import { HOUR_MS } from './calendar.ts';
 import { Pulses } from './pulses.ts';
@@ -90,14 +90,17 @@ export function scheduleDay(house: HouseParams, ctx: DayContext, rng: Rng): Map<
     const w = house.rated[name] ?? 0;
     switch (name) {
       case 'fridge': {
-        // Cycles run all day; the compressor runs longer when the kitchen is warm.
+        // Cycles run all day; the compressor runs longer when the kitchen is warm. Cycle k starts near
+        // k x period on one timeline for the whole life of the house, with its randomness drawn per cycle,
+        // so a run crossing midnight is not repeated or overlapped by the next day's first run.
         const period = house.fridgePeriodMs;
-        let t = ctx.start - rng.range(0, period);
-        while (t < ctx.end) {
+        const key = Math.floor(period);
+        for (let k = Math.floor(ctx.start / period) - 1; k * period < ctx.end; k++) {
+          const t = (k + 0.07 * (unitAt(key, k, 1) - 0.5)) * period;
           const warm = ctx.temp(t) > 24 ? 1.15 : 1;
-          const on = period * house.fridgeDuty * warm * rng.range(0.9, 1.1);
-          p.add(t, t + on, w * rng.range(0.97, 1.03));
-          t += period * rng.range(0.93, 1.07);
+          const on = period * house.fridgeDuty * warm * (0.9 + 0.2 * unitAt(key, k, 2));
+          // The renderer carries a run across midnight itself: each day adds only the runs that start in it.
+          if (t >= ctx.start && t < ctx.end) p.add(t, t + on, w * (0.97 + 0.06 * unitAt(key, k, 3)));
         }
         break;
       }
