@@ -1,4 +1,7 @@
-/** Row mapping of the catalog tables, shared by the store adapters (column names are the same in both). */
+/**
+ * The catalog's read side, shared by the store adapters: the same SQL (positional `$n` parameters) and row
+ * mapping run on DuckDB and PostgreSQL; only the collation that orders ids byte-wise differs.
+ */
 import type {
   Channel,
   Facility,
@@ -9,6 +12,7 @@ import type {
   ServiceType,
   Unit,
 } from '../domain/types.ts';
+import type { CatalogRepo, FacilityFilter } from './ports/catalog.ts';
 
 type Row = Record<string, unknown>;
 
@@ -62,5 +66,93 @@ export function toChannel(r: Row): Channel {
     intervalMs: numOrNull(r['interval_ms']),
     maxGapMs: numOrNull(r['max_gap_ms']),
     rolloverAt: numOrNull(r['rollover_at']),
+  };
+}
+
+/** Runs a query with positional parameters and returns its rows. */
+export type CatalogQuery = (sql: string, params?: string[]) => Promise<Row[]>;
+
+/**
+ * The read methods of {@link CatalogRepo} over `query`. `collate` follows `ORDER BY id` so that both engines
+ * order ids byte-wise (PostgreSQL: ` COLLATE "C"`; DuckDB's default already is).
+ */
+export function createCatalogReads(
+  query: CatalogQuery,
+  collate = '',
+): Pick<
+  CatalogRepo,
+  | 'getOrganisation'
+  | 'getFacility'
+  | 'getMeter'
+  | 'getChannel'
+  | 'listOrganisations'
+  | 'listFacilities'
+  | 'listMeters'
+  | 'listChannels'
+> {
+  const one = async <T>(table: string, id: string, map: (r: Row) => T): Promise<T | undefined> => {
+    const [r] = await query(`SELECT * FROM ${table} WHERE id = $1`, [id]);
+    return r ? map(r) : undefined;
+  };
+  /** `SELECT` with the conditions whose value is given, each `?` bound to that value. */
+  const filtered = async (
+    select: string,
+    conds: [string, string | undefined][],
+    orderBy: string,
+  ): Promise<Row[]> => {
+    const where: string[] = [];
+    const params: string[] = [];
+    for (const [sql, v] of conds) {
+      if (v === undefined) continue;
+      params.push(v);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    }
+    return query(
+      `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy}${collate}`,
+      params,
+    );
+  };
+  return {
+    getOrganisation: (id) => one('organisations', id, toOrganisation),
+    getFacility: (id) => one('facilities', id, toFacility),
+    getMeter: (id) => one('meters', id, toMeter),
+    getChannel: (id) => one('channels', id, toChannel),
+    async listOrganisations() {
+      return (await query(`SELECT * FROM organisations ORDER BY id${collate}`)).map(toOrganisation);
+    },
+    async listFacilities(filter: FacilityFilter = {}) {
+      // strpos, not LIKE: a search for "%" or "_" means those characters, not wildcards.
+      const search = filter.search ? filter.search.toLowerCase() : undefined;
+      const rows = await filtered(
+        'SELECT * FROM facilities',
+        [
+          ['org_id = ?', filter.orgId],
+          ['kind = ?', filter.kind],
+          ['zip = ?', filter.zip],
+          [
+            "(strpos(lower(name), ?) > 0 OR strpos(lower(coalesce(address, '')), ?) > 0 OR strpos(lower(id), ?) > 0)",
+            search,
+          ],
+        ],
+        'id',
+      );
+      return rows.map(toFacility);
+    },
+    async listMeters(filter = {}) {
+      return (await filtered('SELECT * FROM meters', [['facility_id = ?', filter.facilityId]], 'id')).map(
+        toMeter,
+      );
+    },
+    async listChannels(filter = {}) {
+      const rows = await filtered(
+        'SELECT c.* FROM channels c LEFT JOIN meters m ON m.id = c.meter_id',
+        [
+          ['c.meter_id = ?', filter.meterId],
+          ['m.facility_id = ?', filter.facilityId],
+        ],
+        'c.id',
+      );
+      return rows.map(toChannel);
+    },
   };
 }

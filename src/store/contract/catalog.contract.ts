@@ -68,6 +68,9 @@ export function catalogContract(factory: StoreFactory): void {
     expect(await ids({ search: 'maple' })).toEqual(['fac-1']);
     expect(await ids({ search: 'ROAD' })).toEqual(['fac-1']);
     expect(await ids({ search: "it's" })).toEqual([]);
+    // The search is literal text: '%' and '_' are not wildcards.
+    expect(await ids({ search: '%' })).toEqual([]);
+    expect(await ids({ search: 'mapl_' })).toEqual([]);
     expect(await ids({ orgId: 'org-a', kind: 'residential', search: 'depot' })).toEqual([]);
   });
 

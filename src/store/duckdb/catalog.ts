@@ -1,6 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import { toChannel, toFacility, toMeter, toOrganisation } from '../catalog-rows.ts';
-import type { CatalogRepo, FacilityFilter } from '../ports/catalog.ts';
+import { createCatalogReads } from '../catalog-rows.ts';
+import type { CatalogRepo } from '../ports/catalog.ts';
 import type { DuckdbContext } from './connection.ts';
 import { queryRows } from './connection.ts';
 
@@ -106,66 +106,6 @@ export function createCatalogRepo(ctx: DuckdbContext): CatalogRepo {
         ],
         ['', '', '', '', '::VARCHAR', '', '', '::BIGINT', '::BIGINT', '::DOUBLE'],
       ),
-    async getOrganisation(id) {
-      const [r] = await rows('SELECT * FROM organisations WHERE id = $1', [id]);
-      return r ? toOrganisation(r) : undefined;
-    },
-    async getFacility(id) {
-      const [r] = await rows('SELECT * FROM facilities WHERE id = $1', [id]);
-      return r ? toFacility(r) : undefined;
-    },
-    async getMeter(id) {
-      const [r] = await rows('SELECT * FROM meters WHERE id = $1', [id]);
-      return r ? toMeter(r) : undefined;
-    },
-    async getChannel(id) {
-      const [r] = await rows('SELECT * FROM channels WHERE id = $1', [id]);
-      return r ? toChannel(r) : undefined;
-    },
-    async listOrganisations() {
-      return (await rows('SELECT * FROM organisations ORDER BY id')).map(toOrganisation);
-    },
-    async listFacilities(filter: FacilityFilter = {}) {
-      const where: string[] = [];
-      const params: DuckDBValue[] = [];
-      const add = (sql: string, v: DuckDBValue) => {
-        params.push(v);
-        where.push(sql.replace('?', `$${params.length}`));
-      };
-      if (filter.orgId !== undefined) add('org_id = ?', filter.orgId);
-      if (filter.kind !== undefined) add('kind = ?', filter.kind);
-      if (filter.zip !== undefined) add('zip = ?', filter.zip);
-      if (filter.search !== undefined && filter.search !== '') {
-        params.push(`%${filter.search.toLowerCase()}%`);
-        const p = `$${params.length}`;
-        where.push(
-          `(lower(name) LIKE ${p} OR lower(coalesce(address, '')) LIKE ${p} OR lower(id) LIKE ${p})`,
-        );
-      }
-      const sql = `SELECT * FROM facilities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-      return (await rows(sql, params)).map(toFacility);
-    },
-    async listMeters(filter = {}) {
-      const r =
-        filter.facilityId === undefined
-          ? await rows('SELECT * FROM meters ORDER BY id')
-          : await rows('SELECT * FROM meters WHERE facility_id = $1 ORDER BY id', [filter.facilityId]);
-      return r.map(toMeter);
-    },
-    async listChannels(filter = {}) {
-      const where: string[] = [];
-      const params: DuckDBValue[] = [];
-      if (filter.meterId !== undefined) {
-        params.push(filter.meterId);
-        where.push(`c.meter_id = $${params.length}`);
-      }
-      if (filter.facilityId !== undefined) {
-        params.push(filter.facilityId);
-        where.push(`m.facility_id = $${params.length}`);
-      }
-      const sql = `SELECT c.* FROM channels c LEFT JOIN meters m ON m.id = c.meter_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id`;
-      return (await rows(sql, params)).map(toChannel);
-    },
+    ...createCatalogReads(rows),
   };
 }

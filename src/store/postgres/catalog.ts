@@ -1,5 +1,5 @@
-import { toChannel, toFacility, toMeter, toOrganisation } from '../catalog-rows.ts';
-import type { CatalogRepo, FacilityFilter } from '../ports/catalog.ts';
+import { createCatalogReads } from '../catalog-rows.ts';
+import type { CatalogRepo } from '../ports/catalog.ts';
 import type { PgContext } from './connection.ts';
 import { queryRows } from './connection.ts';
 
@@ -93,67 +93,6 @@ export function createCatalogRepo(ctx: PgContext): CatalogRepo {
           c.rolloverAt,
         ],
       ),
-    async getOrganisation(id) {
-      const [r] = await rows('SELECT * FROM organisations WHERE id = $1', [id]);
-      return r ? toOrganisation(r) : undefined;
-    },
-    async getFacility(id) {
-      const [r] = await rows('SELECT * FROM facilities WHERE id = $1', [id]);
-      return r ? toFacility(r) : undefined;
-    },
-    async getMeter(id) {
-      const [r] = await rows('SELECT * FROM meters WHERE id = $1', [id]);
-      return r ? toMeter(r) : undefined;
-    },
-    async getChannel(id) {
-      const [r] = await rows('SELECT * FROM channels WHERE id = $1', [id]);
-      return r ? toChannel(r) : undefined;
-    },
-    async listOrganisations() {
-      return (await rows('SELECT * FROM organisations ORDER BY id')).map(toOrganisation);
-    },
-    async listFacilities(filter: FacilityFilter = {}) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (sql: string, v: unknown) => {
-        params.push(v);
-        where.push(sql.replaceAll('?', `$${params.length}`));
-      };
-      if (filter.orgId !== undefined) add('org_id = ?', filter.orgId);
-      if (filter.kind !== undefined) add('kind = ?', filter.kind);
-      if (filter.zip !== undefined) add('zip = ?', filter.zip);
-      if (filter.search !== undefined && filter.search !== '') {
-        add(
-          `(strpos(lower(name), ?) > 0 OR strpos(lower(coalesce(address, '')), ?) > 0 OR strpos(lower(id), ?) > 0)`,
-          filter.search.toLowerCase(),
-        );
-      }
-      const sql = `SELECT * FROM facilities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id COLLATE "C"`;
-      return (await rows(sql, params)).map(toFacility);
-    },
-    async listMeters(filter = {}) {
-      const r =
-        filter.facilityId === undefined
-          ? await rows('SELECT * FROM meters ORDER BY id COLLATE "C"')
-          : await rows('SELECT * FROM meters WHERE facility_id = $1 ORDER BY id COLLATE "C"', [
-              filter.facilityId,
-            ]);
-      return r.map(toMeter);
-    },
-    async listChannels(filter = {}) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.meterId !== undefined) {
-        params.push(filter.meterId);
-        where.push(`c.meter_id = $${params.length}`);
-      }
-      if (filter.facilityId !== undefined) {
-        params.push(filter.facilityId);
-        where.push(`m.facility_id = $${params.length}`);
-      }
-      const sql = `SELECT c.* FROM channels c LEFT JOIN meters m ON m.id = c.meter_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id COLLATE "C"`;
-      return (await rows(sql, params)).map(toChannel);
-    },
+    ...createCatalogReads(rows, ' COLLATE "C"'),
   };
 }
