@@ -1,4 +1,8 @@
-/** Row mapping shared by the store adapters' job repositories (column names are the same in both). */
+/**
+ * What the store adapters' job repositories share: row mapping, column values, and the SQL of every method
+ * but the inserts (which each engine does its own way). Column names and `$n` parameters are the same in both.
+ */
+import type { JobRepo } from '../store/ports/jobs.ts';
 import type { Job, JobLogLine, JobState, Shard } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -126,4 +130,58 @@ export function jobValues(job: Job): (string | number | null)[] {
 /** A shard's column values in table order (for INSERT ... VALUES ($1..$8)). */
 export function shardValues(s: Shard): (string | number | null)[] {
   return [s.jobId, s.index, s.state, s.attempts, s.label, s.error, s.startedAt, s.endedAt];
+}
+
+/** Runs a statement with positional parameters and returns its rows (none for an UPDATE). */
+export type JobQuery = (sql: string, params?: (string | number | null)[]) => Promise<Row[]>;
+
+/**
+ * The reads and updates of {@link JobRepo} over `query`. `logOrder` is the column that keeps log lines of the
+ * same millisecond in insertion order (DuckDB `rowid`, PostgreSQL a serial `id`).
+ */
+export function createJobReadsAndUpdates(
+  query: JobQuery,
+  logOrder: string,
+): Pick<JobRepo, 'getJob' | 'listJobs' | 'updateJob' | 'updateShard' | 'listShards' | 'listLogs'> {
+  const update = async (
+    table: string,
+    pairs: [string, unknown][],
+    where: string,
+    keys: (string | number)[],
+  ) => {
+    if (pairs.length === 0) return;
+    const set = pairs.map(([c], i) => `${c} = $${i + 1}`).join(', ');
+    const whereSql = where.replace(/\$k(\d)/g, (_, d: string) => `$${pairs.length + Number(d)}`);
+    await query(`UPDATE ${table} SET ${set} WHERE ${whereSql}`, [
+      ...pairs.map(([, v]) => v as string | number | null),
+      ...keys,
+    ]);
+  };
+  return {
+    async getJob(id) {
+      const [r] = await query('SELECT * FROM jobs WHERE id = $1', [id]);
+      return r ? rowToJob(r) : undefined;
+    },
+    async listJobs(filter) {
+      const where = filter.orgId === undefined ? '' : 'WHERE org_id = $1';
+      const values = filter.orgId === undefined ? [] : [filter.orgId];
+      const sql = `SELECT * FROM jobs ${where} ORDER BY created_at DESC, id LIMIT ${Math.floor(filter.limit ?? 100)}`;
+      return (await query(sql, values)).map(rowToJob);
+    },
+    updateJob: (id, patch) => update('jobs', patchPairs(patch, JOB_PATCH_COLUMNS), 'id = $k1', [id]),
+    updateShard: (jobId, index, patch) =>
+      update('job_shards', patchPairs(patch, SHARD_PATCH_COLUMNS), 'job_id = $k1 AND idx = $k2', [
+        jobId,
+        index,
+      ]),
+    async listShards(jobId) {
+      return (await query('SELECT * FROM job_shards WHERE job_id = $1 ORDER BY idx', [jobId])).map(
+        rowToShard,
+      );
+    },
+    async listLogs(jobId, opts = {}) {
+      const sql = `SELECT * FROM job_logs WHERE job_id = $1 AND ts > $2 ORDER BY ts, ${logOrder} LIMIT ${Math.floor(opts.limit ?? 1000)}`;
+      return (await query(sql, [jobId, opts.after ?? -1])).map(rowToLog);
+    },
+  };
 }

@@ -1,14 +1,4 @@
-import {
-  JOB_PATCH_COLUMNS,
-  SHARD_PATCH_COLUMNS,
-  jobsDdl,
-  patchPairs,
-  rowToJob,
-  rowToLog,
-  rowToShard,
-  jobValues,
-  shardValues,
-} from '../../jobs/rows.ts';
+import { createJobReadsAndUpdates, jobsDdl, jobValues, shardValues } from '../../jobs/rows.ts';
 import type { JobRepo } from '../ports/jobs.ts';
 import type { PgContext } from './connection.ts';
 
@@ -22,16 +12,8 @@ export const jobsSchema: readonly string[] = [
 export function createJobRepo(ctx: PgContext): JobRepo {
   const rows = async (sql: string, values: unknown[] = []) =>
     (await ctx.pool.query(sql, values)).rows as Record<string, unknown>[];
-  const update = async (table: string, pairs: [string, unknown][], where: string, keys: unknown[]) => {
-    if (pairs.length === 0) return;
-    const set = pairs.map(([c], i) => `${c} = $${i + 1}`).join(', ');
-    const whereSql = where.replace(/\$k(\d)/g, (_, d: string) => `$${pairs.length + Number(d)}`);
-    await ctx.pool.query(`UPDATE ${table} SET ${set} WHERE ${whereSql}`, [
-      ...pairs.map(([, v]) => v),
-      ...keys,
-    ]);
-  };
   return {
+    ...createJobReadsAndUpdates(rows, 'id'),
     async createJob(job, shards) {
       const client = await ctx.pool.connect();
       try {
@@ -53,29 +35,6 @@ export function createJobRepo(ctx: PgContext): JobRepo {
         client.release();
       }
     },
-    async getJob(id) {
-      const [r] = await rows('SELECT * FROM jobs WHERE id = $1', [id]);
-      return r ? rowToJob(r) : undefined;
-    },
-    async listJobs(filter) {
-      const where = filter.orgId === undefined ? '' : 'WHERE org_id = $1';
-      const values = filter.orgId === undefined ? [] : [filter.orgId];
-      return (
-        await rows(
-          `SELECT * FROM jobs ${where} ORDER BY created_at DESC, id LIMIT ${Math.floor(filter.limit ?? 100)}`,
-          values,
-        )
-      ).map(rowToJob);
-    },
-    updateJob: (id, patch) => update('jobs', patchPairs(patch, JOB_PATCH_COLUMNS), 'id = $k1', [id]),
-    updateShard: (jobId, index, patch) =>
-      update('job_shards', patchPairs(patch, SHARD_PATCH_COLUMNS), 'job_id = $k1 AND idx = $k2', [
-        jobId,
-        index,
-      ]),
-    async listShards(jobId) {
-      return (await rows('SELECT * FROM job_shards WHERE job_id = $1 ORDER BY idx', [jobId])).map(rowToShard);
-    },
     async appendLogs(lines) {
       if (lines.length === 0) return;
       const values: unknown[] = [];
@@ -87,13 +46,6 @@ export function createJobRepo(ctx: PgContext): JobRepo {
         `INSERT INTO job_logs (job_id, ts, shard, level, message) VALUES ${tuples.join(',')}`,
         values,
       );
-    },
-    async listLogs(jobId, opts = {}) {
-      const r = await rows(
-        `SELECT * FROM job_logs WHERE job_id = $1 AND ts > $2 ORDER BY ts, id LIMIT ${Math.floor(opts.limit ?? 1000)}`,
-        [jobId, opts.after ?? -1],
-      );
-      return r.map(rowToLog);
     },
   };
 }
