@@ -3,7 +3,7 @@
  * types as parameters, the filter builder, and row mapping. Both databases accept `$n` parameters.
  */
 import type { Alert, AlertState, Severity } from '../domain/types.ts';
-import type { AlertFilter } from '../store/ports/alerts.ts';
+import type { AlertFilter, AlertRepo } from '../store/ports/alerts.ts';
 import type { PatternRule } from '../stream/rules/spec.ts';
 import type { WindowAggregate } from '../stream/windows.ts';
 
@@ -138,5 +138,59 @@ export function rowToWindow(r: Record<string, unknown>): WindowAggregate {
     min: Number(r['min']),
     max: Number(r['max']),
     final: Boolean(r['final']),
+  };
+}
+
+/** Runs a statement with positional `$n` parameters and returns its rows. */
+export type AlertQuery = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * The methods of {@link AlertRepo} that are the same SQL on every store adapter; each adapter adds its own
+ * inserts (`insertAlerts`, `putRule`).
+ */
+export function createAlertQueries(
+  rows: AlertQuery,
+): Pick<AlertRepo, 'updateAlert' | 'getAlert' | 'listAlerts' | 'getRule' | 'listRules' | 'deleteRule'> {
+  return {
+    async updateAlert(id, patch) {
+      const sets: string[] = ['updated_at = $2'];
+      const params: unknown[] = [id, patch.updatedAt];
+      if (patch.state !== undefined) {
+        params.push(patch.state);
+        sets.push(`state = $${params.length}`);
+      }
+      if (patch.endTs !== undefined) {
+        params.push(patch.endTs);
+        sets.push(`end_ts = $${params.length}`);
+      }
+      await rows(`UPDATE alerts SET ${sets.join(', ')} WHERE id = $1`, params);
+    },
+    async getAlert(id) {
+      const r = await rows(`SELECT * FROM alerts WHERE id = $1`, [id]);
+      return r[0] ? rowToAlert(r[0]) : undefined;
+    },
+    async listAlerts(filter) {
+      const w = alertWhere(filter);
+      const r = await rows(
+        `SELECT * FROM alerts ${w.sql} ORDER BY ts DESC, id LIMIT ${Math.trunc(filter.limit ?? 100)}`,
+        w.params,
+      );
+      return r.map(rowToAlert);
+    },
+    async getRule(id) {
+      const r = await rows(`SELECT * FROM alert_rules WHERE id = $1`, [id]);
+      return r[0] ? rowToRule(r[0]) : undefined;
+    },
+    async listRules(filter = {}) {
+      const r =
+        filter.orgId === undefined
+          ? await rows(`SELECT * FROM alert_rules ORDER BY org_id, name`)
+          : await rows(`SELECT * FROM alert_rules WHERE org_id = $1 ORDER BY name`, [filter.orgId]);
+      return r.map(rowToRule);
+    },
+    async deleteRule(id) {
+      const r = await rows(`DELETE FROM alert_rules WHERE id = $1 RETURNING id`, [id]);
+      return r.length > 0;
+    },
   };
 }

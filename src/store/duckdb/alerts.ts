@@ -3,10 +3,8 @@ import { ConflictError, StoreError } from '../../errors.ts';
 import {
   ALERT_COLUMNS,
   alertParams,
-  alertWhere,
   alertsDdl,
-  rowToAlert,
-  rowToRule,
+  createAlertQueries,
   ruleBody,
 } from '../../realtime/store-rows.ts';
 import type { AlertRepo } from '../ports/alerts.ts';
@@ -33,6 +31,7 @@ export function createAlertRepo(ctx: DuckdbContext): AlertRepo {
     }
   };
   return {
+    ...createAlertQueries(rows),
     async insertAlerts(alerts) {
       for (let i = 0; i < alerts.length; i += 200) {
         const chunk = alerts.slice(i, i + 200);
@@ -45,31 +44,6 @@ export function createAlertRepo(ctx: DuckdbContext): AlertRepo {
           params,
         );
       }
-    },
-    async updateAlert(id, patch) {
-      const sets: string[] = ['updated_at = $2'];
-      const params: unknown[] = [id, patch.updatedAt];
-      if (patch.state !== undefined) {
-        params.push(patch.state);
-        sets.push(`state = $${params.length}`);
-      }
-      if (patch.endTs !== undefined) {
-        params.push(patch.endTs);
-        sets.push(`end_ts = $${params.length}`);
-      }
-      await rows(`UPDATE alerts SET ${sets.join(', ')} WHERE id = $1`, params);
-    },
-    async getAlert(id) {
-      const r = await rows(`SELECT * FROM alerts WHERE id = $1`, [id]);
-      return r[0] ? rowToAlert(r[0]) : undefined;
-    },
-    async listAlerts(filter) {
-      const w = alertWhere(filter);
-      const r = await rows(
-        `SELECT * FROM alerts ${w.sql} ORDER BY ts DESC, id LIMIT ${Math.trunc(filter.limit ?? 100)}`,
-        w.params,
-      );
-      return r.map(rowToAlert);
     },
     async putRule(rule) {
       const clash = await rows(`SELECT id FROM alert_rules WHERE org_id = $1 AND name = $2 AND id <> $3`, [
@@ -97,21 +71,6 @@ export function createAlertRepo(ctx: DuckdbContext): AlertRepo {
           rule.updatedAt,
         ]);
       }
-    },
-    async getRule(id) {
-      const r = await rows(`SELECT * FROM alert_rules WHERE id = $1`, [id]);
-      return r[0] ? rowToRule(r[0]) : undefined;
-    },
-    async listRules(filter = {}) {
-      const r =
-        filter.orgId === undefined
-          ? await rows(`SELECT * FROM alert_rules ORDER BY org_id, name`)
-          : await rows(`SELECT * FROM alert_rules WHERE org_id = $1 ORDER BY name`, [filter.orgId]);
-      return r.map(rowToRule);
-    },
-    async deleteRule(id) {
-      const r = await rows(`DELETE FROM alert_rules WHERE id = $1 RETURNING id`, [id]);
-      return r.length > 0;
     },
   };
 }
