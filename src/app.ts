@@ -33,6 +33,7 @@ import { jobRoutes } from './jobs/routes.ts';
 import { liveNilmRoutes } from './nilm/live-routes.ts';
 import { nilmRoutes } from './nilm/routes.ts';
 import { type LiveNilmService, startLiveNilm } from './realtime/live-nilm.ts';
+import { publishBreakdowns } from './realtime/nilm-push.ts';
 import { createProductRegistry } from './scoring/registry.ts';
 import { createScoreTask } from './scoring/score-task.ts';
 import { createStoreScoringSources } from './scoring/sources.ts';
@@ -256,13 +257,15 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           await directory.refresh(true);
           await pipeline.reload();
         }
-        // Live appliance breakdowns per facility (trains a shared model from sub-metered facilities if none is stored).
+        // Live appliance breakdowns per facility (trains a shared model from sub-metered facilities if none
+        // is stored), pushed live as `nilm` events.
         liveNilm.current = await startLiveNilm({
           store: s,
           log: nilmLog,
           now,
           onError,
           say,
+          onBreakdown: publishBreakdowns(hub),
           train: { historyMs: Math.max(1, config.sim.backfillDays) * 86_400_000 },
         });
         // The batch layer follows the data: one run now (rollups of the backfill), then incremental runs;

@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requirePrincipal } from '../api/principal.ts';
 import { NotFoundError } from '../errors.ts';
-import type { LiveNilmView } from '../realtime/live-nilm.ts';
+import { type LiveNilmView, breakdownOf } from '../realtime/live-nilm.ts';
 
 /** Where the routes read breakdowns from: the live NILM service. */
 export interface LiveNilmSource {
@@ -39,8 +39,7 @@ export function liveNilmRoutes(deps: { live: LiveNilmSource }): FastifyPluginAsy
         );
         const view = deps.live.latest(f.id);
         if (!view) throw new NotFoundError('live NILM breakdown of facility', f.id);
-        const { ts, periodMs, mains, appliances, residual, model } = view;
-        return { ts, periodMs, mains, appliances, residual, model };
+        return breakdownOf(view);
       },
     );
   };

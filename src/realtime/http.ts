@@ -287,8 +287,8 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       return deps.store.live.listWindows({ channelId: ch.id, widthMs, from, to });
     });
 
-    // Live push as Server-Sent Events: alerts of the caller's organisation and readings of the
-    // facilities named in `facilityId` (comma-separated).
+    // Live push as Server-Sent Events: alerts of the caller's organisation, and readings and live NILM
+    // breakdowns of the facilities named in `facilityId` (comma-separated) that the caller may read.
     app.get('/api/v1/live', async (req, reply) => {
       const c = await caller(req);
       const q = req.query as Record<string, string | undefined>;
@@ -309,7 +309,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       const unsubscribes = [
         deps.hub.subscribe(facilityIds ? { orgId: c.orgId, facilityIds } : { orgId: c.orgId }, send),
       ];
-      // Readings (not alerts) of facilities shared with the caller, subscribed under their owners.
+      // Readings and breakdowns (not alerts) of facilities shared with the caller, under their owners.
       const byOwner = new Map<string, string[]>();
       for (const id of facilityIds ?? []) {
         const owner = shared.get(id);

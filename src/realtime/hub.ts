@@ -1,8 +1,9 @@
 /**
- * The in-process event hub: the pipeline publishes alerts and live readings, the HTTP layer's
- * WebSocket/SSE connections subscribe with a filter (organisation, facilities).
+ * The in-process event hub: the pipeline publishes alerts and live readings, live NILM its appliance
+ * breakdowns; the HTTP layer's SSE connections subscribe with a filter (organisation, facilities).
  */
 import type { Alert } from '../domain/types.ts';
+import type { LiveNilmBreakdown } from './live-nilm.ts';
 
 /** A live event. */
 export type LiveEvent =
@@ -14,14 +15,19 @@ export type LiveEvent =
       orgId: string;
       facilityId: string;
       channels: { channelId: string; ts: number[]; value: number[] }[];
-    };
+    }
+  /** A facility's newest live appliance breakdown (live NILM), for the period that just closed. */
+  | { type: 'nilm'; orgId: string; facilityId: string; breakdown: LiveNilmBreakdown };
 
-/** What a subscriber wants: alerts of one organisation, and readings of the facilities listed. */
+// Events about one facility: delivered by its owner organisation and the subscriber's facility list.
+type FacilityEvent = Extract<LiveEvent, { facilityId: string }>;
+
+/** What a subscriber wants: alerts of one organisation, and facility events of the facilities listed. */
 export interface LiveFilter {
   orgId: string;
-  /** Facilities whose readings to receive; none when omitted. */
+  /** Facilities whose readings and breakdowns to receive; none when omitted. */
   facilityIds?: string[];
-  /** False for readings only (a facility shared from another organisation: its owner's alerts stay theirs). */
+  /** False for facility events only (a facility shared from another organisation: its owner's alerts stay theirs). */
   alerts?: boolean;
 }
 
@@ -36,6 +42,8 @@ export interface EventHub {
   size(): number;
 }
 
+const isFacilityEvent = (e: LiveEvent): e is FacilityEvent => e.type === 'readings' || e.type === 'nilm';
+
 /** Creates a hub. */
 export function createEventHub(): EventHub {
   const subs = new Set<{ filter: LiveFilter; listener: (e: LiveEvent) => void }>();
@@ -45,7 +53,7 @@ export function createEventHub(): EventHub {
     publish(e) {
       for (const s of subs) {
         if (
-          e.type === 'readings'
+          isFacilityEvent(e)
             ? !wants(s.filter, e.orgId, e.facilityId)
             : s.filter.alerts === false || s.filter.orgId !== e.alert.orgId
         )

@@ -19,9 +19,11 @@ import type { StoredNilmModel } from '../store/ports/nilm.ts';
 import type { Store } from '../store/store.ts';
 import type { LogSubscription, ReadingLog } from './log/port.ts';
 
-/** A facility's newest live breakdown, as the API serves it. */
-export interface LiveNilmView {
-  facilityId: string;
+/**
+ * A breakdown as clients get it: the answer of `GET /api/v1/facilities/:facilityId/nilm/live` and the
+ * `breakdown` of the live push's `nilm` event.
+ */
+export interface LiveNilmBreakdown {
   /** Start of the model period the breakdown is for (UTC ms). */
   ts: number;
   /** The model's period (ms): the breakdown is the mean over [ts, ts + periodMs). */
@@ -33,6 +35,19 @@ export interface LiveNilmView {
   /** Mains minus the appliances (W). */
   residual: number;
   model: { id: string; method: string };
+}
+
+/** A facility's newest live breakdown, with the facility and the organisation that owns it. */
+export interface LiveNilmView extends LiveNilmBreakdown {
+  facilityId: string;
+  /** Owner of the facility: the live push delivers the breakdown by the owner's access rules. */
+  orgId: string;
+}
+
+/** The client's part of a view (without the routing fields). */
+export function breakdownOf(view: LiveNilmView): LiveNilmBreakdown {
+  const { ts, periodMs, mains, appliances, residual, model } = view;
+  return { ts, periodMs, mains, appliances, residual, model };
 }
 
 /** Appliance labels a model trained at start covers, when present in the training facilities. */
@@ -174,8 +189,11 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
     }
   };
 
+  // Facility id -> owning organisation, as of the last load.
+  let orgOf = new Map<string, string>();
   const publish = (engine: Engine, b: LiveBreakdown): void => {
-    const view = toView(b, engine.stored);
+    // A facility removed from the catalog since the last load has no owner: '' reaches no subscriber.
+    const view = toView(b, engine.stored, orgOf.get(b.facilityId) ?? '');
     views.set(b.facilityId, view);
     stats.breakdowns++;
     stats.lastDelayMs = now() - (b.ts + view.periodMs);
@@ -184,11 +202,13 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
   };
 
   const load = async (): Promise<void> => {
-    const [channels, meters, models] = await Promise.all([
+    const [facilities, channels, meters, models] = await Promise.all([
+      store.catalog.listFacilities(),
       store.catalog.listChannels(),
       store.catalog.listMeters(),
       store.nilm.listModels(),
     ]);
+    const owners = new Map(facilities.map((f) => [f.id, f.orgId]));
     const facilityOf = new Map(meters.map((m) => [m.id, m.facilityId]));
     const shared = models.find((m) => m.facilityId === null);
     const own = new Map<string, StoredNilmModel>();
@@ -218,6 +238,7 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
       if (r && n?.engine !== r.engine) r.engine.live.forget(r.facilityId);
     }
     routes = next;
+    orgOf = owners;
     lastRefresh = now();
   };
   const refresh = (): Promise<void> => (refreshing ??= load().finally(() => (refreshing = undefined)));
@@ -354,7 +375,7 @@ function mainsReadings(
  * The API's view of a breakdown. Appliances never add up to more than the mains: when a model's
  * estimates do (a provisional event on top of standby draws), they are scaled down to the mains.
  */
-function toView(b: LiveBreakdown, stored: StoredNilmModel): LiveNilmView {
+function toView(b: LiveBreakdown, stored: StoredNilmModel, orgId: string): LiveNilmView {
   const appliances: Record<string, number> = {};
   let sum = 0;
   for (const [a, w] of Object.entries(b.appliances)) {
@@ -370,6 +391,7 @@ function toView(b: LiveBreakdown, stored: StoredNilmModel): LiveNilmView {
   }
   return {
     facilityId: b.facilityId,
+    orgId,
     ts: b.ts,
     periodMs: stored.model.periodMs,
     mains,
