@@ -4,6 +4,7 @@
  * document at /api/docs; docs/web.md lists the ones the pages use.
  */
 import { type Http, type Progress, withQuery } from './http.ts';
+import { createLiveClient } from './live.ts';
 import type {
   Alert,
   ApiToken,
@@ -17,6 +18,7 @@ import type {
   HeatmapResponse,
   ImportRecord,
   LatestValue,
+  LiveBreakdown,
   Me,
   NilmResults,
   PatternRule,
@@ -58,6 +60,8 @@ export function createApi(http: Http) {
   const range = (from: number, to: number) => ({ from: Math.floor(from), to: Math.ceil(to) });
   return {
     http,
+    /** The live push (SSE); subscriptions to the same facilities share one connection. */
+    live: createLiveClient(),
     login: (email: string, password: string) => http.post<Me>(`${V1}/auth/login`, { email, password }),
     logout: () => http.post<void>(`${V1}/auth/logout`),
     me: () => http.get<Me>(`${V1}/auth/me`),
@@ -93,6 +97,8 @@ export function createApi(http: Http) {
     ranking: (product: string) =>
       http.get<FacilityScore[]>(`${V1}/products/${enc(product)}/ranking`, { limit: 10_000 }),
     nilm: (facilityId: string) => http.get<NilmResults>(`${V1}/facilities/${enc(facilityId)}/nilm`),
+    liveNilm: (facilityId: string) =>
+      http.get<LiveBreakdown>(`${V1}/facilities/${enc(facilityId)}/nilm/live`),
 
     alerts: (q: AlertParams = {}) => http.get<Alert[]>(`${V1}/alerts`, { ...q }),
     ackAlert: (id: string) => http.post<Alert>(`${V1}/alerts/${enc(id)}/acknowledge`),

@@ -5,6 +5,7 @@
 import type { Alert, Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
 import type { ApiToken, Share, ShareAccess, User } from '../../../src/store/ports/accounts.ts';
 import type { ImportSummary } from '../../../src/ingest/types.ts';
+import type { LiveNilmBreakdown as LiveBreakdown } from '../../../src/realtime/live-nilm.ts';
 import type { ApplianceDailyEnergy, ApplianceInventoryItem } from '../../../src/store/ports/nilm.ts';
 import type { RollupRow } from '../../../src/store/ports/rollups.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
@@ -14,6 +15,7 @@ export type {
   ApiToken,
   Channel,
   Facility,
+  LiveBreakdown,
   Meter,
   PatternRule,
   Role,

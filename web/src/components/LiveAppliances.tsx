@@ -1,44 +1,54 @@
-/** Live appliance breakdown of a facility from live NILM, polled every 2 s; hidden while there is none (404). */
+/**
+ * Live appliance breakdown of a facility from live NILM: fetched once, then updated by the live push
+ * (`nilm` events) as each model period closes. While the push is not connected the card polls the
+ * route instead, and fetches once more when it connects (a breakdown may have come in between). Hidden
+ * while there is no breakdown (the route answers 404).
+ */
 import { useEffect, useState } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
+import type { LiveState } from '../api/live.ts';
+import type { LiveBreakdown } from '../api/types.ts';
 import { fmtAgo, fmtPower } from '../lib/format.ts';
+import { newerBreakdown } from '../lib/live-breakdown.ts';
 import { Card, ErrorBox } from './Notice.tsx';
-
-/** The answer of GET /api/v1/facilities/:facilityId/nilm/live. */
-export interface LiveBreakdownView {
-  ts: number;
-  periodMs: number;
-  mains: number;
-  appliances: Record<string, number>;
-  residual: number;
-  model: { id: string; method: string };
-}
 
 const POLL_MS = 2000;
 
-/** Polls the live breakdown; `undefined` until the first answer and while the route answers 404. */
-function useLiveBreakdown(api: Api, facilityId: string): { data?: LiveBreakdownView; error?: Error } {
-  const [state, setState] = useState<{ data?: LiveBreakdownView; error?: Error }>({});
+/** The newest breakdown; `undefined` until the first one arrives and while there is none. */
+function useLiveBreakdown(api: Api, facilityId: string): { data?: LiveBreakdown; error?: Error } {
+  const [state, setState] = useState<{ data?: LiveBreakdown; error?: Error }>({});
+  const [live, setLive] = useState<LiveState>('connecting');
+  useEffect(() => {
+    setState({});
+    return api.live.subscribe(
+      { facilityIds: [facilityId] },
+      (events) => {
+        for (const e of events)
+          if (e.type === 'nilm' && e.facilityId === facilityId)
+            setState((s) => ({ data: newerBreakdown(s.data, e.breakdown) }));
+      },
+      setLive,
+    );
+  }, [api, facilityId]);
   useEffect(() => {
     let alive = true;
-    const poll = () =>
-      api.http.get<LiveBreakdownView>(`/api/v1/facilities/${encodeURIComponent(facilityId)}/nilm/live`).then(
-        (data) => alive && setState({ data }),
+    const fetchNow = () =>
+      api.liveNilm(facilityId).then(
+        (data) => alive && setState((s) => ({ data: newerBreakdown(s.data, data) })),
         (e: unknown) => {
-          if (!alive) return;
-          if (e instanceof ApiError && e.status === 404) setState({});
-          else setState((s) => ({ ...s, error: e instanceof Error ? e : new Error(String(e)) }));
+          // 404: no breakdown yet; the push brings the first one.
+          if (!alive || (e instanceof ApiError && e.status === 404)) return;
+          setState((s) => ({ ...s, error: e instanceof Error ? e : new Error(String(e)) }));
         },
       );
-    setState({});
-    void poll();
-    const t = setInterval(() => void poll(), POLL_MS);
+    void fetchNow();
+    const t = live === 'open' ? undefined : setInterval(() => void fetchNow(), POLL_MS);
     return () => {
       alive = false;
       clearInterval(t);
     };
-  }, [api, facilityId]);
+  }, [api, facilityId, live]);
   return state;
 }
 
@@ -68,7 +78,7 @@ export function LiveAppliances({ api, facilityId }: { api: Api; facilityId: stri
         mains {fmtPower(data.mains)} · mean of {data.periodMs / 1000} s from {fmtAgo(data.ts)} · model{' '}
         {data.model.id} ({data.model.method})
       </div>
-      <div className="shares" data-testid="live-appliances">
+      <div className="shares" data-testid="live-appliances" data-ts={data.ts}>
         {rows.map(([name, w]) => (
           <Row key={name} name={name} watts={w} mains={data.mains} />
         ))}

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import type { Api } from '../api/endpoints.ts';
-import { type LiveState, subscribeLive } from '../api/live.ts';
+import type { LiveState } from '../api/live.ts';
 import type { Channel, ExploreSeries } from '../api/types.ts';
 import { fitLabels } from '../lib/axis.ts';
 import { fmtAgo, fmtPower } from '../lib/format.ts';
@@ -42,7 +42,8 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
         () => undefined,
       );
     }
-    const stop = subscribeLive(
+    // Shares its connection with the other live cards of the facility (LiveAppliances).
+    const stop = api.live.subscribe(
       { facilityIds: [facilityId] },
       (events) => {
         for (const e of events) if (e.type === 'reading') m.get(e.channelId)?.push(e.ts, e.value);
