@@ -67,7 +67,7 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
       const percentile = parsePercentile(o.percentile);
       const store = await ctx.store();
       const s = await runBatch(
-        { rollups: store.rollups, takeChanges: () => store.readings.takeChanges(), now: Date.now },
+        { rollups: store.rollups, changes: store.readings, now: Date.now },
         { full: o.full ?? false, percentile },
       );
       ctx.out.write(

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadscopeError } from '../errors.ts';
 import type { RollupRow } from '../store/ports/rollups.ts';
 import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts';
-import { runBatch } from './run-batch.ts';
+import { BATCH_STEPS, runBatch } from './run-batch.ts';
 import { channelBatch, steps } from './test-support.ts';
 import { seedFacility } from './test-support.ts';
 
@@ -37,7 +38,7 @@ describe.each(STORE_FACTORIES)('incremental batch on $kind', (factory) => {
       timeZone: 'America/New_York',
       channels: [{ id: 'inc-a' }, { id: 'inc-b' }],
     });
-    const deps = { rollups: store.rollups, takeChanges: () => store.readings.takeChanges(), now: Date.now };
+    const deps = { rollups: store.rollups, changes: store.readings, now: Date.now };
     const first = steps(start, start + 3 * DAY, 60_000);
     await store.readings.write(channelBatch('inc-a', first, wave(first, 1)));
     await store.readings.write(channelBatch('inc-b', first, wave(first, 2)));
@@ -105,8 +106,8 @@ describe.each(STORE_FACTORIES)('incremental batch on $kind', (factory) => {
       timeZone: 'Europe/Berlin',
       channels: [{ id: 'gap-a', intervalMs: 3_600_000, maxGapMs: 3 * 3_600_000 }],
     });
-    const deps = { rollups: store.rollups, takeChanges: () => store.readings.takeChanges(), now: Date.now };
-    await store.readings.takeChanges();
+    const deps = { rollups: store.rollups, changes: store.readings, now: Date.now };
+    await store.readings.ackChanges((await store.readings.peekChanges()).token);
     const base = Date.parse('2024-06-09T22:00:00Z'); // local midnight 2024-06-10 in Berlin (CEST)
     // Hourly samples on day 1 until 22:00 local, then a new sample at 00:30 local on day 2.
     const d1 = steps(base, base + 23 * 3_600_000, 3_600_000);
@@ -131,5 +132,78 @@ describe.each(STORE_FACTORIES)('incremental batch on $kind', (factory) => {
       ['2024-06-10', 2200 + 250],
       ['2024-06-11', 50],
     ]);
+  });
+
+  it('a run that fails before acknowledging loses no change: the next incremental run equals a full one', async () => {
+    const store = t.store;
+    await seedFacility(store, {
+      facilityId: 'fail',
+      timeZone: 'America/Chicago',
+      channels: [{ id: 'fail-a' }, { id: 'fail-b' }],
+    });
+    const deps = { rollups: store.rollups, changes: store.readings, now: Date.now };
+    const base = Date.parse('2024-07-01T05:00:00Z'); // local midnight in Chicago (CDT)
+    const writeDay = async (channelId: string, day: number, k: number) => {
+      const ts = steps(base + day * DAY, base + (day + 1) * DAY, 60_000);
+      await store.readings.write(channelBatch(channelId, ts, wave(ts, k)));
+    };
+    await writeDay('fail-a', 0, 1);
+    await writeDay('fail-b', 0, 2);
+    await runBatch(deps);
+    const rows = async () =>
+      Promise.all(
+        (['hour', 'day'] as const).map((period) =>
+          store.rollups.listRollups({ level: 'channel', period, facilityId: 'fail' }),
+        ),
+      );
+    const thresholds = async () =>
+      (await store.rollups.getThresholds())
+        .filter((x) => x.channelId.startsWith('fail-'))
+        .map(({ computedAt: _, ...x }) => x);
+
+    // Fail once after each step in turn; the failure is injected through the progress option.
+    for (const [i, failAt] of BATCH_STEPS.entries()) {
+      const day = i + 1;
+      await writeDay('fail-a', day, 1);
+      await writeDay('fail-b', day, 2 + day);
+      const injected = new Error(`injected failure after '${failAt}'`);
+      const failed = runBatch(deps, {
+        onStep: (s) => {
+          if (s === failAt) throw injected;
+        },
+      });
+      const err = (await failed.catch((e: unknown) => e)) as LoadscopeError;
+      expect(err).toMatchObject({ code: 'BATCH_INCOMPLETE', exitCode: 75, cause: injected });
+      expect(err.message).toMatch(/2 pending change\(s\).*they stay pending/);
+      expect(err.message).not.toMatch(/--full/);
+      // The changes are still pending; more arrive before the next run (a late sample of b's previous day).
+      expect((await store.readings.peekChanges()).changes.map((c) => c.channelId)).toEqual([
+        'fail-a',
+        'fail-b',
+      ]);
+      await store.readings.write(channelBatch('fail-b', [base + day * DAY - 30_000], [999]));
+
+      const next = await runBatch(deps);
+      expect(next).toMatchObject({ mode: 'incremental', changes: 3, channels: 2 });
+      expect((await store.readings.peekChanges()).changes).toEqual([]);
+      const [hours, days] = await rows();
+      const thr = await thresholds();
+
+      expect(await runBatch(deps, { full: true })).toMatchObject({ changes: 0 });
+      const [fullHours, fullDays] = await rows();
+      expect(days).toHaveLength(2 * (day + 1));
+      for (const [inc, full] of [
+        [hours, fullHours],
+        [days, fullDays],
+      ] as const) {
+        expect(inc?.map(key)).toEqual(full?.map(key));
+        full?.forEach((r, j) => {
+          expect(inc?.[j]?.energy).toBeCloseTo(r.energy, 9);
+          expect(inc?.[j]?.coverage).toBeCloseTo(r.coverage, 12);
+          expect(inc?.[j]?.samples).toBe(r.samples);
+        });
+      }
+      expect(thr).toEqual(await thresholds());
+    }
   });
 });

@@ -71,7 +71,7 @@ describe.skipIf(!present).each(STORE_FACTORIES)('batch on real data ($kind)', (f
     const store = t.store;
     const s = await runBatch({
       rollups: store.rollups,
-      takeChanges: () => store.readings.takeChanges(),
+      changes: store.readings,
       now: Date.now,
     });
     expect(s.mode).toBe('incremental');

@@ -2,18 +2,26 @@
  * `loadscope batch`: brings rollups and thresholds up to date. Incremental by default: the ranges the
  * store recorded since the last run are recomputed (whole local days, plus the neighbour sample at
  * the day boundary), and the thresholds of those channels are refreshed. `full` recomputes all.
+ * The changes are peeked first and acknowledged only after everything committed, so a run that
+ * fails leaves them pending and the next run recomputes them.
  */
 import { LoadscopeError } from '../errors.ts';
-import type { ChangedRange, RecomputeResult, RollupRepo } from '../store/ports/rollups.ts';
+import type { ReadingChangeLog } from '../store/ports/readings.ts';
+import type { RecomputeResult, RollupRepo } from '../store/ports/rollups.ts';
 import { thresholdName } from './sql/thresholds-sql.ts';
 
 /** What the batch run needs: the rollup repository and the store's change log. */
 export interface BatchDeps {
   rollups: RollupRepo;
-  /** Returns and forgets the changed ranges (the store's `readings.takeChanges`). */
-  takeChanges: () => Promise<ChangedRange[]>;
+  /** The store's change log (`store.readings`). */
+  changes: ReadingChangeLog;
   now: () => number;
 }
+
+/** Steps of a run before the changes are acknowledged, in order; see {@link BatchOptions.onStep}. */
+export const BATCH_STEPS = ['peeked', 'recomputed', 'thresholds'] as const;
+/** A step of a run. */
+export type BatchStep = (typeof BATCH_STEPS)[number];
 
 /** Options of one run. */
 export interface BatchOptions {
@@ -21,12 +29,17 @@ export interface BatchOptions {
   full?: boolean;
   /** Percentile of the thresholds, in (0, 100); default 97. */
   percentile?: number;
+  /**
+   * Called after each step has committed (progress). An error it throws fails the run as a failing
+   * step would: the changes are not acknowledged and stay pending for the next run.
+   */
+  onStep?: (step: BatchStep) => Promise<void> | void;
 }
 
 /** What one run did. */
 export interface BatchSummary extends RecomputeResult {
   mode: 'full' | 'incremental';
-  /** Changed ranges consumed from the store. */
+  /** Changed ranges taken from the store's change log (and acknowledged). */
   changes: number;
   thresholds: number;
   thresholdName: string;
@@ -39,33 +52,27 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
   if (!(percentile > 0 && percentile < 100))
     throw new RangeError(`percentile must be between 0 and 100 (exclusive), got ${percentile}`);
   const name = thresholdName(percentile);
+  const step = async (s: BatchStep) => opts.onStep?.(s);
   const t0 = deps.now();
-  // Taken first in both modes: a full run covers them, so they must not be recomputed again next time.
-  const changes = await deps.takeChanges();
+  // Peeked first in both modes: a full run covers them too, so they must not be recomputed again
+  // next time. Changes recorded from here on are not in the token and stay for the next run.
+  const { changes, token } = await deps.changes.peekChanges();
   try {
-    if (opts.full) {
-      const r = await deps.rollups.recompute('all');
-      const thresholds = await deps.rollups.computeThresholds({ percentile, now: deps.now() });
-      return {
-        mode: 'full',
-        changes: changes.length,
-        ...r,
-        thresholds,
-        thresholdName: name,
-        seconds: (deps.now() - t0) / 1000,
-      };
-    }
-    const r = await deps.rollups.recompute(changes);
+    await step('peeked');
+    const r = await deps.rollups.recompute(opts.full ? 'all' : changes);
+    await step('recomputed');
     // A percentile asked for the first time is computed for every channel, later only for changed ones.
-    const fresh = (await deps.rollups.getThresholds(name)).length === 0;
-    const channelIds = fresh ? undefined : [...new Set(changes.map((c) => c.channelId))];
+    const every = opts.full || (await deps.rollups.getThresholds(name)).length === 0;
+    const channelIds = every ? undefined : [...new Set(changes.map((c) => c.channelId))];
     const thresholds = await deps.rollups.computeThresholds({
       percentile,
       now: deps.now(),
       ...(channelIds ? { channelIds } : {}),
     });
+    await step('thresholds');
+    await deps.changes.ackChanges(token);
     return {
-      mode: 'incremental',
+      mode: opts.full ? 'full' : 'incremental',
       changes: changes.length,
       ...r,
       thresholds,
@@ -73,11 +80,9 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
       seconds: (deps.now() - t0) / 1000,
     };
   } catch (err) {
-    if (changes.length > 0 && !opts.full) {
-      const reason = err instanceof Error ? `: ${err.message}` : '';
-      const message = `batch failed after taking ${changes.length} pending change(s)${reason}; run 'loadscope batch --full' to rebuild`;
-      throw new LoadscopeError('BATCH_INCOMPLETE', message, { exitCode: 75, cause: err });
-    }
-    throw err;
+    if (changes.length === 0) throw err;
+    const reason = err instanceof Error ? `: ${err.message}` : '';
+    const message = `batch failed with ${changes.length} pending change(s)${reason}; they stay pending and the next 'loadscope batch' recomputes them`;
+    throw new LoadscopeError('BATCH_INCOMPLETE', message, { exitCode: 75, cause: err });
   }
 }

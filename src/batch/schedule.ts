@@ -1,6 +1,7 @@
 /**
  * Runs the batch layer periodically inside a long-lived process (`loadscope start`): incremental runs over
  * what changed since the last one, never two at a time, so rollups and p97 thresholds follow live data.
+ * A run that fails (reported to `onError`) leaves its changes pending, and the next tick retries them.
  */
 import { runBatch, type BatchSummary } from './run-batch.ts';
 import type { Store } from '../store/store.ts';
@@ -29,7 +30,7 @@ export function startBatchSchedule(opts: {
     while (running) await running.catch(() => undefined);
     running = (async () => {
       const summary = await runBatch(
-        { rollups: opts.store.rollups, takeChanges: () => opts.store.readings.takeChanges(), now },
+        { rollups: opts.store.rollups, changes: opts.store.readings, now },
         { full },
       );
       await opts.onRun?.(summary);

@@ -35,10 +35,7 @@ async function loadFleet(store: Store, fleet: Fleet): Promise<void> {
   await store.catalog.upsertChannels(fleet.channels);
   for await (const batch of generateReadings(fleet, { from: FROM, to: TO, batchSize: 200_000 }))
     await store.readings.write(batch);
-  await runBatch(
-    { rollups: store.rollups, takeChanges: () => store.readings.takeChanges(), now: Date.now },
-    { full: true },
-  );
+  await runBatch({ rollups: store.rollups, changes: store.readings, now: Date.now }, { full: true });
 }
 
 describe.each(

@@ -47,10 +47,7 @@ describe('nilm jobs', () => {
     await s.catalog.upsertMeters(fleet.meters);
     await s.catalog.upsertChannels(fleet.channels);
     for await (const b of generateReadings(fleet, { from: FROM, to: TO })) await s.readings.write(b);
-    await runBatch(
-      { rollups: s.rollups, takeChanges: () => s.readings.takeChanges(), now: Date.now },
-      { full: true },
-    );
+    await runBatch({ rollups: s.rollups, changes: s.readings, now: Date.now }, { full: true });
   }, 300_000);
   afterAll(async () => {
     await t?.destroy();

@@ -1,9 +1,10 @@
-/** Contract of the write path under stress: concurrent writers, concurrent migrations, a killed writer. */
+/** Contract of the write path under stress: concurrent writers, concurrent migrations, a killed writer, the change log under concurrent writes. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ReadingBatch } from '../../domain/types.ts';
-import type { StoreFactory, TestStore } from './factories.ts';
+import { TEST_PG_URL, type StoreFactory, type TestStore } from './factories.ts';
 import { seedCatalog, seriesBatch } from './fixtures.ts';
 
 /** Slices a batch into consecutive sub-batches of `size` readings. */
@@ -63,11 +64,82 @@ export function durabilityContract(factory: StoreFactory): void {
     expect(results[0] + results[1]).toBe(union);
     expect(await t.store.readings.count('c-mains')).toBe(20_000);
     expect(await peer.readings.count('c-fridge')).toBe(20_000);
-    const changes = await t.store.readings.takeChanges();
+    const { changes, token } = await t.store.readings.peekChanges();
     const mains = changes.filter((c) => c.channelId === 'c-mains');
     expect(mains[0]?.from).toBe(start);
     expect(mains.at(-1)?.to).toBe(start + 19_999 * 300_000);
+    await t.store.readings.ackChanges(token);
   });
+
+  it('writers running during peeks and acks: each change is handed out until acknowledged, then never again', async () => {
+    const r = t.store.readings;
+    await r.ackChanges((await r.peekChanges()).token);
+    const base = Date.UTC(2033, 0, 1);
+    const writers = 3;
+    const perWriter = 60;
+    let running = writers;
+    const writing = Array.from({ length: writers }, async (_, w) => {
+      const store = w === 0 ? t.store : await t.peer();
+      try {
+        // One reading a batch, so each write is one log entry and one change of its own.
+        for (let i = 0; i < perWriter; i++) {
+          const ts = base + (i * writers + w) * 60_000;
+          await store.readings.write(seriesBatch(['c-fridge'], ts, 1, 1000));
+        }
+      } finally {
+        running--;
+      }
+    });
+    const handedOut = new Map<number, number>();
+    const consume = async () => {
+      const { changes, token } = await r.peekChanges();
+      await r.ackChanges(token);
+      for (const c of changes) {
+        expect(c).toMatchObject({ channelId: 'c-fridge', to: c.from });
+        handedOut.set(c.from, (handedOut.get(c.from) ?? 0) + 1);
+      }
+      return changes.length;
+    };
+    let rounds = 0;
+    while (running > 0) if ((await consume()) > 0) rounds++;
+    await Promise.all(writing);
+    await consume();
+    // Several peeks took part, and together they handed out every write exactly once.
+    expect(rounds).toBeGreaterThan(1);
+    expect(handedOut.size).toBe(writers * perWriter);
+    expect([...handedOut.values()].every((n) => n === 1)).toBe(true);
+  }, 60_000);
+
+  // In PostgreSQL a writer numbers its log entry before it commits, so an entry numbered below one
+  // already visible can appear after a peek; a high-water-mark ack would delete it unseen. DuckDB
+  // runs one write at a time, so there the interleaving cannot arise.
+  it.runIf(factory.kind === 'postgres')(
+    'a write that commits after the peek keeps its change, though it numbered it first',
+    async () => {
+      const r = t.store.readings;
+      await r.ackChanges((await r.peekChanges()).token);
+      const ts = Date.UTC(2034, 0, 1);
+      const slow = new pg.Client({ connectionString: TEST_PG_URL });
+      await slow.connect();
+      try {
+        await slow.query(`SET search_path TO ${t.env['LOADSCOPE_PG_SCHEMA']}`);
+        // A writer in the middle of its transaction: its log entry is in (numbered), the commit is not.
+        await slow.query('BEGIN');
+        await slow.query(
+          `INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT key, $1, $1 FROM channels WHERE id = 'c-gas'`,
+          [ts],
+        );
+        await r.write(seriesBatch(['c-mains'], ts, 1, 1000));
+        const peeked = await r.peekChanges();
+        expect(peeked.changes).toEqual([{ channelId: 'c-mains', from: ts, to: ts }]);
+        await slow.query('COMMIT');
+        await r.ackChanges(peeked.token);
+        expect((await r.peekChanges()).changes).toEqual([{ channelId: 'c-gas', from: ts, to: ts }]);
+      } finally {
+        await slow.end();
+      }
+    },
+  );
 
   it('two writers writing the very same batches at once: one stores, the other reports duplicates', async () => {
     const peer = await t.peer();

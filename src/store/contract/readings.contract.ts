@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InputError } from '../../errors.ts';
+import type { ChangeToken } from '../ports/readings.ts';
 import type { StoreFactory, TestStore } from './factories.ts';
 import { CATALOG, batchOf, seedCatalog, seriesBatch, seriesValue } from './fixtures.ts';
 
@@ -103,36 +104,85 @@ export function readingsContract(factory: StoreFactory): void {
     expect(await r.count()).toBe(before);
   });
 
-  it('records the ranges of new readings and hands them out once', async () => {
+  /** Writes one reading per minute `i` of `minutes` to `channelId`, one batch per call. */
+  const writeMinutes = (channelId: string, base: number, minutes: number[]) =>
+    t.store.readings.write(
+      batchOf(minutes.map((i) => ({ channelId, ts: base + i * 60_000, value: i, quality: 0 as const }))),
+    );
+  /** Acknowledges whatever an earlier test left pending. */
+  const drain = async () => t.store.readings.ackChanges((await t.store.readings.peekChanges()).token);
+
+  it('records the ranges of new readings and hands them out until acknowledged', async () => {
     const r = t.store.readings;
-    await r.takeChanges();
+    await drain();
     const a = Date.UTC(2021, 2, 1);
-    await r.write(
-      batchOf(
-        [0, 1, 2].map((i) => ({ channelId: 'c-fridge', ts: a + i * 60_000, value: i, quality: 0 as const })),
-      ),
-    );
-    await r.write(
-      batchOf(
-        [5, 6].map((i) => ({ channelId: 'c-fridge', ts: a + i * 60_000, value: i, quality: 0 as const })),
-      ),
-    );
+    await writeMinutes('c-fridge', a, [0, 1, 2]);
+    await writeMinutes('c-fridge', a, [5, 6]);
     // Overlapping write: only the new reading (minute 7) is a change; minute 6 is a duplicate.
-    await r.write(
-      batchOf(
-        [6, 7].map((i) => ({ channelId: 'c-fridge', ts: a + i * 60_000, value: i, quality: 0 as const })),
-      ),
-    );
+    await writeMinutes('c-fridge', a, [6, 7]);
     await r.write(batchOf([{ channelId: 'c-mains', ts: a, value: 1, quality: 0 }]));
     // A re-write of stored data changes nothing and records nothing.
     await r.write(batchOf([{ channelId: 'c-mains', ts: a, value: 1, quality: 0 }]));
-    expect(await r.takeChanges()).toEqual([
+    const expected = [
       { channelId: 'c-fridge', from: a, to: a + 2 * 60_000 },
       { channelId: 'c-fridge', from: a + 5 * 60_000, to: a + 6 * 60_000 },
       { channelId: 'c-fridge', from: a + 7 * 60_000, to: a + 7 * 60_000 },
       { channelId: 'c-mains', from: a, to: a },
+    ];
+    const peeked = await r.peekChanges();
+    expect(peeked.changes).toEqual(expected);
+    // Peeking reads only: the same changes again, and the same token.
+    expect(await r.peekChanges()).toEqual(peeked);
+    await r.ackChanges(peeked.token);
+    expect((await r.peekChanges()).changes).toEqual([]);
+    // Acknowledging twice does nothing; an empty peek's token too.
+    await r.ackChanges(peeked.token);
+    await r.ackChanges((await r.peekChanges()).token);
+    await expect(r.ackChanges('latest' as ChangeToken)).rejects.toThrow(InputError);
+  });
+
+  it('ack removes only the peeked changes: changes recorded between peek and ack survive', async () => {
+    const r = t.store.readings;
+    await drain();
+    const a = Date.UTC(2021, 3, 1);
+    await writeMinutes('c-fridge', a, [0, 1]);
+    await writeMinutes('c-mains', a, [0]);
+    const first = await r.peekChanges();
+    expect(first.changes).toHaveLength(2);
+    // After the peek: a new channel, and more of a peeked channel (overlapping its peeked range's day).
+    await writeMinutes('c-gas', a, [3]);
+    await writeMinutes('c-fridge', a, [2, 4]);
+    await r.ackChanges(first.token);
+    expect((await r.peekChanges()).changes).toEqual([
+      { channelId: 'c-fridge', from: a + 2 * 60_000, to: a + 4 * 60_000 },
+      { channelId: 'c-gas', from: a + 3 * 60_000, to: a + 3 * 60_000 },
     ]);
-    expect(await r.takeChanges()).toEqual([]);
+    await drain();
+    expect((await r.peekChanges()).changes).toEqual([]);
+  });
+
+  it('a run that fails before its ack leaves the changes for the next run, even across a reopen', async () => {
+    await drain();
+    const a = Date.UTC(2021, 4, 1);
+    await writeMinutes('c-fridge', a, [0, 1, 2]);
+    // The failing run: it peeks, then dies before acknowledging.
+    const failed = await t.store.readings.peekChanges();
+    expect(failed.changes).toEqual([{ channelId: 'c-fridge', from: a, to: a + 2 * 60_000 }]);
+    await writeMinutes('c-fridge', a, [3]);
+    const store = await t.reopen();
+    // The next run sees the failed run's changes and the newer ones.
+    const next = await store.readings.peekChanges();
+    expect(next.changes).toEqual([
+      { channelId: 'c-fridge', from: a, to: a + 2 * 60_000 },
+      { channelId: 'c-fridge', from: a + 3 * 60_000, to: a + 3 * 60_000 },
+    ]);
+    await writeMinutes('c-mains', a, [9]);
+    await store.readings.ackChanges(next.token);
+    // A late ack of the failed run's token takes nothing recorded after its peek.
+    await store.readings.ackChanges(failed.token);
+    expect((await store.readings.peekChanges()).changes).toEqual([
+      { channelId: 'c-mains', from: a + 9 * 60_000, to: a + 9 * 60_000 },
+    ]);
   });
 
   it('downsamples into time buckets in the database', async () => {

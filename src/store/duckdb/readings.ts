@@ -12,10 +12,11 @@ import duckdb from '@duckdb/node-bindings';
 import type { Reading, ReadingBatch } from '../../domain/types.ts';
 import { InputError, StoreError } from '../../errors.ts';
 import {
-  mergeChanges,
+  changeTokenRuns,
+  peekedChanges,
   prepareBatch,
+  type PeekedChanges,
   type PreparedBatch,
-  type ReadingChange,
   bucketQuery,
   minuteAggregates,
   type MinuteColumns,
@@ -225,28 +226,34 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
         ] ?? 0,
       );
     },
-    takeChanges: () =>
-      exclusive(async (w): Promise<ReadingChange[]> => {
-        await w.conn.run('BEGIN TRANSACTION');
+    // Both on the writer connection, between writes: a peek never sees half of a write's log entries.
+    peekChanges: () =>
+      exclusive(async (w): Promise<PeekedChanges> => {
         try {
-          const rows = await queryRows(
-            w.conn,
-            'SELECT c.id, r.from_ts, r.to_ts FROM reading_changes r JOIN channels c ON c.key = r.channel_key ORDER BY r.seq',
+          return peekedChanges(
+            await queryRows(
+              w.conn,
+              'SELECT r.seq, c.id, r.from_ts, r.to_ts FROM reading_changes r LEFT JOIN channels c ON c.key = r.channel_key',
+            ),
           );
-          await w.conn.run('DELETE FROM reading_changes');
-          await w.conn.run('COMMIT');
-          return mergeChanges(
-            rows.map((r) => ({
-              channelId: String(r['id']),
-              from: Number(r['from_ts']),
-              to: Number(r['to_ts']),
-            })),
-          );
-        } catch (err) {
-          await w.conn.run('ROLLBACK').catch(() => undefined);
-          throw new StoreError('duckdb', 'take reading changes', { cause: err });
+        } catch (cause) {
+          throw new StoreError('duckdb', 'peek reading changes', { cause });
         }
       }),
+    async ackChanges(token) {
+      const runs = changeTokenRuns(token);
+      if (runs.length === 0) return;
+      const values = runs.map(([lo, hi]) => `(${lo}, ${hi})`).join(', ');
+      await exclusive(async (w) => {
+        try {
+          await w.conn.run(
+            `DELETE FROM reading_changes USING (VALUES ${values}) AS g(lo, hi) WHERE seq BETWEEN g.lo AND g.hi`,
+          );
+        } catch (cause) {
+          throw new StoreError('duckdb', 'acknowledge reading changes', { cause });
+        }
+      });
+    },
     async exportReadings(req) {
       const where: string[] = [];
       if (req.channelIds !== undefined)

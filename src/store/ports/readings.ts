@@ -9,7 +9,7 @@ export interface WriteResult {
   duplicates: number;
 }
 
-/** A time range of one channel that received new readings since the last {@link ReadingRepo.takeChanges}. */
+/** A time range of one channel that received new readings and is not acknowledged yet (see {@link ReadingChangeLog}). */
 export interface ReadingChange {
   channelId: string;
   /** Earliest new timestamp, UTC ms (inclusive). */
@@ -54,14 +54,48 @@ export interface ExportRequest {
   path: string;
 }
 
-/** Raw readings, idempotent on (channel, timestamp). */
-export interface ReadingRepo {
+declare const changeTokenBrand: unique symbol;
+/**
+ * Opaque: names exactly the change-log entries one {@link ReadingChangeLog.peekChanges} returned. A
+ * string, so that it can be logged or stored; only {@link changeToken} makes one.
+ */
+export type ChangeToken = string & { readonly [changeTokenBrand]: true };
+
+/** What {@link ReadingChangeLog.peekChanges} returns: the pending changes and the token that acknowledges them. */
+export interface PeekedChanges {
+  /** Merged per channel where they overlap, ordered by channel and time. */
+  changes: ReadingChange[];
+  /** Pass to {@link ReadingChangeLog.ackChanges} once the changes are processed for good. */
+  token: ChangeToken;
+}
+
+/**
+ * The log of time ranges that received new readings, read in two steps so that a consumer that fails
+ * half way loses nothing: peek, process, then acknowledge what was peeked.
+ */
+export interface ReadingChangeLog {
+  /**
+   * The pending changes and a token naming exactly the log entries returned. Reads only: until they
+   * are acknowledged, every later peek returns them again (with whatever was recorded since).
+   */
+  peekChanges(): Promise<PeekedChanges>;
+  /**
+   * Forgets the log entries the peek that made `token` returned, and nothing else: changes recorded
+   * after that peek stay pending, also those whose write had started before it and committed after.
+   * Acknowledging entries that are gone already (a second ack, a concurrent consumer) does nothing.
+   * Throws InputError for a token no peek made.
+   */
+  ackChanges(token: ChangeToken): Promise<void>;
+}
+
+/** Raw readings, idempotent on (channel, timestamp), and the log of their changes. */
+export interface ReadingRepo extends ReadingChangeLog {
   /**
    * Stores a batch atomically: either every new reading of the batch lands or none does. Readings
    * already stored for the same (channel, timestamp) are counted as duplicates and left unchanged;
    * inside one batch the first occurrence of a (channel, timestamp) wins and the others count as
    * duplicates. The time range of the new readings per channel is recorded in the same transaction
-   * (see {@link takeChanges}). Throws InputError naming the channel when a channel id is unknown, or
+   * (see {@link peekChanges}). Throws InputError naming the channel when a channel id is unknown, or
    * the reading when a timestamp is not a whole number, a value is not finite or a quality is not 0-3;
    * nothing is stored then.
    */
@@ -77,12 +111,6 @@ export interface ReadingRepo {
   downsample(channelId: string, from: number, to: number, buckets: number): Promise<Downsampled>;
   /** Number of stored readings, optionally of one channel (0 for an unknown channel). */
   count(channelId?: string): Promise<number>;
-  /**
-   * Returns and forgets the time ranges that received new readings since the previous call, merged
-   * per channel where they overlap, ordered by channel and time. The batch layer recomputes only the
-   * local days these ranges touch.
-   */
-  takeChanges(): Promise<ReadingChange[]>;
   /** Writes readings to a CSV (with a header) or Parquet file; returns the number of readings written. */
   exportReadings(req: ExportRequest): Promise<number>;
 }
@@ -198,6 +226,50 @@ export function mergeChanges(changes: ReadingChange[]): ReadingChange[] {
     else out.push({ ...c });
   }
   return out;
+}
+
+/**
+ * The token of a peek that returned the change-log entries numbered `seqs` (any order): runs of
+ * consecutive numbers, `lo-hi` joined by commas. Runs, not a high-water mark, because in PostgreSQL a
+ * writer can take a lower number than an entry already visible and commit after the peek; its entry
+ * must survive the ack. Peeks return few runs: numbers are handed out in order and gaps are rare.
+ */
+export function changeToken(seqs: number[]): ChangeToken {
+  const runs: [number, number][] = [];
+  for (const n of [...seqs].sort((x, y) => x - y)) {
+    const last = runs[runs.length - 1];
+    if (last && n <= last[1] + 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs.map(([lo, hi]) => `${lo}-${hi}`).join(',') as ChangeToken;
+}
+
+/**
+ * A peek from change-log rows (`seq`, channel `id`, `from_ts`, `to_ts`, numbers or bigints). A row
+ * whose channel is gone (`id` null) is not returned but is in the token, so that the ack clears it.
+ */
+export function peekedChanges(rows: Record<string, unknown>[]): PeekedChanges {
+  const changes: ReadingChange[] = [];
+  for (const r of rows) {
+    if (r['id'] === null || r['id'] === undefined) continue;
+    changes.push({ channelId: String(r['id']), from: Number(r['from_ts']), to: Number(r['to_ts']) });
+  }
+  return { changes: mergeChanges(changes), token: changeToken(rows.map((r) => Number(r['seq']))) };
+}
+
+/** The runs `[lo, hi]` (inclusive) of change-log numbers a token names; throws InputError when no peek made it. */
+export function changeTokenRuns(token: ChangeToken): [number, number][] {
+  if (token === '') return [];
+  return token.split(',').map((run) => {
+    const m = /^(\d{1,15})-(\d{1,15})$/.exec(run);
+    const lo = Number(m?.[1]);
+    const hi = Number(m?.[2]);
+    if (!m || hi < lo)
+      throw new InputError(`'${String(token).slice(0, 80)}' is not a change token from peekChanges`, {
+        field: 'token',
+      });
+    return [lo, hi];
+  });
 }
 
 /** A validated downsampling request in whole milliseconds: bucket i covers [from + i*span/buckets, from + (i+1)*span/buckets). */

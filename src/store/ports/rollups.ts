@@ -1,6 +1,6 @@
 import type { RollupPeriod, Threshold } from '../../domain/types.ts';
 
-/** A time range of one channel with new readings (UTC ms, both ends inclusive), as from `takeChanges`. */
+/** A time range of one channel with new readings (UTC ms, both ends inclusive), as from `readings.peekChanges`. */
 export interface ChangedRange {
   channelId: string;
   from: number;

@@ -10,13 +10,13 @@ import type { Reading, ReadingBatch } from '../../domain/types.ts';
 import { InputError, StoreError } from '../../errors.ts';
 import {
   bucketQuery,
+  changeTokenRuns,
   cutMinutes,
-  mergeChanges,
+  peekedChanges,
   useMinutes,
   type BucketQuery,
   prepareBatch,
   type PreparedBatch,
-  type ReadingChange,
   type ReadingRepo,
   type WriteResult,
 } from '../ports/readings.ts';
@@ -154,15 +154,31 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
         ] ?? 0,
       );
     },
-    async takeChanges(): Promise<ReadingChange[]> {
-      const rows = await queryRows(
-        ctx.pool,
-        `WITH d AS (DELETE FROM reading_changes RETURNING seq, channel_key, from_ts, to_ts)
-         SELECT c.id, d.from_ts, d.to_ts FROM d JOIN channels c ON c.key = d.channel_key ORDER BY d.seq`,
-      );
-      return mergeChanges(
-        rows.map((r) => ({ channelId: String(r['id']), from: Number(r['from_ts']), to: Number(r['to_ts']) })),
-      );
+    // One statement, one snapshot: the token names exactly the rows returned. An entry whose writer
+    // took its number before the peek and commits after it is not in the snapshot, so not in the token.
+    async peekChanges() {
+      try {
+        return peekedChanges(
+          await queryRows(
+            ctx.pool,
+            'SELECT r.seq, c.id, r.from_ts, r.to_ts FROM reading_changes r LEFT JOIN channels c ON c.key = r.channel_key',
+          ),
+        );
+      } catch (cause) {
+        throw new StoreError('postgres', 'peek reading changes', { cause });
+      }
+    },
+    async ackChanges(token) {
+      const runs = changeTokenRuns(token);
+      if (runs.length === 0) return;
+      try {
+        await ctx.pool.query(
+          'DELETE FROM reading_changes r USING unnest($1::bigint[], $2::bigint[]) AS g(lo, hi) WHERE r.seq BETWEEN g.lo AND g.hi',
+          [runs.map((x) => x[0]), runs.map((x) => x[1])],
+        );
+      } catch (cause) {
+        throw new StoreError('postgres', 'acknowledge reading changes', { cause });
+      }
     },
     async exportReadings(req) {
       const where: string[] = [];
