@@ -21,6 +21,12 @@ export interface Segment {
   offPower: number;
   /** Mains level just before the rise (W). */
   base: number;
+  /**
+   * Another load that ran inside this segment's window and is not part of it (set when one edge was
+   * split between two loads that switched together): its power is subtracted from the mains over
+   * [start, end) before this segment's features and painting.
+   */
+  overlap?: { start: number; end: number; power: number };
 }
 
 /** Options of edge detection and pairing. */
@@ -100,11 +106,17 @@ export function pairSegments(x: Float64Array, edges: Edge[], opts: EdgeOptions):
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** Writes a segment's load into `out`: mains above the pre-rise level, capped at the segment's power. */
+/** The segment's own load at sample t: mains above the pre-rise level, less an overlapping load's power. */
+export function segmentLoad(x: Float64Array, s: Segment, t: number): number {
+  const o = s.overlap;
+  return x[t]! - s.base - (o && t >= o.start && t < o.end ? o.power : 0);
+}
+
+/** Writes a segment's load into `out`: {@link segmentLoad}, capped at the segment's power. */
 export function paintSegment(x: Float64Array, s: Segment, out: Float64Array): void {
   const level = (s.power + s.offPower) / 2;
   for (let t = s.start; t < s.end; t++) {
-    const v = Math.min(level, Math.max(0, x[t]! - s.base));
+    const v = Math.min(level, Math.max(0, segmentLoad(x, s, t)));
     out[t] = Math.max(out[t]!, v);
   }
 }
