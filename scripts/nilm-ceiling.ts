@@ -1,0 +1,107 @@
+/**
+ * How far can a segment method get on an appliance at 30 s? Two upper bounds per REFIT test house:
+ *   - oracle: every segment the segmenter finds is labelled by the house's own sub-meters (no
+ *     classifier error at all), the appliance's segments are painted, and on/off F1 is scored;
+ *   - within-house: a 7-nearest-neighbour classifier on eventsig's segment features, trained on the
+ *     same house's labels (leave one out) - far easier than another house.
+ * Usage: npx tsx scripts/nilm-ceiling.ts [appliance] (default microwave); needs ../shared/data.
+ */
+import { join } from 'node:path';
+import { loadRefit } from '../src/nilm/data/refit.ts';
+import { detectEdges, paintSegment, pairSegments, type Segment } from '../src/nilm/methods/edges.ts';
+import { pairSegmentsCombined } from '../src/nilm/methods/pairing.ts';
+import { segmentFeatures } from '../src/nilm/methods/segment-features.ts';
+import type { HouseSeries } from '../src/nilm/types.ts';
+
+const APPLIANCES = ['kettle', 'dishwasher', 'washing_machine', 'microwave'];
+const PERIOD_MS = 30_000;
+const EDGE = { noise: 30, minEdge: 400, maxDuration: 200, ratio: [0.6, 1.6] as const };
+/** Feature weights of the nearest-neighbour distance (power matters most). */
+const KNN_WEIGHTS = [10, 2, 3, 3, 3, 1];
+
+/** The appliance whose sub-meter explains a segment (mean within 50 % of its step), else other. */
+function truthOf(h: HouseSeries, s: Segment): string {
+  let best = 'other';
+  let bestErr = 0.5;
+  for (const a of APPLIANCES) {
+    const g = h.appliances[a]!;
+    let sum = 0;
+    let n = 0;
+    for (let t = s.start; t < s.end; t++)
+      if (!Number.isNaN(g[t]!)) {
+        sum += g[t]!;
+        n++;
+      }
+    const err = n ? Math.abs(sum / n / s.power - 1) : Infinity;
+    if (err < bestErr) [best, bestErr] = [a, err];
+  }
+  return best;
+}
+
+/** On/off F1 (10 W) of the appliance when the chosen segments are painted. */
+function f1(h: HouseSeries, segments: Segment[], chosen: boolean[], appliance: string): number {
+  const out = new Float64Array(h.length);
+  segments.forEach((s, i) => chosen[i] && paintSegment(h.mains, s, out));
+  const g = h.appliances[appliance]!;
+  let [tp, fp, fn] = [0, 0, 0];
+  for (let i = 0; i < h.length; i++) {
+    if (Number.isNaN(h.mains[i]!) || Number.isNaN(g[i]!)) continue;
+    const [on, said] = [g[i]! >= 10, out[i]! >= 10];
+    if (on && said) tp++;
+    else if (said) fp++;
+    else if (on) fn++;
+  }
+  return (2 * tp) / (2 * tp + fp + fn);
+}
+
+/** Leave-one-out 7-NN labels over the feature rows (NaN features count as equal). */
+function knn(features: number[][], truth: string[]): string[] {
+  return features.map((x, i) => {
+    const near = features
+      .map((y, j) => {
+        let d = j === i ? Infinity : 0;
+        y.forEach((v, f) => (d += Number.isNaN(v - x[f]!) ? 0 : (KNN_WEIGHTS[f]! * (v - x[f]!)) ** 2));
+        return [d, j] as const;
+      })
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, 7);
+    const votes = new Map<string, number>();
+    for (const [, j] of near) votes.set(truth[j]!, (votes.get(truth[j]!) ?? 0) + 1);
+    return [...votes].sort((a, b) => b[1] - a[1])[0]![0];
+  });
+}
+
+const appliance = process.argv[2] ?? 'microwave';
+const dataDir = process.env['LOADSCOPE_DATA_DIR'] ?? join(import.meta.dirname, '../../shared/data');
+for (const house of [20, 2]) {
+  const h = await loadRefit({
+    dataDir,
+    house,
+    from: Date.parse('2014-10-01'),
+    to: Date.parse('2015-01-01'),
+    periodMs: PERIOD_MS,
+  });
+  const edges = detectEdges(h.mains, EDGE);
+  for (const [name, segments] of [
+    ['one-to-one pairing', pairSegments(h.mains, edges, EDGE)],
+    ['pairing that splits shared edges', pairSegmentsCombined(h.mains, edges, EDGE)],
+  ] as const) {
+    const truth = segments.map((s) => truthOf(h, s));
+    const oracle = f1(
+      h,
+      segments,
+      truth.map((t) => t === appliance),
+      appliance,
+    );
+    const features = segments.map((s) => segmentFeatures(h.mains, s, PERIOD_MS));
+    const within = f1(
+      h,
+      segments,
+      knn(features, truth).map((t) => t === appliance),
+      appliance,
+    );
+    console.log(
+      `REFIT house ${house} 2014-10..12, ${appliance}, ${name}: oracle F1 ${oracle.toFixed(2)}, within-house 7-NN F1 ${within.toFixed(2)}`,
+    );
+  }
+}
