@@ -25,27 +25,26 @@ const RATING_BANDWIDTH = 0.02;
 export function calibrateRating(c: ClassModel, features: number[][]): ClassModel {
   if (c.label === 'other') return c;
   const sdDur = Math.sqrt(c.variance[1]!);
+  const centre = c.rating ?? c.mean[0]!;
   const near = features
-    .filter(
-      (x) => Math.abs(x[0]! - c.mean[0]!) <= MAX_RATING_SHIFT && Math.abs(x[1]! - c.mean[1]!) <= 2 * sdDur,
-    )
+    .filter((x) => Math.abs(x[0]! - centre) <= MAX_RATING_SHIFT && Math.abs(x[1]! - c.mean[1]!) <= 2 * sdDur)
     .map((x) => x[0]!);
   if (near.length < 5) return c;
   // The densest rating, weighed by how plausible its distance from the trained rating is.
   // A narrow kernel: one appliance's rating is sharp (about 2 %), the rest of the house is not.
   const bw = RATING_BANDWIDTH;
-  let best = c.mean[0]!;
+  let best = centre;
   let bestScore = -Infinity;
-  for (let v = c.mean[0]! - MAX_RATING_SHIFT; v <= c.mean[0]! + MAX_RATING_SHIFT; v += 0.005) {
+  for (let v = centre - MAX_RATING_SHIFT; v <= centre + MAX_RATING_SHIFT; v += 0.005) {
     let density = 0;
     for (const x of near) density += Math.exp(-0.5 * ((x - v) / bw) ** 2);
-    const score = Math.log(density + 1e-9) - 0.5 * ((v - c.mean[0]!) / SHIFT_SD) ** 2;
+    const score = Math.log(density + 1e-9) - 0.5 * ((v - centre) / SHIFT_SD) ** 2;
     if (score > bestScore) {
       bestScore = score;
       best = v;
     }
   }
-  if (Math.abs(best - c.mean[0]!) > MAX_RATING_SHIFT) return c;
+  if (Math.abs(best - centre) > MAX_RATING_SHIFT) return c;
   const mean = [...c.mean];
   mean[0] = best;
   const variance = [...c.variance];

@@ -49,11 +49,9 @@ describe('accuracy on the simulated house', () => {
 
   it('eventsig finds the kettle and the microwave and beats the training mean on every appliance', () => {
     expect(eventsig['kettle']!.f1).toBeGreaterThan(0.9);
-    // 0.72 and MAE 3.2 W here: the activity-after feature is noise in this house, whose loads are placed at random
-    // (without it 0.90 and 0.9 W, but the washing machine MAE is 7 x worse).
-    expect(eventsig['microwave']!.f1).toBeGreaterThan(0.7);
+    expect(eventsig['microwave']!.f1).toBeGreaterThan(0.8);
     expect(eventsig['kettle']!.mae).toBeLessThan(mean['kettle']!.mae / 10);
-    expect(eventsig['microwave']!.mae).toBeLessThan(mean['microwave']!.mae / 3);
+    expect(eventsig['microwave']!.mae).toBeLessThan(mean['microwave']!.mae / 5);
     expect(eventsig['washing_machine']!.mae).toBeLessThan(mean['washing_machine']!.mae);
   });
 

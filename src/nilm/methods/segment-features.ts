@@ -13,6 +13,11 @@ export const FEATURES = [
 
 /** Window after a segment in which the mains' activity is measured (ms): a washing machine's spin follows its heater. */
 const AFTER_MS = 20 * 60_000;
+/**
+ * Loads shorter than this get no activity feature: after a kettle or a microwave the mains show the
+ * household's habits (cooking, breakfast), which differ between houses, not the appliance.
+ */
+const PROGRAMME_MS = 5 * 60_000;
 /** Changes above this count as this much in the activity measure (W), so one big switch does not dominate. */
 const ACTIVITY_CAP_W = 1000;
 
@@ -38,7 +43,8 @@ function activityAfter(x: Float64Array, s: Segment, periodMs: number): number {
 /**
  * Feature vector of one segment: scale-free where possible so it transfers between houses. The shape
  * features (flatness, peak ratio) come from the samples where the segment's load ran alone; when it
- * never did (it was switched together with a longer load), they are NaN: not observed.
+ * never did (it was switched together with a longer load), they are NaN: not observed. The activity
+ * after is NaN for loads shorter than 5 minutes and for loads still running.
  */
 export function segmentFeatures(x: Float64Array, s: Segment, periodMs: number): number[] {
   let sum = 0;
@@ -64,6 +70,6 @@ export function segmentFeatures(x: Float64Array, s: Segment, periodMs: number): 
     s.offPower / s.power,
     shapeSeen ? std / s.power : NaN,
     shapeSeen ? Math.log(Math.max(1, peak) / s.power) : NaN,
-    activityAfter(x, s, periodMs),
+    (s.end - s.start) * periodMs >= PROGRAMME_MS ? activityAfter(x, s, periodMs) : NaN,
   ];
 }

@@ -15,6 +15,11 @@ export interface ClassModel {
   count: number;
   /** Variance of log power around the class's own median in one house (robust, from the MAD). */
   ratingVariance: number;
+  /**
+   * The appliance's rating: the most common log power of its segments (the density mode), not the
+   * mean, which part-power runs (a microwave's defrost) pull down. Absent in models from before it.
+   */
+  rating?: number;
 }
 
 /** Floors of the feature variances: keep the classifier from trusting one house's exact figures. */
@@ -51,6 +56,7 @@ export function fitClasses(samples: Map<string, number[][]>): ClassModel[] {
       variance,
       count: rows.length,
       ratingVariance,
+      rating: densityMode(logs),
     });
   }
   return out;
@@ -104,4 +110,20 @@ export function classify(
       best = classes.find((c) => c.label === label);
     }
   return { best, posterior: bestW / z };
+}
+
+/** Kernel width (log power) of the rating's density. */
+const MODE_BANDWIDTH = 0.03;
+
+/** The mode of a kernel density over sorted values (grid of 0.005). */
+function densityMode(sorted: number[]): number {
+  let best = sorted[0]!;
+  let bestDensity = -1;
+  for (let v = sorted[0]!; v <= sorted[sorted.length - 1]!; v += 0.005) {
+    let density = 0;
+    for (const x of sorted)
+      if (Math.abs(x - v) < 4 * MODE_BANDWIDTH) density += Math.exp(-0.5 * ((x - v) / MODE_BANDWIDTH) ** 2);
+    if (density > bestDensity) [best, bestDensity] = [v, density];
+  }
+  return best;
 }
