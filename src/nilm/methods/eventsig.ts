@@ -18,7 +18,7 @@ import { detectEdges, type EdgeOptions, paintSegment, pairSegments, type Segment
 import { powerStates } from './kmeans.ts';
 import { pairSegmentsCombined } from './pairing.ts';
 import { segmentFeatures } from './segment-features.ts';
-import { adaptPriors, calibrateRating, PRIOR_EM_ITERATIONS } from './house-adaptation.ts';
+import { ADAPT_ITERATIONS, adaptToHouse, calibrateRating } from './house-adaptation.ts';
 import { type ClassModel, classify, fitClasses } from './signature-classes.ts';
 import { concatAppliance } from './states.ts';
 
@@ -141,10 +141,10 @@ export const eventsigMethod: NilmMethod = {
       openEnd: opts.openEnd ?? false,
     });
     const features = segments.map((s) => segmentFeatures(mains, s, model.periodMs));
-    const classes = adaptPriors(
+    const classes = adaptToHouse(
       p.classes.map((c) => calibrateRating(c, features)),
       features,
-      PRIOR_EM_ITERATIONS,
+      ADAPT_ITERATIONS,
     );
     segments.forEach((s, i) => {
       const { best, posterior } = classify(classes, features[i]!, s.end === mains.length);

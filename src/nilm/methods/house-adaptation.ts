@@ -5,8 +5,14 @@
  */
 import { type ClassModel, logLikelihood } from './signature-classes.ts';
 
-/** EM iterations of the prior adaptation: a few, since naive Bayes posteriors are overconfident and many iterations drift. */
-export const PRIOR_EM_ITERATIONS = 3;
+/**
+ * MAP adaptation of an appliance's feature means to the new house (as GMM-UBM speaker adaptation,
+ * Reynolds et al. 2000): the trained mean counts as this many segments against the house's own.
+ */
+const MAP_RELEVANCE = 16;
+
+/** EM iterations of the adaptation: a few, since naive Bayes posteriors are overconfident and many iterations drift. */
+export const ADAPT_ITERATIONS = 3;
 
 /** How far (in log power) a house's rating may sit from the trained one: about -25 % .. +35 %. */
 const MAX_RATING_SHIFT = 0.3;
@@ -53,26 +59,87 @@ export function calibrateRating(c: ClassModel, features: number[][]): ClassModel
 }
 
 /**
- * Re-estimates the class priors on the house's own segments by EM (Saerens et al. 2002): how often
- * each appliance runs is a habit of the household, not of the appliance.
+ * Adapts the classes to the house's own segments by EM, without labels:
+ *   - the class priors: how often each appliance runs is a habit of the household (Saerens et al. 2002);
+ *   - each appliance's feature means other than power (MAP, {@link MAP_RELEVANCE});
+ *   - the rest of the house's power: a broad kernel density over the segments it explains, in place
+ *     of the trained Gaussian, which says little about another house's other loads (at a
+ *     microwave's 1.4 kW the Gaussian put 2.6 x too many of house 20's other loads).
+ * The naive-Bayes posteriors are overconfident, so a few iterations only.
  */
-export function adaptPriors(classes: ClassModel[], features: number[][], iterations: number): ClassModel[] {
+export function adaptToHouse(classes: ClassModel[], features: number[][], iterations: number): ClassModel[] {
   if (features.length < 20 || iterations <= 0) return classes;
   let cur = classes;
-  const ll = new Float64Array(classes.length);
+  const d = classes[0]!.mean.length;
+  const otherIndex = classes.findIndex((c) => c.label === 'other');
   for (let it = 0; it < iterations; it++) {
-    const weight = new Float64Array(classes.length);
-    for (const x of features) {
-      let max = -Infinity;
-      for (let k = 0; k < cur.length; k++) {
-        ll[k] = logLikelihood(cur[k]!, x);
-        max = Math.max(max, ll[k]!);
+    const resp = features.map((x) => posteriors(cur, x));
+    cur = cur.map((c, k) => {
+      const weight = resp.reduce((s, r) => s + r[k]!, 0);
+      const logPrior = Math.log(Math.max(weight, 0.5) / features.length);
+      if (k === otherIndex)
+        return {
+          ...c,
+          logPrior,
+          powerDensity: powerDensityOf(
+            features,
+            resp.map((r) => r[k]!),
+          ),
+        };
+      const mean = [...c.mean];
+      for (let f = 1; f < d; f++) {
+        let sum = 0;
+        let n = 0;
+        features.forEach((x, i) => {
+          if (Number.isNaN(x[f]!)) return;
+          sum += resp[i]![k]! * x[f]!;
+          n += resp[i]![k]!;
+        });
+        const trained = classes[k]!.mean[f]!;
+        mean[f] = (sum + MAP_RELEVANCE * trained) / (n + MAP_RELEVANCE);
       }
-      let z = 0;
-      for (let k = 0; k < cur.length; k++) z += Math.exp(ll[k]! - max);
-      for (let k = 0; k < cur.length; k++) weight[k]! += Math.exp(ll[k]! - max) / z;
-    }
-    cur = cur.map((c, k) => ({ ...c, logPrior: Math.log(Math.max(weight[k]!, 0.5) / features.length) }));
+      return { ...c, logPrior, mean };
+    });
   }
   return cur;
+}
+
+/** Posterior probability of each class for one feature row. */
+function posteriors(classes: ClassModel[], x: number[]): number[] {
+  const ll = classes.map((c) => logLikelihood(c, x));
+  const max = Math.max(...ll);
+  const w = ll.map((v) => Math.exp(v - max));
+  const z = w.reduce((a, b) => a + b, 0);
+  return w.map((v) => v / z);
+}
+
+/** Kernel width (log power) of the rest of the house's power density: broad, so it never forms an appliance-sharp peak. */
+const OTHER_BANDWIDTH = 0.15;
+/** Grid step (log power) of that density. */
+const GRID_STEP = 0.01;
+
+/** Log density of log power over the segments, each weighed by how much it belongs to the rest of the house. */
+function powerDensityOf(
+  features: number[][],
+  weight: number[],
+): { start: number; step: number; logDensity: Float64Array } {
+  const powers = features.map((x) => x[0]!);
+  const start = Math.min(...powers) - 4 * OTHER_BANDWIDTH;
+  const end = Math.max(...powers) + 4 * OTHER_BANDWIDTH;
+  const n = Math.ceil((end - start) / GRID_STEP) + 1;
+  const hist = new Float64Array(n);
+  powers.forEach((p, i) => (hist[Math.round((p - start) / GRID_STEP)]! += weight[i]!));
+  const total = hist.reduce((a, b) => a + b, 0);
+  const half = Math.ceil((4 * OTHER_BANDWIDTH) / GRID_STEP);
+  const kernel = Array.from({ length: 2 * half + 1 }, (_, j) =>
+    Math.exp(-0.5 * (((j - half) * GRID_STEP) / OTHER_BANDWIDTH) ** 2),
+  );
+  const ksum = kernel.reduce((a, b) => a + b, 0) * GRID_STEP;
+  const logDensity = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    for (let j = -half; j <= half; j++) if (i + j >= 0 && i + j < n) d += hist[i + j]! * kernel[j + half]!;
+    logDensity[i] = Math.log(Math.max(d / (total * ksum), 1e-6));
+  }
+  return { start, step: GRID_STEP, logDensity };
 }

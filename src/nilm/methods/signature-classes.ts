@@ -20,6 +20,11 @@ export interface ClassModel {
    * mean, which part-power runs (a microwave's defrost) pull down. Absent in models from before it.
    */
   rating?: number;
+  /**
+   * Log density of log power on a grid, replacing the Gaussian for feature 0: the rest of the house
+   * as seen in the house being disaggregated (see house-adaptation.ts). Not part of a stored model.
+   */
+  powerDensity?: { start: number; step: number; logDensity: Float64Array };
 }
 
 /** Floors of the feature variances: keep the classifier from trusting one house's exact figures. */
@@ -68,6 +73,12 @@ export function logLikelihood(c: ClassModel, x: number[], open = false): number 
   for (let f = 0; f < x.length; f++) {
     // A load still running has no off edge yet, and its duration is only known to be at least this long.
     if ((open && f === 2) || Number.isNaN(x[f]!)) continue;
+    if (f === 0 && c.powerDensity) {
+      const g = c.powerDensity;
+      const i = Math.min(g.logDensity.length - 1, Math.max(0, Math.round((x[0]! - g.start) / g.step)));
+      ll += g.logDensity[i]!;
+      continue;
+    }
     if (open && f === 1) {
       ll += logSurvival((x[f]! - c.mean[f]!) / Math.sqrt(c.variance[f]!));
       continue;
