@@ -17,7 +17,7 @@ const APPLIANCES = ['kettle', 'dishwasher', 'washing_machine', 'microwave'];
 const PERIOD_MS = 30_000;
 const EDGE = { noise: 30, minEdge: 400, maxDuration: 200, ratio: [0.6, 1.6] as const };
 /** Feature weights of the nearest-neighbour distance (power matters most). */
-const KNN_WEIGHTS = [10, 2, 3, 3, 3, 1];
+const KNN_WEIGHTS = [10, 2, 3, 3, 3, 1, 1];
 
 /** The appliance whose sub-meter explains a segment (mean within 50 % of its step), else other. */
 function truthOf(h: HouseSeries, s: Segment): string {

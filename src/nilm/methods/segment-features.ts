@@ -9,6 +9,7 @@ export const FEATURES = [
   'flatness',
   'log peak ratio',
   'log activity after',
+  'log repeats within 2 h',
 ] as const;
 
 /** Window after a segment in which the mains' activity is measured (ms): a washing machine's spin follows its heater. */
@@ -71,5 +72,34 @@ export function segmentFeatures(x: Float64Array, s: Segment, periodMs: number): 
     shapeSeen ? std / s.power : NaN,
     shapeSeen ? Math.log(Math.max(1, peak) / s.power) : NaN,
     (s.end - s.start) * periodMs >= PROGRAMME_MS ? activityAfter(x, s, periodMs) : NaN,
+    NaN, // repeats: set by withRepeats, which sees all segments
   ];
+}
+
+/** Window either side of a long load in which loads like it are counted (ms). */
+const REPEAT_WINDOW_MS = 2 * 3_600_000;
+/** Loads within this ratio of power (log) count as the same kind. */
+const REPEAT_POWER = 0.15;
+
+/**
+ * Fills the last feature of each row of a load of 5 minutes or more: log(1 + the number of other such
+ * loads of about the same power within 2 hours). A dishwasher heats its water two or three times
+ * per programme; a washing machine heats once. Shorter loads keep NaN (household habit, as above).
+ */
+export function withRepeats(segments: Segment[], features: number[][], periodMs: number): number[][] {
+  const minLen = PROGRAMME_MS / periodMs;
+  const window = REPEAT_WINDOW_MS / periodMs;
+  const long = segments.map((s, i) => ({ s, i })).filter(({ s }) => s.end - s.start >= minLen);
+  for (const { s, i } of long) {
+    let n = 0;
+    for (const o of long)
+      if (
+        o.i !== i &&
+        Math.abs(o.s.start - s.start) <= window &&
+        Math.abs(Math.log(o.s.power / s.power)) < REPEAT_POWER
+      )
+        n++;
+    features[i]![FEATURES.length - 1] = Math.log1p(n);
+  }
+  return features;
 }

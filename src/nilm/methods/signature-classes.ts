@@ -28,7 +28,7 @@ export interface ClassModel {
 }
 
 /** Floors of the feature variances: keep the classifier from trusting one house's exact figures. */
-const VAR_FLOOR = [0.02, 0.1, 0.01, 0.002, 0.002, 0.5];
+const VAR_FLOOR = [0.02, 0.1, 0.01, 0.002, 0.002, 0.5, 0.1];
 
 /** Fits one class per label from its segments' feature rows (labels with fewer than 3 rows are dropped). */
 export function fitClasses(samples: Map<string, number[][]>): ClassModel[] {
