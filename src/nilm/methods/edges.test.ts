@@ -34,7 +34,7 @@ describe('edge detection and pairing', () => {
     const x = Float64Array.from([100, 100, 2100, 2100, 2100]);
     expect(pairSegments(x, detectEdges(x, opts), opts)).toEqual([]);
     expect(pairSegments(x, detectEdges(x, opts), { ...opts, openEnd: true })).toEqual([
-      { start: 2, end: 5, power: 2000, offPower: 2000, base: 100 },
+      { start: 2, end: 5, power: 2000, offPower: 2000, base: 100, inner: { start: 2, end: 5 } },
     ]);
   });
 });

@@ -27,6 +27,11 @@ export interface Segment {
    * [start, end) before this segment's features and painting.
    */
   overlap?: { start: number; end: number; power: number };
+  /**
+   * The samples at full power, [start, end): after the rise was complete and before the fall began.
+   * The partial samples at either end are left out of the segment's shape.
+   */
+  inner?: { start: number; end: number };
 }
 
 /** Options of edge detection and pairing. */
@@ -88,7 +93,14 @@ export function pairSegments(x: Float64Array, edges: Edge[], opts: EdgeOptions):
       const r = -dn.mag / up.mag;
       if (r < opts.ratio[0] || r > opts.ratio[1]) continue;
       used[k] = 1;
-      out.push({ start: up.start, end: dn.end, power: up.mag, offPower: -dn.mag, base: x[up.start - 1]! });
+      out.push({
+        start: up.start,
+        end: dn.end,
+        power: up.mag,
+        offPower: -dn.mag,
+        base: x[up.start - 1]!,
+        inner: { start: up.end, end: dn.start },
+      });
       paired = true;
       break;
     }
@@ -100,7 +112,14 @@ export function pairSegments(x: Float64Array, edges: Edge[], opts: EdgeOptions):
       x.length - up.start <= opts.maxDuration &&
       last - base >= up.mag * opts.ratio[0]
     ) {
-      out.push({ start: up.start, end: x.length, power: up.mag, offPower: up.mag, base });
+      out.push({
+        start: up.start,
+        end: x.length,
+        power: up.mag,
+        offPower: up.mag,
+        base,
+        inner: { start: up.end, end: x.length },
+      });
     }
   }
   return out.sort((a, b) => a.start - b.start);

@@ -61,6 +61,7 @@ export function pairSegmentsCombined(x: Float64Array, edges: Edge[], opts: EdgeO
           power: up.mag,
           offPower: -edges[k]!.mag,
           base: baseAt(up),
+          inner: { start: up.end, end: edges[k]!.start },
         });
         break;
       }
@@ -92,6 +93,7 @@ export function pairSegmentsCombined(x: Float64Array, edges: Edge[], opts: EdgeO
           offPower: f1,
           base,
           overlap: { start: up.start, end: endA, power: f2 },
+          inner: { start: up.end, end: edges[k1]!.start },
         });
         out.push({
           start: up.start,
@@ -100,6 +102,7 @@ export function pairSegmentsCombined(x: Float64Array, edges: Edge[], opts: EdgeO
           offPower: f2,
           base,
           overlap: { start: up.start, end: endA, power: f1 },
+          inner: { start: up.end, end: edges[k2]!.start },
         });
         break search;
       }
@@ -130,8 +133,16 @@ export function pairSegmentsCombined(x: Float64Array, edges: Edge[], opts: EdgeO
           offPower: r1,
           base: baseAt(edges[i1]!),
           overlap: { start: startB, end, power: r2 },
+          inner: { start: edges[i1]!.end, end: dn.start },
         });
-        out.push({ start: startB, end, power: r2, offPower: r2, base: baseAt(edges[i2]!) });
+        out.push({
+          start: startB,
+          end,
+          power: r2,
+          offPower: r2,
+          base: baseAt(edges[i2]!),
+          inner: { start: edges[i2]!.end, end: dn.start },
+        });
         break search;
       }
     }
@@ -144,7 +155,14 @@ export function pairSegmentsCombined(x: Float64Array, edges: Edge[], opts: EdgeO
       if (used[i] || up.mag <= 0 || x.length - up.start > opts.maxDuration) continue;
       const base = baseAt(up);
       if (last - base >= up.mag * opts.ratio[0])
-        out.push({ start: up.start, end: x.length, power: up.mag, offPower: up.mag, base });
+        out.push({
+          start: up.start,
+          end: x.length,
+          power: up.mag,
+          offPower: up.mag,
+          base,
+          inner: { start: up.end, end: x.length },
+        });
     }
   }
   return out.sort((a, b) => a.start - b.start);

@@ -1,13 +1,13 @@
 /** Features of a paired segment that the signature method classifies on. */
 import { type Segment, segmentLoad } from './edges.ts';
 
-/** Number of features per segment. */
+/** Names of the features of a segment, in order. */
 export const FEATURES = [
   'log power',
   'log duration',
   'off/on ratio',
-  'flatness',
-  'log peak ratio',
+  'flatness (p50 - p10)',
+  'log peak ratio (p90)',
   'log activity after',
   'log repeats within 2 h',
 ] as const;
@@ -48,32 +48,37 @@ function activityAfter(x: Float64Array, s: Segment, periodMs: number): number {
  * after is NaN for loads shorter than 5 minutes and for loads still running.
  */
 export function segmentFeatures(x: Float64Array, s: Segment, periodMs: number): number[] {
-  let sum = 0;
-  let sq = 0;
-  let peak = 0;
-  let n = 0;
   const o = s.overlap;
-  for (let t = s.start; t < s.end; t++) {
+  const own: number[] = [];
+  const inner = s.inner && s.inner.end > s.inner.start ? s.inner : s;
+  for (let t = inner.start; t < inner.end; t++) {
     if (o && t >= o.start && t < o.end) continue;
     const v = segmentLoad(x, s, t);
-    if (Number.isNaN(v)) continue;
-    sum += v;
-    sq += v * v;
-    peak = Math.max(peak, v);
-    n++;
+    if (!Number.isNaN(v)) own.push(v);
   }
-  const mean = n ? sum / n : 0;
-  const std = n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0;
-  const shapeSeen = n > 0 || !o;
+  const shapeSeen = own.length > 0 || !o;
+  const [flatness, peak] = shapeOf(own, s.power);
   return [
     Math.log(s.power),
     Math.log(((s.end - s.start) * periodMs) / 1000),
     s.offPower / s.power,
-    shapeSeen ? std / s.power : NaN,
-    shapeSeen ? Math.log(Math.max(1, peak) / s.power) : NaN,
+    shapeSeen ? flatness : NaN,
+    shapeSeen ? peak : NaN,
     (s.end - s.start) * periodMs >= PROGRAMME_MS ? activityAfter(x, s, periodMs) : NaN,
     NaN, // repeats: set by withRepeats, which sees all segments
   ];
+}
+
+/**
+ * Flatness (median minus 10th percentile, over the power) and peak ratio (log of the 90th percentile
+ * over the power) of a load's own samples. Quantiles, not the standard deviation and the maximum:
+ * another load switched on top for a while, or the partial first and last samples, barely move them.
+ */
+function shapeOf(v: number[], power: number): [number, number] {
+  if (!v.length) return [0, Math.log(1 / power)];
+  const q = [...v].sort((a, b) => a - b);
+  const at = (p: number): number => q[Math.min(q.length - 1, Math.floor(p * q.length))]!;
+  return [(at(0.5) - at(0.1)) / power, Math.log(Math.max(1, at(0.9)) / power)];
 }
 
 /** Window either side of a long load in which loads like it are counted (ms). */
