@@ -5,12 +5,6 @@
  */
 import { type ClassModel, logLikelihood } from './signature-classes.ts';
 
-/**
- * MAP adaptation of an appliance's feature means to the new house (as GMM-UBM speaker adaptation,
- * Reynolds et al. 2000): the trained mean counts as this many segments against the house's own.
- */
-const MAP_RELEVANCE = 16;
-
 /** EM iterations of the adaptation: a few, since naive Bayes posteriors are overconfident and many iterations drift. */
 export const ADAPT_ITERATIONS = 3;
 
@@ -61,7 +55,6 @@ export function calibrateRating(c: ClassModel, features: number[][]): ClassModel
 /**
  * Adapts the classes to the house's own segments by EM, without labels:
  *   - the class priors: how often each appliance runs is a habit of the household (Saerens et al. 2002);
- *   - each appliance's feature means other than power (MAP, {@link MAP_RELEVANCE});
  *   - the rest of the house's power: a broad kernel density over the segments it explains, in place
  *     of the trained Gaussian, which says little about another house's other loads (at a
  *     microwave's 1.4 kW the Gaussian put 2.6 x too many of house 20's other loads).
@@ -70,35 +63,20 @@ export function calibrateRating(c: ClassModel, features: number[][]): ClassModel
 export function adaptToHouse(classes: ClassModel[], features: number[][], iterations: number): ClassModel[] {
   if (features.length < 20 || iterations <= 0) return classes;
   let cur = classes;
-  const d = classes[0]!.mean.length;
-  const otherIndex = classes.findIndex((c) => c.label === 'other');
   for (let it = 0; it < iterations; it++) {
     const resp = features.map((x) => posteriors(cur, x));
     cur = cur.map((c, k) => {
       const weight = resp.reduce((s, r) => s + r[k]!, 0);
       const logPrior = Math.log(Math.max(weight, 0.5) / features.length);
-      if (k === otherIndex)
-        return {
-          ...c,
-          logPrior,
-          powerDensity: powerDensityOf(
-            features,
-            resp.map((r) => r[k]!),
-          ),
-        };
-      const mean = [...c.mean];
-      for (let f = 1; f < d; f++) {
-        let sum = 0;
-        let n = 0;
-        features.forEach((x, i) => {
-          if (Number.isNaN(x[f]!)) return;
-          sum += resp[i]![k]! * x[f]!;
-          n += resp[i]![k]!;
-        });
-        const trained = classes[k]!.mean[f]!;
-        mean[f] = (sum + MAP_RELEVANCE * trained) / (n + MAP_RELEVANCE);
-      }
-      return { ...c, logPrior, mean };
+      if (c.label !== 'other') return { ...c, logPrior };
+      return {
+        ...c,
+        logPrior,
+        powerDensity: powerDensityOf(
+          features,
+          resp.map((r) => r[k]!),
+        ),
+      };
     });
   }
   return cur;
