@@ -8,6 +8,7 @@ const row = (power: number, minutes: number, activity = NaN): number[] => [
   0.05,
   0,
   activity,
+  NaN,
 ];
 
 describe('signature classes', () => {

@@ -1,12 +1,15 @@
 /**
- * The signature classifier: one diagonal Gaussian per class (each appliance and `other`) over the
- * segment features, with variance floors. Features that are NaN (not observed) are left out of both
- * the fit and the likelihood.
+ * The signature classifier, naive Bayes over the segment features per class (each appliance and
+ * `other`): a Gaussian for log power (an appliance's rating is sharp, and re-found per house), a
+ * kernel density with a wide Gaussian tail for every other feature (their distributions are skewed
+ * and long-tailed: mostly flat loads, some not). Variance floors keep the classifier from trusting
+ * one house's exact figures. Features that are NaN (not observed) are left out of both the fit and the
+ * likelihood.
  */
 
 import { FEATURES } from './segment-features.ts';
 
-/** A class-conditional diagonal Gaussian. */
+/** One class: its prior, Gaussian moments of every feature, and the kernel densities. */
 export interface ClassModel {
   label: string;
   logPrior: number;
@@ -25,7 +28,27 @@ export interface ClassModel {
    * as seen in the house being disaggregated (see house-adaptation.ts). Not part of a stored model.
    */
   powerDensity?: { start: number; step: number; logDensity: Float64Array };
+  /**
+   * Kernel density of each feature that has one (by feature index; null where the Gaussian is used):
+   * shapes are far from Gaussian - mostly flat, with a long tail of loads that are not.
+   */
+  densities?: (DensityGrid | null)[];
 }
+
+/** A density on a regular grid: `density[i]` at `start + i * step`. */
+export interface DensityGrid {
+  start: number;
+  step: number;
+  density: number[];
+}
+
+/**
+ * Features modelled by a kernel density instead of a Gaussian: all but power, whose appliance
+ * ratings are re-found in each house (house-adaptation.ts) and need the Gaussian's centre.
+ */
+const KDE_FEATURES = new Set([1, 2, 3, 4, 5, 6]);
+/** Share of a kernel-density feature's likelihood given to a wide Gaussian, so another house's odd value is not impossible. */
+const KDE_TAIL = 0.1;
 
 /** Floors of the feature variances: keep the classifier from trusting one house's exact figures. */
 const VAR_FLOOR = [0.02, 0.1, 0.01, 0.002, 0.002, 0.5, 0.1];
@@ -62,6 +85,9 @@ export function fitClasses(samples: Map<string, number[][]>): ClassModel[] {
       count: rows.length,
       ratingVariance,
       rating: densityMode(logs),
+      densities: Array.from({ length: d }, (_, f) =>
+        KDE_FEATURES.has(f) ? kernelDensity(seen(f), Math.sqrt(VAR_FLOOR[f]!)) : null,
+      ),
     });
   }
   return out;
@@ -81,6 +107,15 @@ export function logLikelihood(c: ClassModel, x: number[], open = false): number 
     }
     if (open && f === 1) {
       ll += logSurvival((x[f]! - c.mean[f]!) / Math.sqrt(c.variance[f]!));
+      continue;
+    }
+    const grid = c.densities?.[f];
+    if (grid) {
+      const i = Math.round((x[f]! - grid.start) / grid.step);
+      const kde = i >= 0 && i < grid.density.length ? grid.density[i]! : 0;
+      const wide = 4 * c.variance[f]!;
+      const tail = Math.exp(-0.5 * ((x[f]! - c.mean[f]!) ** 2 / wide)) / Math.sqrt(2 * Math.PI * wide);
+      ll += Math.log((1 - KDE_TAIL) * kde + KDE_TAIL * tail);
       continue;
     }
     ll -= 0.5 * (Math.log(2 * Math.PI * c.variance[f]!) + (x[f]! - c.mean[f]!) ** 2 / c.variance[f]!);
@@ -137,4 +172,27 @@ function densityMode(sorted: number[]): number {
     if (density > bestDensity) [best, bestDensity] = [v, density];
   }
   return best;
+}
+
+/** Gaussian kernel density of the values (Silverman's bandwidth, at least `minWidth`) on a grid of a quarter bandwidth. */
+function kernelDensity(values: number[], minWidth: number): DensityGrid | null {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length < 3) return null;
+  const n = v.length;
+  const mean = v.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  const iqr = v[Math.floor(0.75 * n)]! - v[Math.floor(0.25 * n)]!;
+  const spread = Math.min(sd, iqr / 1.34) || sd;
+  const h = Math.max(minWidth, 0.9 * spread * n ** -0.2);
+  const start = v[0]! - 4 * h;
+  const step = h / 4;
+  const size = Math.ceil((v[n - 1]! + 4 * h - start) / step) + 1;
+  const density = new Array<number>(size).fill(0);
+  const norm = 1 / (n * h * Math.sqrt(2 * Math.PI));
+  for (const x of v) {
+    const c = Math.round((x - start) / step);
+    for (let j = Math.max(0, c - 16); j <= Math.min(size - 1, c + 16); j++)
+      density[j]! += norm * Math.exp(-0.5 * ((start + j * step - x) / h) ** 2);
+  }
+  return { start, step, density };
 }
