@@ -8,7 +8,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { catalogSchema } from '../src/store/duckdb/catalog.ts';
-import type { DuckdbContext } from '../src/store/duckdb/connection.ts';
+import { openDuckdbContext } from '../src/store/duckdb/connection.ts';
 import { readingsSchema } from '../src/store/duckdb/readings.ts';
 import { createRollupRepo, rollupsSchema } from '../src/store/duckdb/rollups.ts';
 import { timeIt, type Bench } from './harness.ts';
@@ -41,8 +41,8 @@ const bench: Bench = {
     const channels = quick ? 50 : 200;
     const perChannel = Math.floor(total / channels);
     const instance = await DuckDBInstance.create(join(tmpDir, 'batch.duckdb'));
-    const conn = await instance.connect();
-    const ctx: DuckdbContext = { instance, conn, path: join(tmpDir, 'batch.duckdb') };
+    const ctx = await openDuckdbContext(instance, join(tmpDir, 'batch.duckdb'));
+    const { conn } = ctx;
     try {
       for (const ddl of [...catalogSchema, ...readingsSchema, ...rollupsSchema]) await conn.run(ddl);
       await conn.run(`INSERT INTO organisations VALUES ('o', 'bench', 0)`);
@@ -128,7 +128,7 @@ const bench: Bench = {
         },
       ];
     } finally {
-      conn.closeSync();
+      await ctx.close();
       instance.closeSync();
     }
   },

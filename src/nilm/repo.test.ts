@@ -2,6 +2,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckdbContext } from '../store/duckdb/connection.ts';
 import { createNilmRepo as createDuckdbNilmRepo, nilmSchema as duckdbSchema } from '../store/duckdb/nilm.ts';
 import { createNilmRepo as createPgNilmRepo, nilmSchema as pgSchema } from '../store/postgres/nilm.ts';
 import type { NilmRepo } from '../store/ports/nilm.ts';
@@ -19,12 +20,12 @@ const ADAPTERS: Adapter[] = [
     name: 'duckdb',
     async open() {
       const instance = await DuckDBInstance.create(':memory:');
-      const conn = await instance.connect();
-      for (const ddl of duckdbSchema) await conn.run(ddl);
+      const ctx = await openDuckdbContext(instance, ':memory:');
+      for (const ddl of duckdbSchema) await ctx.conn.run(ddl);
       return {
-        repo: createDuckdbNilmRepo({ instance, conn, path: ':memory:' }),
+        repo: createDuckdbNilmRepo(ctx),
         async close() {
-          conn.closeSync();
+          await ctx.close();
           instance.closeSync();
         },
       };

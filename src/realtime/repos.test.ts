@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
 import * as duckAlerts from '../store/duckdb/alerts.ts';
+import { openDuckdbContext } from '../store/duckdb/connection.ts';
 import * as duckLive from '../store/duckdb/live.ts';
 import type { AlertRepo } from '../store/ports/alerts.ts';
 import type { LiveRepo } from '../store/ports/live.ts';
@@ -24,14 +25,13 @@ interface Repos {
 const ADAPTERS: Record<string, () => Promise<Repos>> = {
   async duckdb() {
     const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    for (const ddl of [...duckLive.liveSchema, ...duckAlerts.alertsSchema]) await conn.run(ddl);
-    const ctx = { instance, conn, path: ':memory:' };
+    const ctx = await openDuckdbContext(instance, ':memory:');
+    for (const ddl of [...duckLive.liveSchema, ...duckAlerts.alertsSchema]) await ctx.conn.run(ddl);
     return {
       live: duckLive.createLiveRepo(ctx),
       alerts: duckAlerts.createAlertRepo(ctx),
       close: async () => {
-        conn.closeSync();
+        await ctx.close();
         instance.closeSync();
       },
     };

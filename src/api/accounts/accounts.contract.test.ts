@@ -14,6 +14,7 @@ import {
   accountsSchema as duckSchema,
   createAccountRepo as createDuck,
 } from '../../store/duckdb/accounts.ts';
+import { openDuckdbContext } from '../../store/duckdb/connection.ts';
 import { accountsSchema as pgSchema, createAccountRepo as createPg } from '../../store/postgres/accounts.ts';
 
 interface Adapter {
@@ -27,12 +28,12 @@ const ADAPTERS: Adapter[] = [
     async open() {
       const dir = await mkdtemp(join(tmpdir(), 'ls-accounts-'));
       const instance = await DuckDBInstance.create(join(dir, 'a.duckdb'));
-      const conn = await instance.connect();
-      for (const ddl of duckSchema) await conn.run(ddl);
+      const ctx = await openDuckdbContext(instance, join(dir, 'a.duckdb'));
+      for (const ddl of duckSchema) await ctx.conn.run(ddl);
       return {
-        repo: createDuck({ instance, conn, path: join(dir, 'a.duckdb') }),
+        repo: createDuck(ctx),
         async close() {
-          conn.closeSync();
+          await ctx.close();
           instance.closeSync();
           await rm(dir, { recursive: true, force: true });
         },

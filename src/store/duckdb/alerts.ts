@@ -8,7 +8,7 @@ import {
   ruleBody,
 } from '../../realtime/store-rows.ts';
 import type { AlertRepo } from '../ports/alerts.ts';
-import type { DuckdbContext } from './connection.ts';
+import { type DuckdbContext, runRows } from './connection.ts';
 
 /** DDL for the alerts tables, run in order by `migrate()`. */
 export const alertsSchema: readonly string[] = alertsDdl({
@@ -22,10 +22,7 @@ export const alertsSchema: readonly string[] = alertsDdl({
 export function createAlertRepo(ctx: DuckdbContext): AlertRepo {
   const rows = async (sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> => {
     try {
-      return (await ctx.conn.runAndReadAll(sql, values as DuckDBValue[])).getRowObjectsJS() as Record<
-        string,
-        unknown
-      >[];
+      return await runRows(ctx, sql, values as DuckDBValue[]);
     } catch (cause) {
       throw new StoreError('duckdb', sql.split(/\s+/).slice(0, 3).join(' '), { cause });
     }

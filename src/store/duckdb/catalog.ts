@@ -21,7 +21,7 @@ const ROWS_PER_STATEMENT = 500;
 
 /** The duckdb implementation of {@link CatalogRepo}. */
 export function createCatalogRepo(ctx: DuckdbContext): CatalogRepo {
-  const rows = (sql: string, values: DuckDBValue[] = []) => queryRows(ctx.conn, sql, values);
+  const rows = (sql: string, values: DuckDBValue[] = []) => queryRows(ctx.reads, sql, values);
   /** One multi-row upsert per slice; the last of several rows with the same id wins. */
   const upsert = async <T extends { id: string }>(
     items: T[],

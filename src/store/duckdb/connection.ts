@@ -1,25 +1,98 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
+import { DEFAULT_READ_CONNECTIONS, openReadPool, type ReadPool } from './read-pool.ts';
 
-/** What every DuckDB repository receives: the open database and a connection to it. */
+/** What every DuckDB repository receives: the open database, its write connection and its read pool. */
 export interface DuckdbContext {
   readonly instance: DuckDBInstance;
-  /** Connection for reads and small writes. */
+  /**
+   * Connection for small writes (upserts, updates, deletes). One connection runs them one at a time,
+   * so two of them never conflict on the same row. Transactions and the reading writer open their own.
+   */
   readonly conn: DuckDBConnection;
+  /** Connections for read-only statements (see {@link runRows} for the ones shared SQL sends). */
+  readonly reads: ReadPool;
   /** Path of the database file, or `:memory:`. */
   readonly path: string;
+}
+
+/** A {@link DuckdbContext} that closes its connections (not the instance) with `close()`. */
+export interface OpenDuckdbContext extends DuckdbContext {
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the write connection and a read pool of `readConnections` on an open instance. `close()`
+ * waits for the reads in flight, then closes every connection it opened.
+ */
+export async function openDuckdbContext(
+  instance: DuckDBInstance,
+  path: string,
+  readConnections = DEFAULT_READ_CONNECTIONS,
+): Promise<OpenDuckdbContext> {
+  const conn = await instance.connect();
+  let reads: ReadPool;
+  try {
+    reads = await openReadPool(instance, readConnections);
+  } catch (err) {
+    conn.closeSync();
+    throw err;
+  }
+  return {
+    instance,
+    conn,
+    reads,
+    path,
+    async close() {
+      await reads.close();
+      conn.closeSync();
+    },
+  };
 }
 
 /** A result row as plain JS values (BIGINT arrives as bigint, lists as arrays). */
 export type Row = Record<string, unknown>;
 
+/** Where a statement runs: one connection, or a connection leased from the read pool. */
+export type Queryable = DuckDBConnection | ReadPool;
+
+function on<T>(target: Queryable, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return 'use' in target ? target.use(fn) : fn(target);
+}
+
 /** Runs a query and returns its rows as objects. */
 export async function queryRows(
-  conn: DuckDBConnection,
+  target: Queryable,
   sql: string,
   values: DuckDBValue[] = [],
+  types?: DuckDBType[],
 ): Promise<Row[]> {
-  return (await conn.runAndReadAll(sql, values)).getRowObjectsJS() as Row[];
+  return on(
+    target,
+    async (conn) => (await conn.runAndReadAll(sql, values, types)).getRowObjectsJS() as Row[],
+  );
+}
+
+// A statement that may write: DML, DDL, COPY, or a function with a side effect. Matching too much only
+// sends a read to the write connection, which can read as well.
+const MAY_WRITE = /\b(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|nextval|setval)\b/i;
+
+/** True for a statement that only reads: a SELECT (or WITH ... SELECT) that names nothing that writes. */
+export function isReadOnlySql(sql: string): boolean {
+  return /^\s*(SELECT|WITH)\b/i.test(sql) && !MAY_WRITE.test(sql);
+}
+
+/**
+ * Runs a statement of the SQL shared with PostgreSQL, which sends reads and writes through one
+ * function: read-only statements on the read pool, everything else on the write connection.
+ */
+export function runRows(
+  ctx: DuckdbContext,
+  sql: string,
+  values: DuckDBValue[] = [],
+  types?: DuckDBType[],
+): Promise<Row[]> {
+  return queryRows(isReadOnlySql(sql) ? ctx.reads : ctx.conn, sql, values, types);
 }
 
 /** Quotes a string as an SQL literal (for statements such as COPY that take no parameters). */
@@ -32,12 +105,14 @@ export function sqlString(s: string): string {
  * each result vector's memory in one go instead of converting value by value.
  */
 export async function queryFloat64Columns(
-  conn: DuckDBConnection,
+  target: Queryable,
   sql: string,
   values: DuckDBValue[] = [],
 ): Promise<Float64Array[]> {
-  const result = await conn.run(sql, values);
-  const chunks = await result.fetchAllChunks();
+  const { result, chunks } = await on(target, async (conn) => {
+    const result = await conn.run(sql, values);
+    return { result, chunks: await result.fetchAllChunks() };
+  });
   const total = chunks.reduce((s, c) => s + c.rowCount, 0);
   const out = Array.from({ length: result.columnCount }, () => new Float64Array(total));
   let offset = 0;

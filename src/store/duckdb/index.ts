@@ -4,7 +4,7 @@ import type { Store } from '../store.ts';
 import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
-import type { DuckdbContext } from './connection.ts';
+import { openDuckdbContext } from './connection.ts';
 import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
@@ -12,12 +12,19 @@ import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createScoreRepo, scoresSchema } from './scores.ts';
 
+export { DEFAULT_READ_CONNECTIONS } from './read-pool.ts';
+
 /** Options of the embedded DuckDB store. */
 export interface DuckdbStoreOptions {
   /** Database file, or `:memory:`. */
   path: string;
   /** DuckDB worker threads; defaults to DuckDB's own choice (all cores). */
   threads?: number;
+  /**
+   * Connections for read-only queries, used side by side (writes keep one connection of their own);
+   * default {@link DEFAULT_READ_CONNECTIONS}. 1 sends every read through one connection, one at a time.
+   */
+  readConnections?: number;
 }
 
 const SCHEMAS = [
@@ -42,8 +49,11 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
   } catch (cause) {
     throw new StoreError('duckdb', `open ${opts.path}`, { cause });
   }
-  const conn = await instance.connect();
-  const ctx: DuckdbContext = { instance, conn, path: opts.path };
+  const ctx = await openDuckdbContext(instance, opts.path, opts.readConnections).catch((err: unknown) => {
+    instance.closeSync();
+    throw err;
+  });
+  const { conn } = ctx;
   const readings = createReadingRepo(ctx);
   let closed = false;
   return {
@@ -64,7 +74,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
       if (closed) return;
       closed = true;
       await readings.close();
-      conn.closeSync();
+      await ctx.close();
       instance.closeSync();
     },
   };

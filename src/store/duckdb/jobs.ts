@@ -1,7 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { createJobReadsAndUpdates, jobsDdl, jobValues, shardValues } from '../../jobs/rows.ts';
 import type { JobRepo } from '../ports/jobs.ts';
-import type { DuckdbContext } from './connection.ts';
+import { type DuckdbContext, runRows } from './connection.ts';
 import { inTransaction } from './transaction.ts';
 
 /** DDL for the jobs tables, run in order by `migrate()`. */
@@ -9,8 +9,7 @@ export const jobsSchema: readonly string[] = jobsDdl({ text: 'VARCHAR', big: 'BI
 
 /** The duckdb implementation of {@link JobRepo}. */
 export function createJobRepo(ctx: DuckdbContext): JobRepo {
-  const rows = async (sql: string, values: DuckDBValue[] = []) =>
-    (await ctx.conn.runAndReadAll(sql, values)).getRowObjectsJS() as Record<string, unknown>[];
+  const rows = (sql: string, values: DuckDBValue[] = []) => runRows(ctx, sql, values);
   return {
     ...createJobReadsAndUpdates(rows, 'rowid'),
     async createJob(job, shards) {

@@ -2,7 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../errors.ts';
 import { liveDdl, rowToWindow } from '../../realtime/store-rows.ts';
 import type { LiveRepo } from '../ports/live.ts';
-import type { DuckdbContext } from './connection.ts';
+import { type DuckdbContext, queryRows, type Queryable } from './connection.ts';
 
 /** DDL for the live tables, run in order by `migrate()`. */
 export const liveSchema: readonly string[] = liveDdl({
@@ -16,16 +16,15 @@ const CHUNK = 500;
 
 /** The duckdb implementation of {@link LiveRepo}. */
 export function createLiveRepo(ctx: DuckdbContext): LiveRepo {
-  const rows = async (sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> => {
+  const on = async (target: Queryable, sql: string, values: unknown[] = []) => {
     try {
-      return (await ctx.conn.runAndReadAll(sql, values as DuckDBValue[])).getRowObjectsJS() as Record<
-        string,
-        unknown
-      >[];
+      return await queryRows(target, sql, values as DuckDBValue[]);
     } catch (cause) {
       throw new StoreError('duckdb', sql.split(/\s+/).slice(0, 3).join(' '), { cause });
     }
   };
+  const rows = (sql: string, values: unknown[] = []) => on(ctx.conn, sql, values);
+  const reads = (sql: string, values: unknown[] = []) => on(ctx.reads, sql, values);
   const tuples = (n: number, width: number): string =>
     Array.from(
       { length: n },
@@ -46,12 +45,12 @@ export function createLiveRepo(ctx: DuckdbContext): LiveRepo {
       const ids = filter.channelIds;
       const r = ids
         ? ids.length
-          ? await rows(
+          ? await reads(
               `SELECT * FROM live_latest WHERE channel_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY channel_id`,
               ids,
             )
           : []
-        : await rows(`SELECT * FROM live_latest ORDER BY channel_id`);
+        : await reads(`SELECT * FROM live_latest ORDER BY channel_id`);
       return r.map((x) => ({
         channelId: String(x['channel_id']),
         ts: Number(x['ts']),
@@ -70,7 +69,7 @@ export function createLiveRepo(ctx: DuckdbContext): LiveRepo {
       }
     },
     async listWindows(q) {
-      const r = await rows(
+      const r = await reads(
         `SELECT * FROM live_windows WHERE channel_id = $1 AND width_ms = $2 AND start_ts >= $3 AND start_ts < $4 ORDER BY start_ts`,
         [q.channelId, q.widthMs, q.from, q.to],
       );

@@ -8,7 +8,7 @@ import {
 } from '@duckdb/node-api';
 import { createSqlNilmRepo, nilmDdl, type SqlQuery } from '../../nilm/sql-repo.ts';
 import type { NilmRepo } from '../ports/nilm.ts';
-import type { DuckdbContext } from './connection.ts';
+import { type DuckdbContext, isReadOnlySql } from './connection.ts';
 import { inTransaction } from './transaction.ts';
 
 /** DDL for the nilm tables, run in order by `migrate()`. */
@@ -33,7 +33,8 @@ async function run(
 
 /** The duckdb implementation of {@link NilmRepo}. */
 export function createNilmRepo(ctx: DuckdbContext): NilmRepo {
-  const query: SqlQuery = (sql, params = []) => run(ctx.conn, sql, params);
+  const query: SqlQuery = (sql, params = []) =>
+    isReadOnlySql(sql) ? ctx.reads.use((conn) => run(conn, sql, params)) : run(ctx.conn, sql, params);
   return createSqlNilmRepo({
     query,
     transaction: (fn) => inTransaction(ctx, (conn) => fn((sql, params = []) => run(conn, sql, params))),

@@ -137,7 +137,7 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
     const missing = ids.filter((id) => !keys.has(id));
     if (missing.length > 0) {
       const rows = await queryRows(
-        ctx.conn,
+        ctx.reads,
         'SELECT id, key FROM channels WHERE id IN (SELECT unnest($1::VARCHAR[]))',
         [listValue(missing)],
       );
@@ -175,7 +175,7 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
       const key = await keyOrUndefined(channelId);
       if (key === undefined) return [];
       const rows = await queryRows(
-        ctx.conn,
+        ctx.reads,
         'SELECT ts, value, quality FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 ORDER BY ts',
         [key, BigInt(Math.ceil(from)), BigInt(Math.ceil(to))],
       );
@@ -190,7 +190,7 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
       const key = await keyOrUndefined(channelId);
       if (key === undefined) return { ts: new Float64Array(0), value: new Float64Array(0) };
       const [ts, value] = await queryFloat64Columns(
-        ctx.conn,
+        ctx.reads,
         'SELECT ts::DOUBLE, value FROM readings WHERE channel_key = $1 AND ts >= $2 AND ts < $3 ORDER BY ts',
         [key, BigInt(Math.ceil(from)), BigInt(Math.ceil(to))],
       );
@@ -199,7 +199,7 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
     async downsample(channelId, from, to, buckets) {
       const q = bucketQuery(from, to, buckets);
       const key = await keyOrUndefined(channelId);
-      const cols = key === undefined ? [] : await queryFloat64Columns(ctx.conn, downsampleSql(key, q));
+      const cols = key === undefined ? [] : await queryFloat64Columns(ctx.reads, downsampleSql(key, q));
       const [
         b = new Float64Array(0),
         min = new Float64Array(0),
@@ -217,11 +217,11 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
     },
     async count(channelId) {
       if (channelId === undefined)
-        return Number((await queryRows(ctx.conn, 'SELECT count(*) AS n FROM readings'))[0]?.['n'] ?? 0);
+        return Number((await queryRows(ctx.reads, 'SELECT count(*) AS n FROM readings'))[0]?.['n'] ?? 0);
       const key = await keyOrUndefined(channelId);
       if (key === undefined) return 0;
       return Number(
-        (await queryRows(ctx.conn, 'SELECT count(*) AS n FROM readings WHERE channel_key = $1', [key]))[0]?.[
+        (await queryRows(ctx.reads, 'SELECT count(*) AS n FROM readings WHERE channel_key = $1', [key]))[0]?.[
           'n'
         ] ?? 0,
       );
@@ -264,7 +264,9 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id, r.ts`;
       const options = req.format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet, COMPRESSION zstd';
       try {
-        const result = await ctx.conn.run(`COPY (${select}) TO ${sqlString(req.path)} (${options})`);
+        const result = await ctx.reads.use((c) =>
+          c.run(`COPY (${select}) TO ${sqlString(req.path)} (${options})`),
+        );
         return result.rowsChanged;
       } catch (cause) {
         throw new StoreError('duckdb', `export readings to ${req.path}`, { cause });

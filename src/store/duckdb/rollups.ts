@@ -5,7 +5,7 @@ import type { SqlDb, SqlExec, SqlSession } from '../../batch/sql/sql-db.ts';
 import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
 import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
-import type { DuckdbContext } from './connection.ts';
+import { type DuckdbContext, isReadOnlySql } from './connection.ts';
 
 /** DDL for the rollups tables, run in order by `migrate()`. */
 export const rollupsSchema: readonly string[] = rollupsDdl(duckdbDialect, false);
@@ -42,7 +42,10 @@ function execOn(conn: DuckDBConnection): SqlExec {
   };
 }
 
-/** Batch statements on the shared connection; sessions on a connection of their own (temp tables). */
+/**
+ * Reads on the read pool, other batch statements on the write connection; sessions on a connection of
+ * their own (temp tables).
+ */
 function createDuckdbSqlDb(ctx: DuckdbContext): SqlDb {
   const wrap = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -52,10 +55,11 @@ function createDuckdbSqlDb(ctx: DuckdbContext): SqlDb {
     }
   };
   const shared = execOn(ctx.conn);
+  const reads: SqlExec['all'] = (sql, params) => ctx.reads.use((conn) => execOn(conn).all(sql, params));
   // One batch session at a time in this process: two would conflict on the same rollup rows.
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    all: (sql, params) => wrap('rollups query', () => shared.all(sql, params)),
+    all: (sql, params) => wrap('rollups query', () => (isReadOnlySql(sql) ? reads : shared.all)(sql, params)),
     run: (sql, params) => wrap('rollups statement', () => shared.run(sql, params)),
     session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
       const run = queue.then(() => wrap('rollups batch', () => inSession(fn)));

@@ -1,7 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { LATEST_SQL, RANKING_SQL, rowToScore, rowToSqlScore } from '../../scoring/score-rows.ts';
 import type { ScoreRepo } from '../ports/scores.ts';
-import type { DuckdbContext } from './connection.ts';
+import { type DuckdbContext, queryRows } from './connection.ts';
 import { inTransaction } from './transaction.ts';
 
 /** DDL for the scores tables, run in order by `migrate()`. */
@@ -13,8 +13,8 @@ export const scoresSchema: readonly string[] = [
 
 /** The duckdb implementation of {@link ScoreRepo}. */
 export function createScoreRepo(ctx: DuckdbContext): ScoreRepo {
-  const rows = async (sql: string, values: DuckDBValue[] = []) =>
-    (await ctx.conn.runAndReadAll(sql, values)).getRowObjectsJS() as Record<string, unknown>[];
+  // Only the reads below use it; saving scores runs in a transaction of its own.
+  const rows = (sql: string, values: DuckDBValue[] = []) => queryRows(ctx.reads, sql, values);
   return {
     async saveScores(scores) {
       if (scores.length === 0) return;
