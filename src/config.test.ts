@@ -17,6 +17,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOADSCOPE_PORT: 'eighty' })).toThrow(/LOADSCOPE_PORT: expected a whole number/);
     expect(() => loadConfig({ LOADSCOPE_STORE: 'mysql' })).toThrow(/store\.kind/);
   });
+
+  it('sizes the DuckDB read pool from LOADSCOPE_DUCKDB_READERS, else leaves it to the store', () => {
+    expect(loadConfig({}).store.duckdbReadConnections).toBeNull();
+    expect(loadConfig({ LOADSCOPE_DUCKDB_READERS: '5' }).store.duckdbReadConnections).toBe(5);
+    expect(() => loadConfig({ LOADSCOPE_DUCKDB_READERS: '0' })).toThrow(/store\.duckdbReadConnections/);
+    expect(() => loadConfig({ LOADSCOPE_DUCKDB_READERS: 'two' })).toThrow(/LOADSCOPE_DUCKDB_READERS/);
+  });
 });
 
 describe('alert settings', () => {

@@ -12,6 +12,8 @@ const schema = z.object({
   store: z.object({
     kind: z.enum(['duckdb', 'postgres']),
     duckdbPath: z.string().min(1),
+    /** DuckDB connections for read-only queries; null for the store's default. */
+    duckdbReadConnections: z.number().int().min(1).max(64).nullable(),
     postgresUrl: z.string().min(1),
     postgresSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/),
   }),
@@ -53,6 +55,7 @@ export const ENV_VARS = {
   LOADSCOPE_DATA_DIR_STATE: 'state folder (default ./.loadscope)',
   LOADSCOPE_STORE: 'duckdb (default) or postgres',
   LOADSCOPE_DUCKDB: 'DuckDB file (default <state>/loadscope.duckdb)',
+  LOADSCOPE_DUCKDB_READERS: 'DuckDB connections for read-only queries, used side by side (default 3)',
   LOADSCOPE_PG_URL: 'PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/postgres)',
   LOADSCOPE_PG_SCHEMA: 'PostgreSQL schema (default loadscope)',
   LOADSCOPE_LOG: 'reading log: memory (default) or jetstream',
@@ -98,6 +101,7 @@ export function loadConfig(
     store: {
       kind: get('LOADSCOPE_STORE') ?? 'duckdb',
       duckdbPath: get('LOADSCOPE_DUCKDB') ?? join(dataDir, 'loadscope.duckdb'),
+      duckdbReadConnections: get('LOADSCOPE_DUCKDB_READERS') ? int('LOADSCOPE_DUCKDB_READERS', 0) : null,
       postgresUrl: get('LOADSCOPE_PG_URL') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       postgresSchema: get('LOADSCOPE_PG_SCHEMA') ?? 'loadscope',
     },

@@ -11,8 +11,12 @@ export async function openStore(config: Config): Promise<Store> {
   if (config.store.kind === 'postgres') {
     store = await createPostgresStore({ url: config.store.postgresUrl, schema: config.store.postgresSchema });
   } else {
-    if (config.store.duckdbPath !== ':memory:') await mkdir(dirname(config.store.duckdbPath), { recursive: true });
-    store = await createDuckdbStore({ path: config.store.duckdbPath });
+    if (config.store.duckdbPath !== ':memory:')
+      await mkdir(dirname(config.store.duckdbPath), { recursive: true });
+    store = await createDuckdbStore({
+      path: config.store.duckdbPath,
+      readConnections: config.store.duckdbReadConnections ?? undefined,
+    });
   }
   await store.migrate();
   return store;
