@@ -9,6 +9,8 @@ import type { Store } from '../store/store.ts';
 import type { LatestValue } from '../stream/windows.ts';
 import { localDate } from './periods.ts';
 
+const DAY = 86_400_000;
+
 /** Live figures of one facility. */
 export interface FacilityStats {
   /** Sum of the latest mains power values in W; null when no mains power channel has reported. */
@@ -59,12 +61,15 @@ export async function facilityStats(
     }
   }
 
-  // Today's local day starts at most 14 h before now's UTC midnight and ends at most 14 h after.
+  // Today's local day starts at most 14 h before now's UTC midnight and at most 12 h after. Whole UTC
+  // days around it, so that the query (the server caches rollup reads by query) stays the same all day
+  // instead of changing with every millisecond of `now`.
+  const midnight = Math.floor(now / DAY) * DAY;
   const range = {
     period: 'day' as const,
     level: 'facility' as const,
-    from: now - 2 * 86_400_000,
-    to: now + 86_400_000,
+    from: midnight - DAY,
+    to: midnight + DAY,
   };
   const byOrg = new Map<string, Facility[]>();
   for (const f of facilities) byOrg.set(f.orgId, [...(byOrg.get(f.orgId) ?? []), f]);

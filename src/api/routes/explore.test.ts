@@ -1,7 +1,9 @@
 /** Explore: raw points when they fit, min/max buckets otherwise, aligned aggregations, CSV export. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadingRepo } from '../../store/ports/readings.ts';
 import { T0, type World, login, openWorld, powerBatch, worldServer } from '../test-world.ts';
+import { readSeries } from './explore.ts';
 
 interface SeriesBody {
   series: {
@@ -44,6 +46,30 @@ describe('explore routes', () => {
     expect(s!.ts).toHaveLength(100);
     expect(s!.ts[1]! - s!.ts[0]!).toBe(1000);
     expect(s!.value!.slice(0, 3)).toEqual([100, 101, 102]);
+  });
+
+  it("reads raw points in one query when the channel's interval says they fit, buckets when it is wrong", async () => {
+    const calls: string[] = [];
+    const r = w.store.readings;
+    const readings: ReadingRepo = {
+      ...r,
+      downsample: (...a) => (calls.push('downsample'), r.downsample(...a)),
+      readColumns: (...a) => (calls.push('readColumns'), r.readColumns(...a)),
+    };
+    const id = w.a.channel.id;
+    const q = { from: T0, to: T0 + 100_000, agg: 'auto' as const, width: 100 };
+    const counted = await readSeries(readings, id, q);
+    expect(calls.splice(0)).toEqual(['downsample', 'readColumns']);
+    const direct = await readSeries(readings, id, { ...q, intervalMs: 1000 });
+    expect(calls.splice(0)).toEqual(['readColumns']);
+    expect(direct).toEqual(counted);
+    expect(direct).toMatchObject({ raw: true, ts: expect.any(Array) as unknown });
+    // 1 s data on a channel that claims 10 s: 1,000 points do not fit in 100 pixels after all.
+    const wide = { ...q, to: T0 + 1_000_000 };
+    const dense = await readSeries(readings, id, { ...wide, intervalMs: 10_000 });
+    expect(calls.splice(0)).toEqual(['readColumns', 'downsample']);
+    expect(dense).toEqual(await readSeries(readings, id, wide));
+    expect(dense.raw).toBe(false);
   });
 
   it('downsamples to min/max buckets per pixel when there are too many points', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../errors.ts';
-import type { Downsampled, ReadingRepo } from '../../store/ports/readings.ts';
+import type { Downsampled, ReadingColumns, ReadingRepo } from '../../store/ports/readings.ts';
 import { requirePrincipal } from '../principal.ts';
 import { errorResponses } from './schemas.ts';
 
@@ -42,12 +42,13 @@ export type Series =
 /**
  * Reads one channel's series. `raw`/`auto` give raw points when the range holds at most `width` x 2
  * readings, else `width` equal buckets. A fixed aggregation gives aligned buckets of that size,
- * widened to a whole multiple of it when more than `width` buckets would be needed.
+ * widened to a whole multiple of it when more than `width` buckets would be needed. `intervalMs`, the
+ * channel's sampling interval if known, saves a query when it says the raw points fit.
  */
 export async function readSeries(
   readings: ReadingRepo,
   channelId: string,
-  q: { from: number; to: number; agg: Aggregation; width: number },
+  q: { from: number; to: number; agg: Aggregation; width: number; intervalMs?: number | null },
 ): Promise<Series> {
   const { from, to, agg, width } = q;
   const buckets = (d: Downsampled, bucketMs: number): Series => ({
@@ -61,13 +62,16 @@ export async function readSeries(
     count: Array.from(d.count),
   });
   if (agg === 'auto' || agg === 'raw') {
+    // A live chart or a zoomed-in view: the interval says the points fit, so read them at once rather
+    // than count them by downsampling first. Data denser than its interval falls through to buckets.
+    if (q.intervalMs && (to - from) / q.intervalMs <= width) {
+      const cols = await readings.readColumns(channelId, from, to);
+      if (cols.ts.length <= width * 2) return rawSeries(channelId, cols);
+    }
     const d = await readings.downsample(channelId, from, to, width);
     let total = 0;
     for (const c of d.count) total += c;
-    if (total <= width * 2) {
-      const cols = await readings.readColumns(channelId, from, to);
-      return { channelId, raw: true, bucketMs: null, ts: Array.from(cols.ts), value: Array.from(cols.value) };
-    }
+    if (total <= width * 2) return rawSeries(channelId, await readings.readColumns(channelId, from, to));
     return buckets(d, (to - from) / width);
   }
   const step = AGG_MS[agg];
@@ -76,6 +80,10 @@ export async function readSeries(
   const k = Math.ceil(n / width);
   const count = Math.ceil(n / k);
   return buckets(await readings.downsample(channelId, start, start + count * k * step, count), k * step);
+}
+
+function rawSeries(channelId: string, cols: ReadingColumns): Series {
+  return { channelId, raw: true, bucketMs: null, ts: Array.from(cols.ts), value: Array.from(cols.value) };
 }
 
 interface ExploreQuery {
@@ -180,13 +188,21 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
       const { from, to } = request.query;
       const agg = request.query.agg ?? 'auto';
       const width = request.query.width ?? 1000;
-      const series = [];
-      for (const id of ids) {
-        const facility = await app.access.channelFacilityOrThrow(p, id);
-        const ch = (await app.deps.channelsOf(facility.id)).find((c) => c.id === id);
-        const s = await readSeries(store.readings, id, { from, to, agg, width });
-        series.push({ ...s, name: ch?.name ?? id, unit: ch?.unit ?? '', facilityId: facility.id });
-      }
+      // Channels side by side: the store reads them on as many connections as it has.
+      const series = await Promise.all(
+        ids.map(async (id) => {
+          const facility = await app.access.channelFacilityOrThrow(p, id);
+          const ch = (await app.deps.channelsOf(facility.id)).find((c) => c.id === id);
+          const s = await readSeries(store.readings, id, {
+            from,
+            to,
+            agg,
+            width,
+            intervalMs: ch?.intervalMs,
+          });
+          return { ...s, name: ch?.name ?? id, unit: ch?.unit ?? '', facilityId: facility.id };
+        }),
+      );
       return { from, to, agg, series };
     },
   );

@@ -158,7 +158,13 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
         if (t.hide || !t.target) continue;
         const facility = await app.access.channelFacilityOrThrow(p, t.target);
         const ch = await store.catalog.getChannel(t.target);
-        const s = await readSeries(store.readings, t.target, { from, to, agg: 'auto', width });
+        const s = await readSeries(store.readings, t.target, {
+          from,
+          to,
+          agg: 'auto',
+          width,
+          intervalMs: ch?.intervalMs,
+        });
         const values = s.raw ? s.value : s.mean;
         const datapoints = s.ts.map((ts, i) => [values[i]!, ts]);
         out.push({
