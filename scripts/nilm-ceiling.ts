@@ -8,31 +8,13 @@
 import { join } from 'node:path';
 import { loadRefit } from '../src/nilm/data/refit.ts';
 import { detectEdges, paintSegment, pairSegments, type Segment } from '../src/nilm/methods/edges.ts';
+import { labelSegment } from '../src/nilm/methods/eventsig.ts';
 import { pairSegmentsCombined } from '../src/nilm/methods/pairing.ts';
 import type { HouseSeries } from '../src/nilm/types.ts';
 
 const APPLIANCES = ['kettle', 'dishwasher', 'washing_machine', 'microwave'];
 const PERIOD_MS = 30_000;
 const EDGE = { noise: 30, minEdge: 400, maxDuration: 200, ratio: [0.6, 1.6] as const };
-
-/** The appliance whose sub-meter explains a segment (mean within 50 % of its step), else other. */
-function truthOf(h: HouseSeries, s: Segment): string {
-  let best = 'other';
-  let bestErr = 0.5;
-  for (const a of APPLIANCES) {
-    const g = h.appliances[a]!;
-    let sum = 0;
-    let n = 0;
-    for (let t = s.start; t < s.end; t++)
-      if (!Number.isNaN(g[t]!)) {
-        sum += g[t]!;
-        n++;
-      }
-    const err = n ? Math.abs(sum / n / s.power - 1) : Infinity;
-    if (err < bestErr) [best, bestErr] = [a, err];
-  }
-  return best;
-}
 
 /** On/off F1 (10 W) of the appliance when the chosen segments are painted. */
 function f1(h: HouseSeries, segments: Segment[], chosen: boolean[], appliance: string): number {
@@ -65,7 +47,7 @@ for (const house of [20, 2]) {
     ['one-to-one pairing', pairSegments(h.mains, edges, EDGE)],
     ['pairing that splits shared edges', pairSegmentsCombined(h.mains, edges, EDGE)],
   ] as const) {
-    const truth = segments.map((s) => truthOf(h, s));
+    const truth = segments.map((s) => labelSegment(h, s, APPLIANCES));
     const oracle = f1(
       h,
       segments,

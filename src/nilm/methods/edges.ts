@@ -104,25 +104,28 @@ export function pairSegments(x: Float64Array, edges: Edge[], opts: EdgeOptions):
       paired = true;
       break;
     }
-    const base = x[up.start - 1]!;
-    const last = x[x.length - 1]!;
-    if (
-      !paired &&
-      opts.openEnd &&
-      x.length - up.start <= opts.maxDuration &&
-      last - base >= up.mag * opts.ratio[0]
-    ) {
-      out.push({
-        start: up.start,
-        end: x.length,
-        power: up.mag,
-        offPower: up.mag,
-        base,
-        inner: { start: up.end, end: x.length },
-      });
-    }
+    const running = paired || !opts.openEnd ? undefined : runningSegment(x, up, opts);
+    if (running) out.push(running);
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * With an open end: the segment of a rise whose load is still drawn at the end of the series (within
+ * the pairing horizon), or undefined.
+ */
+export function runningSegment(x: Float64Array, up: Edge, opts: EdgeOptions): Segment | undefined {
+  const base = x[up.start - 1]!;
+  if (x.length - up.start > opts.maxDuration || x[x.length - 1]! - base < up.mag * opts.ratio[0])
+    return undefined;
+  return {
+    start: up.start,
+    end: x.length,
+    power: up.mag,
+    offPower: up.mag,
+    base,
+    inner: { start: up.end, end: x.length },
+  };
 }
 
 /** The segment's own load at sample t: mains above the pre-rise level, less an overlapping load's power. */

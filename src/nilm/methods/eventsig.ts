@@ -81,8 +81,8 @@ function standbyPower(houses: HouseSeries[], appliances: string[]): Record<strin
   return out;
 }
 
-/** The appliance whose sub-meter explains a segment, or `other`. */
-function labelSegment(h: HouseSeries, s: Segment, appliances: string[]): string {
+/** The appliance whose sub-meter explains a segment (its mean within 50 % of the step), or `other`. */
+export function labelSegment(h: HouseSeries, s: Segment, appliances: string[]): string {
   let best = 'other';
   let bestErr = 0.5;
   for (const a of appliances) {

@@ -11,7 +11,7 @@
  * Every pass requires the mains to stay above the pre-rise level plus part of the load while it runs,
  * so a rise is never paired across a stretch where its load was plainly off.
  */
-import type { Edge, EdgeOptions, Segment } from './edges.ts';
+import { type Edge, type EdgeOptions, runningSegment, type Segment } from './edges.ts';
 
 /** Sizes that count as the same load: within this fraction of the larger, plus the absolute slack. */
 const SAME_FRACTION = 0.12;
@@ -148,22 +148,10 @@ export function pairSegmentsCombined(x: Float64Array, edges: Edge[], opts: EdgeO
     }
   }
   single((on, off) => off / on >= opts.ratio[0] && off / on <= opts.ratio[1]);
-  if (opts.openEnd) {
-    const last = x[x.length - 1]!;
-    for (let i = 0; i < edges.length; i++) {
-      const up = edges[i]!;
-      if (used[i] || up.mag <= 0 || x.length - up.start > opts.maxDuration) continue;
-      const base = baseAt(up);
-      if (last - base >= up.mag * opts.ratio[0])
-        out.push({
-          start: up.start,
-          end: x.length,
-          power: up.mag,
-          offPower: up.mag,
-          base,
-          inner: { start: up.end, end: x.length },
-        });
-    }
-  }
+  if (opts.openEnd)
+    edges.forEach((up, i) => {
+      const running = used[i] || up.mag <= 0 ? undefined : runningSegment(x, up, opts);
+      if (running) out.push(running);
+    });
   return out.sort((a, b) => a.start - b.start);
 }
