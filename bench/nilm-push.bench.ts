@@ -8,6 +8,7 @@
 import { createApiToken } from '../src/api/accounts/service.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { readSseEvents } from '../src/realtime/testing/sse-events.ts';
 import type { Bench, BenchRow } from './harness.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,25 +87,10 @@ const bench: Bench = {
         headers: { authorization: `Bearer ${token}` },
         signal: ctl.signal,
       });
-      void (async () => {
-        const reader = res.body!.getReader();
-        const decoder = new TextDecoder();
-        let buf = '';
-        for (;;) {
-          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-          if (done) return;
-          buf += decoder.decode(value, { stream: true });
-          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-            const m = /^event: nilm\ndata: (.*)$/.exec(buf.slice(0, i));
-            buf = buf.slice(i + 2);
-            if (m)
-              arrived.set(
-                (JSON.parse(m[1]!) as { breakdown: { ts: number } }).breakdown.ts,
-                performance.now(),
-              );
-          }
-        }
-      })();
+      void readSseEvents(res.body!, (type, data) => {
+        if (type === 'nilm')
+          arrived.set((JSON.parse(data) as { breakdown: { ts: number } }).breakdown.ts, performance.now());
+      });
 
       // Two readings per period (its start and its middle); the first of period k closes period k - 1.
       const t0 = Math.floor((Date.now() - 3_600_000) / periodMs) * periodMs;

@@ -24,6 +24,7 @@ import { createMemoryLog } from '../src/realtime/log/memory/index.ts';
 import { startEmbeddedBroker } from '../src/realtime/mqtt-broker.ts';
 import { createPipeline } from '../src/realtime/pipeline.ts';
 import { createQuarantine } from '../src/realtime/quarantine.ts';
+import { readSseEvents } from '../src/realtime/testing/sse-events.ts';
 import { encodeCompact } from '../src/realtime/wire.ts';
 import { STORE_FACTORIES } from '../src/store/contract/factories.ts';
 import { createBatchBuilder } from '../src/stream/batch.ts';
@@ -234,25 +235,12 @@ const bench: Bench = {
       );
       const sentAt = new Map<number, number>();
       const lat: number[] = [];
-      void (async () => {
-        const reader = res.body!.getReader();
-        let buf = '';
-        for (;;) {
-          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-          if (done) break;
-          buf += new TextDecoder().decode(value);
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const ev = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const m = /event: alert\ndata: (.*)/.exec(ev);
-            if (!m) continue;
-            const a = (JSON.parse(m[1]!) as { alert: { ts: number } }).alert;
-            const s = sentAt.get(a.ts);
-            if (s !== undefined) lat.push(performance.now() - s);
-          }
-        }
-      })();
+      void readSseEvents(res.body!, (type, data) => {
+        if (type !== 'alert') return;
+        const a = (JSON.parse(data) as { alert: { ts: number } }).alert;
+        const s = sentAt.get(a.ts);
+        if (s !== undefined) lat.push(performance.now() - s);
+      });
       const alerts = quick ? 30 : 100;
       const halfRate = e2eBatched / 2;
       const loadFrames = frames(

@@ -19,6 +19,7 @@ import { type LiveNilmService, startLiveNilm } from './live-nilm.ts';
 import { createMemoryLog } from './log/memory/index.ts';
 import { publishBreakdowns } from './nilm-push.ts';
 import { createQuarantine } from './quarantine.ts';
+import { readSseEvents } from './testing/sse-events.ts';
 
 /** A `nilm` event as a client parsed it. */
 interface Received {
@@ -36,21 +37,9 @@ async function listen(base: string, token: string, facilityIds: string[]) {
   });
   expect(res.status).toBe(200);
   const nilm: Received[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const done = (async () => {
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buf += decoder.decode(value, { stream: true });
-      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-        const m = /^event: nilm\ndata: (.*)$/.exec(buf.slice(0, i));
-        buf = buf.slice(i + 2);
-        if (m) nilm.push(JSON.parse(m[1]!) as Received);
-      }
-    }
-  })();
+  const done = readSseEvents(res.body!, (type, data) => {
+    if (type === 'nilm') nilm.push(JSON.parse(data) as Received);
+  });
   return {
     nilm,
     async close() {
