@@ -9,6 +9,7 @@ import { createApiToken } from '../src/api/accounts/service.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { readSseEvents } from '../src/realtime/testing/sse-events.ts';
+import { electricityMeter, powerMains } from '../src/store/contract/fixtures.ts';
 import type { Bench, BenchRow } from './harness.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,32 +56,9 @@ const bench: Bench = {
           createdAt: 0,
         },
       ]);
-      await s.catalog.upsertMeters([
-        {
-          id: `${facilityId}.m`,
-          facilityId,
-          serviceType: 'electricity',
-          utilityMeterNumber: null,
-          serviceId: null,
-          tariff: null,
-          utility: null,
-        },
-      ]);
+      await s.catalog.upsertMeters([electricityMeter(`${facilityId}.m`, facilityId)]);
       const channel = `${facilityId}.mains`;
-      await s.catalog.upsertChannels([
-        {
-          id: channel,
-          meterId: `${facilityId}.m`,
-          name: 'mains',
-          isMains: true,
-          appliance: null,
-          measurement: 'power',
-          unit: 'W',
-          intervalMs: 1000,
-          maxGapMs: null,
-          rolloverAt: null,
-        },
-      ]);
+      await s.catalog.upsertChannels([powerMains(channel, `${facilityId}.m`)]);
 
       const arrived = new Map<number, number>();
       const res = await fetch(`${started.httpUrl}/api/v1/live?facilityId=${facilityId}`, {

@@ -16,6 +16,7 @@ import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { encodeBinaryCopy } from '../src/store/postgres/readings.ts';
 import type { Store } from '../src/store/store.ts';
 import type { Bench, BenchOptions, BenchRow } from './harness.ts';
+import { powerMains } from '../src/store/contract/fixtures.ts';
 
 const CHANNELS = 100;
 const BATCH = 100_000;
@@ -234,20 +235,7 @@ function downsampleRow(
 /** Writes one channel with a year (quick: 30 days) of 1 s data; returns the number of readings. */
 async function writeYear(opts: BenchOptions, store: Store): Promise<number> {
   const n = opts.quick ? 30 * 86_400 : 365 * 86_400;
-  await store.catalog.upsertChannels([
-    {
-      id: 'year',
-      meterId: 'm',
-      name: 'year',
-      isMains: true,
-      appliance: null,
-      measurement: 'power',
-      unit: 'W',
-      intervalMs: 1000,
-      maxGapMs: null,
-      rolloverAt: null,
-    },
-  ]);
+  await store.catalog.upsertChannels([{ ...powerMains('year', 'm'), name: 'year' }]);
   opts.log(`${store.kind}: writing ${n.toLocaleString()} readings of one channel at 1 s`);
   const size = 1_000_000;
   const b: ReadingBatch = {

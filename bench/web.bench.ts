@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.ts';
 import { createDuckdbStore } from '../src/store/duckdb/index.ts';
 import { CHROMIUM, CHROMIUM_ARGS, e2eUnavailable } from '../test/e2e/harness.ts';
 import type { Bench, BenchRow } from './harness.ts';
+import { powerMains } from '../src/store/contract/fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PASSWORD = 'bench password 1';
@@ -59,20 +60,7 @@ const bench: Bench = {
         utility: null,
       },
     ]);
-    await store.catalog.upsertChannels([
-      {
-        id: 'bc',
-        meterId: 'bm',
-        name: 'mains',
-        isMains: true,
-        appliance: null,
-        measurement: 'power',
-        unit: 'W',
-        intervalMs: 1000,
-        maxGapMs: null,
-        rolloverAt: null,
-      },
-    ]);
+    await store.catalog.upsertChannels([powerMains('bc', 'bm')]);
     const ts = new Float64Array(n);
     const value = new Float64Array(n);
     for (let i = 0; i < n; i++) {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.ts';
 import type { Channel, Facility, Meter, ReadingBatch, Role } from '../domain/types.ts';
+import { electricityMeter, powerMains } from '../store/contract/fixtures.ts';
 import { createDuckdbStore } from '../store/duckdb/index.ts';
 import type { Store } from '../store/store.ts';
 import { createApiToken, createUser } from './accounts/service.ts';
@@ -51,29 +52,9 @@ const facility = (id: string, orgId: string, name: string, zip: string): Facilit
   tags: ['test'],
   createdAt: 1_700_000_000_000,
 });
-const meter = (id: string, facilityId: string): Meter => ({
-  id,
-  facilityId,
-  serviceType: 'electricity',
-  utilityMeterNumber: null,
-  serviceId: null,
-  tariff: null,
-  utility: null,
-});
-const channel = (id: string, meterId: string): Channel => ({
-  id,
-  meterId,
-  name: 'mains',
-  isMains: true,
-  appliance: null,
-  measurement: 'power',
-  unit: 'W',
-  intervalMs: 1000,
-  maxGapMs: null,
-  rolloverAt: null,
-});
+const meter = electricityMeter;
+const channel = powerMains;
 
-/** Start of the seeded readings: 2023-11-14T22:13:20Z. */
 export const T0 = 1_700_000_000_000;
 
 /** `n` power readings of one channel every `stepMs` from `t0`, value = 100 + (i % 60) W. */

@@ -13,6 +13,7 @@ import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts'
 import { type LiveNilmService, type LiveNilmView, startLiveNilm, trainSharedModel } from './live-nilm.ts';
 import { createMemoryLog } from './log/memory/index.ts';
 import type { ReadingLog } from './log/port.ts';
+import { electricityMeter } from '../store/contract/fixtures.ts';
 
 const DAY = 86_400_000;
 const STEP = 10_000;
@@ -193,15 +194,7 @@ describe.each(STORE_FACTORIES.map((f) => [f.kind, f] as const))(
       tags: [],
       createdAt: 0,
     });
-    const meter = (facilityId: string): Meter => ({
-      id: `${facilityId}.m`,
-      facilityId,
-      serviceType: 'electricity',
-      utilityMeterNumber: null,
-      serviceId: null,
-      tariff: null,
-      utility: null,
-    });
+    const meter = (facilityId: string): Meter => electricityMeter(`${facilityId}.m`, facilityId);
     const channel = (
       facilityId: string,
       name: string,

@@ -113,9 +113,8 @@ export function durabilityContract(factory: StoreFactory): void {
   // In PostgreSQL a writer numbers its log entry before it commits, so an entry numbered below one
   // already visible can appear after a peek; a high-water-mark ack would delete it unseen. DuckDB
   // runs one write at a time, so there the interleaving cannot arise.
-  it.runIf(factory.kind === 'postgres')(
-    'a write that commits after the peek keeps its change, though it numbered it first',
-    async () => {
+  if (factory.kind === 'postgres')
+    it('a write that commits after the peek keeps its change, though it numbered it first', async () => {
       const r = t.store.readings;
       await r.ackChanges((await r.peekChanges()).token);
       const ts = Date.UTC(2034, 0, 1);
@@ -138,8 +137,7 @@ export function durabilityContract(factory: StoreFactory): void {
       } finally {
         await slow.end();
       }
-    },
-  );
+    });
 
   it('two writers writing the very same batches at once: one stores, the other reports duplicates', async () => {
     const peer = await t.peer();

@@ -2,6 +2,35 @@
 import type { Channel, Facility, Meter, Organisation, Reading, ReadingBatch } from '../../domain/types.ts';
 import type { Store } from '../store.ts';
 
+/** An electricity meter with no utility details. */
+export function electricityMeter(id: string, facilityId: string): Meter {
+  return {
+    id,
+    facilityId,
+    serviceType: 'electricity',
+    utilityMeterNumber: null,
+    serviceId: null,
+    tariff: null,
+    utility: null,
+  };
+}
+
+/** A whole-house power channel in W sampled every second. */
+export function powerMains(id: string, meterId: string): Channel {
+  return {
+    id,
+    meterId,
+    name: 'mains',
+    isMains: true,
+    appliance: null,
+    measurement: 'power',
+    unit: 'W',
+    intervalMs: 1000,
+    maxGapMs: null,
+    rolloverAt: null,
+  };
+}
+
 /** A catalog of one organisation, two facilities, two meters and three channels. */
 export const CATALOG = {
   orgs: [{ id: 'org-a', name: 'Org A', createdAt: 1_700_000_000_000 }] satisfies Organisation[],
@@ -50,18 +79,7 @@ export const CATALOG = {
     },
   ] satisfies Meter[],
   channels: [
-    {
-      id: 'c-mains',
-      meterId: 'm-1',
-      name: 'mains',
-      isMains: true,
-      appliance: null,
-      measurement: 'power',
-      unit: 'W',
-      intervalMs: 1000,
-      maxGapMs: null,
-      rolloverAt: null,
-    },
+    powerMains('c-mains', 'm-1'),
     {
       id: 'c-fridge',
       meterId: 'm-1',
