@@ -36,4 +36,12 @@ describe('signature classes', () => {
     // Without the activity, nothing tells them apart: an even posterior, not a NaN.
     expect(classify(classes, row(2005, 15), false).posterior).toBeCloseTo(0.5, 1);
   });
+
+  it('keeps the likelihood finite for a value far outside everything seen in training', () => {
+    const classes = fitClasses(new Map([['kettle', Array.from({ length: 10 }, (_, i) => row(2800 + i, 3))]]));
+    const far = row(2800, 3);
+    far[2] = 400; // an off/on ratio no load has
+    const { posterior } = classify(classes, far, false);
+    expect(posterior).toBe(1);
+  });
 });

@@ -113,9 +113,13 @@ export function logLikelihood(c: ClassModel, x: number[], open = false): number 
     if (grid) {
       const i = Math.round((x[f]! - grid.start) / grid.step);
       const kde = i >= 0 && i < grid.density.length ? grid.density[i]! : 0;
+      // log((1 - tail share) * kde + tail share * N(x; mean, 4 var)), kept finite far out in the tail.
       const wide = 4 * c.variance[f]!;
-      const tail = Math.exp(-0.5 * ((x[f]! - c.mean[f]!) ** 2 / wide)) / Math.sqrt(2 * Math.PI * wide);
-      ll += Math.log((1 - KDE_TAIL) * kde + KDE_TAIL * tail);
+      const logTail =
+        Math.log(KDE_TAIL) - 0.5 * (Math.log(2 * Math.PI * wide) + (x[f]! - c.mean[f]!) ** 2 / wide);
+      const logKde = kde > 0 ? Math.log((1 - KDE_TAIL) * kde) : -Infinity;
+      const top = Math.max(logTail, logKde);
+      ll += top + Math.log(Math.exp(logTail - top) + Math.exp(logKde - top));
       continue;
     }
     ll -= 0.5 * (Math.log(2 * Math.PI * c.variance[f]!) + (x[f]! - c.mean[f]!) ** 2 / c.variance[f]!);
