@@ -134,7 +134,7 @@ export const eventsigMethod: NilmMethod = {
       standby: standbyPower(houses, appliances),
       minPosterior: 0.5,
     };
-    return { method: 'eventsig', version: 1, periodMs: houses[0]!.periodMs, appliances, params };
+    return { method: 'eventsig', version: 2, periodMs: houses[0]!.periodMs, appliances, params };
   },
   disaggregate(model, mains, opts = {}) {
     const p = model.params as EventSigParams;

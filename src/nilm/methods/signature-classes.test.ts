@@ -44,4 +44,19 @@ describe('signature classes', () => {
     const { posterior } = classify(classes, far, false);
     expect(posterior).toBe(1);
   });
+
+  it('still classifies with a model stored before the newer features existed', () => {
+    const [kettle] = fitClasses(
+      new Map([['kettle', Array.from({ length: 10 }, (_, i) => row(2800 + i, 3))]]),
+    );
+    const old = {
+      ...kettle!,
+      mean: kettle!.mean.slice(0, 5),
+      variance: kettle!.variance.slice(0, 5),
+      densities: undefined,
+    };
+    const { best, posterior } = classify([old], row(2805, 3, 4), false);
+    expect(best?.label).toBe('kettle');
+    expect(posterior).toBe(1);
+  });
 });

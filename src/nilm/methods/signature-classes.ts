@@ -98,7 +98,8 @@ export function logLikelihood(c: ClassModel, x: number[], open = false): number 
   let ll = c.logPrior;
   for (let f = 0; f < x.length; f++) {
     // A load still running has no off edge yet, and its duration is only known to be at least this long.
-    if ((open && f === 2) || Number.isNaN(x[f]!)) continue;
+    // A model stored before a feature existed has no statistics for it: the feature counts as unseen.
+    if ((open && f === 2) || Number.isNaN(x[f]!) || f >= c.mean.length) continue;
     if (f === 0 && c.powerDensity) {
       const g = c.powerDensity;
       const i = Math.min(g.logDensity.length - 1, Math.max(0, Math.round((x[0]! - g.start) / g.step)));
