@@ -3,10 +3,15 @@
  * appliance's power rating is re-found among the house's own segments, and the class priors (how
  * often each appliance runs, a habit of the household) are re-estimated by EM.
  */
-import { type ClassModel, logLikelihood } from './signature-classes.ts';
+import { type ClassModel, densityGrid, logLikelihood } from './signature-classes.ts';
 
 /** EM iterations of the adaptation: a few, since naive Bayes posteriors are overconfident and many iterations drift. */
 export const ADAPT_ITERATIONS = 3;
+
+/** Kernel width (log power) of the rest of the house's power density: broad, so it never forms an appliance-sharp peak. */
+const OTHER_BANDWIDTH = 0.15;
+/** Grid step (log power) of that density. */
+const GRID_STEP = 0.01;
 
 /** How far (in log power) a house's rating may sit from the trained one: about -25 % .. +35 %. */
 const MAX_RATING_SHIFT = 0.3;
@@ -72,9 +77,11 @@ export function adaptToHouse(classes: ClassModel[], features: number[][], iterat
       return {
         ...c,
         logPrior,
-        powerDensity: powerDensityOf(
-          features,
+        powerDensity: densityGrid(
+          features.map((x) => x[0]!),
           resp.map((r) => r[k]!),
+          OTHER_BANDWIDTH,
+          GRID_STEP,
         ),
       };
     });
@@ -89,35 +96,4 @@ function posteriors(classes: ClassModel[], x: number[]): number[] {
   const w = ll.map((v) => Math.exp(v - max));
   const z = w.reduce((a, b) => a + b, 0);
   return w.map((v) => v / z);
-}
-
-/** Kernel width (log power) of the rest of the house's power density: broad, so it never forms an appliance-sharp peak. */
-const OTHER_BANDWIDTH = 0.15;
-/** Grid step (log power) of that density. */
-const GRID_STEP = 0.01;
-
-/** Log density of log power over the segments, each weighed by how much it belongs to the rest of the house. */
-function powerDensityOf(
-  features: number[][],
-  weight: number[],
-): { start: number; step: number; logDensity: Float64Array } {
-  const powers = features.map((x) => x[0]!);
-  const start = Math.min(...powers) - 4 * OTHER_BANDWIDTH;
-  const end = Math.max(...powers) + 4 * OTHER_BANDWIDTH;
-  const n = Math.ceil((end - start) / GRID_STEP) + 1;
-  const hist = new Float64Array(n);
-  powers.forEach((p, i) => (hist[Math.round((p - start) / GRID_STEP)]! += weight[i]!));
-  const total = hist.reduce((a, b) => a + b, 0);
-  const half = Math.ceil((4 * OTHER_BANDWIDTH) / GRID_STEP);
-  const kernel = Array.from({ length: 2 * half + 1 }, (_, j) =>
-    Math.exp(-0.5 * (((j - half) * GRID_STEP) / OTHER_BANDWIDTH) ** 2),
-  );
-  const ksum = kernel.reduce((a, b) => a + b, 0) * GRID_STEP;
-  const logDensity = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let d = 0;
-    for (let j = -half; j <= half; j++) if (i + j >= 0 && i + j < n) d += hist[i + j]! * kernel[j + half]!;
-    logDensity[i] = Math.log(Math.max(d / (total * ksum), 1e-6));
-  }
-  return { start, step: GRID_STEP, logDensity };
 }

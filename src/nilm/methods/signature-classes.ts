@@ -27,7 +27,7 @@ export interface ClassModel {
    * Log density of log power on a grid, replacing the Gaussian for feature 0: the rest of the house
    * as seen in the house being disaggregated (see house-adaptation.ts). Not part of a stored model.
    */
-  powerDensity?: { start: number; step: number; logDensity: Float64Array };
+  powerDensity?: DensityGrid;
   /**
    * Kernel density of each feature that has one (by feature index; null where the Gaussian is used):
    * shapes are far from Gaussian - mostly flat, with a long tail of loads that are not.
@@ -102,8 +102,8 @@ export function logLikelihood(c: ClassModel, x: number[], open = false): number 
     if ((open && f === 2) || Number.isNaN(x[f]!) || f >= c.mean.length) continue;
     if (f === 0 && c.powerDensity) {
       const g = c.powerDensity;
-      const i = Math.min(g.logDensity.length - 1, Math.max(0, Math.round((x[0]! - g.start) / g.step)));
-      ll += g.logDensity[i]!;
+      const i = Math.min(g.density.length - 1, Math.max(0, Math.round((x[0]! - g.start) / g.step)));
+      ll += Math.log(Math.max(g.density[i]!, 1e-6));
       continue;
     }
     if (open && f === 1) {
@@ -189,15 +189,33 @@ function kernelDensity(values: number[], minWidth: number): DensityGrid | null {
   const iqr = v[Math.floor(0.75 * n)]! - v[Math.floor(0.25 * n)]!;
   const spread = Math.min(sd, iqr / 1.34) || sd;
   const h = Math.max(minWidth, 0.9 * spread * n ** -0.2);
-  const start = v[0]! - 4 * h;
-  const step = h / 4;
-  const size = Math.ceil((v[n - 1]! + 4 * h - start) / step) + 1;
+  return densityGrid(v, undefined, h, h / 4);
+}
+
+/**
+ * Gaussian kernel density of width `h` of the values, each counted with its weight (1 without), on a
+ * grid of `step` reaching 4 widths past the extreme values; it integrates to 1.
+ */
+export function densityGrid(
+  values: number[],
+  weights: number[] | undefined,
+  h: number,
+  step: number,
+): DensityGrid {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const start = lo - 4 * h;
+  const size = Math.ceil((hi + 4 * h - start) / step) + 1;
+  const reach = Math.ceil((4 * h) / step);
+  const total = weights ? weights.reduce((a, b) => a + b, 0) : values.length;
+  const norm = 1 / (total * h * Math.sqrt(2 * Math.PI));
   const density = new Array<number>(size).fill(0);
-  const norm = 1 / (n * h * Math.sqrt(2 * Math.PI));
-  for (const x of v) {
+  values.forEach((x, i) => {
+    const w = weights ? weights[i]! : 1;
     const c = Math.round((x - start) / step);
-    for (let j = Math.max(0, c - 16); j <= Math.min(size - 1, c + 16); j++)
-      density[j]! += norm * Math.exp(-0.5 * ((start + j * step - x) / h) ** 2);
-  }
+    for (let j = Math.max(0, c - reach); j <= Math.min(size - 1, c + reach); j++)
+      density[j]! += w * norm * Math.exp(-0.5 * ((start + j * step - x) / h) ** 2);
+  });
   return { start, step, density };
 }
