@@ -17,7 +17,7 @@ import { withResidual } from '../types.ts';
 import { detectEdges, type EdgeOptions, paintSegment, pairSegments, type Segment } from './edges.ts';
 import { powerStates } from './kmeans.ts';
 import { pairSegmentsCombined } from './pairing.ts';
-import { segmentFeatures, withRepeats } from './segment-features.ts';
+import { featureRows } from './segment-features.ts';
 import { ADAPT_ITERATIONS, adaptToHouse, calibrateRating } from './house-adaptation.ts';
 import { type ClassModel, classify, fitClasses } from './signature-classes.ts';
 import { concatAppliance } from './states.ts';
@@ -115,11 +115,7 @@ export const eventsigMethod: NilmMethod = {
       // One-to-one segments only: a segment split from a shared edge carries part of the other load,
       // so its sub-meter label and its shape are less certain than those of a load seen alone.
       const segments = pairSegments(h.mains, detectEdges(h.mains, edge), edge);
-      const features = withRepeats(
-        segments,
-        segments.map((s) => segmentFeatures(h.mains, s, h.periodMs)),
-        h.periodMs,
-      );
+      const features = featureRows(h.mains, segments, h.periodMs);
       segments.forEach((s, i) => {
         const label = labelSegment(h, s, appliances);
         const rows = samples.get(label) ?? [];
@@ -144,11 +140,7 @@ export const eventsigMethod: NilmMethod = {
       ...p.edge,
       openEnd: opts.openEnd ?? false,
     });
-    const features = withRepeats(
-      segments,
-      segments.map((s) => segmentFeatures(mains, s, model.periodMs)),
-      model.periodMs,
-    );
+    const features = featureRows(mains, segments, model.periodMs);
     const classes = adaptToHouse(
       p.classes.map((c) => calibrateRating(c, features)),
       features,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectEdges, paintSegment, pairSegments } from './edges.ts';
 import { pairSegmentsCombined } from './pairing.ts';
-import { segmentFeatures, withRepeats } from './segment-features.ts';
+import { featureRows, segmentFeatures } from './segment-features.ts';
 
 const opts = { noise: 30, minEdge: 200, maxDuration: 50, ratio: [0.6, 1.6] as const };
 const spans = (x: Float64Array): number[][] =>
@@ -77,11 +77,7 @@ describe('programme context of long loads', () => {
     // A dishwasher heating twice 40 min apart, a kettle in between, a washing machine heating once 5 h later.
     const segments = [seg(0, 15, 2000), seg(20, 3, 2000), seg(55, 12, 2100), seg(360, 15, 2050)];
     const x = new Float64Array(400).fill(100);
-    const rows = withRepeats(
-      segments,
-      segments.map((s) => segmentFeatures(x, s, period)),
-      period,
-    );
+    const rows = featureRows(x, segments, period);
     expect(rows.map((r) => r[r.length - 1])).toEqual([Math.log(2), NaN, Math.log(2), 0]);
   });
 });

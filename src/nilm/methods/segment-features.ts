@@ -65,7 +65,7 @@ export function segmentFeatures(x: Float64Array, s: Segment, periodMs: number): 
     shapeSeen ? flatness : NaN,
     shapeSeen ? peak : NaN,
     (s.end - s.start) * periodMs >= PROGRAMME_MS ? activityAfter(x, s, periodMs) : NaN,
-    NaN, // repeats: set by withRepeats, which sees all segments
+    NaN, // repeats: set by featureRows, which sees all segments
   ];
 }
 
@@ -91,7 +91,7 @@ const REPEAT_POWER = 0.15;
  * loads of about the same power within 2 hours). A dishwasher heats its water two or three times
  * per programme; a washing machine heats once. Shorter loads keep NaN (household habit, as above).
  */
-export function withRepeats(segments: Segment[], features: number[][], periodMs: number): number[][] {
+function withRepeats(segments: Segment[], features: number[][], periodMs: number): number[][] {
   const minLen = PROGRAMME_MS / periodMs;
   const window = REPEAT_WINDOW_MS / periodMs;
   const long = segments.map((s, i) => ({ s, i })).filter(({ s }) => s.end - s.start >= minLen);
@@ -107,4 +107,13 @@ export function withRepeats(segments: Segment[], features: number[][], periodMs:
     features[i]![FEATURES.length - 1] = Math.log1p(n);
   }
   return features;
+}
+
+/** The feature rows of all segments of one series, the repeats included. */
+export function featureRows(x: Float64Array, segments: Segment[], periodMs: number): number[][] {
+  return withRepeats(
+    segments,
+    segments.map((s) => segmentFeatures(x, s, periodMs)),
+    periodMs,
+  );
 }
