@@ -1,9 +1,18 @@
 /** Explore: raw points when they fit, min/max buckets otherwise, aligned aggregations, CSV export. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electricityMeter, powerMains } from '../../store/contract/fixtures.ts';
 import type { ReadingRepo } from '../../store/ports/readings.ts';
 import { T0, type World, login, openWorld, powerBatch, worldServer } from '../test-world.ts';
 import { readSeries } from './explore.ts';
+
+const HOUR = 3_600_000;
+const HALF_HOUR = 1_800_000;
+const DAY = 86_400_000;
+/** 2024-03-30 00:00 UTC, local midnight in London (GMT); the clocks go forward on Sunday 31 March. */
+const MAR_30 = Date.UTC(2024, 2, 30);
+/** 2024-10-26 00:00 UTC, 01:00 in London (BST); the clocks go back on Sunday 27 October. */
+const OCT_26 = Date.UTC(2024, 9, 26);
 
 interface SeriesBody {
   series: {
@@ -24,10 +33,30 @@ describe('explore routes', () => {
   let app: FastifyInstance;
   let cookie: string;
   const get = async (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
+  /** Adds a facility of organisation a in `timeZone` with one channel holding `batches` (readings i = 0, 1, ... every 30 min from each start). */
+  const zoneChannel = async (name: string, timeZone: string, starts: number[]): Promise<string> => {
+    const f = { ...w.a.facility, id: `fac-${name}`, name, timeZone };
+    const m = electricityMeter(`met-${name}`, f.id);
+    const c = powerMains(`ch-${name}`, m.id);
+    await w.store.catalog.upsertFacilities([f]);
+    await w.store.catalog.upsertMeters([m]);
+    await w.store.catalog.upsertChannels([c]);
+    for (const t0 of starts) {
+      const b = powerBatch(c.id, t0, 4 * 48, HALF_HOUR);
+      b.value.forEach((_, i) => (b.value[i] = i));
+      await w.store.readings.write(b);
+    }
+    return c.id;
+  };
+  let london = '';
+  let utc = '';
   beforeAll(async () => {
     w = await openWorld();
     // 20,000 one-second readings after the 600 seeded ones.
     await w.store.readings.write(powerBatch(w.a.channel.id, T0 + 600_000, 20_000, 1000));
+    // Four days of half-hourly readings from each UTC midnight, across both 2024 clock changes in London.
+    london = await zoneChannel('london', 'Europe/London', [MAR_30, OCT_26]);
+    utc = await zoneChannel('utc', 'UTC', [MAR_30]);
     app = await worldServer(w);
     cookie = (await login(app, w.a.users.viewer.email)).cookie;
   });
@@ -101,6 +130,65 @@ describe('explore routes', () => {
     ).json<SeriesBody>();
     expect(wide.series[0]!.bucketMs).toBe(60_000 * 7); // 345 minutes into at most 50 buckets
     expect(wide.series[0]!.ts.length).toBeLessThanOrEqual(50);
+  });
+
+  it("starts day buckets at the facility's local midnight, 23 and 25 hours long at the clock changes", async () => {
+    const day = async (from: number, to: number) =>
+      (await get(`/api/v1/explore?channels=${london}&from=${from}&to=${to}&agg=day`)).json<SeriesBody>()
+        .series[0]!;
+    // Readings i = 0, 1, ... every 30 min from 30 March 00:00 UTC; 31 March is 00:00Z to 23:00Z (23 h).
+    const spring = await day(MAR_30, MAR_30 + 3 * DAY - HOUR); // to 2 April 00:00 BST
+    expect(spring).toMatchObject({ raw: false, bucketMs: DAY });
+    expect(spring.ts).toEqual([MAR_30, MAR_30 + DAY, MAR_30 + 2 * DAY - HOUR]);
+    expect(spring.count).toEqual([48, 46, 48]);
+    expect(spring.min).toEqual([0, 48, 94]);
+    expect(spring.max).toEqual([47, 93, 141]);
+    expect(spring.mean).toEqual([23.5, 70.5, 117.5]);
+    // In BST the 26th began at 25 October 23:00Z, an hour before the first reading; the 27th runs from
+    // 26 October 23:00Z to 28 October 00:00Z (25 h); the 28th is GMT.
+    const autumn = await day(OCT_26, OCT_26 + 3 * DAY);
+    expect(autumn.ts).toEqual([OCT_26 - HOUR, OCT_26 + DAY - HOUR, OCT_26 + 2 * DAY]);
+    expect(autumn.count).toEqual([46, 50, 48]);
+    expect(autumn.min).toEqual([0, 46, 96]);
+    expect(autumn.max).toEqual([45, 95, 143]);
+    expect(autumn.mean).toEqual([22.5, 70.5, 119.5]);
+  });
+
+  it('widens local days to several per bucket, still from local midnight', async () => {
+    const s = await readSeries(w.store.readings, london, {
+      from: MAR_30 + HOUR,
+      to: MAR_30 + 3 * DAY,
+      agg: 'day',
+      width: 2,
+      timeZone: 'Europe/London',
+    });
+    expect(s).toMatchObject({ raw: false, bucketMs: 2 * DAY, ts: [MAR_30, MAR_30 + 2 * DAY - HOUR] });
+    expect(s.raw || [s.count, s.min, s.max]).toEqual([
+      [94, 96], // the second bucket ends at 2 April 23:00Z, the readings at 23:30Z
+      [0, 94],
+      [93, 189],
+    ]);
+  });
+
+  it('keeps UTC day buckets of a UTC facility as one downsample of whole days', async () => {
+    const calls: Parameters<ReadingRepo['downsample']>[] = [];
+    const r = w.store.readings;
+    const readings: ReadingRepo = { ...r, downsample: (...a) => (calls.push(a), r.downsample(...a)) };
+    const q = { from: MAR_30 + 5 * HOUR, to: MAR_30 + 3 * DAY, agg: 'day' as const, width: 1000 };
+    const s = await readSeries(readings, utc, { ...q, timeZone: 'UTC' });
+    expect(calls).toEqual([[utc, MAR_30, MAR_30 + 3 * DAY, 3]]);
+    expect(s).toMatchObject({
+      bucketMs: DAY,
+      ts: [MAR_30, MAR_30 + DAY, MAR_30 + 2 * DAY],
+      count: [48, 48, 48],
+    });
+    expect(s).toEqual(await readSeries(r, utc, q)); // no zone means UTC
+    const res = await get(`/api/v1/explore?channels=${utc}&from=${q.from}&to=${q.to}&agg=day`);
+    expect(res.json<SeriesBody>().series[0]).toMatchObject({
+      ts: s.ts,
+      min: [0, 48, 96],
+      max: [47, 95, 143],
+    });
   });
 
   it('rejects bad ranges and unknown channels clearly', async () => {

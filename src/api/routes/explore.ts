@@ -1,7 +1,8 @@
 /**
  * Explore: several channels over a time range at an aggregation (raw, 1 min, 15 min, hour, day),
  * downsampled by the database to at most `width` buckets (min/max/mean per pixel) so that a year of
- * one-second data stays a few thousand numbers; and CSV export of the raw readings.
+ * one-second data stays a few thousand numbers; and CSV export of the raw readings. Day buckets start
+ * at the local midnight of the channel's facility.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../errors.ts';
 import type { Downsampled, ReadingColumns, ReadingRepo } from '../../store/ports/readings.ts';
 import { requirePrincipal } from '../principal.ts';
+import { downsampleLocalDays } from './local-days.ts';
 import { errorResponses } from './schemas.ts';
 
 /** Aggregations of the explore view. */
@@ -18,14 +20,18 @@ export const AGGREGATIONS = ['auto', 'raw', '1m', '15m', 'hour', 'day'] as const
 /** An explore aggregation: `auto` and `raw` return raw points when they fit in the width, buckets otherwise. */
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-const AGG_MS: Record<Exclude<Aggregation, 'auto' | 'raw'>, number> = {
+const AGG_MS: Record<Exclude<Aggregation, 'auto' | 'raw' | 'day'>, number> = {
   '1m': 60_000,
   '15m': 900_000,
   hour: 3_600_000,
-  day: 86_400_000,
 };
+const DAY_MS = 86_400_000;
 
-/** One channel's series: raw points, or buckets of `bucketMs` with min/max/mean/count. */
+/**
+ * One channel's series: raw points, or buckets of `bucketMs` with min/max/mean/count. Day buckets
+ * start at local midnight, so at a daylight-saving change one is 23 or 25 hours long; their
+ * `bucketMs` is the nominal length, a whole number of 24-hour days.
+ */
 export type Series =
   | { channelId: string; raw: true; bucketMs: null; ts: number[]; value: number[] }
   | {
@@ -42,13 +48,21 @@ export type Series =
 /**
  * Reads one channel's series. `raw`/`auto` give raw points when the range holds at most `width` x 2
  * readings, else `width` equal buckets. A fixed aggregation gives aligned buckets of that size,
- * widened to a whole multiple of it when more than `width` buckets would be needed. `intervalMs`, the
- * channel's sampling interval if known, saves a query when it says the raw points fit.
+ * widened to a whole multiple of it when more than `width` buckets would be needed; `day` buckets
+ * are local days of `timeZone` (the facility's, UTC when not given). `intervalMs`, the channel's
+ * sampling interval if known, saves a query when it says the raw points fit.
  */
 export async function readSeries(
   readings: ReadingRepo,
   channelId: string,
-  q: { from: number; to: number; agg: Aggregation; width: number; intervalMs?: number | null },
+  q: {
+    from: number;
+    to: number;
+    agg: Aggregation;
+    width: number;
+    intervalMs?: number | null;
+    timeZone?: string;
+  },
 ): Promise<Series> {
   const { from, to, agg, width } = q;
   const buckets = (d: Downsampled, bucketMs: number): Series => ({
@@ -73,6 +87,15 @@ export async function readSeries(
     for (const c of d.count) total += c;
     if (total <= width * 2) return rawSeries(channelId, await readings.readColumns(channelId, from, to));
     return buckets(d, (to - from) / width);
+  }
+  if (agg === 'day') {
+    const days = await downsampleLocalDays(readings, channelId, {
+      from,
+      to,
+      width,
+      timeZone: q.timeZone ?? 'UTC',
+    });
+    return buckets(days.data, days.daysPerBucket * DAY_MS);
   }
   const step = AGG_MS[agg];
   const start = Math.floor(from / step) * step;
@@ -199,6 +222,7 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
             agg,
             width,
             intervalMs: ch?.intervalMs,
+            timeZone: facility.timeZone,
           });
           return { ...s, name: ch?.name ?? id, unit: ch?.unit ?? '', facilityId: facility.id };
         }),
