@@ -6,6 +6,7 @@
 import type { AccountRepo } from './ports/accounts.ts';
 import type { AlertRepo } from './ports/alerts.ts';
 import type { CatalogRepo } from './ports/catalog.ts';
+import type { ImportRepo } from './ports/imports.ts';
 import type { JobRepo } from './ports/jobs.ts';
 import type { LiveRepo } from './ports/live.ts';
 import type { NilmRepo } from './ports/nilm.ts';
@@ -40,6 +41,8 @@ export interface Store {
   readonly scores: ScoreRepo;
   /** Jobs, shards, progress and logs. */
   readonly jobs: JobRepo;
+  /** Web import records: state, progress, summary. */
+  readonly imports: ImportRepo;
   /** Creates or upgrades the schema; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Releases connections; the store is unusable afterwards. */

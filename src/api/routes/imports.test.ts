@@ -1,10 +1,15 @@
-/** Import upload: raw body in, importer summary out; progress by polling; the caller's organisation only. */
+/**
+ * Import upload: raw body in, importer summary out; progress by polling; the caller's organisation only;
+ * records kept in the store across servers, and an import whose server stopped shown as interrupted.
+ */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportRecord } from '../../store/ports/imports.ts';
 import { type BrowserSession, type World, login, openWorld, worldServer } from '../test-world.ts';
+import { IMPORT_STALE_MS } from './imports.ts';
 
 const DATA = process.env['LOADSCOPE_DATA_DIR'] ?? join(import.meta.dirname, '../../../../shared/data');
 const GREEN_BUTTON = join(DATA, 'greenbutton', 'TestGBDataHourlyNineDaysBinnedDaily.xml');
@@ -118,5 +123,53 @@ describe('import routes', () => {
     expect(rec.error!.message).not.toContain('ls-upload-');
     const empty = await upload('filename=e.csv', '');
     expect(empty.statusCode).toBe(400);
+  });
+
+  it('keeps import records in the store: a new server on the same store answers for them, to my organisation only', async () => {
+    const res = await upload('filename=restart.csv&wait=true', CSV);
+    expect(res.statusCode, res.body).toBe(200);
+    const rec = res.json<Rec>();
+    const next = await worldServer(w);
+    try {
+      const mine = await login(next, w.a.users.viewer.email);
+      const get = (s: BrowserSession, url: string) =>
+        next.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
+      const again = await get(mine, `/api/v1/imports/${rec.id}`);
+      expect(again.statusCode).toBe(200);
+      expect(again.json<Rec>()).toEqual(rec);
+      expect((await get(mine, '/api/v1/imports')).json<Rec[]>().map((r) => r.id)).toContain(rec.id);
+      const other = await login(next, w.b.users.admin.email);
+      expect((await get(other, `/api/v1/imports/${rec.id}`)).statusCode).toBe(404);
+      expect((await get(other, '/api/v1/imports')).json<Rec[]>().map((r) => r.id)).not.toContain(rec.id);
+    } finally {
+      await next.close();
+    }
+  });
+
+  it('shows an import whose server stopped as failed (interrupted), and one still beating as running', async () => {
+    const running = (id: string, heartbeatAt: number): ImportRecord => ({
+      id,
+      orgId: w.a.orgId,
+      filename: `${id}.csv`,
+      facilityId: id,
+      state: 'running',
+      startedAt: heartbeatAt - 1000,
+      endedAt: null,
+      heartbeatAt,
+      progress: { bytesRead: 10, bytesTotal: 100, rows: 1, readings: 1 },
+      summary: null,
+      error: null,
+    });
+    await w.store.imports.createImport(running('crashed-import', Date.now() - IMPORT_STALE_MS - 1000));
+    await w.store.imports.createImport(running('live-import', Date.now()));
+    const get = async <T>(url: string) =>
+      (await app.inject({ method: 'GET', url, headers: { cookie: analyst.cookie } })).json<T>();
+    const crashed = await get<Rec>('/api/v1/imports/crashed-import');
+    expect(crashed).toMatchObject({ state: 'failed', error: { error: 'IMPORT_INTERRUPTED' } });
+    expect(crashed.error!.message).toMatch(/interrupted.*upload the file again/);
+    expect(await w.store.imports.getImport('crashed-import')).toMatchObject({ state: 'failed' });
+    const list = await get<Rec[]>('/api/v1/imports');
+    expect(list.find((r) => r.id === 'live-import')?.state).toBe('running');
+    expect(list.find((r) => r.id === 'crashed-import')?.state).toBe('failed');
   });
 });

@@ -3,7 +3,9 @@
  * any content type), streamed to a temp file and imported by the ingest feature's `importFile` in the
  * background. The response carries an import id to poll for progress and the importer's summary
  * (`?wait=true` answers with the finished summary instead). Imports land in the caller's organisation;
- * an existing facility needs edit access.
+ * an existing facility needs edit access. Import records live in the store (`store.imports`), so they
+ * survive a restart and any server on the same store answers for them; the process running an import
+ * beats a heartbeat into its record, and one whose heartbeat stopped is shown (and stored) as failed.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -12,36 +14,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { FacilityKind } from '../../domain/types.ts';
 import { InputError, LoadscopeError, NotFoundError } from '../../errors.ts';
 import { slug } from '../../ingest/catalog.ts';
 import { importFile } from '../../ingest/import-file.ts';
-import {
-  IMPORT_FORMATS,
-  type ImportFormat,
-  type ImportProgress,
-  type ImportSummary,
-} from '../../ingest/types.ts';
+import { IMPORT_FORMATS, type ImportFormat, type ImportProgress } from '../../ingest/types.ts';
+import type { ImportPatch, ImportRecord, ImportRepo } from '../../store/ports/imports.ts';
 import { requirePrincipal, requireRole } from '../principal.ts';
 import { errorResponses, idSchema, kindSchema } from './schemas.ts';
 
 /** Largest accepted upload. */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
-
-/** State of one upload. */
-export interface ImportRecord {
-  id: string;
-  orgId: string;
-  filename: string;
-  facilityId: string;
-  state: 'running' | 'done' | 'failed';
-  startedAt: number;
-  endedAt: number | null;
-  progress: { bytesRead: number; bytesTotal: number; rows: number; readings: number };
-  summary: Omit<ImportSummary, 'file' | 'quarantine'> | null;
-  error: { error: string; message: string } | null;
-}
+/** How often a running import's process refreshes its record's heartbeat (and at most how often progress is stored). */
+export const IMPORT_HEARTBEAT_MS = 5_000;
+/** A running import whose heartbeat is older than this was stopped with its process. */
+export const IMPORT_STALE_MS = 60_000;
+/** What an import shows when the process running it stopped before it finished. */
+export const INTERRUPTED = {
+  error: 'IMPORT_INTERRUPTED',
+  message:
+    'the import was interrupted: the server running it stopped before it finished; upload the file again',
+} as const;
 
 interface ImportQuery {
   filename: string;
@@ -86,8 +80,7 @@ const recordSchema = {
 /** Registers the import routes (their own encapsulated context: any body type is taken as a raw stream). */
 export async function importRoutes(app: FastifyInstance): Promise<void> {
   const { store, now, config } = app.deps;
-  // Per server, so that tests and several servers in one process never share imports.
-  const imports = new Map<string, ImportRecord>();
+  const imports = store.imports;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
@@ -146,19 +139,27 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
         await rm(dir, { recursive: true, force: true });
         throw err;
       }
+      const startedAt = now();
       const rec: ImportRecord = {
         id: randomUUID(),
         orgId: p.orgId,
         filename: base,
         facilityId,
         state: 'running',
-        startedAt: now(),
+        startedAt,
         endedAt: null,
+        heartbeatAt: startedAt,
         progress: { bytesRead: 0, bytesTotal: 0, rows: 0, readings: 0 },
         summary: null,
         error: null,
       };
-      imports.set(rec.id, rec);
+      try {
+        await imports.createImport(rec);
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+      const tracker = trackImport(imports, rec, now, request.log);
       const run = importFile(
         store,
         {
@@ -173,7 +174,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
         },
         {
           onProgress: (pr: ImportProgress) =>
-            (rec.progress = {
+            tracker.progress({
               bytesRead: pr.bytesRead,
               bytesTotal: pr.bytesTotal,
               rows: pr.rows,
@@ -181,21 +182,22 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
             }),
         },
       )
-        .then((summary) => {
+        .then((summary): ImportPatch => {
           const { file: _f, quarantine: _q, ...visible } = summary;
-          rec.summary = visible;
-          rec.state = 'done';
+          return { state: 'done', summary: visible };
         })
-        .catch((err: unknown) => {
-          rec.state = 'failed';
-          rec.error =
-            err instanceof LoadscopeError
-              ? { error: err.code, message: err.message.replaceAll(path, base) }
-              : { error: 'IMPORT_FAILED', message: 'the import failed; see the server log' };
+        .catch((err: unknown): ImportPatch => {
           if (!(err instanceof LoadscopeError)) request.log.error({ err }, 'import failed');
+          return {
+            state: 'failed',
+            error:
+              err instanceof LoadscopeError
+                ? { error: err.code, message: err.message.replaceAll(path, base) }
+                : { error: 'IMPORT_FAILED', message: 'the import failed; see the server log' },
+          };
         })
+        .then((patch) => tracker.finish(patch))
         .finally(async () => {
-          rec.endedAt = now();
           app.deps.invalidateCaches();
           await rm(dir, { recursive: true, force: true });
         });
@@ -207,20 +209,34 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  /** Stores and shows as failed the running imports among `recs` whose process stopped. */
+  const settleStale = async (recs: ImportRecord[]): Promise<ImportRecord[]> => {
+    const at = now();
+    const stale = recs.filter((r) => r.state === 'running' && r.heartbeatAt < at - IMPORT_STALE_MS);
+    if (stale.length === 0) return recs;
+    await imports.interruptStale(
+      stale.map((r) => r.id),
+      at - IMPORT_STALE_MS,
+      INTERRUPTED,
+      at,
+    );
+    // Read back: a process that was only slow may have finished the import in the meantime.
+    const fresh = await Promise.all(recs.map(async (r) => (stale.includes(r) ? imports.getImport(r.id) : r)));
+    return fresh.filter((r): r is ImportRecord => r !== undefined);
+  };
+
   app.get(
     '/imports',
     {
       schema: {
         tags: ['import'],
-        summary: "My organisation's imports since the server started, newest first",
+        summary: "My organisation's imports, newest first (the latest 100)",
         response: { 200: { type: 'array', items: recordSchema }, ...errorResponses },
       },
     },
     async (request) => {
       const p = requirePrincipal(request);
-      return [...imports.values()]
-        .filter((r) => r.orgId === p.orgId)
-        .sort((a, b) => b.startedAt - a.startedAt);
+      return settleStale(await imports.listImports({ orgId: p.orgId }));
     },
   );
 
@@ -236,11 +252,58 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const rec = imports.get(request.params.importId);
+      const rec = await imports.getImport(request.params.importId);
       if (!rec || rec.orgId !== p.orgId) throw new NotFoundError('import', request.params.importId);
-      return rec;
+      const [settled] = await settleStale([rec]);
+      if (!settled) throw new NotFoundError('import', request.params.importId);
+      return settled;
     },
   );
+}
+
+/** Writes of one running import to its record, in order. */
+interface ImportTracker {
+  /** Records progress (stored at most every {@link IMPORT_HEARTBEAT_MS}). */
+  progress(progress: ImportRecord['progress']): void;
+  /** Stores the outcome with the last progress, stops the heartbeat and waits for every write. */
+  finish(patch: ImportPatch): Promise<void>;
+}
+
+/**
+ * Keeps `rec` (the object the POST answers with) and its stored record up to date while the import runs:
+ * progress at most every heartbeat, a heartbeat even when the importer reports nothing, and the outcome.
+ * Writes go one after another so an older one never lands after the outcome; a failed write is logged
+ * and does not stop the import.
+ */
+function trackImport(
+  repo: ImportRepo,
+  rec: ImportRecord,
+  now: () => number,
+  log: FastifyBaseLogger,
+): ImportTracker {
+  let chain = Promise.resolve();
+  let storedAt = rec.heartbeatAt;
+  const save = (patch: ImportPatch): Promise<void> =>
+    (chain = chain
+      .then(() => repo.updateImport(rec.id, patch))
+      .catch((err: unknown) => log.error({ err, importId: rec.id }, 'could not store the import record')));
+  const beat = (): void => {
+    storedAt = rec.heartbeatAt = now();
+    void save({ heartbeatAt: rec.heartbeatAt, progress: rec.progress });
+  };
+  const timer = setInterval(beat, IMPORT_HEARTBEAT_MS);
+  timer.unref();
+  return {
+    progress(progress) {
+      rec.progress = progress;
+      if (now() - storedAt >= IMPORT_HEARTBEAT_MS) beat();
+    },
+    async finish(patch) {
+      clearInterval(timer);
+      Object.assign(rec, patch, { endedAt: now(), heartbeatAt: now() });
+      await save({ ...patch, endedAt: rec.endedAt, heartbeatAt: rec.heartbeatAt, progress: rec.progress });
+    },
+  };
 }
 
 /** Streams a request body to a file, refusing more than {@link MAX_UPLOAD_BYTES}. */

@@ -5,6 +5,7 @@ import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { openDuckdbContext } from './connection.ts';
+import { createImportRepo, importsSchema } from './imports.ts';
 import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
@@ -37,6 +38,7 @@ const SCHEMAS = [
   nilmSchema,
   scoresSchema,
   jobsSchema,
+  importsSchema,
 ];
 
 /** Opens (creating if needed) a DuckDB file as a {@link Store}. */
@@ -67,6 +69,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),
     jobs: createJobRepo(ctx),
+    imports: createImportRepo(ctx),
     async migrate() {
       for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);
     },

@@ -4,6 +4,7 @@ import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import type { PgContext } from './connection.ts';
+import { createImportRepo, importsSchema } from './imports.ts';
 import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
@@ -31,6 +32,7 @@ const SCHEMAS = [
   nilmSchema,
   scoresSchema,
   jobsSchema,
+  importsSchema,
 ];
 
 /** Connects to PostgreSQL as a {@link Store}; every connection uses the configured schema. */
@@ -56,6 +58,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),
     jobs: createJobRepo(ctx),
+    imports: createImportRepo(ctx),
     async migrate() {
       const client = await pool.connect();
       try {
