@@ -1,6 +1,6 @@
 /**
  * The HTTP server: Fastify with cookies, server-side sessions, bearer tokens, CSRF protection, a login
- * rate limit, schema validation, the OpenAPI document (UI at /api/docs), one error boundary, the
+ * rate limit, WebSocket upgrades, schema validation, the OpenAPI document (UI at /api/docs), one error boundary, the
  * built web application, and the routes of every feature. Other features pass their routes in as
  * plugins; they inherit authentication (`request.principal`) and use `app.access` for facility checks.
  */
@@ -10,6 +10,7 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Channel } from '../domain/types.ts';
@@ -145,6 +146,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     csrfOpts: { userInfo: true, hmacKey: randomSecret() },
   });
   await app.register(fastifyRateLimit, { global: false });
+  // Upgrades go through the routes and hooks (authentication included) like any request; a route
+  // without a WebSocket handler closes the socket. Clients only answer pings, so frames stay small.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifySwagger, {
     openapi: {
       info: {

@@ -1,11 +1,12 @@
 /**
  * The real-time layer's HTTP routes, as a Fastify plugin: device ingest (`POST /api/v1/readings`,
  * JSON batch or NDJSON, bearer device token), alerts (list, acknowledge, close), pattern rules (CRUD,
- * JSON or YAML), latest values and windows, the live push (Server-Sent Events at `/api/v1/live`), and
- * the quarantine and metrics of ingest. Registered by the composition root on the API server; tests
- * register it on a bare Fastify instance.
+ * JSON or YAML), latest values and windows, the live push (Server-Sent Events at `/api/v1/live`, a
+ * WebSocket at `/api/v1/live/ws`), and the quarantine and metrics of ingest. Registered by the
+ * composition root on the API server; tests register it on a bare Fastify instance.
  */
 import { randomUUID } from 'node:crypto';
+import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { ALERT_STATES, type AlertState, type Role, SEVERITIES, type Severity } from '../domain/types.ts';
@@ -23,8 +24,9 @@ import type { AccessControl } from '../api/access.ts';
 import type { Principal } from '../api/principal.ts';
 import type { DeviceAuth } from './device-auth.ts';
 import type { ChannelDirectory } from './directory.ts';
-import type { EventHub, LiveEvent } from './hub.ts';
+import type { EventHub, LiveEvent, LiveFilter } from './hub.ts';
 import type { Ingest } from './ingest.ts';
+import { type LiveSubscribe, serveLiveSocket } from './live-socket.ts';
 import type { Quarantine } from './quarantine.ts';
 import { describeItemError } from './wire.ts';
 
@@ -51,6 +53,11 @@ export interface RealtimeHttpDeps {
    * (read-only, as a viewer).
    */
   callerOf?: (request: FastifyRequest) => Promise<Caller | undefined>;
+  /**
+   * Heartbeat of the live push: an SSE comment line, a WebSocket ping (a socket that did not answer
+   * the previous one is dropped). Default 15 s.
+   */
+  livePingMs?: number;
   now?: () => number;
 }
 
@@ -59,6 +66,7 @@ const WRITE_ROLES: readonly Role[] = ['admin', 'analyst'];
 /** Builds the plugin. */
 export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
   const now = deps.now ?? Date.now;
+  const livePingMs = deps.livePingMs ?? 15_000;
   const bearer = (req: FastifyRequest): string | undefined => {
     const h = req.headers['authorization'];
     return typeof h === 'string' && /^bearer\s+\S/i.test(h) ? h.replace(/^bearer\s+/i, '').trim() : undefined;
@@ -93,6 +101,29 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
         .map((r) => [r.facility.id, r.facility.orgId]),
     );
   };
+  /**
+   * The hub subscription a live request (SSE or WebSocket) asks for: alerts of the caller's
+   * organisation, and readings and live NILM breakdowns of the facilities named in `facilityId`
+   * (comma-separated) that the caller may read: its own, and those shared with it under their owners
+   * (without the owners' alerts). Throws UnauthenticatedError for a caller nobody signed in.
+   */
+  const liveSubscription = async (app: FastifyInstance, req: FastifyRequest): Promise<LiveSubscribe> => {
+    const c = await caller(req);
+    const q = req.query as Record<string, string | undefined>;
+    const facilityIds = q['facilityId']?.split(',').filter(Boolean);
+    const shared = await sharedWith(app, req);
+    const filters: LiveFilter[] = [facilityIds ? { orgId: c.orgId, facilityIds } : { orgId: c.orgId }];
+    const byOwner = new Map<string, string[]>();
+    for (const id of facilityIds ?? []) {
+      const owner = shared.get(id);
+      if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
+    }
+    for (const [owner, ids] of byOwner) filters.push({ orgId: owner, facilityIds: ids, alerts: false });
+    return (send) => {
+      const unsubscribes = filters.map((f) => deps.hub.subscribe(f, send));
+      return () => unsubscribes.forEach((u) => u());
+    };
+  };
   const sendError = async (err: unknown, reply: FastifyReply): Promise<void> => {
     if (err instanceof LoadscopeError)
       return void (await reply.status(err.status).send({ error: err.code, message: err.message }));
@@ -106,6 +137,8 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
 
   return async (app: FastifyInstance) => {
     app.setErrorHandler(async (err, _req, reply) => sendError(err, reply));
+    // The API server registers the WebSocket plugin for all its routes; a bare host (tests) gets it here.
+    if (!app.hasDecorator('websocketServer')) await app.register(fastifyWebsocket);
 
     // Ingest: its own scope, so that JSON arrives as text and every item gets its own reason.
     await app.register(async (scope) => {
@@ -287,13 +320,9 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       return deps.store.live.listWindows({ channelId: ch.id, widthMs, from, to });
     });
 
-    // Live push as Server-Sent Events: alerts of the caller's organisation, and readings and live NILM
-    // breakdowns of the facilities named in `facilityId` (comma-separated) that the caller may read.
+    // Live push as Server-Sent Events; what it carries is liveSubscription's.
     app.get('/api/v1/live', async (req, reply) => {
-      const c = await caller(req);
-      const q = req.query as Record<string, string | undefined>;
-      const facilityIds = q['facilityId']?.split(',').filter(Boolean);
-      const shared = await sharedWith(app, req);
+      const subscribe = await liveSubscription(app, req);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -306,23 +335,46 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       const send = (e: LiveEvent): void => {
         res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
       };
-      const unsubscribes = [
-        deps.hub.subscribe(facilityIds ? { orgId: c.orgId, facilityIds } : { orgId: c.orgId }, send),
-      ];
-      // Readings and breakdowns (not alerts) of facilities shared with the caller, under their owners.
-      const byOwner = new Map<string, string[]>();
-      for (const id of facilityIds ?? []) {
-        const owner = shared.get(id);
-        if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
-      }
-      for (const [owner, ids] of byOwner)
-        unsubscribes.push(deps.hub.subscribe({ orgId: owner, facilityIds: ids, alerts: false }, send));
-      const unsubscribe = () => unsubscribes.forEach((u) => u());
-      const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+      const unsubscribe = subscribe(send);
+      const ping = setInterval(() => res.write(': ping\n\n'), livePingMs);
       req.raw.on('close', () => {
         clearInterval(ping);
         unsubscribe();
       });
+    });
+
+    // The same live push over a WebSocket. The subscription is built (and access checked) before the
+    // upgrade, so an unauthenticated request gets its 401 as plain HTTP and never a socket.
+    const socketSubscriptions = new WeakMap<FastifyRequest, LiveSubscribe>();
+    app.route({
+      method: 'GET',
+      url: '/api/v1/live/ws',
+      schema: {
+        tags: ['live'],
+        summary: 'Live push over a WebSocket',
+        description:
+          'Upgrade to a WebSocket to receive the events of GET /api/v1/live as JSON text frames ' +
+          '`{ "type": ..., ...event }`, with the same query (`facilityId`, comma-separated) and access ' +
+          'rules. The server pings every heartbeat (15 s by default) and drops a client that did not ' +
+          'answer the previous ping. A request without an upgrade gets 426.',
+        querystring: {
+          type: 'object',
+          properties: { facilityId: { type: 'string', description: 'Facility ids, comma-separated' } },
+        },
+      },
+      preHandler: async (req) => {
+        socketSubscriptions.set(req, await liveSubscription(app, req));
+      },
+      handler: async (_req, reply) =>
+        reply
+          .status(426)
+          .header('upgrade', 'websocket')
+          .send({ error: 'UPGRADE_REQUIRED', message: 'connect with a WebSocket client' }),
+      wsHandler: (socket, req) => {
+        const subscribe = socketSubscriptions.get(req);
+        if (subscribe) serveLiveSocket(socket, subscribe, { pingMs: livePingMs });
+        else socket.terminate();
+      },
     });
 
     app.get('/api/v1/ingest/quarantine', async (req) => {
