@@ -9,7 +9,7 @@ import { createApiToken } from '../src/api/accounts/service.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { readSseEvents } from '../src/realtime/testing/sse-events.ts';
-import { electricityMeter, powerMains } from '../src/store/contract/fixtures.ts';
+import { electricityMeter, plainFacility, powerMains } from '../src/store/contract/fixtures.ts';
 import type { Bench, BenchRow } from './harness.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,19 +43,7 @@ const bench: Bench = {
       ).token;
       // A facility of our own with one mains channel, so that only this bench closes its periods.
       const facilityId = 'bench-nilm-push';
-      await s.catalog.upsertFacilities([
-        {
-          id: facilityId,
-          orgId,
-          name: 'nilm push',
-          kind: 'residential',
-          address: null,
-          zip: null,
-          timeZone: 'UTC',
-          tags: [],
-          createdAt: 0,
-        },
-      ]);
+      await s.catalog.upsertFacilities([plainFacility(facilityId, orgId, 'nilm push')]);
       await s.catalog.upsertMeters([electricityMeter(`${facilityId}.m`, facilityId)]);
       const channel = `${facilityId}.mains`;
       await s.catalog.upsertChannels([powerMains(channel, `${facilityId}.m`)]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Channel, Facility } from '../domain/types.ts';
-import { seriesBatch } from '../store/contract/fixtures.ts';
+import { electricityMeter, seriesBatch } from '../store/contract/fixtures.ts';
 import { createDuckdbStore } from '../store/duckdb/index.ts';
 import type { RollupQuery } from '../store/ports/rollups.ts';
 import { facilityStats, powerOf } from './facility-stats.ts';
@@ -58,17 +58,7 @@ describe('facilityStats', () => {
         createdAt: 0,
       }));
       await store.catalog.upsertFacilities(facilities);
-      await store.catalog.upsertMeters(
-        facilities.map((f) => ({
-          id: `${f.id}-m`,
-          facilityId: f.id,
-          serviceType: 'electricity',
-          utilityMeterNumber: null,
-          serviceId: null,
-          tariff: null,
-          utility: null,
-        })),
-      );
+      await store.catalog.upsertMeters(facilities.map((f) => electricityMeter(`${f.id}-m`, f.id)));
       await store.catalog.upsertChannels(
         facilities.map((f) => ({ ...ch('power', 'W', 900_000), id: `${f.id}-c`, meterId: `${f.id}-m` })),
       );

@@ -4,6 +4,7 @@
  */
 import type { Channel, ReadingBatch } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
+import { electricityMeter } from '../store/contract/fixtures.ts';
 
 /** Channel fields a test sets; the rest default to a 1-minute power channel. */
 export type TestChannel = Partial<Channel> & { id: string };
@@ -28,17 +29,7 @@ export async function seedFacility(
       createdAt: 0,
     },
   ]);
-  await store.catalog.upsertMeters([
-    {
-      id: meterId,
-      facilityId: opts.facilityId,
-      serviceType: 'electricity',
-      utilityMeterNumber: null,
-      serviceId: null,
-      tariff: null,
-      utility: null,
-    },
-  ]);
+  await store.catalog.upsertMeters([electricityMeter(meterId, opts.facilityId)]);
   await store.catalog.upsertChannels(
     opts.channels.map((c) => ({
       meterId,

@@ -13,7 +13,7 @@ import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts'
 import { type LiveNilmService, type LiveNilmView, startLiveNilm, trainSharedModel } from './live-nilm.ts';
 import { createMemoryLog } from './log/memory/index.ts';
 import type { ReadingLog } from './log/port.ts';
-import { electricityMeter } from '../store/contract/fixtures.ts';
+import { electricityMeter, plainFacility } from '../store/contract/fixtures.ts';
 
 const DAY = 86_400_000;
 const STEP = 10_000;
@@ -183,17 +183,7 @@ describe.each(STORE_FACTORIES.map((f) => [f.kind, f] as const))(
     const org = 'lnr-org';
     const house = syntheticHouse({ seed: 1, days: 2 });
     const shared = METHODS.eventsig.train([house], ['kettle', 'microwave']);
-    const facility = (id: string): Facility => ({
-      id,
-      orgId: org,
-      name: id,
-      kind: 'residential',
-      address: null,
-      zip: null,
-      timeZone: 'UTC',
-      tags: [],
-      createdAt: 0,
-    });
+    const facility = (id: string): Facility => plainFacility(id, org);
     const meter = (facilityId: string): Meter => electricityMeter(`${facilityId}.m`, facilityId);
     const channel = (
       facilityId: string,

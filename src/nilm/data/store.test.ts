@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckdbStore } from '../../store/duckdb/index.ts';
 import type { Store } from '../../store/store.ts';
 import { loadFacility } from './store.ts';
+import { electricityMeter, plainFacility } from '../../store/contract/fixtures.ts';
 
 const t0 = Date.UTC(2024, 0, 1);
 
@@ -11,30 +12,8 @@ describe('a facility from the store as a NILM house (DuckDB)', () => {
     store = await createDuckdbStore({ path: ':memory:', threads: 1 });
     await store.migrate();
     await store.catalog.upsertOrganisations([{ id: 'o', name: 'O', createdAt: 0 }]);
-    await store.catalog.upsertFacilities([
-      {
-        id: 'f',
-        orgId: 'o',
-        name: 'F',
-        kind: 'residential',
-        address: null,
-        zip: null,
-        timeZone: 'UTC',
-        tags: [],
-        createdAt: 0,
-      },
-    ]);
-    await store.catalog.upsertMeters([
-      {
-        id: 'm',
-        facilityId: 'f',
-        serviceType: 'electricity',
-        utilityMeterNumber: null,
-        serviceId: null,
-        tariff: null,
-        utility: null,
-      },
-    ]);
+    await store.catalog.upsertFacilities([plainFacility('f', 'o', 'F')]);
+    await store.catalog.upsertMeters([electricityMeter('m', 'f')]);
     const ch = (id: string, isMains: boolean, appliance: string | null, unit: 'W' | 'kW') => ({
       id,
       meterId: 'm',

@@ -2,6 +2,21 @@
 import type { Channel, Facility, Meter, Organisation, Reading, ReadingBatch } from '../../domain/types.ts';
 import type { Store } from '../store.ts';
 
+/** A residential facility in UTC with no address, zip or tags, created at 0. */
+export function plainFacility(id: string, orgId: string, name = id): Facility {
+  return {
+    id,
+    orgId,
+    name,
+    kind: 'residential',
+    address: null,
+    zip: null,
+    timeZone: 'UTC',
+    tags: [],
+    createdAt: 0,
+  };
+}
+
 /** An electricity meter with no utility details. */
 export function electricityMeter(id: string, facilityId: string): Meter {
   return {
