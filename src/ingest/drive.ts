@@ -2,9 +2,11 @@
  * The loop shared by line-based formats: chunks from the source, split into lines, handed to the
  * format's line handler; between chunks the batch writer drains, progress is reported and
  * cancellation is checked. A damaged stream (truncated gzip) becomes a counted rejection at the
- * line where the data stopped.
+ * line where the data stopped, and a line over the length limit a `line-too-long` rejection naming it
+ * (the first line, the header, is needed to read the rest: there it is an InputError).
  */
-import { type LineHandler, LineSplitter } from './lines.ts';
+import { InputError } from '../errors.ts';
+import { DEFAULT_MAX_LINE_BYTES, type LineHandler, LineSplitter, type TooLongHandler } from './lines.ts';
 import type { FormatContext } from './format.ts';
 import type { ByteSource } from './source.ts';
 
@@ -18,14 +20,21 @@ export async function driveLines(
   onLine: LineHandler,
   splitter = new LineSplitter(),
 ): Promise<LineSplitter> {
+  const max = ctx.opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  splitter.maxLineBytes = max;
+  const tooLong: TooLongHandler = (line, bytes) => {
+    const message = `line ${line} is ${bytes} bytes long; the longest line accepted is ${max} bytes (a missing line break?)`;
+    if (line === 1) throw new InputError(message, { file: ctx.file, line });
+    ctx.rejects.reject(line, '', 'line-too-long', message, '');
+  };
   for await (const chunk of source.chunks()) {
-    splitter.push(chunk, onLine);
+    splitter.push(chunk, onLine, tooLong);
     await ctx.out.drain();
     ctx.tick(source.bytesRead());
     ctx.signal?.throwIfAborted();
     if (ctx.full()) return splitter;
   }
-  splitter.end(onLine);
+  splitter.end(onLine, tooLong);
   const err = source.error();
   if (err)
     ctx.rejects.reject(

@@ -62,6 +62,8 @@ export interface ImportOptions {
   concurrency?: number;
   /** Readings per batch written to the store; default 100,000. */
   batchSize?: number;
+  /** Longest text line accepted, bytes; a longer line is rejected as `line-too-long`. Default 1 MiB. */
+  maxLineBytes?: number;
 }
 
 /** One rejected row (or file-level problem), as written to the quarantine file. */
