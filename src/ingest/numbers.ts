@@ -49,6 +49,14 @@ function slowParse(buf: Uint8Array, start: number, end: number): number {
   return text.trim() === '' ? NaN : Number(text);
 }
 
+/** Rejection reason of a finite value that is no longer finite after scaling to the stored unit. */
+export const OUT_OF_RANGE = 'value-out-of-range';
+
+/** The message of an {@link OUT_OF_RANGE} rejection: what overflowed and by which factor. */
+export function overflowMessage(value: number, factor: string): string {
+  return `value ${value} x ${factor} is not finite (overflows a 64-bit float) in the stored unit`;
+}
+
 /**
  * Classifies a value that is not a finite number: `missing-value` (empty), `not-finite` (NaN,
  * Infinity) or `not-a-number` (anything else).

@@ -7,7 +7,7 @@ import { InputError } from '../../errors.ts';
 import { driveLines } from '../drive.ts';
 import { LineSplitter } from '../lines.ts';
 import type { FormatContext } from '../format.ts';
-import { numberProblem, parseNumber } from '../numbers.ts';
+import { numberProblem, OUT_OF_RANGE, overflowMessage, parseNumber } from '../numbers.ts';
 import type { ByteSource } from '../source.ts';
 import { type Delimiter, FieldSplitter, splitText } from './fields.ts';
 import type { TsReader } from './ts-reader.ts';
@@ -92,7 +92,10 @@ export async function runWide(
       for (let k = 0; k < cols.length; k++) {
         const c = cols[k]!;
         const v = parseNumber(buf, f.starts[c.index]!, f.ends[c.index]!);
-        if (Number.isFinite(v)) out.push(c.channel, ts, v * c.factor);
+        const scaled = v * c.factor;
+        if (Number.isFinite(scaled)) out.push(c.channel, ts, scaled);
+        else if (Number.isFinite(v))
+          rejects.reject(line, c.name, OUT_OF_RANGE, overflowMessage(v, String(c.factor)), raw(buf, s, e));
         else {
           const text = raw(buf, f.starts[c.index]!, f.ends[c.index]!);
           const why = numberProblem(text);

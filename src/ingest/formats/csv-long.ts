@@ -13,7 +13,7 @@ import { LONG_CHANNEL_COLS, LONG_VALUE_COLS } from '../detect.ts';
 import { driveLines } from '../drive.ts';
 import { LineSplitter } from '../lines.ts';
 import type { Format, FormatContext } from '../format.ts';
-import { numberProblem, parseNumber } from '../numbers.ts';
+import { numberProblem, OUT_OF_RANGE, overflowMessage, parseNumber } from '../numbers.ts';
 import { KNOWN_UNITS, unitRule } from '../units.ts';
 import { looksLikeMains, tsReaderOf } from './wide-common.ts';
 
@@ -211,7 +211,18 @@ export const csvLong: Format = {
           );
           return;
         }
-        out.push(cur.channel, t, v * cur.factor);
+        const scaled = v * cur.factor;
+        if (!Number.isFinite(scaled)) {
+          rejects.reject(
+            line,
+            header[valI]!,
+            OUT_OF_RANGE,
+            overflowMessage(v, String(cur.factor)),
+            buf.toString('utf8', s, e),
+          );
+          return;
+        }
+        out.push(cur.channel, t, scaled);
       },
       lines,
     );

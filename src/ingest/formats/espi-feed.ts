@@ -6,6 +6,7 @@
  * names its ReadingType, and the UsagePoint (one meter each) gives the service kind.
  */
 import type { FormatContext } from '../format.ts';
+import { OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
 import { TS_MAX, TS_MIN } from '../time.ts';
 import { ESPI_SERVICE, ESPI_UOM, espiMeasurement, zoneFromLocalTime } from './espi.ts';
 
@@ -224,6 +225,16 @@ export class EspiFeed {
           'value',
           'not-a-number',
           'expected a number in IntervalReading/value',
+          b.raw[i]!,
+        );
+      else if (!Number.isFinite(b.value[i]! * scale))
+        // powerOfTenMultiplier 400 makes the scale itself Infinity: each reading is quarantined, the
+        // other blocks of the feed still land.
+        this.ctx.rejects.reject(
+          b.line[i]!,
+          'value',
+          OUT_OF_RANGE,
+          overflowMessage(b.value[i]!, `${uom.factor} x 10^${rt.pow10 ?? 0} (powerOfTenMultiplier)`),
           b.raw[i]!,
         );
       else this.ctx.out.push(channel, ts, b.value[i]! * scale, b.quality[i]!);

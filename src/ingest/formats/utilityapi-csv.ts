@@ -5,7 +5,7 @@ import { findColumn } from '../csv/wide.ts';
 import { driveLines } from '../drive.ts';
 import type { Format } from '../format.ts';
 import { LineSplitter } from '../lines.ts';
-import { numberProblem, parseNumber } from '../numbers.ts';
+import { numberProblem, OUT_OF_RANGE, overflowMessage, parseNumber } from '../numbers.ts';
 import { LocalTimeConverter } from '../time.ts';
 import { channelFor, instant } from './utilityapi-common.ts';
 
@@ -90,6 +90,15 @@ export const utilityapiCsv: Format = {
         }
         if (!Number.isFinite(wh)) {
           const text = get(field.toLowerCase()) ?? '';
+          const v = Number(text);
+          if (text.trim() !== '' && Number.isFinite(v))
+            return ctx.rejects.reject(
+              line,
+              field,
+              OUT_OF_RANGE,
+              overflowMessage(v, `1000 (${field} to Wh)`),
+              raw,
+            );
           return ctx.rejects.reject(
             line,
             field,

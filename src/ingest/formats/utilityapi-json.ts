@@ -1,7 +1,7 @@
 /** UtilityAPI interval data as JSON; see utilityapi-common.ts for the mapping. */
 import { ConfigError, InputError } from '../../errors.ts';
 import type { Format } from '../format.ts';
-import { numberProblem } from '../numbers.ts';
+import { numberProblem, OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
 import { LocalTimeConverter } from '../time.ts';
 import { channelFor, instant } from './utilityapi-common.ts';
 
@@ -96,6 +96,14 @@ export const utilityapiJson: Format = {
             `${where}.kwh`,
             numberProblem(String(kwh ?? '')),
             `expected a finite kwh, found ${JSON.stringify(kwh)}`,
+            raw,
+          );
+        if (!Number.isFinite(v * 1000))
+          return ctx.rejects.reject(
+            0,
+            `${where}.kwh`,
+            OUT_OF_RANGE,
+            overflowMessage(v, '1000 (kWh to Wh)'),
             raw,
           );
         ch ??= channelFor(ctx, meter, end.ts - start.ts, info);
