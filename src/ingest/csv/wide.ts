@@ -9,6 +9,7 @@ import { LineSplitter } from '../lines.ts';
 import type { FormatContext } from '../format.ts';
 import { numberProblem, OUT_OF_RANGE, overflowMessage, parseNumber } from '../numbers.ts';
 import type { ByteSource } from '../source.ts';
+import { parseInstant } from '../time.ts';
 import { type Delimiter, FieldSplitter, splitText } from './fields.ts';
 import type { TsReader } from './ts-reader.ts';
 
@@ -57,6 +58,7 @@ export async function runWide(
       if (!layout) {
         if (e === s) return;
         const header = splitText(buf, s, e, delimiter);
+        refuseDataAsHeader(ctx, header, line, raw(buf, s, e));
         layout = layoutOf(header, ctx);
         width = header.length;
         return;
@@ -106,6 +108,21 @@ export async function runWide(
     splitter,
   );
   if (!layout) throw new InputError('the file is empty (no header line)', { file: ctx.file, line: 1 });
+}
+
+/**
+ * A first line whose every field is a number or a time is a data row, not a header: read as one, the
+ * row was lost and its values became channel names. Refused, since only the user knows the names.
+ */
+function refuseDataAsHeader(ctx: FormatContext, header: string[], line: number, text: string): void {
+  const fields = header.filter((h) => h !== '');
+  const isData = (h: string): boolean => Number.isFinite(Number(h)) || Number.isFinite(parseInstant(h));
+  if (fields.length === 0 || !fields.every(isData)) return;
+  throw new InputError(
+    `the first line '${text.slice(0, 120)}' is data, not a header (every field is a number or a time); ` +
+      "a wide CSV needs a header line naming the timestamp column and each channel, e.g. 'timestamp,mains,kettle': add one and import again",
+    { file: ctx.file, line },
+  );
 }
 
 /** Index of the column named `name` (case-insensitive), or -1. */
