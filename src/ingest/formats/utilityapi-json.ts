@@ -1,11 +1,14 @@
 /** UtilityAPI interval data as JSON; see utilityapi-common.ts for the mapping. */
 import { ConfigError, InputError } from '../../errors.ts';
 import type { Format } from '../format.ts';
+import { findTooDeep } from '../json-depth.ts';
 import { numberProblem, OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
 import { LocalTimeConverter } from '../time.ts';
 import { channelFor, instant } from './utilityapi-common.ts';
 
 const JSON_MAX_BYTES = 256 * 1024 * 1024;
+/** Deepest nesting accepted; UtilityAPI interval JSON nests five deep (intervals, readings, datapoints). */
+export const JSON_MAX_DEPTH = 64;
 
 /** UtilityAPI interval JSON (read whole: API responses are bounded; larger files are refused). */
 export const utilityapiJson: Format = {
@@ -18,7 +21,14 @@ export const utilityapiJson: Format = {
     const parts: Buffer[] = [];
     for await (const c of source!.chunks()) parts.push(c);
     ctx.tick(source!.bytesRead());
-    const text = Buffer.concat(parts).toString('utf8');
+    const bytes = Buffer.concat(parts);
+    const deep = findTooDeep(bytes, JSON_MAX_DEPTH);
+    if (deep)
+      throw new InputError(
+        `JSON nested deeper than ${JSON_MAX_DEPTH} levels at line ${deep.line}, column ${deep.column}; UtilityAPI interval JSON is an object with an 'intervals' array of blocks with 'readings' arrays (five levels)`,
+        { file: ctx.file, line: deep.line },
+      );
+    const text = bytes.toString('utf8');
     let doc: unknown;
     try {
       doc = JSON.parse(text);
