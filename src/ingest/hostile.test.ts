@@ -206,7 +206,9 @@ describe('hostile files (duckdb)', () => {
   it('a wide CSV without a header is refused with a clear error, not read with its first row as names', async () => {
     const body = '2024-01-01T00:00:00Z,100,5\n2024-01-01T00:01:00Z,110,6\n';
     const err = await failure(run(await put('headerless.csv', body), { format: 'csv-wide', unit: 'W' }));
-    expect(err.message).toMatch(/headerless\.csv:1: the first line '2024-01-01T00:00:00Z,100,5' is data, not a header/);
+    expect(err.message).toMatch(
+      /headerless\.csv:1: the first line '2024-01-01T00:00:00Z,100,5' is data, not a header/,
+    );
     const auto = await failure(run(await put('headerless-auto.csv', body), { unit: 'W' }));
     expect(auto.message).toMatch(/header/);
     const redd = await failure(
@@ -228,5 +230,31 @@ describe('hostile files (duckdb)', () => {
     const path = await put('deep.json', '{"intervals":\n' + '['.repeat(100_000) + ']'.repeat(100_000) + '}');
     const err = await failure(run(path));
     expect(err.message).toMatch(/deep\.json:2: .*nested deeper than 64.*column 64/);
+  });
+
+  it('Green Button nested 40,000 deep (280 kB) is an InputError naming the line and the limit, fast', async () => {
+    const body = espiFeed({ blockExtra: '\n' + '<x>'.repeat(40_000) + '</x>'.repeat(40_000) });
+    expect(body.length).toBeGreaterThan(280_000);
+    const path = await put('deep.xml', body);
+    const t0 = performance.now();
+    const err = await failure(run(path));
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(err.message).toMatch(
+      /deep\.xml:19: elements nested deeper than 64 levels \(<x> inside <x><x><x>\)/,
+    );
+  });
+
+  it('Green Button text of an element over 1 MiB is an InputError', async () => {
+    const path = await put('long-text.xml', espiFeed({ values: [100, '9'.repeat(2 << 20)] }));
+    const err = await failure(run(path));
+    expect(err.message).toMatch(/long-text\.xml:\d+: an element's text is longer than 1048576 characters/);
+  });
+
+  it('a Green Button parse over its time limit is stopped with an error saying so', async () => {
+    const path = await put('slow.xml', espiFeed());
+    const err = await failure(run(path, { parseTimeLimitMs: 1 }));
+    expect(err.message).toMatch(
+      /slow\.xml: parsing the XML took longer than 0\.001 s for one chunk after byte 0/,
+    );
   });
 });

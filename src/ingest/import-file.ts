@@ -69,6 +69,8 @@ export async function importFile(
   const source = isDir ? null : await openSource(options.path, hooks.signal);
   const total = source?.size ?? 0;
   let last = 0;
+  // Formats that read in a worker (Green Button) report the bytes they consumed only through ticks.
+  let consumed = 0;
   const ctx: FormatContext = {
     file: options.path,
     opts,
@@ -79,6 +81,7 @@ export async function importFile(
     rows: 0,
     full: () => opts.limitRows !== undefined && ctx.rows >= opts.limitRows,
     tick(bytesRead) {
+      consumed = Math.max(consumed, bytesRead);
       const now = performance.now();
       if (hooks.onProgress && (now - last >= PROGRESS_EVERY_MS || bytesRead >= total)) {
         last = now;
@@ -113,7 +116,7 @@ export async function importFile(
     byReason: rejects.byReason,
     quarantine: rejects.path,
     channels: catalog.channelIds.slice(),
-    bytes: source?.bytesRead() ?? 0,
+    bytes: Math.max(source?.bytesRead() ?? 0, consumed),
     seconds: (performance.now() - t0) / 1000,
   };
 }

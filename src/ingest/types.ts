@@ -64,6 +64,11 @@ export interface ImportOptions {
   batchSize?: number;
   /** Longest text line accepted, bytes; a longer line is rejected as `line-too-long`. Default 1 MiB. */
   maxLineBytes?: number;
+  /**
+   * Time limit, ms, for a parsing worker (Green Button XML) over one chunk of the file; a worker that
+   * takes longer is stopped and the import fails. Default 30 s.
+   */
+  parseTimeLimitMs?: number;
 }
 
 /** One rejected row (or file-level problem), as written to the quarantine file. */

@@ -1,135 +1,124 @@
 /**
- * Green Button ESPI Atom feeds, streamed with saxes: this half collects each Atom entry (links, ESPI
- * leaf values, interval readings) and hands it to {@link EspiFeed} when it closes. Readings of an
- * entry are held until the entry closes (its links may follow the content); blocks whose ReadingType
- * has not been seen yet wait until it appears or the feed ends.
+ * Green Button ESPI Atom feeds. The XML is parsed in a worker thread ({@link EspiSax} in
+ * espi-worker.ts) and the closed entries come back here, where {@link EspiFeed} links them and the
+ * readings are written. A worker that takes longer than the time limit over one chunk of the file is
+ * stopped and the import fails with an error saying so: the server's event loop never waits on XML.
  */
-import { StringDecoder } from 'node:string_decoder';
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { extname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors.ts';
-import type { Format } from '../format.ts';
-import { type EntryState, EspiFeed, newBlock, num, type Pending } from './espi-feed.ts';
+import type { Format, FormatContext } from '../format.ts';
+import { EspiFeed, type EntryState } from './espi-feed.ts';
+import { workerUrl } from '../worker-code.ts';
+import type { EspiWorkerData, EspiWorkerMessage } from './espi-worker.ts';
 
-const ATOM = 'http://www.w3.org/2005/Atom';
-const ESPI = 'http://naesb.org/espi';
+/**
+ * Default time limit for parsing one chunk (1 MiB, or 256 KiB of gzip output) of a feed: a good feed
+ * takes tens of milliseconds per chunk, so only a hostile or broken file comes near it.
+ */
+export const ESPI_CHUNK_TIME_LIMIT_MS = 30_000;
+/** Heap of the parsing worker, MB: entries are handed over chunk by chunk, so this is never needed. */
+const WORKER_HEAP_MB = 512;
 
 /** The Green Button ESPI XML format. */
 export const greenbutton: Format = {
-  async run(ctx, source) {
-    const parser = new SaxesParser({ xmlns: true, fileName: ctx.file });
-    const feedState = new EspiFeed(ctx);
-    let sawRoot = false;
-    let sawEspi = false;
-    let entry: EntryState | null = null;
-    let text = '';
-    const path: string[] = [];
-    let reading: Record<string, string> | null = null;
-    let readingLine = 0;
-
-    parser.on('opentag', (tag: SaxesTagNS) => {
-      if (!sawRoot) {
-        sawRoot = true;
-        if (!((tag.local === 'feed' || tag.local === 'entry') && (tag.uri === ATOM || tag.uri === ESPI))) {
-          throw new InputError(
-            `not a Green Button ESPI feed: the root element is <${tag.name}> (${tag.uri || 'no namespace'}), expected an Atom <feed>`,
-            { file: ctx.file, line: parser.line },
-          );
-        }
-      }
-      if (tag.uri === ESPI) sawEspi = true;
-      path.push(tag.local);
-      text = '';
-      if (tag.local === 'entry' && tag.uri === ATOM)
-        entry = { links: [], kind: null, title: '', fields: {}, block: newBlock() };
-      else if (entry && tag.local === 'link' && tag.uri === ATOM) {
-        entry.links.push({
-          rel: String(tag.attributes['rel']?.value ?? ''),
-          href: String(tag.attributes['href']?.value ?? ''),
-        });
-      } else if (entry && tag.uri === ESPI && path[path.length - 2] === 'content') entry.kind = tag.local;
-      else if (tag.local === 'IntervalReading') {
-        reading = {};
-        readingLine = parser.line;
-      }
-    });
-    parser.on('text', (t) => {
-      text += t;
-    });
-    parser.on('closetag', (tag: SaxesTagNS) => {
-      path.pop();
-      const name = tag.local;
-      if (!entry) return;
-      const value = text.trim();
-      text = '';
-      if (reading) {
-        const ctxName = path[path.length - 1];
-        if (name === 'IntervalReading') {
-          pushReading(entry.block, reading, readingLine);
-          reading = null;
-        } else if (ctxName === 'timePeriod' && (name === 'start' || name === 'duration'))
-          reading[name] = value;
-        else if (name === 'value' && ctxName === 'IntervalReading') reading['value'] = value;
-        else if (name === 'quality') reading['quality'] = value;
-        return;
-      }
-      if (name === 'title' && tag.uri === ATOM) entry.title = value;
-      else if (tag.uri === ESPI && value !== '') entry.fields[`${path[path.length - 1]}/${name}`] = value;
-      if (name === 'entry' && tag.uri === ATOM) {
-        feedState.closeEntry(entry);
-        entry = null;
-      }
-    });
-
-    const pushReading = (b: Pending, r: Record<string, string>, line: number): void => {
-      ctx.rows++;
-      b.start.push(num(r['start']) ?? NaN);
-      b.duration.push(num(r['duration']) ?? NaN);
-      b.value.push(r['value'] === undefined || r['value'] === '' ? NaN : Number(r['value']));
-      b.quality.push(Math.min(3, Math.max(0, num(r['quality']) ?? 0)) || 0);
-      b.line.push(line);
-      b.raw.push(JSON.stringify(r));
-    };
-
-    const decoder = new StringDecoder('utf8');
-    let broken: string | null = null;
-    const feed = (s: string | null): void => {
-      if (broken) return;
-      try {
-        if (s === null) parser.close();
-        else parser.write(s);
-      } catch (err) {
-        if (err instanceof InputError) throw err;
-        broken = err instanceof Error ? err.message : String(err);
-      }
-    };
-    for await (const chunk of source!.chunks()) {
-      feed(decoder.write(chunk));
+  async run(ctx) {
+    const feed = new EspiFeed(ctx);
+    const url = await workerUrl(new URL(`./espi-worker${extname(import.meta.url)}`, import.meta.url));
+    const end = await parseInWorker(ctx, url, async (entries, bytesRead) => {
+      for (const e of entries) feed.closeEntry(e);
       await ctx.out.drain();
-      ctx.tick(source!.bytesRead());
-      ctx.signal?.throwIfAborted();
-      if (broken) break;
-    }
-    feed(decoder.end());
-    feed(null);
-    if (!sawRoot)
+      ctx.tick(bytesRead);
+    });
+    ctx.rows = end.rows;
+    if (!end.sawRoot)
       throw new InputError('not a Green Button ESPI feed: the file has no XML element', { file: ctx.file });
-    if (!sawEspi)
+    if (!end.sawEspi)
       throw new InputError(
         'not a Green Button ESPI feed: no element in the ESPI namespace (http://naesb.org/espi)',
         { file: ctx.file },
       );
-    const srcErr = source!.error();
-    if (broken || srcErr) {
+    if (end.cut) {
       // The readings of the entry that was open when the data stopped are complete ones: keep them.
-      if (entry !== null && (entry as EntryState).kind === 'IntervalBlock') feedState.closeEntry(entry);
+      if (end.open?.kind === 'IntervalBlock') feed.closeEntry(end.open);
       ctx.rejects.reject(
-        parser.line,
+        end.cut.line,
         '',
         'truncated',
-        `the XML stops being readable here (${srcErr ?? broken}); entries after this point are lost`,
+        `the XML stops being readable here (${end.cut.why}); entries after this point are lost`,
         '',
       );
     }
-    feedState.finish();
+    feed.finish();
   },
 };
+
+type End = Extract<EspiWorkerMessage, { type: 'end' }>;
+
+/** Runs the worker over `ctx.file`, handing each chunk's entries to `onEntries` before asking for more. */
+function parseInWorker(
+  ctx: FormatContext,
+  url: URL,
+  onEntries: (entries: EntryState[], bytesRead: number) => Promise<void>,
+): Promise<End> {
+  const limit = ctx.opts.parseTimeLimitMs ?? ESPI_CHUNK_TIME_LIMIT_MS;
+  const data: EspiWorkerData = { path: ctx.file };
+  const worker = new Worker(url, {
+    workerData: data,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  });
+  return new Promise<End>((resolve, reject) => {
+    let bytes = 0;
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (err: unknown, end?: End): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ctx.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if (end) resolve(end);
+      else reject(err);
+    };
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          finish(
+            new InputError(
+              `parsing the XML took longer than ${limit / 1000} s for one chunk after byte ${bytes}; the file is too complex to be a Green Button feed`,
+              { file: ctx.file },
+            ),
+          ),
+        limit,
+      );
+    };
+    const onAbort = (): void => finish(ctx.signal!.reason);
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (m: EspiWorkerMessage) => {
+      if (done) return;
+      clearTimeout(timer);
+      if (m.type === 'problem')
+        return finish(new InputError(m.problem.message, { file: ctx.file, line: m.problem.line }));
+      if (m.type === 'end') return finish(undefined, m);
+      bytes = m.bytesRead;
+      ctx.rows = m.rows;
+      onEntries(m.entries, m.bytesRead).then(
+        () => {
+          if (done) return;
+          arm();
+          worker.postMessage('more');
+        },
+        (err: unknown) => finish(err),
+      );
+    });
+    worker.on('error', (err: Error) =>
+      finish(new InputError(`parsing the XML failed: ${err.message}`, { file: ctx.file }, { cause: err })),
+    );
+    worker.on('exit', (code) => {
+      if (!done)
+        finish(new InputError(`the XML parser stopped early (exit code ${code})`, { file: ctx.file }));
+    });
+    arm();
+  });
+}
