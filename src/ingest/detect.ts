@@ -32,6 +32,7 @@ export async function detectFormat(path: string): Promise<ImportFormat> {
 /** Detects the format from the first decoded text of a file. */
 export function detectFromText(text: string, path: string): ImportFormat {
   const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (t === '') throw new InputError('the file is empty (or only blank lines)', { file: path, line: 1 });
   if (t.startsWith('<')) return 'greenbutton';
   if (t.startsWith('{') || t.startsWith('[')) return 'utilityapi-json';
   const nl = t.indexOf('\n');
@@ -57,5 +58,7 @@ export function detectFromText(text: string, path: string): ImportFormat {
 async function firstChunk(path: string): Promise<string> {
   const src = await openSource(path);
   for await (const chunk of src.chunks()) return chunk.subarray(0, 65536).toString('utf8');
+  const err = src.error();
+  if (err) throw new InputError(`cannot read the file: ${err}`, { file: path });
   return '';
 }

@@ -44,9 +44,13 @@ export function parseNumber(buf: Uint8Array, start: number, end: number): number
   return neg ? -v : v;
 }
 
+/** A decimal number, or the words Number() reads as non-finite (classified by {@link numberProblem}). */
+const DECIMAL = /^\s*[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|Infinity|inf|NaN)\s*$/i;
+
 function slowParse(buf: Uint8Array, start: number, end: number): number {
   const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
-  return text.trim() === '' ? NaN : Number(text);
+  // Number() also reads hex, octal and binary ('0x10' is 16): a meter value is decimal or it is wrong.
+  return DECIMAL.test(text) ? Number(text) : NaN;
 }
 
 /** Rejection reason of a finite value that is no longer finite after scaling to the stored unit. */
@@ -65,5 +69,7 @@ export function numberProblem(text: string): 'missing-value' | 'not-finite' | 'n
   const t = text.trim().toLowerCase().replace(/^[+-]/, '');
   if (t === '') return 'missing-value';
   if (t === 'nan' || t === 'inf' || t === 'infinity') return 'not-finite';
+  // A decimal too large for a 64-bit float ('1e309') reads as Infinity.
+  if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) && !Number.isFinite(Number(t))) return 'not-finite';
   return 'not-a-number';
 }

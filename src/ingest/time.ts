@@ -162,6 +162,8 @@ export class IsoParser {
     }
     if (Number.isNaN(year + month + day + hour + minute + second)) return NaN;
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return NaN;
+    // Date.UTC rolls 2024-02-30 over to March 1: a day past the month's end is a bad date, not a later one.
+    if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return NaN;
     const wall = Date.UTC(year, month - 1, day, hour, minute, second) + Math.round(ms);
     let ts: number;
     if (i === end) {

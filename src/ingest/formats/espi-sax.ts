@@ -58,6 +58,12 @@ export class EspiSax {
       if (this.text.length > XML_MAX_TEXT)
         this.stop(`an element's text is longer than ${XML_MAX_TEXT} characters; ESPI values are short`);
     });
+    // CDATA is text too: <value><![CDATA[200]]></value> is the value 200.
+    this.parser.on('cdata', (t) => {
+      this.text += t;
+      if (this.text.length > XML_MAX_TEXT)
+        this.stop(`an element's text is longer than ${XML_MAX_TEXT} characters; ESPI values are short`);
+    });
     this.parser.on('closetag', (tag) => this.close(tag));
   }
 
