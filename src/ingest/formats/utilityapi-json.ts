@@ -1,6 +1,6 @@
 /** UtilityAPI interval data as JSON; see utilityapi-common.ts for the mapping. */
 import { ConfigError, InputError } from '../../errors.ts';
-import type { Format } from '../format.ts';
+import type { Format, FormatContext } from '../format.ts';
 import { findTooDeep } from '../json-depth.ts';
 import { numberProblem, OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
 import { LocalTimeConverter } from '../time.ts';
@@ -9,6 +9,14 @@ import { channelFor, instant } from './utilityapi-common.ts';
 const JSON_MAX_BYTES = 256 * 1024 * 1024;
 /** Deepest nesting accepted; UtilityAPI interval JSON nests five deep (intervals, readings, datapoints). */
 export const JSON_MAX_DEPTH = 64;
+
+const READINGS_PER_TURN = 10_000;
+
+async function yieldTurn(ctx: FormatContext): Promise<void> {
+  await ctx.out.drain();
+  ctx.signal?.throwIfAborted();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 /** UtilityAPI interval JSON (read whole: API responses are bounded; larger files are refused). */
 export const utilityapiJson: Format = {
@@ -48,7 +56,8 @@ export const utilityapiJson: Format = {
     }
     const conv = ctx.opts.tz ? new LocalTimeConverter(ctx.opts.tz) : null;
     const intervals = root['intervals'] as Record<string, unknown>[];
-    intervals.forEach((block, bi) => {
+    for (let bi = 0; bi < intervals.length; bi++) {
+      const block = intervals[bi];
       const meta = {
         ...((root['meta'] as Record<string, unknown> | undefined) ?? {}),
         ...((block?.['meta'] as Record<string, unknown> | undefined) ?? {}),
@@ -67,10 +76,10 @@ export const utilityapiJson: Format = {
           'expected a readings array',
           JSON.stringify(block).slice(0, 200),
         );
-        return;
+        continue;
       }
       let ch: number | undefined;
-      readings.forEach((r: Record<string, unknown>, ri) => {
+      const onReading = (r: Record<string, unknown>, ri: number): void => {
         ctx.rows++;
         const where = `intervals[${bi}].readings[${ri}]`;
         const raw = JSON.stringify(r);
@@ -118,8 +127,14 @@ export const utilityapiJson: Format = {
           );
         ch ??= channelFor(ctx, meter, end.ts - start.ts, info);
         ctx.out.push(ch, start.ts, v * 1000);
-      });
-    });
+      };
+      for (let ri = 0; ri < readings.length; ri++) {
+        onReading(readings[ri] as Record<string, unknown>, ri);
+        // Give the event loop a turn (and the store its batches) every 10,000 readings: a 400,000
+        // reading file otherwise held the loop for seconds after JSON.parse.
+        if (ri % READINGS_PER_TURN === READINGS_PER_TURN - 1) await yieldTurn(ctx);
+      }
+    }
     await ctx.out.drain();
   },
 };
