@@ -12,7 +12,11 @@ export class LoadscopeError extends Error {
   /** CLI exit code. */
   readonly exitCode: number;
 
-  constructor(code: string, message: string, opts: { status?: number; exitCode?: number; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { status?: number; exitCode?: number; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
@@ -82,7 +86,11 @@ export class StoreError extends LoadscopeError {
     opts: { cause?: unknown } = {},
   ) {
     const reason = opts.cause instanceof Error ? `: ${opts.cause.message}` : '';
-    super('STORE_FAILED', `${adapter} store: ${operation} failed${reason}`, { status: 503, exitCode: 74, ...opts });
+    super('STORE_FAILED', `${adapter} store: ${operation} failed${reason}`, {
+      status: 503,
+      exitCode: 74,
+      ...opts,
+    });
   }
 }
 
