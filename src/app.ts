@@ -190,6 +190,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             quarantine,
             topicRoot,
             onError,
+            log: say,
           });
           stops.push(() => broker.close());
           mqttUrl = `mqtt://${config.http.host}:${broker.port}`;

@@ -1,7 +1,8 @@
 /**
  * The embedded MQTT broker (aedes): devices connect with their token as the password (or as the user
  * name when there is no password), may publish only under `<root>/<their org>/` (and only for their
- * meters, when the token is limited), and may subscribe only to `<root>/<their org>/alerts`.
+ * meters, when the token is limited), and may subscribe only to `<root>/<their org>/alerts` (any other
+ * subscription is answered with the SUBACK failure code 0x80 and logged).
  * Messages are ingested before the broker acknowledges them (QoS 1), which slows a device that
  * publishes faster than the pipeline takes.
  */
@@ -20,6 +21,8 @@ export interface EmbeddedBrokerOptions {
   quarantine: Quarantine;
   topicRoot?: string;
   onError?: (err: unknown) => void;
+  /** Why a client was refused (a subscription outside its topics); default: nowhere. */
+  log?: (line: string) => void;
 }
 
 /** A running embedded broker. */
@@ -37,6 +40,7 @@ const identities = new WeakMap<Client, DeviceIdentity>();
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const root = `${opts.topicRoot ?? 'loadscope'}/`;
   const onError = opts.onError ?? (() => undefined);
+  const notice = opts.log ?? (() => undefined);
   const reject = (client: Client | null, topic: string | null, reason: string, sample = ''): Error => {
     const id = client ? identities.get(client) : undefined;
     opts.quarantine.add({
@@ -88,9 +92,14 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     },
     authorizeSubscribe(client, sub, callback) {
       const id = identities.get(client);
-      if (!id || sub.topic !== `${root}${id.orgId}/alerts`)
-        return callback(reject(client, sub.topic, `forbidden: subscribe to '${sub.topic}'`), null);
-      callback(null, sub);
+      const allowed = `${root}${id?.orgId ?? '<org>'}/alerts`;
+      if (id && sub.topic === allowed) return callback(null, sub);
+      // A refused topic gets the SUBACK failure code (0x80 in MQTT 3.1.1, aedes' protocol), not a
+      // disconnection: a client that reconnects and subscribes again would loop without learning why.
+      const reason = `forbidden: subscribe to '${sub.topic}' (allowed: ${allowed})`;
+      reject(client, sub.topic, reason);
+      notice(`mqtt: client '${client.id}' (${id?.id ?? 'unauthenticated'}) refused: ${reason}`);
+      callback(null, null);
     },
     published(packet, client, callback) {
       const id = client ? identities.get(client) : undefined;
