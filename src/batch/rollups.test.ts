@@ -133,4 +133,47 @@ describe.each(STORE_FACTORIES)('rollups on $kind', (factory) => {
     expect(int[0]?.maxPower).toBeCloseTo(13 * 4, 9);
     expect(localDate(day, 'UTC')).toBe('2024-05-01');
   });
+
+  it("sets a power channel's default maximum gap from its observed steps, clamped to 3-10 x nominal", async () => {
+    const store = t.store;
+    // Nominal 10 s. `jit`: every 10th step is 32 s of jitter (p99 32 s -> gap 96 s) and a 10-minute
+    // hole. `slow`: logs every 60 s (p99 60 s -> 180 s, clamped to 10 x nominal = 100 s), a 180 s step (dropped).
+    await seedFacility(store, {
+      facilityId: 'gap',
+      timeZone: 'UTC',
+      channels: [
+        { id: 'gap-jit', intervalMs: 10_000 },
+        { id: 'gap-slow', intervalMs: 10_000 },
+      ],
+    });
+    const day = Date.parse('2024-06-01T00:00:00Z');
+    const jit: number[] = [];
+    for (let tt = day, i = 0; tt < day + 24 * H; tt += i++ % 10 === 9 ? 32_000 : 10_000)
+      if (tt < day + 6 * H || tt >= day + 6 * H + 600_000) jit.push(tt);
+    const slow = steps(day, day + 24 * H, 60_000).filter(
+      (x) => x !== day + 3 * H && x !== day + 3 * H + 60_000,
+    );
+    const value = (ts: number[]) => ts.map((_, i) => 400 + (i % 13) * 10);
+    await store.readings.write(channelBatch('gap-jit', jit, value(jit)));
+    await store.readings.write(channelBatch('gap-slow', slow, value(slow)));
+    await store.rollups.recompute('all');
+    for (const [id, ts, gap] of [
+      ['gap-jit', jit, 96_000],
+      ['gap-slow', slow, 100_000],
+    ] as const) {
+      const ref = referenceEnergy('power', ts, value(ts), gap, () => 'day');
+      const [d] = await store.rollups.listRollups({ level: 'channel', period: 'day', channelId: id });
+      expect(d?.energy, id).toBeCloseTo(ref.get('day') ?? NaN, 6);
+    }
+    const hours = await store.rollups.listRollups({ level: 'channel', period: 'hour', channelId: 'gap-jit' });
+    // The jitter is covered, the 10-minute hole is not.
+    expect(hours.find((h) => h.label === '2024-06-01T05')?.coverage).toBeCloseTo(1, 2);
+    expect(hours.find((h) => h.label === '2024-06-01T06')?.coverage).toBeLessThan(51 / 60);
+    const slowHours = await store.rollups.listRollups({
+      level: 'channel',
+      period: 'hour',
+      channelId: 'gap-slow',
+    });
+    expect(slowHours.find((h) => h.label === '2024-06-01T02')?.coverage).toBeLessThan(59.5 / 60);
+  });
 });

@@ -88,7 +88,9 @@ export interface Channel {
   intervalMs: number | null;
   /**
    * Longest gap (ms) between two power samples that is still integrated; longer gaps are left out of
-   * the energy and lower the coverage. Null means 3 x intervalMs, or 5 minutes when that is null too.
+   * the energy and lower the coverage. Null means the default: for a power channel with an
+   * `intervalMs`, 3 x the p99 of its observed steps clamped to 3-10 x intervalMs; otherwise
+   * 3 x intervalMs, or 5 minutes when that is null too (docs/batch.md, gap rule).
    */
   maxGapMs: number | null;
   /** For registers: the value at which the register rolls over to zero (e.g. 99999 kWh); null when unknown. */
