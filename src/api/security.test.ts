@@ -249,10 +249,43 @@ const CASES: Record<string, RouteCase> = {
     own: () => ({ url: `/api/v1/zips?${DAY_RANGE}` }),
   },
   'GET /api/grafana': { minRole: 'viewer', foreign: () => [], own: () => ({ url: '/api/grafana/' }) },
-  'POST /api/grafana/search': {
+  'POST /api/grafana/metrics': {
     minRole: 'viewer',
     foreign: () => [],
-    own: () => ({ url: '/api/grafana/search', payload: { target: '' } }),
+    own: () => ({ url: '/api/grafana/metrics', payload: {} }),
+  },
+  'POST /api/grafana/metric-payload-options': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      {
+        url: '/api/grafana/metric-payload-options',
+        payload: { metric: 'channel', payload: { facility: w.b.facility.id }, name: 'channel' },
+      },
+    ],
+    own: () => ({
+      url: '/api/grafana/metric-payload-options',
+      payload: { metric: 'channel', payload: {}, name: 'channel' },
+    }),
+  },
+  'POST /api/grafana/variable': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      {
+        url: '/api/grafana/variable',
+        payload: { payload: { target: 'channels', facility: w.b.facility.id } },
+      },
+    ],
+    own: () => ({ url: '/api/grafana/variable', payload: { payload: { target: 'channels' } } }),
+  },
+  'POST /api/grafana/tag-keys': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: '/api/grafana/tag-keys', payload: {} }),
+  },
+  'POST /api/grafana/tag-values': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: '/api/grafana/tag-values', payload: { key: 'facility' } }),
   },
   'POST /api/grafana/query': {
     minRole: 'viewer',
@@ -261,28 +294,18 @@ const CASES: Record<string, RouteCase> = {
         url: '/api/grafana/query',
         payload: { range: ISO_RANGE, targets: [{ target: w.b.channel.id, refId: 'A' }] },
       },
+      { url: '/api/grafana/query', payload: { range: ISO_RANGE, targets: [{ target: 'alerts' }] } },
+      {
+        url: '/api/grafana/query',
+        payload: {
+          range: ISO_RANGE,
+          targets: [{ target: 'alerts', payload: { facility: w.b.facility.id } }],
+        },
+      },
     ],
     own: (w) => ({
       url: '/api/grafana/query',
       payload: { range: ISO_RANGE, targets: [{ target: w.shared.channel.id, refId: 'A' }] },
-    }),
-  },
-  'POST /api/grafana/annotations': {
-    minRole: 'viewer',
-    foreign: (w) => [
-      { url: '/api/grafana/annotations', payload: { range: ISO_RANGE } },
-      {
-        url: '/api/grafana/annotations',
-        payload: { range: ISO_RANGE, annotation: { query: w.b.facility.id } },
-      },
-      {
-        url: '/api/grafana/annotations',
-        payload: { range: ISO_RANGE, annotation: { query: w.b.channel.id } },
-      },
-    ],
-    own: (w) => ({
-      url: '/api/grafana/annotations',
-      payload: { range: ISO_RANGE, annotation: { query: w.a.facility.id } },
     }),
   },
   'POST /api/v1/imports': {

@@ -1,13 +1,27 @@
 /**
- * Endpoints of Grafana's JSON data source (simpod-json-datasource, and the older simple-json
- * protocol): `/` answers the connection test, `/search` lists the channels the token may read,
- * `/query` returns their series downsampled to Grafana's `maxDataPoints`, and `/annotations` returns
- * alerts. Grafana authenticates with an API token (`Authorization: Bearer ...` as a custom header).
+ * Grafana's JSON data source, the protocol of simpod-json-datasource 0.6.x (the version pinned in
+ * `grafana/provisioning`): `GET /` answers the connection test, `/metrics` and
+ * `/metric-payload-options` fill the query builder, `/variable` fills query variables, `/query`
+ * returns channel series or alerts (as a table, which Grafana also reads as annotations), and
+ * `/tag-keys` / `/tag-values` offer ad hoc filters on facility attributes. Grafana authenticates with
+ * an API token (`Authorization: Bearer ...` as a custom header).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Channel, Facility } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
 import { requirePrincipal } from '../principal.ts';
 import { readSeries } from './explore.ts';
+import {
+  type AdhocFilter,
+  GRAFANA_METRICS,
+  GRAFANA_TAG_KEYS,
+  type GrafanaTagKey,
+  expandVariable,
+  facilityLabel,
+  passesFilters,
+  payloadValues,
+  tagValue,
+} from './grafana-targets.ts';
 import { errorResponses } from './schemas.ts';
 
 const rangeSchema = {
@@ -35,24 +49,45 @@ function parseRange(r: GrafanaRange): { from: number; to: number } {
   return { from, to };
 }
 
+const optionList = {
+  type: 'array',
+  items: { type: 'object', properties: { label: { type: 'string' }, value: { type: 'string' } } },
+} as const;
+const payloadSchema = { type: 'object', additionalProperties: true } as const;
+const adhocSchema = {
+  type: 'array',
+  maxItems: 20,
+  items: {
+    type: 'object',
+    properties: { key: { type: 'string' }, operator: { type: 'string' }, value: { type: 'string' } },
+    required: ['key', 'operator', 'value'],
+  },
+} as const;
+
+/** A series label: "facility / channel". */
+const channelLabel = (f: Facility, c: Channel) => `${f.name} / ${c.appliance ?? c.name}`;
+
 /** Registers the Grafana data-source routes under /api/grafana. */
 export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
   const { store } = app.deps;
 
-  /** Readable channels with a label "facility / channel". */
-  const readableChannels = async (request: {
-    principal: Parameters<typeof requirePrincipal>[0]['principal'];
-  }) => {
+  /** Facilities the caller may read that pass the ad hoc filters. */
+  const facilities = async (request: FastifyRequest, filters: readonly AdhocFilter[] = []) =>
+    (await app.access.readableFacilities(requirePrincipal(request)))
+      .map((r) => r.facility)
+      .filter((f) => passesFilters(f, filters));
+
+  /** Readable channels, of the given facilities only when some are named. */
+  const channels = async (request: FastifyRequest, facilityIds: string[]) => {
     const p = requirePrincipal(request);
-    const out: { id: string; label: string; unit: string; facilityId: string }[] = [];
-    for (const { facility } of await app.access.readableFacilities(p)) {
-      for (const c of await store.catalog.listChannels({ facilityId: facility.id })) {
-        out.push({
-          id: c.id,
-          label: `${facility.name} / ${c.appliance ?? c.name}`,
-          unit: c.unit,
-          facilityId: facility.id,
-        });
+    const fs =
+      facilityIds.length > 0
+        ? await Promise.all(facilityIds.map((id) => app.access.readableFacilityOrThrow(p, id)))
+        : await facilities(request);
+    const out: { facility: Facility; channel: Channel }[] = [];
+    for (const facility of fs) {
+      for (const channel of await store.catalog.listChannels({ facilityId: facility.id })) {
+        out.push({ facility, channel });
       }
     }
     return out;
@@ -63,7 +98,7 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['grafana'],
-        summary: 'Connection test',
+        summary: 'Connection test ("Save & test" in Grafana)',
         response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, ...errorResponses },
       },
     },
@@ -73,38 +108,149 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { target?: string } }>(
-    '/search',
+  app.post(
+    '/metrics',
     {
       schema: {
         tags: ['grafana'],
-        summary:
-          'Channels I may read, as { text, value } (value = channel id); `target` filters by substring',
-        body: { type: 'object', properties: { target: { type: 'string', maxLength: 200 } } },
+        summary: 'Metrics of the query builder: channel readings and alerts, with their payload fields',
+        body: {
+          type: ['object', 'null'],
+          properties: { metric: { type: 'string' }, payload: payloadSchema },
+        },
         response: {
           200: {
             type: 'array',
-            items: { type: 'object', properties: { text: { type: 'string' }, value: { type: 'string' } } },
+            items: {
+              type: 'object',
+              properties: {
+                label: { type: 'string' },
+                value: { type: 'string' },
+                payloads: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      label: { type: 'string' },
+                      name: { type: 'string' },
+                      type: { type: 'string' },
+                      placeholder: { type: 'string' },
+                      reloadMetric: { type: 'boolean' },
+                    },
+                  },
+                },
+              },
+            },
           },
           ...errorResponses,
         },
       },
     },
     async (request) => {
-      const needle = (request.body?.target ?? '').toLowerCase();
-      return (await readableChannels(request))
-        .filter(
-          (c) => !needle || c.label.toLowerCase().includes(needle) || c.id.toLowerCase().includes(needle),
-        )
-        .map((c) => ({ text: c.label, value: c.id }));
+      requirePrincipal(request);
+      const facility = {
+        label: 'Facility',
+        name: 'facility',
+        type: 'select',
+        placeholder: 'any readable facility',
+      };
+      const all = [
+        {
+          label: 'Channel readings',
+          value: 'channel',
+          payloads: [
+            facility,
+            { label: 'Channels', name: 'channel', type: 'multi-select', placeholder: 'choose channels' },
+          ],
+        },
+        { label: 'Alerts', value: 'alerts', payloads: [facility] },
+      ];
+      return all;
     },
   );
 
+  app.post<{ Body: { metric: string; payload?: Record<string, unknown>; name: string } }>(
+    '/metric-payload-options',
+    {
+      schema: {
+        tags: ['grafana'],
+        summary: 'Options of a builder field: readable facilities, or the channels of the chosen facility',
+        body: {
+          type: 'object',
+          properties: { metric: { type: 'string' }, payload: payloadSchema, name: { type: 'string' } },
+          required: ['metric', 'name'],
+        },
+        response: { 200: optionList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { metric, payload, name } = request.body;
+      if (!(GRAFANA_METRICS as readonly string[]).includes(metric))
+        throw new InputError(`expected one of ${GRAFANA_METRICS.join(', ')}, got '${metric}'`, {
+          field: 'metric',
+        });
+      if (name === 'facility')
+        return (await facilities(request)).map((f) => ({ label: facilityLabel(f), value: f.id }));
+      if (name === 'channel' && metric === 'channel')
+        return (await channels(request, payloadValues(payload, 'facility'))).map(({ facility, channel }) => ({
+          label: `${channelLabel(facility, channel)} (${channel.unit})`,
+          value: channel.id,
+        }));
+      throw new InputError(`metric '${metric}' has no field '${name}'`, { field: 'name' });
+    },
+  );
+
+  app.post<{ Body: { payload?: Record<string, unknown>; range?: GrafanaRange } }>(
+    '/variable',
+    {
+      schema: {
+        tags: ['grafana'],
+        summary:
+          'Values of a query variable: `channels` (optionally `{"target":"channels","facility":"$facility"}`) or `facilities`, as { __text, __value }',
+        body: {
+          type: 'object',
+          properties: { payload: payloadSchema, range: { type: 'object', additionalProperties: true } },
+        },
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { __text: { type: 'string' }, __value: { type: 'string' } },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const payload = request.body.payload ?? {};
+      const target = (typeof payload['target'] === 'string' ? payload['target'] : '').trim();
+      if (target === 'facilities')
+        return (await facilities(request)).map((f) => ({ __text: facilityLabel(f), __value: f.id }));
+      if (target === '' || target === 'channels')
+        return (await channels(request, payloadValues(payload, 'facility'))).map(({ facility, channel }) => ({
+          __text: `${channelLabel(facility, channel)} (${channel.unit})`,
+          __value: channel.id,
+        }));
+      throw new InputError(`expected 'channels' or 'facilities', got '${target}'`, {
+        field: 'payload.target',
+      });
+    },
+  );
+
+  interface QueryTarget {
+    target?: string;
+    refId?: string;
+    hide?: boolean;
+    payload?: Record<string, unknown>;
+  }
   app.post<{
     Body: {
       range: GrafanaRange;
-      targets: { target?: string; refId?: string; hide?: boolean }[];
+      targets: QueryTarget[];
       maxDataPoints?: number;
+      adhocFilters?: AdhocFilter[];
     };
   }>(
     '/query',
@@ -112,7 +258,7 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['grafana'],
         summary:
-          'Time series of channels (targets are channel ids) as [value, ts] pairs, bucket means when downsampled',
+          'Series of channels (target: channel ids, `$channel`, or `channel` with payload.channel) or alerts (target `alerts`, payload.facility) as a table that Grafana also reads as annotations',
         body: {
           type: 'object',
           properties: {
@@ -123,13 +269,15 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
               items: {
                 type: 'object',
                 properties: {
-                  target: { type: 'string', maxLength: 200 },
+                  target: { type: 'string', maxLength: 2000 },
                   refId: { type: 'string' },
                   hide: { type: 'boolean' },
+                  payload: payloadSchema,
                 },
               },
             },
             maxDataPoints: { type: 'integer', minimum: 1, maximum: 100_000 },
+            adhocFilters: adhocSchema,
           },
           required: ['range', 'targets'],
         },
@@ -142,6 +290,15 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
                 target: { type: 'string' },
                 refId: { type: 'string' },
                 datapoints: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+                type: { type: 'string' },
+                columns: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { text: { type: 'string' }, type: { type: 'string' } },
+                  },
+                },
+                rows: { type: 'array', items: { type: 'array' } },
               },
             },
           },
@@ -152,97 +309,129 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const p = requirePrincipal(request);
       const { from, to } = parseRange(request.body.range);
+      const filters = request.body.adhocFilters ?? [];
       const width = Math.min(10_000, Math.max(10, request.body.maxDataPoints ?? 1000));
-      const out = [];
+      const out: object[] = [];
       for (const t of request.body.targets) {
         if (t.hide || !t.target) continue;
-        const facility = await app.access.channelFacilityOrThrow(p, t.target);
-        const ch = await store.catalog.getChannel(t.target);
-        const s = await readSeries(store.readings, t.target, {
-          from,
-          to,
-          agg: 'auto',
-          width,
-          intervalMs: ch?.intervalMs,
-        });
-        const values = s.raw ? s.value : s.mean;
-        const datapoints = s.ts.map((ts, i) => [values[i]!, ts]);
-        out.push({
-          target: `${facility.name} / ${ch?.appliance ?? ch?.name ?? t.target}`,
-          refId: t.refId ?? '',
-          datapoints,
-        });
+        if (t.target === 'alerts') {
+          out.push(await alertsTable(request, t, { from, to }, filters));
+          continue;
+        }
+        const ids = t.target === 'channel' ? payloadValues(t.payload, 'channel') : expandVariable(t.target);
+        for (const id of ids) {
+          const facility = await app.access.channelFacilityOrThrow(p, id);
+          if (!passesFilters(facility, filters)) continue;
+          const ch = await store.catalog.getChannel(id);
+          const s = await readSeries(store.readings, id, {
+            from,
+            to,
+            agg: 'auto',
+            width,
+            intervalMs: ch?.intervalMs,
+          });
+          const values = s.raw ? s.value : s.mean;
+          out.push({
+            target: ch ? channelLabel(facility, ch) : id,
+            refId: t.refId ?? '',
+            datapoints: s.ts.map((ts, i) => [values[i]!, ts]),
+          });
+        }
       }
       return out;
     },
   );
 
-  app.post<{ Body: { range: GrafanaRange; annotation?: { name?: string; query?: string } } }>(
-    '/annotations',
+  /** Alerts of the readable (or named) facilities in the range as a table with Grafana's annotation columns. */
+  const alertsTable = async (
+    request: FastifyRequest,
+    t: QueryTarget,
+    range: { from: number; to: number },
+    filters: readonly AdhocFilter[],
+  ) => {
+    const p = requirePrincipal(request);
+    const named = payloadValues(t.payload, 'facility');
+    const fs = (
+      named.length > 0
+        ? await Promise.all(named.map((id) => app.access.readableFacilityOrThrow(p, id)))
+        : await facilities(request)
+    ).filter((f) => passesFilters(f, filters));
+    const byId = new Map(fs.map((f) => [f.id, f]));
+    const alerts =
+      fs.length === 0
+        ? []
+        : await store.alerts.listAlerts({ facilityIds: [...byId.keys()], ...range, limit: 1000 });
+    return {
+      type: 'table',
+      refId: t.refId ?? '',
+      columns: [
+        { text: 'time', type: 'time' },
+        { text: 'timeEnd', type: 'time' },
+        { text: 'title', type: 'string' },
+        { text: 'text', type: 'string' },
+        { text: 'tags', type: 'string' },
+        { text: 'facility', type: 'string' },
+        { text: 'value', type: 'number' },
+        { text: 'threshold', type: 'number' },
+      ],
+      rows: alerts.map((a) => [
+        a.ts,
+        a.endTs ?? a.ts,
+        `${a.severity}: ${a.rule}`,
+        `${a.message} (value ${a.value}${a.threshold !== null ? `, threshold ${a.threshold}` : ''}, ${a.state})`,
+        [a.severity, a.state, a.rule].join(','),
+        byId.get(a.facilityId)?.name ?? a.facilityId,
+        a.value,
+        a.threshold,
+      ]),
+    };
+  };
+
+  app.post(
+    '/tag-keys',
     {
       schema: {
         tags: ['grafana'],
-        summary: 'Alerts as annotations; `annotation.query` may name a facility or channel id to narrow them',
-        body: {
-          type: 'object',
-          properties: {
-            range: rangeSchema,
-            annotation: {
-              type: 'object',
-              properties: { name: { type: 'string' }, query: { type: 'string', maxLength: 200 } },
-            },
-          },
-          required: ['range'],
-        },
+        summary: 'Keys of ad hoc filters: facility, zip, kind',
         response: {
           200: {
             type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                annotation: { type: 'object', additionalProperties: true },
-                time: { type: 'number' },
-                timeEnd: { type: 'number' },
-                isRegion: { type: 'boolean' },
-                title: { type: 'string' },
-                text: { type: 'string' },
-                tags: { type: 'array', items: { type: 'string' } },
-              },
-            },
+            items: { type: 'object', properties: { type: { type: 'string' }, text: { type: 'string' } } },
           },
           ...errorResponses,
         },
       },
     },
     async (request) => {
-      const p = requirePrincipal(request);
-      const { from, to } = parseRange(request.body.range);
-      const query = request.body.annotation?.query?.trim() ?? '';
-      let facilityIds = (await app.access.readableFacilities(p)).map((r) => r.facility.id);
-      let channelId: string | undefined;
-      if (query) {
-        if (facilityIds.includes(query)) facilityIds = [query];
-        else {
-          facilityIds = [(await app.access.channelFacilityOrThrow(p, query)).id];
-          channelId = query;
-        }
-      }
-      if (facilityIds.length === 0) return [];
-      const alerts = await store.alerts.listAlerts({
-        facilityIds,
-        ...(channelId ? { channelId } : {}),
-        from,
-        to,
-        limit: 1000,
-      });
-      return alerts.map((a) => ({
-        annotation: request.body.annotation ?? {},
-        time: a.ts,
-        ...(a.endTs !== null ? { timeEnd: a.endTs, isRegion: true } : {}),
-        title: `${a.severity}: ${a.rule}`,
-        text: `${a.message} (value ${a.value}${a.threshold !== null ? `, threshold ${a.threshold}` : ''}, ${a.state})`,
-        tags: [a.severity, a.state, a.rule],
-      }));
+      requirePrincipal(request);
+      return GRAFANA_TAG_KEYS.map((text) => ({ type: 'string', text }));
+    },
+  );
+
+  app.post<{ Body: { key: string } }>(
+    '/tag-values',
+    {
+      schema: {
+        tags: ['grafana'],
+        summary: 'Values of an ad hoc filter key among the readable facilities',
+        body: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
+        response: {
+          200: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' } } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { key } = request.body;
+      if (!(GRAFANA_TAG_KEYS as readonly string[]).includes(key))
+        throw new InputError(`expected one of ${GRAFANA_TAG_KEYS.join(', ')}, got '${key}'`, {
+          field: 'key',
+        });
+      const values = new Set((await facilities(request)).map((f) => tagValue(f, key as GrafanaTagKey)));
+      return [...values]
+        .filter(Boolean)
+        .sort()
+        .map((text) => ({ text }));
     },
   );
 }
