@@ -3,10 +3,23 @@
  * as DuckDB's quantile_cont and PostgreSQL's percentile_cont) of each channel's ACTIVE values (above
  * zero) over its whole history. An appliance that is off most of the time is judged against how it
  * runs, not against its idle zero: over all samples, a kettle's p97 is 0 W and every boil would be an
- * overshoot. A channel that never drew anything gets 0. Power and interval channels only; a register's
- * values are not a load.
+ * overshoot. Power and interval channels only; a register's values are not a load.
+ *
+ * A channel gets no threshold until its history can say what normal use is (see
+ * {@link MIN_ACTIVE_HISTORY}): a channel never on had p97 = 0, so its first use raised "above
+ * threshold 0"; without a threshold the overshoot rule does not watch it yet.
  */
 import type { RollupDialect } from './dialect.ts';
+
+/** What a channel's history must hold before it gets a percentile threshold. */
+export const MIN_ACTIVE_HISTORY = {
+  /** Time from its first to its last reading. */
+  spanMs: 20 * 3_600_000,
+  /** Readings above zero. */
+  activeReadings: 10,
+  /** Share of its readings above zero. */
+  activeShare: 0.001,
+} as const;
 
 /** Threshold name for a percentile: `p97`, `p99.5`. */
 export function thresholdName(percentile: number): string {
@@ -25,14 +38,18 @@ export function deleteThresholdsSql(some: boolean): string {
 export function insertThresholdsSql(d: RollupDialect, percentile: number, some: boolean): string {
   if (!(percentile > 0 && percentile < 100))
     throw new RangeError(`percentile must be in (0, 100), got ${percentile}`);
+  const m = MIN_ACTIVE_HISTORY;
   // Aggregated per channel key first and filtered by measurement afterwards: no join per reading.
   return `INSERT INTO thresholds (channel_key, name, value, percentile, computed_at, from_ts, to_ts)
     SELECT q.channel_key, CAST($1 AS VARCHAR), q.value, ${percentile}, CAST($2 AS BIGINT), q.from_ts, q.to_ts
     FROM (
-      SELECT r.channel_key, COALESCE(${d.quantile('r.value', String(percentile / 100))} FILTER (WHERE r.value > 0), 0) AS value,
+      SELECT r.channel_key, ${d.quantile('r.value', String(percentile / 100))} FILTER (WHERE r.value > 0) AS value,
         MIN(r.ts) AS from_ts, MAX(r.ts) AS to_ts
       FROM readings r${some ? ' WHERE r.channel_key IN (SELECT channel_key FROM b_thr)' : ''}
       GROUP BY r.channel_key
+      HAVING MAX(r.ts) - MIN(r.ts) >= ${m.spanMs}
+        AND COUNT(*) FILTER (WHERE r.value > 0) >= ${m.activeReadings}
+        AND COUNT(*) FILTER (WHERE r.value > 0) >= ${m.activeShare} * COUNT(*)
     ) q JOIN channels c ON c.key = q.channel_key
     WHERE c.measurement IN ('power', 'interval')`;
 }
