@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli/context.ts';
+import { applianceKey } from '../domain/appliances.ts';
 import { InputError } from '../errors.ts';
 import { loadSource } from './data/source.ts';
+import { findMissingAppliances } from './evaluate.ts';
 import { type HouseSource, parsePeriod } from './experiment.ts';
 import { getMethod, METHOD_NAMES } from './methods/registry.ts';
 import { applianceSeries, dailyEnergy, inventory } from './results.ts';
@@ -74,10 +76,12 @@ export function registerNilmModelCommands(nilm: Command, ctx: CliContext): void 
           dataDir: ctx.config().sharedDataDir,
           store: () => ctx.store(),
         });
-        const model = method.train(
-          [house],
-          o.appliances.split(',').map((s) => s.trim()),
-        );
+        const appliances = o.appliances.split(',').map(applianceKey);
+        for (const m of findMissingAppliances(house, 'train', appliances))
+          ctx.err.write(
+            `warning: ${house.name} has ${m.reason === 'absent' ? 'no' : 'no value of'} '${m.appliance}'; the model learns nothing for it\n`,
+          );
+        const model = method.train([house], appliances);
         const id = o.id ?? randomUUID();
         await (
           await ctx.store()

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { applianceKey } from '../domain/appliances.ts';
 import { InputError } from '../errors.ts';
 import { METRICS } from './metrics.ts';
 import { METHOD_NAMES } from './methods/registry.ts';
@@ -27,6 +28,9 @@ const source = z.discriminatedUnion('dataset', [
 /** Where one house's data for an experiment comes from. */
 export type HouseSource = z.infer<typeof source>;
 
+/** What `nilm eval` does about an appliance that a house lacks. */
+export const MISSING_APPLIANCE = ['warn', 'fail'] as const;
+
 const period = z.union([
   z.number().positive(),
   z.string().regex(/^\d+(ms|s|min|h)$/, "expected e.g. '30s', '1min', '3000ms'"),
@@ -35,7 +39,22 @@ const period = z.union([
 const schema = z.object({
   name: z.string().min(1),
   samplePeriod: period,
-  appliances: z.array(z.string().min(1)).min(1),
+  appliances: z
+    .array(z.string().min(1))
+    .min(1)
+    .transform((names, ctx) => {
+      // One spelling everywhere: `washing machine` and `WashingMachine` are `washing_machine`.
+      const keys = names.map(applianceKey);
+      keys.forEach((k, i) => {
+        if (k === '')
+          ctx.addIssue({ code: 'custom', path: [i], message: `'${names[i]}' is not an appliance name` });
+        else if (keys.indexOf(k) !== i)
+          ctx.addIssue({ code: 'custom', path: [i], message: `'${names[i]}' repeats appliance '${k}'` });
+      });
+      return keys;
+    }),
+  /** What an appliance absent from a house does: `warn` scores the rest and says so, `fail` stops. */
+  missingAppliance: z.enum(MISSING_APPLIANCE).default('warn'),
   methods: z.array(z.enum(METHOD_NAMES)).min(1),
   metrics: z.array(z.enum(METRICS)).default([...METRICS]),
   onThreshold: z.number().positive().default(10),

@@ -20,6 +20,11 @@ export function formatTables(r: ExperimentResult, metrics: readonly MetricName[]
       const head = ['method'.padEnd(10), 'appliance'.padEnd(16), ...metrics.map((k) => k.padStart(9))].join(
         ' ',
       );
+      for (const a of run.missingAppliances)
+        if (a.house === t.name || a.role === 'train')
+          lines.push(
+            `warning: ${a.role} house ${a.house} has ${a.reason === 'absent' ? 'no' : 'no value of'} '${a.appliance}'${a.role === 'test' ? ': not scored' : ''}`,
+          );
       lines.push(head, '-'.repeat(head.length));
       for (const res of run.results.filter((x) => x.test === t.name)) {
         for (const [a, s] of Object.entries(res.scores))

@@ -2,52 +2,12 @@
  * Presets for the public data sets: REFIT (UK, 30 s power), AMPds (hourly Wh per circuit) and the two
  * REDD exports (house 1 mains day in US/Eastern local time; house 3 with seconds from a start).
  */
+import { AMPDS_LABELS, applianceLabel, REDD_LABELS } from '../../domain/appliances.ts';
 import { ConfigError, InputError } from '../../errors.ts';
 import { runWide } from '../csv/wide.ts';
 import type { Format, FormatContext } from '../format.ts';
 import { unitRule } from '../units.ts';
 import { declareColumns, tsColumn, tsReaderOf } from './wide-common.ts';
-
-/** AMPds circuit codes and what they feed (Makonin et al.). */
-export const AMPDS_LABELS: Record<string, string> = {
-  M_E: 'whole house meter',
-  WHE: 'whole house (main panel)',
-  RSE: 'rental suite',
-  B1E: 'north bedroom',
-  B2E: 'master and south bedroom',
-  BME: 'basement plugs and lights',
-  CDE: 'clothes dryer',
-  CWE: 'clothes washer',
-  DNE: 'dining room plugs',
-  DWE: 'dishwasher',
-  EBE: 'electronics workbench',
-  EQE: 'security and network equipment',
-  FGE: 'fridge',
-  FRE: 'furnace fan and thermostat',
-  GRE: 'garage',
-  HPE: 'heat pump',
-  HTE: 'instant hot water unit',
-  OFE: 'home office',
-  OUE: 'outside plug',
-  TVE: 'tv and entertainment',
-  UTE: 'utility plug',
-  WOE: 'wall oven',
-};
-
-/** REDD house 3 circuit codes (BaseNILM preparation). */
-export const REDD_LABELS: Record<string, string> = {
-  SO: 'sockets',
-  LI: 'lighting',
-  ELE: 'electronics',
-  FRE: 'fridge',
-  WDU: 'washer dryer',
-  DWE: 'dishwasher',
-  FUR: 'furnace',
-  WAD: 'washer dryer',
-  MIC: 'microwave',
-  SMO: 'smoke alarms',
-  BAT: 'bathroom',
-};
 
 const W = unitRule('W')!;
 const WH = unitRule('Wh')!;
@@ -70,7 +30,7 @@ export const refit: Format = {
       const columns = declareColumns(ctx, header, new Set([ts.index]), W, (h) =>
         h.toLowerCase() === 'aggregate'
           ? { name: 'mains', appliance: null, isMains: true }
-          : { name: h, appliance: h.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), isMains: false },
+          : { name: h, appliance: applianceLabel(h), isMains: false },
       );
       return { tsIndex: ts.index, tsName: ts.name, ts: tsReaderOf(ctx), columns };
     });

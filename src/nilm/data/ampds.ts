@@ -3,21 +3,17 @@
  * hour's energy in Wh, so values pass through unchanged on a one-hour grid.
  */
 import { join } from 'node:path';
+import { AMPDS_LABELS, applianceKey } from '../../domain/appliances.ts';
 import type { HouseSeries } from '../types.ts';
 import { loadColumns } from './columns.ts';
 
-/** AMPds circuit codes -> canonical appliance names. */
+/** AMPds circuits loaded as appliances; keys come from the importers' labels (`FGE` fridge). */
+const APPLIANCE_CIRCUITS = ['FGE', 'FRE', 'DWE', 'CDE', 'CWE', 'HPE', 'WOE', 'TVE', 'EBE'] as const;
+
+/** AMPds circuit codes -> `mains` or appliance key (`CWE` clothes washer -> `washing_machine`). */
 export const AMPDS_COLUMNS: Record<string, string> = {
   M_E: 'mains',
-  FRE: 'fridge',
-  DWE: 'dishwasher',
-  CDE: 'clothes_dryer',
-  CWE: 'washing_machine',
-  HPE: 'heat_pump',
-  WOE: 'wall_oven',
-  TVE: 'tv',
-  FGE: 'furnace',
-  EBE: 'electronics_bench',
+  ...Object.fromEntries(APPLIANCE_CIRCUITS.map((c) => [c, applianceKey(AMPDS_LABELS[c]!)])),
 };
 
 /** Loads AMPds over [from, to) (UTC ms) onto a grid of `periodMs` (at least one hour). */

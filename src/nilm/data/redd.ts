@@ -3,21 +3,17 @@
  * replaced by seconds from the start. The grid starts at the Unix epoch plus those seconds.
  */
 import { join } from 'node:path';
+import { applianceKey, REDD_LABELS } from '../../domain/appliances.ts';
 import type { HouseSeries } from '../types.ts';
 import { loadColumns } from './columns.ts';
 
-/** REDD house 3 circuit codes -> canonical appliance names (two washer-dryer legs are summed). */
+/** REDD house 3 circuits loaded as appliances (the numbered sockets and lights are left out). */
+const APPLIANCE_CIRCUITS = ['FRE', 'DWE', 'MIC', 'WDU', 'WAD', 'FUR', 'ELE', 'BAT', 'SMO'] as const;
+
+/** REDD house 3 codes -> `mains` or appliance key (the two washer-dryer legs share a key and are summed). */
 export const REDD3_COLUMNS: Record<string, string> = {
   mains: 'mains',
-  FRE: 'fridge',
-  DWE: 'dishwasher',
-  MIC: 'microwave',
-  WDU: 'washer_dryer',
-  WAD: 'washer_dryer',
-  FUR: 'furnace',
-  ELE: 'electronics',
-  BAT: 'bathroom',
-  SMO: 'smoke_alarms',
+  ...Object.fromEntries(APPLIANCE_CIRCUITS.map((c) => [c, applianceKey(REDD_LABELS[c]!)])),
 };
 
 /** Loads REDD house 3 seconds [fromS, toS) onto a grid of `periodMs`. */

@@ -5,19 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { applianceKey } from '../../domain/appliances.ts';
 import { InputError } from '../../errors.ts';
 import type { HouseSeries } from '../types.ts';
 import { countMissing, createGrid } from './grid.ts';
 import { readLines } from './lines.ts';
 import { londonLocalToUtc } from './london-time.ts';
 
-const COLUMNS: Record<string, string> = {
-  Aggregate: 'mains',
-  Kettle: 'kettle',
-  Dishwasher: 'dishwasher',
-  WashingMachine: 'washing_machine',
-  Microwave: 'microwave',
-};
+/** `mains` for the aggregate, else the appliance key (`WashingMachine` -> `washing_machine`). */
+const columnKey = (h: string): string => (h === 'Aggregate' ? 'mains' : applianceKey(h));
 
 /** Which part of REFIT to load. */
 export interface RefitQuery {
@@ -91,7 +87,7 @@ export async function loadRefit(q: RefitQuery): Promise<HouseSeries> {
             `expected a header starting with 'Time,Aggregate', got '${line.slice(0, 60)}'`,
             { file, line: lineNo },
           );
-        const mapped = header.slice(1).map((h) => COLUMNS[h] ?? h.toLowerCase());
+        const mapped = header.slice(1).map(columnKey);
         if (mapped[0] !== 'mains')
           throw new InputError(`expected 'Aggregate' as the second column, got '${header[1]}'`, {
             file,

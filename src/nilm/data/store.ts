@@ -1,7 +1,9 @@
 /**
  * A facility's channels from the store as a house: mains channels (legs) are summed, and a slot missing
- * any leg is missing; sub-meters are keyed by their `appliance` label. Only power channels (W, kW) take part.
+ * any leg is missing; sub-meters are keyed by their `appliance` label's key (`applianceKey`). Only power channels (W, kW) take part.
  */
+import { applianceKey } from '../../domain/appliances.ts';
+import type { Channel } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import type { HouseSeries } from '../types.ts';
@@ -23,15 +25,15 @@ export async function loadFacility(
     throw new InputError(`facility '${facilityId}' has no mains power channel (W or kW)`, {
       source: 'store',
     });
-  const names = [
-    ...new Set(['mains', ...channels.filter((c) => !c.isMains && c.appliance).map((c) => c.appliance!)]),
-  ];
+  // Keyed by appliance key, so `washing machine` (an importer's label) meets `washing_machine`.
+  const keyOf = (c: Channel): string => (c.appliance ? applianceKey(c.appliance) : '');
+  const names = [...new Set(['mains', ...channels.filter((c) => !c.isMains && keyOf(c) !== '').map(keyOf)])];
   const length = Math.floor((to - from) / periodMs);
   // Each channel on its own grid first, so that mains legs and same-label circuits add up per slot.
   const cols = names.map(() => new Float64Array(length).fill(NaN));
   const legs = new Uint8Array(length);
   for (const c of channels) {
-    const target = c.isMains ? 0 : c.appliance ? names.indexOf(c.appliance) : -1;
+    const target = c.isMains ? 0 : keyOf(c) !== '' ? names.indexOf(keyOf(c)) : -1;
     if (target < 0) continue;
     const grid = createGrid(from, periodMs, length, 1);
     const scale = c.unit === 'kW' ? 1000 : 1;
