@@ -49,6 +49,14 @@ export class BatchWriter {
     if (++this.n === this.size) this.rotate();
   }
 
+  /**
+   * Closes the batch being filled so that the next {@link drain} writes it: live sources call it every
+   * second or so, so that their readings do not wait for a full batch.
+   */
+  cut(): void {
+    if (this.n > 0) this.rotate();
+  }
+
   /** True when full batches wait to be written. */
   get backlog(): boolean {
     return this.ready.length > 0;

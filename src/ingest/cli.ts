@@ -24,9 +24,12 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
   program
     .command('import')
     .description(
-      'import meter data files (CSV long/wide, REFIT, AMPds, REDD, Green Button XML, UtilityAPI CSV/JSON)',
+      'import meter data files (CSV long/wide, REFIT, AMPds, REDD, Green Button XML, UtilityAPI CSV/JSON, DSMR P1 telegrams), or follow a P1 gateway (tcp://host:port)',
     )
-    .argument('<files...>', 'files (plain or .gz) or REDD low_freq house directories')
+    .argument(
+      '<files...>',
+      'files (plain or .gz), REDD low_freq house directories, or tcp://host:port of a P1 gateway',
+    )
     .addOption(
       new Option('--format <format>', 'file format (detected when omitted)').choices([...IMPORT_FORMATS]),
     )
@@ -48,6 +51,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .option('--start <time>', 'start time for files with relative seconds (ISO-8601 or unix seconds)')
     .option('--limit <rows>', 'import only the first N data rows of each file (a preview)')
     .option('--quarantine-dir <dir>', 'where rejected rows are written (default <state>/quarantine)')
+    .option('--once', 'tcp:// sources: stop when the gateway closes the connection (default: reconnect)')
     .option('--json', 'print the summaries as JSON')
     .option('--strict', 'exit with status 65 when any row was rejected')
     .action(async (files: string[], o: ImportCliOptions) => {
@@ -76,7 +80,11 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
           const s = await importFile(
             store,
             { ...rest, path, quarantineDir, intervalMs, limitRows },
-            { onProgress: (p) => progress.update(p), signal: abort.signal },
+            {
+              onProgress: (p) => progress.update(p),
+              signal: abort.signal,
+              onStatus: (status, detail) => ctx.err.write(`${path}: ${status} (${detail})\n`),
+            },
           );
           progress.done();
           summaries.push(s);

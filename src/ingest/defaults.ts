@@ -43,6 +43,13 @@ export function defaultsFor(format: ImportFormat, path: string): FormatDefaults 
         facility: house ? `redd-house${house}` : slug(name),
         kind: 'residential',
       };
+    case 'dsmr':
+      // P1 telegrams date themselves (W/S flag); the facility's calendar is Dutch or Belgian.
+      return {
+        opts: { tz: 'Europe/Amsterdam' },
+        facility: slug(name.replace(/^tcp:\/\//, 'p1-')),
+        kind: 'residential',
+      };
     default:
       return { opts: {}, facility: slug(name), kind: 'unknown' };
   }

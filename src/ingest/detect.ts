@@ -34,6 +34,8 @@ export function detectFromText(text: string, path: string): ImportFormat {
   const t = text.replace(/^\uFEFF/, '').trimStart();
   if (t === '') throw new InputError('the file is empty (or only blank lines)', { file: path, line: 1 });
   if (t.startsWith('<')) return 'greenbutton';
+  // A DSMR P1 telegram starts with '/', three letters of the manufacturer and a digit (baud rate).
+  if (/^\/[A-Za-z]{3}\d/.test(t)) return 'dsmr';
   if (t.startsWith('{') || t.startsWith('[')) return 'utilityapi-json';
   const nl = t.indexOf('\n');
   const line = nl < 0 ? t : t.slice(0, nl);

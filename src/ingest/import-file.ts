@@ -13,6 +13,7 @@ import { detectFormat } from './detect.ts';
 import type { Format, FormatContext } from './format.ts';
 import { FORMATS } from './formats/index.ts';
 import { RejectLog } from './rejects.ts';
+import { isTcpUrl, openTcpSource, parseTcpUrl } from './protocols/p1-tcp.ts';
 import { openSource } from './source.ts';
 import { isTimeZone } from './time.ts';
 import type { ImportHooks, ImportOptions, ImportSummary } from './types.ts';
@@ -26,16 +27,22 @@ export async function importFile(
   hooks: ImportHooks = {},
 ): Promise<ImportSummary> {
   const t0 = performance.now();
-  let isDir: boolean;
-  try {
-    isDir = (await stat(options.path)).isDirectory();
-  } catch (cause) {
-    throw new InputError(`cannot open: ${(cause as Error).message}`, { file: options.path }, { cause });
-  }
+  let isDir = false;
+  const tcp = isTcpUrl(options.path);
+  if (tcp && options.format !== undefined && options.format !== 'dsmr')
+    throw new ConfigError('--format', `a tcp:// source is a DSMR P1 gateway; got --format ${options.format}`);
+  if (tcp) parseTcpUrl(options.path);
+  else
+    try {
+      isDir = (await stat(options.path)).isDirectory();
+    } catch (cause) {
+      throw new InputError(`cannot open: ${(cause as Error).message}`, { file: options.path }, { cause });
+    }
   // Column options of the long layout imply it; otherwise the content decides.
   const longHint =
     options.channelCol !== undefined || options.valueCol !== undefined || options.meterCol !== undefined;
-  const format = options.format ?? (longHint && !isDir ? 'csv-long' : await detectFormat(options.path));
+  const format =
+    options.format ?? (tcp ? 'dsmr' : longHint && !isDir ? 'csv-long' : await detectFormat(options.path));
   const d = defaultsFor(format, options.path);
   const user = Object.fromEntries(
     Object.entries(options).filter(([, v]) => v !== undefined),
@@ -66,7 +73,11 @@ export async function importFile(
     opts.concurrency ?? (store.kind === 'postgres' ? 2 : 1),
   );
   const rejects = new RejectLog(opts.quarantineDir ?? join('.loadscope', 'quarantine'), options.path);
-  const source = isDir ? null : await openSource(options.path, hooks.signal);
+  const source = tcp
+    ? openTcpSource(options.path, { signal: hooks.signal, reconnect: !opts.once, onStatus: hooks.onStatus })
+    : isDir
+      ? null
+      : await openSource(options.path, hooks.signal);
   const total = source?.size ?? 0;
   let last = 0;
   // Formats that read in a worker (Green Button) report the bytes they consumed only through ticks.

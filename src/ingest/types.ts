@@ -16,6 +16,7 @@ export const IMPORT_FORMATS = [
   'greenbutton',
   'utilityapi-csv',
   'utilityapi-json',
+  'dsmr',
 ] as const;
 /** A file format name (`--format`). */
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -58,6 +59,8 @@ export interface ImportOptions {
   quarantineDir?: string;
   /** Import only the first N data rows (a preview); default all. */
   limitRows?: number;
+  /** Network sources: stop when the gateway closes the connection instead of reconnecting. */
+  once?: boolean;
   /** Batch writes in flight at once; default 1 on DuckDB, 2 on PostgreSQL. */
   concurrency?: number;
   /** Readings per batch written to the store; default 100,000. */
@@ -124,6 +127,8 @@ export interface ImportProgress {
 export interface ImportHooks {
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /** Connection changes of a network source (`tcp://` P1 gateway). */
+  onStatus?: (status: 'connected' | 'disconnected', detail: string) => void;
 }
 
 /** A channel as a format declares it; the catalog fills in ids. */

@@ -3,6 +3,7 @@ import type { Format } from '../format.ts';
 import type { ImportFormat } from '../types.ts';
 import { csvLong } from './csv-long.ts';
 import { csvWide } from './csv-wide.ts';
+import { dsmr } from './dsmr.ts';
 import { ampds, redd, reddRelative, refit } from './datasets.ts';
 import { greenbutton } from './greenbutton.ts';
 import { reddLowFreq } from './redd-low-freq.ts';
@@ -21,4 +22,5 @@ export const FORMATS: Record<ImportFormat, Format> = {
   greenbutton,
   'utilityapi-csv': utilityapiCsv,
   'utilityapi-json': utilityapiJson,
+  dsmr,
 };
