@@ -11,6 +11,7 @@ import type { JobRepo } from './ports/jobs.ts';
 import type { LiveRepo } from './ports/live.ts';
 import type { NilmRepo } from './ports/nilm.ts';
 import type { ReadingRepo } from './ports/readings.ts';
+import type { RevocationRepo } from './ports/revocations.ts';
 import type { RollupRepo } from './ports/rollups.ts';
 import type { ScoreRepo } from './ports/scores.ts';
 
@@ -33,8 +34,10 @@ export interface Store {
   readonly live: LiveRepo;
   /** Alerts raised by stream rules, and the rules themselves. */
   readonly alerts: AlertRepo;
-  /** Users, sessions, API tokens, sharing. */
+  /** Users, sessions, API tokens, sharing; credential changes are announced on `revocations`. */
   readonly accounts: AccountRepo;
+  /** Announces and delivers changes that end credentials, to this and other processes. */
+  readonly revocations: RevocationRepo;
   /** NILM models and per-facility disaggregation results. */
   readonly nilm: NilmRepo;
   /** Analytic product scores. */

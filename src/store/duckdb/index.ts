@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../../errors.ts';
+import { announcingAccountRepo } from '../revocations.ts';
 import type { Store } from '../store.ts';
 import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
@@ -10,6 +11,7 @@ import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
+import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createScoreRepo, scoresSchema } from './scores.ts';
 
@@ -57,6 +59,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
   });
   const { conn } = ctx;
   const readings = createReadingRepo(ctx);
+  const revocations = createRevocationRepo();
   let closed = false;
   return {
     kind: 'duckdb',
@@ -65,7 +68,8 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     rollups: createRollupRepo(ctx),
     live: createLiveRepo(ctx),
     alerts: createAlertRepo(ctx),
-    accounts: createAccountRepo(ctx),
+    accounts: announcingAccountRepo(createAccountRepo(ctx), revocations.announce),
+    revocations,
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),
     jobs: createJobRepo(ctx),

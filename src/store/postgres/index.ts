@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { announcingAccountRepo } from '../revocations.ts';
 import type { Store } from '../store.ts';
 import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
@@ -9,6 +10,7 @@ import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
+import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createScoreRepo, scoresSchema } from './scores.ts';
 
@@ -46,6 +48,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     options: `-c search_path=${schema},public`,
   });
   const ctx: PgContext = { pool, schema };
+  const revocations = createRevocationRepo(ctx, opts.url);
   let closed = false;
   return {
     kind: 'postgres',
@@ -54,7 +57,8 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     rollups: createRollupRepo(ctx),
     live: createLiveRepo(ctx),
     alerts: createAlertRepo(ctx),
-    accounts: createAccountRepo(ctx),
+    accounts: announcingAccountRepo(createAccountRepo(ctx), revocations.announce),
+    revocations,
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),
     jobs: createJobRepo(ctx),
@@ -75,6 +79,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     async close() {
       if (closed) return;
       closed = true;
+      await revocations.close();
       await pool.end();
     },
   };
