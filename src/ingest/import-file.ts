@@ -125,6 +125,7 @@ export async function importFile(
     duplicates: out.duplicates,
     rejected: rejects.count,
     byReason: rejects.byReason,
+    skipped: rejects.skipped,
     quarantine: rejects.path,
     channels: catalog.channelIds.slice(),
     bytes: Math.max(source?.bytesRead() ?? 0, consumed),

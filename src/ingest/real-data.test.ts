@@ -69,20 +69,21 @@ describe.skipIf(!present)('importers on the real data files (DuckDB)', () => {
     expect(first).toEqual([{ channelId: 'ampds:main:m_e', ts: 1333263600000, value: 1608, quality: 0 }]);
   });
 
-  it('REFIT house 2, April 2014: 30 s spacing, 5 channels, nothing rejected', async () => {
+  it('REFIT house 2, April 2014: 30 s spacing, 5 channels, zero-filled rows skipped', async () => {
     const s = await run('refit/REFIT_House2_2014-04.csv.gz');
     expect(s).toMatchObject({
       format: 'refit',
       rows: 86_400,
-      readings: 432_000,
-      stored: 432_000,
+      readings: (86_400 - 734) * 5,
+      stored: (86_400 - 734) * 5,
       rejected: 0,
+      skipped: { 'zero-filled': expect.objectContaining({ count: 734 }) },
     });
     const c = await t.store.readings.readColumns('refit-house2:main:mains', 0, 4e12);
-    expect(c.ts.length).toBe(86_400);
-    const steps = new Set<number>();
-    for (let i = 1; i < c.ts.length; i++) steps.add(c.ts[i]! - c.ts[i - 1]!);
-    expect([...steps]).toEqual([30_000]);
+    expect(c.ts.length).toBe(86_400 - 734);
+    let offGrid = 0;
+    for (let i = 1; i < c.ts.length; i++) if ((c.ts[i]! - c.ts[i - 1]!) % 30_000 !== 0) offGrid++;
+    expect(offGrid).toBe(0);
     // 2014-04-01 00:00 BST is 2014-03-31 23:00 UTC.
     expect(c.ts[0]).toBe(Date.parse('2014-03-31T23:00:00Z'));
     expect(s.channels).toEqual([
@@ -94,12 +95,18 @@ describe.skipIf(!present)('importers on the real data files (DuckDB)', () => {
     ]);
   });
 
-  it('REFIT house 2, March 2014: the hour skipped by BST is rejected as nonexistent local time', async () => {
+  it('REFIT house 2, March 2014: the filled BST hour and zero-filled rows are skipped, not stored', async () => {
     const s = await run('refit/REFIT_House2_2014-03.csv.gz');
     expect(s.rows).toBe(89_280);
-    expect(s.byReason).toEqual({ 'local-time-nonexistent': expect.objectContaining({ count: 120 }) });
-    expect(s.byReason['local-time-nonexistent']!.examples[0]).toMatchObject({ field: 'Time', line: 83_642 });
-    expect(s.stored).toBe((89_280 - 120) * 5);
+    expect(s.rejected).toBe(0);
+    expect(s.skipped).toEqual({
+      'zero-filled': expect.objectContaining({ count: 522 }),
+      'local-time-nonexistent': expect.objectContaining({ count: 120 }),
+    });
+    expect(s.stored).toBe((89_280 - 120 - 522) * 5);
+    // No stored mains reading is a REFIT fill value.
+    const mains = await t.store.readings.readColumns('refit-house2:main:mains', 0, 4e12);
+    expect(mains.value.includes(0)).toBe(false);
   });
 
   it('REDD house 1 mains day: 22,454 rows, two mains legs, US/Eastern local time', async () => {

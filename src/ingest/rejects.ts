@@ -4,7 +4,7 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Rejection, RejectionGroup } from './types.ts';
+import type { Rejection, RejectionGroup, SkipGroup } from './types.ts';
 
 const EXAMPLES = 5;
 const RAW_MAX = 500;
@@ -13,6 +13,8 @@ const RAW_MAX = 500;
 export class RejectLog {
   readonly byReason: Record<string, RejectionGroup> = {};
   count = 0;
+  /** Rows left out on purpose (a data set's fill values), counted per reason; not quarantined. */
+  readonly skipped: Record<string, SkipGroup> = {};
   private out: WriteStream | null = null;
   /** Path of the quarantine file once something was rejected. */
   path: string | null = null;
@@ -28,6 +30,15 @@ export class RejectLog {
 
   /** File named in rejections from now on (formats that read several files, e.g. REDD low_freq). */
   current: string;
+
+  /**
+   * Counts one row left out on purpose: not an error and not a reading, such as the zeros a data set
+   * writes where it has no measurement. `note` says why, once per reason, in the summary.
+   */
+  skip(reason: string, note: string): void {
+    const group = (this.skipped[reason] ??= { count: 0, note });
+    group.count++;
+  }
 
   /** Records one rejection. */
   reject(line: number, field: string, reason: string, message: string, raw: string): void {

@@ -33,6 +33,8 @@ export function formatSummary(s: ImportSummary): string {
     for (const e of g.examples.slice(0, 3))
       lines.push(`    ${e.file}:${e.line}${e.field ? ` [${e.field}]` : ''} ${e.message}`);
   }
+  for (const [reason, g] of Object.entries(s.skipped ?? {}))
+    lines.push(`  skipped ${reason}: ${g.count.toLocaleString('en-US')} rows (${g.note})`);
   if (s.quarantine) lines.push(`  quarantine: ${s.quarantine}`);
   return lines.join('\n');
 }

@@ -106,12 +106,20 @@ export interface ImportSummary {
   /** Rejected values (a wide row with two bad cells counts two). */
   rejected: number;
   byReason: Record<string, RejectionGroup>;
+  /** Rows left out on purpose per reason (fill values of a data set), with why. */
+  skipped?: Record<string, SkipGroup>;
   /** Quarantine NDJSON file, when something was rejected. */
   quarantine: string | null;
   /** Channel ids the import wrote to. */
   channels: string[];
   bytes: number;
   seconds: number;
+}
+
+/** Rows skipped for one reason: how many, and why they are not readings. */
+export interface SkipGroup {
+  count: number;
+  note: string;
 }
 
 /** Progress of a running import. */

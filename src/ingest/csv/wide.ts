@@ -29,6 +29,16 @@ export interface WideLayout {
   tsName: string;
   ts: TsReader;
   columns: WideColumn[];
+  /**
+   * A data set that writes 0 in every column where it has no measurement (REFIT): a row whose value in
+   * column `index` is exactly 0 is skipped and counted under `zero-filled`, never stored as 0 W.
+   */
+  zeroFill?: { index: number; note: string };
+  /**
+   * When set, a row at a local time that does not exist (the hour clocks skip) is skipped with this
+   * note instead of rejected: for data sets known to fill that hour rather than measure it.
+   */
+  nonexistentNote?: string;
 }
 
 /** Turns a header into a layout; throws InputError when the header does not fit. */
@@ -78,7 +88,16 @@ export async function runWide(
         );
         return;
       }
+      const zf = layout.zeroFill;
+      if (zf && parseNumber(buf, f.starts[zf.index]!, f.ends[zf.index]!) === 0) {
+        rejects.skip('zero-filled', zf.note);
+        return;
+      }
       const ts = layout.ts.parse(buf, f.starts[layout.tsIndex]!, f.ends[layout.tsIndex]!);
+      if (Number.isNaN(ts) && layout.nonexistentNote && layout.ts.problem === 'local-time-nonexistent') {
+        rejects.skip('local-time-nonexistent', layout.nonexistentNote);
+        return;
+      }
       if (Number.isNaN(ts)) {
         const text = raw(buf, f.starts[layout.tsIndex]!, f.ends[layout.tsIndex]!);
         rejects.reject(

@@ -4,7 +4,8 @@
  */
 import { AMPDS_LABELS, applianceLabel, REDD_LABELS } from '../../domain/appliances.ts';
 import { ConfigError, InputError } from '../../errors.ts';
-import { runWide } from '../csv/wide.ts';
+import { findColumn, runWide } from '../csv/wide.ts';
+import { createTsReader } from '../csv/ts-reader.ts';
 import type { Format, FormatContext } from '../format.ts';
 import { unitRule } from '../units.ts';
 import { declareColumns, tsColumn, tsReaderOf } from './wide-common.ts';
@@ -21,18 +22,40 @@ function expectColumns(ctx: FormatContext, header: string[], first: string, what
   }
 }
 
-/** REFIT: `Time,Aggregate,Kettle,...` in W, local UK time (Europe/London unless --tz). */
+/**
+ * REFIT: `Time,Aggregate,Kettle,...` in W, local UK time (Europe/London unless --tz). The original
+ * REFIT files also carry `Unix` (seconds, UTC): when present it places every row, the hours around
+ * clock changes included. REFIT writes 0 in every column where it has no measurement, so a row whose
+ * aggregate is 0 is skipped, not stored as 0 W; the prepared files fill the hour that clocks skip in
+ * spring (forward-filled, then zeros), so without `Unix` those rows are skipped too, with a note.
+ */
 export const refit: Format = {
   async run(ctx, source) {
     await runWide(ctx, source!, (header) => {
       expectColumns(ctx, header, 'Time', 'REFIT');
-      const ts = tsColumn(ctx, header, 0);
-      const columns = declareColumns(ctx, header, new Set([ts.index]), W, (h) =>
+      const unix = ctx.opts.tsCol === undefined ? findColumn(header, 'Unix') : -1;
+      const ts = unix >= 0 ? { index: unix, name: header[unix]! } : tsColumn(ctx, header, 0);
+      const skip = new Set([0, ts.index]);
+      const columns = declareColumns(ctx, header, skip, W, (h) =>
         h.toLowerCase() === 'aggregate'
           ? { name: 'mains', appliance: null, isMains: true }
           : { name: h, appliance: applianceLabel(h), isMains: false },
       );
-      return { tsIndex: ts.index, tsName: ts.name, ts: tsReaderOf(ctx), columns };
+      const aggregate = findColumn(header, 'Aggregate');
+      return {
+        tsIndex: ts.index,
+        tsName: ts.name,
+        ts: unix >= 0 ? createTsReader('unix-s', null) : tsReaderOf(ctx),
+        columns,
+        zeroFill:
+          aggregate >= 0
+            ? { index: aggregate, note: 'REFIT writes 0 W in every column where it has no measurement' }
+            : undefined,
+        nonexistentNote:
+          unix >= 0
+            ? undefined
+            : 'the hour UK clocks skip in spring does not exist; REFIT fills it and the file has no Unix column to place it',
+      };
     });
   },
 };
