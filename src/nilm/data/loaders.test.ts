@@ -4,27 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { londonLocalToUtc } from './london-time.ts';
 import { loadRefit } from './refit.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'nilm-refit-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function refitFile(house: number, month: string, rows: string[]): Promise<void> {
+async function refitFile(
+  house: number,
+  month: string,
+  rows: string[],
+  header = 'Time,Aggregate,Kettle,Dishwasher,WashingMachine,Microwave',
+): Promise<void> {
   await mkdir(join(dir, 'refit'), { recursive: true });
-  const text = ['Time,Aggregate,Kettle,Dishwasher,WashingMachine,Microwave', ...rows].join('\n') + '\n';
+  const text = [header, ...rows].join('\n') + '\n';
   await writeFile(join(dir, 'refit', `REFIT_House${house}_${month}.csv.gz`), gzipSync(text));
 }
-
-describe('UK local time', () => {
-  it('is UTC in winter and UTC+1 in summer, switching on the last Sundays of March and October', () => {
-    expect(londonLocalToUtc(Date.UTC(2014, 0, 15, 12))).toBe(Date.UTC(2014, 0, 15, 12));
-    expect(londonLocalToUtc(Date.UTC(2014, 6, 15, 12))).toBe(Date.UTC(2014, 6, 15, 11));
-    // 2014-03-30 is the last Sunday of March: 00:30 local is GMT, 02:30 local is BST.
-    expect(londonLocalToUtc(Date.UTC(2014, 2, 30, 0, 30))).toBe(Date.UTC(2014, 2, 30, 0, 30));
-    expect(londonLocalToUtc(Date.UTC(2014, 2, 30, 2, 30))).toBe(Date.UTC(2014, 2, 30, 1, 30));
-  });
-});
 
 describe('REFIT loader', () => {
   it('averages onto the grid, treats zero-filled rows as missing and reports them', async () => {
@@ -46,6 +40,45 @@ describe('REFIT loader', () => {
     expect(Array.from(h.appliances['kettle']!)).toEqual([1500, NaN, 0]);
     expect(Object.keys(h.appliances)).toEqual(['kettle', 'dishwasher', 'washing_machine', 'microwave']);
     expect(h.missing).toEqual({ slots: 3, mainsMissing: 1, zeroFilled: 1 });
+  });
+
+  it('places UK local time: GMT in winter, BST in summer, the filled spring-forward hour left out', async () => {
+    await refitFile(9, '2014-03', [
+      '2014-03-30 00:59:30,100,0,0,0,0',
+      // 01:00-01:59 does not exist on 2014-03-30: REFIT forward-fills it; it must not land on 01:xx UTC.
+      '2014-03-30 01:00:00,100,0,0,0,0',
+      '2014-03-30 01:30:00,100,0,0,0,0',
+      '2014-03-30 02:00:00,500,0,0,0,0',
+      '2014-03-30 02:30:00,700,0,0,0,0',
+    ]);
+    const h = await loadRefit({
+      dataDir: dir,
+      house: 9,
+      from: Date.UTC(2014, 2, 30, 0, 30),
+      to: Date.UTC(2014, 2, 30, 2, 0),
+      periodMs: 30 * 60_000,
+    });
+    // Slots 00:30, 01:00 and 01:30 UTC: 01:00 UTC is 02:00 BST, 01:30 UTC is 02:30 BST.
+    expect(Array.from(h.mains)).toEqual([100, 500, 700]);
+  });
+
+  it('uses the Unix column of the original REFIT files when present', async () => {
+    const t0 = Date.UTC(2014, 2, 30, 0, 59, 30) / 1000;
+    await refitFile(
+      10,
+      '2014-03',
+      [`2014-03-30 00:59:30,${t0},100,0`, `2014-03-30 01:30:00,${t0 + 30},300,200`],
+      'Time,Unix,Aggregate,Kettle',
+    );
+    const h = await loadRefit({
+      dataDir: dir,
+      house: 10,
+      from: t0 * 1000,
+      to: (t0 + 60) * 1000,
+      periodMs: 30_000,
+    });
+    expect(Array.from(h.mains)).toEqual([100, 300]);
+    expect(Array.from(h.appliances['kettle']!)).toEqual([0, 200]);
   });
 
   it('names the file, line and column of a bad value', async () => {

@@ -2,6 +2,9 @@
  * REFIT loader (whichdevice preparation): monthly gzipped CSVs `REFIT_House<N>_YYYY-MM.csv.gz` with
  * `Time,Aggregate,Kettle,Dishwasher,WashingMachine,Microwave` in W on a 30 s grid of UK local time. The
  * source fills missing data with zeros: a row whose mains are 0 is treated as missing, never as 0 W.
+ * A `Unix` column (UTC seconds, as in the original REFIT release) places rows when present; without
+ * it, rows at a local time that does not exist (the hour clocks skip in spring, which the prepared
+ * files fill) are left out, so they never mix with the real readings of the hour after.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,10 +13,13 @@ import { InputError } from '../../errors.ts';
 import type { HouseSeries } from '../types.ts';
 import { countMissing, createGrid } from './grid.ts';
 import { readLines } from './lines.ts';
-import { londonLocalToUtc } from './london-time.ts';
+import { LocalTimeConverter } from '../../ingest/time.ts';
 
 /** `mains` for the aggregate, else the appliance key (`WashingMachine` -> `washing_machine`). */
 const columnKey = (h: string): string => (h === 'Aggregate' ? 'mains' : applianceKey(h));
+
+/** Value columns start after `Time` and, in the original release, `Unix`. */
+const firstValue = (header: string[]): number => (header[1] === 'Unix' ? 2 : 1);
 
 /** Which part of REFIT to load. */
 export interface RefitQuery {
@@ -75,6 +81,7 @@ export async function loadRefit(q: RefitQuery): Promise<HouseSeries> {
   let names: string[] | undefined;
   let grid: ReturnType<typeof createGrid> | undefined;
   let zeroFilled = 0;
+  const london = new LocalTimeConverter('Europe/London');
   for (const file of files) {
     let lineNo = 0;
     let header: string[] | undefined;
@@ -87,12 +94,13 @@ export async function loadRefit(q: RefitQuery): Promise<HouseSeries> {
             `expected a header starting with 'Time,Aggregate', got '${line.slice(0, 60)}'`,
             { file, line: lineNo },
           );
-        const mapped = header.slice(1).map(columnKey);
+        const first = firstValue(header);
+        const mapped = header.slice(first).map(columnKey);
         if (mapped[0] !== 'mains')
-          throw new InputError(`expected 'Aggregate' as the second column, got '${header[1]}'`, {
+          throw new InputError(`expected 'Aggregate' after 'Time' (and 'Unix'), got '${header[first]}'`, {
             file,
             line: lineNo,
-            field: header[1],
+            field: header[first],
           });
         if (names && names.join() !== mapped.join())
           throw new InputError(`columns differ from the previous month's file (${names.join(',')})`, {
@@ -105,23 +113,30 @@ export async function loadRefit(q: RefitQuery): Promise<HouseSeries> {
       }
       if (line === '') continue;
       const parts = line.split(',');
-      const local = parseWallClock(parts[0]!);
-      if (Number.isNaN(local))
+      const first = firstValue(header);
+      const ts = first === 2 ? Number(parts[1]) * 1000 : london.toUtc(parseWallClock(parts[0]!));
+      if (first === 2 && !Number.isFinite(ts))
+        throw new InputError(`expected unix seconds, got '${parts[1]}'`, {
+          file,
+          line: lineNo,
+          field: 'Unix',
+        });
+      if (first === 1 && Number.isNaN(parseWallClock(parts[0]!)))
         throw new InputError(`expected a time 'YYYY-MM-DD HH:MM:SS', got '${parts[0]}'`, {
           file,
           line: lineNo,
           field: 'Time',
         });
-      const ts = londonLocalToUtc(local);
-      if (ts < q.from || ts >= q.to) continue;
+      // NaN here is a local time that does not exist: the spring-forward hour the file fills.
+      if (Number.isNaN(ts) || ts < q.from || ts >= q.to) continue;
       const values = new Float64Array(names!.length);
       for (let c = 0; c < values.length; c++) {
-        const v = Number(parts[c + 1]);
+        const v = Number(parts[c + first]);
         if (!Number.isFinite(v))
-          throw new InputError(`expected a number in W, got '${parts[c + 1]}'`, {
+          throw new InputError(`expected a number in W, got '${parts[c + first]}'`, {
             file,
             line: lineNo,
-            field: header[c + 1],
+            field: header[c + first],
           });
         values[c] = v;
       }
