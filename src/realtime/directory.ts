@@ -3,6 +3,7 @@
  * facility and meter each channel belongs to. Loaded from the catalog; reloaded on a miss at most
  * every `minRefreshMs`, so a newly registered meter starts streaming without a restart.
  */
+import type { Unit } from '../domain/types.ts';
 import type { CatalogRepo } from '../store/ports/catalog.ts';
 
 /** What the real-time layer knows about a channel. */
@@ -13,6 +14,8 @@ export interface ChannelInfo {
   meterId: string;
   name: string;
   isMains: boolean;
+  /** Unit of its values: ingest refuses values beyond the unit's physical range. */
+  unit: Unit;
 }
 
 /** Lookup of channels by id and by (organisation, meter, channel name). */
@@ -63,6 +66,7 @@ export function createChannelDirectory(deps: DirectoryDeps): ChannelDirectory {
         meterId: c.meterId,
         name: c.name,
         isMains: c.isMains,
+        unit: c.unit,
       };
       nextById.set(c.id, info);
       nextByName.set(nameKey(orgId, c.meterId, c.name), info);

@@ -1,10 +1,12 @@
 /**
  * Ingest: decoded readings from MQTT or HTTP are checked (known channel of the sender's organisation
- * and meters, timestamp within the accepted window, per-device rate) and appended to the reading log.
+ * and meters, timestamp within the accepted window, value within the physical range of the channel's
+ * unit, per-device rate) and appended to the reading log.
  * Good readings land even when others in the same message are bad; every reject has a reason, which
  * HTTP returns and MQTT puts in the quarantine.
  */
 import type { ReadingBatch } from '../domain/types.ts';
+import { PHYSICAL_LIMITS, physicalRangeError } from '../ingest/units.ts';
 import { createBatchBuilder } from '../stream/batch.ts';
 import type { DeviceIdentity } from './device-auth.ts';
 import type { ChannelDirectory, ChannelInfo } from './directory.ts';
@@ -113,6 +115,11 @@ export function createIngest(deps: IngestDeps): Ingest {
           field: 'ts',
           reason: `timestamp out of range: ${new Date(r.ts).toISOString()} is not within ${limits.maxPastMs / 86_400_000} days before and ${limits.maxFutureMs / 1000} s after now`,
         });
+        continue;
+      }
+      const outOfRange = physicalRangeError(ch.unit, r.value);
+      if (outOfRange !== undefined) {
+        errors.push({ index: r.index ?? i, field: 'value', reason: outOfRange });
         continue;
       }
       b.push(ch.id, r.ts, r.value, r.quality);
@@ -224,6 +231,9 @@ export function createIngest(deps: IngestDeps): Ingest {
       });
       return finish(0, errors);
     }
+    // One lookup per channel per frame; `!(|v| <= limit)` also refuses NaN and infinities.
+    const units = batch.channelIds.map((id) => deps.directory.byId(id)?.unit ?? 'W');
+    const limit = Float64Array.from(units, (u) => PHYSICAL_LIMITS[u]);
     const channelError = batch.channelIds.map((id): string | undefined => {
       const ch = deps.directory.byId(id);
       if (!ch) return `unknown channel '${id}'`;
@@ -244,8 +254,12 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (bad !== undefined) errors.push({ index: i, field: 'channel', reason: bad });
       else if (!(ts >= lo && ts <= hi) || Math.floor(ts) !== ts)
         errors.push({ index: i, field: 'ts', reason: `timestamp out of range: ${ts}` });
-      else if (!Number.isFinite(v))
-        errors.push({ index: i, field: 'value', reason: 'expected a finite number' });
+      else if (!(Math.abs(v) <= limit[ci]!))
+        errors.push({
+          index: i,
+          field: 'value',
+          reason: physicalRangeError(units[ci]!, v) ?? 'out of range',
+        });
       else if (q > 3) errors.push({ index: i, field: 'quality', reason: `expected 0-3, got ${q}` });
       else b.push(batch.channelIds[ci]!, ts, v, q);
     }

@@ -12,6 +12,7 @@ import { createWindowAggregator } from '../stream/windows.ts';
 import { type AlertForwarder, createAlertSink } from './alerts.ts';
 import type { ChannelDirectory } from './directory.ts';
 import type { EventHub } from './hub.ts';
+import { createLiveWriter } from './live-writer.ts';
 
 /** Options of {@link createPipeline}. */
 export interface PipelineOptions {
@@ -100,6 +101,7 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
     widthsMs: opts.windowsMs ?? [60_000, 900_000],
     allowedLatenessMs: opts.allowedLatenessMs ?? 120_000,
   });
+  const liveWriter = createLiveWriter(deps.store.live, { onError });
   const counters = { batches: 0, readings: 0, inserted: 0, duplicates: 0, rules: 0 };
   let timers: NodeJS.Timeout[] = [];
   let flushing: Promise<void> | undefined;
@@ -164,9 +166,7 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
       flushing ??= (async () => {
         try {
           rules.tick(now());
-          const f = windows.flush();
-          if (f.windows.length) await deps.store.live.upsertWindows(f.windows);
-          if (f.latest.length) await deps.store.live.upsertLatest(f.latest);
+          await liveWriter.write(windows.flush());
           await sink.flush();
         } finally {
           flushing = undefined;

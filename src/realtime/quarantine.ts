@@ -22,10 +22,21 @@ export interface Quarantine {
   add(entry: Omit<QuarantineEntry, 'at'>): void;
   /** Newest first, optionally of one organisation. */
   list(filter?: { orgId?: string; limit?: number }): QuarantineEntry[];
-  /** Total rejects per reason class (the reason's text up to the first colon). */
+  /** Total rejects per reason class ({@link reasonClass}). */
   counters(): Record<string, number>;
   /** Total rejects. */
   total(): number;
+}
+
+// Where an item error sits ("item 3 field 'value': "), which says nothing about its kind.
+const ITEM_PREFIX = /^(?:item \d+)? ?(?:field '[^']*')?: /;
+
+/**
+ * The class a reason is counted under: its text up to the first colon, after the item and field it
+ * names (`item 3 field 'value': out of physical range: ...` counts as `out of physical range`).
+ */
+export function reasonClass(reason: string): string {
+  return reason.replace(ITEM_PREFIX, '').split(':')[0]!.slice(0, 60);
 }
 
 /** Creates a quarantine keeping the newest `capacity` entries. */
@@ -39,7 +50,7 @@ export function createQuarantine(opts: { capacity?: number; now?: () => number }
     add(e) {
       ring.push({ ...e, sample: e.sample.slice(0, 200), at: now() });
       if (ring.length > capacity) ring.shift();
-      const cls = e.reason.split(':')[0]!.slice(0, 60);
+      const cls = reasonClass(e.reason);
       counts[cls] = (counts[cls] ?? 0) + 1;
       total++;
     },

@@ -2,60 +2,11 @@
  * Contract suite of the live and alert repositories, run unchanged against DuckDB (in memory) and
  * PostgreSQL (a fresh schema, dropped afterwards).
  */
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
-import * as duckAlerts from '../store/duckdb/alerts.ts';
-import { openDuckdbContext } from '../store/duckdb/connection.ts';
-import * as duckLive from '../store/duckdb/live.ts';
-import type { AlertRepo } from '../store/ports/alerts.ts';
-import type { LiveRepo } from '../store/ports/live.ts';
-import * as pgAlerts from '../store/postgres/alerts.ts';
-import * as pgLive from '../store/postgres/live.ts';
 import { parseRule } from '../stream/rules/spec.ts';
-
-interface Repos {
-  live: LiveRepo;
-  alerts: AlertRepo;
-  close(): Promise<void>;
-}
-
-const ADAPTERS: Record<string, () => Promise<Repos>> = {
-  async duckdb() {
-    const instance = await DuckDBInstance.create(':memory:');
-    const ctx = await openDuckdbContext(instance, ':memory:');
-    for (const ddl of [...duckLive.liveSchema, ...duckAlerts.alertsSchema]) await ctx.conn.run(ddl);
-    return {
-      live: duckLive.createLiveRepo(ctx),
-      alerts: duckAlerts.createAlertRepo(ctx),
-      close: async () => {
-        await ctx.close();
-        instance.closeSync();
-      },
-    };
-  },
-  async postgres() {
-    const schema = `t_realtime_${Math.random().toString(36).slice(2, 10)}`;
-    const url = process.env['LOADSCOPE_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const pool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` });
-    for (const ddl of [...pgLive.liveSchema, ...pgAlerts.alertsSchema]) await pool.query(ddl);
-    const ctx = { pool, schema };
-    return {
-      live: pgLive.createLiveRepo(ctx),
-      alerts: pgAlerts.createAlertRepo(ctx),
-      close: async () => {
-        await pool.end();
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      },
-    };
-  },
-};
+import { LIVE_REPO_ADAPTERS, type LiveRepos } from './testing/live-repos.ts';
 
 const alert = (id: string, over: Partial<Alert> = {}): Alert => ({
   id,
@@ -75,9 +26,9 @@ const alert = (id: string, over: Partial<Alert> = {}): Alert => ({
   ...over,
 });
 
-for (const [name, open] of Object.entries(ADAPTERS)) {
+for (const [name, open] of Object.entries(LIVE_REPO_ADAPTERS)) {
   describe(`live and alert repositories on ${name}`, () => {
-    let r: Repos;
+    let r: LiveRepos;
     beforeAll(async () => {
       r = await open();
     });
@@ -161,6 +112,40 @@ for (const [name, open] of Object.entries(ADAPTERS)) {
       expect(await r.alerts.listRules()).toHaveLength(2);
       expect(await r.alerts.deleteRule('r1')).toBe(true);
       expect(await r.alerts.deleteRule('r1')).toBe(false);
+    });
+
+    // After the alert test, whose filters see every alert stored.
+    it('stores finite values of any magnitude in windows, latest values and alerts (issue 13, item 6)', async () => {
+      // Every double above 2^53 is integral; DuckDB's client bound such values as BIGINT and 1e19 failed.
+      const huge = [1e19, -1e19, 5e9, 2 ** 63, 1.7976931348623157e308, -1e300];
+      const w = { widthMs: 60_000, start: 0, count: 1, final: false };
+      await r.live.upsertWindows(
+        huge.map((v, i) => ({ ...w, channelId: `huge${i}`, sum: v, min: v, max: v })),
+      );
+      await r.live.upsertLatest(huge.map((v, i) => ({ channelId: `huge${i}`, ts: 1, value: v })));
+      await r.alerts.insertAlerts([alert('huge', { orgId: 'o-huge', value: 1e19, threshold: 2 ** 64 })]);
+      for (const [i, v] of huge.entries()) {
+        const [got] = await r.live.listWindows({ channelId: `huge${i}`, widthMs: 60_000, from: 0, to: 1 });
+        expect(got).toMatchObject({ sum: v, min: v, max: v });
+      }
+      const latest = await r.live.getLatest({ channelIds: huge.map((_, i) => `huge${i}`) });
+      expect(latest.map((x) => x.value)).toEqual(huge);
+      expect(await r.alerts.getAlert('huge')).toMatchObject({ value: 1e19, threshold: 2 ** 64 });
+    });
+
+    it('refuses a time beyond the 64-bit range with a store error, not a crash', async () => {
+      const w = {
+        channelId: 'far',
+        widthMs: 60_000,
+        start: 1e19,
+        count: 1,
+        sum: 1,
+        min: 1,
+        max: 1,
+        final: false,
+      };
+      await expect(r.live.upsertWindows([w])).rejects.toThrow(/store/);
+      expect(await r.live.listWindows({ channelId: 'far', widthMs: 60_000, from: 0, to: 2e18 })).toEqual([]);
     });
   });
 }

@@ -1,4 +1,10 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import {
+  DOUBLE,
+  type DuckDBConnection,
+  type DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { DEFAULT_READ_CONNECTIONS, openReadPool, type ReadPool } from './read-pool.ts';
 
@@ -60,6 +66,28 @@ function on<T>(target: Queryable, fn: (conn: DuckDBConnection) => Promise<T>): P
   return 'use' in target ? target.use(fn) : fn(target);
 }
 
+// Beyond this a JS number cannot be an int64; DuckDB's binder would still try (see bindTypes).
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * Parameter types for `values` when the caller gave none. `@duckdb/node-api` binds every integral
+ * number as an integer, so a finite double such as 1e19 (integral, as every double above 2^53 is)
+ * fails with "bigint out of int64 range" before the statement runs, even for a DOUBLE column: one
+ * huge live value used to fail the whole flush of every organisation (issue 13, item 6). Those
+ * numbers are bound as DOUBLE; every other parameter keeps the library's choice (undefined).
+ */
+export function bindTypes(values: readonly DuckDBValue[]): (DuckDBType | undefined)[] | undefined {
+  let types: (DuckDBType | undefined)[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number' && Number.isInteger(v) && (v >= INT64_LIMIT || v < -INT64_LIMIT)) {
+      types ??= new Array<DuckDBType | undefined>(values.length);
+      types[i] = DOUBLE;
+    }
+  }
+  return types;
+}
+
 /** Runs a query and returns its rows as objects. */
 export async function queryRows(
   target: Queryable,
@@ -67,9 +95,10 @@ export async function queryRows(
   values: DuckDBValue[] = [],
   types?: DuckDBType[],
 ): Promise<Row[]> {
+  const bound = types ?? (bindTypes(values) as DuckDBType[] | undefined);
   return on(
     target,
-    async (conn) => (await conn.runAndReadAll(sql, values, types)).getRowObjectsJS() as Row[],
+    async (conn) => (await conn.runAndReadAll(sql, values, bound)).getRowObjectsJS() as Row[],
   );
 }
 
