@@ -3,10 +3,12 @@
  * time ranges against test houses and ranges, one sample period, appliances, methods and metrics.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { applianceKey } from '../domain/appliances.ts';
 import { InputError } from '../errors.ts';
+import { CSV_TIME_FORMATS } from './data/csv.ts';
 import { METRICS } from './metrics.ts';
 import { METHOD_NAMES } from './methods/registry.ts';
 
@@ -14,6 +16,7 @@ const date = z.union([
   z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 date'),
   z.date(),
 ]);
+const columns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const source = z.discriminatedUnion('dataset', [
   z.object({ dataset: z.literal('refit'), house: z.number().int(), from: date, to: date }),
   z.object({
@@ -24,6 +27,40 @@ const source = z.discriminatedUnion('dataset', [
   }),
   z.object({ dataset: z.literal('ampds'), from: date, to: date }),
   z.object({ dataset: z.literal('store'), facility: z.string().min(1), from: date, to: date }),
+  z.object({
+    dataset: z.literal('csv'),
+    /** Relative to the experiment file's folder. */
+    path: z.string().min(1),
+    time: z
+      .union([
+        z.string().min(1),
+        z.object({
+          column: z.string().min(1),
+          format: z.enum(CSV_TIME_FORMATS).default('auto'),
+          zone: z.string().min(1).optional(),
+        }),
+      ])
+      .default('time')
+      .transform((t) => (typeof t === 'string' ? { column: t, format: 'auto' as const } : t)),
+    mains: columns,
+    appliances: z
+      .record(z.string(), columns)
+      .refine((r) => Object.keys(r).length > 0, 'expected at least one appliance column')
+      .transform((r, ctx) => {
+        const out: Record<string, string | string[]> = {};
+        for (const [name, cols] of Object.entries(r)) {
+          const key = applianceKey(name);
+          if (key === '')
+            ctx.addIssue({ code: 'custom', path: [name], message: `'${name}' is not an appliance name` });
+          out[key] = cols;
+        }
+        return out;
+      }),
+    /** Unit of the values: W or kW. */
+    unit: z.enum(['W', 'kW']).default('W'),
+    from: date,
+    to: date,
+  }),
 ]);
 /** Where one house's data for an experiment comes from. */
 export type HouseSource = z.infer<typeof source>;
@@ -81,6 +118,11 @@ export function parseExperiment(raw: unknown, file = 'experiment'): Experiment {
     throw new InputError(issue.message, { file, field: issue.path.join('.') });
   }
   const { samplePeriod, ...rest } = r.data;
+  // A CSV house's path is relative to the experiment file, so an experiment folder can be moved whole.
+  const base = dirname(resolve(file));
+  for (const run of rest.runs)
+    for (const src of [...run.train, ...run.test])
+      if (src.dataset === 'csv') src.path = resolve(base, src.path);
   return { ...rest, periodMs: parsePeriod(samplePeriod) };
 }
 

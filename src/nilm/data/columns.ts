@@ -16,6 +16,10 @@ export interface ColumnSpec {
   time: (raw: string) => number;
   /** Source value -> W (e.g. Wh per hour -> W). */
   scale: number;
+  /** Name of the time column; the first column when absent. */
+  timeColumn?: string;
+  /** An empty cell is a missing value (NaN) instead of an error: a user's own logger files. */
+  blankIsMissing?: boolean;
   from: number;
   to: number;
   periodMs: number;
@@ -30,10 +34,11 @@ export async function loadColumns(spec: ColumnSpec): Promise<HouseSeries> {
   let sources: number[][] = [];
   let grid: ReturnType<typeof createGrid> | undefined;
   let lineNo = 0;
+  let timeIndex = 0;
   for await (const line of readLines(spec.file)) {
     lineNo++;
     if (!header) {
-      header = line.split(',');
+      header = line.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
       targets = [...new Set(Object.values(spec.columns))];
       sources = targets.map((t) => header!.flatMap((h, i) => (spec.columns[h] === t ? [i] : [])));
       const absent = targets.filter((_, k) => sources[k]!.length === 0);
@@ -42,17 +47,27 @@ export async function loadColumns(spec: ColumnSpec): Promise<HouseSeries> {
           file: spec.file,
           line: 1,
         });
+      timeIndex = spec.timeColumn === undefined ? 0 : header.indexOf(spec.timeColumn);
+      if (timeIndex < 0)
+        throw new InputError(
+          `expected a time column '${spec.timeColumn}'; header is '${line.slice(0, 120)}'`,
+          {
+            file: spec.file,
+            line: 1,
+            field: spec.timeColumn,
+          },
+        );
       grid = createGrid(spec.from, spec.periodMs, length, targets.length);
       continue;
     }
     if (line === '') continue;
     const parts = line.split(',');
-    const ts = spec.time(parts[0]!);
+    const ts = spec.time(parts[timeIndex] ?? '');
     if (!Number.isFinite(ts))
-      throw new InputError(`expected a timestamp, got '${parts[0]}'`, {
+      throw new InputError(`expected a timestamp, got '${parts[timeIndex] ?? ''}'`, {
         file: spec.file,
         line: lineNo,
-        field: header[0],
+        field: header[timeIndex],
       });
     if (ts < spec.from || ts >= spec.to) continue;
     const row = new Float64Array(targets.length);
@@ -60,6 +75,10 @@ export async function loadColumns(spec: ColumnSpec): Promise<HouseSeries> {
       let sum = 0;
       for (const c of sources[k]!) {
         const v = Number(parts[c]);
+        if (spec.blankIsMissing && (parts[c] ?? '').trim() === '') {
+          sum = NaN;
+          break;
+        }
         if (parts[c] === undefined || parts[c] === '' || !Number.isFinite(v))
           throw new InputError(`expected a number, got '${parts[c] ?? ''}'`, {
             file: spec.file,
