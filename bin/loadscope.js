@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so that the package works from a checkout without a build step.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+// The `loadscope` command: runs the compiled CLI (dist/main.js) in this very process, compiling src/
+// first when dist/ is missing or older than a source file. One process, not a wrapper around a child:
+// a signal or `kill -9` ends the command itself, so no orphan keeps the DuckDB file locked.
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { ROOT, ensureBuilt } from './build.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const result = spawnSync(tsx, [join(root, 'src', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+await ensureBuilt(ROOT);
+await import(pathToFileURL(join(ROOT, 'dist', 'main.js')).href);

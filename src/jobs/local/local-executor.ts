@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Executor, ShardEvent } from '../executor.ts';
 
@@ -8,7 +9,8 @@ export interface LocalExecutorOptions {
 }
 
 const BOOT = new URL('./boot.mjs', import.meta.url);
-const ENTRY = new URL('./shard-worker.ts', import.meta.url).href;
+// .ts under src/ (tsx), .js under the compiled dist/.
+const ENTRY = new URL(`./shard-worker${extname(import.meta.url)}`, import.meta.url).href;
 
 /** Runs shards on worker threads of this process, `workers` at a time. */
 export function createLocalExecutor(opts: LocalExecutorOptions): Executor {

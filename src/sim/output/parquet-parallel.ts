@@ -3,6 +3,7 @@
  * modulo the worker count) and writes its own part files `readings-w<k>-<part>.parquet`; worker 0
  * also writes `channels.parquet`. The same options and worker count give the same files.
  */
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExternalError } from '../../errors.ts';
@@ -15,7 +16,8 @@ export async function writeParquetParallel(
   r: { from: number; to: number; dir: string; workers: number },
 ): Promise<number> {
   const boot = fileURLToPath(new URL('./worker-boot.mjs', import.meta.url));
-  const entry = new URL('./parquet-worker.ts', import.meta.url).href;
+  // .ts under src/ (tsx), .js under the compiled dist/.
+  const entry = new URL(`./parquet-worker${extname(import.meta.url)}`, import.meta.url).href;
   const counts = await Promise.all(
     Array.from({ length: r.workers }, (_, index) => {
       const data: ParquetWorkerData = {

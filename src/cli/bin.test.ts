@@ -1,0 +1,43 @@
+/**
+ * The `loadscope` command is one process running compiled JavaScript: killing it (SIGKILL or
+ * SIGTERM) leaves nothing behind that holds the DuckDB lock, so the next command opens the store.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, runCli, startServer, tempInstallation } from './testing.ts';
+
+describe('bin/loadscope.js', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  it('runs the compiled CLI: --help lists every command, dist/ is built', async () => {
+    const { env, remove } = await tempInstallation();
+    cleanups.push(remove);
+    const r = await runCli(['--help'], env);
+    expect(r.code, r.err).toBe(0);
+    for (const name of ['import', 'batch', 'query', 'export', 'simulate', 'start', 'nilm', 'job', 'user'])
+      expect(r.out).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(existsSync(join(ROOT, 'dist', 'main.js'))).toBe(true);
+    const sub = await runCli(['help', 'export'], env);
+    expect(sub.code, sub.err).toBe(0);
+    expect(sub.out).toMatch(/--out <file>/);
+  });
+
+  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+    it(`after ${signal} of \`loadscope start\` the next command opens the store`, async () => {
+      const { env, remove } = await tempInstallation();
+      cleanups.push(remove);
+      const server = await startServer(env);
+      cleanups.push(async () => void server.process.kill('SIGKILL'));
+      expect(server.process.kill(signal)).toBe(true);
+      const end = await server.exited;
+      expect(signal === 'SIGKILL' ? end.signal : end.code).toBe(signal === 'SIGKILL' ? 'SIGKILL' : 0);
+      const next = await runCli(['user', 'add', 'next@example.org', '--password', 'a-long-password'], env);
+      expect(next.code, next.err).toBe(0);
+      expect(next.out).toMatch(/created admin 'next@example.org'/);
+    });
+  }
+});
