@@ -4,7 +4,7 @@
  * whose details go to the log only. Every error body is `{ error: code, message }`.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { LoadscopeError } from '../errors.ts';
+import { ConfigError, ExternalError, LoadscopeError, StoreError } from '../errors.ts';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -19,10 +19,30 @@ export const errorBodySchema = {
   required: ['error', 'message'],
 } as const;
 
-/** Maps an error to a status and {@link ErrorBody}. */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof LoadscopeError)
+/**
+ * A 5xx body: the error's code and a fixed message with the request id to find it in the server log.
+ * Messages of failed store operations and unexpected errors carry database text (SQL, table names) or
+ * internals, so they go to the log only; configuration and outside-system errors keep their first line,
+ * which says what to fix.
+ */
+function serverErrorBody(err: unknown, status: number, requestId?: string): ErrorBody {
+  const ref = requestId ? ` (request ${requestId})` : '';
+  if (err instanceof StoreError)
+    return { error: err.code, message: `the database failed to answer; see the server log${ref}` };
+  if (err instanceof ConfigError || err instanceof ExternalError) {
+    const line = (err.message.split('\n')[0] ?? '').slice(0, 300);
+    return { error: err.code, message: `${line}${ref}` };
+  }
+  const code = err instanceof LoadscopeError ? err.code : status === 500 ? 'INTERNAL' : `HTTP_${status}`;
+  return { error: code, message: `internal error; see the server log${ref}` };
+}
+
+/** Maps an error to a status and {@link ErrorBody}; `requestId` is named in 5xx messages. */
+export function toErrorResponse(err: unknown, requestId?: string): { status: number; body: ErrorBody } {
+  if (err instanceof LoadscopeError && err.status < 500)
     return { status: err.status, body: { error: err.code, message: err.message } };
+  if (err instanceof LoadscopeError)
+    return { status: err.status, body: serverErrorBody(err, err.status, requestId) };
   const fe = err as Partial<FastifyError> & { validationContext?: string };
   if (fe.validation) {
     // Fastify's message names the part and the field, e.g. "body/email must match format \"email\"".
@@ -32,7 +52,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   if (status >= 400 && status < 500) {
     return { status, body: { error: fe.code ?? `HTTP_${status}`, message: fe.message ?? 'request failed' } };
   }
-  return { status: 500, body: { error: 'INTERNAL', message: 'internal error; see the server log' } };
+  return { status: status > 500 && status < 600 ? status : 500, body: serverErrorBody(err, 500, requestId) };
 }
 
 /** Fastify error handler built on {@link toErrorResponse}. */
@@ -41,7 +61,7 @@ export async function apiErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const { status, body } = toErrorResponse(err);
+  const { status, body } = toErrorResponse(err, request.id);
   if (status >= 500) request.log.error({ err }, 'request failed');
   await reply.status(status).send(body);
 }

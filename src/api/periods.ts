@@ -30,3 +30,29 @@ export function localDate(ts: number, timeZone: string): string {
   }
   return f.format(ts);
 }
+
+const DAY_MS = 86_400_000;
+
+/** How far back the energy view looks when `from` is not given: 30 days, 12 ISO weeks or 12 months. */
+export const DEFAULT_ENERGY_SPAN = {
+  day: '30 local days',
+  week: '12 ISO weeks',
+  month: '12 months',
+} as const;
+
+/**
+ * The default start of the energy view ending at `to`: local midnight of the first of the last 30
+ * local days, of the Monday 11 weeks before the week of `to`, or of the first day of the month 11
+ * months before that of `to`, so that whole periods are compared. `days` converts local day numbers.
+ */
+export function defaultEnergyFrom(
+  to: number,
+  period: EnergyPeriod,
+  days: { dayOf(t: number): number; startOf(day: number): number },
+): number {
+  const last = days.dayOf(to - 1);
+  if (period === 'day') return days.startOf(last - 29);
+  const d = new Date(last * DAY_MS);
+  if (period === 'week') return days.startOf(last - ((d.getUTCDay() + 6) % 7) - 77);
+  return days.startOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 11, 1) / DAY_MS);
+}

@@ -9,6 +9,7 @@
  * Scores follow their facility: whoever may read a facility (own organisation or a share) reads its scores.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { parseTime, timeSchema } from '../api/params.ts';
 import { requirePrincipal, requireRole } from '../api/principal.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { ProductRegistry } from '../scoring/registry.ts';
@@ -55,8 +56,8 @@ export function jobRoutes(deps: { service: JobService; registry: ProductRegistry
               executor: { type: 'string', enum: [...EXECUTOR_KINDS] },
               shards: { type: 'integer', minimum: 1, maximum: 1000 },
               params: { type: 'object' },
-              from: { type: 'string', format: 'date-time' },
-              to: { type: 'string', format: 'date-time' },
+              from: timeSchema('start of the scored data'),
+              to: timeSchema('end of the scored data, exclusive'),
             },
           },
         },
@@ -64,6 +65,10 @@ export function jobRoutes(deps: { service: JobService; registry: ProductRegistry
       async (request, reply) => {
         const p = requirePrincipal(request);
         const b = request.body;
+        const from = b.from === undefined ? undefined : parseTime(b.from, 'body/from');
+        const to = b.to === undefined ? undefined : parseTime(b.to, 'body/to');
+        if (from !== undefined && to !== undefined && to <= from)
+          throw new InputError("'to' must be after 'from'", { field: 'body/to' });
         if (!deps.registry.get(b.product))
           throw new InputError(`unknown product '${b.product}'`, { field: 'product' });
         // Jobs score the caller's own facilities; shared ones stay with their owners.
@@ -82,8 +87,8 @@ export function jobRoutes(deps: { service: JobService; registry: ProductRegistry
               product: b.product,
               productParams: b.params ?? {},
               ...(b.facilityIds ? { facilityIds: b.facilityIds } : {}),
-              ...(b.from ? { from: Date.parse(b.from) } : {}),
-              ...(b.to ? { to: Date.parse(b.to) } : {}),
+              ...(from !== undefined ? { from } : {}),
+              ...(to !== undefined ? { to } : {}),
             },
           },
           b.executor ? { executor: b.executor } : {},

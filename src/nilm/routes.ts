@@ -2,10 +2,20 @@
  * REST for stored NILM results of a facility (what `loadscope nilm disaggregate` and NILM jobs write):
  *   GET /api/v1/facilities/:facilityId/nilm?from=YYYY-MM-DD&to=YYYY-MM-DD
  * answers `{ daily, inventory }`: energy per appliance per local day, and the detected appliances with their
- * confidence. Follows the facility's access rules (own organisation or a share).
+ * confidence. `from` and `to` (both inclusive local days) also take any API time (ISO 8601 or UTC ms),
+ * read as the local day of the facility that holds it. Follows the facility's access rules (own organisation or a share).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { parseTime, timeSchema } from '../api/params.ts';
+import { localDate } from '../api/periods.ts';
 import { requirePrincipal } from '../api/principal.ts';
+import { InputError } from '../errors.ts';
+
+/** The local day label (`YYYY-MM-DD`) of a time parameter, in the facility's zone. */
+function localDay(value: string, field: string, timeZone: string): string {
+  const ms = parseTime(value, field, timeZone);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? value.trim() : localDate(ms, timeZone);
+}
 
 /** The NILM results routes. */
 export function nilmRoutes(): FastifyPluginAsync {
@@ -20,8 +30,8 @@ export function nilmRoutes(): FastifyPluginAsync {
             type: 'object',
             additionalProperties: false,
             properties: {
-              from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-              to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+              from: timeSchema('first local day, inclusive', 'facility'),
+              to: timeSchema('last local day, inclusive', 'facility'),
             },
           },
         },
@@ -31,10 +41,15 @@ export function nilmRoutes(): FastifyPluginAsync {
           requirePrincipal(request),
           request.params.facilityId,
         );
+        const { from, to } = request.query;
         const range = {
-          ...(request.query.from ? { from: request.query.from } : {}),
-          ...(request.query.to ? { to: request.query.to } : {}),
+          ...(from ? { from: localDay(from, 'from', f.timeZone) } : {}),
+          ...(to ? { to: localDay(to, 'to', f.timeZone) } : {}),
         };
+        if (range.from && range.to && range.to < range.from)
+          throw new InputError(`'to' (${range.to}) must not be before 'from' (${range.from})`, {
+            field: 'to',
+          });
         const [daily, inventory] = await Promise.all([
           app.deps.store.nilm.listDailyEnergy(f.id, range),
           app.deps.store.nilm.listInventory(f.id),

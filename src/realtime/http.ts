@@ -10,17 +10,14 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { ALERT_STATES, type AlertState, type Role, SEVERITIES, type Severity } from '../domain/types.ts';
-import {
-  ForbiddenError,
-  InputError,
-  LoadscopeError,
-  NotFoundError,
-  UnauthenticatedError,
-} from '../errors.ts';
+import { ForbiddenError, InputError, NotFoundError, UnauthenticatedError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import { TS_MAX } from '../ingest/time.ts';
 import { parseDuration } from '../stream/duration.ts';
 import { parseRule } from '../stream/rules/spec.ts';
 import type { AccessControl } from '../api/access.ts';
+import { toErrorResponse } from '../api/error-handler.ts';
+import { limitSchema, parseTimeRange, timeSchema } from '../api/params.ts';
 import type { Principal } from '../api/principal.ts';
 import type { DeviceAuth } from './device-auth.ts';
 import type { ChannelDirectory } from './directory.ts';
@@ -29,6 +26,37 @@ import type { Ingest } from './ingest.ts';
 import { type LiveSubscribe, serveLiveSocket } from './live-socket.ts';
 import type { Quarantine } from './quarantine.ts';
 import { describeItemError } from './wire.ts';
+
+/** Query of `GET /api/v1/alerts`. */
+interface AlertQuery {
+  state?: string;
+  severity?: Severity;
+  facilityId?: string;
+  channelId?: string;
+  rule?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+const alertsSchema = {
+  tags: ['alerts'],
+  summary: 'Alerts of my organisation and of facilities shared with me, newest first',
+  querystring: {
+    type: 'object',
+    properties: {
+      state: { type: 'string', maxLength: 100, description: `comma-separated: ${ALERT_STATES.join(', ')}` },
+      severity: { type: 'string', enum: [...SEVERITIES] },
+      facilityId: { type: 'string', maxLength: 2000, description: 'facility ids, comma-separated' },
+      channelId: { type: 'string', maxLength: 200 },
+      rule: { type: 'string', maxLength: 200 },
+      from: timeSchema('alerts from this time, inclusive'),
+      to: timeSchema('alerts before this time'),
+      limit: limitSchema(1000, 100),
+    },
+    additionalProperties: false,
+  },
+} as const;
 
 /** A person or script calling the read/manage routes. */
 export interface Caller {
@@ -124,19 +152,15 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       return () => unsubscribes.forEach((u) => u());
     };
   };
-  const sendError = async (err: unknown, reply: FastifyReply): Promise<void> => {
-    if (err instanceof LoadscopeError)
-      return void (await reply.status(err.status).send({ error: err.code, message: err.message }));
-    const fe = err as { statusCode?: number; code?: string; message?: string };
-    const status = typeof fe.statusCode === 'number' && fe.statusCode < 500 ? fe.statusCode : 500;
-    await reply.status(status).send({
-      error: fe.code ?? `HTTP_${status}`,
-      message: status === 500 ? 'internal error' : (fe.message ?? 'request failed'),
-    });
+  // The API's one error boundary: the same bodies, and no database text or stack in a 5xx.
+  const sendError = async (err: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const { status, body } = toErrorResponse(err, req.id);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    await reply.status(status).send(body);
   };
 
   return async (app: FastifyInstance) => {
-    app.setErrorHandler(async (err, _req, reply) => sendError(err, reply));
+    app.setErrorHandler(async (err, req, reply) => sendError(err, req, reply));
     // The API server registers the WebSocket plugin for all its routes; a bare host (tests) gets it here.
     if (!app.hasDecorator('websocketServer')) await app.register(fastifyWebsocket);
 
@@ -185,30 +209,25 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       );
     });
 
-    app.get('/api/v1/alerts', async (req) => {
+    app.get<{ Querystring: AlertQuery }>('/api/v1/alerts', { schema: alertsSchema }, async (req) => {
       const c = await caller(req);
-      const q = req.query as Record<string, string | undefined>;
-      const states = q['state']?.split(',');
+      const q = req.query;
+      const states = q.state?.split(',');
       if (states?.some((s) => !ALERT_STATES.includes(s as AlertState)))
         throw new InputError(`expected ${ALERT_STATES.join(', ')}`, { field: 'state' });
-      if (q['severity'] !== undefined && !SEVERITIES.includes(q['severity'] as Severity))
-        throw new InputError(`expected ${SEVERITIES.join(', ')}`, { field: 'severity' });
-      const num = (k: string): number | undefined => {
-        if (q[k] === undefined) return undefined;
-        const n = Number(q[k]);
-        if (!Number.isFinite(n)) throw new InputError('expected a number', { field: k });
-        return n;
-      };
+      const range =
+        q.from !== undefined || q.to !== undefined
+          ? parseTimeRange(q, { defaultFrom: () => 0, defaultTo: () => TS_MAX })
+          : undefined;
       const shared = await sharedWith(app, req);
-      const asked = q['facilityId']?.split(',').filter(Boolean);
+      const asked = q.facilityId?.split(',').filter(Boolean);
       const filter = {
         ...(states ? { states: states as AlertState[] } : {}),
-        ...(q['severity'] ? { severity: q['severity'] as Severity } : {}),
-        ...(q['channelId'] ? { channelId: q['channelId'] } : {}),
-        ...(q['rule'] ? { rule: q['rule'] } : {}),
-        ...(num('from') !== undefined ? { from: num('from')! } : {}),
-        ...(num('to') !== undefined ? { to: num('to')! } : {}),
-        limit: Math.min(1000, num('limit') ?? 100),
+        ...(q.severity ? { severity: q.severity } : {}),
+        ...(q.channelId ? { channelId: q.channelId } : {}),
+        ...(q.rule ? { rule: q.rule } : {}),
+        ...(range ?? {}),
+        limit: q.limit ?? 100,
       };
       // Alerts of the caller's organisation, plus those of facilities shared with the caller.
       const sharedIds = (asked ?? [...shared.keys()]).filter((id) => shared.has(id));
@@ -307,18 +326,45 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
         .map((ch) => ch.id);
       return deps.store.live.getLatest({ channelIds: ids });
     });
-    app.get('/api/v1/live/windows', async (req) => {
-      const c = await caller(req);
-      const q = req.query as Record<string, string | undefined>;
-      const ch = q['channelId'] ? deps.directory.byId(q['channelId']) : undefined;
-      if (!ch || ch.orgId !== c.orgId) throw new NotFoundError('channel', q['channelId'] ?? '');
-      const widthMs = parseDuration(q['width'] ?? '1m', 'width');
-      const to = q['to'] ? Number(q['to']) : now() + 60_000;
-      const from = q['from'] ? Number(q['from']) : to - 3600_000;
-      if (!Number.isFinite(from) || !Number.isFinite(to))
-        throw new InputError('expected UTC milliseconds', { field: 'from/to' });
-      return deps.store.live.listWindows({ channelId: ch.id, widthMs, from, to });
-    });
+    app.get<{ Querystring: { channelId: string; width?: string; from?: string; to?: string } }>(
+      '/api/v1/live/windows',
+      {
+        schema: {
+          tags: ['live'],
+          summary: "A channel's open and recent tumbling windows (count, sum, min, max)",
+          querystring: {
+            type: 'object',
+            properties: {
+              channelId: { type: 'string', minLength: 1, maxLength: 200 },
+              width: { type: 'string', maxLength: 20, default: '1m', description: 'window width: 1m or 15m' },
+              from: timeSchema('windows starting at or after this time; default `to` minus 1 hour'),
+              to: timeSchema('windows starting before this time; default 1 minute from now'),
+            },
+            required: ['channelId'],
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const c = await caller(req);
+        const q = req.query;
+        const widthMs = parseDuration(q.width ?? '1m', 'width');
+        // Windows are kept per width (1 and 15 minutes by default); a width outside any sensible one
+        // cannot match and must not reach the database as an out-of-range number.
+        if (!(Number.isInteger(widthMs) && widthMs >= 1000 && widthMs <= 86_400_000))
+          throw new InputError(`expected a window width from 1s to 1d such as 1m or 15m, got '${q.width}'`, {
+            field: 'width',
+          });
+        const { from, to } = parseTimeRange(q, {
+          defaultTo: () => now() + 60_000,
+          defaultFrom: (end) => end - 3600_000,
+          maxDays: 31,
+        });
+        const ch = deps.directory.byId(q.channelId);
+        if (!ch || ch.orgId !== c.orgId) throw new NotFoundError('channel', q.channelId);
+        return deps.store.live.listWindows({ channelId: ch.id, widthMs, from, to });
+      },
+    );
 
     // Live push as Server-Sent Events; what it carries is liveSubscription's.
     app.get('/api/v1/live', async (req, reply) => {
@@ -377,11 +423,24 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       },
     });
 
-    app.get('/api/v1/ingest/quarantine', async (req) => {
-      const c = await caller(req);
-      const limit = Number((req.query as Record<string, string | undefined>)['limit'] ?? 100);
-      return deps.quarantine.list({ orgId: c.orgId, limit: Number.isFinite(limit) ? limit : 100 });
-    });
+    app.get<{ Querystring: { limit?: number } }>(
+      '/api/v1/ingest/quarantine',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: 'The newest rejected readings of my organisation, with reason, topic and a sample',
+          querystring: {
+            type: 'object',
+            properties: { limit: limitSchema(1000, 100) },
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const c = await caller(req);
+        return deps.quarantine.list({ orgId: c.orgId, limit: req.query.limit ?? 100 });
+      },
+    );
     app.get('/api/v1/ingest/metrics', async (req) => {
       await caller(req);
       return {

@@ -5,35 +5,46 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { RollupPeriod } from '../../domain/types.ts';
-import { InputError, NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
 import type { RollupRow } from '../../store/ports/rollups.ts';
-import { ENERGY_PERIODS, type EnergyPeriod, groupLabel } from '../periods.ts';
+import { parseTimeRange, timeSchema } from '../params.ts';
+import {
+  DEFAULT_ENERGY_SPAN,
+  ENERGY_PERIODS,
+  type EnergyPeriod,
+  defaultEnergyFrom,
+  groupLabel,
+} from '../periods.ts';
 import { type Principal, requirePrincipal } from '../principal.ts';
+import { localDays } from './local-days.ts';
 import { errorResponses, idSchema } from './schemas.ts';
 
-const DAY = 86_400_000;
 const facilityParams = {
   type: 'object',
   properties: { facilityId: idSchema },
   required: ['facilityId'],
 } as const;
-const rangeProps = {
-  from: { type: 'integer', description: 'UTC ms, inclusive (bucket start)' },
-  to: { type: 'integer', description: 'UTC ms, exclusive' },
+/** Range parameters of the facility views: times without an offset are the facility's local times. */
+const facilityRange = {
+  from: timeSchema('start, inclusive (bucket start)', 'facility'),
+  to: timeSchema('end, exclusive', 'facility'),
 } as const;
-const rangeQuery = {
+const facilityRangeQuery = {
   type: 'object',
-  properties: rangeProps,
+  properties: facilityRange,
   required: ['from', 'to'],
   additionalProperties: false,
 } as const;
+const utcRange = {
+  from: timeSchema('start, inclusive (bucket start)'),
+  to: timeSchema('end, exclusive'),
+} as const;
 
-const checkRange = (q: { from: number; to: number }, maxDays: number) => {
-  if (q.to <= q.from)
-    throw new InputError(`'to' (${q.to}) must be after 'from' (${q.from})`, { field: 'to' });
-  if (q.to - q.from > maxDays * DAY)
-    throw new InputError(`the range may span at most ${maxDays} days`, { field: 'to' });
-};
+/** A time range as the query gives it (ISO 8601 or UTC ms, see params.ts). */
+interface RangeQuery {
+  from: string;
+  to: string;
+}
 
 /** Sums rollup rows by a label function, per unit. */
 function sumBy(rows: RollupRow[], label: (r: RollupRow) => string) {
@@ -93,7 +104,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{
     Params: { facilityId: string };
-    Querystring: { period?: EnergyPeriod; from: number; to: number };
+    Querystring: { period?: EnergyPeriod; from?: string; to?: string };
   }>(
     '/facilities/:facilityId/energy',
     {
@@ -101,14 +112,17 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
         tags: ['energy'],
         summary:
           "A facility's energy per local day, ISO week or month, with the same span just before for comparison",
+        description:
+          `\`to\` defaults to now; \`from\` defaults to the start of the last ${DEFAULT_ENERGY_SPAN.day} ` +
+          `(period=day), ${DEFAULT_ENERGY_SPAN.week} (week) or ${DEFAULT_ENERGY_SPAN.month} (month) up to \`to\`, ` +
+          "in the facility's time zone.",
         params: facilityParams,
         querystring: {
           type: 'object',
           properties: {
             period: { type: 'string', enum: [...ENERGY_PERIODS], default: 'day' },
-            ...rangeProps,
+            ...facilityRange,
           },
-          required: ['from', 'to'],
           additionalProperties: false,
         },
         response: {
@@ -140,9 +154,13 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const p = requirePrincipal(request);
       const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
-      const { from, to } = request.query;
       const period = request.query.period ?? 'day';
-      checkRange(request.query, 800);
+      const { from, to } = parseTimeRange(request.query, {
+        timeZone: f.timeZone,
+        maxDays: 800,
+        defaultTo: app.deps.now,
+        defaultFrom: (end) => defaultEnergyFrom(end, period, localDays(f.timeZone)),
+      });
       const span = to - from;
       const days = (a: number, b: number) =>
         listRollups({ level: 'facility', period: 'day', facilityId: f.id, from: a, to: b });
@@ -161,14 +179,14 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { facilityId: string }; Querystring: { from: number; to: number } }>(
+  app.get<{ Params: { facilityId: string }; Querystring: RangeQuery }>(
     '/facilities/:facilityId/heatmap',
     {
       schema: {
         tags: ['energy'],
         summary: 'Electric energy (Wh) per local hour of each local day: rows are days, columns hours 0-23',
         params: facilityParams,
-        querystring: rangeQuery,
+        querystring: facilityRangeQuery,
         response: {
           200: {
             type: 'object',
@@ -186,12 +204,12 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const p = requirePrincipal(request);
       const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
-      checkRange(request.query, 400);
+      const range = parseTimeRange(request.query, { timeZone: f.timeZone, maxDays: 400 });
       const rows = await listRollups({
         level: 'facility',
         period: 'hour',
         facilityId: f.id,
-        ...request.query,
+        ...range,
         limit: 400 * 25,
       });
       const byDay = new Map<string, (number | null)[]>();
@@ -212,14 +230,14 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { facilityId: string }; Querystring: { from: number; to: number } }>(
+  app.get<{ Params: { facilityId: string }; Querystring: RangeQuery }>(
     '/facilities/:facilityId/breakdown',
     {
       schema: {
         tags: ['energy'],
         summary: 'Energy per channel (mains and appliances) of a facility over a range of local days',
         params: facilityParams,
-        querystring: rangeQuery,
+        querystring: facilityRangeQuery,
         response: {
           200: {
             type: 'array',
@@ -242,13 +260,13 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const p = requirePrincipal(request);
       const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
-      checkRange(request.query, 800);
+      const range = parseTimeRange(request.query, { timeZone: f.timeZone, maxDays: 800 });
       const [rows, channels] = await Promise.all([
         listRollups({
           level: 'channel',
           period: 'day',
           facilityId: f.id,
-          ...request.query,
+          ...range,
           limit: 100_000,
         }),
         store.catalog.listChannels({ facilityId: f.id }),
@@ -273,8 +291,8 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       level: 'channel' | 'meter' | 'facility';
       key: string;
       period: RollupPeriod;
-      from: number;
-      to: number;
+      from: string;
+      to: string;
     };
   }>(
     '/rollups',
@@ -288,7 +306,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
             level: { type: 'string', enum: ['channel', 'meter', 'facility'] },
             key: idSchema,
             period: { type: 'string', enum: ['hour', 'day'] },
-            ...rangeProps,
+            ...utcRange,
           },
           required: ['level', 'key', 'period', 'from', 'to'],
           additionalProperties: false,
@@ -298,8 +316,8 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const { level, key, period, from, to } = request.query;
-      checkRange(request.query, period === 'hour' ? 400 : 3700);
+      const { level, key, period } = request.query;
+      const { from, to } = parseTimeRange(request.query, { maxDays: period === 'hour' ? 400 : 3700 });
       await facilityOfKey(app, p, level, key);
       const filter =
         level === 'channel' ? { channelId: key } : level === 'meter' ? { meterId: key } : { facilityId: key };
@@ -307,13 +325,13 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { from: number; to: number } }>(
+  app.get<{ Querystring: RangeQuery }>(
     '/zips',
     {
       schema: {
         tags: ['energy'],
         summary: 'Energy per zip code over the facilities I may read: totals and per-day series',
-        querystring: rangeQuery,
+        querystring: { ...facilityRangeQuery, properties: utcRange },
         response: {
           200: {
             type: 'array',
@@ -335,14 +353,14 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request);
-      checkRange(request.query, 400);
+      const range = parseTimeRange(request.query, { maxDays: 400 });
       const readable = (await app.access.readableFacilities(p)).map((r) => r.facility).filter((f) => f.zip);
       const zipOf = new Map(readable.map((f) => [f.id, f.zip!]));
       const own = await listRollups({
         level: 'facility',
         period: 'day',
         orgId: p.orgId,
-        ...request.query,
+        ...range,
         limit: 1_000_000,
       });
       const rows = own.filter((r) => zipOf.has(r.key));
@@ -353,7 +371,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
             level: 'facility',
             period: 'day',
             facilityId: f.id,
-            ...request.query,
+            ...range,
           })),
         );
       }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../errors.ts';
 import type { Downsampled, ReadingColumns, ReadingRepo } from '../../store/ports/readings.ts';
+import { parseTimeRange, timeSchema } from '../params.ts';
 import { requirePrincipal } from '../principal.ts';
 import { downsampleLocalDays } from './local-days.ts';
 import { errorResponses } from './schemas.ts';
@@ -111,8 +112,8 @@ function rawSeries(channelId: string, cols: ReadingColumns): Series {
 
 interface ExploreQuery {
   channels: string;
-  from: number;
-  to: number;
+  from: string;
+  to: string;
   agg?: Aggregation;
   width?: number;
 }
@@ -126,8 +127,8 @@ const exploreQuery = {
       maxLength: 2000,
       description: 'comma-separated channel ids (at most 20)',
     },
-    from: { type: 'integer', description: 'UTC ms, inclusive' },
-    to: { type: 'integer', description: 'UTC ms, exclusive' },
+    from: timeSchema('start, inclusive'),
+    to: timeSchema('end, exclusive'),
     agg: { type: 'string', enum: [...AGGREGATIONS], default: 'auto' },
     width: {
       type: 'integer',
@@ -143,7 +144,12 @@ const exploreQuery = {
 
 const numbers = { type: 'array', items: { type: 'number' } } as const;
 
-function channelList(q: { channels: string; from: number; to: number }): string[] {
+/** The channel ids and the range of an explore or export query, checked. */
+function parseExploreQuery(q: { channels: string; from: string; to: string }): {
+  ids: string[];
+  from: number;
+  to: number;
+} {
   const ids = [
     ...new Set(
       q.channels
@@ -154,9 +160,7 @@ function channelList(q: { channels: string; from: number; to: number }): string[
   ];
   if (ids.length === 0 || ids.length > 20)
     throw new InputError('give 1 to 20 channel ids', { field: 'channels' });
-  if (q.to <= q.from)
-    throw new InputError(`'to' (${q.to}) must be after 'from' (${q.from})`, { field: 'to' });
-  return ids;
+  return { ids, ...parseTimeRange(q) };
 }
 
 /** Registers the explore and export routes. */
@@ -207,8 +211,7 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const ids = channelList(request.query);
-      const { from, to } = request.query;
+      const { ids, from, to } = parseExploreQuery(request.query);
       const agg = request.query.agg ?? 'auto';
       const width = request.query.width ?? 1000;
       // Channels side by side: the store reads them on as many connections as it has.
@@ -236,7 +239,7 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['explore'],
-        summary: 'Raw readings of several channels as CSV: channel_id, ts (UTC ms), value, quality',
+        summary: 'Raw readings of several channels as CSV: channel_id, ts, value, quality',
         querystring: {
           type: 'object',
           properties: {
@@ -252,7 +255,7 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
-      const ids = channelList(request.query);
+      const { ids, from, to } = parseExploreQuery(request.query);
       for (const id of ids) await app.access.channelFacilityOrThrow(p, id);
       const dir = await mkdtemp(join(tmpdir(), 'ls-export-'));
       const cleanup = () => void rm(dir, { recursive: true, force: true });
@@ -260,8 +263,8 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
         const path = join(dir, 'export.csv');
         await store.readings.exportReadings({
           channelIds: ids,
-          from: request.query.from,
-          to: request.query.to,
+          from,
+          to,
           format: 'csv',
           path,
         });

@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Channel, Facility } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
+import { parseTimeRange, timeSchema } from '../params.ts';
 import { requirePrincipal } from '../principal.ts';
 import { readSeries } from './explore.ts';
 import {
@@ -27,8 +28,8 @@ import { errorResponses } from './schemas.ts';
 const rangeSchema = {
   type: 'object',
   properties: {
-    from: { type: 'string', minLength: 1, maxLength: 40 },
-    to: { type: 'string', minLength: 1, maxLength: 40 },
+    from: timeSchema('start'),
+    to: timeSchema('end'),
   },
   required: ['from', 'to'],
 } as const;
@@ -39,14 +40,7 @@ interface GrafanaRange {
 }
 
 function parseRange(r: GrafanaRange): { from: number; to: number } {
-  const from = Date.parse(r.from);
-  const to = Date.parse(r.to);
-  if (!Number.isFinite(from))
-    throw new InputError(`expected an ISO-8601 time, got '${r.from}'`, { field: 'range.from' });
-  if (!Number.isFinite(to))
-    throw new InputError(`expected an ISO-8601 time, got '${r.to}'`, { field: 'range.to' });
-  if (to <= from) throw new InputError("'to' must be after 'from'", { field: 'range.to' });
-  return { from, to };
+  return parseTimeRange(r, { fields: ['range.from', 'range.to'] });
 }
 
 const optionList = {
