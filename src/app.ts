@@ -25,7 +25,7 @@ import { startEmbeddedBroker } from './realtime/mqtt-broker.ts';
 import { startExternalSubscriber } from './realtime/mqtt-client.ts';
 import { type PipelineOptions, createPipeline } from './realtime/pipeline.ts';
 import { createQuarantine } from './realtime/quarantine.ts';
-import { webhookForwarder } from './realtime/forward.ts';
+import { mqttAlertForwarder, webhookForwarder } from './realtime/forward.ts';
 import { startBatchSchedule } from './batch/schedule.ts';
 import { createJobService } from './jobs/job-service.ts';
 import { createNilmTask } from './jobs/nilm/nilm-task.ts';
@@ -202,7 +202,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           publish = ext.publish;
         }
         // Alerts are also published on <root>/<org>/alerts for devices and other systems.
-        forwarders.push(async (a) => publish(`${topicRoot}/${a.orgId}/alerts`, JSON.stringify(a)));
+        forwarders.push(mqttAlertForwarder((topic, payload) => publish(topic, payload), topicRoot));
 
         // Analytic products and jobs (scoring, NILM), run on the configured executor.
         const registry = await createProductRegistry({ customDir: config.productsDir });

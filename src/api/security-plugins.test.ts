@@ -217,6 +217,7 @@ describe('authorisation walk over plugged-in routes', () => {
         endTs: null,
         value: 170,
         threshold: 150,
+        unit: 'W',
         severity: 'warning',
         state: 'open',
         message: 'overshoot on the shared facility',

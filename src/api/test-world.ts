@@ -147,6 +147,7 @@ export async function openWorld(): Promise<World> {
       endTs: null,
       value: 159,
       threshold: 150,
+      unit: 'W',
       severity: 'warning',
       state: 'open',
       message: `${FOREIGN_MARK} alert`,

@@ -183,8 +183,16 @@ export interface Alert {
   ts: number;
   /** Event time when the condition ended; null while it holds. */
   endTs: number | null;
+  /** The channel's value that raised the alert (the peak for overshoots), in {@link Alert.unit}. */
   value: number;
+  /** The level the value crossed, in {@link Alert.unit}; null when the rule has none (silence). */
   threshold: number | null;
+  /**
+   * The channel's unit, which `value` and `threshold` are in: W for power, Wh per interval for
+   * interval-energy channels, a volume unit for gas and water. Null only for alerts stored before
+   * units were recorded whose channel no longer exists.
+   */
+  unit: Unit | null;
   severity: Severity;
   state: AlertState;
   message: string;

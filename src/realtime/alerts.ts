@@ -1,9 +1,11 @@
 /**
  * Turns processor signals into stored alerts: a `raise` becomes an open alert (its id derives from
  * rule, channel and start time, so a replay after a crash stores nothing new), an `end` records the
- * end time. New alerts are pushed to the hub and to the forwarders (MQTT topic, webhook).
+ * end time. New alerts are pushed to the hub and to the forwarders (MQTT topic, webhook). Alerts carry
+ * their channel's unit, and their message writes the numbers with it (`1.53 kWh per 5 min`).
  */
 import { createHash } from 'node:crypto';
+import { formatQuantity } from '../domain/quantity.ts';
 import type { Alert } from '../domain/types.ts';
 import type { AlertRepo } from '../store/ports/alerts.ts';
 import type { AlertSignal } from '../stream/signals.ts';
@@ -64,9 +66,10 @@ export function createAlertSink(deps: AlertSinkDeps): AlertSink {
           endTs: null,
           value: s.value,
           threshold: s.threshold,
+          unit: ch.unit,
           severity: s.severity,
           state: 'open',
-          message: s.message,
+          message: s.message((v) => formatQuantity(v, ch)),
           createdAt: t,
           updatedAt: t,
         };

@@ -3,7 +3,7 @@
  * facility and meter each channel belongs to. Loaded from the catalog; reloaded on a miss at most
  * every `minRefreshMs`, so a newly registered meter starts streaming without a restart.
  */
-import type { Unit } from '../domain/types.ts';
+import type { Measurement, Unit } from '../domain/types.ts';
 import type { CatalogRepo } from '../store/ports/catalog.ts';
 
 /** What the real-time layer knows about a channel. */
@@ -14,8 +14,12 @@ export interface ChannelInfo {
   meterId: string;
   name: string;
   isMains: boolean;
-  /** Unit of its values: ingest refuses values beyond the unit's physical range. */
+  /** What the values mean, so alerts and live views say W or Wh per interval. */
+  measurement: Measurement;
+  /** Unit of its values: ingest refuses values beyond the unit's physical range; alerts carry it. */
   unit: Unit;
+  /** Nominal sampling or interval length, ms; null when irregular. */
+  intervalMs: number | null;
 }
 
 /** Lookup of channels by id and by (organisation, meter, channel name). */
@@ -66,7 +70,9 @@ export function createChannelDirectory(deps: DirectoryDeps): ChannelDirectory {
         meterId: c.meterId,
         name: c.name,
         isMains: c.isMains,
+        measurement: c.measurement,
         unit: c.unit,
+        intervalMs: c.intervalMs,
       };
       nextById.set(c.id, info);
       nextByName.set(nameKey(orgId, c.meterId, c.name), info);

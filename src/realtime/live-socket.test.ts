@@ -43,6 +43,7 @@ const alert = (id: string, orgId: string, facilityId: string, channelId: string)
     endTs: null,
     value: 170,
     threshold: 150,
+    unit: 'W',
     severity: 'warning',
     state: 'open',
     message: 'overshoot',

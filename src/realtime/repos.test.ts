@@ -18,6 +18,7 @@ const alert = (id: string, over: Partial<Alert> = {}): Alert => ({
   endTs: null,
   value: 5,
   threshold: 3,
+  unit: 'W',
   severity: 'warning',
   state: 'open',
   message: 'm',

@@ -2,7 +2,7 @@
  * SQL shared by the DuckDB and PostgreSQL adapters of the live and alert repositories: DDL with the
  * types as parameters, the filter builder, and row mapping. Both databases accept `$n` parameters.
  */
-import type { Alert, AlertState, Severity } from '../domain/types.ts';
+import type { Alert, AlertState, Severity, Unit } from '../domain/types.ts';
 import type { AlertFilter, AlertRepo } from '../store/ports/alerts.ts';
 import type { PatternRule } from '../stream/rules/spec.ts';
 import type { WindowAggregate } from '../stream/windows.ts';
@@ -31,7 +31,11 @@ export function alertsDdl(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS alerts (id ${t.text} PRIMARY KEY, rule ${t.text} NOT NULL, channel_id ${t.text} NOT NULL,
        facility_id ${t.text} NOT NULL, org_id ${t.text} NOT NULL, ts ${t.big} NOT NULL, end_ts ${t.big}, value ${t.dbl} NOT NULL,
        threshold ${t.dbl}, severity ${t.text} NOT NULL, state ${t.text} NOT NULL, message ${t.text} NOT NULL,
-       created_at ${t.big} NOT NULL, updated_at ${t.big} NOT NULL)`,
+       created_at ${t.big} NOT NULL, updated_at ${t.big} NOT NULL, unit ${t.text})`,
+    // Databases from before alerts carried their unit: add the column and fill it from the channels
+    // (the catalog's tables are created before these).
+    `ALTER TABLE alerts ADD COLUMN IF NOT EXISTS unit ${t.text}`,
+    `UPDATE alerts SET unit = (SELECT c.unit FROM channels c WHERE c.id = alerts.channel_id) WHERE unit IS NULL`,
     `CREATE INDEX IF NOT EXISTS alerts_org_ts ON alerts (org_id, ts)`,
     `CREATE TABLE IF NOT EXISTS alert_rules (id ${t.text} PRIMARY KEY, org_id ${t.text} NOT NULL, name ${t.text} NOT NULL,
        body ${t.text} NOT NULL, created_at ${t.big} NOT NULL, updated_at ${t.big} NOT NULL)`,
@@ -41,7 +45,10 @@ export function alertsDdl(t: SqlTypes): string[] {
 
 /** Columns of `alerts` in insert order. */
 export const ALERT_COLUMNS =
-  'id, rule, channel_id, facility_id, org_id, ts, end_ts, value, threshold, severity, state, message, created_at, updated_at';
+  'id, rule, channel_id, facility_id, org_id, ts, end_ts, value, threshold, severity, state, message, created_at, updated_at, unit';
+
+/** Number of {@link ALERT_COLUMNS}. */
+export const ALERT_COLUMN_COUNT = ALERT_COLUMNS.split(',').length;
 
 /** An alert as insert parameters. */
 export function alertParams(a: Alert): (string | number | null)[] {
@@ -60,6 +67,7 @@ export function alertParams(a: Alert): (string | number | null)[] {
     a.message,
     a.createdAt,
     a.updatedAt,
+    a.unit,
   ];
 }
 
@@ -75,6 +83,7 @@ export function rowToAlert(r: Record<string, unknown>): Alert {
     endTs: r['end_ts'] === null || r['end_ts'] === undefined ? null : Number(r['end_ts']),
     value: Number(r['value']),
     threshold: r['threshold'] === null || r['threshold'] === undefined ? null : Number(r['threshold']),
+    unit: r['unit'] === null || r['unit'] === undefined ? null : (String(r['unit']) as Unit),
     severity: String(r['severity']) as Severity,
     state: String(r['state']) as AlertState,
     message: String(r['message']),

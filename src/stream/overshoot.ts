@@ -6,7 +6,7 @@
  * not move the state machine: they still reach the store and the windows.
  */
 import type { ReadingBatch, Severity } from '../domain/types.ts';
-import type { SignalSink } from './signals.ts';
+import type { QuantityText, SignalSink } from './signals.ts';
 
 /** Options of {@link createOvershootProcessor}. */
 export interface OvershootOptions {
@@ -70,10 +70,10 @@ export function createOvershootProcessor(opts: OvershootOptions, emit: SignalSin
     return s;
   };
   const signal = (type: 'raise' | 'end', channelId: string, ts: number, value: number, th: number): void => {
-    const message =
+    const message = (q: QuantityText): string =>
       type === 'raise'
-        ? `value ${round(value)} above threshold ${round(th)} for at least ${opts.minDurationMs / 1000} s`
-        : `value back below ${round(th * (1 - opts.hysteresis))}`;
+        ? `value ${q(value)} above threshold ${q(th)} for at least ${opts.minDurationMs / 1000} s`
+        : `value back below ${q(th * (1 - opts.hysteresis))}`;
     emit({
       type,
       rule: 'overshoot',
@@ -148,8 +148,4 @@ export function createOvershootProcessor(opts: OvershootOptions, emit: SignalSin
       return n;
     },
   };
-}
-
-function round(v: number): number {
-  return Math.round(v * 100) / 100;
 }

@@ -14,10 +14,18 @@ export interface AlertSignal {
   channelId: string;
   ts: number;
   value: number;
+  /** The level the value crossed (the rule's limit at that moment); null when the rule has none. */
   threshold: number | null;
   severity: Severity;
-  message: string;
+  /**
+   * The alert text. Processors do not know the channel's unit, so they write the numbers through `q`,
+   * which the real-time layer gives them with the channel's unit (`1.53 kWh per 5 min`).
+   */
+  message: (q: QuantityText) => string;
 }
+
+/** Writes a value of the alert's channel with its unit. */
+export type QuantityText = (value: number) => string;
 
 /** Receives signals as processors emit them. */
 export type SignalSink = (signal: AlertSignal) => void;

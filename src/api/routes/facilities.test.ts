@@ -49,6 +49,7 @@ describe('facility routes', () => {
       endTs: null,
       value: 5000,
       threshold: 3000,
+      unit: 'W',
       severity: 'warning',
       state,
       message: 'above p97',

@@ -30,6 +30,7 @@ describe('grafana data source', () => {
         endTs: T0 + 120_000,
         value: 159,
         threshold: 150,
+        unit: 'W',
         severity: 'critical',
         state: 'open',
         message: 'mains above p97',
@@ -212,11 +213,12 @@ describe('grafana data source', () => {
         T0 + 60_000,
         T0 + 120_000,
         'critical: overshoot',
-        'mains above p97 (value 159, threshold 150, open)',
+        'mains above p97 (value 159 W, threshold 150 W, open)',
         'critical,open,overshoot',
         w.a.facility.name,
         159,
         150,
+        'W',
       ],
     ]);
     const narrowed = await call<{ rows: unknown[] }[]>('POST', '/api/grafana/query', {

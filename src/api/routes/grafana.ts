@@ -7,7 +7,8 @@
  * an API token (`Authorization: Bearer ...` as a custom header).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Channel, Facility } from '../../domain/types.ts';
+import { formatQuantity } from '../../domain/quantity.ts';
+import type { Alert, Channel, Facility } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
 import { parseTimeRange, timeSchema } from '../params.ts';
 import { requirePrincipal } from '../principal.ts';
@@ -367,16 +368,18 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
         { text: 'facility', type: 'string' },
         { text: 'value', type: 'number' },
         { text: 'threshold', type: 'number' },
+        { text: 'unit', type: 'string' },
       ],
       rows: alerts.map((a) => [
         a.ts,
         a.endTs ?? a.ts,
         `${a.severity}: ${a.rule}`,
-        `${a.message} (value ${a.value}${a.threshold !== null ? `, threshold ${a.threshold}` : ''}, ${a.state})`,
+        `${a.message} (value ${withUnit(a.value, a)}${a.threshold !== null ? `, threshold ${withUnit(a.threshold, a)}` : ''}, ${a.state})`,
         [a.severity, a.state, a.rule].join(','),
         byId.get(a.facilityId)?.name ?? a.facilityId,
         a.value,
         a.threshold,
+        a.unit,
       ]),
     };
   };
@@ -428,4 +431,9 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
         .map((text) => ({ text }));
     },
   );
+}
+
+/** A value of an alert in its channel's unit; a bare number for old alerts without one. */
+function withUnit(v: number, a: Pick<Alert, 'unit'>): string {
+  return a.unit ? formatQuantity(v, { unit: a.unit }) : String(v);
 }

@@ -5,11 +5,13 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import * as duckAlerts from '../../store/duckdb/alerts.ts';
+import * as duckCatalog from '../../store/duckdb/catalog.ts';
 import { openDuckdbContext } from '../../store/duckdb/connection.ts';
 import * as duckLive from '../../store/duckdb/live.ts';
 import type { AlertRepo } from '../../store/ports/alerts.ts';
 import type { LiveRepo } from '../../store/ports/live.ts';
 import * as pgAlerts from '../../store/postgres/alerts.ts';
+import * as pgCatalog from '../../store/postgres/catalog.ts';
 import * as pgLive from '../../store/postgres/live.ts';
 
 /** The live and alert repositories of one adapter on a fresh database. */
@@ -24,7 +26,9 @@ export const LIVE_REPO_ADAPTERS: Record<'duckdb' | 'postgres', () => Promise<Liv
   async duckdb() {
     const instance = await DuckDBInstance.create(':memory:');
     const ctx = await openDuckdbContext(instance, ':memory:');
-    for (const ddl of [...duckLive.liveSchema, ...duckAlerts.alertsSchema]) await ctx.conn.run(ddl);
+    // The catalog first: the alerts migration fills old alerts' units from the channels.
+    for (const ddl of [...duckCatalog.catalogSchema, ...duckLive.liveSchema, ...duckAlerts.alertsSchema])
+      await ctx.conn.run(ddl);
     return {
       live: duckLive.createLiveRepo(ctx),
       alerts: duckAlerts.createAlertRepo(ctx),
@@ -41,7 +45,8 @@ export const LIVE_REPO_ADAPTERS: Record<'duckdb' | 'postgres', () => Promise<Liv
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
     const pool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` });
-    for (const ddl of [...pgLive.liveSchema, ...pgAlerts.alertsSchema]) await pool.query(ddl);
+    for (const ddl of [...pgCatalog.catalogSchema, ...pgLive.liveSchema, ...pgAlerts.alertsSchema])
+      await pool.query(ddl);
     const ctx = { pool, schema };
     return {
       live: pgLive.createLiveRepo(ctx),

@@ -41,6 +41,7 @@ export function readAfterWriteContract(factory: StoreFactory): void {
       endTs: null,
       value: 1,
       threshold: null,
+      unit: 'W',
       severity: 'warning',
       state: 'open',
       message: 'read-after-write',

@@ -2,6 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { ConflictError, StoreError } from '../../errors.ts';
 import {
   ALERT_COLUMNS,
+  ALERT_COLUMN_COUNT,
   alertParams,
   alertsDdl,
   createAlertQueries,
@@ -34,7 +35,8 @@ export function createAlertRepo(ctx: DuckdbContext): AlertRepo {
         const chunk = alerts.slice(i, i + 200);
         const params = chunk.flatMap(alertParams);
         const tuples = chunk.map(
-          (_, r) => `(${Array.from({ length: 14 }, (_, c) => `$${r * 14 + c + 1}`).join(', ')})`,
+          (_, r) =>
+            `(${Array.from({ length: ALERT_COLUMN_COUNT }, (_, c) => `$${r * ALERT_COLUMN_COUNT + c + 1}`).join(', ')})`,
         );
         await rows(
           `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,

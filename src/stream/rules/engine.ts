@@ -70,6 +70,8 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
     return c;
   };
   const fire = (inst: Instance, channelId: string, ts: number, value: number): void => {
+    const threshold = inst.node.limit();
+    const what = inst.rule.description ?? `rule ${inst.rule.name} matched`;
     deps.emit({
       type: 'raise',
       rule: inst.rule.name,
@@ -77,9 +79,14 @@ export function createRuleEngine(deps: RuleEngineDeps): RuleEngine {
       channelId,
       ts,
       value,
-      threshold: null,
+      threshold,
       severity: inst.rule.severity,
-      message: inst.rule.description ?? `rule ${inst.rule.name} matched`,
+      // The rule's own words, then the numbers with the channel's unit. Only silence has no
+      // threshold, and then the value is the last one seen before it.
+      message: (q) =>
+        threshold === null
+          ? `${what}: last value ${q(value)}`
+          : `${what}: value ${q(value)}, threshold ${q(threshold)}`,
     });
   };
   return {

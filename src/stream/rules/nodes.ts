@@ -10,6 +10,11 @@ import type { ConditionSpec } from './spec.ts';
 export interface ConditionNode {
   onReading(ts: number, value: number): boolean;
   onTick(t: number): boolean;
+  /**
+   * The level the value crossed at the last firing (for a combination: that of the inner condition
+   * that completed it), so the alert can name its threshold; null for conditions without one (silence).
+   */
+  limit(): number | null;
 }
 
 /** Looks up a named threshold (e.g. p97) of the channel the node watches. */
@@ -66,6 +71,7 @@ function sustained(
 ): ConditionNode {
   let since = NaN;
   let fired = false;
+  let firedAt: number | null = null;
   return {
     onReading(ts, v) {
       const l = limit();
@@ -75,10 +81,12 @@ function sustained(
         return false;
       }
       if (Number.isNaN(since)) since = ts;
-      if (!fired && ts - since >= forMs) return (fired = true);
-      return false;
+      if (fired || ts - since < forMs) return false;
+      firedAt = l;
+      return (fired = true);
     },
     onTick: () => false,
+    limit: () => firedAt,
   };
 }
 
@@ -95,6 +103,7 @@ function silent(forMs: number): ConditionNode {
       if (fired || Number.isNaN(last) || t - last < forMs) return false;
       return (fired = true);
     },
+    limit: () => null,
   };
 }
 
@@ -107,6 +116,8 @@ function dropToZero(from: number, epsilon: number): ConditionNode {
       return hit;
     },
     onTick: () => false,
+    // "About zero" is the level the value fell to.
+    limit: () => epsilon,
   };
 }
 
@@ -122,29 +133,34 @@ function count(inner: ConditionNode, n: number, withinMs: number): ConditionNode
   return {
     onReading: (ts, v) => inner.onReading(ts, v) && fire(ts),
     onTick: (t) => inner.onTick(t) && fire(t),
+    limit: () => inner.limit(),
   };
 }
 
 function any(children: ConditionNode[]): ConditionNode {
+  let last: ConditionNode | undefined;
+  const step = (fired: boolean[]): boolean => {
+    const i = fired.lastIndexOf(true);
+    if (i >= 0) last = children[i];
+    return i >= 0;
+  };
   return {
-    onReading(ts, v) {
-      let hit = false;
-      for (const c of children) if (c.onReading(ts, v)) hit = true;
-      return hit;
-    },
-    onTick(t) {
-      let hit = false;
-      for (const c of children) if (c.onTick(t)) hit = true;
-      return hit;
-    },
+    onReading: (ts, v) => step(children.map((c) => c.onReading(ts, v))),
+    onTick: (t) => step(children.map((c) => c.onTick(t))),
+    limit: () => last?.limit() ?? null,
   };
 }
 
 function all(children: ConditionNode[], withinMs: number): ConditionNode {
   const lastFire = children.map(() => NaN);
+  let last: ConditionNode | undefined;
   const step = (t: number, fired: boolean[]): boolean => {
-    fired.forEach((f, i) => f && (lastFire[i] = t));
-    if (!fired.some(Boolean)) return false;
+    const i = fired.lastIndexOf(true);
+    if (i < 0) return false;
+    fired.forEach((f, j) => {
+      if (f) lastFire[j] = t;
+    });
+    last = children[i];
     if (!lastFire.every((x) => x >= t - withinMs)) return false;
     lastFire.fill(NaN);
     return true;
@@ -160,6 +176,7 @@ function all(children: ConditionNode[], withinMs: number): ConditionNode {
         t,
         children.map((c) => c.onTick(t)),
       ),
+    limit: () => last?.limit() ?? null,
   };
 }
 
@@ -188,5 +205,7 @@ function sequence(children: ConditionNode[], withinMs: number): ConditionNode {
         t,
         children.map((c) => c.onTick(t)),
       ),
+    // The last condition of the sequence completes it.
+    limit: () => children[children.length - 1]!.limit(),
   };
 }

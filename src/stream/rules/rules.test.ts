@@ -62,6 +62,42 @@ describe('pattern rules', () => {
     expect(out).toHaveLength(1);
   });
 
+  it('names the threshold the condition crossed (issue 14, item 1)', () => {
+    const { out, feed } = engineWith(
+      [
+        { name: 'p', condition: { type: 'above', threshold: 'p97', factor: 2 } },
+        { name: 'low', condition: { type: 'below', value: 10 } },
+        {
+          name: 'seq',
+          condition: {
+            type: 'sequence',
+            within: '1m',
+            of: [
+              { type: 'above', value: 100 },
+              { type: 'below', value: 20 },
+            ],
+          },
+        },
+      ],
+      { 'c:p97': 50 },
+    );
+    feed('c', [90, 110, 5]);
+    const by = new Map(out.map((s) => [s.rule, s]));
+    expect(by.get('p')).toMatchObject({ value: 110, threshold: 100 });
+    expect(by.get('low')).toMatchObject({ value: 5, threshold: 10 });
+    expect(by.get('seq')).toMatchObject({ value: 5, threshold: 20 });
+    expect(by.get('p')!.message((v) => `${v} W`)).toBe('rule p matched: value 110 W, threshold 100 W');
+    const {
+      e,
+      out: silent,
+      feed: feedQuiet,
+    } = engineWith([{ name: 'quiet', condition: { type: 'silent', for: '5s' } }]);
+    feedQuiet('c', [42]);
+    e.tick(10_000);
+    expect(silent[0]).toMatchObject({ threshold: null });
+    expect(silent[0]!.message((v) => `${v} W`)).toBe('rule quiet matched: last value 42 W');
+  });
+
   it('N warnings within T', () => {
     const rule = {
       name: 'three',

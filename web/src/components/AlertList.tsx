@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import type { Alert, Role } from '../api/types.ts';
-import { fmtTime, fmtValue } from '../lib/format.ts';
+import { formatQuantity } from '../../../src/domain/quantity.ts';
+import { fmtTime } from '../lib/format.ts';
 
 /** Props of {@link AlertList}. */
 export interface AlertListProps {
@@ -56,8 +57,7 @@ export function AlertList({ api, alerts, role, facilityNames, onChange }: AlertL
                 ) : null}
               </div>
               <div className="sub">
-                {fmtTime(a.ts)} · rule {a.rule} · channel {a.channelId} · value {fmtValue(a.value, 'W')}
-                {a.threshold !== null ? ` > ${fmtValue(a.threshold, 'W')}` : ''}
+                {fmtTime(a.ts)} · rule {a.rule} · channel {a.channelId} · {alertFigures(a)}
               </div>
             </div>
             <span className={`state ${a.state}`}>{a.state}</span>
@@ -76,6 +76,15 @@ export function AlertList({ api, alerts, role, facilityNames, onChange }: AlertL
       </ul>
     </>
   );
+}
+
+/**
+ * The value and threshold of an alert in its channel's unit (`value 1.53 kWh · threshold 1.48 kWh`).
+ * The threshold is not written as "> x": below and drop rules cross it downwards.
+ */
+export function alertFigures(a: Pick<Alert, 'value' | 'threshold' | 'unit'>): string {
+  const q = (v: number) => (a.unit ? formatQuantity(v, { unit: a.unit }) : String(v));
+  return `value ${q(a.value)}${a.threshold === null ? '' : ` · threshold ${q(a.threshold)}`}`;
 }
 
 /** A 7-day strip with one mark per alert, coloured by severity. */

@@ -148,6 +148,7 @@ describe('JetStream log with worker processes', () => {
       endTs: null,
       value: 2,
       threshold: 1,
+      unit: 'W' as const,
       severity: 'warning' as const,
       state: 'open' as const,
       message: '',
