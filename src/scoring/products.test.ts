@@ -101,6 +101,20 @@ describe('built-in products', () => {
   });
 });
 
+describe('help texts', () => {
+  // Analysts read these on the Scores page: statistics jargon must not leak into them (issue 14, item 21).
+  const JARGON = /robust z|\bz\b|geometric mean|logistic|\bMAD\b|percentile rank|95th percentile/i;
+  it('describe every product in plain words', () => {
+    for (const p of [anomalousLoad, loadShape, peerComparison, spikeFrequency, applianceInventory])
+      expect(p.description, p.name).not.toMatch(JARGON);
+  });
+  it('explain a constant-load score in plain words', () => {
+    const text = score(anomalousLoad, grow)?.explanation ?? '';
+    expect(text).toMatch(/Base load \d+ W against a peer median of \d+ W .*(above|below|typical)/);
+    expect(text).not.toMatch(JARGON);
+  });
+});
+
 describe('percentile', () => {
   it('equals the sorted definition with interpolation, ignoring NaN', async () => {
     const { percentile, percentileOfSorted } = await import('./stats.ts');

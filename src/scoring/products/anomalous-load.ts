@@ -25,12 +25,22 @@ const params = z.object({
  *   business-hours rhythm; branch = commercialWeight x geometric mean of the energy and rhythm components.
  * Score = the larger branch, 0..100. A business using a lot of energy on business hours is not anomalous.
  */
+/** A deviation from peers (in robust standard deviations) in words an energy analyst uses. */
+function howUnusual(z: number): string {
+  const a = Math.abs(z);
+  const side = z >= 0 ? 'above' : 'below';
+  if (a < 1) return 'typical for its peers';
+  if (a < 2) return `somewhat ${side} its peers`;
+  if (a < 4) return `well ${side} its peers`;
+  return `far ${side} its peers`;
+}
+
 export const anomalousLoad: AnalyticProduct<z.infer<typeof params>> = {
   name: 'anomalous-load',
   version: '1.1.0',
   title: 'Anomalous load: constant 24/7 base, or a home used commercially',
   description:
-    'Constant branch: base load (10th percentile of hourly power) as a robust z against peers of the same kind and zip code, times flatness (base over 95th percentile), as a geometric mean. Commercial-use branch, for homes only: daily energy z against peers times the weekday 08-18 energy share. Score = the larger branch (the second weighted 0.9); 100 = a load unlike its peers and its kind.',
+    'Looks for two signs of an unusual load. A constant load: the base load (the power the facility never goes below, its quietest hours) is far above that of similar facilities (same kind, same zip code) and close to its own peak, as when equipment runs day and night. A home used as a business: it uses much more energy per day than similar homes, and most of it on weekdays 08-18. The score follows the stronger of the two signs (a business pattern counts slightly less); 0 = ordinary, 100 = very unlike similar facilities.',
   params,
   score(data, f, peers, p) {
     const base = peers.features.baseW;
@@ -55,9 +65,9 @@ export const anomalousLoad: AnalyticProduct<z.infer<typeof params>> = {
       score,
       label,
       explanation:
-        `Base load ${Math.round(f.baseW)} W against a peer median of ${Math.round(base.median)} W (${peers.label}; robust z ${round(zBase, 1)}), ` +
-        `base/peak ${round(f.flatness, 2)} (homes are typically 0.1-0.3), ${round(f.dailyKwh, 1)} kWh/day against ${round(energy.median, 1)} (z ${round(zEnergy, 1)}), ` +
-        `${round(f.businessShare * 100, 1)} % on weekdays 08-18: ${label}.`,
+        `Base load ${Math.round(f.baseW)} W against a peer median of ${Math.round(base.median)} W (${peers.label}; ${howUnusual(zBase)}), ` +
+        `base load ${round(f.flatness * 100, 0)} % of the peak (homes are typically 10-30 %), ${round(f.dailyKwh, 1)} kWh/day against a typical ${round(energy.median, 1)} (${howUnusual(zEnergy)}), ` +
+        `${round(f.businessShare * 100, 1)} % of it on weekdays 08-18: ${label}.`,
       evidence: {
         figures: {
           baseW: Math.round(f.baseW),

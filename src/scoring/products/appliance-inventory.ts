@@ -37,7 +37,7 @@ export const applianceInventory: AnalyticProduct<z.infer<typeof params>> = {
   version: '1.0.0',
   title: 'Appliance inventory (NILM)',
   description:
-    'Appliances found by NILM with their confidence and energy. Score = share of daily energy not explained by household appliances found with confidence >= 0.5; no score without NILM results.',
+    'Appliances recognised in the mains signal (NILM) with how sure the recognition is and their daily energy. Score = the share of daily energy that no confidently recognised household appliance explains (a high share points to other equipment); no score until the facility has NILM results.',
   params,
   score(data, f, _peers, p) {
     if (!data.nilm) return null;

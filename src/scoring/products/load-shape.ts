@@ -20,7 +20,7 @@ export const loadShape: AnalyticProduct<z.infer<typeof params>> = {
   version: '1.0.0',
   title: 'Load shape: residential or commercial',
   description:
-    'Share of energy used on weekdays 08-18 local time (0.30 for a flat load; homes lower, businesses 0.45-0.7) and weekend over weekday power (homes near or above 1, businesses below 0.7). Score = 0.6 x logistic(share) + 0.4 x logistic(weekend drop), 0 residential .. 100 commercial.',
+    'Whether the weekly rhythm looks like a home or a business: the share of energy used on weekdays 08-18 local time (30 % for a load that never changes; homes use less then, businesses 45-70 %) and how much power drops at weekends (homes use as much or more, businesses less than 70 % of a weekday). The business-hours share counts for 60 % of the score and the weekend drop for 40 %; 0 = a home pattern, 100 = a business pattern.',
   params,
   score(data, f, _peers, p) {
     const s1 = logistic100(f.businessShare, p.businessShareMid, 60);

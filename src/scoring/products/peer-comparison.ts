@@ -15,7 +15,7 @@ export const peerComparison: AnalyticProduct<z.infer<typeof params>> = {
   version: '1.0.0',
   title: 'Energy per day against peers',
   description:
-    'Mean energy per day ranked among facilities of the same kind in the same zip code (falling back to the same kind when fewer than 5). Score = percentile rank: 50 = median peer, 100 = the highest.',
+    'Average energy per day ranked among similar facilities: the same kind in the same zip code, or the same kind anywhere when the zip code has fewer than 5. Score = the share of those peers that use less: 50 = a typical facility, 100 = the highest user.',
   params,
   score(data, f, peers) {
     const d = peers.features.dailyKwh;

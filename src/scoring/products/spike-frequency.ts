@@ -16,7 +16,7 @@ export const spikeFrequency: AnalyticProduct<z.infer<typeof params>> = {
   version: '1.0.0',
   title: 'Overshoot alerts against peers',
   description:
-    'Overshoot alerts per 30 days ranked among peers of the same kind and zip code. Score = percentile rank; labelled "frequent overshoots" when the rate is at least 2 a month and 3 robust standard deviations above peers.',
+    'How often the facility goes above its usual peak (overshoot alerts per 30 days), ranked among similar facilities (same kind, same zip code). Score = the share of those peers it exceeds (50 = typical, 100 = the most frequent); labelled "frequent overshoots" at 2 or more a month when that is far more than is usual among its peers.',
   params,
   score(_data, f, peers, p) {
     const d = peers.features.alertsPerMonth;

@@ -5,12 +5,14 @@ import type { Channel, FacilityDetail } from '../api/types.ts';
 /** Props of {@link ChannelPicker}. */
 export interface ChannelPickerProps {
   catalog: FacilityDetail[];
+  /** Label per facility id that tells facilities of the same name apart (zip code, id). */
+  names?: Map<string, string>;
   selected: string[];
   onChange: (ids: string[]) => void;
 }
 
 /** Renders the picker. */
-export function ChannelPicker({ catalog, selected, onChange }: ChannelPickerProps) {
+export function ChannelPicker({ catalog, names, selected, onChange }: ChannelPickerProps) {
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
   const toggle = (c: Channel) =>
@@ -26,7 +28,8 @@ export function ChannelPicker({ catalog, selected, onChange }: ChannelPickerProp
       />
       <div className="picker-list">
         {catalog.map(({ facility, channels }) => {
-          const hit = facility.name.toLowerCase().includes(needle);
+          const label = names?.get(facility.id) ?? facility.name;
+          const hit = label.toLowerCase().includes(needle);
           const shown = channels.filter(
             (c) => !needle || hit || `${c.name} ${c.appliance ?? ''} ${c.id}`.toLowerCase().includes(needle),
           );
@@ -34,7 +37,7 @@ export function ChannelPicker({ catalog, selected, onChange }: ChannelPickerProp
           return (
             <details key={facility.id} open={!!needle || shown.some((c) => selected.includes(c.id))}>
               <summary>
-                {facility.name} <span className="sub">{channels.length}</span>
+                {label} <span className="sub">{channels.length}</span>
               </summary>
               {shown.map((c) => (
                 <label key={c.id} className="check">

@@ -1,5 +1,8 @@
-/** The shell around every page: top bar with navigation, the caller, and logout. */
-import type { ReactNode } from 'react';
+/**
+ * The shell around every page: top bar with navigation, the caller, and logout. On a phone the
+ * navigation folds behind a Menu button (a scrolled strip hid most pages past the screen edge).
+ */
+import { type ReactNode, useEffect, useState } from 'react';
 import { useApp } from '../lib/app-context.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 
@@ -15,11 +18,22 @@ const NAV = [
 ] as const;
 
 /** A link that navigates without reloading. */
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+export function Link({
+  to,
+  children,
+  className,
+  testId,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
   return (
     <a
       href={to}
       className={className}
+      data-testid={testId}
       onClick={(e) => {
         if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
         e.preventDefault();
@@ -35,6 +49,9 @@ export function Link({ to, children, className }: { to: string; children: ReactN
 export function Layout({ children }: { children: ReactNode }) {
   const { me, logout } = useApp();
   const { path } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  // Any navigation closes the phone menu.
+  useEffect(() => setMenuOpen(false), [path]);
   const active = (p: string) =>
     p === '/' ? path === '/' || path.startsWith('/facilities') : path.startsWith(p);
   return (
@@ -46,7 +63,15 @@ export function Layout({ children }: { children: ReactNode }) {
           </svg>
           Loadscope
         </Link>
-        <nav>
+        <button
+          className="ghost menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </button>
+        <nav id="main-nav" aria-label="main" className={menuOpen ? 'open' : ''}>
           {NAV.filter((n) => !('role' in n) || me.role === n.role).map((n) => (
             <Link key={n.path} to={n.path} className={active(n.path) ? 'active' : ''}>
               {n.label}

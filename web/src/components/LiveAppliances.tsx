@@ -1,10 +1,11 @@
 /**
- * Live appliance breakdown of a facility from live NILM: fetched once, then updated by the live push
- * (`nilm` events) as each model period closes. While the push is not connected the card polls the
- * route instead, and fetches once more when it connects (a breakdown may have come in between). Hidden
- * while there is no breakdown (the route answers 404).
+ * Live appliance breakdown of a facility from live NILM: asked once over REST, then updated by the
+ * live push (`nilm` events) as each model period closes. Only while the push is down does the card
+ * poll the route, and only for a facility that has a breakdown: a 404 (no model, or no mains reading
+ * yet) is asked once and the push brings the first breakdown if one ever comes, so a facility
+ * without a model costs one request, not a stream of 404s. Hidden while there is no breakdown.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
 import type { LiveState } from '../api/live.ts';
@@ -19,36 +20,54 @@ const POLL_MS = 2000;
 function useLiveBreakdown(api: Api, facilityId: string): { data?: LiveBreakdown; error?: Error } {
   const [state, setState] = useState<{ data?: LiveBreakdown; error?: Error }>({});
   const [live, setLive] = useState<LiveState>('connecting');
+  // True after the route answered 404: nothing to poll for until the push brings a breakdown.
+  const [none, setNone] = useState(false);
+  const alive = useRef(true);
   useEffect(() => {
+    alive.current = true;
     setState({});
-    return api.live.subscribe(
+    setNone(false);
+    const stop = api.live.subscribe(
       { facilityIds: [facilityId] },
       (events) => {
         for (const e of events)
-          if (e.type === 'nilm' && e.facilityId === facilityId)
+          if (e.type === 'nilm' && e.facilityId === facilityId) {
+            setNone(false);
             setState((s) => ({ data: newerBreakdown(s.data, e.breakdown) }));
+          }
       },
       setLive,
     );
-  }, [api, facilityId]);
-  useEffect(() => {
-    let alive = true;
-    const fetchNow = () =>
-      api.liveNilm(facilityId).then(
-        (data) => alive && setState((s) => ({ data: newerBreakdown(s.data, data) })),
-        (e: unknown) => {
-          // 404: no breakdown yet; the push brings the first one.
-          if (!alive || (e instanceof ApiError && e.status === 404)) return;
-          setState((s) => ({ ...s, error: e instanceof Error ? e : new Error(String(e)) }));
-        },
-      );
-    void fetchNow();
-    const t = live === 'open' ? undefined : setInterval(() => void fetchNow(), POLL_MS);
     return () => {
-      alive = false;
-      clearInterval(t);
+      alive.current = false;
+      stop();
     };
-  }, [api, facilityId, live]);
+  }, [api, facilityId]);
+  const fetchNow = useCallback(
+    () =>
+      api.liveNilm(facilityId).then(
+        (data) => alive.current && setState((s) => ({ data: newerBreakdown(s.data, data) })),
+        (e: unknown) => {
+          if (!alive.current) return;
+          if (e instanceof ApiError && e.status === 404) setNone(true);
+          else setState((s) => ({ ...s, error: e instanceof Error ? e : new Error(String(e)) }));
+        },
+      ),
+    [api, facilityId],
+  );
+  useEffect(() => void fetchNow(), [fetchNow]);
+  // While the push is down: poll a facility that has breakdowns, and catch up once when it is back.
+  const wasDown = useRef(false);
+  useEffect(() => {
+    if (live === 'closed') wasDown.current = true;
+    if (live === 'open' && wasDown.current) {
+      wasDown.current = false;
+      if (!none) void fetchNow();
+    }
+    if (live !== 'closed' || none) return;
+    const t = setInterval(() => void fetchNow(), POLL_MS);
+    return () => clearInterval(t);
+  }, [live, none, fetchNow]);
   return state;
 }
 

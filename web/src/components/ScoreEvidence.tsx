@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import type { EvidenceSeries, ScoreDetail } from '../api/jobs.ts';
+import { figureLabel } from '../lib/score-figures.ts';
 import { BarChart } from './BarChart.tsx';
 import { UPlotChart } from './UPlotChart.tsx';
 
@@ -18,7 +19,9 @@ export function ScoreEvidence({ score }: { score: ScoreDetail }) {
         <tbody>
           {Object.entries(score.evidence.figures).map(([k, v]) => (
             <tr key={k}>
-              <td className="sub">{k}</td>
+              <td className="sub" title={k}>
+                {figureLabel(k)}
+              </td>
               <td className="num">
                 {typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : v}
               </td>

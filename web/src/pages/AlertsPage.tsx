@@ -8,6 +8,7 @@ import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { type AlertFilter, matchesAlert, mergeAlerts } from '../lib/alerts.ts';
 import { useApp } from '../lib/app-context.ts';
+import { distinctNames } from '../lib/facility-names.ts';
 import { useLoad } from '../lib/use-load.ts';
 
 /** The alerts page. */
@@ -43,7 +44,7 @@ export function AlertsPage() {
     const t = setInterval(reload, 3000);
     return () => clearInterval(t);
   }, [live, reload]);
-  const names = useMemo(() => new Map((facilities.data ?? []).map((f) => [f.id, f.name])), [facilities.data]);
+  const names = useMemo(() => distinctNames(facilities.data ?? []), [facilities.data]);
   const rules = useMemo(() => [...new Set(alerts.map((a) => a.rule))].sort(), [alerts]);
   const shown = useMemo(() => alerts.filter((a) => matchesAlert(a, filter)), [alerts, filter]);
   const set = (k: keyof AlertFilter) => (e: { target: { value: string } }) =>
@@ -76,7 +77,7 @@ export function AlertsPage() {
               <option value="">All facilities</option>
               {(facilities.data ?? []).map((f) => (
                 <option key={f.id} value={f.id}>
-                  {f.name}
+                  {names.get(f.id) ?? f.name}
                 </option>
               ))}
             </select>

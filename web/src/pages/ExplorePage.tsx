@@ -9,6 +9,7 @@ import { ChannelPicker } from '../components/ChannelPicker.tsx';
 import { ExploreChart } from '../components/ExploreChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
+import { distinctNames } from '../lib/facility-names.ts';
 import { AGGREGATIONS, type Aggregation, type FetchedSeries, toColumns, toCsv } from '../lib/explore.ts';
 import { loadCatalog } from '../lib/catalog.ts';
 import { fmtTime } from '../lib/format.ts';
@@ -49,12 +50,18 @@ export function ExplorePage() {
       ),
     [catalog.data],
   );
+  const facilityNames = useMemo(
+    () => distinctNames((catalog.data ?? []).map((d) => d.facility)),
+    [catalog.data],
+  );
   const facilityOf = useMemo(
     () =>
       new Map<string, string>(
-        (catalog.data ?? []).flatMap((d) => d.channels.map((c) => [c.id, d.facility.name] as const)),
+        (catalog.data ?? []).flatMap((d) =>
+          d.channels.map((c) => [c.id, facilityNames.get(d.facility.id) ?? d.facility.name] as const),
+        ),
       ),
-    [catalog.data],
+    [catalog.data, facilityNames],
   );
 
   const setSelected = (ids: string[]) => {
@@ -149,7 +156,12 @@ export function ExplorePage() {
         <Card title="Channels">
           <ErrorBox error={catalog.error} title="Channels could not be loaded" />
           {catalog.data ? (
-            <ChannelPicker catalog={catalog.data} selected={selected} onChange={setSelected} />
+            <ChannelPicker
+              catalog={catalog.data}
+              names={facilityNames}
+              selected={selected}
+              onChange={setSelected}
+            />
           ) : (
             <Muted>Loading…</Muted>
           )}

@@ -9,12 +9,19 @@ import type { FleetItem } from '../api/types.ts';
 import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted, Stat } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
+import { distinctNames } from '../lib/facility-names.ts';
 import { fmtAgo, fmtEnergy, fmtPower } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 
 /** Electric energy of today (Wh) of a fleet row. */
 const todayWh = (f: FleetItem): number =>
   f.today.filter((t) => t.unit === 'Wh').reduce((s, t) => s + t.energy, 0);
+
+/** Where a facility is: its address, with the zip code when the address lacks it (phones hide the zip column). */
+const placeOf = (f: FleetItem): string => {
+  const zip = f.zip && !(f.address ?? '').includes(f.zip) ? f.zip : '';
+  return [f.address, zip].filter(Boolean).join(' · ') || f.id;
+};
 
 /** The fleet overview. */
 export function FleetPage() {
@@ -51,6 +58,7 @@ export function FleetPage() {
   }, [reload]);
 
   const rows = list.data ?? [];
+  const names = useMemo(() => distinctNames(rows), [rows]);
   const withPower = rows.filter((r) => r.latestPower !== null);
   const totalPower = withPower.length ? withPower.reduce((s, r) => s + (r.latestPower ?? 0), 0) : null;
   const totalEnergy = rows.reduce((s, r) => s + todayWh(r), 0);
@@ -130,8 +138,8 @@ export function FleetPage() {
               <thead>
                 <tr>
                   <th>Facility</th>
-                  <th>Kind</th>
-                  <th>Zip</th>
+                  <th className="wide-only">Kind</th>
+                  <th className="wide-only">Zip</th>
                   <th className="num">Power now</th>
                   <th className="num">Energy today</th>
                   <th className="num">Open alerts</th>
@@ -142,14 +150,17 @@ export function FleetPage() {
                 {rows.map((r) => (
                   <tr key={r.id}>
                     <td>
-                      <Link to={`/facilities/${encodeURIComponent(r.id)}`}>{r.name}</Link>{' '}
+                      <Link to={`/facilities/${encodeURIComponent(r.id)}`} testId="fleet-name">
+                        {names.get(r.id) ?? r.name}
+                      </Link>{' '}
                       {r.orgId !== me.orgId ? <span className="tag light">shared · {r.access}</span> : null}
-                      <div className="sub">{r.address ?? r.id}</div>
+                      <div className="sub wide-only">{placeOf(r)}</div>
+                      <div className="sub narrow-only">{[r.zip, r.kind].filter(Boolean).join(' · ')}</div>
                     </td>
-                    <td>
+                    <td className="wide-only">
                       <span className={`tag kind-${r.kind}`}>{r.kind}</span>
                     </td>
-                    <td>{r.zip ?? '–'}</td>
+                    <td className="wide-only">{r.zip ?? '–'}</td>
                     <td
                       className="num"
                       data-testid="fleet-power"

@@ -8,6 +8,7 @@ import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { ScoreEvidence } from '../components/ScoreEvidence.tsx';
 import { useApp } from '../lib/app-context.ts';
+import { distinctNames } from '../lib/facility-names.ts';
 import { fmtTime } from '../lib/format.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -22,6 +23,17 @@ export function ScoresPage() {
   const product = query.get('product') ?? products.data?.[0]?.name ?? '';
   const info = products.data?.find((p) => p.name === product);
   const ranking = useLoad(() => (product ? jobs.ranking(product) : Promise.resolve([])), [jobs, product]);
+  const names = useMemo(
+    () =>
+      distinctNames(
+        (ranking.data ?? []).map((s) => ({
+          id: s.facilityId,
+          name: s.facilityName ?? s.facilityId,
+          zip: s.zip,
+        })),
+      ),
+    [ranking.data],
+  );
   const [open, setOpen] = useState<string | null>(null);
   const [executor, setExecutor] = useState<'local' | 'slurm'>('local');
   const [shards, setShards] = useState(4);
@@ -105,11 +117,11 @@ export function ScoresPage() {
                 <tr>
                   <th className="num">#</th>
                   <th>Facility</th>
-                  <th>Kind</th>
-                  <th>Zip</th>
+                  <th className="wide-only">Kind</th>
+                  <th className="wide-only">Zip</th>
                   <th className="num">Score</th>
                   <th>Label</th>
-                  <th>Computed</th>
+                  <th className="wide-only">Computed</th>
                 </tr>
               </thead>
               <tbody>
@@ -118,6 +130,7 @@ export function ScoresPage() {
                     key={s.facilityId}
                     rank={i + 1}
                     score={s}
+                    name={names.get(s.facilityId) ?? s.facilityId}
                     open={open === s.facilityId}
                     toggle={() => setOpen(open === s.facilityId ? null : s.facilityId)}
                   />
@@ -134,11 +147,14 @@ export function ScoresPage() {
 function RankRow({
   rank,
   score,
+  name,
   open,
   toggle,
 }: {
   rank: number;
   score: ScoreDetail;
+  /** The facility's name, told apart from others of the same name. */
+  name: string;
   open: boolean;
   toggle: () => void;
 }) {
@@ -147,12 +163,10 @@ function RankRow({
       <tr onClick={toggle} className="clickable" data-testid="rank-row">
         <td className="num">{rank}</td>
         <td>
-          <Link to={`/facilities/${encodeURIComponent(score.facilityId)}`}>
-            {score.facilityName ?? score.facilityId}
-          </Link>
+          <Link to={`/facilities/${encodeURIComponent(score.facilityId)}`}>{name}</Link>
         </td>
-        <td>{score.kind ?? ''}</td>
-        <td>{score.zip ?? ''}</td>
+        <td className="wide-only">{score.kind ?? ''}</td>
+        <td className="wide-only">{score.zip ?? ''}</td>
         <td className="num">
           <span className="score-bar" title={String(score.score)}>
             <i style={{ width: `${Math.max(0, Math.min(100, score.score))}%` }} />
@@ -162,7 +176,7 @@ function RankRow({
         <td>
           <span className="tag">{score.label}</span>
         </td>
-        <td className="sub">{fmtTime(score.computedAt)}</td>
+        <td className="sub wide-only">{fmtTime(score.computedAt)}</td>
       </tr>
       {open ? (
         <tr>

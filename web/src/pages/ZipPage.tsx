@@ -1,8 +1,14 @@
-/** Zip codes: energy per area over a chosen span (table and bar chart), from the zip-level daily rollups. */
+/**
+ * Zip codes: energy per area over a chosen span, from the zip-level daily rollups, one section per
+ * commodity (electricity, gas, water) with its own chart and table, so that volumes of gas and water
+ * are never listed or ranked among kilowatt-hours and each zip code appears once per section.
+ */
 import { useMemo, useState } from 'react';
+import type { ZipRow } from '../api/types.ts';
 import { BarChart } from '../components/BarChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
+import { COMMODITY_TITLE, type CommodityGroup, groupByCommodity } from '../lib/commodity.ts';
 import { fmtEnergy, fmtPower } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 
@@ -13,6 +19,66 @@ const SPANS = [
   { days: 365, label: '1 year' },
 ] as const;
 
+const COLOR = { electricity: '#0b7a75', gas: '#d9822b', water: '#3a6fb0', other: '#667585' } as const;
+
+/** One commodity: its areas as bars (largest first) and as a table. */
+function CommoditySection({ group }: { group: CommodityGroup<ZipRow> }) {
+  const { commodity, unit, rows } = group;
+  const electric = commodity === 'electricity';
+  const sorted = useMemo(() => [...rows].sort((a, b) => b.energy - a.energy), [rows]);
+  const series = useMemo(
+    () => [
+      { label: electric ? 'Energy' : 'Volume', values: sorted.map((t) => t.energy), color: COLOR[commodity] },
+    ],
+    [sorted, electric, commodity],
+  );
+  const fmt = (v: number) => fmtEnergy(v, unit);
+  const title = `${COMMODITY_TITLE[commodity]} (${electric ? 'kWh' : unit})`;
+  return (
+    <Card title={title}>
+      <div data-testid={`zip-${commodity}`} data-unit={unit}>
+        <BarChart
+          categories={sorted.map((t) => t.zip)}
+          series={series}
+          format={fmt}
+          height={electric ? 240 : 180}
+          testId={electric ? 'zip-chart' : `zip-chart-${commodity}`}
+        />
+        <div className="table-wrap">
+          <table className="table" data-testid={electric ? 'zip-table' : `zip-table-${commodity}`}>
+            <thead>
+              <tr>
+                <th>Zip code</th>
+                <th className="num">Facilities</th>
+                <th className="num">{electric ? 'Energy' : 'Volume'}</th>
+                <th className="num">Per facility</th>
+                {electric ? <th className="num wide-only">Mean power</th> : null}
+                <th className="num wide-only">Days</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((t) => (
+                <tr key={t.zip}>
+                  <td>{t.zip}</td>
+                  <td className="num">{t.facilities}</td>
+                  <td className="num">{fmt(t.energy)}</td>
+                  <td className="num">{fmt(t.perFacility)}</td>
+                  {electric ? (
+                    <td className="num wide-only">
+                      {t.days.length ? fmtPower(t.energy / (t.days.length * 24)) : '–'}
+                    </td>
+                  ) : null}
+                  <td className="num wide-only">{t.days.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </Card>
+  );
+}
+
 /** The zip-code view. */
 export function ZipPage() {
   const { api } = useApp();
@@ -21,20 +87,7 @@ export function ZipPage() {
     const now = Date.now();
     return api.zips(now - days * 86_400_000, now + 60_000);
   }, [api, days]);
-  // Electric energy only; gas and water areas have their own units and are listed below the chart.
-  const totals = useMemo(
-    () =>
-      [...(zips.data ?? [])].sort((a, b) =>
-        a.unit === b.unit ? b.energy - a.energy : a.unit === 'Wh' ? -1 : 1,
-      ),
-    [zips.data],
-  );
-  const electric = useMemo(() => totals.filter((t) => t.unit === 'Wh'), [totals]);
-  const series = useMemo(
-    () => [{ label: 'Energy', values: electric.map((t) => t.energy), color: '#0b7a75' }],
-    [electric],
-  );
-  const categories = useMemo(() => electric.map((t) => t.zip), [electric]);
+  const groups = useMemo(() => groupByCommodity(zips.data ?? []), [zips.data]);
 
   return (
     <>
@@ -49,51 +102,12 @@ export function ZipPage() {
         </div>
       </div>
       <ErrorBox error={zips.error} title="Zip-code rollups could not be loaded" />
-      {zips.data && totals.length === 0 ? (
+      {zips.data && groups.length === 0 ? (
         <Muted>No energy recorded in this span yet; rollups appear once the batch layer has run.</Muted>
       ) : null}
-      {totals.length > 0 ? (
-        <>
-          <Card title="Energy per area">
-            <BarChart
-              categories={categories}
-              series={series}
-              format={(v) => fmtEnergy(v)}
-              testId="zip-chart"
-            />
-          </Card>
-          <Card title="Areas">
-            <div className="table-wrap">
-              <table className="table" data-testid="zip-table">
-                <thead>
-                  <tr>
-                    <th>Zip code</th>
-                    <th className="num">Facilities</th>
-                    <th className="num">Energy</th>
-                    <th className="num">Per facility</th>
-                    <th className="num">Mean power</th>
-                    <th className="num">Days</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {totals.map((t) => (
-                    <tr key={`${t.zip}-${t.unit}`}>
-                      <td>{t.zip}</td>
-                      <td className="num">{t.facilities}</td>
-                      <td className="num">{fmtEnergy(t.energy, t.unit)}</td>
-                      <td className="num">{fmtEnergy(t.perFacility, t.unit)}</td>
-                      <td className="num">
-                        {t.unit === 'Wh' && t.days.length ? fmtPower(t.energy / (t.days.length * 24)) : '–'}
-                      </td>
-                      <td className="num">{t.days.length}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </Card>
-        </>
-      ) : null}
+      {groups.map((g) => (
+        <CommoditySection key={`${g.commodity}-${g.unit}`} group={g} />
+      ))}
     </>
   );
 }
