@@ -138,8 +138,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         stops.push(() => pipeline.stop());
         const durable = await openLog((id) => directory.byId(id)?.meterId, hub, forwarders);
         stops.push(() => durable.close());
-        // Live NILM reads its own queue (the in-process log has one consumer), fed by every append.
-        const nilmLog = createMemoryLog({ onError });
+        // Live NILM reads its own queue (the in-process log has one consumer), fed by every append. Its
+        // breakdowns are rebuilt from new readings after a restart, so appends to it need not wait.
+        const nilmLog = createMemoryLog({ onError, ack: 'queued' });
         // Filled once the fleet is loaded (it may train on it); routes and stop read it later.
         const liveNilm: { current?: LiveNilmService } = {};
         stops.push(async () => {

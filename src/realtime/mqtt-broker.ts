@@ -3,8 +3,10 @@
  * name when there is no password), may publish only under `<root>/<their org>/` (and only for their
  * meters, when the token is limited), and may subscribe only to `<root>/<their org>/alerts` (any other
  * subscription is answered with the SUBACK failure code 0x80 and logged).
- * Messages are ingested before the broker acknowledges them (QoS 1), which slows a device that
- * publishes faster than the pipeline takes.
+ * Messages are ingested in `authorizePublish`, which aedes runs before it sends PUBACK (its `published`
+ * hook runs after): a QoS 1 publish is acknowledged once its readings are stored (the embedded log
+ * acknowledges after the store commit), so a device that publishes faster than the store takes is
+ * slowed, and a publish the server could not store is never acknowledged (the client sends it again).
  */
 import { createServer, type Server } from 'node:net';
 import { Aedes, type Client } from 'aedes';
@@ -88,7 +90,17 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         return callback(
           reject(client, topic, `forbidden: device '${id.id}' may not publish for meter '${parts[1]}'`),
         );
-      callback(null);
+      // Bad items are quarantined and the message acknowledged; a failure to store it is an error, so
+      // aedes closes the connection without PUBACK and the device publishes it again.
+      opts.ingest
+        .mqtt(id, topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload))
+        .then(
+          () => callback(null),
+          (err: unknown) => {
+            onError(err);
+            callback(err as Error);
+          },
+        );
     },
     authorizeSubscribe(client, sub, callback) {
       const id = identities.get(client);
@@ -100,23 +112,6 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       reject(client, sub.topic, reason);
       notice(`mqtt: client '${client.id}' (${id?.id ?? 'unauthenticated'}) refused: ${reason}`);
       callback(null, null);
-    },
-    published(packet, client, callback) {
-      const id = client ? identities.get(client) : undefined;
-      if (!id || packet.topic.startsWith('$SYS') || packet.topic.endsWith('/alerts')) return callback(null);
-      opts.ingest
-        .mqtt(
-          id,
-          packet.topic,
-          Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
-        )
-        .then(
-          () => callback(null),
-          (err: unknown) => {
-            onError(err);
-            callback(null);
-          },
-        );
     },
   });
   const server: Server = createServer(broker.handle);

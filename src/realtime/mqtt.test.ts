@@ -100,6 +100,27 @@ describe('MQTT ingest', () => {
     expect(await t.store.readings.count('m1.fridge')).toBe(25);
   });
 
+  it('sends PUBACK for a QoS 1 publish only once its readings are in the store (issue 13, item 11)', async () => {
+    const c = await connect(TEST_TOKENS.gateway);
+    const base = Date.now() - 120_000;
+    const before = await t.store.readings.count('m2.mains');
+    for (let k = 1; k <= 3; k++) {
+      const frame = encodeCompact(
+        batchOf(
+          Array.from({ length: 40 }, (_, i) => ({
+            channelId: 'm2.mains',
+            ts: base + k * 1000 + i,
+            value: i,
+          })),
+        ),
+      );
+      await c.publishAsync(`${root}/o1/compact`, frame, { qos: 1 });
+      // No waiting: what was acknowledged is already stored.
+      expect(await t.store.readings.count('m2.mains')).toBe(before + 40 * k);
+    }
+    await c.endAsync();
+  });
+
   it('refuses bad credentials and foreign topics, quarantines bad payloads, and keeps serving others', async () => {
     await expect(connect(undefined)).rejects.toThrow();
     await expect(connect('not-a-valid-token-at-all')).rejects.toThrow();
