@@ -168,16 +168,22 @@ for (const factory of STORE_FACTORIES) {
       expect(c.format).toBe('utilityapi-csv');
       expect({ stored: c.stored, rejected: c.rejected }).toEqual({ stored: 4, rejected: 1 });
       expect(c.byReason['not-a-number']!.examples[0]).toMatchObject({ line: 5, field: 'interval_kWh' });
-      expect(await t.store.catalog.getMeter('utilityapi:svc-1')).toMatchObject({
+      // Without --facility, the services go to a facility of their service address.
+      expect(c.facilities).toEqual(['1-main-st-springfield']);
+      expect(await t.store.catalog.getFacility('1-main-st-springfield')).toMatchObject({
+        name: '1 Main St, Springfield',
+        address: '1 Main St, Springfield',
+      });
+      expect(await t.store.catalog.getMeter('1-main-st-springfield:svc-1')).toMatchObject({
         utilityMeterNumber: 'M-100',
         serviceId: 'S-1',
         tariff: 'E-1',
         utility: 'PG&E',
       });
       // Row 3 has only interval_kW: 6 kW over 15 minutes = 1,500 Wh.
-      expect((await t.store.readings.read('utilityapi:svc-1:mains', 0, 2e12)).map((r) => r.value)).toEqual([
-        500, 1000, 1500,
-      ]);
+      expect(
+        (await t.store.readings.read('1-main-st-springfield:svc-1:mains', 0, 2e12)).map((r) => r.value),
+      ).toEqual([500, 1000, 1500]);
       const j = await run('utilityapi.json', { facility: 'utilityapi-json' });
       expect({ stored: j.stored, rejected: j.rejected }).toEqual({ stored: 3, rejected: 1 });
       expect(j.byReason['not-finite']!.examples[0]!.field).toBe('intervals[0].readings[3].kwh');

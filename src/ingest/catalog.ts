@@ -1,22 +1,17 @@
 /**
- * Builds the catalog rows an import needs (organisation, facility, meters, channels) and upserts them
+ * Builds the catalog rows an import needs (organisation, facilities, meters, channels) and upserts them
  * before the first reading that refers to them is written. Ids derive from the source, so that a
- * re-import maps to the same rows: meter `<facility>:<meter>`, channel `<meter id>:<channel>`.
+ * re-import maps to the same rows: meter `<facility>:<meter>`, channel `<meter id>:<channel>`. Most
+ * files fill one facility (the import's); utility files place each meter by its service
+ * (catalog-routing.ts).
  */
 import type { Channel, Facility, FacilityKind, Meter } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import { type FacilityDraft, type MeterKeys, OrgMeters, slug } from './catalog-routing.ts';
 import type { ChannelSpec } from './types.ts';
 
-/** Lower-case id part: letters, digits, `_` and `-` only. */
-export function slug(text: string): string {
-  const s = text
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return s || 'x';
-}
+export { slug } from './catalog-routing.ts';
 
 /** What the import knows about its facility. */
 export interface FacilityInfo {
@@ -29,10 +24,23 @@ export interface FacilityInfo {
   timeZone: string;
   /** Fields the user gave explicitly; they overwrite an existing facility's values. */
   explicit: ReadonlySet<'kind' | 'zip' | 'timeZone' | 'address'>;
+  /**
+   * True when the user named the facility (`--facility`): every meter goes there. Otherwise utility
+   * formats may place meters in the facilities of their services.
+   */
+  chosen?: boolean;
 }
 
 /** Extra meter fields from sources that know them (UtilityAPI, Green Button). */
 export type MeterInfo = Partial<Omit<Meter, 'id' | 'facilityId'>>;
+
+/** Where {@link CatalogBuilder.placeMeter} may put a meter. */
+export interface MeterPlace {
+  /** Keys to find the meter among the organisation's existing meters. */
+  keys?: MeterKeys;
+  /** The facility the source names for it (its service address, its registration). */
+  facility?: FacilityDraft;
+}
 
 /** Registers channels during parsing (synchronously) and upserts them in {@link flush}. */
 export class CatalogBuilder {
@@ -42,7 +50,13 @@ export class CatalogBuilder {
   private readonly meters = new Map<string, Meter>();
   private pendingMeters: Meter[] = [];
   private pendingChannels: Channel[] = [];
-  private started = false;
+  /** Facilities named by the source (besides the import's own), by id. */
+  private readonly drafts = new Map<string, FacilityDraft>();
+  /** Facilities already created or updated by this import. */
+  private readonly ensured = new Set<string>();
+  private orgMeters: OrgMeters | null = null;
+  /** Meters whose service type the source stated (others keep a stored meter's type). */
+  private readonly typed = new Set<string>();
   /** The facility as this import created it (null when it existed before). */
   private created: Facility | null = null;
 
@@ -52,35 +66,56 @@ export class CatalogBuilder {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Meter id for a meter name of this facility. */
+  /** Facility ids this import put meters in, in the order it first did. */
+  get facilityIds(): string[] {
+    return [...new Set([...this.meters.values()].map((m) => m.facilityId))];
+  }
+
+  /** Meter id for a meter name of the import's facility. */
   meterId(meter: string): string {
     return `${this.facility.id}:${slug(meter)}`;
   }
 
-  /** Declares (or updates, before its first flush) a meter's utility fields. */
-  meter(name: string, info: MeterInfo = {}): Meter {
-    const id = this.meterId(name);
-    let m = this.meters.get(id);
-    if (!m) {
-      m = {
-        id,
-        facilityId: this.facility.id,
-        serviceType: 'electricity',
-        utilityMeterNumber: null,
-        serviceId: null,
-        tariff: null,
-        utility: null,
-      };
-      this.meters.set(id, m);
-      this.pendingMeters.push(m);
+  /**
+   * Reads the organisation's meters so that {@link placeMeter} can find them; formats that place
+   * meters by service call it once before parsing. Nothing is read when the user chose the facility.
+   */
+  async loadOrgMeters(): Promise<void> {
+    if (this.facility.chosen || this.orgMeters) return;
+    this.orgMeters = await OrgMeters.load(this.store, this.facility.orgId);
+  }
+
+  /** The organisation's meter matching `keys` (after {@link loadOrgMeters}), or undefined. */
+  knownMeter(keys: MeterKeys): Meter | undefined {
+    return this.facility.chosen ? undefined : this.orgMeters?.find(keys);
+  }
+
+  /**
+   * Declares a meter of a utility source and returns its id: the organisation's existing meter with
+   * the same service id, meter number or uid; else a meter in the facility the source names; else
+   * (or when the user chose the facility) a meter `name` in the import's facility.
+   */
+  placeMeter(name: string, info: MeterInfo, place: MeterPlace): string {
+    if (this.facility.chosen) return this.meter(name, info).id;
+    const found = place.keys ? this.orgMeters?.find(place.keys) : undefined;
+    if (found) {
+      if (place.facility?.authoritative) this.draft({ ...place.facility, id: found.facilityId });
+      return this.register(found.id, found.facilityId, info, found).id;
     }
-    Object.assign(m, info);
-    return m;
+    if (!place.facility) return this.meter(name, info).id;
+    const facilityId = place.facility.id;
+    if (facilityId !== this.facility.id) this.draft(place.facility);
+    return this.register(`${facilityId}:${slug(name)}`, facilityId, info).id;
+  }
+
+  /** Declares (or updates, before its first flush) a meter of the import's facility. */
+  meter(name: string, info: MeterInfo = {}): Meter {
+    return this.register(this.meterId(name), this.facility.id, info);
   }
 
   /** Index of the channel in {@link channelIds}, registering it on first use. */
   channel(spec: ChannelSpec): number {
-    const meterId = this.meterId(spec.meter);
+    const meterId = spec.meterId ?? this.meterId(spec.meter);
     const id = `${meterId}:${slug(spec.name)}`;
     let idx = this.byKey.get(id);
     if (idx === undefined) {
@@ -104,15 +139,12 @@ export class CatalogBuilder {
     return idx;
   }
 
-  /** Upserts everything registered since the last flush (organisation and facility on the first). */
+  /** Upserts everything registered since the last flush (organisation and facilities first). */
   async flush(): Promise<void> {
-    if (!this.started) {
-      this.started = true;
-      await this.ensureFacility();
-    }
     if (this.pendingMeters.length) {
       const meters = this.pendingMeters;
       this.pendingMeters = [];
+      for (const m of meters) await this.ensureFacility(m.facilityId);
       // An id that already names another facility's meter must never be moved into this one.
       for (const m of meters) {
         const existing = await this.store.catalog.getMeter(m.id);
@@ -120,6 +152,12 @@ export class CatalogBuilder {
           throw new ConflictError(
             `meter '${m.id}' already belongs to facility '${existing.facilityId}'; import into another facility id (--facility)`,
           );
+        }
+        // What this source does not say (a long CSV knows no service id) keeps its stored value.
+        if (existing) {
+          for (const k of ['utilityMeterNumber', 'serviceId', 'tariff', 'utility'] as const)
+            m[k] ??= existing[k];
+          if (!this.typed.has(m.id)) m.serviceType = existing.serviceType;
         }
       }
       await this.store.catalog.upsertMeters(meters);
@@ -142,9 +180,11 @@ export class CatalogBuilder {
   /**
    * Called at the end of an import: a facility this import created is updated when the source said
    * more about it after the first write (Green Button LocalTimeParameters or an address late in a feed).
+   * An import that declared nothing still creates (or updates) its facility.
    */
   async finish(): Promise<void> {
     await this.flush();
+    if (this.ensured.size === 0) await this.ensureFacility(this.facility.id);
     const c = this.created;
     const f = this.facility;
     if (c && (c.timeZone !== f.timeZone || c.address !== f.address)) {
@@ -152,17 +192,61 @@ export class CatalogBuilder {
     }
   }
 
-  private async ensureFacility(): Promise<void> {
+  /** Adds or updates a meter; null or missing fields of `info` leave known values alone. */
+  private register(id: string, facilityId: string, info: MeterInfo, existing?: Meter): Meter {
+    let m = this.meters.get(id);
+    if (!m) {
+      m = existing
+        ? { ...existing }
+        : {
+            id,
+            facilityId,
+            serviceType: 'electricity',
+            utilityMeterNumber: null,
+            serviceId: null,
+            tariff: null,
+            utility: null,
+          };
+      this.meters.set(id, m);
+      this.pendingMeters.push(m);
+    }
+    if (info.serviceType) this.typed.add(id);
+    let changed = false;
+    for (const [k, v] of Object.entries(info) as [keyof MeterInfo, string][]) {
+      if (v === undefined || v === null || m[k] === v) continue;
+      (m as unknown as Record<string, string>)[k] = v;
+      changed = true;
+    }
+    // A meter flushed before is written again when the source tells more about it.
+    if (changed && !this.pendingMeters.includes(m)) this.pendingMeters.push(m);
+    this.orgMeters?.add(m);
+    return m;
+  }
+
+  /** Remembers what the source says about a facility other than the import's own. */
+  private draft(d: FacilityDraft): void {
+    const had = this.drafts.get(d.id);
+    this.drafts.set(d.id, had && !d.authoritative ? { ...d, ...had } : { ...had, ...d });
+  }
+
+  private async ensureFacility(id: string): Promise<void> {
+    if (this.ensured.has(id)) return;
+    this.ensured.add(id);
     const f = this.facility;
     const cat = this.store.catalog;
     if (!(await cat.getOrganisation(f.orgId)))
       await cat.upsertOrganisations([{ id: f.orgId, name: f.orgId, createdAt: this.now() }]);
-    const existing = await cat.getFacility(f.id);
+    const existing = await cat.getFacility(id);
     if (existing && existing.orgId !== f.orgId) {
       // Facility ids are global: another organisation's facility is neither written to nor changed.
       throw new ConflictError(
-        `facility '${f.id}' belongs to another organisation; import into a facility id of your own (--facility)`,
+        `facility '${id}' belongs to another organisation; import into a facility id of your own (--facility)`,
       );
+    }
+    if (id !== f.id) {
+      // A facility the source named, or the existing facility of a meter found by its service.
+      const d = this.drafts.get(id);
+      return d ? this.ensureDraft(d, existing) : undefined;
     }
     if (!existing) {
       this.created = {
@@ -189,5 +273,41 @@ export class CatalogBuilder {
         timeZone: f.explicit.has('timeZone') ? f.timeZone : existing.timeZone,
       },
     ]);
+  }
+
+  /**
+   * Creates a facility the source named, or updates one that exists: a registration replaces its
+   * name, kind, zip and address; other sources only fill what is missing. The user's explicit time
+   * zone and kind apply to facilities this import creates.
+   */
+  private async ensureDraft(d: FacilityDraft, existing: Facility | undefined): Promise<void> {
+    const f = this.facility;
+    const cat = this.store.catalog;
+    if (!existing) {
+      await cat.upsertFacilities([
+        {
+          id: d.id,
+          orgId: f.orgId,
+          name: d.name,
+          kind: f.explicit.has('kind') ? f.kind : (d.kind ?? f.kind),
+          address: d.address ?? null,
+          zip: d.zip ?? null,
+          timeZone: f.timeZone,
+          tags: [],
+          createdAt: this.now(),
+        },
+      ]);
+      return;
+    }
+    const pick = <T>(mine: T | null | undefined, theirs: T): T =>
+      mine === undefined || mine === null ? theirs : d.authoritative || theirs === null ? mine : theirs;
+    const next: Facility = {
+      ...existing,
+      name: d.authoritative ? d.name : existing.name,
+      kind: d.authoritative && d.kind ? d.kind : existing.kind,
+      zip: pick(d.zip, existing.zip),
+      address: pick(d.address, existing.address),
+    };
+    if (JSON.stringify(next) !== JSON.stringify(existing)) await cat.upsertFacilities([next]);
   }
 }

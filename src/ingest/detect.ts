@@ -1,13 +1,14 @@
 /**
  * Format detection from the first bytes of a file (or a directory's contents) when `--format` is not
  * given: XML is Green Button, JSON is UtilityAPI, and CSV headers are matched against the known data
- * sets before falling back to generic long (has channel and value columns) or wide CSV.
+ * sets (and seed 002's registrations) before falling back to generic long (has channel and value columns) or wide CSV.
  */
 import { stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { splitText } from './csv/fields.ts';
+import { isRegistrationsHeader } from './formats/registrations.ts';
 import { openSource } from './source.ts';
 import type { ImportFormat } from './types.ts';
 
@@ -48,6 +49,7 @@ export function detectFromText(text: string, path: string): ImportFormat {
   const h = splitText(buf, 0, buf.length).map((x) => x.toLowerCase());
   if (h.includes('interval_start') && (h.includes('interval_kwh') || h.includes('interval_kw')))
     return 'utilityapi-csv';
+  if (isRegistrationsHeader(h)) return 'registrations';
   if (h[0] === 'timestamp' && h.includes('m_e')) return 'ampds';
   if (h[0] === 'time' && h.includes('aggregate')) return 'refit';
   if (h[0] === 'seconds' && h[1] === 'mains') return 'redd-relative';

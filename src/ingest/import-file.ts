@@ -64,6 +64,7 @@ export async function importFile(
     address: null,
     timeZone: opts.tz ?? 'UTC',
     explicit,
+    chosen: options.facility !== undefined,
   };
   const catalog = new CatalogBuilder(store, facility);
   const out = new BatchWriter(
@@ -128,6 +129,7 @@ export async function importFile(
     skipped: rejects.skipped,
     quarantine: rejects.path,
     channels: catalog.channelIds.slice(),
+    facilities: catalog.facilityIds,
     bytes: Math.max(source?.bytesRead() ?? 0, consumed),
     seconds: (performance.now() - t0) / 1000,
   };

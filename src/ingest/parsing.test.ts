@@ -153,6 +153,10 @@ describe('lines and fields', () => {
       'utilityapi-csv',
     );
     expect(detectFromText('meter,channel,timestamp,value\n', 'x')).toBe('csv-long');
+    expect(detectFromText('ServiceId,ServiceZipcode,Name,Type,ServiceMeterId\n', 'x')).toBe('registrations');
+    expect(detectFromText('service_id,service_zipcode,name,type,service_meter_id,meter_id\n', 'x')).toBe(
+      'registrations',
+    );
     expect(detectFromText('ts,a,b\n', 'x')).toBe('csv-wide');
     expect(detectFromText('\uFEFF<?xml version="1.0"?><feed/>', 'x')).toBe('greenbutton');
     expect(detectFromText('{"intervals": []}', 'x')).toBe('utilityapi-json');

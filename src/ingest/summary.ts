@@ -28,6 +28,12 @@ export function formatSummary(s: ImportSummary): string {
       `${s.stored.toLocaleString('en-US')} stored, ${s.duplicates.toLocaleString('en-US')} duplicates, ${s.rejected.toLocaleString('en-US')} rejected ` +
       `in ${s.seconds.toFixed(1)} s (${rate} readings/s)`,
   ];
+  const fac = s.facilities ?? [];
+  if (fac.length > 1)
+    lines.push(
+      `  into ${fac.length} facilities: ${fac.slice(0, 5).join(', ')}${fac.length > 5 ? ', ...' : ''}`,
+    );
+  else if (fac.length === 1) lines.push(`  into facility ${fac[0]}`);
   for (const [reason, g] of Object.entries(s.byReason).sort((a, b) => b[1].count - a[1].count)) {
     lines.push(`  rejected ${reason}: ${g.count.toLocaleString('en-US')}`);
     for (const e of g.examples.slice(0, 3))

@@ -16,6 +16,7 @@ export const IMPORT_FORMATS = [
   'greenbutton',
   'utilityapi-csv',
   'utilityapi-json',
+  'registrations',
   'dsmr',
 ] as const;
 /** A file format name (`--format`). */
@@ -112,6 +113,12 @@ export interface ImportSummary {
   quarantine: string | null;
   /** Channel ids the import wrote to. */
   channels: string[];
+  /**
+   * Facility ids the import put meters in: one for most files, one per service address (or
+   * registered facility) for utility files imported without a chosen facility. Absent from web
+   * import records stored before it existed.
+   */
+  facilities?: string[];
   bytes: number;
   seconds: number;
 }
@@ -143,6 +150,8 @@ export interface ImportHooks {
 export interface ChannelSpec {
   /** Meter name inside the facility. */
   meter: string;
+  /** The meter's id when the format placed it itself (`CatalogBuilder.placeMeter`). */
+  meterId?: string;
   /** Channel name inside the meter. */
   name: string;
   isMains: boolean;

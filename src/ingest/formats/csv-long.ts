@@ -1,6 +1,7 @@
 /**
- * Long CSV: one reading per line, `meter, channel, timestamp, value [, unit]` (column names mapped
- * with --meter-col, --channel-col, --ts-col, --value-col, --unit-col). The hot loop works on bytes:
+ * Long CSV: one reading per line, `[facility,] meter, channel, timestamp, value [, unit]` (column names
+ * mapped with --meter-col, --channel-col, --ts-col, --value-col, --unit-col; a `facility_id` or
+ * `facility` column places each meter in that facility unless --facility is given). The hot loop works on bytes:
  * the channel of a line is found by comparing its key bytes with the previous line's, and a map
  * lookup only happens when the key changes.
  */
@@ -8,6 +9,8 @@ import type { Unit } from '../../domain/types.ts';
 import { ConfigError, InputError } from '../../errors.ts';
 import { FieldSplitter, fieldText, splitText } from '../csv/fields.ts';
 import { KeyCache } from '../csv/key-cache.ts';
+import { slug } from '../catalog-routing.ts';
+import { volumeKind } from './utilityapi-common.ts';
 import { findColumn } from '../csv/wide.ts';
 import { LONG_CHANNEL_COLS, LONG_VALUE_COLS } from '../detect.ts';
 import { driveLines } from '../drive.ts';
@@ -65,6 +68,7 @@ export const csvLong: Format = {
     let width = 0;
     let chI = -1;
     let meterI = -1;
+    let facI = -1;
     let tsI = -1;
     let valI = -1;
     let unitI = -1;
@@ -118,8 +122,16 @@ export const csvLong: Format = {
           message: `unknown unit '${unitText ?? ''}'; expected one of ${KNOWN_UNITS}`,
         };
       const isMains = looksLikeMains(name);
+      const facility = facI >= 0 ? fieldText(buf, f, facI).trim() : '';
+      // A facility column places each meter in its facility (unless the user chose one for all).
+      const serviceType = volumeKind(rule.unit)?.serviceType;
+      const info = serviceType ? { serviceType } : {};
+      const meterId = facility
+        ? ctx.catalog.placeMeter(meter, info, { facility: { id: slug(facility), name: facility } })
+        : ctx.catalog.meter(meter, info).id;
       const channel = ctx.catalog.channel({
         meter,
+        meterId,
         name,
         isMains,
         appliance: isMains ? null : name,
@@ -161,10 +173,11 @@ export const csvLong: Format = {
             true,
           );
           valI = column(ctx, header, o.valueCol, LONG_VALUE_COLS, 'value', true);
+          facI = column(ctx, header, undefined, ['facility_id', 'facility'], 'facility', false);
           unitI = column(ctx, header, o.unitCol, ['unit', 'units', 'uom'], 'unit', o.unitCol !== undefined);
           if (unitI < 0 && o.unit === undefined)
             throw new ConfigError('--unit', `the file has no unit column; pass --unit (${KNOWN_UNITS})`);
-          keyFields = [meterI, chI, unitI].filter((i) => i >= 0);
+          keyFields = [facI, meterI, chI, unitI].filter((i) => i >= 0);
           ts = tsReaderOf(ctx);
           return;
         }

@@ -7,6 +7,7 @@ import { dsmr } from './dsmr.ts';
 import { ampds, redd, reddRelative, refit } from './datasets.ts';
 import { greenbutton } from './greenbutton.ts';
 import { reddLowFreq } from './redd-low-freq.ts';
+import { registrations } from './registrations.ts';
 import { utilityapiCsv } from './utilityapi-csv.ts';
 import { utilityapiJson } from './utilityapi-json.ts';
 
@@ -22,5 +23,6 @@ export const FORMATS: Record<ImportFormat, Format> = {
   greenbutton,
   'utilityapi-csv': utilityapiCsv,
   'utilityapi-json': utilityapiJson,
+  registrations,
   dsmr,
 };

@@ -1,19 +1,19 @@
-/** UtilityAPI interval data as CSV (seed 002's columns); see utilityapi-common.ts for the mapping. */
+/** UtilityAPI interval data as CSV (seed 002's columns, gas and water too); see utilityapi-common.ts. */
 import { InputError } from '../../errors.ts';
 import { FieldSplitter, fieldText, splitText } from '../csv/fields.ts';
 import { findColumn } from '../csv/wide.ts';
 import { driveLines } from '../drive.ts';
 import type { Format } from '../format.ts';
 import { LineSplitter } from '../lines.ts';
-import { numberProblem, OUT_OF_RANGE, overflowMessage, parseNumber } from '../numbers.ts';
 import { LocalTimeConverter } from '../time.ts';
-import { channelFor, instant } from './utilityapi-common.ts';
+import { channelFor, instant, rowValue } from './utilityapi-common.ts';
 
 const REQUIRED = ['interval_start', 'interval_end'];
 
 /** UtilityAPI interval CSV. */
 export const utilityapiCsv: Format = {
   async run(ctx, source) {
+    await ctx.catalog.loadOrgMeters();
     const conv = ctx.opts.tz ? new LocalTimeConverter(ctx.opts.tz) : null;
     const f = new FieldSplitter(44);
     const lines = new LineSplitter();
@@ -35,8 +35,15 @@ export const utilityapiCsv: Format = {
                 line,
                 field: r,
               });
-          if (col['interval_kwh'] === undefined && col['interval_kw'] === undefined)
-            throw new InputError("no 'interval_kWh' or 'interval_kW' column", { file: ctx.file, line });
+          if (
+            col['interval_kwh'] === undefined &&
+            col['interval_kw'] === undefined &&
+            col['interval_volume'] === undefined
+          )
+            throw new InputError("no 'interval_kWh', 'interval_kW' or 'interval_volume' column", {
+              file: ctx.file,
+              line,
+            });
           return;
         }
         if (ctx.full()) return;
@@ -76,47 +83,19 @@ export const utilityapiCsv: Format = {
             `interval_end '${get('interval_end')}' must be a time after interval_start`,
             raw,
           );
-        let wh = NaN;
-        let field = 'interval_kWh';
-        const kwhI = col['interval_kwh'];
-        if (kwhI !== undefined && f.ends[kwhI]! > f.starts[kwhI]!)
-          wh = parseNumber(buf, f.starts[kwhI]!, f.ends[kwhI]!) * 1000;
-        else if (col['interval_kw'] !== undefined) {
-          field = 'interval_kW';
-          wh =
-            parseNumber(buf, f.starts[col['interval_kw']]!, f.ends[col['interval_kw']]!) *
-            1000 *
-            ((end.ts - start.ts) / 3_600_000);
-        }
-        if (!Number.isFinite(wh)) {
-          const text = get(field.toLowerCase()) ?? '';
-          const v = Number(text);
-          if (text.trim() !== '' && Number.isFinite(v))
-            return ctx.rejects.reject(
-              line,
-              field,
-              OUT_OF_RANGE,
-              overflowMessage(v, `1000 (${field} to Wh)`),
-              raw,
-            );
-          return ctx.rejects.reject(
-            line,
-            field,
-            numberProblem(text),
-            `expected a finite number, found '${text}'`,
-            raw,
-          );
-        }
+        const v = rowValue(get, (end.ts - start.ts) / 3_600_000);
+        if (!v.ok) return ctx.rejects.reject(line, v.field, v.reason, v.message, raw);
         const meter =
           get('service_uid')?.trim() || get('utility_meter_number')?.trim() || ctx.opts.meter || 'main';
-        let ch = channels.get(meter);
+        const key = `${meter}\u0001${v.kind.unit}`;
+        let ch = channels.get(key);
         if (ch === undefined) {
           const info: Record<string, string | undefined> = {};
           for (const k of Object.keys(col)) info[k] = get(k);
-          ch = channelFor(ctx, meter, end.ts - start.ts, info);
-          channels.set(meter, ch);
+          ch = channelFor(ctx, meter, end.ts - start.ts, info, v.kind);
+          channels.set(key, ch);
         }
-        ctx.out.push(ch, start.ts, wh);
+        ctx.out.push(ch, start.ts, v.value);
       },
       lines,
     );

@@ -1,10 +1,10 @@
-/** UtilityAPI interval data as JSON; see utilityapi-common.ts for the mapping. */
+/** UtilityAPI interval data as JSON (blocks of readings, or seed 002's rows); see utilityapi-common.ts. */
 import { ConfigError, InputError } from '../../errors.ts';
 import type { Format, FormatContext } from '../format.ts';
 import { findTooDeep } from '../json-depth.ts';
 import { numberProblem, OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
 import { LocalTimeConverter } from '../time.ts';
-import { channelFor, instant } from './utilityapi-common.ts';
+import { channelFor, instant, rowValue } from './utilityapi-common.ts';
 
 const JSON_MAX_BYTES = 256 * 1024 * 1024;
 /** Deepest nesting accepted; UtilityAPI interval JSON nests five deep (intervals, readings, datapoints). */
@@ -54,10 +54,17 @@ export const utilityapiJson: Format = {
         field: 'intervals',
       });
     }
+    await ctx.catalog.loadOrgMeters();
     const conv = ctx.opts.tz ? new LocalTimeConverter(ctx.opts.tz) : null;
     const intervals = root['intervals'] as Record<string, unknown>[];
+    const flat = flatRows(ctx, conv);
     for (let bi = 0; bi < intervals.length; bi++) {
       const block = intervals[bi];
+      if (isFlatRow(block)) {
+        flat(block as Record<string, unknown>, bi);
+        if (bi % READINGS_PER_TURN === READINGS_PER_TURN - 1) await yieldTurn(ctx);
+        continue;
+      }
       const meta = {
         ...((root['meta'] as Record<string, unknown> | undefined) ?? {}),
         ...((block?.['meta'] as Record<string, unknown> | undefined) ?? {}),
@@ -73,7 +80,7 @@ export const utilityapiJson: Format = {
           0,
           `intervals[${bi}].readings`,
           'bad-structure',
-          'expected a readings array',
+          'expected a readings array (or a row with interval_start, interval_end and interval_kWh)',
           JSON.stringify(block).slice(0, 200),
         );
         continue;
@@ -138,3 +145,60 @@ export const utilityapiJson: Format = {
     await ctx.out.drain();
   },
 };
+
+/** True for a seed-002 row (`{ interval_start, interval_end, interval_kWh, ... }`) rather than a block. */
+function isFlatRow(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !('readings' in x) && 'interval_start' in x;
+}
+
+/**
+ * Reads seed 002's rows written as JSON objects (the simulator's `utilityapi.json`), field by field as
+ * the CSV reader does; rejections name `intervals[i].<field>`.
+ */
+function flatRows(
+  ctx: FormatContext,
+  conv: LocalTimeConverter | null,
+): (row: Record<string, unknown>, i: number) => void {
+  const channels = new Map<string, number>();
+  return (row, i) => {
+    ctx.rows++;
+    const where = `intervals[${i}]`;
+    const raw = JSON.stringify(row).slice(0, 1000);
+    const get = (name: string): string | undefined => {
+      for (const [k, v] of Object.entries(row))
+        if (k.toLowerCase() === name) return v === null || v === undefined ? '' : String(v as string);
+      return undefined;
+    };
+    const start = instant(get('interval_start') ?? '', conv);
+    if (Number.isNaN(start.ts))
+      return ctx.rejects.reject(
+        0,
+        `${where}.interval_start`,
+        start.problem,
+        `cannot use interval_start '${get('interval_start')}'`,
+        raw,
+      );
+    const end = instant(get('interval_end') ?? '', conv);
+    if (Number.isNaN(end.ts) || end.ts <= start.ts)
+      return ctx.rejects.reject(
+        0,
+        `${where}.interval_end`,
+        end.problem || 'bad-interval',
+        `interval_end '${get('interval_end')}' must be a time after interval_start`,
+        raw,
+      );
+    const v = rowValue(get, (end.ts - start.ts) / 3_600_000);
+    if (!v.ok) return ctx.rejects.reject(0, `${where}.${v.field}`, v.reason, v.message, raw);
+    const meter =
+      get('service_uid')?.trim() || get('utility_meter_number')?.trim() || ctx.opts.meter || 'main';
+    const key = `${meter}\u0001${v.kind.unit}`;
+    let ch = channels.get(key);
+    if (ch === undefined) {
+      const info: Record<string, string | undefined> = {};
+      for (const k of Object.keys(row)) info[k.toLowerCase()] = get(k.toLowerCase());
+      ch = channelFor(ctx, meter, end.ts - start.ts, info, v.kind);
+      channels.set(key, ch);
+    }
+    ctx.out.push(ch, start.ts, v.value);
+  };
+}

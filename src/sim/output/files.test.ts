@@ -84,7 +84,7 @@ describe('writeFleetFiles', () => {
   it('writes the same readings to CSV and Parquet, and UtilityAPI rows for interval meters', async () => {
     const { dir, readings } = await run(5);
     const csv = (await readFile(join(dir, 'readings.csv'), 'utf8')).trimEnd().split('\n');
-    expect(csv[0]).toBe('channel_id,ts,value,quality');
+    expect(csv[0]).toBe('facility_id,meter_id,channel,ts,value,unit,quality');
     expect(csv.length - 1).toBe(readings);
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();

@@ -43,7 +43,7 @@ export async function writeFleetFiles(
   await writeCatalogFiles(fleet, dir);
   const sinks: { write(b: ReadingBatch): Promise<void>; close(): Promise<number> }[] = [];
   if (formats.includes('csv')) {
-    sinks.push(await createLongCsvSink(join(dir, 'readings.csv')));
+    sinks.push(await createLongCsvSink(join(dir, 'readings.csv'), fleet));
     files.push('readings.csv');
   }
   if (formats.includes('utilityapi-csv') || formats.includes('utilityapi-json')) {
