@@ -40,10 +40,13 @@ export const utilityapiCsv: Format = {
             col['interval_kw'] === undefined &&
             col['interval_volume'] === undefined
           )
-            throw new InputError("no 'interval_kWh', 'interval_kW' or 'interval_volume' column", {
-              file: ctx.file,
-              line,
-            });
+            throw new InputError(
+              "no 'interval_kWh' or 'interval_kW' column (or 'interval_volume' for gas and water)",
+              {
+                file: ctx.file,
+                line,
+              },
+            );
           return;
         }
         if (ctx.full()) return;
