@@ -16,7 +16,7 @@ import {
   parseTime,
   period,
 } from './cli-options.ts';
-import { formatRows, type OutputFormat } from './format.ts';
+import { formatRows, isoTime, type OutputFormat } from './format.ts';
 import { runBatch } from './run-batch.ts';
 
 const ROLLUP_COLUMNS = [
@@ -34,7 +34,7 @@ const ROLLUP_COLUMNS = [
   'channels',
 ];
 const THRESHOLD_COLUMNS = ['channelId', 'name', 'value', 'percentile', 'computedAt', 'from', 'to'];
-const READING_COLUMNS = ['channelId', 'ts', 'time', 'value', 'quality'];
+const READING_COLUMNS = ['channelId', 'time', 'value', 'quality'];
 const QUERY_WHATS = ['rollups', 'thresholds', 'readings'] as const;
 const EXPORT_WHATS = ['readings', 'rollups'] as const;
 
@@ -112,18 +112,18 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
           mains: o.mains ? true : o.appliances ? false : undefined,
           limit: parseLimit(o.limit),
         });
-        print(ctx, rows as unknown as Record<string, unknown>[], ROLLUP_COLUMNS, format);
+        print(ctx, withTimes(rows, ['start']), ROLLUP_COLUMNS, format);
       } else if (what === 'thresholds') {
         const rows = await store.rollups.getThresholds(o.name);
         const filtered = o.channel === undefined ? rows : rows.filter((r) => r.channelId === o.channel);
-        print(ctx, filtered as unknown as Record<string, unknown>[], THRESHOLD_COLUMNS, format);
+        print(ctx, withTimes(filtered, ['computedAt', 'from', 'to']), THRESHOLD_COLUMNS, format);
       } else {
         if (o.channel === undefined)
           throw new InputError('query readings needs --channel <id>', { field: '--channel' });
         const from = parseTime(o.from, '--from') ?? 0;
         const to = parseTime(o.to, '--to') ?? 8.64e15;
         const readings = (await store.readings.read(o.channel, from, to)).slice(0, parseLimit(o.limit));
-        const rows = readings.map((r) => ({ ...r, time: new Date(r.ts).toISOString() }));
+        const rows = readings.map((r) => ({ ...r, time: isoTime(r.ts) }));
         print(ctx, rows, READING_COLUMNS, format);
       }
     });
@@ -171,6 +171,21 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
         );
       },
     );
+}
+
+/** Rows with the named epoch-millisecond fields as ISO 8601 times (the same in table, CSV and JSON). */
+function withTimes<T extends object>(
+  rows: readonly T[],
+  keys: readonly (keyof T & string)[],
+): Record<string, unknown>[] {
+  return rows.map((r) => {
+    const out = { ...r } as Record<string, unknown>;
+    for (const k of keys) {
+      const v = out[k];
+      if (typeof v === 'number') out[k] = isoTime(v);
+    }
+    return out;
+  });
 }
 
 function print(

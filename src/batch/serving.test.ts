@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../cli/context.ts';
@@ -18,6 +19,23 @@ function percentile(values: number[], p: number): number {
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, s.length - 1);
   return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
+}
+
+/** The DuckDB type of a Parquet file's column and its first value in epoch milliseconds. */
+async function parquetColumn(path: string, column: string): Promise<{ type: string; first: number }> {
+  const duck = await DuckDBInstance.create(':memory:');
+  const conn = await duck.connect();
+  try {
+    const [row] = (
+      await conn.runAndReadAll(
+        `SELECT typeof("${column}") AS type, epoch_ms(min("${column}")) AS first FROM read_parquet('${path}') GROUP BY 1`,
+      )
+    ).getRowObjectsJS();
+    return { type: String(row?.['type']), first: Number(row?.['first']) };
+  } finally {
+    conn.closeSync();
+    duck.closeSync();
+  }
 }
 
 describe.each(STORE_FACTORIES)('serving queries, thresholds and CLI on $kind', (factory) => {
@@ -172,16 +190,20 @@ describe.each(STORE_FACTORIES)('serving queries, thresholds and CLI on $kind', (
       '2024-01-16',
     );
     expect(table.split('\n')[0]).toMatch(/^key\s+name\s+label\s+start\s+unit\s+energy/);
-    expect(table).toMatch(/\nA\s+2024-01-15\s+1705276800000\s+Wh\s+[\d.]+/);
+    // Readable: the facility's name and the start as an ISO time, not epoch milliseconds.
+    expect(table).toMatch(/\nA\s+A\s+2024-01-15\s+2024-01-15T00:00:00\.000Z\s+Wh\s+[\d.]+/);
     expect(table).toMatch(/\n2 rows\n$/);
     const csv = await run('query', 'rollups', '--by', 'zip', '--format', 'csv');
     expect(csv.split('\n')[0]).toBe(
       'key,name,label,start,unit,energy,meanPower,minPower,maxPower,samples,coverage,channels',
     );
     expect(csv.trim().split('\n')).toHaveLength(3);
+    expect(csv.split('\n')[1]).toMatch(/^10001,2 facilities,2024-01-15,2024-01-15T00:00:00\.000Z,Wh,/);
+    const meters = await run('query', 'rollups', '--by', 'meter', '--format', 'json');
+    expect((JSON.parse(meters) as { name: string }[])[0]?.name).toMatch(/^electricity meter/);
     const readings = await run('query', 'readings', '--channel', 'B-main', '--limit', '2', '--format', 'csv');
     expect(readings).toBe(
-      `channelId,ts,time,value,quality\nB-main,${day0},2024-01-15T00:00:00.000Z,600,0\nB-main,${day0 + 60_000},2024-01-15T00:01:00.000Z,637,0\n`,
+      `channelId,time,value,quality\nB-main,2024-01-15T00:00:00.000Z,600,0\nB-main,2024-01-15T00:01:00.000Z,637,0\n`,
     );
     await run(
       'export',
@@ -196,13 +218,25 @@ describe.each(STORE_FACTORIES)('serving queries, thresholds and CLI on $kind', (
     );
     expect(err).toMatch(/exported 96 hourly rollups/);
     const lines = (await readFile(join(dir, 'h.csv'), 'utf8')).trim().split('\n');
-    expect(lines[0]).toMatch(/^channel_id,meter_id,facility_id,zip,period,start_ts,label,unit,energy/);
+    expect(lines[0]).toMatch(/^channel_id,meter_id,facility_id,zip,period,start,label,unit,energy/);
+    expect(lines[1]).toMatch(/^A-leg1,A-m,A,10001,hour,2024-01-15T00:00:00\.000Z,2024-01-15T00,Wh,/);
     expect(lines).toHaveLength(97);
     await run('export', 'rollups', '--out', join(dir, 'd.parquet'));
     expect(err).toMatch(/exported 12 daily rollups .* \(parquet\)/);
-    expect((await readFile(join(dir, 'd.parquet'))).subarray(0, 4).toString()).toBe('PAR1');
+    expect(await parquetColumn(join(dir, 'd.parquet'), 'start')).toEqual({
+      type: 'TIMESTAMP WITH TIME ZONE',
+      first: day0,
+    });
     await run('export', 'readings', '--out', join(dir, 'r.csv'), '--channel', 'B-main');
     expect(err).toMatch(/exported 2880 readings/);
+    const readingLines = (await readFile(join(dir, 'r.csv'), 'utf8')).split('\n');
+    expect(readingLines[0]).toBe('channel_id,time,value,quality');
+    expect(readingLines[1]).toMatch(/^B-main,2024-01-15T00:00:00\.000Z,600(\.0)?,0$/);
+    await run('export', 'readings', '--out', join(dir, 'r.parquet'), '--channel', 'B-main');
+    expect(await parquetColumn(join(dir, 'r.parquet'), 'time')).toEqual({
+      type: 'TIMESTAMP WITH TIME ZONE',
+      first: day0,
+    });
     await expect(run('query', 'rollups', '--by', 'street')).rejects.toThrow(
       /--by.*expected one of channel, meter, facility, zip, got 'street'/,
     );

@@ -207,8 +207,8 @@ describe('explore routes', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body.trim().split('\n');
-    expect(lines[0]).toBe('channel_id,ts,value,quality');
+    expect(lines[0]).toBe('channel_id,time,value,quality');
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toBe(`${w.a.channel.id},${T0},100.0,0`);
+    expect(lines[1]).toBe(`${w.a.channel.id},${new Date(T0).toISOString()},100.0,0`);
   });
 });

@@ -52,7 +52,8 @@ export function channelRowsSql(
   if (q.zip !== undefined) add((p) => `f.zip = ${p}`, q.zip);
   if (q.mains !== undefined) where.push(q.mains ? 'c.is_mains' : 'NOT c.is_mains');
   const sql = `SELECT c.id AS channel_id, COALESCE(c.appliance, c.name) AS name, c.is_mains, m.id AS meter_id,
-      f.id AS facility_id, f.org_id, f.zip,
+      f.id AS facility_id, f.name AS facility_name, f.org_id, f.zip,
+      m.service_type || ' meter' || COALESCE(' ' || m.utility_meter_number, '') AS meter_name,
       CASE WHEN c.unit IN ('W', 'kW', 'Wh', 'kWh') THEN 'Wh' ELSE c.unit END AS unit,
       EXISTS (SELECT 1 FROM channels c2 WHERE c2.meter_id = c.meter_id AND c2.is_mains) AS meter_has_mains,
       r.start_ts, r.label, r.energy, r.covered_ms, r.mean_power, r.min_power, r.max_power, r.samples, r.coverage
@@ -73,12 +74,13 @@ export function servingSql(q: RollupQuery): SqlQuery {
     FROM ${from} GROUP BY ${key}, start_ts, unit`;
   const chan = `SELECT channel_id AS key, name, start_ts, label, unit, energy, mean_power, min_power, max_power, samples,
       coverage, 1 AS channels, meter_id, facility_id, zip, is_mains, meter_has_mains FROM base`;
-  const meter = `SELECT meter_id AS key, CAST(NULL AS VARCHAR) AS name, start_ts, MIN(label) AS label, unit,
+  const meter = `SELECT meter_id AS key, MIN(meter_name) AS name, start_ts, MIN(label) AS label, unit,
       SUM(energy) AS energy, SUM(mean_power) AS mean_power, NULL AS min_power, NULL AS max_power,
       SUM(samples) AS samples, AVG(coverage) AS coverage, COUNT(*) AS channels, MIN(facility_id) AS facility_id,
-      MIN(zip) AS zip
+      MIN(facility_name) AS facility_name, MIN(zip) AS zip
     FROM base WHERE is_mains OR NOT meter_has_mains GROUP BY meter_id, start_ts, unit`;
-  const facility = `SELECT facility_id AS key, start_ts, MIN(label) AS label, unit, SUM(energy) AS energy,
+  const facility = `SELECT facility_id AS key, MIN(facility_name) AS name, start_ts, MIN(label) AS label, unit,
+      SUM(energy) AS energy,
       SUM(mean_power) AS mean_power, SUM(samples) AS samples, AVG(coverage) AS coverage, SUM(channels) AS channels,
       MIN(zip) AS zip
     FROM meter GROUP BY facility_id, start_ts, unit`;
@@ -88,14 +90,23 @@ export function servingSql(q: RollupQuery): SqlQuery {
   else if (q.level === 'meter')
     body = `SELECT key, name, start_ts, label, unit, energy, mean_power, min_power, max_power, samples, coverage, channels FROM meter`;
   else if (q.level === 'facility')
-    body = `SELECT key, CAST(NULL AS VARCHAR) AS name, start_ts, label, unit, energy, mean_power, NULL AS min_power, NULL AS max_power, samples, coverage, channels FROM facility`;
-  else body = sumBy('zip', 'facility', 'CAST(NULL AS VARCHAR)');
+    body = `SELECT key, name, start_ts, label, unit, energy, mean_power, NULL AS min_power, NULL AS max_power, samples, coverage, channels FROM facility`;
+  else
+    body = sumBy(
+      'zip',
+      'facility',
+      `CAST(COUNT(*) AS VARCHAR) || CASE WHEN COUNT(*) = 1 THEN ' facility' ELSE ' facilities' END`,
+    );
   const sql = `WITH base AS (${base.sql}), chan AS (${chan}), meter AS (${meter}), facility AS (${facility})
     SELECT * FROM (${body}) x WHERE key IS NOT NULL ORDER BY key, start_ts LIMIT ${limit}`;
   return { sql, params: base.params };
 }
 
-/** Channel-level rows for export, ordered by channel and start, with their meter, facility and zip. */
+/**
+ * Channel-level rows for export, ordered by channel and start, with their meter, facility and zip.
+ * `start` is in epoch milliseconds here; each adapter writes it as a time (ISO 8601 text in CSV, a
+ * TIMESTAMP adjusted to UTC in Parquet).
+ */
 export function exportRowsSql(req: RollupExport): SqlQuery {
   const base = channelRowsSql({ period: req.period, from: req.from, to: req.to });
   const params = [...base.params];
@@ -103,7 +114,7 @@ export function exportRowsSql(req: RollupExport): SqlQuery {
   if (req.channelIds?.length) {
     where = `WHERE channel_id IN (${req.channelIds.map((id) => (params.push(id), `$${params.length}`)).join(', ')})`;
   }
-  const sql = `SELECT channel_id, meter_id, facility_id, zip, '${req.period}' AS period, start_ts, label, unit, energy,
+  const sql = `SELECT channel_id, meter_id, facility_id, zip, '${req.period}' AS period, start_ts AS start, label, unit, energy,
       covered_ms, mean_power, min_power, max_power, samples, coverage
     FROM (${base.sql}) b ${where} ORDER BY channel_id, start_ts`;
   return { sql, params };

@@ -261,8 +261,8 @@ export function readingsContract(factory: StoreFactory): void {
     });
     expect(n).toBe(3);
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('channel_id,ts,value,quality');
-    expect(lines[1]).toBe(`c-fridge,${T0},${seriesValue(1, 0)},0`);
+    expect(lines[0]).toBe('channel_id,time,value,quality');
+    expect(lines[1]).toBe(`c-fridge,${new Date(T0).toISOString()},${seriesValue(1, 0)},0`);
     expect(lines).toHaveLength(4);
     const parquet = join(dir, `${factory.kind}.parquet`);
     const all = await r.count('c-mains');
@@ -272,12 +272,15 @@ export function readingsContract(factory: StoreFactory): void {
     try {
       const rows = (
         await conn.runAndReadAll(
-          `SELECT count(*) AS n, min(ts) AS a, sum(value) AS s, min(channel_id) AS c FROM read_parquet('${parquet}')`,
+          `SELECT count(*) AS n, epoch_ms(min(time)) AS a, typeof(min(time)) AS t, sum(value) AS s, min(channel_id) AS c FROM read_parquet('${parquet}')`,
         )
       ).getRowObjectsJS();
       const expected = (await r.readColumns('c-mains', -1e13, 1e13)).value.reduce((s, v) => s + v, 0);
       expect(Number(rows[0]?.['n'])).toBe(all);
       expect(rows[0]?.['c']).toBe('c-mains');
+      // A typed time adjusted to UTC, not a number of milliseconds.
+      expect(rows[0]?.['t']).toBe('TIMESTAMP WITH TIME ZONE');
+      expect(Number(rows[0]?.['a'])).toBe((await r.readColumns('c-mains', -1e13, 1e13)).ts[0]);
       expect(Number(rows[0]?.['s'])).toBeCloseTo(expected, 6);
     } finally {
       conn.closeSync();

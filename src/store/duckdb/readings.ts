@@ -28,6 +28,7 @@ import {
   type WriteResult,
 } from '../ports/readings.ts';
 import { queryFloat64Columns, queryRows, sqlString, type DuckdbContext } from './connection.ts';
+import { msToExportTimeSql } from './export-time.ts';
 
 /**
  * DDL for readings and the change log. Uniqueness of (channel_key, ts) is kept by the write path (an
@@ -260,7 +261,8 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
         where.push(`c.id IN (${req.channelIds.map(sqlString).join(', ') || 'NULL'})`);
       if (req.from !== undefined) where.push(`r.ts >= ${Math.ceil(req.from)}`);
       if (req.to !== undefined) where.push(`r.ts < ${Math.ceil(req.to)}`);
-      const select = `SELECT c.id AS channel_id, r.ts, r.value, r.quality FROM readings r JOIN channels c ON c.key = r.channel_key
+      const time = msToExportTimeSql('r.ts', req.format);
+      const select = `SELECT c.id AS channel_id, ${time} AS time, r.value, r.quality FROM readings r JOIN channels c ON c.key = r.channel_key
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id, r.ts`;
       const options = req.format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet, COMPRESSION zstd';
       try {

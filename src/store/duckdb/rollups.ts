@@ -6,6 +6,7 @@ import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
 import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
 import { type DuckdbContext, isReadOnlySql } from './connection.ts';
+import { msToExportTimeSql } from './export-time.ts';
 
 /** DDL for the rollups tables, run in order by `migrate()`. */
 export const rollupsSchema: readonly string[] = rollupsDdl(duckdbDialect, false);
@@ -21,7 +22,8 @@ export function createRollupRepo(ctx: DuckdbContext): RollupRepo {
       db.session(async (tx) => {
         await tx.run(duckdbDialect.tempTable('b_export', { as: query.sql }), query.params);
         const fmt = format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT parquet';
-        await tx.run(`COPY b_export TO '${path.replaceAll("'", "''")}' (${fmt})`);
+        const rows = `SELECT * REPLACE (${msToExportTimeSql('start', format)} AS start) FROM b_export`;
+        await tx.run(`COPY (${rows}) TO '${path.replaceAll("'", "''")}' (${fmt})`);
         const [r] = await tx.all('SELECT COUNT(*) AS n FROM b_export');
         return Number(r?.['n'] ?? 0);
       }),

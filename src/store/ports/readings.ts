@@ -42,7 +42,9 @@ export const EXPORT_FORMATS = ['csv', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**
- * What to export: columns `channel_id, ts (UTC ms), value, quality`, ordered by channel and time.
+ * What to export: columns `channel_id, time, value, quality`, ordered by channel and time. `time` is
+ * ISO 8601 in UTC with milliseconds in CSV (`2024-01-15T05:00:00.000Z`) and a TIMESTAMP adjusted to
+ * UTC (microseconds) in Parquet, so that spreadsheets and data frames read it as a time.
  * Omitted filters mean all channels / all time; `to` is exclusive.
  */
 export interface ExportRequest {

@@ -100,6 +100,9 @@ export interface RollupRepo {
   getThresholds(name?: string): Promise<Threshold[]>;
   /** Served rollups at one level, ordered by key and start. */
   listRollups(query: RollupQuery): Promise<RollupRow[]>;
-  /** Writes channel-level rollups (with channel, meter, facility ids) to CSV or Parquet; returns rows written. */
+  /**
+   * Writes channel-level rollups (with channel, meter, facility ids) to CSV or Parquet; returns rows
+   * written. The bucket's `start` is a time as in {@link ExportRequest} (ISO 8601 or TIMESTAMP).
+   */
   exportRollups(req: RollupExport): Promise<number>;
 }

@@ -187,7 +187,9 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
         where.push(`c.id IN (${req.channelIds.map(lit).join(', ') || 'NULL'})`);
       if (req.from !== undefined) where.push(`r.ts >= ${Math.ceil(req.from)}`);
       if (req.to !== undefined) where.push(`r.ts < ${Math.ceil(req.to)}`);
-      const select = `SELECT c.id AS channel_id, r.ts, r.value, r.quality FROM readings r JOIN channels c ON c.key = r.channel_key
+      // ISO 8601 in UTC from exact interval arithmetic on a zone-less TIMESTAMP (no session time zone).
+      const time = `to_char(TIMESTAMP 'epoch' + r.ts * INTERVAL '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+      const select = `SELECT c.id AS channel_id, ${time} AS time, r.value, r.quality FROM readings r JOIN channels c ON c.key = r.channel_key
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id COLLATE "C", r.ts`;
       const tmp = req.format === 'parquet' ? await mkdtemp(join(tmpdir(), 'loadscope-export-')) : undefined;
       const csvPath = tmp ? join(tmp, 'readings.csv') : req.path;
@@ -365,7 +367,7 @@ async function csvToParquet(csvPath: string, parquetPath: string): Promise<void>
   try {
     await conn.run(
       `COPY (SELECT * FROM read_csv(${lit(csvPath)}, header = true,
-         columns = {'channel_id': 'VARCHAR', 'ts': 'BIGINT', 'value': 'DOUBLE', 'quality': 'UTINYINT'}))
+         columns = {'channel_id': 'VARCHAR', 'time': 'TIMESTAMPTZ', 'value': 'DOUBLE', 'quality': 'UTINYINT'}))
        TO ${lit(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
     );
   } finally {

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type pg from 'pg';
-import { csvLine } from '../../batch/format.ts';
+import { csvLine, isoTime } from '../../batch/format.ts';
 import { postgresDialect } from '../../batch/sql/dialect.ts';
 import { rollupsDdl } from '../../batch/sql/ddl.ts';
 import type { SqlDb, SqlExec, SqlSession } from '../../batch/sql/sql-db.ts';
@@ -22,7 +22,11 @@ export function createRollupRepo(ctx: PgContext): RollupRepo {
     db,
     dialect: postgresDialect,
     async exportRows(query, format, path) {
-      const rows = await db.all(query.sql, query.params);
+      // `start` as ISO 8601 text, read back as TIMESTAMPTZ for Parquet (see csvToParquet).
+      const rows = (await db.all(query.sql, query.params)).map((r) => ({
+        ...r,
+        start: isoTime(Number(r['start'])),
+      }));
       const csvPath = format === 'csv' ? path : `${path}.tmp.csv`;
       await writeCsv(csvPath, rows);
       if (format === 'parquet') {
@@ -53,7 +57,8 @@ async function csvToParquet(csvPath: string, path: string): Promise<void> {
   const conn = await instance.connect();
   try {
     await conn.run(
-      `COPY (SELECT * FROM read_csv(${q(csvPath)}, header = true)) TO ${q(path)} (FORMAT parquet)`,
+      `COPY (SELECT * REPLACE (CAST(start AS TIMESTAMPTZ) AS start) FROM read_csv(${q(csvPath)}, header = true))
+         TO ${q(path)} (FORMAT parquet)`,
     );
   } finally {
     conn.closeSync();
