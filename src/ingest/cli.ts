@@ -24,7 +24,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
   program
     .command('import')
     .description(
-      'import meter data files (CSV long/wide, REFIT, AMPds, REDD, Green Button XML, UtilityAPI CSV/JSON, DSMR P1 telegrams), or follow a P1 gateway (tcp://host:port)',
+      'import meter data files (CSV long/wide, REFIT, AMPds, REDD, Green Button XML, UtilityAPI CSV/JSON, DSMR P1 telegrams, SML), or follow a meter gateway (tcp://host:port, DSMR or --format sml)',
     )
     .argument(
       '<files...>',

@@ -50,6 +50,13 @@ export function defaultsFor(format: ImportFormat, path: string): FormatDefaults 
         facility: slug(name.replace(/^tcp:\/\//, 'p1-')),
         kind: 'residential',
       };
+    case 'sml':
+      // SML meters are German; files are dated by --start or on arrival, the calendar is the facility's.
+      return {
+        opts: { tz: 'Europe/Berlin' },
+        facility: slug(name.replace(/^tcp:\/\//, 'sml-')),
+        kind: 'residential',
+      };
     default:
       return { opts: {}, facility: slug(name), kind: 'unknown' };
   }

@@ -35,6 +35,8 @@ export function detectFromText(text: string, path: string): ImportFormat {
   const t = text.replace(/^\uFEFF/, '').trimStart();
   if (t === '') throw new InputError('the file is empty (or only blank lines)', { file: path, line: 1 });
   if (t.startsWith('<')) return 'greenbutton';
+  // An SML file starts with its escape and version sequences, as bytes or written as hex text.
+  if (t.startsWith('\x1b\x1b\x1b\x1b\x01\x01\x01\x01') || /^1B1B1B1B01010101/i.test(t)) return 'sml';
   // A DSMR P1 telegram starts with '/', three letters of the manufacturer and a digit (baud rate).
   if (/^\/[A-Za-z]{3}\d/.test(t)) return 'dsmr';
   if (t.startsWith('{') || t.startsWith('[')) return 'utilityapi-json';

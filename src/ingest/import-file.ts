@@ -29,8 +29,11 @@ export async function importFile(
   const t0 = performance.now();
   let isDir = false;
   const tcp = isTcpUrl(options.path);
-  if (tcp && options.format !== undefined && options.format !== 'dsmr')
-    throw new ConfigError('--format', `a tcp:// source is a DSMR P1 gateway; got --format ${options.format}`);
+  if (tcp && options.format !== undefined && options.format !== 'dsmr' && options.format !== 'sml')
+    throw new ConfigError(
+      '--format',
+      `a tcp:// source is a meter gateway: --format dsmr (P1 telegrams, the default) or sml; got --format ${options.format}`,
+    );
   if (tcp) parseTcpUrl(options.path);
   else
     try {

@@ -18,6 +18,7 @@ export const IMPORT_FORMATS = [
   'utilityapi-json',
   'registrations',
   'dsmr',
+  'sml',
 ] as const;
 /** A file format name (`--format`). */
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

@@ -4,6 +4,7 @@ import type { ImportFormat } from '../types.ts';
 import { csvLong } from './csv-long.ts';
 import { csvWide } from './csv-wide.ts';
 import { dsmr } from './dsmr.ts';
+import { sml } from './sml.ts';
 import { ampds, redd, reddRelative, refit } from './datasets.ts';
 import { greenbutton } from './greenbutton.ts';
 import { reddLowFreq } from './redd-low-freq.ts';
@@ -25,4 +26,5 @@ export const FORMATS: Record<ImportFormat, Format> = {
   'utilityapi-json': utilityapiJson,
   registrations,
   dsmr,
+  sml,
 };
