@@ -25,6 +25,7 @@ import { startEmbeddedBroker } from './realtime/mqtt-broker.ts';
 import { startExternalSubscriber } from './realtime/mqtt-client.ts';
 import { type PipelineOptions, createPipeline } from './realtime/pipeline.ts';
 import { createQuarantine } from './realtime/quarantine.ts';
+import { createConnectionRegistry } from './realtime/revocations.ts';
 import { mqttAlertForwarder, webhookForwarder } from './realtime/forward.ts';
 import { startBatchSchedule } from './batch/schedule.ts';
 import { createJobService } from './jobs/job-service.ts';
@@ -123,9 +124,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const quarantine = createQuarantine({ now });
         const tokensFile =
           opts.deviceTokensFile ?? config.alerts.devicesFile ?? join(config.dataDir, 'devices.yaml');
-        const auths: DeviceAuth[] = [orgTokenAuth(createAuthenticator({ store: s, now }))];
+        const authenticator = createAuthenticator({ store: s, now });
+        const auths: DeviceAuth[] = [orgTokenAuth(authenticator)];
         if (existsSync(tokensFile)) auths.push(await loadDeviceTokenFile(tokensFile));
         const deviceAuth = anyDeviceAuth(...auths);
+        // Revoking a token or ending a session closes the MQTT clients and live streams it opened, in
+        // this process at once and in the others through the store (PostgreSQL NOTIFY).
+        const connections = createConnectionRegistry({ stillValid: authenticator.stillValid, onError });
+        const stopRevocations = s.revocations.watch((r) => connections.revoke(r));
+        stops.push(async () => stopRevocations());
+        await s.revocations.ready();
 
         const forwarders: AlertForwarder[] = [];
         const webhook = opts.alertWebhook ?? config.alerts.webhook;
@@ -192,6 +200,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             topicRoot,
             onError,
             log: say,
+            connections,
           });
           stops.push(() => broker.close());
           mqttUrl = `mqtt://${config.http.host}:${broker.port}`;
@@ -235,6 +244,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
               now,
               onRulesChanged: pipeline.reload,
               metrics: pipeline.stats,
+              connections,
             }),
           ],
         });

@@ -2,6 +2,7 @@
  * Turns a session cookie or a bearer token into a {@link Principal}. Also the `DeviceAuth` verifier
  * the real-time layer uses for MQTT and HTTP ingest (same API tokens).
  */
+import type { CredentialRef } from '../store/ports/revocations.ts';
 import type { Store } from '../store/store.ts';
 import type { Principal } from './principal.ts';
 import { parseToken, sameHash, sha256 } from './secrets.ts';
@@ -10,9 +11,9 @@ import { createTtlCache } from './ttl-cache.ts';
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'ls_session';
 
-/** Verifies device/script tokens: `verify(token)` gives the token's organisation, or undefined. */
+/** Verifies device/script tokens: `verify(token)` gives the token's organisation and id, or undefined. */
 export interface DeviceAuth {
-  verify(token: string): Promise<{ orgId: string } | undefined>;
+  verify(token: string): Promise<{ orgId: string; tokenId: string } | undefined>;
 }
 
 /** Resolves callers from credentials. */
@@ -23,13 +24,20 @@ export interface Authenticator extends DeviceAuth {
   fromToken(token: string): Promise<Principal | undefined>;
   /** Forgets cached credentials; call after logout, revocation, role or password changes. */
   invalidate(): void;
+  /**
+   * Whether the credential an open connection holds still works, asked of the store (never the
+   * cache): the token exists and has not expired, or the session exists, has not expired and its user
+   * is enabled. A connection opened with none of them (a token file's device) has nothing to check.
+   */
+  stillValid(credential: CredentialRef): Promise<boolean>;
 }
 
 /**
  * Builds an {@link Authenticator} over the store's accounts. Answers are cached for `cacheTtlMs`
- * (default 2 s) so that a busy dashboard does not look its credentials up on every request; the
- * server clears the cache after every account change it makes, so the TTL only bounds changes made
- * by other processes.
+ * (default 2 s) so that a busy dashboard does not look its credentials up on every request. The
+ * cache is cleared on every revocation the store announces (`store.revocations`: at once in this
+ * process, within milliseconds from other processes on PostgreSQL), so a revoked token or ended
+ * session is refused on the next request; the TTL only bounds changes nobody announced.
  */
 export function createAuthenticator(deps: {
   store: Store;
@@ -39,6 +47,9 @@ export function createAuthenticator(deps: {
   const now = deps.now ?? Date.now;
   const accounts = deps.store.accounts;
   const cache = createTtlCache<Principal | undefined>({ ttlMs: deps.cacheTtlMs ?? 2000, max: 10_000 });
+  // Any revocation clears every cached answer: revocations are rare, and a cleared cache costs one
+  // lookup per credential in use. The store's listener set lives as long as the store.
+  deps.store.revocations.watch(() => cache.clear());
   // Recording every token use would write on every device request; once a minute is plenty.
   const lastTouch = new Map<string, number>();
   const loadToken = async (token: string): Promise<Principal | undefined> => {
@@ -72,7 +83,21 @@ export function createAuthenticator(deps: {
     invalidate: () => cache.clear(),
     async verify(token) {
       const p = await fromToken(token);
-      return p ? { orgId: p.orgId } : undefined;
+      return p?.tokenId ? { orgId: p.orgId, tokenId: p.tokenId } : undefined;
+    },
+    async stillValid(credential) {
+      const t = now();
+      if (credential.tokenId) {
+        const row = await accounts.getToken(credential.tokenId);
+        return row !== undefined && (row.expiresAt === null || row.expiresAt > t);
+      }
+      if (credential.sessionId) {
+        const session = await accounts.getSession(credential.sessionId);
+        if (!session || session.expiresAt <= t) return false;
+        const user = await accounts.getUser(session.userId);
+        return user !== undefined && !user.disabled;
+      }
+      return true;
     },
   };
 }

@@ -92,7 +92,10 @@ describe('api commands', () => {
     );
     const token = stdout.trim();
     const auth = createAuthenticator({ store, cacheTtlMs: 0 });
-    expect(await auth.verify(token)).toEqual({ orgId: 'acme' });
+    expect(await auth.verify(token)).toEqual({
+      orgId: 'acme',
+      tokenId: expect.stringMatching(/^tok_/) as unknown,
+    });
     const id = /^ls_(tok_[^.]+)\./.exec(token)![1]!;
     expect((await run('token', 'list', '--org', 'acme')).stdout).toContain(
       `${id}\tgateway 12\tviewer\texpires 20`,

@@ -16,6 +16,8 @@ export interface DeviceIdentity {
   orgId: string;
   /** Meters this device may publish for; undefined means every meter of the organisation. */
   meterIds?: string[];
+  /** The API token it authenticated with, so that revoking the token closes its connections. */
+  tokenId?: string;
 }
 
 /** Verifies a token; undefined when it is unknown, expired or wrong. */
@@ -84,12 +86,14 @@ export function anyDeviceAuth(...auths: DeviceAuth[]): DeviceAuth {
 
 /** Adapts a verifier that knows only organisations (the API's tokens) to {@link DeviceAuth}. */
 export function orgTokenAuth(inner: {
-  verify(token: string): Promise<{ orgId: string } | undefined>;
+  verify(token: string): Promise<{ orgId: string; tokenId?: string } | undefined>;
 }): DeviceAuth {
   return {
     async verify(token) {
       const r = await inner.verify(token);
-      return r ? { id: `token:${sha256(token).slice(0, 12)}`, orgId: r.orgId } : undefined;
+      if (!r) return undefined;
+      const id = `token:${sha256(token).slice(0, 12)}`;
+      return r.tokenId ? { id, orgId: r.orgId, tokenId: r.tokenId } : { id, orgId: r.orgId };
     },
   };
 }

@@ -3,7 +3,8 @@
  * JSON batch or NDJSON, bearer device token), alerts (list, acknowledge, close), pattern rules (CRUD,
  * JSON or YAML), latest values and windows, the live push (Server-Sent Events at `/api/v1/live`, a
  * WebSocket at `/api/v1/live/ws`), and the quarantine and metrics of ingest. Registered by the
- * composition root on the API server; tests register it on a bare Fastify instance.
+ * composition root on the API server; tests register it on a bare Fastify instance. A live stream
+ * opened with an API token or a session is tracked by credential and closed when it is revoked.
  */
 import { randomUUID } from 'node:crypto';
 import fastifyWebsocket from '@fastify/websocket';
@@ -11,6 +12,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { parse as parseYaml } from 'yaml';
 import { ALERT_STATES, type AlertState, type Role, SEVERITIES, type Severity } from '../domain/types.ts';
 import { ForbiddenError, InputError, NotFoundError, UnauthenticatedError } from '../errors.ts';
+import type { CredentialRef } from '../store/ports/revocations.ts';
 import type { Store } from '../store/store.ts';
 import { TS_MAX } from '../ingest/time.ts';
 import { parseDuration } from '../stream/duration.ts';
@@ -23,8 +25,9 @@ import type { DeviceAuth } from './device-auth.ts';
 import type { ChannelDirectory } from './directory.ts';
 import type { EventHub, LiveEvent, LiveFilter } from './hub.ts';
 import type { Ingest } from './ingest.ts';
-import { type LiveSubscribe, serveLiveSocket } from './live-socket.ts';
+import { CLOSE_POLICY, type LiveSubscribe, serveLiveSocket } from './live-socket.ts';
 import type { Quarantine } from './quarantine.ts';
+import type { ConnectionRegistry } from './revocations.ts';
 import { describeItemError } from './wire.ts';
 
 /** Query of `GET /api/v1/alerts`. */
@@ -62,6 +65,8 @@ const alertsSchema = {
 export interface Caller {
   orgId: string;
   role: Role;
+  /** The token or session the caller used, for closing its live streams when it is revoked. */
+  credential?: CredentialRef;
 }
 
 /** Dependencies of {@link realtimeRoutes}. */
@@ -86,6 +91,8 @@ export interface RealtimeHttpDeps {
    * the previous one is dropped). Default 15 s.
    */
   livePingMs?: number;
+  /** Open live streams by credential, closed on revocation; default: not tracked. */
+  connections?: ConnectionRegistry;
   now?: () => number;
 }
 
@@ -102,11 +109,12 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
   const callerOf =
     deps.callerOf ??
     (async (req: FastifyRequest): Promise<Caller | undefined> => {
-      const p = (req as unknown as { principal?: { orgId: string; role: Role } | null }).principal;
-      if (p) return { orgId: p.orgId, role: p.role };
+      const p = (req as unknown as { principal?: Principal | null }).principal;
+      if (p) return { orgId: p.orgId, role: p.role, credential: credentialOf(p) };
       const token = bearer(req);
       const d = token ? await deps.deviceAuth.verify(token) : undefined;
-      return d ? { orgId: d.orgId, role: 'viewer' } : undefined;
+      if (!d) return undefined;
+      return { orgId: d.orgId, role: 'viewer', ...(d.tokenId ? { credential: { tokenId: d.tokenId } } : {}) };
     });
   const caller = async (req: FastifyRequest, write = false): Promise<Caller> => {
     const c = await callerOf(req);
@@ -133,9 +141,13 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
    * The hub subscription a live request (SSE or WebSocket) asks for: alerts of the caller's
    * organisation, and readings and live NILM breakdowns of the facilities named in `facilityId`
    * (comma-separated) that the caller may read: its own, and those shared with it under their owners
-   * (without the owners' alerts). Throws UnauthenticatedError for a caller nobody signed in.
+   * (without the owners' alerts), with the caller's credential. Throws UnauthenticatedError for a
+   * caller nobody signed in.
    */
-  const liveSubscription = async (app: FastifyInstance, req: FastifyRequest): Promise<LiveSubscribe> => {
+  const liveSubscription = async (
+    app: FastifyInstance,
+    req: FastifyRequest,
+  ): Promise<{ subscribe: LiveSubscribe; credential: CredentialRef }> => {
     const c = await caller(req);
     const q = req.query as Record<string, string | undefined>;
     const facilityIds = q['facilityId']?.split(',').filter(Boolean);
@@ -147,11 +159,15 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
     }
     for (const [owner, ids] of byOwner) filters.push({ orgId: owner, facilityIds: ids, alerts: false });
-    return (send) => {
+    const subscribe: LiveSubscribe = (send) => {
       const unsubscribes = filters.map((f) => deps.hub.subscribe(f, send));
       return () => unsubscribes.forEach((u) => u());
     };
+    return { subscribe, credential: c.credential ?? {} };
   };
+  /** Tracks a live stream until it ends; `close` ends it when its credential is revoked. */
+  const track = (credential: CredentialRef, close: (reason: string) => void): (() => void) =>
+    deps.connections?.track({ credential, close }) ?? (() => undefined);
   // The API's one error boundary: the same bodies, and no database text or stack in a 5xx.
   const sendError = async (err: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const { status, body } = toErrorResponse(err, req.id);
@@ -368,7 +384,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
 
     // Live push as Server-Sent Events; what it carries is liveSubscription's.
     app.get('/api/v1/live', async (req, reply) => {
-      const subscribe = await liveSubscription(app, req);
+      const { subscribe, credential } = await liveSubscription(app, req);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -383,15 +399,26 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       };
       const unsubscribe = subscribe(send);
       const ping = setInterval(() => res.write(': ping\n\n'), livePingMs);
-      req.raw.on('close', () => {
+      const stop = (): void => {
         clearInterval(ping);
         unsubscribe();
+        untrack();
+      };
+      // A revoked credential gets a last `revoked` event and the end of the stream; an EventSource that
+      // reconnects then gets 401.
+      const untrack = track(credential, (reason) => {
+        stop();
+        res.end(`event: revoked\ndata: ${JSON.stringify({ type: 'revoked', reason })}\n\n`);
       });
+      req.raw.on('close', stop);
     });
 
     // The same live push over a WebSocket. The subscription is built (and access checked) before the
     // upgrade, so an unauthenticated request gets its 401 as plain HTTP and never a socket.
-    const socketSubscriptions = new WeakMap<FastifyRequest, LiveSubscribe>();
+    const socketSubscriptions = new WeakMap<
+      FastifyRequest,
+      { subscribe: LiveSubscribe; credential: CredentialRef }
+    >();
     app.route({
       method: 'GET',
       url: '/api/v1/live/ws',
@@ -402,7 +429,9 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
           'Upgrade to a WebSocket to receive the events of GET /api/v1/live as JSON text frames ' +
           '`{ "type": ..., ...event }`, with the same query (`facilityId`, comma-separated) and access ' +
           'rules. The server pings every heartbeat (15 s by default) and drops a client that did not ' +
-          'answer the previous ping. A request without an upgrade gets 426.',
+          'answer the previous ping, and closes the socket with code 1008 and a reason when the ' +
+          'credential it was opened with is revoked (token revoked, logout, password changed, user ' +
+          'disabled). A request without an upgrade gets 426.',
         querystring: {
           type: 'object',
           properties: { facilityId: { type: 'string', description: 'Facility ids, comma-separated' } },
@@ -417,9 +446,11 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
           .header('upgrade', 'websocket')
           .send({ error: 'UPGRADE_REQUIRED', message: 'connect with a WebSocket client' }),
       wsHandler: (socket, req) => {
-        const subscribe = socketSubscriptions.get(req);
-        if (subscribe) serveLiveSocket(socket, subscribe, { pingMs: livePingMs });
-        else socket.terminate();
+        const live = socketSubscriptions.get(req);
+        if (!live) return socket.terminate();
+        const served = serveLiveSocket(socket, live.subscribe, { pingMs: livePingMs });
+        const untrack = track(live.credential, (reason) => served.close(CLOSE_POLICY, reason));
+        socket.on('close', untrack);
       },
     });
 
@@ -450,5 +481,14 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
         liveSubscribers: deps.hub.size(),
       };
     });
+  };
+}
+
+/** The credential a principal authenticated with. */
+function credentialOf(p: Principal): CredentialRef {
+  return {
+    ...(p.tokenId ? { tokenId: p.tokenId } : {}),
+    ...(p.sessionId ? { sessionId: p.sessionId } : {}),
+    ...(p.userId ? { userId: p.userId } : {}),
   };
 }

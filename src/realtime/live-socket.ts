@@ -1,7 +1,8 @@
 /**
  * The live push over one WebSocket (`GET /api/v1/live/ws`): every hub event as a JSON text frame
  * `{ "type": ..., ...event }`, a ping per heartbeat so that a client that stopped answering is
- * dropped, and the hub subscription removed when the socket closes.
+ * dropped, and the hub subscription removed when the socket closes. The server ends a socket whose
+ * credential was revoked with close code 1008 (policy violation) and the reason.
  */
 import type { LiveEvent } from './hub.ts';
 
@@ -20,6 +21,8 @@ export interface LiveSocket {
   ping(): void;
   /** Destroys the connection at once (emits `close`). */
   terminate(): void;
+  /** Starts the closing handshake with a close code and reason. */
+  close(code: number, reason: string): void;
   /** Listens for the client's pong, or for the end of the connection. */
   on(event: 'pong' | 'close', listener: () => void): unknown;
 }
@@ -33,12 +36,24 @@ export interface LiveSocketOptions {
 }
 
 const OPEN = 1;
+/** WebSocket close code for "policy violation" (RFC 6455), used for a revoked credential. */
+export const CLOSE_POLICY = 1008;
+
+/** A served socket: the server's side of ending it. */
+export interface ServedLiveSocket {
+  /** Stops delivery at once and closes the socket with `code` and `reason` (at most 123 bytes). */
+  close(code: number, reason: string): void;
+}
 
 /** Serves hub events on an open socket until it closes. */
-export function serveLiveSocket(socket: LiveSocket, subscribe: LiveSubscribe, opts: LiveSocketOptions): void {
+export function serveLiveSocket(
+  socket: LiveSocket,
+  subscribe: LiveSubscribe,
+  opts: LiveSocketOptions,
+): ServedLiveSocket {
   const maxBuffered = opts.maxBufferedBytes ?? 4 * 1024 * 1024;
   let answered = true;
-  const unsubscribe = subscribe((e) => {
+  let unsubscribe = subscribe((e) => {
     if (socket.readyState !== OPEN) return;
     if (socket.bufferedAmount > maxBuffered) return socket.terminate();
     socket.send(JSON.stringify(e));
@@ -51,8 +66,16 @@ export function serveLiveSocket(socket: LiveSocket, subscribe: LiveSubscribe, op
   socket.on('pong', () => {
     answered = true;
   });
-  socket.on('close', () => {
+  const stop = (): void => {
     clearInterval(heartbeat);
     unsubscribe();
-  });
+    unsubscribe = () => undefined;
+  };
+  socket.on('close', stop);
+  return {
+    close(code, reason) {
+      stop();
+      if (socket.readyState === OPEN) socket.close(code, reason);
+    },
+  };
 }

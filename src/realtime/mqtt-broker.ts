@@ -7,12 +7,15 @@
  * hook runs after): a QoS 1 publish is acknowledged once its readings are stored (the embedded log
  * acknowledges after the store commit), so a device that publishes faster than the store takes is
  * slowed, and a publish the server could not store is never acknowledged (the client sends it again).
+ * A client connected with an API token is tracked in the connection registry, so revoking the
+ * token disconnects it.
  */
 import { createServer, type Server } from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import type { DeviceAuth, DeviceIdentity } from './device-auth.ts';
 import type { Ingest } from './ingest.ts';
 import type { Quarantine } from './quarantine.ts';
+import type { ConnectionRegistry } from './revocations.ts';
 
 /** Options of {@link startEmbeddedBroker}. */
 export interface EmbeddedBrokerOptions {
@@ -25,6 +28,8 @@ export interface EmbeddedBrokerOptions {
   onError?: (err: unknown) => void;
   /** Why a client was refused (a subscription outside its topics); default: nowhere. */
   log?: (line: string) => void;
+  /** Open connections by credential: a client is disconnected when its token is revoked. */
+  connections?: ConnectionRegistry;
 }
 
 /** A running embedded broker. */
@@ -114,6 +119,20 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       callback(null, null);
     },
   });
+  const untrack = new WeakMap<Client, () => void>();
+  broker.on('clientReady', (client) => {
+    const tokenId = identities.get(client)?.tokenId;
+    if (!tokenId || !opts.connections) return;
+    const release = opts.connections.track({
+      credential: { tokenId },
+      close: (reason) => {
+        notice(`mqtt: client '${client.id}' disconnected: ${reason}`);
+        client.close();
+      },
+    });
+    untrack.set(client, release);
+  });
+  broker.on('clientDisconnect', (client) => untrack.get(client)?.());
   const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject2) => {
     server.once('error', reject2);

@@ -36,3 +36,13 @@ export interface RevocationRepo {
   /** Resolves once revocations from other processes are being received (at once where there are none). */
   ready(): Promise<void>;
 }
+
+/**
+ * What a revocation can end, as held by an open connection: the API token it was opened with, or the
+ * session and its user. Devices of a token file have none of them (nothing to revoke at run time).
+ */
+export interface CredentialRef {
+  tokenId?: string;
+  sessionId?: string;
+  userId?: string;
+}
