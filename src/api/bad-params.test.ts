@@ -4,15 +4,9 @@
  * field, never reach the database. The table must list every /api route of the whole application
  * (the composition root's server, plugins included), so a new route cannot skip the check.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import { createDuckdbStore } from '../store/duckdb/index.ts';
-import { electricityMeter, powerMains } from '../store/contract/fixtures.ts';
-import { createApiToken } from './accounts/service.ts';
+import type { App } from '../app.ts';
+import { SEEDED, type TestApp, startTestApp } from './test-app.ts';
 
 const T = '1700000000000';
 const T2 = '1700086400000';
@@ -47,8 +41,8 @@ interface Param {
   request: (value: string) => { url: string; payload?: Record<string, unknown> };
 }
 
-const FAC = 'fac-1';
-const CH = 'ch-1';
+const FAC = SEEDED.facilityId;
+const CH = SEEDED.channelId;
 const query = (path: string, base: Record<string, string>) => (field: string, kind: Kind) => ({
   field,
   kind,
@@ -194,63 +188,20 @@ const ROUTES: Record<string, Param[]> = {
 };
 
 describe('bad numeric and time parameters on every route', () => {
-  let dir: string;
+  let t: TestApp;
   let app: App;
-  let token: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ls-bad-params-'));
-    // Seeded before the application starts, so that its channel directory knows the channel.
-    const seed = await createDuckdbStore({ path: join(dir, 'store.duckdb'), threads: 1 });
-    await seed.migrate();
-    await seed.catalog.upsertOrganisations([{ id: 'default', name: 'default', createdAt: 1 }]);
-    await seed.catalog.upsertFacilities([
-      {
-        id: FAC,
-        orgId: 'default',
-        name: 'plant',
-        kind: 'commercial',
-        address: null,
-        zip: '10115',
-        timeZone: 'Europe/Berlin',
-        tags: [],
-        createdAt: 1,
-      },
-    ]);
-    await seed.catalog.upsertMeters([electricityMeter('met-1', FAC)]);
-    await seed.catalog.upsertChannels([powerMains(CH, 'met-1')]);
-    await seed.close();
-    const config = loadConfig(
-      {},
-      {
-        LOADSCOPE_DATA_DIR_STATE: dir,
-        LOADSCOPE_PORT: '0',
-        LOADSCOPE_MQTT_PORT: '0',
-        LOADSCOPE_SIM: '0',
-        LOADSCOPE_BATCH_EVERY: '0',
-        LOADSCOPE_DUCKDB: join(dir, 'store.duckdb'),
-      },
-    );
-    app = createApp(config, { log: () => undefined });
-    await app.start();
-    const s = app.store;
-    token = (
-      await createApiToken(
-        { store: s, now: Date.now },
-        { orgId: 'default', name: 't', role: 'admin', createdBy: null },
-      )
-    ).token;
+    t = await startTestApp();
+    app = t.app;
   }, 60_000);
-  afterAll(async () => {
-    await app?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => t?.close());
 
   const send = (method: string, req: { url: string; payload?: Record<string, unknown> }) =>
     app.http.inject({
       method: method as 'GET',
       url: req.url,
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${t.token}` },
       ...(req.payload ? { payload: req.payload } : {}),
     });
 

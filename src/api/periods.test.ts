@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupLabel, localDate } from './periods.ts';
+import { defaultEnergyFrom, groupLabel, localDate } from './periods.ts';
+import { localDays } from './routes/local-days.ts';
 
 describe('energy periods', () => {
   it('groups days into ISO weeks (Monday) and months', () => {
@@ -15,5 +16,21 @@ describe('energy periods', () => {
     expect(localDate(t, 'UTC')).toBe('2024-03-30');
     expect(localDate(t, 'Europe/Berlin')).toBe('2024-03-31');
     expect(localDate(t, 'America/New_York')).toBe('2024-03-30');
+  });
+});
+
+describe('defaultEnergyFrom', () => {
+  const berlin = localDays('Europe/Berlin');
+  // 2024-03-31 is the spring-forward day in Berlin; `to` is 10:00 local on Thursday 2024-04-11.
+  const to = Date.parse('2024-04-11T08:00:00Z');
+  it('starts 30 local days back, at local midnight, for days', () => {
+    expect(new Date(defaultEnergyFrom(to, 'day', berlin)).toISOString()).toBe('2024-03-12T23:00:00.000Z');
+  });
+  it('starts on a Monday 11 weeks before, for weeks', () => {
+    // Monday of the week of 2024-04-11 is 2024-04-08; 11 weeks before is 2024-01-22 (CET, UTC+1).
+    expect(new Date(defaultEnergyFrom(to, 'week', berlin)).toISOString()).toBe('2024-01-21T23:00:00.000Z');
+  });
+  it('starts on the first of the month 11 months before, for months', () => {
+    expect(new Date(defaultEnergyFrom(to, 'month', berlin)).toISOString()).toBe('2023-04-30T22:00:00.000Z');
   });
 });

@@ -195,7 +195,18 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       );
       scope.post(
         '/api/v1/readings',
-        { config: { public: true }, bodyLimit: deps.ingest.limits.maxPayloadBytes },
+        {
+          config: { public: true },
+          bodyLimit: deps.ingest.limits.maxPayloadBytes,
+          schema: {
+            tags: ['ingest'],
+            summary: 'Send readings: a JSON batch or NDJSON, with a device or API token',
+            description:
+              'Body `{ "readings": [{ "channel" | "meter" + "name", "ts", "value", "unit"? }] }` or one reading ' +
+              'per line (NDJSON); `ts` is ISO 8601 or UTC milliseconds. Answers 202 with accepted and ' +
+              'rejected items (each with its reason), 400 when none was accepted, 429 over the rate limit.',
+          },
+        },
         async (req, reply) => {
           const token = bearer(req);
           if (!token) throw new UnauthenticatedError('missing Authorization: Bearer <device token>');
@@ -269,8 +280,21 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       deps.hub.publish({ type: 'alert-updated', alert: updated });
       return updated;
     };
-    app.post('/api/v1/alerts/:id/acknowledge', setState('acknowledged'));
-    app.post('/api/v1/alerts/:id/close', setState('closed'));
+    const idParams = {
+      type: 'object',
+      properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+      required: ['id'],
+    } as const;
+    const alertAction = (summary: string) => ({ schema: { tags: ['alerts'], summary, params: idParams } });
+    app.post(
+      '/api/v1/alerts/:id/acknowledge',
+      alertAction('Acknowledge an alert (analyst)'),
+      setState('acknowledged'),
+    );
+    app.post('/api/v1/alerts/:id/close', alertAction('Close an alert (analyst)'), setState('closed'));
+    const rules = (summary: string, withId = false) => ({
+      schema: { tags: ['rules'], summary, ...(withId ? { params: idParams } : {}) },
+    });
 
     // Rules: JSON or YAML bodies.
     app.addContentTypeParser(
@@ -284,16 +308,16 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
         }
       },
     );
-    app.get('/api/v1/rules', async (req) =>
+    app.get('/api/v1/rules', rules('Pattern rules of my organisation'), async (req) =>
       deps.store.alerts.listRules({ orgId: (await caller(req)).orgId }),
     );
-    app.get('/api/v1/rules/:id', async (req) => {
+    app.get('/api/v1/rules/:id', rules('A pattern rule', true), async (req) => {
       const c = await caller(req);
       const r = await deps.store.alerts.getRule((req.params as { id: string }).id);
       if (!r || r.orgId !== c.orgId) throw new NotFoundError('rule', (req.params as { id: string }).id);
       return r;
     });
-    app.post('/api/v1/rules', async (req, reply) => {
+    app.post('/api/v1/rules', rules('Create a pattern rule, JSON or YAML (analyst)'), async (req, reply) => {
       const c = await caller(req, true);
       const body = parseRule(req.body, 'rule');
       const t = now();
@@ -302,23 +326,27 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       await deps.onRulesChanged?.();
       return reply.status(201).send(rule);
     });
-    app.put('/api/v1/rules/:id', async (req) => {
-      const c = await caller(req, true);
-      const { id } = req.params as { id: string };
-      const old = await deps.store.alerts.getRule(id);
-      if (!old || old.orgId !== c.orgId) throw new NotFoundError('rule', id);
-      const rule = {
-        ...parseRule(req.body, 'rule'),
-        id,
-        orgId: c.orgId,
-        createdAt: old.createdAt,
-        updatedAt: Math.max(now(), old.updatedAt + 1),
-      };
-      await deps.store.alerts.putRule(rule);
-      await deps.onRulesChanged?.();
-      return rule;
-    });
-    app.delete('/api/v1/rules/:id', async (req, reply) => {
+    app.put(
+      '/api/v1/rules/:id',
+      rules('Replace a pattern rule, JSON or YAML (analyst)', true),
+      async (req) => {
+        const c = await caller(req, true);
+        const { id } = req.params as { id: string };
+        const old = await deps.store.alerts.getRule(id);
+        if (!old || old.orgId !== c.orgId) throw new NotFoundError('rule', id);
+        const rule = {
+          ...parseRule(req.body, 'rule'),
+          id,
+          orgId: c.orgId,
+          createdAt: old.createdAt,
+          updatedAt: Math.max(now(), old.updatedAt + 1),
+        };
+        await deps.store.alerts.putRule(rule);
+        await deps.onRulesChanged?.();
+        return rule;
+      },
+    );
+    app.delete('/api/v1/rules/:id', rules('Delete a pattern rule (analyst)', true), async (req, reply) => {
       const c = await caller(req, true);
       const { id } = req.params as { id: string };
       const old = await deps.store.alerts.getRule(id);
@@ -328,20 +356,34 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       return reply.status(204).send();
     });
 
-    app.get('/api/v1/live/latest', async (req) => {
-      const c = await caller(req);
-      const q = req.query as Record<string, string | undefined>;
-      const shared = await sharedWith(app, req);
-      const ids = deps.directory
-        .all()
-        .filter(
-          (ch) =>
-            (ch.orgId === c.orgId || shared.has(ch.facilityId)) &&
-            (!q['facilityId'] || ch.facilityId === q['facilityId']),
-        )
-        .map((ch) => ch.id);
-      return deps.store.live.getLatest({ channelIds: ids });
-    });
+    const facilityFilter = {
+      type: 'object',
+      properties: { facilityId: { type: 'string', maxLength: 2000, description: 'facility id' } },
+    } as const;
+    app.get(
+      '/api/v1/live/latest',
+      {
+        schema: {
+          tags: ['live'],
+          summary: 'Latest value of every channel I may read, optionally of one facility',
+          querystring: facilityFilter,
+        },
+      },
+      async (req) => {
+        const c = await caller(req);
+        const q = req.query as Record<string, string | undefined>;
+        const shared = await sharedWith(app, req);
+        const ids = deps.directory
+          .all()
+          .filter(
+            (ch) =>
+              (ch.orgId === c.orgId || shared.has(ch.facilityId)) &&
+              (!q['facilityId'] || ch.facilityId === q['facilityId']),
+          )
+          .map((ch) => ch.id);
+        return deps.store.live.getLatest({ channelIds: ids });
+      },
+    );
     app.get<{ Querystring: { channelId: string; width?: string; from?: string; to?: string } }>(
       '/api/v1/live/windows',
       {
@@ -383,35 +425,49 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
     );
 
     // Live push as Server-Sent Events; what it carries is liveSubscription's.
-    app.get('/api/v1/live', async (req, reply) => {
-      const { subscribe, credential } = await liveSubscription(app, req);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(': connected\n\n');
-      const send = (e: LiveEvent): void => {
-        res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
-      };
-      const unsubscribe = subscribe(send);
-      const ping = setInterval(() => res.write(': ping\n\n'), livePingMs);
-      const stop = (): void => {
-        clearInterval(ping);
-        unsubscribe();
-        untrack();
-      };
-      // A revoked credential gets a last `revoked` event and the end of the stream; an EventSource that
-      // reconnects then gets 401.
-      const untrack = track(credential, (reason) => {
-        stop();
-        res.end(`event: revoked\ndata: ${JSON.stringify({ type: 'revoked', reason })}\n\n`);
-      });
-      req.raw.on('close', stop);
-    });
+    app.get(
+      '/api/v1/live',
+      {
+        schema: {
+          tags: ['live'],
+          summary: 'Live push as Server-Sent Events: readings, alerts and NILM breakdowns',
+          description:
+            'Events `reading`, `alert`, `alert-updated` and `nilm` of the facilities named in `facilityId` ' +
+            '(comma-separated) that I may read, and the alerts of my organisation; a comment line every 15 s; ' +
+            'a last `revoked` event when the credential is revoked.',
+          querystring: facilityFilter,
+        },
+      },
+      async (req, reply) => {
+        const { subscribe, credential } = await liveSubscription(app, req);
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        res.write(': connected\n\n');
+        const send = (e: LiveEvent): void => {
+          res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+        };
+        const unsubscribe = subscribe(send);
+        const ping = setInterval(() => res.write(': ping\n\n'), livePingMs);
+        const stop = (): void => {
+          clearInterval(ping);
+          unsubscribe();
+          untrack();
+        };
+        // A revoked credential gets a last `revoked` event and the end of the stream; an EventSource that
+        // reconnects then gets 401.
+        const untrack = track(credential, (reason) => {
+          stop();
+          res.end(`event: revoked\ndata: ${JSON.stringify({ type: 'revoked', reason })}\n\n`);
+        });
+        req.raw.on('close', stop);
+      },
+    );
 
     // The same live push over a WebSocket. The subscription is built (and access checked) before the
     // upgrade, so an unauthenticated request gets its 401 as plain HTTP and never a socket.
@@ -472,15 +528,24 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
         return deps.quarantine.list({ orgId: c.orgId, limit: req.query.limit ?? 100 });
       },
     );
-    app.get('/api/v1/ingest/metrics', async (req) => {
-      await caller(req);
-      return {
-        ingest: deps.ingest.stats(),
-        quarantine: { total: deps.quarantine.total(), byReason: deps.quarantine.counters() },
-        processing: deps.metrics?.() ?? {},
-        liveSubscribers: deps.hub.size(),
-      };
-    });
+    app.get(
+      '/api/v1/ingest/metrics',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: 'Ingest and processing counters: messages, accepted, rejected by reason, live subscribers',
+        },
+      },
+      async (req) => {
+        await caller(req);
+        return {
+          ingest: deps.ingest.stats(),
+          quarantine: { total: deps.quarantine.total(), byReason: deps.quarantine.counters() },
+          processing: deps.metrics?.() ?? {},
+          liveSubscribers: deps.hub.size(),
+        };
+      },
+    );
   };
 }
 

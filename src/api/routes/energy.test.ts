@@ -78,6 +78,38 @@ describe('energy routes', () => {
     expect(e.totals[0]!.change).toBeCloseTo(1 / 167, 6);
   });
 
+  it('takes local dates (ISO 8601) in the facility zone, the same as UTC milliseconds', async () => {
+    const byMs = await get<Energy>(
+      `/api/v1/facilities/fe/energy?period=day&from=${berlin('2024-04-01')}&to=${berlin('2024-04-08')}`,
+    );
+    const byDate = await get<Energy>('/api/v1/facilities/fe/energy?period=day&from=2024-04-01&to=2024-04-08');
+    expect(byDate).toEqual(byMs);
+    const byIso = await get<Energy>(
+      '/api/v1/facilities/fe/energy?from=2024-03-31T22:00:00Z&to=2024-04-08T00:00:00%2B02:00',
+    );
+    expect(byIso).toEqual(byMs);
+  });
+
+  it('defaults to the last 30 local days up to now when from and to are left out', async () => {
+    const app2 = await worldServer(w, { now: () => berlin('2024-04-08') + 3_600_000 });
+    try {
+      const c = (await login(app2, w.a.users.viewer.email)).cookie;
+      const res = await app2.inject({
+        method: 'GET',
+        url: '/api/v1/facilities/fe/energy',
+        headers: { cookie: c },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const e = res.json<Energy>();
+      // Local days 2024-03-10 to 2024-04-08 (today); the data starts on 2024-03-25.
+      expect(e.current.map((d) => d.label)[0]).toBe('2024-03-25');
+      expect(e.current.at(-1)?.label).toBe('2024-04-08');
+      expect(e.totals[0]!.current).toBeCloseTo(15 * 24_000 - 1000, 6);
+    } finally {
+      await app2.close();
+    }
+  });
+
   it('groups into ISO weeks and months', async () => {
     const weeks = await get<Energy>(
       `/api/v1/facilities/fe/energy?period=week&from=${berlin('2024-03-25')}&to=${berlin('2024-04-08')}`,
