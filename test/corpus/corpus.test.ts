@@ -241,6 +241,8 @@ describe('bad-input corpus of the importers (duckdb)', () => {
       expect(c.error, `${c.file} imported but should fail with ${c.error?.match}`).toBeUndefined();
       const reasons = Object.fromEntries(Object.entries(s.byReason).map(([k, v]) => [k, v.count]));
       expect(reasons).toEqual(c.reasons ?? {});
+      const skipped = Object.fromEntries(Object.entries(s.skipped ?? {}).map(([k, v]) => [k, v.count]));
+      expect(skipped).toEqual(c.skipped ?? {});
       if (c.storedAtLeast !== undefined) expect(s.stored).toBeGreaterThanOrEqual(c.storedAtLeast);
       else expect(s.stored).toBe(c.stored);
       for (const g of Object.values(s.byReason))

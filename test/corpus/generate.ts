@@ -258,10 +258,20 @@ R('bad-time.csv', refit('2014-01-01 00:00:00,100,0', 'soon,1,1'), {
   stored: 2,
   reasons: { 'bad-timestamp': 1 },
 });
+// REFIT fills the hour clocks skip: without a Unix column the row is skipped with a note, not rejected.
 R('dst-gap.csv', refit('2014-03-30 01:30:00,100,0', '2014-03-30 02:30:00,100,0'), {
   stored: 2,
-  reasons: { 'local-time-nonexistent': 1 },
+  skipped: { 'local-time-nonexistent': 1 },
 });
+// REFIT writes 0 in every column where it has no measurement: skipped, never stored as 0 W.
+R(
+  'zero-filled.csv',
+  refit('2014-01-01 00:00:00,0,0', '2014-01-01 00:00:30,120,0', '2014-01-01 00:01:00,0,0'),
+  {
+    stored: 2,
+    skipped: { 'zero-filled': 2 },
+  },
+);
 R('empty-cells.csv', refit('2014-01-01 00:00:00,,'), { stored: 0, reasons: { 'missing-value': 2 } });
 R('column-count.csv', refit('2014-01-01 00:00:00,1', '2014-01-01 00:00:30,1,2'), {
   stored: 2,

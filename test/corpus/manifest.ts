@@ -19,4 +19,6 @@ export interface CorpusCase {
   storedAtLeast?: number;
   /** Rejections by reason, exactly. */
   reasons?: Record<string, number>;
+  /** Rows left out on purpose by reason (a data set's fill values), exactly; none when absent. */
+  skipped?: Record<string, number>;
 }
