@@ -88,7 +88,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
         if (!nilm) {
           const top = await store.scores.ranking(what, { ...facilityIds, limit: 10 });
           for (const s of top)
-            ctx.out.write(`  ${s.score.toFixed(1).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label}\n`);
+            ctx.out.write(`  ${scoreText(s.score).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label}\n`);
         }
         if (result.state !== 'succeeded') process.exitCode = 1;
       } finally {
@@ -135,7 +135,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
       const store = await ctx.store();
       for (const s of await store.scores.ranking(product, { limit: parsePositive(o.limit, 'limit') })) {
         ctx.out.write(
-          `${s.score.toFixed(1).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label.padEnd(26)} ${s.explanation}\n`,
+          `${scoreText(s.score).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label.padEnd(26)} ${s.explanation}\n`,
         );
       }
     });
@@ -145,7 +145,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .action(async (facility: string) => {
       const store = await ctx.store();
       for (const s of await store.scores.latestForFacility(facility)) {
-        ctx.out.write(`${s.product}@${s.version}: ${s.score.toFixed(1)} ${s.label}\n  ${s.explanation}\n`);
+        ctx.out.write(`${s.product}@${s.version}: ${scoreText(s.score)} ${s.label}\n  ${s.explanation}\n`);
       }
     });
   program
@@ -243,4 +243,9 @@ function requireModel(model: string | undefined): string {
 function requireOpt(v: string | undefined, field: string): string {
   if (!v) throw new InputError('`job run nilm` needs the period to disaggregate', { field: `--${field}` });
   return v;
+}
+
+/** A score with one decimal, or a dash for a facility without enough data (its label says so). */
+function scoreText(score: number | null): string {
+  return score === null ? '–' : score.toFixed(1);
 }

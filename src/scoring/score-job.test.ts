@@ -126,7 +126,7 @@ describe.each(
       expect(slurm.state).toBe('succeeded');
       expect(slurm.executor).toBe('slurm');
       expect(slurm.externalId).toMatch(/^\d+$/);
-      const pick = (s: { facilityId: string; score: number; label: string; explanation: string }[]) =>
+      const pick = (s: { facilityId: string; score: number | null; label: string; explanation: string }[]) =>
         s
           .map(({ facilityId, score, label, explanation }) => ({ facilityId, score, label, explanation }))
           .sort((a, b) => (a.facilityId < b.facilityId ? -1 : 1));
@@ -194,7 +194,7 @@ describe.each(
     const flat = fleet.truth.unusualFacilities
       .filter((u) => u.label === 'flat-24-7')
       .map((u) => night.get(u.facilityId) ?? 0);
-    const median = [...night.values()].sort((a, b) => a - b)[night.size >> 1] ?? 0;
+    const median = [...night.values()].sort((a, b) => a! - b!)[night.size >> 1] ?? 0;
     for (const v of flat) expect(v).toBeGreaterThan(median);
   }, 300_000);
 });

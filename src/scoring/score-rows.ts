@@ -9,7 +9,7 @@ export function rowToScore(r: Record<string, unknown>): Score {
     product: String(r['product']),
     version: String(r['version']),
     jobId: r['job_id'] === null || r['job_id'] === undefined ? null : String(r['job_id']),
-    score: Number(r['score']),
+    score: r['score'] === null || r['score'] === undefined ? null : Number(r['score']),
     label: String(r['label']),
     explanation: String(r['explanation']),
     evidence: JSON.parse(String(r['evidence'])) as Evidence,
@@ -44,7 +44,7 @@ export const RANKING_SQL = (filter: string, limit: number) => `
   SELECT * FROM (
     SELECT s.*, ROW_NUMBER() OVER (PARTITION BY facility_id ORDER BY computed_at DESC, job_id DESC) AS rn
     FROM scores s WHERE product = $1 ${filter}
-  ) t WHERE rn = 1 ORDER BY score DESC, facility_id LIMIT ${Math.floor(limit)}`;
+  ) t WHERE rn = 1 AND score IS NOT NULL ORDER BY score DESC, facility_id LIMIT ${Math.floor(limit)}`;
 
 /** The SQL selecting the newest score per product for a facility. */
 export const LATEST_SQL = `

@@ -13,7 +13,8 @@ import {
   type ScoreShardOutput,
   type StagedScore,
 } from './shard-io.ts';
-import type { AnalyticProduct, FacilityData } from './types.ts';
+import { type UnscoredResult, hasEnoughData, notEnoughData } from './sufficiency.ts';
+import type { AnalyticProduct, FacilityData, FacilityFeatures, PeerGroup, ScoreResult } from './types.ts';
 
 /** Scores one shard; see {@link ShardFn}. */
 export const runScoreShard: ShardFn = async (dir, index, manifest, log) => {
@@ -48,13 +49,36 @@ export const runScoreShard: ShardFn = async (dir, index, manifest, log) => {
     const features = computeFeatures(data);
     scores.push({
       facilityId: f.id,
-      result: product.score(data, features, peersOf(peers, f.kind, f.zip), productParams),
+      result: scoreOne(product, data, features, peersOf(peers, f.kind, f.zip), productParams),
     });
   }
   log(`shard ${index}: scored ${scores.length} facilities with ${product.name}@${product.version}`);
   const output: ScoreShardOutput = { scores };
   return output;
 };
+
+/**
+ * One facility's result: none when the product does not apply, "not enough data" without a day of
+ * readings or when the product computes no finite score from them (a NaN is not a verdict of 0).
+ */
+function scoreOne(
+  product: AnalyticProduct<never>,
+  data: FacilityData,
+  features: FacilityFeatures,
+  peers: PeerGroup,
+  params: never,
+): ScoreResult | UnscoredResult | null {
+  const period = { start: data.start, hours: data.hourly.length };
+  if (!hasEnoughData(features)) return notEnoughData(features, period);
+  const result = product.score(data, features, peers, params);
+  if (result && !Number.isFinite(result.score))
+    return notEnoughData(
+      features,
+      period,
+      `${product.name} could not compute a score from the ${features.hours} hours with readings`,
+    );
+  return result;
+}
 
 /** A SQL product's rows (computed in the store while staging) as shard output. */
 async function sqlRowsToOutput(dir: string, index: number, product: string): Promise<ScoreShardOutput> {

@@ -11,6 +11,7 @@ import { createLocalCalendar } from './calendar.ts';
 import { computeFeatures } from './features.ts';
 import { buildPeerTable, type PeerRow } from './peers.ts';
 import type { ProductRegistry } from './registry.ts';
+import { hasEnoughData } from './sufficiency.ts';
 import {
   writePeers,
   writeScoreShardInput,
@@ -109,12 +110,9 @@ export function createScoreTask(deps: {
           const values = series.get(f.id) ?? new Float64Array(hours).fill(Number.NaN);
           hourly.set(values, i * hours);
           const local = calendar(f.timeZone, from, hours);
-          peers.push({
-            id: f.id,
-            kind: f.kind,
-            zip: f.zip,
-            features: computeFeatures({ hourly: values, ...local, alerts: alerts.get(f.id) ?? 0 }),
-          });
+          const features = computeFeatures({ hourly: values, ...local, alerts: alerts.get(f.id) ?? 0 });
+          // Facilities without enough data are not scored, and do not shape their peers' distributions.
+          if (hasEnoughData(features)) peers.push({ id: f.id, kind: f.kind, zip: f.zip, features });
           return {
             id: f.id,
             name: f.name,
@@ -142,16 +140,12 @@ export function createScoreTask(deps: {
         for (const f of part) {
           const values = series.get(f.id);
           if (!values) continue;
-          peers.push({
-            id: f.id,
-            kind: f.kind,
-            zip: f.zip,
-            features: computeFeatures({
-              hourly: values,
-              ...calendar(f.timeZone, from, hours),
-              alerts: alerts.get(f.id) ?? 0,
-            }),
+          const features = computeFeatures({
+            hourly: values,
+            ...calendar(f.timeZone, from, hours),
+            alerts: alerts.get(f.id) ?? 0,
           });
+          if (hasEnoughData(features)) peers.push({ id: f.id, kind: f.kind, zip: f.zip, features });
         }
       }
       await writePeers(dir, buildPeerTable(peers));
@@ -165,12 +159,14 @@ export function createScoreTask(deps: {
       const computedAt = now();
       const scores: Score[] = [];
       let notApplicable = 0;
+      let unscored = 0;
       for (const out of outputs.values()) {
         for (const s of (out as ScoreShardOutput).scores) {
           if (!s.result) {
             notApplicable++;
             continue;
           }
+          if (s.result.score === null) unscored++;
           scores.push({
             facilityId: s.facilityId,
             product: req.product,
@@ -183,7 +179,11 @@ export function createScoreTask(deps: {
         }
       }
       await store.scores.saveScores(scores);
-      return `stored ${scores.length} score(s) of ${req.product}@${version}${notApplicable ? `; not applicable to ${notApplicable} facilities` : ''}`;
+      return (
+        `stored ${scores.length - unscored} score(s) of ${req.product}@${version}` +
+        (unscored ? `; not enough data to score ${unscored} facilities (left out of the ranking)` : '') +
+        (notApplicable ? `; not applicable to ${notApplicable} facilities` : '')
+      );
     },
   };
 }

@@ -7,6 +7,7 @@ import type { FacilityKind } from '../domain/types.ts';
 import type { StagedJobManifest } from '../jobs/staging.ts';
 import { stagePaths, writeAtomic } from '../jobs/staging.ts';
 import type { PeerTable } from './peers.ts';
+import type { UnscoredResult } from './sufficiency.ts';
 import type { NilmSummary, ScoreResult } from './types.ts';
 
 /** One facility in a shard's input header. */
@@ -36,7 +37,9 @@ export interface ScoreJobParams {
 }
 
 /** One facility's result in a shard's output. */
-export type StagedScore = { facilityId: string } & ({ result: ScoreResult } | { result: null });
+export type StagedScore = { facilityId: string } & (
+  { result: ScoreResult | UnscoredResult } | { result: null }
+);
 
 /** A shard's output. */
 export interface ScoreShardOutput {

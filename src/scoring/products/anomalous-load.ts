@@ -58,7 +58,8 @@ export const anomalousLoad: AnalyticProduct<z.infer<typeof params>> = {
           )
         : 0;
     const raw = Math.max(constant, commercial);
-    const score = Number.isFinite(raw) ? round(raw, 1) : 0;
+    // NaN when a figure is missing: the shard reports it as not enough data rather than a 0.
+    const score = round(raw, 1);
     const why = commercial > constant ? 'commercial use' : 'constant load';
     const label = score >= 60 ? `anomalous: ${why}` : score >= 35 ? 'elevated' : 'normal';
     return {

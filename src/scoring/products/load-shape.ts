@@ -25,7 +25,8 @@ export const loadShape: AnalyticProduct<z.infer<typeof params>> = {
   score(data, f, _peers, p) {
     const s1 = logistic100(f.businessShare, p.businessShareMid, 60);
     const s2 = logistic100(p.weekendRatioMid - f.weekendRatio, 0, 12);
-    const score = Number.isFinite(s1) && Number.isFinite(s2) ? round(0.6 * s1 + 0.4 * s2, 1) : 0;
+    // NaN when a figure is missing: the shard reports it as not enough data rather than a 0.
+    const score = round(0.6 * s1 + 0.4 * s2, 1);
     const label = score >= 65 ? 'commercial-like' : score <= 35 ? 'residential-like' : 'mixed';
     return {
       score,

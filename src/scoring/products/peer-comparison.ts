@@ -20,7 +20,7 @@ export const peerComparison: AnalyticProduct<z.infer<typeof params>> = {
   score(data, f, peers) {
     const d = peers.features.dailyKwh;
     const rank = percentileRank(d.sorted, f.dailyKwh);
-    const score = Number.isFinite(rank) ? round(rank, 1) : 0;
+    const score = round(rank, 1);
     const ratio = f.dailyKwh / d.median;
     const label =
       score >= 90 ? 'top 10 % consumer' : score <= 10 ? 'bottom 10 % consumer' : 'typical consumer';

@@ -22,7 +22,7 @@ export const spikeFrequency: AnalyticProduct<z.infer<typeof params>> = {
     const d = peers.features.alertsPerMonth;
     const rank = percentileRank(d.sorted, f.alertsPerMonth);
     const z = robustZ(f.alertsPerMonth, d.median, d.mad, 0.5);
-    const score = Number.isFinite(rank) ? round(rank, 1) : 0;
+    const score = round(rank, 1);
     const frequent = f.alertsPerMonth >= p.minPerMonth && z >= 3;
     return {
       score,

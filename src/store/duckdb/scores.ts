@@ -7,8 +7,10 @@ import { inTransaction } from './transaction.ts';
 /** DDL for the scores tables, run in order by `migrate()`. */
 export const scoresSchema: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS scores (facility_id VARCHAR NOT NULL, product VARCHAR NOT NULL, version VARCHAR NOT NULL,
-    job_id VARCHAR, score DOUBLE NOT NULL, label VARCHAR NOT NULL, explanation VARCHAR NOT NULL, evidence VARCHAR NOT NULL,
+    job_id VARCHAR, score DOUBLE, label VARCHAR NOT NULL, explanation VARCHAR NOT NULL, evidence VARCHAR NOT NULL,
     params VARCHAR NOT NULL, computed_at BIGINT NOT NULL)`,
+  // Null scores mean "not enough data"; databases from before that allowed none.
+  `ALTER TABLE scores ALTER COLUMN score DROP NOT NULL`,
 ];
 
 /** The duckdb implementation of {@link ScoreRepo}. */
@@ -28,7 +30,8 @@ export function createScoreRepo(ctx: DuckdbContext): ScoreRepo {
           appender.appendVarchar(s.version);
           if (s.jobId === null) appender.appendNull();
           else appender.appendVarchar(s.jobId);
-          appender.appendDouble(s.score);
+          if (s.score === null) appender.appendNull();
+          else appender.appendDouble(s.score);
           appender.appendVarchar(s.label);
           appender.appendVarchar(s.explanation);
           appender.appendVarchar(JSON.stringify(s.evidence));
@@ -51,7 +54,9 @@ export function createScoreRepo(ctx: DuckdbContext): ScoreRepo {
     },
     async listForJob(jobId) {
       return (
-        await rows('SELECT * FROM scores WHERE job_id = $1 ORDER BY score DESC, facility_id', [jobId])
+        await rows('SELECT * FROM scores WHERE job_id = $1 ORDER BY score DESC NULLS LAST, facility_id', [
+          jobId,
+        ])
       ).map(rowToScore);
     },
     async runSqlProduct(sql, facilityIds) {

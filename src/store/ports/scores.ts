@@ -6,7 +6,11 @@ export interface Score {
   product: string;
   version: string;
   jobId: string | null;
-  score: number;
+  /**
+   * 0..100; null when the facility had not enough data to be scored (label `not enough data`, the
+   * reason in the explanation). Rankings leave such facilities out.
+   */
+  score: number | null;
   label: string;
   explanation: string;
   evidence: Evidence;
@@ -20,7 +24,10 @@ export interface ScoreRepo {
   saveScores(scores: Score[]): Promise<void>;
   /** The newest score of each product for a facility. */
   latestForFacility(facilityId: string): Promise<Score[]>;
-  /** The newest score per facility for a product, highest first; optionally only some facilities. */
+  /**
+   * The newest score per facility for a product, highest first; optionally only some facilities.
+   * Facilities whose newest result is "not enough data" (score null) are left out.
+   */
   ranking(product: string, opts?: { facilityIds?: string[]; limit?: number }): Promise<Score[]>;
   /** Scores written by one job. */
   listForJob(jobId: string): Promise<Score[]>;

@@ -5,8 +5,10 @@ import type { PgContext } from './connection.ts';
 /** DDL for the scores tables, run in order by `migrate()`. */
 export const scoresSchema: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS scores (facility_id TEXT NOT NULL, product TEXT NOT NULL, version TEXT NOT NULL,
-    job_id TEXT, score DOUBLE PRECISION NOT NULL, label TEXT NOT NULL, explanation TEXT NOT NULL, evidence TEXT NOT NULL,
+    job_id TEXT, score DOUBLE PRECISION, label TEXT NOT NULL, explanation TEXT NOT NULL, evidence TEXT NOT NULL,
     params TEXT NOT NULL, computed_at BIGINT NOT NULL)`,
+  // Null scores mean "not enough data"; databases from before that allowed none.
+  `ALTER TABLE scores ALTER COLUMN score DROP NOT NULL`,
   'CREATE INDEX IF NOT EXISTS scores_product_facility ON scores (product, facility_id, computed_at)',
 ];
 
@@ -62,7 +64,9 @@ export function createScoreRepo(ctx: PgContext): ScoreRepo {
     },
     async listForJob(jobId) {
       return (
-        await rows('SELECT * FROM scores WHERE job_id = $1 ORDER BY score DESC, facility_id', [jobId])
+        await rows('SELECT * FROM scores WHERE job_id = $1 ORDER BY score DESC NULLS LAST, facility_id', [
+          jobId,
+        ])
       ).map(rowToScore);
     },
     async runSqlProduct(sql, facilityIds) {

@@ -32,7 +32,8 @@ export interface ScoreDetail {
   product: string;
   version: string;
   jobId: string | null;
-  score: number;
+  /** 0..100; null when the facility had not enough data (label `not enough data`). */
+  score: number | null;
   label: string;
   explanation: string;
   evidence: { figures: Record<string, number | string>; series: EvidenceSeries[] };
@@ -41,6 +42,9 @@ export interface ScoreDetail {
   kind?: string;
   zip?: string | null;
 }
+
+/** A score in a ranking: facilities without enough data are left out, so every one has a number. */
+export type RankedScore = ScoreDetail & { score: number };
 
 /** Job states. */
 export type JobStateName = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -82,7 +86,7 @@ export function jobsApi(http: Http) {
   return {
     products: () => http.get<ProductInfo[]>(`${V1}/products`),
     ranking: (product: string, limit = 500) =>
-      http.get<ScoreDetail[]>(`${V1}/products/${enc(product)}/ranking`, { limit }),
+      http.get<RankedScore[]>(`${V1}/products/${enc(product)}/ranking`, { limit }),
     facilityScores: (facilityId: string) =>
       http.get<ScoreDetail[]>(`${V1}/facilities/${enc(facilityId)}/scores`),
     start: (body: StartJob) => http.post<{ jobId: string }>(`${V1}/jobs`, body),

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import { fmtEnergy, fmtPower, fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
-import { jobsApi } from '../api/jobs.ts';
+import { jobsApi, type ScoreDetail } from '../api/jobs.ts';
 import { Link } from './Layout.tsx';
 import { Card } from './Notice.tsx';
 import { ScoreEvidence } from './ScoreEvidence.tsx';
@@ -17,18 +17,7 @@ export function ScoresSection({ api, facilityId }: { api: Api; facilityId: strin
     <Card title="Scores">
       <div className="scores" data-testid="scores">
         {scores.data.map((s) => (
-          <div key={s.product} className="score">
-            <div className="score-head">
-              <span className="score-value">{s.score.toFixed(1)}</span>
-              <span className="tag">{s.label}</span>
-            </div>
-            <div className="score-name">
-              <Link to={`/scores?product=${encodeURIComponent(s.product)}`}>{s.product}</Link>{' '}
-              <span className="sub">v{s.version}</span>
-            </div>
-            <p className="sub">{s.explanation}</p>
-            <div className="sub">computed {fmtTime(s.computedAt)}</div>
-          </div>
+          <ScoreCard key={s.product} score={s} />
         ))}
       </div>
       {scores.data.map((s) => (
@@ -38,6 +27,24 @@ export function ScoresSection({ api, facilityId }: { api: Api; facilityId: strin
         </details>
       ))}
     </Card>
+  );
+}
+
+/** One product's score of a facility; without enough data, a dash and the reason instead of a number. */
+export function ScoreCard({ score: s }: { score: ScoreDetail }) {
+  return (
+    <div className="score" data-scored={s.score === null ? 'no' : 'yes'}>
+      <div className="score-head">
+        <span className="score-value">{s.score === null ? '–' : s.score.toFixed(1)}</span>
+        <span className={s.score === null ? 'tag light' : 'tag'}>{s.label}</span>
+      </div>
+      <div className="score-name">
+        <Link to={`/scores?product=${encodeURIComponent(s.product)}`}>{s.product}</Link>{' '}
+        <span className="sub">v{s.version}</span>
+      </div>
+      <p className="sub">{s.explanation}</p>
+      <div className="sub">computed {fmtTime(s.computedAt)}</div>
+    </div>
   );
 }
 

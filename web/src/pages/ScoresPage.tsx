@@ -3,7 +3,7 @@
  * included), open a row for the explanation and evidence charts, and start a new scoring job.
  */
 import { useMemo, useState } from 'react';
-import { jobsApi, type ScoreDetail } from '../api/jobs.ts';
+import { jobsApi, type RankedScore } from '../api/jobs.ts';
 import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { ScoreEvidence } from '../components/ScoreEvidence.tsx';
@@ -152,7 +152,7 @@ function RankRow({
   toggle,
 }: {
   rank: number;
-  score: ScoreDetail;
+  score: RankedScore;
   /** The facility's name, told apart from others of the same name. */
   name: string;
   open: boolean;
