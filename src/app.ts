@@ -130,7 +130,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const deviceAuth = anyDeviceAuth(...auths);
         // Revoking a token or ending a session closes the MQTT clients and live streams it opened, in
         // this process at once and in the others through the store (PostgreSQL NOTIFY).
-        const connections = createConnectionRegistry({ stillValid: authenticator.stillValid, onError });
+        const connections = createConnectionRegistry({ check: authenticator.credentialState, onError });
         const stopRevocations = s.revocations.watch((r) => connections.revoke(r));
         stops.push(async () => stopRevocations());
         await s.revocations.ready();

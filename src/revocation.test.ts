@@ -207,6 +207,18 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
     await closedWithin(cs, t0);
   });
 
+  it('a token that expires ends the connections it opened when it expires', async () => {
+    const expiresAt = Date.now() + 1000;
+    const r = await createApiToken(
+      { store: holder.store, now: Date.now },
+      { orgId: 'default', name: 'short-lived', role: 'admin', createdBy: null, expiresAt },
+    );
+    const cs = [...(await streams({ bearer: r.token })), await openMqtt(mqttUrl, r.token)];
+    open.push(cs[2]!);
+    expect(cs.every((c) => c.isOpen())).toBe(true);
+    await closedWithin(cs, expiresAt);
+  });
+
   it('kept the connections of credentials that still work open throughout', () => {
     expect(control.map((c) => `${c.kind}:${c.isOpen()}`)).toEqual([
       'sse:true',

@@ -2,7 +2,7 @@
  * Turns a session cookie or a bearer token into a {@link Principal}. Also the `DeviceAuth` verifier
  * the real-time layer uses for MQTT and HTTP ingest (same API tokens).
  */
-import type { CredentialRef } from '../store/ports/revocations.ts';
+import type { CredentialRef, CredentialState } from '../store/ports/revocations.ts';
 import type { Store } from '../store/store.ts';
 import type { Principal } from './principal.ts';
 import { parseToken, sameHash, sha256 } from './secrets.ts';
@@ -25,11 +25,11 @@ export interface Authenticator extends DeviceAuth {
   /** Forgets cached credentials; call after logout, revocation, role or password changes. */
   invalidate(): void;
   /**
-   * Whether the credential an open connection holds still works, asked of the store (never the
-   * cache): the token exists and has not expired, or the session exists, has not expired and its user
-   * is enabled. A connection opened with none of them (a token file's device) has nothing to check.
+   * Whether the credential an open connection holds still works, and until when, asked of the store
+   * (never the cache): the token exists and has not expired, or the session exists, has not expired
+   * and its user is enabled. A connection opened with neither (a token file's device) is valid.
    */
-  stillValid(credential: CredentialRef): Promise<boolean>;
+  credentialState(credential: CredentialRef): Promise<CredentialState>;
 }
 
 /**
@@ -85,19 +85,21 @@ export function createAuthenticator(deps: {
       const p = await fromToken(token);
       return p?.tokenId ? { orgId: p.orgId, tokenId: p.tokenId } : undefined;
     },
-    async stillValid(credential) {
+    async credentialState(credential) {
       const t = now();
       if (credential.tokenId) {
         const row = await accounts.getToken(credential.tokenId);
-        return row !== undefined && (row.expiresAt === null || row.expiresAt > t);
+        if (!row || (row.expiresAt !== null && row.expiresAt <= t)) return { valid: false };
+        return { valid: true, expiresAt: row.expiresAt };
       }
       if (credential.sessionId) {
         const session = await accounts.getSession(credential.sessionId);
-        if (!session || session.expiresAt <= t) return false;
+        if (!session || session.expiresAt <= t) return { valid: false };
         const user = await accounts.getUser(session.userId);
-        return user !== undefined && !user.disabled;
+        if (!user || user.disabled) return { valid: false };
+        return { valid: true, expiresAt: session.expiresAt };
       }
-      return true;
+      return { valid: true, expiresAt: null };
     },
   };
 }

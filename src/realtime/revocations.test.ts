@@ -4,7 +4,7 @@
  * the resync that re-checks everything.
  */
 import { describe, expect, it } from 'vitest';
-import type { CredentialRef } from '../store/ports/revocations.ts';
+import type { CredentialRef, CredentialState } from '../store/ports/revocations.ts';
 import { createConnectionRegistry } from './revocations.ts';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -12,13 +12,17 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 describe('connection registry', () => {
   const world = () => {
     const revoked = new Set<string>();
+    const expires = new Map<string, number>();
     const closed: string[] = [];
     const registry = createConnectionRegistry({
-      stillValid: async (c) => !revoked.has(c.tokenId ?? c.sessionId ?? ''),
+      check: async (c): Promise<CredentialState> => {
+        const key = c.tokenId ?? c.sessionId ?? '';
+        return revoked.has(key) ? { valid: false } : { valid: true, expiresAt: expires.get(key) ?? null };
+      },
     });
     const open = (name: string, credential: CredentialRef) =>
       registry.track({ credential, close: (reason) => closed.push(`${name}: ${reason}`) });
-    return { revoked, closed, registry, open };
+    return { revoked, expires, closed, registry, open };
   };
 
   it('closes the connections of a revoked token or ended session, and only those', async () => {
@@ -75,5 +79,18 @@ describe('connection registry', () => {
     w.registry.revoke({ type: 'token-revoked', tokenId: 'g' });
     expect(w.closed).toEqual([]);
     expect(w.registry.size()).toBe(0);
+  });
+
+  it('closes a connection when its credential expires, not before', async () => {
+    const w = world();
+    w.expires.set('soon', Date.now() + 60);
+    w.expires.set('later', Date.now() + 60_000);
+    w.open('soon', { tokenId: 'soon' });
+    w.open('later', { sessionId: 'later', userId: 'u' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(w.closed).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(w.closed).toEqual(['soon: credential expired']);
+    expect(w.registry.size()).toBe(1);
   });
 });

@@ -3,9 +3,9 @@
  * each was opened with, so that a revocation closes what the credential opened: checking the
  * credential when the connection starts is not enough, because the connection outlives the check.
  * Fed by `store.revocations` (src/store/ports/revocations.ts), which hears this process's changes at
- * once and other processes' through the store.
+ * once and other processes' through the store. A connection also ends when its credential expires.
  */
-import type { CredentialRef, Revocation } from '../store/ports/revocations.ts';
+import type { CredentialRef, CredentialState, Revocation } from '../store/ports/revocations.ts';
 
 /** A connection opened with a credential. */
 export interface TrackedConnection {
@@ -16,10 +16,12 @@ export interface TrackedConnection {
 
 /** Dependencies of {@link createConnectionRegistry}. */
 export interface ConnectionRegistryDeps {
-  /** Asks the store (not a cache) whether a credential still works (`Authenticator.stillValid`). */
-  stillValid(credential: CredentialRef): Promise<boolean>;
+  /** Asks the store (not a cache) whether a credential still works (`Authenticator.credentialState`). */
+  check(credential: CredentialRef): Promise<CredentialState>;
   /** Where a failed check is reported; the connection is then kept (the check is retried on the next event). */
   onError?: (err: unknown) => void;
+  /** Clock (UTC ms) the expiry times are compared with. */
+  now?: () => number;
 }
 
 /** Open connections by credential. */
@@ -40,14 +42,19 @@ export interface ConnectionRegistry {
 interface Entry {
   connection: TrackedConnection;
   closed: boolean;
+  /** Closes the connection when its credential expires. */
+  expiry?: NodeJS.Timeout;
 }
 
 /** Most stores answer a burst of checks (a resync) well with this many in flight. */
 const CHECKS_IN_FLIGHT = 16;
+/** Longest timer Node keeps (about 24.8 days); a later expiry is checked again when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Creates an empty {@link ConnectionRegistry}. */
 export function createConnectionRegistry(deps: ConnectionRegistryDeps): ConnectionRegistry {
   const onError = deps.onError ?? (() => undefined);
+  const now = deps.now ?? Date.now;
   const byToken = new Map<string, Set<Entry>>();
   const bySession = new Map<string, Set<Entry>>();
   const byUser = new Map<string, Set<Entry>>();
@@ -60,6 +67,7 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
     else if (set?.delete(e) && set.size === 0) map.delete(key);
   };
   const untrack = (e: Entry): void => {
+    clearTimeout(e.expiry);
     if (!all.delete(e)) return;
     const c = e.connection.credential;
     index(byToken, c.tokenId, e, false);
@@ -78,11 +86,22 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
   };
   const check = async (e: Entry): Promise<void> => {
     if (e.closed) return;
+    let state: CredentialState;
     try {
-      if (!(await deps.stillValid(e.connection.credential))) close(e, 'credential no longer valid');
+      state = await deps.check(e.connection.credential);
     } catch (err) {
-      onError(err);
+      return onError(err);
     }
+    if (!state.valid) return close(e, 'credential no longer valid');
+    clearTimeout(e.expiry);
+    if (state.expiresAt === null || e.closed) return;
+    const inMs = state.expiresAt - now();
+    e.expiry = setTimeout(
+      () => (inMs > MAX_TIMER_MS ? void check(e) : close(e, 'credential expired')),
+      Math.max(0, Math.min(inMs, MAX_TIMER_MS)),
+    );
+    // An expiry timer alone must not keep the process alive.
+    e.expiry.unref();
   };
   const checkAll = async (entries: Entry[]): Promise<void> => {
     for (let i = 0; i < entries.length; i += CHECKS_IN_FLIGHT)

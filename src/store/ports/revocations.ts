@@ -46,3 +46,6 @@ export interface CredentialRef {
   sessionId?: string;
   userId?: string;
 }
+
+/** What the store says about a credential now: not valid, or valid until `expiresAt` (null: no end). */
+export type CredentialState = { valid: false } | { valid: true; expiresAt: number | null };
