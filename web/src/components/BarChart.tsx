@@ -9,6 +9,7 @@ import { useWidth } from '../lib/use-width.ts';
 export interface BarSeries {
   label: string;
   values: number[];
+  /** Any CSS colour; a `var(--chart-n)` follows the theme without a redraw. */
   color: string;
 }
 
@@ -80,7 +81,7 @@ export function BarChart({ categories, series, format, height = 240, testId }: B
                   y={y(v)}
                   width={Math.max(1, barW - 1)}
                   height={Math.max(0, PAD.top + plotH - y(v))}
-                  fill={s.color}
+                  style={{ fill: s.color }}
                 >
                   <title>{`${c} · ${s.label}: ${format(v)}`}</title>
                 </rect>

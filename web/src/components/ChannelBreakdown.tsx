@@ -37,7 +37,7 @@ export function ChannelBreakdown({
       .sort((a, b) => b.energy - a.energy);
     return {
       categories: parts.map((r) => r.name),
-      series: [{ label: 'Energy, 7 days', values: parts.map((r) => r.energy), color: '#d9822b' }],
+      series: [{ label: 'Energy, 7 days', values: parts.map((r) => r.energy), color: 'var(--chart-2)' }],
     };
   }, [energy.data]);
   return (

@@ -9,9 +9,8 @@ import type uPlot from 'uplot';
 import { fitLabels } from '../lib/axis.ts';
 import { fmtValue } from '../lib/format.ts';
 import { type FetchedSeries, joinSeries } from '../lib/explore.ts';
+import { seriesColour, useChartPalette } from '../lib/theme-context.ts';
 import { UPlotChart } from './UPlotChart.tsx';
-
-const COLORS = ['#0b7a75', '#d9822b', '#5b5fc7', '#c43d5a', '#3b8f3b', '#8a5a9e'];
 
 /** Props of {@link ExploreChart}. */
 export interface ExploreChartProps {
@@ -32,13 +31,14 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
   zoom.current = onZoom;
   const out = useRef(onZoomOut);
   out.current = onZoomOut;
+  const palette = useChartPalette();
 
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> & { height: number }>(() => {
     const units = [...new Set(series.map((s) => s.unit))];
     const s: uPlot.Series[] = [{}];
     const bands: uPlot.Band[] = [];
     series.forEach((f, i) => {
-      const color = COLORS[i % COLORS.length] as string;
+      const color = seriesColour(palette, i);
       const scale = f.unit;
       const base = s.length;
       s.push({
@@ -104,8 +104,8 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
         ready: [(u: uPlot) => u.over.addEventListener('dblclick', () => out.current())],
       },
     };
-    // Rebuilt when the channels or units change, not on every refetch.
-  }, [layoutKey, height]);
+    // Rebuilt when the channels, units or theme change, not on every refetch.
+  }, [layoutKey, height, palette]);
 
   const data = useMemo<uPlot.AlignedData>(() => {
     const j = joinSeries(series);

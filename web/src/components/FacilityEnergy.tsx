@@ -40,7 +40,7 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
     for (const r of electric) by.set(r.label, (by.get(r.label) ?? 0) + r.energy);
     return {
       categories: labels.map((l) => l.slice(5)),
-      series: [{ label: 'Energy', values: labels.map((l) => by.get(l) ?? NaN), color: '#0b7a75' }],
+      series: [{ label: 'Energy', values: labels.map((l) => by.get(l) ?? NaN), color: 'var(--chart-1)' }],
     };
   }, [electric, today]);
   const grid = useMemo(() => fromHeatmap(heat.data), [heat.data]);

@@ -5,6 +5,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { useApp } from '../lib/app-context.ts';
 import { navigate, useLocation } from '../lib/router.ts';
+import { ThemeSwitch } from './ThemeSwitch.tsx';
 
 const NAV = [
   { path: '/', label: 'Fleet' },
@@ -79,6 +80,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="who">
+          <ThemeSwitch />
           <span title={`organisation ${me.orgId}`}>
             {me.user?.name || me.user?.email} · {me.role}
           </span>

@@ -78,7 +78,12 @@ function Row({ name, watts, mains, muted }: { name: string; watts: number; mains
     <div className="share-row" data-testid={`live-appliance-${name}`}>
       <span className={muted ? 'share-name sub' : 'share-name'}>{name}</span>
       <span className="share-bar">
-        <i style={{ width: `${(share * 100).toFixed(1)}%`, ...(muted ? { background: '#9aa5b1' } : {}) }} />
+        <i
+          style={{
+            width: `${(share * 100).toFixed(1)}%`,
+            ...(muted ? { background: 'var(--bar-muted)' } : {}),
+          }}
+        />
       </span>
       <span className="num sub">{(share * 100).toFixed(0)} %</span>
       <span className="num">{fmtPower(watts)}</span>

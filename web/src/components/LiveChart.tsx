@@ -12,10 +12,10 @@ import type { Channel, ExploreSeries } from '../api/types.ts';
 import { fitLabels } from '../lib/axis.ts';
 import { fmtAgo, fmtPower } from '../lib/format.ts';
 import { LiveSeries } from '../lib/live-series.ts';
+import { seriesColour, useChartPalette } from '../lib/theme-context.ts';
 import { UPlotChart } from './UPlotChart.tsx';
 
 const WINDOW_MS = 10 * 60_000;
-const COLORS = ['#0b7a75', '#d9822b', '#5b5fc7', '#c43d5a'];
 
 /** Props of {@link LiveChart}. */
 export interface LiveChartProps {
@@ -30,6 +30,7 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
   const [state, setState] = useState<LiveState>('connecting');
   const [frame, setFrame] = useState(0);
   const ids = useMemo(() => channels.map((c) => c.id), [channels]);
+  const palette = useChartPalette();
 
   useEffect(() => {
     const m = new Map<string, LiveSeries>();
@@ -78,14 +79,15 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
         {},
         ...channels.map((c, i) => ({
           label: c.name,
-          stroke: COLORS[i % COLORS.length],
+          stroke: seriesColour(palette, i),
           width: 1.5,
-          fill: i === 0 ? 'rgba(11,122,117,0.08)' : undefined,
+          // The first (mains) line gets a faint area under it; 0x14 is 8 % alpha.
+          fill: i === 0 ? `${seriesColour(palette, 0)}14` : undefined,
           points: { show: false },
         })),
       ],
     }),
-    [channels],
+    [channels, palette],
   );
 
   const { data, lastTs, lastValue } = useMemo(() => {

@@ -3,11 +3,9 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import type { EvidenceSeries, ScoreDetail } from '../api/jobs.ts';
 import { figureLabel } from '../lib/score-figures.ts';
+import { seriesColour, useChartPalette } from '../lib/theme-context.ts';
 import { BarChart } from './BarChart.tsx';
 import { UPlotChart } from './UPlotChart.tsx';
-
-// The application's palette (styles.css): brand teal, warning orange, info blue, critical red.
-const COLORS = ['#0b7a75', '#d9822b', '#3a6fb0', '#c43d5a'];
 
 /** Renders the evidence of one score. */
 export function ScoreEvidence({ score }: { score: ScoreDetail }) {
@@ -39,14 +37,15 @@ export function ScoreEvidence({ score }: { score: ScoreDetail }) {
 
 /** Line series sharing an x axis (e.g. weekday and weekend power by hour of day). */
 function LineEvidence({ series }: { series: EvidenceSeries[] }) {
+  const palette = useChartPalette();
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> & { height: number }>(
     () => ({
       height: 200,
       scales: { x: { time: false } },
       axes: [{ label: 'hour of day' }, { label: series[0]?.unit ?? '' }],
-      series: [{}, ...series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2 }))],
+      series: [{}, ...series.map((s, i) => ({ label: s.name, stroke: seriesColour(palette, i), width: 2 }))],
     }),
-    [series],
+    [series, palette],
   );
   const data = useMemo<uPlot.AlignedData>(() => [series[0]?.x ?? [], ...series.map((s) => s.y)], [series]);
   return <UPlotChart options={options} data={data} testId="evidence-lines" />;
@@ -62,7 +61,7 @@ function BarEvidence({ series }: { series: EvidenceSeries }) {
       </div>
       <BarChart
         categories={categories}
-        series={[{ label: series.name, values: series.y, color: COLORS[0] as string }]}
+        series={[{ label: series.name, values: series.y, color: 'var(--chart-1)' }]}
         format={(v) => `${v.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${series.unit}`}
         height={180}
         testId="evidence-bars"

@@ -1,11 +1,13 @@
 /**
- * A uPlot chart that fills its container's width: created once per `options`, fed new data through
- * `setData` (cheap: no re-creation), resized with the container. `onReady` hands out the instance
- * (zoom hooks, tests reading the drawn range).
+ * A uPlot chart that fills its container's width: created once per `options` and theme, fed new data
+ * through `setData` (cheap: no re-creation), resized with the container. `onReady` hands out the
+ * instance (zoom hooks, tests reading the drawn range). Axis, tick and grid colours come from the
+ * theme (uPlot draws on a canvas, which CSS cannot re-colour), so a theme change rebuilds the chart.
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { type ChartPalette, useChartPalette } from '../lib/theme-context.ts';
 
 /** Props of {@link UPlotChart}. */
 export interface UPlotChartProps {
@@ -34,12 +36,18 @@ export function UPlotChart({
   latest.current = data;
   // The data the chart already shows, so that a fresh build is not followed by a second draw.
   const shown = useRef<uPlot.AlignedData | null>(null);
+  const palette = useChartPalette();
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const u = new uPlot(
-      { ...options, width: Math.max(200, el.clientWidth), height: options.height ?? 280 },
+      {
+        ...options,
+        axes: themedAxes(options.axes, palette),
+        width: Math.max(200, el.clientWidth),
+        height: options.height ?? 280,
+      },
       latest.current,
       el,
     );
@@ -56,9 +64,9 @@ export function UPlotChart({
       u.destroy();
       plot.current = null;
     };
-    // The chart is rebuilt only when its options object changes; callers memoise it.
+    // The chart is rebuilt only when its options object or the theme changes; callers memoise options.
     // onReady is read once per build on purpose.
-  }, [options]);
+  }, [options, palette]);
 
   useEffect(() => {
     if (!plot.current || shown.current === data) return;
@@ -66,5 +74,16 @@ export function UPlotChart({
     plot.current.setData(data, !keepScales);
   }, [data, keepScales]);
 
-  return <div ref={box} className={className ?? 'chart'} data-testid={testId} />;
+  // data-axis names the axis colour drawn (the canvas hides it), so that tests can see it follow the theme.
+  return <div ref={box} className={className ?? 'chart'} data-testid={testId} data-axis={palette.axis} />;
+}
+
+/** The axes (uPlot's default pair when none are given) in the theme's colours; explicit colours win. */
+export function themedAxes(axes: uPlot.Axis[] | undefined, p: ChartPalette): uPlot.Axis[] {
+  return (axes ?? [{}, {}]).map((a) => ({
+    stroke: p.axis,
+    ...a,
+    grid: { stroke: p.grid, width: 1, ...a.grid },
+    ticks: { stroke: p.grid, width: 1, ...a.ticks },
+  }));
 }

@@ -19,7 +19,13 @@ const SPANS = [
   { days: 365, label: '1 year' },
 ] as const;
 
-const COLOR = { electricity: '#0b7a75', gas: '#d9822b', water: '#3a6fb0', other: '#667585' } as const;
+// Bar colours by commodity: CSS variables, so that the SVG bars follow the theme without a redraw.
+const COLOR = {
+  electricity: 'var(--chart-1)',
+  gas: 'var(--chart-2)',
+  water: 'var(--chart-3)',
+  other: 'var(--muted)',
+} as const;
 
 /** One commodity: its areas as bars (largest first) and as a table. */
 function CommoditySection({ group }: { group: CommodityGroup<ZipRow> }) {

@@ -1,0 +1,25 @@
+/** The theme chooser in the top bar: follow the system, or force light or dark (remembered). */
+import { THEME_PREFERENCES, type ThemePreference } from '../lib/theme.ts';
+import { useTheme } from '../lib/theme-context.ts';
+
+const LABEL: Record<ThemePreference, string> = { system: 'System theme', light: 'Light', dark: 'Dark' };
+
+/** A compact select; its value is the stored preference, not the resolved theme. */
+export function ThemeSwitch() {
+  const { preference, set } = useTheme();
+  return (
+    <select
+      className="theme-switch"
+      aria-label="Colour theme"
+      data-testid="theme-switch"
+      value={preference}
+      onChange={(e) => set(e.target.value as ThemePreference)}
+    >
+      {THEME_PREFERENCES.map((p) => (
+        <option key={p} value={p}>
+          {LABEL[p]}
+        </option>
+      ))}
+    </select>
+  );
+}
