@@ -95,6 +95,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     const js = await createJetStreamLog({
       servers: config.log.natsUrl,
       partitions: config.log.partitions,
+      name: config.log.stream,
       partitionKey: partitionOf,
       onError,
     });

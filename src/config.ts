@@ -21,6 +21,8 @@ const schema = z.object({
     kind: z.enum(['memory', 'jetstream']),
     natsUrl: z.string().min(1),
     partitions: z.number().int().min(1).max(1024),
+    /** JetStream stream name and subject prefix; a second platform on the same NATS uses its own. */
+    stream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
   }),
   mqtt: z.object({
     /** `embedded` runs aedes in-process; otherwise a broker URL such as mqtt://127.0.0.1:1883. */
@@ -61,6 +63,7 @@ export const ENV_VARS = {
   LOADSCOPE_LOG: 'reading log: memory (default) or jetstream',
   LOADSCOPE_NATS_URL: 'NATS server (default 127.0.0.1:4222)',
   LOADSCOPE_LOG_PARTITIONS: 'meter partitions of the JetStream log (default 16)',
+  LOADSCOPE_LOG_STREAM: 'JetStream stream name and subject prefix (default loadscope)',
   LOADSCOPE_MQTT: 'embedded (default) or an MQTT broker URL',
   LOADSCOPE_MQTT_PORT: 'port of the embedded MQTT broker (default 1884)',
   LOADSCOPE_HOST: 'HTTP host (default 127.0.0.1)',
@@ -109,6 +112,7 @@ export function loadConfig(
       kind: get('LOADSCOPE_LOG') ?? 'memory',
       natsUrl: get('LOADSCOPE_NATS_URL') ?? '127.0.0.1:4222',
       partitions: int('LOADSCOPE_LOG_PARTITIONS', 16),
+      stream: get('LOADSCOPE_LOG_STREAM') ?? 'loadscope',
     },
     mqtt: { broker: get('LOADSCOPE_MQTT') ?? 'embedded', port: int('LOADSCOPE_MQTT_PORT', 1884) },
     http: { host: get('LOADSCOPE_HOST') ?? '127.0.0.1', port: int('LOADSCOPE_PORT', 8080) },

@@ -68,11 +68,15 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
   program
     .command('worker')
     .description('process readings from the NATS JetStream reading log (run several; partitions are shared)')
-    .option('--stream <name>', 'JetStream stream and subject prefix', 'loadscope')
+    .option(
+      '--stream <name>',
+      'JetStream stream and subject prefix (default: LOADSCOPE_LOG_STREAM or loadscope)',
+    )
     .option('--ack-wait <ms>', 'redelivery delay of unacknowledged batches', intOption, 10_000)
     .option('--heartbeat <ms>', 'membership heartbeat', intOption, 1000)
-    .action(async (o: { stream: string; ackWait: number; heartbeat: number }) => {
+    .action(async (opts: { stream?: string; ackWait: number; heartbeat: number }) => {
       const config = ctx.config();
+      const o = { ...opts, stream: opts.stream ?? config.log.stream };
       const store = await ctx.store();
       const directory = createChannelDirectory({ catalog: store.catalog });
       const onError = (e: unknown): void =>

@@ -1,0 +1,355 @@
+/**
+ * The kill test of issue 13, item 11: `loadscope start` runs as a child process while HTTP clients
+ * (JSON batches) and an MQTT QoS 1 device (compact frames) stream readings into it; the child is
+ * killed with SIGKILL at a random moment, started again, and so on. At the end every reading that
+ * was acknowledged (HTTP 202, MQTT PUBACK) must be in the store exactly once. Used by
+ * `scripts/kill-test.ts` (20 runs per column) and `src/realtime/kill.test.ts` (3 runs).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { loadConfig } from '../../config.ts';
+import { TEST_PG_URL } from '../../store/contract/factories.ts';
+import { openStore } from '../../store/open-store.ts';
+import { batchOf } from '../../stream/batch.ts';
+import { seedFleet } from '../fixtures.ts';
+import { encodeCompact } from '../wire.ts';
+
+/** Which column of the architecture to kill. */
+export type KillColumn = 'embedded' | 'scale-out';
+
+/** Options of {@link runKillTest}. */
+export interface KillTestOptions {
+  column: KillColumn;
+  /** Kills (each followed by a restart); default 20. */
+  runs?: number;
+  /** Concurrent HTTP clients; default 4. */
+  httpClients?: number;
+  /** Readings per HTTP request and per MQTT frame; default 200. */
+  batch?: number;
+  /** Streaming time before each kill is drawn from [min, max] ms; default 300-1500. */
+  killAfterMs?: [number, number];
+  /** Seed of the kill times; default 1. */
+  seed?: number;
+  /** Progress lines. */
+  say?: (line: string) => void;
+}
+
+/** What a kill test found. */
+export interface KillTestResult {
+  column: KillColumn;
+  runs: number;
+  /** Readings acknowledged over all runs (HTTP 202 + MQTT PUBACK). */
+  acknowledged: number;
+  acknowledgedHttp: number;
+  acknowledgedMqtt: number;
+  /** Acknowledged readings missing from the store at the end. */
+  lost: number;
+  /** (channel, timestamp) pairs stored more than once. */
+  doubled: number;
+  /** Readings stored although never acknowledged (in flight at the kill): allowed. */
+  storedUnacknowledged: number;
+  /** Lost per run, to see where a loss happened. */
+  lostByRun: number[];
+  seconds: number;
+}
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TOKEN = 'kill-test-gateway-token-0001';
+// Timestamps start 300 days back (ingest accepts 400) and step 1 ms: runs never reuse a timestamp.
+const T0 = Date.now() - 300 * 86_400_000;
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** A small deterministic generator (mulberry32) for the kill times. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Acknowledged timestamps of one channel: runs of `batch` consecutive ms, with the kill run of each. */
+interface Acked {
+  starts: number[];
+  runs: number[];
+}
+
+/** Environment of the child for one column, and how to drop what it created. */
+async function prepareColumn(
+  column: KillColumn,
+  dir: string,
+): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  const tag = Math.random().toString(36).slice(2, 10);
+  if (column === 'embedded')
+    return {
+      env: { LOADSCOPE_STORE: 'duckdb', LOADSCOPE_DUCKDB: join(dir, 'kill.duckdb') },
+      drop: async () => {},
+    };
+  const schema = `t_kill_${tag}`;
+  const stream = `kill_${tag}`;
+  return {
+    env: {
+      LOADSCOPE_STORE: 'postgres',
+      LOADSCOPE_PG_URL: TEST_PG_URL,
+      LOADSCOPE_PG_SCHEMA: schema,
+      LOADSCOPE_LOG: 'jetstream',
+      LOADSCOPE_LOG_STREAM: stream,
+      LOADSCOPE_LOG_PARTITIONS: '4',
+    },
+    drop: async () => {
+      const admin = new pg.Client({ connectionString: TEST_PG_URL });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+      const { connect } = await import('@nats-io/transport-node');
+      const { jetstreamManager } = await import('@nats-io/jetstream');
+      const nc = await connect({ servers: process.env['LOADSCOPE_NATS_URL'] ?? '127.0.0.1:4222' });
+      await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
+      await nc.close();
+    },
+  };
+}
+
+/** Starts `loadscope start` and resolves once it prints that it is running. */
+function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; exited: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`loadscope start did not come up in 60 s: ${err.slice(-2000)}`));
+    }, 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Loadscope is running')) {
+        clearTimeout(timer);
+        resolve({ child, exited });
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => void (err = (err + d.toString()).slice(-10_000)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`loadscope start exited (${code}) before it was running: ${err.slice(-2000)}`));
+    });
+  });
+}
+
+/** Runs the kill test of one column on a fresh database. */
+export async function runKillTest(opts: KillTestOptions): Promise<KillTestResult> {
+  const runs = opts.runs ?? 20;
+  const clients = opts.httpClients ?? 4;
+  const size = opts.batch ?? 200;
+  const [killMin, killMax] = opts.killAfterMs ?? [300, 1500];
+  const rnd = random(opts.seed ?? 1);
+  const say = opts.say ?? (() => undefined);
+  const t0 = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), 'loadscope-kill-'));
+  const column = await prepareColumn(opts.column, dir);
+  try {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const devices = join(dir, 'devices.yaml');
+    await writeFile(devices, `- id: kill-gateway\n  orgId: o1\n  token: ${TOKEN}\n`);
+    const env: Record<string, string> = {
+      ...column.env,
+      LOADSCOPE_DATA_DIR_STATE: dir,
+      LOADSCOPE_DEVICES_FILE: devices,
+      LOADSCOPE_PORT: String(httpPort),
+      LOADSCOPE_MQTT_PORT: String(mqttPort),
+      LOADSCOPE_SIM: '0',
+      LOADSCOPE_BATCH_EVERY: '0',
+      LOADSCOPE_WORKERS: '1',
+    };
+    const seed = await openStore(loadConfig(env));
+    await seed.migrate();
+    await seedFleet(seed, clients + 1);
+    await seed.close();
+
+    // Channel per sender: HTTP client c writes m<c+1>.mains, the MQTT device m<clients+1>.mains.
+    const channels = Array.from({ length: clients + 1 }, (_, c) => `m${c + 1}.mains`);
+    const acked = new Map<string, Acked>(channels.map((c) => [c, { starts: [], runs: [] }]));
+    const next = new Map<string, number>(channels.map((c) => [c, T0]));
+    const take = (channel: string): number => {
+      const start = next.get(channel)!;
+      next.set(channel, start + size);
+      return start;
+    };
+    const tally = { http: 0, mqtt: 0 };
+    const frame = (channel: string, start: number) =>
+      Array.from({ length: size }, (_, i) => ({ channelId: channel, ts: start + i, value: (i % 97) + 1 }));
+
+    for (let run = 1; run <= runs + 1; run++) {
+      const { child, exited } = await startChild(env);
+      const last = run > runs;
+      let stop = false;
+      const http = async (channel: string): Promise<void> => {
+        while (!stop) {
+          const start = take(channel);
+          const body = JSON.stringify({
+            readings: frame(channel, start).map((r) => ({ channel, ts: r.ts, value: r.value })),
+          });
+          try {
+            const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/readings`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+              body,
+            });
+            const answer = (await res.json()) as { accepted?: number };
+            // Every reading is valid: anything else than all accepted is a harness fault, not a kill.
+            if (res.status !== 202 || answer.accepted !== size)
+              throw new Error(`HTTP ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
+            const a = acked.get(channel)!;
+            a.starts.push(start);
+            a.runs.push(run);
+            tally.http += size;
+          } catch (err) {
+            if (err instanceof Error && err.message.startsWith('HTTP ')) throw err;
+            return; // the server died mid-request: this batch was never acknowledged
+          }
+          if (last) return;
+        }
+      };
+      const device = async (channel: string): Promise<void> => {
+        const c = await mqtt
+          .connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+            username: 'kill-gateway',
+            password: TOKEN,
+            reconnectPeriod: 0,
+            connectTimeout: 5000,
+          })
+          .catch(() => undefined);
+        if (!c) return;
+        c.on('error', () => undefined);
+        // mqtt.js keeps a publish queued when the connection drops: end the wait on close instead.
+        const closed = new Promise<never>((_, reject) => c.once('close', () => reject(new Error('closed'))));
+        closed.catch(() => undefined);
+        try {
+          while (!stop && c.connected) {
+            const start = take(channel);
+            await Promise.race([
+              c.publishAsync('loadscope/o1/compact', encodeCompact(batchOf(frame(channel, start))), {
+                qos: 1,
+              }),
+              closed,
+            ]);
+            const a = acked.get(channel)!;
+            a.starts.push(start);
+            a.runs.push(run);
+            tally.mqtt += size;
+            if (last) break;
+          }
+        } catch {
+          // killed before PUBACK: not acknowledged
+        } finally {
+          c.end(true);
+        }
+      };
+      const senders = [...channels.slice(0, clients).map(http), device(channels[clients]!)];
+      if (last) {
+        await Promise.all(senders);
+        // Scale-out: batches a killed process took but never acknowledged come back after the ack wait.
+        await settle(env, acked, size, opts.column === 'scale-out' ? 45_000 : 5_000);
+        child.kill('SIGTERM');
+        await exited;
+        break;
+      }
+      const wait = killMin + rnd() * (killMax - killMin);
+      await new Promise((r) => setTimeout(r, wait));
+      child.kill('SIGKILL');
+      stop = true;
+      await exited;
+      await Promise.all(senders);
+      say(
+        `${opts.column} run ${run}: killed after ${Math.round(wait)} ms, ${tally.http + tally.mqtt} acknowledged so far`,
+      );
+    }
+    const found = await verify(env, acked, size, runs + 1);
+    return {
+      column: opts.column,
+      runs,
+      acknowledged: tally.http + tally.mqtt,
+      acknowledgedHttp: tally.http,
+      acknowledgedMqtt: tally.mqtt,
+      ...found,
+      seconds: (Date.now() - t0) / 1000,
+    };
+  } finally {
+    await column.drop().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until no acknowledged reading is missing or `ms` passed (the child is still running). */
+async function settle(
+  env: Record<string, string>,
+  acked: Map<string, Acked>,
+  size: number,
+  ms: number,
+): Promise<void> {
+  if (env['LOADSCOPE_STORE'] === 'duckdb') return; // the child holds the file; embedded writes before acking
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if ((await verify(env, acked, size, 1)).lost === 0) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Counts lost, doubled and extra readings against what was acknowledged. */
+async function verify(
+  env: Record<string, string>,
+  acked: Map<string, Acked>,
+  size: number,
+  runs: number,
+): Promise<Pick<KillTestResult, 'lost' | 'doubled' | 'storedUnacknowledged' | 'lostByRun'>> {
+  const store = await openStore(loadConfig(env));
+  const lostByRun = new Array<number>(runs).fill(0);
+  let lost = 0;
+  let doubled = 0;
+  let extra = 0;
+  try {
+    for (const [channel, a] of acked) {
+      const stored = await store.readings.readColumns(channel, T0 - 1, T0 + 10 ** 10);
+      const ts = stored.ts;
+      for (let i = 1; i < ts.length; i++) if (ts[i] === ts[i - 1]) doubled++;
+      const have = new Set<number>(ts);
+      let kept = 0;
+      for (const [k, start] of a.starts.entries()) {
+        for (let i = 0; i < size; i++) {
+          if (have.has(start + i)) kept++;
+          else {
+            lost++;
+            lostByRun[Math.min(runs, a.runs[k]!) - 1]!++;
+          }
+        }
+      }
+      extra += have.size - kept;
+    }
+  } finally {
+    await store.close();
+  }
+  return { lost, doubled, storedUnacknowledged: extra, lostByRun };
+}
