@@ -9,7 +9,10 @@ import type { ImportOptions } from './types.ts';
 
 /** What a format gets to do its work. */
 export interface FormatContext {
-  /** The imported path as the user gave it (used in messages). */
+  /**
+   * The file as messages and rejections name it: the path as the user gave it, or the uploaded
+   * file's own name (`ImportOptions.displayName`). Read the file at `opts.path`.
+   */
   readonly file: string;
   readonly opts: ImportOptions;
   readonly catalog: CatalogBuilder;

@@ -46,7 +46,8 @@ export async function importFile(
     options.channelCol !== undefined || options.valueCol !== undefined || options.meterCol !== undefined;
   const format =
     options.format ?? (tcp ? 'dsmr' : longHint && !isDir ? 'csv-long' : await detectFormat(options.path));
-  const d = defaultsFor(format, options.path);
+  const shown = options.displayName ?? options.path;
+  const d = defaultsFor(format, shown);
   const user = Object.fromEntries(
     Object.entries(options).filter(([, v]) => v !== undefined),
   ) as ImportOptions;
@@ -76,7 +77,7 @@ export async function importFile(
     opts.batchSize ?? 100_000,
     opts.concurrency ?? (store.kind === 'postgres' ? 2 : 1),
   );
-  const rejects = new RejectLog(opts.quarantineDir ?? join('.loadscope', 'quarantine'), options.path);
+  const rejects = new RejectLog(opts.quarantineDir ?? join('.loadscope', 'quarantine'), shown);
   const source = tcp
     ? openTcpSource(options.path, { signal: hooks.signal, reconnect: !opts.once, onStatus: hooks.onStatus })
     : isDir
@@ -87,7 +88,7 @@ export async function importFile(
   // Formats that read in a worker (Green Button) report the bytes they consumed only through ticks.
   let consumed = 0;
   const ctx: FormatContext = {
-    file: options.path,
+    file: shown,
     opts,
     catalog,
     out,
@@ -101,7 +102,7 @@ export async function importFile(
       if (hooks.onProgress && (now - last >= PROGRESS_EVERY_MS || bytesRead >= total)) {
         last = now;
         hooks.onProgress({
-          file: options.path,
+          file: shown,
           bytesRead,
           bytesTotal: total,
           rows: ctx.rows,
@@ -121,7 +122,7 @@ export async function importFile(
     await rejects.close();
   }
   return {
-    file: options.path,
+    file: shown,
     format,
     rows: ctx.rows,
     readings: out.readings,

@@ -32,6 +32,11 @@ export type TsFormat = (typeof TS_FORMATS)[number];
 export interface ImportOptions {
   /** File or (for REDD low_freq) directory to import. */
   path: string;
+  /**
+   * The file's name in rejections, errors, the summary and the default facility name, when `path` is
+   * not what the user knows it by (a web upload saved to a temporary file); default `path`.
+   */
+  displayName?: string;
   /** Format; detected from the content when omitted. */
   format?: ImportFormat;
   /** Organisation id (created when missing); default `default`. */

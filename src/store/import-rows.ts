@@ -45,6 +45,7 @@ export function rowToImport(r: Row): ImportRecord {
 
 const PATCH_COLUMNS: Record<keyof ImportPatch, [string, (v: never) => Value]> = {
   state: ['state', (v: string) => v],
+  facilityId: ['facility_id', (v: string) => v],
   endedAt: ['ended_at', (v: number | null) => v],
   heartbeatAt: ['heartbeat_at', (v: number) => v],
   progress: ['progress', toJson],

@@ -125,6 +125,64 @@ describe('import routes', () => {
     expect(empty.statusCode).toBe(400);
   });
 
+  it('imports a wide CSV with the unit, time zone, zip and kind of the upload; errors name its settings', async () => {
+    const wide =
+      'time,mains,fridge\n2024-03-01 00:00,100,10\n2024-03-01 00:01,oops,12\n2024-03-01 00:02,300,14\n';
+    const missing = await upload('filename=my%20house.csv&wait=true', wide);
+    const failed = missing.json<Rec>();
+    expect(failed.state).toBe('failed');
+    // The web user is told which setting to choose, not a CLI flag.
+    expect(failed.error!.message).toMatch(/set Unit \(unit\)/);
+    expect(failed.error!.message).not.toMatch(/--unit|--tz/);
+    const res = await upload(
+      'filename=my%20house.csv&wait=true&unit=W&tz=Europe/Paris&zip=75011&kind=residential&format=csv-wide&interval=60',
+      wide,
+    );
+    const rec = res.json<Rec & { summary: { byReason: Record<string, { examples: { file: string }[] }> } }>();
+    expect(rec.state, JSON.stringify(rec.error)).toBe('done');
+    expect(rec.summary).toMatchObject({ format: 'csv-wide', stored: 5, rejected: 1 });
+    // Rejected rows name the uploaded file, not the server's temporary copy.
+    expect(rec.summary.byReason['not-a-number']!.examples[0]!.file).toBe('my house.csv');
+    expect(await w.store.catalog.getFacility('my-house')).toMatchObject({
+      timeZone: 'Europe/Paris',
+      zip: '75011',
+      kind: 'residential',
+    });
+    expect(await w.store.catalog.getChannel('my-house:main:mains')).toMatchObject({
+      unit: 'W',
+      measurement: 'power',
+      intervalMs: 60_000,
+    });
+    // 2024-03-01 00:00 in Paris is 23:00 UTC the day before.
+    const [first] = await w.store.readings.read('my-house:main:mains', 0, 2e12);
+    expect(first?.ts).toBe(Date.UTC(2024, 1, 29, 23));
+  });
+
+  it('starts with the size of the upload as the total, and places UtilityAPI services by address', async () => {
+    const ua = [
+      'interval_start,interval_end,interval_kWh,service_uid,utility_service_address,utility_service_id',
+      '2024-01-01T00:00:00Z,2024-01-01T00:15:00Z,0.5,svc-a,"1 Elm St, Albany, NY 12207",S-A',
+      '2024-01-01T00:00:00Z,2024-01-01T00:15:00Z,0.7,svc-b,"9 Oak Ave, Troy, NY 12180",S-B',
+    ].join('\n');
+    const res = await upload('filename=intervals.csv', ua);
+    expect(res.statusCode).toBe(202);
+    expect(res.json<ImportRecord>().progress.bytesTotal).toBe(Buffer.byteLength(ua));
+    let rec = res.json<Rec & { summary: { facilities?: string[] } | null }>();
+    for (let i = 0; i < 200 && rec.state === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      rec = (
+        await app.inject({
+          method: 'GET',
+          url: `/api/v1/imports/${rec.id}`,
+          headers: { cookie: analyst.cookie },
+        })
+      ).json();
+    }
+    expect(rec.summary?.facilities).toEqual(['1-elm-st-albany-ny-12207', '9-oak-ave-troy-ny-12180']);
+    expect(rec.facilityId).toBe('1-elm-st-albany-ny-12207');
+    expect((await w.store.catalog.getFacility('9-oak-ave-troy-ny-12180'))?.zip).toBe('12180');
+  });
+
   it('keeps import records in the store: a new server on the same store answers for them, to my organisation only', async () => {
     const res = await upload('filename=restart.csv&wait=true', CSV);
     expect(res.statusCode, res.body).toBe(200);

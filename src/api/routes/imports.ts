@@ -15,14 +15,14 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { FacilityKind } from '../../domain/types.ts';
 import { InputError, LoadscopeError, NotFoundError } from '../../errors.ts';
 import { slug } from '../../ingest/catalog.ts';
 import { importFile } from '../../ingest/import-file.ts';
-import { IMPORT_FORMATS, type ImportFormat, type ImportProgress } from '../../ingest/types.ts';
+import type { ImportProgress } from '../../ingest/types.ts';
+import { type ImportQuery, importOptionsOf, importQuerySchema, messageForUpload } from './import-options.ts';
 import type { ImportPatch, ImportRecord, ImportRepo } from '../../store/ports/imports.ts';
 import { requirePrincipal, requireRole } from '../principal.ts';
-import { errorResponses, idSchema, kindSchema } from './schemas.ts';
+import { errorResponses, idSchema } from './schemas.ts';
 
 /** Largest accepted upload. */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -36,16 +36,6 @@ export const INTERRUPTED = {
   message:
     'the import was interrupted: the server running it stopped before it finished; upload the file again',
 } as const;
-
-interface ImportQuery {
-  filename: string;
-  facility?: string;
-  format?: ImportFormat;
-  tz?: string;
-  zip?: string;
-  kind?: FacilityKind;
-  wait?: boolean;
-}
 
 const recordSchema = {
   type: 'object',
@@ -92,30 +82,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
         tags: ['import'],
         summary:
           'Upload a file as the raw request body; returns an import id to poll (or the summary with wait=true)',
-        querystring: {
-          type: 'object',
-          properties: {
-            filename: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 255,
-              description: 'original file name (format detection, default facility)',
-            },
-            facility: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 200,
-              description: 'facility id or name; default from the file name',
-            },
-            format: { type: 'string', enum: [...IMPORT_FORMATS] },
-            tz: { type: 'string', maxLength: 64 },
-            zip: { type: 'string', maxLength: 20 },
-            kind: kindSchema,
-            wait: { type: 'boolean', default: false },
-          },
-          required: ['filename'],
-          additionalProperties: false,
-        },
+        querystring: importQuerySchema,
         response: { 200: recordSchema, 202: recordSchema, ...errorResponses, 413: errorResponses[400] },
       },
     },
@@ -127,14 +94,17 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
           field: 'org',
         });
       const base = q.filename.replace(/^.*[\\/]/, '');
-      const facilityId = slug(q.facility ?? base.replace(/\.[a-z0-9]+$/i, ''));
+      // Without a chosen facility the file's own name is the default one (utility files place
+      // their services themselves; the summary lists every facility the import wrote to).
+      const facilityId = slug(q.facility ?? base.replace(/(\.(csv|txt|dat|xml|json|gz))+$/i, ''));
       const existing = await store.catalog.getFacility(facilityId);
       if (existing) await app.access.editableFacilityOrThrow(p, facilityId);
 
       const dir = await mkdtemp(join(tmpdir(), 'ls-upload-'));
       const path = join(dir, base.replace(/[^A-Za-z0-9._-]/g, '_') || 'upload');
+      let bytes: number;
       try {
-        await saveBody(request.body, path);
+        bytes = await saveBody(request.body, path);
       } catch (err) {
         await rm(dir, { recursive: true, force: true });
         throw err;
@@ -149,7 +119,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
         startedAt,
         endedAt: null,
         heartbeatAt: startedAt,
-        progress: { bytesRead: 0, bytesTotal: 0, rows: 0, readings: 0 },
+        progress: { bytesRead: 0, bytesTotal: bytes, rows: 0, readings: 0 },
         summary: null,
         error: null,
       };
@@ -163,13 +133,10 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       const run = importFile(
         store,
         {
+          ...importOptionsOf(q),
           path,
+          displayName: base,
           org: p.orgId,
-          facility: facilityId,
-          ...(q.format ? { format: q.format } : {}),
-          ...(q.tz ? { tz: q.tz } : {}),
-          ...(q.zip ? { zip: q.zip } : {}),
-          ...(q.kind ? { facilityKind: q.kind } : {}),
           quarantineDir: join(config.dataDir, 'quarantine'),
         },
         {
@@ -184,7 +151,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       )
         .then((summary): ImportPatch => {
           const { file: _f, quarantine: _q, ...visible } = summary;
-          return { state: 'done', summary: visible };
+          return { state: 'done', summary: visible, facilityId: summary.facilities?.[0] ?? facilityId };
         })
         .catch((err: unknown): ImportPatch => {
           if (!(err instanceof LoadscopeError)) request.log.error({ err }, 'import failed');
@@ -192,7 +159,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
             state: 'failed',
             error:
               err instanceof LoadscopeError
-                ? { error: err.code, message: err.message.replaceAll(path, base) }
+                ? { error: err.code, message: messageForUpload(err.message, path, base) }
                 : { error: 'IMPORT_FAILED', message: 'the import failed; see the server log' },
           };
         })
@@ -306,8 +273,8 @@ function trackImport(
   };
 }
 
-/** Streams a request body to a file, refusing more than {@link MAX_UPLOAD_BYTES}. */
-async function saveBody(body: NodeJS.ReadableStream | undefined, path: string): Promise<void> {
+/** Streams a request body to a file, refusing more than {@link MAX_UPLOAD_BYTES}; returns its size. */
+async function saveBody(body: NodeJS.ReadableStream | undefined, path: string): Promise<number> {
   if (!body) throw new InputError('the request body must be the file to import', { field: 'body' });
   let bytes = 0;
   const limit = new Transform({
@@ -320,4 +287,5 @@ async function saveBody(body: NodeJS.ReadableStream | undefined, path: string): 
   });
   await pipeline(body, limit, createWriteStream(path));
   if (bytes === 0) throw new InputError('the uploaded file is empty', { field: 'body' });
+  return bytes;
 }

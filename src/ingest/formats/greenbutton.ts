@@ -55,14 +55,14 @@ export const greenbutton: Format = {
 
 type End = Extract<EspiWorkerMessage, { type: 'end' }>;
 
-/** Runs the worker over `ctx.file`, handing each chunk's entries to `onEntries` before asking for more. */
+/** Runs the worker over the imported file, handing each chunk's entries to `onEntries` before asking for more. */
 function parseInWorker(
   ctx: FormatContext,
   url: URL,
   onEntries: (entries: EntryState[], bytesRead: number) => Promise<void>,
 ): Promise<End> {
   const limit = ctx.opts.parseTimeLimitMs ?? ESPI_CHUNK_TIME_LIMIT_MS;
-  const data: EspiWorkerData = { path: ctx.file };
+  const data: EspiWorkerData = { path: ctx.opts.path };
   const worker = new Worker(url, {
     workerData: data,
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },

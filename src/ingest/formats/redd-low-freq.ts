@@ -29,13 +29,13 @@ export function parseLabels(text: string, file: string): Map<number, string> {
 /** The REDD low_freq directory format. */
 export const reddLowFreq: Format = {
   async run(ctx) {
-    const labelsFile = join(ctx.file, 'labels.dat');
+    const labelsFile = join(ctx.opts.path, 'labels.dat');
     const labels = parseLabels(await readFile(labelsFile, 'utf8'), labelsFile);
     const w = unitRule('W')!;
     let done = 0;
     const tick = ctx.tick.bind(ctx);
     for (const [n, label] of [...labels].sort((a, b) => a[0] - b[0])) {
-      const path = join(ctx.file, `channel_${n}.dat`);
+      const path = join(ctx.opts.path, `channel_${n}.dat`);
       let source;
       try {
         source = await openSource(path, ctx.signal);

@@ -59,9 +59,10 @@ export function importsContract(factory: StoreFactory): void {
       heartbeatAt: 1500,
       progress: { rows: 2 },
     });
-    await r.updateImport('i1', { state: 'done', endedAt: 2000, summary: SUMMARY });
+    await r.updateImport('i1', { state: 'done', endedAt: 2000, summary: SUMMARY, facilityId: 'site-2' });
     expect(await r.getImport('i1')).toEqual({
       ...record('i1', 'org-a', 1000),
+      facilityId: 'site-2',
       state: 'done',
       endedAt: 2000,
       heartbeatAt: 1500,

@@ -18,6 +18,10 @@ export interface ImportRecord {
   /** Organisation that uploaded it; the only one that may see it. */
   orgId: string;
   filename: string;
+  /**
+   * The facility it imported into: the chosen or default one while it runs, then the first facility
+   * it wrote to (a utility file may write to several: see `summary.facilities`).
+   */
   facilityId: string;
   state: ImportState;
   startedAt: number;
@@ -32,7 +36,7 @@ export interface ImportRecord {
 
 /** Fields of an import that change while it runs. */
 export type ImportPatch = Partial<
-  Pick<ImportRecord, 'state' | 'endedAt' | 'heartbeatAt' | 'progress' | 'summary' | 'error'>
+  Pick<ImportRecord, 'state' | 'facilityId' | 'endedAt' | 'heartbeatAt' | 'progress' | 'summary' | 'error'>
 >;
 
 /** Web import records. Owned by the import routes; written by the process that runs the import. */

@@ -17,6 +17,7 @@ import type {
   FleetItem,
   HeatmapResponse,
   ImportRecord,
+  ImportSettings,
   LatestValue,
   LiveBreakdown,
   Me,
@@ -119,16 +120,13 @@ export function createApi(http: Http) {
     exportUrl: (channels: string[], from: number, to: number) =>
       `${V1}/explore/export.csv?${new URLSearchParams({ channels: channels.join(','), from: String(Math.floor(from)), to: String(Math.ceil(to)) }).toString()}`,
 
-    importFile: (
-      file: Blob,
-      q: { filename: string; facility?: string; format?: string },
-      onProgress?: Progress,
-    ) =>
+    importFile: (file: Blob, q: ImportSettings & { filename: string }, onProgress?: Progress) =>
       http.upload<ImportRecord>(withQuery(`${V1}/imports`, q), file, {
         contentType: 'application/octet-stream',
         onProgress,
       }),
     importStatus: (id: string) => http.get<ImportRecord>(`${V1}/imports/${enc(id)}`),
+    imports: () => http.get<ImportRecord[]>(`${V1}/imports`),
 
     users: () => http.get<User[]>(`${V1}/users`),
     createUser: (u: { email: string; name?: string; role: Role; password: string }) =>

@@ -5,6 +5,7 @@
 import type { Alert, Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
 import type { ApiToken, Share, ShareAccess, User } from '../../../src/store/ports/accounts.ts';
 import type { ImportSummary } from '../../../src/ingest/types.ts';
+import type { ImportQuery } from '../../../src/api/routes/import-options.ts';
 import type { LiveNilmBreakdown as LiveBreakdown } from '../../../src/realtime/live-nilm.ts';
 import type { ApplianceDailyEnergy, ApplianceInventoryItem } from '../../../src/store/ports/nilm.ts';
 import type { RollupRow } from '../../../src/store/ports/rollups.ts';
@@ -160,6 +161,9 @@ export interface NilmResults {
   daily: ApplianceDailyEnergy[];
   inventory: ApplianceInventoryItem[];
 }
+
+/** Settings of an upload (`POST /imports` query parameters besides the file name). */
+export type ImportSettings = Omit<ImportQuery, 'filename' | 'wait'>;
 
 /** An upload's state (`POST /imports`, `GET /imports/:id`). */
 export interface ImportRecord {

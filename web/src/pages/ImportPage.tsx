@@ -1,11 +1,14 @@
 /**
- * Import: upload a CSV, Green Button (ESPI XML) or UtilityAPI file. The bar follows the upload, then
- * the importer's own progress (polled), and the page ends with the importer's summary: readings
- * stored, duplicates, rejected values with their reasons and examples (file, line, field).
+ * Import: upload a CSV, Green Button (ESPI XML), UtilityAPI or registrations file with the settings
+ * the file does not carry (unit, time zone, zip, facility kind, format, columns). The bar follows the
+ * upload, then the importer's own progress (polled); the page then shows the importer's summary
+ * (readings stored, duplicates, rejected values with reasons and examples naming the uploaded file)
+ * and the organisation's import history.
  */
 import { type FormEvent, useState } from 'react';
-import { IMPORT_FORMATS } from '../../../src/ingest/types.ts';
-import type { ImportRecord } from '../api/types.ts';
+import type { ImportRecord, ImportSettings } from '../api/types.ts';
+import { ImportHistory } from '../components/ImportHistory.tsx';
+import { ImportSettingsFields } from '../components/ImportSettingsFields.tsx';
 import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
@@ -24,9 +27,9 @@ function fmtBytes(n: number): string {
 export function ImportPage() {
   const { api, me } = useApp();
   const facilities = useLoad(() => api.facilities(), [api]);
+  const history = useLoad(() => api.imports(), [api]);
   const [file, setFile] = useState<File>();
-  const [format, setFormat] = useState('');
-  const [facility, setFacility] = useState('');
+  const [settings, setSettings] = useState<ImportSettings>({});
   const [upload, setUpload] = useState<{ sent: number; total: number }>();
   const [record, setRecord] = useState<ImportRecord>();
   const [error, setError] = useState<Error>();
@@ -39,10 +42,8 @@ export function ImportPage() {
     setRecord(undefined);
     setUpload({ sent: 0, total: file.size });
     try {
-      let rec = await api.importFile(
-        file,
-        { filename: file.name, ...(facility ? { facility } : {}), ...(format ? { format } : {}) },
-        (sent, total) => setUpload({ sent, total }),
+      let rec = await api.importFile(file, { ...settings, filename: file.name }, (sent, total) =>
+        setUpload({ sent, total }),
       );
       setRecord(rec);
       while (rec.state === 'running') {
@@ -55,12 +56,9 @@ export function ImportPage() {
       setError(err instanceof Error ? err : new Error(String(err)));
     } finally {
       setBusy(false);
+      history.reload();
     }
   };
-  const importing = record?.state === 'running';
-  const p = record?.progress;
-  const pct =
-    importing && p?.bytesTotal ? p.bytesRead / p.bytesTotal : upload?.total ? upload.sent / upload.total : 0;
   const s = record?.summary;
   return (
     <>
@@ -74,7 +72,7 @@ export function ImportPage() {
           ) : null}
           <form className="form" onSubmit={(e) => void submit(e)}>
             <label>
-              File (CSV, Green Button XML, UtilityAPI JSON or CSV; gzip accepted)
+              File (CSV, Green Button XML, UtilityAPI JSON or CSV, registrations CSV; gzip accepted)
               <input
                 type="file"
                 accept=".csv,.xml,.json,.gz"
@@ -82,47 +80,15 @@ export function ImportPage() {
                 onChange={(e) => setFile(e.target.files?.[0])}
               />
             </label>
-            <label>
-              Format
-              <select value={format} onChange={(e) => setFormat(e.target.value)} aria-label="format">
-                <option value="">Detect from the file</option>
-                {IMPORT_FORMATS.map((f) => (
-                  <option key={f}>{f}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Into facility
-              <select value={facility} onChange={(e) => setFacility(e.target.value)} aria-label="facility">
-                <option value="">A facility named after the file</option>
-                {(facilities.data ?? [])
-                  .filter((f) => f.access === 'edit')
-                  .map((f) => (
-                    <option key={f.id} value={f.id}>
-                      {f.name}
-                    </option>
-                  ))}
-              </select>
-            </label>
+            <ImportSettingsFields
+              value={settings}
+              onChange={setSettings}
+              facilities={(facilities.data ?? []).filter((f) => f.access === 'edit')}
+            />
             <button type="submit" disabled={!file || busy || me.role === 'viewer'}>
               {busy ? 'Importing…' : 'Import'}
             </button>
-            {upload ? (
-              <div className="progress" data-testid="import-progress">
-                <div className="progress-bar">
-                  <i style={{ width: `${Math.round(pct * 100)}%` }} />
-                </div>
-                <span className="sub">
-                  {!record
-                    ? `uploading ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}`
-                    : importing
-                      ? `importing: ${fmtBytes(p?.bytesRead ?? 0)} of ${fmtBytes(p?.bytesTotal ?? 0)} read, ${(p?.readings ?? 0).toLocaleString()} readings`
-                      : record.state === 'done'
-                        ? 'done'
-                        : 'failed'}
-                </span>
-              </div>
-            ) : null}
+            {upload ? <ImportProgressLine upload={upload} record={record} /> : null}
           </form>
         </Card>
         <Card title="Summary">
@@ -132,11 +98,14 @@ export function ImportPage() {
               <table className="table kv">
                 <tbody>
                   <tr>
-                    <th>Facility</th>
+                    <th>{(s.facilities?.length ?? 1) > 1 ? 'Facilities' : 'Facility'}</th>
                     <td>
-                      <Link to={`/facilities/${encodeURIComponent(record.facilityId)}`}>
-                        {record.facilityId}
-                      </Link>
+                      {(s.facilities?.length ? s.facilities : [record.facilityId]).map((f, i) => (
+                        <span key={f}>
+                          {i > 0 ? ', ' : ''}
+                          <Link to={`/facilities/${encodeURIComponent(f)}`}>{f}</Link>
+                        </span>
+                      ))}
                     </td>
                   </tr>
                   <tr>
@@ -198,6 +167,51 @@ export function ImportPage() {
           ) : null}
         </Card>
       </div>
+      <Card title="Recent imports">
+        <ErrorBox error={history.error} title="Could not load the import history" />
+        {history.data ? <ImportHistory imports={history.data} /> : null}
+      </Card>
     </>
+  );
+}
+
+/**
+ * The progress line under the bar: the upload's bytes, then the importer's (of the uploaded size,
+ * which the server knows from the start), then how it ended; never "0 B of 0 B" under a full bar.
+ */
+function ImportProgressLine({
+  upload,
+  record,
+}: {
+  upload: { sent: number; total: number };
+  record: ImportRecord | undefined;
+}) {
+  const p = record?.progress;
+  const total = p?.bytesTotal || upload.total;
+  let pct: number;
+  let text: string;
+  if (!record) {
+    pct = upload.total ? upload.sent / upload.total : 0;
+    text = `Step 1 of 2, uploading: ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}`;
+  } else if (record.state === 'running') {
+    pct = total ? Math.min(1, (p?.bytesRead ?? 0) / total) : 0;
+    text =
+      p && p.bytesRead > 0
+        ? `Step 2 of 2, importing: ${fmtBytes(p.bytesRead)} of ${fmtBytes(total)} read, ${p.readings.toLocaleString()} readings`
+        : `Step 2 of 2, importing: uploaded ${fmtBytes(total)}, starting`;
+  } else {
+    pct = 1;
+    text =
+      record.state === 'done'
+        ? `Done: ${(record.summary?.stored ?? 0).toLocaleString()} readings stored`
+        : 'The import failed (see why beside)';
+  }
+  return (
+    <div className="progress" data-testid="import-progress">
+      <div className="progress-bar">
+        <i style={{ width: `${Math.round(pct * 100)}%` }} />
+      </div>
+      <span className="sub">{text}</span>
+    </div>
   );
 }
