@@ -6,7 +6,8 @@ import type { Channel, Facility } from '../domain/types.ts';
 import { electricityMeter, seriesBatch } from '../store/contract/fixtures.ts';
 import { createDuckdbStore } from '../store/duckdb/index.ts';
 import type { RollupQuery } from '../store/ports/rollups.ts';
-import { facilityStats, powerOf } from './facility-stats.ts';
+import { livePowerChannels, powerOf } from '../domain/power.ts';
+import { facilityStats } from './facility-stats.ts';
 import { localDate } from './periods.ts';
 
 const ch = (
@@ -38,7 +39,64 @@ describe('powerOf', () => {
   });
 });
 
+describe('livePowerChannels', () => {
+  it("takes each meter's measured mains power, else its interval energy, never both", () => {
+    const measured = { ...ch('power', 'W', 1000), id: 'a.p', meterId: 'a' };
+    const alsoEnergy = { ...ch('interval', 'Wh', 900_000), id: 'a.e', meterId: 'a' };
+    const energyOnly = { ...ch('interval', 'Wh', 300_000), id: 'b.e', meterId: 'b' };
+    const gas = { ...ch('interval', 'm3', 3_600_000), id: 'c.g', meterId: 'c' };
+    const sub = { ...ch('power', 'W', 1000), id: 'a.fridge', meterId: 'a', isMains: false };
+    expect(livePowerChannels([measured, alsoEnergy, energyOnly, gas, sub]).map((c) => c.id)).toEqual([
+      'a.p',
+      'b.e',
+    ]);
+  });
+});
+
 describe('facilityStats', () => {
+  it('derives live power from interval energy where a facility has no power channel, and says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ls-stats-'));
+    const store = await createDuckdbStore({ path: join(dir, 's.duckdb'), threads: 1 });
+    try {
+      await store.migrate();
+      await store.catalog.upsertOrganisations([{ id: 'o', name: 'O', createdAt: 0 }]);
+      const facilities: Facility[] = ['home', 'lab'].map((id) => ({
+        id,
+        orgId: 'o',
+        name: id,
+        kind: 'residential',
+        address: null,
+        zip: null,
+        timeZone: 'UTC',
+        tags: [],
+        createdAt: 0,
+      }));
+      await store.catalog.upsertFacilities(facilities);
+      await store.catalog.upsertMeters([
+        electricityMeter('home-m', 'home'),
+        electricityMeter('lab-m', 'lab'),
+      ]);
+      await store.catalog.upsertChannels([
+        { ...ch('interval', 'Wh', 300_000), id: 'home-m.mains', meterId: 'home-m' },
+        { ...ch('power', 'W', 1000), id: 'lab-m.mains', meterId: 'lab-m' },
+        { ...ch('interval', 'Wh', 900_000), id: 'lab-m.energy', meterId: 'lab-m' },
+      ]);
+      const now = Date.UTC(2026, 0, 5, 12);
+      await store.live.upsertLatest([
+        { channelId: 'home-m.mains', ts: now - 300_000, value: 125 }, // 125 Wh in 5 min = 1500 W
+        { channelId: 'lab-m.mains', ts: now - 1000, value: 700 },
+        { channelId: 'lab-m.energy', ts: now - 900_000, value: 100 },
+      ]);
+      const stats = await facilityStats(store, facilities, now);
+      expect(stats.get('home')).toMatchObject({ latestPower: 1500, latestPowerDerived: true });
+      // Measured power wins over the same meter's interval energy: counted once, not 700 + 400.
+      expect(stats.get('lab')).toMatchObject({ latestPower: 700, latestPowerDerived: false });
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("finds today's energy in the zones furthest east and west with one rollup query per UTC day", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ls-stats-'));
     const store = await createDuckdbStore({ path: join(dir, 's.duckdb'), threads: 1 });

@@ -1,9 +1,11 @@
 /**
  * Live figures of facilities for the fleet list and the facility dashboard: latest mains power (sum of
- * the newest values of the mains power channels), today's energy (the batch layer's rollup of the
+ * the newest values of each meter's mains power channels, or, for a meter that only reports energy per
+ * interval, its average power over the newest interval, flagged as derived), today's energy (the batch layer's rollup of the
  * facility's current local day) and the number of open alerts. Computed in bulk: a handful of queries
  * for any number of facilities.
  */
+import { livePowerChannels, powerConversion } from '../domain/power.ts';
 import type { Channel, Facility } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import type { LatestValue } from '../stream/windows.ts';
@@ -15,6 +17,11 @@ const DAY = 86_400_000;
 export interface FacilityStats {
   /** Sum of the latest mains power values in W; null when no mains power channel has reported. */
   latestPower: number | null;
+  /**
+   * True when (part of) `latestPower` is derived from interval energy (average power over the newest
+   * interval) rather than measured; false when measured or when there is no value.
+   */
+  latestPowerDerived: boolean;
   /** Time of the oldest of those latest values (how fresh the sum is), UTC ms; null with no value. */
   latestTs: number | null;
   /** Energy of the facility's current local day so far, per unit (Wh for electricity). */
@@ -41,7 +48,8 @@ export async function facilityStats(
   const channelsOf = cached.channelsOf ?? ((facilityId) => store.catalog.listChannels({ facilityId }));
   const out = new Map<string, FacilityStats>();
   if (facilities.length === 0) return out;
-  for (const f of facilities) out.set(f.id, { latestPower: null, latestTs: null, today: [], openAlerts: 0 });
+  for (const f of facilities)
+    out.set(f.id, { latestPower: null, latestPowerDerived: false, latestTs: null, today: [], openAlerts: 0 });
   const ids = facilities.map((f) => f.id);
 
   const mainsByFacility = await mainsPowerChannels(store, facilities, channelsOf);
@@ -53,10 +61,10 @@ export async function facilityStats(
     const s = out.get(facilityId)!;
     for (const c of channels) {
       const l = latestOf.get(c.id);
-      if (!l) continue;
-      const w = powerOf(c, l.value);
-      if (w === undefined) continue;
-      s.latestPower = (s.latestPower ?? 0) + w;
+      const conv = powerConversion(c);
+      if (!l || !conv) continue;
+      s.latestPower = (s.latestPower ?? 0) + l.value * conv.factor;
+      if (conv.derived) s.latestPowerDerived = true;
       s.latestTs = s.latestTs === null ? l.ts : Math.min(s.latestTs, l.ts);
     }
   }
@@ -92,29 +100,15 @@ export async function facilityStats(
   return out;
 }
 
-/**
- * A channel value as power in W: power channels directly (kW scaled), electric interval channels as
- * their mean power over the interval (Wh x 3600 s / interval). Undefined for anything else.
- */
-export function powerOf(c: Channel, value: number): number | undefined {
-  if (c.measurement === 'power' && (c.unit === 'W' || c.unit === 'kW'))
-    return value * (c.unit === 'kW' ? 1000 : 1);
-  if (c.measurement === 'interval' && (c.unit === 'Wh' || c.unit === 'kWh') && c.intervalMs) {
-    return (value * (c.unit === 'kWh' ? 1000 : 1) * 3_600_000) / c.intervalMs;
-  }
-  return undefined;
-}
-
-/** The mains channels of each facility whose values convert to power. */
+/** The channels giving each facility's live mains power ({@link livePowerChannels}). */
 async function mainsPowerChannels(
   store: Store,
   facilities: Facility[],
   channelsOf: (facilityId: string) => Promise<Channel[]>,
 ): Promise<Map<string, Channel[]>> {
   const out = new Map<string, Channel[]>();
-  const isPower = (c: Channel) => c.isMains && powerOf(c, 0) !== undefined;
   if (facilities.length <= 3) {
-    for (const f of facilities) out.set(f.id, (await channelsOf(f.id)).filter(isPower));
+    for (const f of facilities) out.set(f.id, livePowerChannels(await channelsOf(f.id)));
     return out;
   }
   const wanted = new Set(facilities.map((f) => f.id));
@@ -123,9 +117,9 @@ async function mainsPowerChannels(
       .filter((m) => wanted.has(m.facilityId))
       .map((m) => [m.id, m.facilityId]),
   );
-  for (const c of await store.catalog.listChannels()) {
+  for (const c of livePowerChannels(await store.catalog.listChannels())) {
     const f = meterFacility.get(c.meterId);
-    if (f && isPower(c)) out.set(f, [...(out.get(f) ?? []), c]);
+    if (f) out.set(f, [...(out.get(f) ?? []), c]);
   }
   return out;
 }

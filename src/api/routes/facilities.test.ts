@@ -131,7 +131,7 @@ describe('facility routes', () => {
       openAlerts: number;
       channels: { channelId: string; value: number | null }[];
     }>(`/api/v1/facilities/${w.a.facility.id}/summary`);
-    expect(s).toMatchObject({ latestPower: 1234.5, openAlerts: 2 });
+    expect(s).toMatchObject({ latestPower: 1234.5, latestPowerDerived: false, openAlerts: 2 });
     expect(s.channels).toEqual([
       { channelId: w.a.channel.id, name: 'mains', isMains: true, unit: 'W', ts: T0 + 599_500, value: 1234.5 },
     ]);

@@ -12,7 +12,15 @@ const facilityParams = {
   required: ['facilityId'],
 } as const;
 const statsSchema = {
-  latestPower: { type: ['number', 'null'], description: 'sum of the latest mains power values, W' },
+  latestPower: {
+    type: ['number', 'null'],
+    description:
+      'sum of the latest mains power values, W; for a meter with only interval energy, its average power over the newest interval',
+  },
+  latestPowerDerived: {
+    type: 'boolean',
+    description: 'true when (part of) latestPower is derived from interval energy rather than measured',
+  },
   latestTs: { type: ['number', 'null'] },
   today: {
     type: 'array',
