@@ -105,12 +105,47 @@ export async function build(root = ROOT) {
   return { files: ts.length };
 }
 
-/** Builds when `needsBuild` says so; reports on stderr, since stdout may be a command's data. */
+/**
+ * Builds when `needsBuild` says so; reports on stderr, since stdout may be a command's data. Commands
+ * started together (a test suite, a script) build once: the first takes the build lock, the others
+ * wait for it and find dist/ up to date.
+ */
 export async function ensureBuilt(root = ROOT) {
   if (!needsBuild(root)) return;
-  const t0 = Date.now();
-  const { files } = await build(root);
-  process.stderr.write(`loadscope: compiled ${files} files to dist/ in ${Date.now() - t0} ms\n`);
+  await withBuildLock(root, async () => {
+    if (!needsBuild(root)) return;
+    const t0 = Date.now();
+    const { files } = await build(root);
+    process.stderr.write(`loadscope: compiled ${files} files to dist/ in ${Date.now() - t0} ms\n`);
+  });
+}
+
+/** A lock older than this was left by a killed build (a build takes seconds). */
+const STALE_LOCK_MS = 120_000;
+
+/** Runs `fn` holding `dist.lock` (a folder: creating one is atomic). */
+async function withBuildLock(root, fn) {
+  const lock = join(root, 'dist.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS)
+          rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // Released meanwhile: try again.
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -129,6 +164,6 @@ const relativeImportsAsJs = {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = Date.now();
-  const { files } = await build();
+  const { files } = await withBuildLock(ROOT, () => build());
   process.stdout.write(`compiled ${files} files to dist/ in ${Date.now() - t0} ms\n`);
 }

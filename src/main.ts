@@ -1,46 +1,50 @@
 /**
- * The `loadscope` command line: builds the program for this command line, runs it with a local
- * context (configuration from the environment and the global options, the store opened on first use)
- * and turns errors into messages and exit codes.
+ * The `loadscope` command line: builds the program for this command line and runs it with a local
+ * context; when a running server holds the store, the server runs the command instead and this
+ * process prints its output. Errors become messages and exit codes here.
  */
 import type { Command } from 'commander';
-import type { CliContext } from './cli/context.ts';
-import { buildProgram, type GlobalOptions, globalOverrides } from './cli/program.ts';
+import { FORWARDED_ENV } from './cli/admin-socket.ts';
+import { commandName } from './cli/commands.ts';
+import { createLocalCli, RunOnServer } from './cli/local.ts';
+import { buildProgram, type GlobalOptions } from './cli/program.ts';
 import { reportError } from './cli/report-error.ts';
-import type { Config, loadConfig as LoadConfig } from './config.ts';
-import type { Store } from './store/store.ts';
 
-/** Runs one command line (the arguments after `loadscope`); resolves with the exit code. */
 async function main(args: string[]): Promise<number> {
   let program: Command | undefined;
-  let loadConfig: typeof LoadConfig | undefined;
-  let config: Config | undefined;
-  let store: Promise<Store> | undefined;
-  const ctx: CliContext = {
-    out: process.stdout,
-    err: process.stderr,
-    config() {
-      if (!loadConfig) throw new Error('configuration read before the command started');
-      config ??= loadConfig(process.env, globalOverrides(program?.opts<GlobalOptions>() ?? {}));
-      return config;
-    },
-    store() {
-      store ??= import('./store/open-store.ts').then((m) => m.openStore(ctx.config()));
-      return store;
-    },
-  };
+  const local = createLocalCli({
+    command: commandName(args),
+    globals: () => program?.opts<GlobalOptions>() ?? {},
+  });
   try {
-    program = await buildProgram(ctx, args);
-    // The configuration module (zod) loads when a command runs, not for `--help`.
-    program.hook('preAction', async () => {
-      loadConfig = (await import('./config.ts')).loadConfig;
-    });
+    program = await buildProgram(local.ctx, args);
+    program.hook('preAction', () => local.prepare());
     await program.parseAsync(args, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return local.exitCode() || (typeof process.exitCode === 'number' ? process.exitCode : 0);
   } catch (err) {
+    if (err instanceof RunOnServer) return runOnServer(err, args);
     return reportError(err, (t) => process.stderr.write(t));
   } finally {
-    if (store) await (await store.catch(() => undefined))?.close();
+    await local.close();
+  }
+}
+
+/** Has the server that holds the store run this command line; prints its output. */
+async function runOnServer({ connection }: RunOnServer, args: string[]): Promise<number> {
+  process.stderr.write(
+    `loadscope: running on the server that holds the store (pid ${connection.pid}, ${connection.url})\n`,
+  );
+  const env: Record<string, string> = {};
+  for (const k of FORWARDED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
+  try {
+    return await connection.run({ type: 'run', args, cwd: process.cwd(), env }, (stream, data) =>
+      (stream === 'out' ? process.stdout : process.stderr).write(data),
+    );
+  } catch (err) {
+    process.stderr.write(`loadscope: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 69;
+  } finally {
+    connection.close();
   }
 }
 

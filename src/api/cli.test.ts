@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../cli/context.ts';
+import { contextDefaults } from '../cli/testing.ts';
 import { loadConfig } from '../config.ts';
 import { createDuckdbStore } from '../store/duckdb/index.ts';
 import type { Store } from '../store/store.ts';
@@ -39,6 +40,7 @@ describe('api commands', () => {
       err,
       config: () => loadConfig({}, { LOADSCOPE_DUCKDB: ':memory:' }),
       store: async () => store,
+      ...contextDefaults(),
     };
     const program = new Command('loadscope').exitOverride();
     registerApiCommands(program, ctx);

@@ -49,7 +49,7 @@ export function registerApiCommands(program: Command, ctx: CliContext): void {
           ]);
           ctx.err.write(`created organisation '${o.org}'\n`);
         }
-        const given = o.password ?? process.env['LOADSCOPE_PASSWORD'];
+        const given = o.password ?? ctx.env['LOADSCOPE_PASSWORD'];
         const password = given ?? randomSecret(15);
         const u = await createUser(
           { store, now },

@@ -144,6 +144,7 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
         o: { out: string; format?: string; period: string; from?: string; to?: string; channel?: string[] },
       ) => {
         const what = parseChoice(whatRaw, EXPORT_WHATS, 'export <what>');
+        const out = ctx.resolvePath(o.out);
         const format = parseChoice(
           o.format ?? (o.out.endsWith('.parquet') ? 'parquet' : 'csv'),
           EXPORT_FORMATS,
@@ -159,10 +160,10 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
         };
         const n =
           what === 'readings'
-            ? await store.readings.exportReadings({ format, path: o.out, ...filters })
+            ? await store.readings.exportReadings({ format, path: out, ...filters })
             : await store.rollups.exportRollups({
                 format,
-                path: o.out,
+                path: out,
                 period: period(o.period),
                 ...filters,
               });

@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../cli/context.ts';
+import { contextDefaults } from '../cli/testing.ts';
 import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts';
 import { registerBatchCommands } from './cli.ts';
 import { channelBatch, seedFacility, steps } from './test-support.ts';
@@ -156,6 +157,7 @@ describe.each(STORE_FACTORIES)('serving queries, thresholds and CLI on $kind', (
       store: async () => t.store,
       out: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
       err: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
+      ...contextDefaults(),
     };
     const run = async (...args: string[]) => {
       out = '';

@@ -61,6 +61,12 @@ export const FEATURES: readonly FeatureCommands[] = [
   },
 ];
 
+/**
+ * Commands that are processes of their own (a server, a worker): they never run inside a server
+ * for a client, and a DuckDB file held by a server is an error for them, not a reason to forward.
+ */
+export const OWN_PROCESS_COMMANDS: ReadonlySet<string> = new Set(['start', 'worker']);
+
 /** Global options that take a value (they may stand before the command name). */
 const VALUE_OPTIONS = new Set(['--store', '--db', '--pg', '--pg-schema']);
 

@@ -15,7 +15,12 @@ export interface GlobalOptions {
 }
 
 /** The program with the commands `args` (the arguments after `loadscope`) need. */
-export async function buildProgram(ctx: CliContext, args: readonly string[]): Promise<Command> {
+export async function buildProgram(
+  ctx: CliContext,
+  args: readonly string[],
+  /** Settings every command inherits (output, exit behaviour), applied before the commands exist. */
+  configure: (program: Command) => void = () => {},
+): Promise<Command> {
   const program = new Command('loadscope')
     .description('Streaming smart-meter and IoT energy analytics')
     .option('--store <kind>', 'store adapter: duckdb or postgres (env LOADSCOPE_STORE)')
@@ -23,6 +28,7 @@ export async function buildProgram(ctx: CliContext, args: readonly string[]): Pr
     .option('--pg <url>', 'PostgreSQL URL (env LOADSCOPE_PG_URL)')
     .option('--pg-schema <name>', 'PostgreSQL schema (env LOADSCOPE_PG_SCHEMA)')
     .showHelpAfterError();
+  configure(program);
   const feature = featureOf(commandName(args));
   if (feature) {
     (await feature.load())(program, ctx);

@@ -6,8 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CliContext } from './context.ts';
 
 /** The checkout's root folder. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -109,4 +110,17 @@ export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 90_000): P
     });
   });
   return { process: p, output: () => out, exited };
+}
+
+/**
+ * The parts of a {@link CliContext} that in-process command tests rarely care about: a signal that
+ * never aborts, the test's environment, paths relative to the current folder, an ignored exit code.
+ */
+export function contextDefaults(): Pick<CliContext, 'signal' | 'env' | 'resolvePath' | 'setExitCode'> {
+  return {
+    signal: new AbortController().signal,
+    env: process.env,
+    resolvePath: (p) => resolve(p),
+    setExitCode: () => {},
+  };
 }

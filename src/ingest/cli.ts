@@ -56,7 +56,9 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .option('--strict', 'exit with status 65 when any row was rejected')
     .action(async (files: string[], o: ImportCliOptions) => {
       const store = await ctx.store();
-      const quarantineDir = o.quarantineDir ?? join(ctx.config().dataDir, 'quarantine');
+      const quarantineDir = o.quarantineDir
+        ? ctx.resolvePath(o.quarantineDir)
+        : join(ctx.config().dataDir, 'quarantine');
       let intervalMs: number | undefined;
       if (o.interval !== undefined) {
         const s = Number(o.interval);
@@ -72,10 +74,12 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
       const progress = createProgress(ctx.err as NodeJS.WritableStream & { isTTY?: boolean });
       const abort = new AbortController();
       const onSignal = (): void => abort.abort(new InputError('import interrupted'));
-      process.once('SIGINT', onSignal);
+      ctx.signal.addEventListener('abort', onSignal, { once: true });
       const summaries: ImportSummary[] = [];
       try {
-        for (const path of files) {
+        for (const file of files) {
+          // A P1 gateway (tcp://host:port) is not a file.
+          const path = /^[a-z]+:\/\//i.test(file) ? file : ctx.resolvePath(file);
           const { json: _j, strict: _s, interval: _i, limit: _l, ...rest } = o;
           const s = await importFile(
             store,
@@ -92,7 +96,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
         }
       } finally {
         progress.done();
-        process.off('SIGINT', onSignal);
+        ctx.signal.removeEventListener('abort', onSignal);
       }
       const t = totals(summaries);
       if (o.json) ctx.out.write(JSON.stringify({ files: summaries, totals: t }, null, 2) + '\n');
@@ -101,6 +105,6 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
           `total: ${t.rows} rows, ${t.readings} readings, ${t.stored} stored, ${t.duplicates} duplicates, ${t.rejected} rejected\n`,
         );
       }
-      if (o.strict && t.rejected > 0) process.exitCode = 65;
+      if (o.strict && t.rejected > 0) ctx.setExitCode(65);
     });
 }

@@ -30,7 +30,9 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .action(async (what: string, o: RunOptions) => {
       const config = ctx.config();
       const store = await ctx.store();
-      const registry = await createProductRegistry({ customDir: o.productsDir ?? config.productsDir });
+      const registry = await createProductRegistry({
+        customDir: o.productsDir ? ctx.resolvePath(o.productsDir) : config.productsDir,
+      });
       const nilm = what === 'nilm';
       if (!nilm) registry.getOrThrow(what);
       const executor = parseExecutor(o.executor ?? config.jobs.executor);
@@ -52,7 +54,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
         : {};
       const controller = new AbortController();
       const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
+      ctx.signal.addEventListener('abort', onSigint, { once: true });
       const progress = progressReporter(ctx.err);
       try {
         const request = nilm
@@ -90,10 +92,10 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
           for (const s of top)
             ctx.out.write(`  ${scoreText(s.score).padStart(5)}  ${s.facilityId.padEnd(28)} ${s.label}\n`);
         }
-        if (result.state !== 'succeeded') process.exitCode = 1;
+        if (result.state !== 'succeeded') ctx.setExitCode(1);
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        ctx.signal.removeEventListener('abort', onSigint);
       }
     });
   job
@@ -153,7 +155,9 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .description('analytic products available (built-in and custom)')
     .option('--products-dir <dir>', 'folder of custom products')
     .action(async (o: { productsDir?: string }) => {
-      const registry = await createProductRegistry({ customDir: o.productsDir ?? ctx.config().productsDir });
+      const registry = await createProductRegistry({
+        customDir: o.productsDir ? ctx.resolvePath(o.productsDir) : ctx.config().productsDir,
+      });
       for (const r of registry.list()) {
         ctx.out.write(
           `${r.product.name}@${r.product.version} (${r.type}${r.type === 'code' && r.module ? `, ${r.module}` : ''})\n  ${r.product.title}: ${r.product.description}\n`,

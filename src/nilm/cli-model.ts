@@ -93,7 +93,7 @@ export function registerNilmModelCommands(nilm: Command, ctx: CliContext): void 
           trainedAt: Date.now(),
           model,
         });
-        if (o.out) await writeFile(o.out, JSON.stringify(model));
+        if (o.out) await writeFile(ctx.resolvePath(o.out), JSON.stringify(model));
         ctx.out.write(
           `model ${id}: ${method.name} on ${house.name} (${house.missing.mainsMissing} of ${house.length} mains samples missing)\n`,
         );
@@ -127,7 +127,7 @@ export function registerNilmModelCommands(nilm: Command, ctx: CliContext): void 
           model = stored.model;
           modelId = stored.id;
         } else if (o.modelFile) {
-          model = JSON.parse(await readFile(o.modelFile, 'utf8')) as NilmModel;
+          model = JSON.parse(await readFile(ctx.resolvePath(o.modelFile), 'utf8')) as NilmModel;
           modelId = o.modelFile;
         } else throw new InputError('expected --model ID or --model-file FILE', { field: '--model' });
         const method = getMethod(model.method);

@@ -22,7 +22,8 @@ export function registerNilmCommands(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'folder for results.csv and results.json', 'nilm-results')
     .description('Train and score every method of an experiment; prints a table per method and appliance')
     .action(async (file: string, o: { out: string }) => {
-      const exp = await readExperiment(file);
+      const exp = await readExperiment(ctx.resolvePath(file));
+      const outDir = ctx.resolvePath(o.out);
       const config = ctx.config();
       const result = await runExperiment(
         exp,
@@ -30,9 +31,9 @@ export function registerNilmCommands(program: Command, ctx: CliContext): void {
         (l) => ctx.err.write(`${l}\n`),
       );
       ctx.out.write(formatTables(result, exp.metrics));
-      await mkdir(o.out, { recursive: true });
-      await writeFile(join(o.out, `${exp.name}.csv`), toCsv(result, exp.metrics));
-      await writeFile(join(o.out, `${exp.name}.json`), JSON.stringify(result, null, 2));
+      await mkdir(outDir, { recursive: true });
+      await writeFile(join(outDir, `${exp.name}.csv`), toCsv(result, exp.metrics));
+      await writeFile(join(outDir, `${exp.name}.json`), JSON.stringify(result, null, 2));
       ctx.err.write(`wrote ${join(o.out, `${exp.name}.csv`)} and .json\n`);
     });
   registerNilmModelCommands(nilm, ctx);

@@ -5,9 +5,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { createApp } from '../app.ts';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createApp, type StartedApp } from '../app.ts';
+import { adminSocketPath, connectAdmin, startAdminServer } from '../cli/admin-socket.ts';
 import type { CliContext } from '../cli/context.ts';
-import { ConfigError } from '../errors.ts';
+import { commandRunner } from '../cli/serve-commands.ts';
+import type { Config } from '../config.ts';
+import { ConfigError, ConflictError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
 import type { AlertForwarder } from './alerts.ts';
 import { createChannelDirectory } from './directory.ts';
 import { createEventHub } from './hub.ts';
@@ -33,6 +39,51 @@ const intOption = (v: string): number => {
   return n;
 };
 
+/** Fails with a clear message when a server already runs on this configuration's DuckDB file. */
+async function refuseSecondServer(config: Config): Promise<void> {
+  const socket = adminSocketPath(config);
+  const other = socket && existsSync(socket) ? await connectAdmin(socket) : undefined;
+  if (!other) return;
+  other.close();
+  throw new ConflictError(
+    `a Loadscope server already runs on ${config.store.duckdbPath} (pid ${other.pid}, ${other.url}); ` +
+      'stop it first, or give this one another state folder (LOADSCOPE_DATA_DIR_STATE)',
+  );
+}
+
+/**
+ * Lets CLI commands run beside this server: the admin socket (DuckDB file only; with PostgreSQL
+ * commands open the store themselves) and `<state>/server.json` with the addresses, for scripts.
+ */
+async function serveCommands(
+  config: Config,
+  store: Store,
+  s: StartedApp,
+  ctx: CliContext,
+): Promise<{ close(): Promise<void> }> {
+  const socket = adminSocketPath(config);
+  const admin = socket
+    ? await startAdminServer({
+        path: socket,
+        url: s.httpUrl,
+        run: commandRunner({ config, store }),
+        onError: (e) => void ctx.err.write(`admin socket: ${e instanceof Error ? e.message : String(e)}\n`),
+      })
+    : undefined;
+  const info = join(config.dataDir, 'server.json');
+  await mkdir(config.dataDir, { recursive: true });
+  await writeFile(
+    info,
+    `${JSON.stringify({ pid: process.pid, http: s.httpUrl, mqtt: s.mqttUrl, adminSocket: socket ?? null, startedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
+  return {
+    async close() {
+      await admin?.close();
+      await rm(info, { force: true });
+    },
+  };
+}
+
 /** Registers the realtime feature's commands. */
 export function registerRealtimeCommands(program: Command, ctx: CliContext): void {
   program
@@ -43,11 +94,17 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
     .option('--devices <file>', 'device token file (YAML/JSON); default <state>/devices.yaml')
     .option('--webhook <url>', 'POST every new alert to this URL')
     .action(async (o: { devices?: string; webhook?: string }) => {
-      const app = createApp(ctx.config(), {
-        ...(o.devices ? { deviceTokensFile: o.devices } : {}),
+      const config = ctx.config();
+      await refuseSecondServer(config);
+      const app = createApp(config, {
+        ...(o.devices ? { deviceTokensFile: ctx.resolvePath(o.devices) } : {}),
         ...(o.webhook ? { alertWebhook: o.webhook } : {}),
       });
       const s = await app.start();
+      const admin = await serveCommands(config, app.store, s, ctx).catch(async (err: unknown) => {
+        await app.stop();
+        throw err;
+      });
       ctx.out.write(
         `Loadscope is running\n  web and API: ${s.httpUrl}  (API docs ${s.httpUrl}/api/docs)\n  MQTT:        ${s.mqttUrl}\n  live push:   ${s.httpUrl}/api/v1/live (Server-Sent Events)\n`,
       );
@@ -62,6 +119,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       ctx.out.write('Press Ctrl+C to stop.\n');
       const sig = await untilSignal();
       ctx.err.write(`${sig}: stopping\n`);
+      await admin.close();
       await app.stop();
     });
 

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../cli/context.ts';
+import { contextDefaults } from '../cli/testing.ts';
 import { loadConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { registerSimulateCommands } from './cli.ts';
@@ -18,6 +19,7 @@ function context(): { ctx: CliContext; out: () => string } {
     err: new PassThrough(),
     config: () => loadConfig({}),
     store: () => Promise.reject(new Error('no store in this test')),
+    ...contextDefaults(),
   };
   return { ctx, out: () => text };
 }

@@ -198,7 +198,7 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
       if (o.out) {
         const p = createSimProgress(ctx.err, 'files');
         const r = await writeFleetFiles(fleet, {
-          dir: o.out,
+          dir: ctx.resolvePath(o.out),
           from,
           to,
           formats,
@@ -262,8 +262,7 @@ async function replay(
   const backfillDays = num('--backfill-days', o.backfillDays, (n) => n >= 0, 'days >= 0') as number;
   const ac = new AbortController();
   const stop = (): void => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  ctx.signal.addEventListener('abort', stop, { once: true });
   try {
     const feed = (): AsyncIterable<ReadingBatch> =>
       createLiveFeed(fleet, {
@@ -299,7 +298,6 @@ async function replay(
     }
     return out;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    ctx.signal.removeEventListener('abort', stop);
   }
 }
