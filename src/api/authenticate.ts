@@ -2,9 +2,11 @@
  * Turns a session cookie or a bearer token into a {@link Principal}. Also the `DeviceAuth` verifier
  * the real-time layer uses for MQTT and HTTP ingest (same API tokens).
  */
+import type { TokenScope } from '../store/ports/accounts.ts';
 import type { CredentialRef, CredentialState } from '../store/ports/revocations.ts';
 import type { Store } from '../store/store.ts';
 import type { Principal } from './principal.ts';
+import { effectiveScopes } from './scopes.ts';
 import { parseToken, sameHash, sha256 } from './secrets.ts';
 import { createTtlCache } from './ttl-cache.ts';
 
@@ -13,7 +15,9 @@ export const SESSION_COOKIE = 'ls_session';
 
 /** Verifies device/script tokens: `verify(token)` gives the token's organisation and id, or undefined. */
 export interface DeviceAuth {
-  verify(token: string): Promise<{ orgId: string; tokenId: string } | undefined>;
+  verify(
+    token: string,
+  ): Promise<{ orgId: string; tokenId: string; scopes?: readonly TokenScope[] } | undefined>;
 }
 
 /** Resolves callers from credentials. */
@@ -63,7 +67,7 @@ export function createAuthenticator(deps: {
       lastTouch.set(row.id, t);
       await accounts.touchToken(row.id, t);
     }
-    return { orgId: row.orgId, role: row.role, tokenId: row.id, via: 'token' };
+    return { orgId: row.orgId, role: row.role, tokenId: row.id, via: 'token', scopes: effectiveScopes(row) };
   };
   const fromToken = (token: string) => cache.get(`t:${token}`, () => loadToken(token));
   const loadSession = async (cookie: string): Promise<Principal | undefined> => {
@@ -83,7 +87,7 @@ export function createAuthenticator(deps: {
     invalidate: () => cache.clear(),
     async verify(token) {
       const p = await fromToken(token);
-      return p?.tokenId ? { orgId: p.orgId, tokenId: p.tokenId } : undefined;
+      return p?.tokenId ? { orgId: p.orgId, tokenId: p.tokenId, scopes: p.scopes ?? [] } : undefined;
     },
     async credentialState(credential) {
       const t = now();

@@ -97,6 +97,7 @@ describe('api commands', () => {
     expect(await auth.verify(token)).toEqual({
       orgId: 'acme',
       tokenId: expect.stringMatching(/^tok_/) as unknown,
+      scopes: ['read'],
     });
     const id = /^ls_(tok_[^.]+)\./.exec(token)![1]!;
     expect((await run('token', 'list', '--org', 'acme')).stdout).toContain(

@@ -78,7 +78,8 @@ export function registerApiCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--name <name>', 'what the token is for, e.g. "gateway 12"')
     .option('--role <role>', `role: ${ROLES.join(', ')}`, 'analyst')
     .option('--expires-days <n>', 'days until the token stops working (default: never)')
-    .action(async (o: { org: string; name: string; role: string; expiresDays?: string }) => {
+    .option('--scopes <list>', "read,write,write:readings,admin (default: the role's; a viewer's only reads)")
+    .action(async (o: { org: string; name: string; role: string; expiresDays?: string; scopes?: string }) => {
       const role = parseRole(o.role);
       const days = o.expiresDays === undefined ? undefined : parseDays(o.expiresDays);
       const store = await ctx.store();
@@ -91,9 +92,12 @@ export function registerApiCommands(program: Command, ctx: CliContext): void {
           role,
           createdBy: null,
           expiresAt: days ? now() + days * 86_400_000 : null,
+          ...(o.scopes ? { scopes: o.scopes.split(',').map((s) => s.trim()) } : {}),
         },
       );
-      ctx.err.write(`created token ${t.row.id} (${role}) for organisation '${o.org}'; it is shown once:\n`);
+      ctx.err.write(
+        `created token ${t.row.id} (${role}; ${t.row.scopes?.join(', ')}) for organisation '${o.org}'; it is shown once:\n`,
+      );
       ctx.out.write(`${t.token}\n`);
     });
   token

@@ -5,6 +5,8 @@
 import type { preHandlerAsyncHookHandler } from 'fastify';
 import { type Role } from '../domain/types.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import type { TokenScope } from '../store/ports/accounts.ts';
+import { requireScope } from './scopes.ts';
 
 /** The authenticated caller. */
 export interface Principal {
@@ -20,6 +22,8 @@ export interface Principal {
   via: 'session' | 'token';
   /** Session id (hash of the cookie), for logout. */
   sessionId?: string;
+  /** What a token may do within its role (src/api/scopes.ts); absent for sessions. */
+  scopes?: readonly TokenScope[];
 }
 
 declare module 'fastify' {
@@ -30,6 +34,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes under /api that anonymous callers may use (login, health). Every other /api route needs a principal. */
     public?: boolean;
+    /** A POST that only reads (Grafana's protocol): a token needs the `read` scope, not `write`. */
+    reads?: boolean;
   }
 }
 
@@ -54,5 +60,6 @@ export function requireRole(min: Role): preHandlerAsyncHookHandler {
   return async (request) => {
     const p = requirePrincipal(request);
     if (!roleAtLeast(p.role, min)) throw new ForbiddenError(`this needs the ${min} role; you are ${p.role}`);
+    if (min === 'admin') requireScope(p, 'admin', 'manage users, tokens or shares');
   };
 }

@@ -207,7 +207,11 @@ describe('api server', () => {
     expect(res.statusCode).toBe(201);
     const { token, info } = res.json<{ token: string; info: { id: string } }>();
     expect(token).toMatch(/^ls_tok_/);
-    expect(await app.auth.verify(token)).toEqual({ orgId: w.a.orgId, tokenId: info.id });
+    expect(await app.auth.verify(token)).toEqual({
+      orgId: w.a.orgId,
+      tokenId: info.id,
+      scopes: ['read', 'write', 'write:readings'],
+    });
     expect(await app.auth.verify(token.replace(/.$/, token.endsWith('A') ? 'B' : 'A'))).toBeUndefined();
     const list = await app.inject({
       method: 'GET',

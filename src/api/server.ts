@@ -23,6 +23,7 @@ import { ensureFirstAdmin } from './accounts/service.ts';
 import { apiErrorHandler } from './error-handler.ts';
 import type { Principal } from './principal.ts';
 import { registerApiRoutes } from './routes/index.ts';
+import { requireScope } from './scopes.ts';
 import { randomSecret } from './secrets.ts';
 import { registerWebApp } from './static.ts';
 import { createTtlCache } from './ttl-cache.ts';
@@ -91,6 +92,7 @@ export interface RouteEntry {
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** True for URLs that need a principal: everything under /api except the docs. */
 function isProtectedUrl(url: string): boolean {
@@ -170,7 +172,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.addHook('onRequest', async (request) => {
     if (!isProtectedUrl(request.url) || request.routeOptions.url === '/api/healthz') return;
     request.principal = (await resolvePrincipal(app.auth, request)) ?? null;
-    if (!request.principal && request.routeOptions.config.public !== true) throw new UnauthenticatedError();
+    const config = request.routeOptions.config;
+    if (config.public === true) return;
+    if (!request.principal) throw new UnauthenticatedError();
+    // A token acts within its scopes: reads need `read`, changes need `write` (the role still decides which).
+    if (SAFE_METHODS.has(request.method) || config.reads === true)
+      requireScope(request.principal, 'read', 'read data');
+    else requireScope(request.principal, 'write', 'change anything');
   });
   // CSRF applies to requests a browser could send on its own: state changes carried by the session cookie.
   app.addHook('preValidation', (request, reply, done) => {

@@ -19,6 +19,8 @@ export const SEEDED = { facilityId: 'fac-1', meterId: 'met-1', channelId: 'ch-1'
 export interface TestApp {
   app: App;
   token: string;
+  /** The embedded broker's URL. */
+  mqttUrl: string;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function startTestApp(): Promise<TestApp> {
     },
   );
   const app = createApp(config, { log: () => undefined });
-  await app.start();
+  const started = await app.start();
   const token = (
     await createApiToken(
       { store: app.store, now: Date.now },
@@ -67,6 +69,7 @@ export async function startTestApp(): Promise<TestApp> {
   return {
     app,
     token,
+    mqttUrl: started.mqttUrl,
     async close() {
       await app.stop();
       await rm(dir, { recursive: true, force: true });

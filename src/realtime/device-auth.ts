@@ -18,6 +18,11 @@ export interface DeviceIdentity {
   meterIds?: string[];
   /** The API token it authenticated with, so that revoking the token closes its connections. */
   tokenId?: string;
+  /**
+   * True for an API token without the `write:readings` scope (src/api/scopes.ts): it may subscribe to
+   * alerts but not send readings. Entries of a device token file are devices and always may.
+   */
+  readOnly?: boolean;
 }
 
 /** Verifies a token; undefined when it is unknown, expired or wrong. */
@@ -86,14 +91,20 @@ export function anyDeviceAuth(...auths: DeviceAuth[]): DeviceAuth {
 
 /** Adapts a verifier that knows only organisations (the API's tokens) to {@link DeviceAuth}. */
 export function orgTokenAuth(inner: {
-  verify(token: string): Promise<{ orgId: string; tokenId?: string } | undefined>;
+  verify(token: string): Promise<{ orgId: string; tokenId?: string; scopes?: readonly string[] } | undefined>;
 }): DeviceAuth {
   return {
     async verify(token) {
       const r = await inner.verify(token);
       if (!r) return undefined;
       const id = `token:${sha256(token).slice(0, 12)}`;
-      return r.tokenId ? { id, orgId: r.orgId, tokenId: r.tokenId } : { id, orgId: r.orgId };
+      const readOnly = r.scopes !== undefined && !r.scopes.includes('write:readings');
+      return {
+        id,
+        orgId: r.orgId,
+        ...(r.tokenId ? { tokenId: r.tokenId } : {}),
+        ...(readOnly ? { readOnly } : {}),
+      };
     },
   };
 }

@@ -212,6 +212,11 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
           if (!token) throw new UnauthenticatedError('missing Authorization: Bearer <device token>');
           const device = await deps.deviceAuth.verify(token);
           if (!device) throw new UnauthenticatedError('unknown or expired device token');
+          if (device.readOnly)
+            throw new ForbiddenError(
+              "this token may not send readings: it lacks the 'write:readings' scope; an administrator " +
+                'can create a token with it (docs/api.md, "Token scopes")',
+            );
           const type = String(req.headers['content-type'] ?? '');
           if (typeof req.body !== 'string')
             throw new InputError('expected a body of type application/json or application/x-ndjson', {

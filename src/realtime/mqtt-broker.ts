@@ -82,6 +82,14 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       if (!client) return callback(null);
       const id = identities.get(client);
       const topic = packet.topic;
+      if (id?.readOnly)
+        return callback(
+          reject(
+            client,
+            topic,
+            `forbidden: token of '${id.id}' lacks the 'write:readings' scope (read only)`,
+          ),
+        );
       if (!id || !topic.startsWith(`${root}${id.orgId}/`) || topic === `${root}${id.orgId}/alerts`)
         return callback(
           reject(

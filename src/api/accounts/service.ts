@@ -6,6 +6,7 @@ import type { Role } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
 import type { ApiToken, User } from '../../store/ports/accounts.ts';
 import type { Store } from '../../store/store.ts';
+import { checkScopes, defaultScopes } from '../scopes.ts';
 import { formatToken, hashPassword, randomId, randomSecret, sha256 } from '../secrets.ts';
 
 /** Shortest password accepted. */
@@ -44,8 +45,17 @@ export async function createUser(deps: { store: Store; now: () => number }, inpu
 /** Creates an API token; the returned `token` is the only time the secret is visible. */
 export async function createApiToken(
   deps: { store: Store; now: () => number },
-  input: { orgId: string; name: string; role: Role; createdBy: string | null; expiresAt?: number | null },
+  input: {
+    orgId: string;
+    name: string;
+    role: Role;
+    createdBy: string | null;
+    expiresAt?: number | null;
+    /** Default: the role's default scopes (a viewer's token only reads). */
+    scopes?: readonly string[];
+  },
 ): Promise<{ token: string; row: Omit<ApiToken, 'hash'> }> {
+  const scopes = input.scopes ? checkScopes(input.role, input.scopes) : defaultScopes(input.role);
   const secret = randomSecret();
   const row: ApiToken = {
     id: randomId('tok'),
@@ -57,6 +67,7 @@ export async function createApiToken(
     createdAt: deps.now(),
     expiresAt: input.expiresAt ?? null,
     lastUsedAt: null,
+    scopes,
   };
   await deps.store.accounts.createToken(row);
   const { hash: _, ...visible } = row;

@@ -10,9 +10,11 @@ import type {
   Session,
   Share,
   ShareAccess,
+  TokenScope,
   User,
   UserWithHash,
 } from '../../store/ports/accounts.ts';
+import { TOKEN_SCOPES } from '../../store/ports/accounts.ts';
 import type { Role } from '../../domain/types.ts';
 
 /** Runs one statement with positional `$n` parameters and returns its rows as plain objects. */
@@ -30,6 +32,8 @@ export function accountsDdl(t: { text: string }): string[] {
     `CREATE TABLE IF NOT EXISTS api_tokens (id ${s} PRIMARY KEY, org_id ${s} NOT NULL, name ${s} NOT NULL,
       role ${s} NOT NULL, hash ${s} NOT NULL, created_by ${s}, created_at BIGINT NOT NULL, expires_at BIGINT,
       last_used_at BIGINT)`,
+    // Tokens made before scopes existed keep NULL: their role's default scopes apply (src/api/scopes.ts).
+    `ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS scopes ${s}`,
     `CREATE TABLE IF NOT EXISTS facility_shares (id ${s} PRIMARY KEY, facility_id ${s} NOT NULL,
       owner_org_id ${s} NOT NULL, grantee_user_id ${s}, grantee_org_id ${s}, access ${s} NOT NULL,
       created_by ${s}, created_at BIGINT NOT NULL)`,
@@ -69,8 +73,13 @@ function rowToToken(r: Record<string, unknown>): ApiToken {
     createdAt: num(r['created_at']),
     expiresAt: numOrNull(r['expires_at']),
     lastUsedAt: numOrNull(r['last_used_at']),
+    ...(typeof r['scopes'] === 'string'
+      ? { scopes: r['scopes'].split(',').filter((x): x is TokenScope => isTokenScope(x)) }
+      : {}),
   };
 }
+
+const isTokenScope = (s: string): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s);
 
 function rowToShare(r: Record<string, unknown>): Share {
   return {
@@ -171,17 +180,22 @@ export function createSqlAccountRepo(query: SqlQuery): AccountRepo {
     },
 
     async createToken(t) {
-      await query('INSERT INTO api_tokens VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)', [
-        t.id,
-        t.orgId,
-        t.name,
-        t.role,
-        t.hash,
-        t.createdBy,
-        t.createdAt,
-        t.expiresAt,
-        t.lastUsedAt,
-      ]);
+      await query(
+        `INSERT INTO api_tokens (id, org_id, name, role, hash, created_by, created_at, expires_at,
+          last_used_at, scopes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+        [
+          t.id,
+          t.orgId,
+          t.name,
+          t.role,
+          t.hash,
+          t.createdBy,
+          t.createdAt,
+          t.expiresAt,
+          t.lastUsedAt,
+          t.scopes ? t.scopes.join(',') : null,
+        ],
+      );
     },
     async getToken(id) {
       const r = await one('SELECT * FROM api_tokens WHERE id = $1', [id]);

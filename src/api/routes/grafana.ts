@@ -65,6 +65,10 @@ const channelLabel = (f: Facility, c: Channel) => `${f.name} / ${c.appliance ?? 
 /** Registers the Grafana data-source routes under /api/grafana. */
 export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
   const { store } = app.deps;
+  // Grafana's protocol reads with POST: a token with the `read` scope may use every route here.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, reads: true };
+  });
 
   /** Facilities the caller may read that pass the ad hoc filters. */
   const facilities = async (request: FastifyRequest, filters: readonly AdhocFilter[] = []) =>

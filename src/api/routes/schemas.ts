@@ -1,6 +1,6 @@
 /** JSON schemas shared by the route modules (they also feed the OpenAPI document). */
 import { FACILITY_KINDS, ROLES } from '../../domain/types.ts';
-import { SHARE_ACCESS } from '../../store/ports/accounts.ts';
+import { SHARE_ACCESS, TOKEN_SCOPES } from '../../store/ports/accounts.ts';
 import { errorBodySchema } from '../error-handler.ts';
 
 /** An identifier in a path or body. */
@@ -9,6 +9,14 @@ export const idSchema = { type: 'string', minLength: 1, maxLength: 200 } as cons
 export const roleSchema = { type: 'string', enum: [...ROLES] } as const;
 /** A facility kind. */
 export const kindSchema = { type: 'string', enum: [...FACILITY_KINDS] } as const;
+/** Token scopes (src/api/scopes.ts). */
+export const scopesSchema = {
+  type: 'array',
+  items: { type: 'string', enum: [...TOKEN_SCOPES] },
+  minItems: 1,
+  maxItems: TOKEN_SCOPES.length,
+  uniqueItems: true,
+} as const;
 /** A share's access. */
 export const accessSchema = { type: 'string', enum: [...SHARE_ACCESS] } as const;
 
@@ -35,12 +43,13 @@ export const tokenSchema = {
     orgId: { type: 'string' },
     name: { type: 'string' },
     role: roleSchema,
+    scopes: scopesSchema,
     createdBy: { type: ['string', 'null'] },
     createdAt: { type: 'number' },
     expiresAt: { type: ['number', 'null'] },
     lastUsedAt: { type: ['number', 'null'] },
   },
-  required: ['id', 'orgId', 'name', 'role', 'createdAt'],
+  required: ['id', 'orgId', 'name', 'role', 'scopes', 'createdAt'],
 } as const;
 
 /** A share. */

@@ -5,7 +5,9 @@ import { ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import { createApiToken, createUser } from '../accounts/service.ts';
 import { requirePrincipal, requireRole, roleAtLeast } from '../principal.ts';
 import { hashPassword } from '../secrets.ts';
-import { errorResponses, idSchema, roleSchema, tokenSchema, userSchema } from './schemas.ts';
+import type { TokenScope } from '../../store/ports/accounts.ts';
+import { effectiveScopes } from '../scopes.ts';
+import { errorResponses, idSchema, roleSchema, scopesSchema, tokenSchema, userSchema } from './schemas.ts';
 
 const orgSchema = {
   type: 'object',
@@ -182,10 +184,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: { type: 'array', items: tokenSchema }, ...errorResponses },
       },
     },
-    async (request) => store.accounts.listTokens({ orgId: requirePrincipal(request).orgId }),
+    async (request) =>
+      (await store.accounts.listTokens({ orgId: requirePrincipal(request).orgId })).map((t) => ({
+        ...t,
+        scopes: effectiveScopes(t),
+      })),
   );
 
-  app.post<{ Body: { name: string; role?: Role; expiresInDays?: number } }>(
+  app.post<{ Body: { name: string; role?: Role; scopes?: TokenScope[]; expiresInDays?: number } }>(
     '/tokens',
     {
       preHandler: admin,
@@ -197,6 +203,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 200 },
             role: roleSchema,
+            scopes: {
+              ...scopesSchema,
+              description:
+                "read, write, write:readings, admin; default: the role's (a viewer's token only reads)",
+            },
             expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 },
           },
           required: ['name'],
@@ -226,6 +237,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
           role,
           createdBy: p.userId ?? p.tokenId ?? null,
           expiresAt: days ? now() + days * 86_400_000 : null,
+          ...(request.body.scopes ? { scopes: request.body.scopes } : {}),
         },
       );
       return reply.status(201).send({ token, info: row });

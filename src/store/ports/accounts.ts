@@ -34,6 +34,11 @@ export interface ApiToken {
   name: string;
   /** What the token may do; never more than its creator's role. */
   role: Role;
+  /**
+   * Kinds of request the token may make within its role (see `src/api/scopes.ts`); absent for tokens made
+   * before scopes existed, which get their role's default scopes.
+   */
+  scopes?: TokenScope[];
   /** SHA-256 of the token's secret part, hex. */
   hash: string;
   createdBy: string | null;
@@ -42,6 +47,14 @@ export interface ApiToken {
   expiresAt: number | null;
   lastUsedAt: number | null;
 }
+
+/**
+ * Token scopes: `read` (GET the API), `write` (the changes its role allows), `write:readings` (send
+ * readings over HTTP or MQTT), `admin` (users, tokens, shares; admin role only).
+ */
+export const TOKEN_SCOPES = ['read', 'write', 'write:readings', 'admin'] as const;
+/** A token scope. */
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** Access levels of a share. */
 export const SHARE_ACCESS = ['read', 'edit'] as const;
