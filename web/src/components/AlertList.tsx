@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import type { Alert, Role } from '../api/types.ts';
 import { formatQuantity } from '../../../src/domain/quantity.ts';
-import { fmtTime } from '../lib/format.ts';
+import { useTimeFormatter, useZone } from '../lib/zone-choice.ts';
 
 /** Props of {@link AlertList}. */
 export interface AlertListProps {
@@ -18,6 +18,7 @@ export interface AlertListProps {
 
 /** Renders alert rows. */
 export function AlertList({ api, alerts, role, facilityNames, onChange }: AlertListProps) {
+  const fmtTime = useTimeFormatter();
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
   const act = async (a: Alert, action: 'ack' | 'close') => {
@@ -57,7 +58,7 @@ export function AlertList({ api, alerts, role, facilityNames, onChange }: AlertL
                 ) : null}
               </div>
               <div className="sub">
-                {fmtTime(a.ts)} · rule {a.rule} · channel {a.channelId} · {alertFigures(a)}
+                {fmtTime(a.ts, a.facilityId)} · rule {a.rule} · channel {a.channelId} · {alertFigures(a)}
               </div>
             </div>
             <span className={`state ${a.state}`}>{a.state}</span>
@@ -90,12 +91,17 @@ export function alertFigures(a: Pick<Alert, 'value' | 'threshold' | 'unit'>): st
 /** A 7-day strip with one mark per alert, coloured by severity. */
 export function AlertTimeline({ alerts, now, days = 7 }: { alerts: Alert[]; now: number; days?: number }) {
   const from = now - days * 86_400_000;
+  const fmtTime = useTimeFormatter();
+  const { zone } = useZone();
   const x = (t: number) => `${(((t - from) / (now - from)) * 100).toFixed(2)}%`;
   return (
     <div className="timeline" data-testid="alert-timeline">
       {Array.from({ length: days + 1 }, (_, i) => (
         <span key={i} className="timeline-tick" style={{ left: `${(i / days) * 100}%` }}>
-          {new Date(from + i * 86_400_000).toLocaleDateString(undefined, { weekday: 'short' })}
+          {new Date(from + i * 86_400_000).toLocaleDateString(undefined, {
+            weekday: 'short',
+            timeZone: zone,
+          })}
         </span>
       ))}
       {alerts
@@ -105,7 +111,7 @@ export function AlertTimeline({ alerts, now, days = 7 }: { alerts: Alert[]; now:
             key={a.id}
             className={`timeline-mark ${a.severity}`}
             style={{ left: x(a.ts) }}
-            title={`${fmtTime(a.ts)} ${a.message || a.rule} (${a.state})`}
+            title={`${fmtTime(a.ts, a.facilityId)} ${a.message || a.rule} (${a.state})`}
           />
         ))}
     </div>

@@ -1,16 +1,20 @@
 /**
  * Daily, weekly and monthly electric energy of a facility against the period before (from its daily
- * rollups, whose labels are local dates), the last 14 days as bars, and the hour-by-day heat map.
+ * rollups, whose labels are the facility's local dates), and, from its hourly rollups, the last 14
+ * days as bars and the hour-by-day heat map, both cut into days and hours in the zone the user chose
+ * (facility, browser or UTC) and labelled with it.
  */
 import { useMemo } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import type { Facility } from '../api/types.ts';
 import { fmtChange, fmtEnergy } from '../lib/format.ts';
-import { addDays, fromHeatmap, localDate, periodComparisons } from '../lib/periods.ts';
+import { addDays, energyByLabel, heatGrid, localDate, periodComparisons } from '../lib/periods.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useZone } from '../lib/zone-choice.ts';
 import { BarChart } from './BarChart.tsx';
 import { HeatMap } from './HeatMap.tsx';
 import { Card, ErrorBox, Muted, Stat } from './Notice.tsx';
+import { ZoneCaption } from './ZoneSwitch.tsx';
 
 const DAY = 86_400_000;
 
@@ -29,21 +33,43 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
       }),
     [api, facility.id, now],
   );
-  const heat = useLoad(() => api.heatmap(facility.id, now - 28 * DAY, now + DAY), [api, facility.id, now]);
+  const hours = useLoad(
+    () =>
+      api.rollups({
+        level: 'facility',
+        key: facility.id,
+        period: 'hour',
+        from: now - 29 * DAY,
+        to: now + DAY,
+      }),
+    [api, facility.id, now],
+  );
+  const { format, caption } = useZone();
+  // Hourly electric energy relabelled with the chosen zone's local hours (`YYYY-MM-DDTHH`).
+  const zonedHours = useMemo(
+    () =>
+      (hours.data ?? [])
+        .filter((r) => r.unit === 'Wh')
+        .map((r) => ({ label: format.hourLabel(r.start), energy: r.energy })),
+    [hours.data, format],
+  );
+  const zonedToday = format.hourLabel(now).slice(0, 10);
   const today = localDate(now, facility.timeZone);
   // Electric energy only: gas and water meters have their own units.
   const electric = useMemo(() => (days.data ?? []).filter((r) => r.unit === 'Wh'), [days.data]);
   const cmp = useMemo(() => periodComparisons(electric, today), [electric, today]);
   const last14 = useMemo(() => {
-    const labels = Array.from({ length: 14 }, (_, i) => addDays(today, i - 13));
-    const by = new Map<string, number>();
-    for (const r of electric) by.set(r.label, (by.get(r.label) ?? 0) + r.energy);
+    const labels = Array.from({ length: 14 }, (_, i) => addDays(zonedToday, i - 13));
+    const by = energyByLabel(zonedHours.map((h) => ({ label: h.label.slice(0, 10), energy: h.energy })));
     return {
       categories: labels.map((l) => l.slice(5)),
       series: [{ label: 'Energy', values: labels.map((l) => by.get(l) ?? NaN), color: 'var(--chart-1)' }],
     };
-  }, [electric, today]);
-  const grid = useMemo(() => fromHeatmap(heat.data), [heat.data]);
+  }, [zonedHours, zonedToday]);
+  const grid = useMemo(() => {
+    const from = addDays(zonedToday, -27);
+    return heatGrid(zonedHours.filter((h) => h.label.slice(0, 10) >= from));
+  }, [zonedHours, zonedToday]);
   const sub = (c: { now: number; prev: number }, what: string) => (
     <>
       <span className={c.now > c.prev ? 'up' : 'down'}>{fmtChange(c.now, c.prev)}</span> vs {what} (
@@ -67,8 +93,12 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
             sub={sub(cmp.month, 'last month to date')}
           />
         </div>
-        {electric.length ? (
-          <BarChart {...last14} format={(v) => fmtEnergy(v)} height={200} testId="daily-chart" />
+        <div className="sub">Periods are local days at the facility ({facility.timeZone}).</div>
+        {zonedHours.length ? (
+          <>
+            <BarChart {...last14} format={(v) => fmtEnergy(v)} height={200} testId="daily-chart" />
+            <ZoneCaption caption={`${caption}: one bar per day`} testId="daily-zone" />
+          </>
         ) : null}
         {days.data && !electric.length ? (
           <Muted>
@@ -77,10 +107,13 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
         ) : null}
       </Card>
       <Card title="Hour by day (last 28 days)">
-        <ErrorBox error={heat.error} title="Hourly energy could not be loaded" />
+        <ErrorBox error={hours.error} title="Hourly energy could not be loaded" />
         {grid.days.length ? (
-          <HeatMap {...grid} />
-        ) : heat.data ? (
+          <>
+            <HeatMap {...grid} />
+            <ZoneCaption caption={`${caption}: rows are days, columns hours`} testId="heatmap-zone" />
+          </>
+        ) : hours.data ? (
           <Muted>No hourly rollups in the last 28 days.</Muted>
         ) : null}
       </Card>

@@ -1,13 +1,17 @@
 /**
- * A uPlot chart that fills its container's width: created once per `options` and theme, fed new data
- * through `setData` (cheap: no re-creation), resized with the container. `onReady` hands out the
- * instance (zoom hooks, tests reading the drawn range). Axis, tick and grid colours come from the
- * theme (uPlot draws on a canvas, which CSS cannot re-colour), so a theme change rebuilds the chart.
+ * A uPlot chart that fills its container's width: created once per `options`, theme and time zone, fed
+ * new data through `setData` (cheap: no re-creation), resized with the container. `onReady` hands out
+ * the instance (zoom hooks, tests reading the drawn range). Axis, tick and grid colours come from the
+ * theme (uPlot draws on a canvas, which CSS cannot re-colour), so a theme change rebuilds the chart. A
+ * chart over time draws its axis and legend in the zone the user chose (lib/zone-choice.ts) and names
+ * that zone under the plot.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { type ChartPalette, useChartPalette } from '../lib/theme-context.ts';
+import { useZone } from '../lib/zone-choice.ts';
+import { ZoneCaption } from './ZoneSwitch.tsx';
 
 /** Props of {@link UPlotChart}. */
 export interface UPlotChartProps {
@@ -23,7 +27,7 @@ export interface UPlotChartProps {
 
 /** Renders a uPlot chart. */
 export function UPlotChart({
-  options,
+  options: given,
   data,
   keepScales = false,
   onReady,
@@ -31,6 +35,16 @@ export function UPlotChart({
   testId,
 }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
+  const { zone, caption } = useZone();
+  const overTime = given.scales?.['x']?.time !== false;
+  // uPlot reads times through tzDate: the zone's wall clock, at the options' time resolution.
+  const options = useMemo(
+    () =>
+      overTime
+        ? { ...given, tzDate: (t: number) => uPlot.tzDate(new Date(t * (given.ms ?? 1e-3)), zone) }
+        : given,
+    [given, overTime, zone],
+  );
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
   latest.current = data;
@@ -75,7 +89,18 @@ export function UPlotChart({
   }, [data, keepScales]);
 
   // data-axis names the axis colour drawn (the canvas hides it), so that tests can see it follow the theme.
-  return <div ref={box} className={className ?? 'chart'} data-testid={testId} data-axis={palette.axis} />;
+  return (
+    <>
+      <div
+        ref={box}
+        className={className ?? 'chart'}
+        data-testid={testId}
+        data-axis={palette.axis}
+        data-zone={overTime ? zone : undefined}
+      />
+      {overTime ? <ZoneCaption caption={caption} /> : null}
+    </>
+  );
 }
 
 /** The axes (uPlot's default pair when none are given) in the theme's colours; explicit colours win. */

@@ -4,12 +4,14 @@ import { ALERT_STATES, SEVERITIES } from '../../../src/domain/types.ts';
 import { type LiveState, subscribeLive } from '../api/live.ts';
 import type { Alert } from '../api/types.ts';
 import { AlertList } from '../components/AlertList.tsx';
+import { ZoneSwitch } from '../components/ZoneSwitch.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { type AlertFilter, matchesAlert, mergeAlerts } from '../lib/alerts.ts';
 import { useApp } from '../lib/app-context.ts';
 import { distinctNames } from '../lib/facility-names.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { FacilityZones } from '../lib/zone-choice.ts';
 
 /** The alerts page. */
 export function AlertsPage() {
@@ -45,18 +47,26 @@ export function AlertsPage() {
     return () => clearInterval(t);
   }, [live, reload]);
   const names = useMemo(() => distinctNames(facilities.data ?? []), [facilities.data]);
+  // "Facility time" here is each alert's own facility's zone.
+  const zones = useMemo(
+    () => ({ byFacility: new Map((facilities.data ?? []).map((f) => [f.id, f.timeZone])) }),
+    [facilities.data],
+  );
   const rules = useMemo(() => [...new Set(alerts.map((a) => a.rule))].sort(), [alerts]);
   const shown = useMemo(() => alerts.filter((a) => matchesAlert(a, filter)), [alerts, filter]);
   const set = (k: keyof AlertFilter) => (e: { target: { value: string } }) =>
     setFilter((f) => ({ ...f, [k]: e.target.value }));
 
   return (
-    <>
+    <FacilityZones.Provider value={zones}>
       <div className="page-head">
         <h1>Alerts</h1>
-        <span className={`live-state ${live}`}>
-          {live === 'open' ? 'live feed' : live === 'connecting' ? 'connecting…' : 'polling every 3 s'}
-        </span>
+        <div className="filters">
+          <ZoneSwitch />
+          <span className={`live-state ${live}`}>
+            {live === 'open' ? 'live feed' : live === 'connecting' ? 'connecting…' : 'polling every 3 s'}
+          </span>
+        </div>
       </div>
       <div className="grid-2 wide-left">
         <Card title={`Feed (${shown.length})`}>
@@ -103,6 +113,6 @@ export function AlertsPage() {
         </Card>
         <RuleEditor api={api} canEdit={me.role !== 'viewer'} />
       </div>
-    </>
+    </FacilityZones.Provider>
   );
 }

@@ -7,14 +7,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Channel } from '../api/types.ts';
 import { ChannelPicker } from '../components/ChannelPicker.tsx';
 import { ExploreChart } from '../components/ExploreChart.tsx';
+import { RangeInputs, RangeText } from '../components/ExploreRange.tsx';
+import { ZoneSwitch } from '../components/ZoneSwitch.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { distinctNames } from '../lib/facility-names.ts';
 import { AGGREGATIONS, type Aggregation, type FetchedSeries, toColumns, toCsv } from '../lib/explore.ts';
 import { loadCatalog } from '../lib/catalog.ts';
-import { fmtTime } from '../lib/format.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { FacilityZones } from '../lib/zone-choice.ts';
 
 const PRESETS = [
   { label: '1 h', ms: 3_600_000 },
@@ -24,12 +26,6 @@ const PRESETS = [
   { label: '1 y', ms: 365 * 86_400_000 },
 ] as const;
 const MIN_SPAN = 1000;
-
-/** `datetime-local` value of a UTC ms time in the browser's zone. */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 19);
-}
 
 /** The explore page. */
 export function ExplorePage() {
@@ -63,6 +59,12 @@ export function ExplorePage() {
       ),
     [catalog.data, facilityNames],
   );
+
+  // "Facility time" on this page: the zone of the first chosen channel's facility.
+  const zones = useMemo(() => {
+    const first = (catalog.data ?? []).find((d) => d.channels.some((c) => c.id === selected[0]));
+    return { zone: first?.facility.timeZone };
+  }, [catalog.data, selected]);
 
   const setSelected = (ids: string[]) => {
     const q = new URLSearchParams(query);
@@ -148,9 +150,10 @@ export function ExplorePage() {
   const groups = overlay || !result ? (result ? [result.series] : []) : result.series.map((s) => [s]);
 
   return (
-    <>
+    <FacilityZones.Provider value={zones}>
       <div className="page-head">
         <h1>Explore</h1>
+        <ZoneSwitch />
       </div>
       <div className="explore">
         <Card title="Channels">
@@ -176,20 +179,7 @@ export function ExplorePage() {
                   </button>
                 ))}
               </div>
-              <input
-                type="datetime-local"
-                step="1"
-                value={toLocalInput(range.from)}
-                onChange={(e) => e.target.value && zoomTo(new Date(e.target.value).getTime(), range.to)}
-                aria-label="from"
-              />
-              <input
-                type="datetime-local"
-                step="1"
-                value={toLocalInput(range.to)}
-                onChange={(e) => e.target.value && zoomTo(range.from, new Date(e.target.value).getTime())}
-                aria-label="to"
-              />
+              <RangeInputs range={range} onRange={zoomTo} />
               <select
                 value={agg}
                 onChange={(e) => setAgg(e.target.value as Aggregation)}
@@ -228,7 +218,7 @@ export function ExplorePage() {
               ) : null}
             </div>
             <div className="sub" data-testid="explore-status" data-requested-at={requestedAt}>
-              {fmtTime(range.from)} → {fmtTime(range.to)}
+              <RangeText range={range} />
               {result
                 ? ` · ${result.buckets.toLocaleString()} buckets covering ${result.readings.toLocaleString()} readings · query ${result.ms.toFixed(0)} ms`
                 : ''}
@@ -259,6 +249,6 @@ export function ExplorePage() {
           </div>
         </div>
       </div>
-    </>
+    </FacilityZones.Provider>
   );
 }

@@ -13,6 +13,14 @@ import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { mergeAlerts } from '../lib/alerts.ts';
 import { useApp } from '../lib/app-context.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { FacilityZones, useZone } from '../lib/zone-choice.ts';
+import { ZoneCaption, ZoneSwitch } from '../components/ZoneSwitch.tsx';
+
+/** Names the zone of the alert timeline's day ticks. */
+function TimelineZone() {
+  const { caption } = useZone();
+  return <ZoneCaption caption={`${caption}: the last 7 days`} testId="timeline-zone" />;
+}
 
 /** The facility dashboard. */
 export function FacilityPage({ facilityId }: { facilityId: string }) {
@@ -39,12 +47,13 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
     [detail.data],
   );
   const now = useMemo(() => Date.now(), []);
+  const zones = useMemo(() => ({ zone: detail.data?.facility.timeZone }), [detail.data]);
 
   if (detail.error) return <ErrorBox error={detail.error} title="This facility could not be loaded" />;
   if (!detail.data) return <Muted>Loading…</Muted>;
   const { facility, channels, meters } = detail.data;
   return (
-    <>
+    <FacilityZones.Provider value={zones}>
       <div className="page-head">
         <div>
           <div className="crumbs">
@@ -63,12 +72,15 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
             ))}
           </div>
         </div>
-        <Link
-          to={`/explore?channels=${encodeURIComponent(channels.map((c) => c.id).join(','))}`}
-          className="button ghost"
-        >
-          Explore these channels →
-        </Link>
+        <div className="filters">
+          <ZoneSwitch />
+          <Link
+            to={`/explore?channels=${encodeURIComponent(channels.map((c) => c.id).join(','))}`}
+            className="button ghost"
+          >
+            Explore these channels →
+          </Link>
+        </div>
       </div>
       <Card title="Live mains power">
         {mains.length ? (
@@ -84,6 +96,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
         <div>
           <Card title="Alerts">
             <AlertTimeline alerts={alerts} now={now} />
+            <TimelineZone />
             <ErrorBox error={loaded.error} title="Alerts could not be loaded" />
             {alerts.length ? (
               <AlertList
@@ -102,6 +115,6 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
           <NilmSection api={api} facilityId={facility.id} />
         </div>
       </div>
-    </>
+    </FacilityZones.Provider>
   );
 }
