@@ -2,10 +2,20 @@
  * The `loadscope` command is one process running compiled JavaScript: killing it (SIGKILL or
  * SIGTERM) leaves nothing behind that holds the DuckDB lock, so the next command opens the store.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT, runCli, startServer, tempInstallation } from './testing.ts';
+
+const slurmUp = (() => {
+  try {
+    return /idle|mixed|alloc/.test(execFileSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' }));
+  } catch {
+    return false;
+  }
+})();
 
 describe('bin/loadscope.js', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -24,6 +34,22 @@ describe('bin/loadscope.js', () => {
     const sub = await runCli(['help', 'export'], env);
     expect(sub.code, sub.err).toBe(0);
     expect(sub.out).toMatch(/--out <file>/);
+  });
+
+  it.skipIf(!slurmUp)('runs Slurm shards from the compiled dist/, not through tsx', async () => {
+    const { dir, env: base, remove } = await tempInstallation();
+    cleanups.push(remove);
+    const env = { ...base, LOADSCOPE_SHARED_DIR: join(dir, 'jobs'), LOADSCOPE_EXECUTOR: 'slurm' };
+    const sim = await runCli(['simulate', '--meters', '2', '--days', '2', '--load', '--prefix', 'b'], env);
+    expect(sim.code, sim.err).toBe(0);
+    const job = await runCli(['job', 'run', 'anomalous-load', '--org', 'b-org', '--shards', '1'], env);
+    expect(job.code, job.err).toBe(0);
+    expect(job.out).toMatch(/succeeded, 1\/1 shard\(s\) on slurm/);
+    const [jobDir] = await readdir(join(dir, 'jobs'));
+    const script = (await readdir(join(dir, 'jobs', jobDir!))).find((f) => f.endsWith('.sbatch'));
+    const text = await readFile(join(dir, 'jobs', jobDir!, script!), 'utf8');
+    expect(text).toContain(join(ROOT, 'dist', 'jobs', 'shard-main.js'));
+    expect(text).not.toContain('tsx');
   });
 
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {

@@ -16,6 +16,7 @@ export interface SlurmExecutorOptions {
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SHARD_MAIN_JS = new URL('../shard-main.js', import.meta.url);
 
 /** Runs shards as a Slurm job array: one `sbatch` per attempt, followed with `squeue` and `scontrol`. */
 export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
@@ -75,9 +76,18 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
   };
 }
 
+/**
+ * The command that runs one shard: the compiled shard runner when this code runs from dist/ (what
+ * `npm start` and bin/loadscope.js run), else the TypeScript source through tsx (tests, a checkout).
+ */
+function shardCommand(): string[] {
+  if (import.meta.url.endsWith('.js')) return [process.execPath, fileURLToPath(SHARD_MAIN_JS)];
+  const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  return [process.execPath, tsx, join(REPO_ROOT, 'src', 'jobs', 'shard-main.ts')];
+}
+
 function batchScript(dir: string, jobId: string, indexes: number[], opts: SlurmExecutorOptions): string {
   const throttle = opts.maxParallel ? `%${opts.maxParallel}` : '';
-  const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   return [
     '#!/bin/bash',
     `#SBATCH --job-name=loadscope-${jobId.slice(0, 24)}`,
@@ -88,7 +98,9 @@ function batchScript(dir: string, jobId: string, indexes: number[], opts: SlurmE
     '#SBATCH --ntasks=1',
     '#SBATCH --cpus-per-task=1',
     `#SBATCH --chdir=${REPO_ROOT}`,
-    `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(tsx)} ${JSON.stringify(join(REPO_ROOT, 'src', 'jobs', 'shard-main.ts'))} ${JSON.stringify(dir)} "$SLURM_ARRAY_TASK_ID"`,
+    `exec ${shardCommand()
+      .map((a) => JSON.stringify(a))
+      .join(' ')} ${JSON.stringify(dir)} "$SLURM_ARRAY_TASK_ID"`,
     '',
   ].join('\n');
 }
