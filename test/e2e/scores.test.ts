@@ -58,7 +58,9 @@ describe.skipIf(!!unavailable)('scores and jobs in the web application', () => {
     await page.locator('[data-testid=rank-row]').first().click();
     await page.waitForSelector('[data-testid=evidence-anomalous-load]');
     expect(await page.locator('[data-testid=evidence-lines] canvas').count()).toBeGreaterThan(0);
-    expect(await page.textContent('[data-testid=evidence-anomalous-load]')).toMatch(/baseW/);
+    expect(await page.textContent('[data-testid=evidence-anomalous-load]')).toMatch(
+      /Base load \(quietest hours\), W/,
+    );
     await screenshot(page, 'scores');
 
     // The facility page shows the facility's scores with their explanation.
