@@ -126,7 +126,7 @@ export class CatalogBuilder {
       this.pendingChannels.push({
         id,
         meterId,
-        name: slug(spec.name),
+        name: spec.label?.trim() || slug(spec.name),
         isMains: spec.isMains,
         appliance: spec.appliance,
         measurement: spec.measurement,
@@ -179,7 +179,8 @@ export class CatalogBuilder {
 
   /**
    * Called at the end of an import: a facility this import created is updated when the source said
-   * more about it after the first write (Green Button LocalTimeParameters or an address late in a feed).
+   * more about it after the first write (Green Button LocalTimeParameters, its usage point's title as
+   * name and kind, or an address late in a feed).
    * An import that declared nothing still creates (or updates) its facility.
    */
   async finish(): Promise<void> {
@@ -187,8 +188,13 @@ export class CatalogBuilder {
     if (this.ensured.size === 0) await this.ensureFacility(this.facility.id);
     const c = this.created;
     const f = this.facility;
-    if (c && (c.timeZone !== f.timeZone || c.address !== f.address)) {
-      await this.store.catalog.upsertFacilities([{ ...c, timeZone: f.timeZone, address: f.address }]);
+    if (
+      c &&
+      (c.timeZone !== f.timeZone || c.address !== f.address || c.name !== f.name || c.kind !== f.kind)
+    ) {
+      await this.store.catalog.upsertFacilities([
+        { ...c, timeZone: f.timeZone, address: f.address, name: f.name, kind: f.kind },
+      ]);
     }
   }
 

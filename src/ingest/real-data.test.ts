@@ -172,4 +172,37 @@ describe.skipIf(!present)('importers on the real data files (DuckDB)', () => {
         ?.timeZone,
     ).toBe('America/Los_Angeles');
   });
+
+  it('Green Button: facilities and channels named from the usage point and meter reading, kind from the title', async () => {
+    const coastal = 'coastal_multi_family_jan_1_2011_to_jan_1_2012_retailcustomer_5';
+    await run(
+      `greenbutton/${coastal}.xml`.replace(
+        coastal,
+        'Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5',
+      ),
+    );
+    expect(await t.store.catalog.getFacility(coastal)).toMatchObject({
+      name: 'Coastal Multi-Family',
+      kind: 'residential',
+      // A usage point's title that is not a street address is not taken for one.
+      address: null,
+    });
+    expect(
+      (await t.store.catalog.listChannels({ facilityId: coastal })).map((c) => [c.name, c.unit]),
+    ).toEqual([['Hourly Electricity Consumption', 'Wh']]);
+    // The user's own facility name and kind win over the file's.
+    await run('greenbutton/TestGBDataHourlyNineDaysBinnedDaily.xml', {
+      facility: 'My flat',
+      facilityKind: 'commercial',
+    });
+    expect(await t.store.catalog.getFacility('my-flat')).toMatchObject({
+      name: 'My flat',
+      kind: 'commercial',
+    });
+    const gb = await run('greenbutton/TestGBDataOneYearDailyBinnedMonthly.xml');
+    expect(await t.store.catalog.getFacility(gb.facilities![0]!)).toMatchObject({
+      name: 'Green Button Sample Data File',
+      kind: 'unknown',
+    });
+  });
 });

@@ -153,6 +153,19 @@ describe.each(STORE_FACTORIES)('simulator output imports back ($kind)', (factory
     expect(json.rejected).toBe(0);
     expect(json.readings).toBeGreaterThan(0);
     expect(json.facilities!.length).toBeGreaterThan(1);
+    // Named and kinded from the file: the address, the tariff's kind, the service and meter number.
+    for (const m of fleet.meters) {
+      const sim = fleet.channels.find((c) => c.meterId === m.id)!;
+      if (sim.measurement !== 'interval') continue;
+      const [stored] = (await t!.store.catalog.listMeters()).filter((x) => x.serviceId === m.serviceId);
+      const f = (await t!.store.catalog.getFacility(stored!.facilityId))!;
+      const simFacility = fleet.facilities.find((x) => x.id === m.facilityId)!;
+      expect(f.name).toBe(simFacility.address);
+      if (m.serviceType !== 'water') expect(f.kind, f.name).toBe(simFacility.kind);
+      const [channel] = await t!.store.catalog.listChannels({ meterId: stored!.id });
+      const service = m.serviceType[0]!.toUpperCase() + m.serviceType.slice(1);
+      expect(channel!.name).toBe(`${service}, meter ${m.utilityMeterNumber}`);
+    }
     const csv = await run('utilityapi.csv', 'beta');
     expect({ stored: csv.stored, rejected: csv.rejected }).toEqual({ stored: 0, rejected: 0 });
     const reg = await run('registrations.csv', 'beta');

@@ -158,8 +158,13 @@ export interface ChannelSpec {
   meter: string;
   /** The meter's id when the format placed it itself (`CatalogBuilder.placeMeter`). */
   meterId?: string;
-  /** Channel name inside the meter. */
+  /** Channel name inside the meter (its id part, as a slug). */
   name: string;
+  /**
+   * The readable name shown for the channel (`Hourly Electricity Consumption`), when the file gives
+   * one; default the slug of `name`.
+   */
+  label?: string;
   isMains: boolean;
   appliance: string | null;
   measurement: Measurement;

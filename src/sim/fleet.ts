@@ -151,7 +151,9 @@ export function createFleet(options: FleetOptions): Fleet {
           serviceType === 'electricity'
             ? tariff
             : serviceType === 'gas'
-              ? 'SC1 Gas Residential'
+              ? business
+                ? 'SC2 Gas General'
+                : 'SC1 Gas Residential'
               : 'Metered Water',
         utility: serviceType === 'water' ? 'NYC DEP' : 'Con Edison',
       };

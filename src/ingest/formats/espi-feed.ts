@@ -8,7 +8,8 @@
 import type { FormatContext } from '../format.ts';
 import { OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
 import { TS_MAX, TS_MIN } from '../time.ts';
-import { ESPI_SERVICE, ESPI_UOM, espiMeasurement, zoneFromLocalTime } from './espi.ts';
+import { kindFromText, looksLikeAddress } from '../naming.ts';
+import { ESPI_SERVICE, ESPI_UOM, espiChannelLabel, espiMeasurement, zoneFromLocalTime } from './espi.ts';
 
 /** A ReadingType's fields that matter for values. */
 export interface ReadingType {
@@ -16,6 +17,8 @@ export interface ReadingType {
   pow10?: number;
   intervalLength?: number;
   accumulation?: number;
+  /** 1 forward (delivered to the customer), 19 reverse (received from the customer: export). */
+  flowDirection?: number;
 }
 
 /** Interval readings of one IntervalBlock entry, columnar, waiting to be emitted. */
@@ -67,9 +70,12 @@ export const num = (s: string | undefined): number | undefined =>
 /** The entries of one feed and the blocks still waiting for their reading type. */
 export class EspiFeed {
   private readonly usagePoints = new Map<string, { kind?: number; title: string }>();
-  private readonly meterReadings = new Map<string, string>();
+  /** MeterReading href -> its ReadingType href and the entry's title. */
+  private readonly meterReadings = new Map<string, { readingType: string; title: string }>();
   private readonly readingTypes = new Map<string, ReadingType>();
   private waiting: Pending[] = [];
+  /** True once a usage point's title named the facility. */
+  private named = false;
 
   constructor(private readonly ctx: FormatContext) {}
 
@@ -90,11 +96,11 @@ export class EspiFeed {
     switch (e.kind) {
       case 'UsagePoint':
         this.usagePoints.set(self, { kind: num(f['ServiceCategory/kind']), title: e.title });
-        if (e.title && !this.ctx.catalog.facility.address) this.ctx.catalog.facility.address = e.title;
+        this.nameFacility(e.title.trim());
         break;
       case 'MeterReading': {
         const rt = e.links.find((l) => l.rel === 'related' && /ReadingType/.test(l.href));
-        this.meterReadings.set(self, rt?.href ?? '');
+        this.meterReadings.set(self, { readingType: rt?.href ?? '', title: e.title.trim() });
         break;
       }
       case 'ReadingType':
@@ -103,6 +109,7 @@ export class EspiFeed {
           pow10: num(f['ReadingType/powerOfTenMultiplier']),
           intervalLength: num(f['ReadingType/intervalLength']),
           accumulation: num(f['ReadingType/accumulationBehaviour']),
+          flowDirection: num(f['ReadingType/flowDirection']),
         });
         break;
       case 'LocalTimeParameters': {
@@ -128,8 +135,22 @@ export class EspiFeed {
     this.waiting = this.waiting.filter((b) => !this.tryEmit(b, false));
   }
 
+  /**
+   * The first usage point's title names a facility this import creates (unless the user named it):
+   * a street address is its address too, and words like "Multi-Family" give its kind.
+   */
+  private nameFacility(title: string): void {
+    const f = this.ctx.catalog.facility;
+    if (!title || this.named) return;
+    this.named = true;
+    if (looksLikeAddress(title) && !f.address) f.address = title;
+    if (!f.chosen) f.name = title;
+    const kind = kindFromText(title);
+    if (kind && !f.explicit.has('kind') && f.kind === 'unknown') f.kind = kind;
+  }
+
   private findType(mr: string): ReadingType | undefined {
-    const href = this.meterReadings.get(mr);
+    const href = this.meterReadings.get(mr)?.readingType;
     if (href === undefined) return undefined;
     return (
       this.readingTypes.get(href) ??
@@ -188,18 +209,27 @@ export class EspiFeed {
     const meter = `up-${last(b.usagePoint || 'unknown')}`;
     this.ctx.catalog.meter(meter, { serviceType: service });
     const scale = uom.factor * 10 ** (rt.pow10 ?? 0);
+    const intervalMs = rt.intervalLength
+      ? rt.intervalLength * 1000
+      : Number.isFinite(b.duration[0])
+        ? b.duration[0]! * 1000
+        : null;
+    const measurement = espiMeasurement(rt.accumulation, uom.unit);
     const channel = this.ctx.catalog.channel({
       meter,
       name: `mr-${last(b.meterReading || 'unknown')}`,
+      label: espiChannelLabel({
+        title: this.meterReadings.get(b.meterReading)?.title ?? '',
+        service,
+        measurement,
+        intervalMs,
+        reverse: rt.flowDirection === 19,
+      }),
       isMains: true,
       appliance: null,
-      measurement: espiMeasurement(rt.accumulation, uom.unit),
+      measurement,
       unit: uom.unit,
-      intervalMs: rt.intervalLength
-        ? rt.intervalLength * 1000
-        : Number.isFinite(b.duration[0])
-          ? b.duration[0]! * 1000
-          : null,
+      intervalMs,
     });
     for (let i = 0; i < b.start.length; i++) {
       const ts = Math.round(b.start[i]! * 1000);

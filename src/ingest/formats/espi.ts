@@ -3,6 +3,7 @@
  * time zone chosen from LocalTimeParameters.
  */
 import type { Measurement, ServiceType, Unit } from '../../domain/types.ts';
+import { intervalName, serviceName } from '../naming.ts';
 
 /** Stored unit and factor per ESPI `uom` code (IEC 61968-9 / CIM UnitSymbol). */
 export const ESPI_UOM: Record<number, { unit: Unit; factor: number; name: string }> = {
@@ -54,4 +55,23 @@ export function zoneFromLocalTime(p: {
   if (p.dstStartRule?.toUpperCase() === NA_RULES.start && p.dstEndRule?.toUpperCase() === NA_RULES.end)
     return NA_ZONES[p.tzOffset] ?? null;
   return null;
+}
+
+/**
+ * The readable name of a Green Button channel: its MeterReading's title (`Hourly Electricity
+ * Consumption`), else what its ReadingType says (`Electricity use, 1 h`); `, exported` for energy
+ * received from the customer (flowDirection 19) unless the title says so already.
+ */
+export function espiChannelLabel(p: {
+  title: string;
+  service: ServiceType;
+  measurement: Measurement;
+  intervalMs: number | null;
+  reverse: boolean;
+}): string {
+  const what = p.measurement === 'power' ? 'power' : p.measurement === 'register' ? 'meter register' : 'use';
+  const base =
+    p.title ||
+    `${serviceName(p.service)} ${what}${p.intervalMs ? `, ${intervalName(p.intervalMs / 1000)}` : ''}`;
+  return p.reverse && !/export|received|generat/i.test(base) ? `${base}, exported` : base;
 }

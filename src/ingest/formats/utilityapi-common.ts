@@ -13,6 +13,7 @@
 import type { ServiceType, Unit } from '../../domain/types.ts';
 import { facilityOfAddress } from '../catalog-routing.ts';
 import type { FormatContext } from '../format.ts';
+import { kindFromText, serviceName } from '../naming.ts';
 import { numberProblem, OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
 import { type LocalTimeConverter, parseInstant, TS_MAX, TS_MIN } from '../time.ts';
 import { KNOWN_UNITS, unitRule } from '../units.ts';
@@ -57,18 +58,22 @@ export function channelFor(
   const address = blank(info['utility_service_address']);
   const serviceId = blank(info['utility_service_id']);
   const meterNumber = blank(info['utility_meter_number']);
+  const tariff = blank(info['utility_tariff_name']);
+  const kindOfFacility = kindFromText(tariff);
   const meterId = ctx.catalog.placeMeter(
     uid,
     {
       serviceType: kind.serviceType,
       utilityMeterNumber: meterNumber,
       serviceId,
-      tariff: blank(info['utility_tariff_name']),
+      tariff,
       utility: blank(info['utility']),
     },
     {
       keys: { serviceId, meterNumber, uid },
-      ...(address ? { facility: facilityOfAddress(address) } : {}),
+      ...(address
+        ? { facility: { ...facilityOfAddress(address), ...(kindOfFacility ? { kind: kindOfFacility } : {}) } }
+        : {}),
     },
   );
   if (address && ctx.catalog.facility.chosen && !ctx.catalog.facility.address)
@@ -78,6 +83,8 @@ export function channelFor(
     meter: uid,
     meterId,
     name: electric ? 'mains' : kind.serviceType,
+    // Named by its service and meter, as the utility's bill names it.
+    label: `${serviceName(kind.serviceType)}, ${meterNumber ? `meter ${meterNumber}` : `service ${uid}`}`,
     isMains: true,
     appliance: null,
     measurement: 'interval',
