@@ -16,8 +16,15 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 
 /** The checkout's root folder. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Where the tests save their screenshots. */
-export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/**
+ * Where the tests save their screenshots: the documentation's folder when `LOADSCOPE_SCREENSHOTS=docs`
+ * (to refresh docs/screenshots on purpose), else a temp folder, so the test command never changes
+ * committed files.
+ */
+export const SCREENSHOTS =
+  process.env['LOADSCOPE_SCREENSHOTS'] === 'docs'
+    ? join(ROOT, 'docs/screenshots')
+    : join(tmpdir(), 'loadscope-screenshots');
 /** Debian's Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
 /** Chromium flags: no sandbox in containers, no GPU, nothing phoning home. */
@@ -177,7 +184,7 @@ export async function loginPage(page: Page, app: RunningApp): Promise<void> {
 }
 
 /**
- * Saves a screenshot as docs/screenshots/<name>.png: the viewport, or only the element matching
+ * Saves a screenshot as <SCREENSHOTS>/<name>.png: the viewport, or only the element matching
  * `selector` (to keep the files small).
  */
 export async function screenshot(page: Page, name: string, selector?: string): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Issue 7 end to end in headless Chromium: an analyst starts a scoring job from the Scores page, follows it on
  * the Jobs page until it succeeds, sees the ranking with explanation and evidence charts, and finds the scores
- * on the facility page. Screenshots go to docs/screenshots/.
+ * on the facility page. Screenshots: see SCREENSHOTS in harness.ts.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * End to end in headless Chromium against the whole platform: log in, open a facility and watch live
  * power move, raise an alert with a spike sent over HTTP and acknowledge it, explore a channel and
  * zoom, import a Green Button file, and visit the zip-code and admin pages. Each page is saved as a
- * screenshot in docs/screenshots/.
+ * screenshot (see SCREENSHOTS in harness.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
