@@ -24,6 +24,7 @@ import { apiErrorHandler } from './error-handler.ts';
 import type { Principal } from './principal.ts';
 import { registerApiRoutes } from './routes/index.ts';
 import { requireScope } from './scopes.ts';
+import type { LoginThrottleOptions } from './login-throttle.ts';
 import { randomSecret } from './secrets.ts';
 import { registerWebApp } from './static.ts';
 import { createTtlCache } from './ttl-cache.ts';
@@ -42,6 +43,8 @@ export interface ServerOptions {
   webDir?: string;
   /** Login attempts allowed per client address and window; default 10 per minute. */
   loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Per-account back-off after failed logins (src/api/login-throttle.ts); default its defaults. */
+  loginBackoff?: Partial<LoginThrottleOptions>;
   /** Session lifetime; default 7 days. */
   sessionTtlMs?: number;
   /** Mark cookies `Secure` (behind HTTPS); default false because the default listener is plain HTTP on loopback. */
@@ -64,6 +67,7 @@ export interface ApiDeps {
   readonly sessionTtlMs: number;
   readonly secureCookies: boolean;
   readonly loginRateLimit: { max: number; timeWindowMs: number };
+  readonly loginBackoff: Partial<LoginThrottleOptions>;
   /** `store.rollups.listRollups` behind a short cache: rollups change only when the batch layer runs. Do not mutate the rows. */
   readonly listRollups: (query: RollupQuery) => Promise<RollupRow[]>;
   /** Channels of a facility (`store.catalog.listChannels`) behind a short cache. Do not mutate. */
@@ -126,6 +130,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     sessionTtlMs: opts.sessionTtlMs ?? 7 * 24 * 3600_000,
     secureCookies: opts.secureCookies ?? false,
     loginRateLimit: opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+    loginBackoff: opts.loginBackoff ?? {},
   };
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { InputError, UnauthenticatedError } from '../../errors.ts';
 import { MIN_PASSWORD_LENGTH, startSession } from '../accounts/service.ts';
 import { SESSION_COOKIE } from '../authenticate.ts';
+import { createLoginThrottle } from '../login-throttle.ts';
 import { requirePrincipal } from '../principal.ts';
 import { hashPassword, randomSecret, verifyPassword } from '../secrets.ts';
 import { errorResponses, roleSchema, userSchema } from './schemas.ts';
@@ -26,6 +27,7 @@ const meSchema = {
 /** Registers /auth routes (prefix /api/v1 applied by the caller). */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { store, now, sessionTtlMs, secureCookies, loginRateLimit } = app.deps;
+  const throttle = createLoginThrottle({ ...app.deps.loginBackoff, now });
   // Verified when the login is unknown, so that a wrong login and a wrong password cost the same time.
   const dummyHash = hashPassword(randomSecret());
 
@@ -52,9 +54,27 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const found = await store.accounts.getUserByEmail(request.body.email.trim());
+      const login = request.body.email.trim();
+      // Refused before the password is checked, so waiting attempts guess nothing; known or not, every
+      // login name is throttled alike, so the answer does not tell whether an account exists.
+      const waitMs = throttle.waitMs(login, request.ip);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        return reply
+          .status(429)
+          .header('retry-after', String(seconds))
+          .send({
+            error: 'LOGIN_THROTTLED',
+            message: `too many failed logins for this account; try again in ${seconds} s`,
+          });
+      }
+      const found = await store.accounts.getUserByEmail(login);
       const ok = await verifyPassword(found?.passwordHash ?? (await dummyHash), request.body.password);
-      if (!found || !ok || found.disabled) throw new UnauthenticatedError('wrong login or password');
+      if (!found || !ok || found.disabled) {
+        throttle.failed(login, request.ip);
+        throw new UnauthenticatedError('wrong login or password');
+      }
+      throttle.succeeded(login, request.ip);
       const cookie = await startSession({ store, now }, found.id, sessionTtlMs);
       void reply.setCookie(SESSION_COOKIE, cookie, {
         path: '/',
