@@ -11,14 +11,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mqtt from 'mqtt';
 import pg from 'pg';
 import { loadConfig } from '../../config.ts';
 import { TEST_PG_URL } from '../../store/contract/factories.ts';
 import { openStore } from '../../store/open-store.ts';
-import { batchOf } from '../../stream/batch.ts';
 import { seedFleet } from '../fixtures.ts';
-import { encodeCompact } from '../wire.ts';
+import { type Acked, createSenders } from './kill-senders.ts';
 
 /** Which column of the architecture to kill. */
 export type KillColumn = 'embedded' | 'scale-out';
@@ -86,12 +84,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Acknowledged timestamps of one channel: runs of `batch` consecutive ms, with the kill run of each. */
-interface Acked {
-  starts: number[];
-  runs: number[];
 }
 
 /** Environment of the child for one column, and how to drop what it created. */
@@ -191,102 +183,28 @@ export async function runKillTest(opts: KillTestOptions): Promise<KillTestResult
 
     // Channel per sender: HTTP client c writes m<c+1>.mains, the MQTT device m<clients+1>.mains.
     const channels = Array.from({ length: clients + 1 }, (_, c) => `m${c + 1}.mains`);
-    const acked = new Map<string, Acked>(channels.map((c) => [c, { starts: [], runs: [] }]));
-    const next = new Map<string, number>(channels.map((c) => [c, T0]));
-    const take = (channel: string): number => {
-      const start = next.get(channel)!;
-      next.set(channel, start + size);
-      return start;
-    };
-    const tally = { http: 0, mqtt: 0 };
-    const frame = (channel: string, start: number) =>
-      Array.from({ length: size }, (_, i) => ({ channelId: channel, ts: start + i, value: (i % 97) + 1 }));
-
-    for (let run = 1; run <= runs + 1; run++) {
+    const senders = createSenders({ channels, size, t0: T0, httpPort, mqttPort, token: TOKEN });
+    const { acked, tally } = senders;
+    for (let run = 1; run <= runs; run++) {
       const { child, exited } = await startChild(env);
-      const last = run > runs;
-      let stop = false;
-      const http = async (channel: string): Promise<void> => {
-        while (!stop) {
-          const start = take(channel);
-          const body = JSON.stringify({
-            readings: frame(channel, start).map((r) => ({ channel, ts: r.ts, value: r.value })),
-          });
-          try {
-            const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/readings`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-              body,
-            });
-            const answer = (await res.json()) as { accepted?: number };
-            // Every reading is valid: anything else than all accepted is a harness fault, not a kill.
-            if (res.status !== 202 || answer.accepted !== size)
-              throw new Error(`HTTP ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
-            const a = acked.get(channel)!;
-            a.starts.push(start);
-            a.runs.push(run);
-            tally.http += size;
-          } catch (err) {
-            if (err instanceof Error && err.message.startsWith('HTTP ')) throw err;
-            return; // the server died mid-request: this batch was never acknowledged
-          }
-          if (last) return;
-        }
-      };
-      const device = async (channel: string): Promise<void> => {
-        const c = await mqtt
-          .connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
-            username: 'kill-gateway',
-            password: TOKEN,
-            reconnectPeriod: 0,
-            connectTimeout: 5000,
-          })
-          .catch(() => undefined);
-        if (!c) return;
-        c.on('error', () => undefined);
-        // mqtt.js keeps a publish queued when the connection drops: end the wait on close instead.
-        const closed = new Promise<never>((_, reject) => c.once('close', () => reject(new Error('closed'))));
-        closed.catch(() => undefined);
-        try {
-          while (!stop && c.connected) {
-            const start = take(channel);
-            await Promise.race([
-              c.publishAsync('loadscope/o1/compact', encodeCompact(batchOf(frame(channel, start))), {
-                qos: 1,
-              }),
-              closed,
-            ]);
-            const a = acked.get(channel)!;
-            a.starts.push(start);
-            a.runs.push(run);
-            tally.mqtt += size;
-            if (last) break;
-          }
-        } catch {
-          // killed before PUBACK: not acknowledged
-        } finally {
-          c.end(true);
-        }
-      };
-      const senders = [...channels.slice(0, clients).map(http), device(channels[clients]!)];
-      if (last) {
-        await Promise.all(senders);
-        // Scale-out: batches a killed process took but never acknowledged come back after the ack wait.
-        await settle(env, acked, size, opts.column === 'scale-out' ? 45_000 : 5_000);
-        child.kill('SIGTERM');
-        await exited;
-        break;
-      }
+      const streaming = senders.stream(run, false);
       const wait = killMin + rnd() * (killMax - killMin);
       await new Promise((r) => setTimeout(r, wait));
       child.kill('SIGKILL');
-      stop = true;
+      streaming.stop();
       await exited;
-      await Promise.all(senders);
+      await streaming.done;
       say(
         `${opts.column} run ${run}: killed after ${Math.round(wait)} ms, ${tally.http + tally.mqtt} acknowledged so far`,
       );
     }
+    // A last start: one batch per sender, then (scale-out) the batches a killed process took but never
+    // acknowledged come back after the ack wait; then a clean stop.
+    const { child, exited } = await startChild(env);
+    await senders.stream(runs + 1, true).done;
+    await settle(env, acked, size, opts.column === 'scale-out' ? 45_000 : 5_000);
+    child.kill('SIGTERM');
+    await exited;
     const found = await verify(env, acked, size, runs + 1);
     return {
       column: opts.column,
