@@ -94,6 +94,35 @@ describe.skipIf(!!unavailable)('web application end to end', () => {
     await screenshot(page, 'facility');
   });
 
+  it('shows live power derived from interval energy for a home without a power channel (issue 14, item 8)', async () => {
+    const list = await rest.get<{ id: string; latestPowerDerived?: boolean }[]>('/api/v1/facilities');
+    let home: Detail | undefined;
+    for (const f of list) {
+      const d = await rest.get<Detail>(`/api/v1/facilities/${encodeURIComponent(f.id)}`);
+      const mainsKinds = d.channels.filter((c) => c.isMains).map((c) => `${c.measurement}/${c.unit}`);
+      if (mainsKinds.includes('interval/Wh') && !mainsKinds.some((k) => k.startsWith('power/'))) {
+        home = d;
+        break;
+      }
+    }
+    if (!home) throw new Error('the simulated fleet has no interval-energy-only facility');
+    await page.goto(`${app.baseUrl}/facilities/${encodeURIComponent(home.facility.id)}`);
+    await page.waitForSelector('[data-testid=power-derived]', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid=power-derived]')).toMatch(/average power over each 5 min/);
+    const lastTs = async () =>
+      Number((await page.getAttribute('[data-testid=live-chart]', 'data-last-ts')) || NaN);
+    await expect.poll(lastTs, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=live-value]')).toMatch(/\d+(\.\d+)? k?W$/);
+    expect(await page.locator('text=No mains power channel').count()).toBe(0);
+    // The fleet list flags the power as derived once the meter's newest interval has streamed in.
+    const item = (
+      await rest.get<{ id: string; latestPower: number | null; latestPowerDerived?: boolean }[]>(
+        '/api/v1/facilities',
+      )
+    ).find((f) => f.id === home.facility.id);
+    if (item?.latestPower !== null) expect(item?.latestPowerDerived).toBe(true);
+  });
+
   it('receives an alert caused by a spike and acknowledges it', async () => {
     const rule = `e2e-spike-${Date.now()}`;
     await rest.send('POST', '/api/v1/rules', {

@@ -43,6 +43,8 @@ export type FacilityWithAccess = Facility & { access: ShareAccess };
 export type FleetItem = FacilityWithAccess & {
   /** Sum of the latest mains power values (W); null before any reading. */
   latestPower: number | null;
+  /** True when (part of) latestPower is average power over an interval of metered energy, not measured. */
+  latestPowerDerived?: boolean;
   latestTs?: number | null;
   /** Energy of the facility's current local day so far, per unit. */
   today: { unit: string; energy: number }[];

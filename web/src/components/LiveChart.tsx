@@ -2,7 +2,8 @@
  * Live mains power of one facility, moving every second: seeded with the last minutes from the
  * downsampling route, then fed by the WebSocket push. While the push is not connected the chart polls
  * the newest readings instead, so it never freezes silently. `data-last-ts` on the chart holds the
- * newest timestamp drawn (the end-to-end test watches it advance).
+ * newest timestamp drawn (the end-to-end test watches it advance). Meters that report only energy per
+ * interval are drawn as average power per interval, over a longer window, marked as derived.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
@@ -11,11 +12,10 @@ import type { LiveState } from '../api/live.ts';
 import type { Channel, ExploreSeries } from '../api/types.ts';
 import { fitLabels } from '../lib/axis.ts';
 import { fmtAgo, fmtPower } from '../lib/format.ts';
+import { livePowerPlan } from '../lib/live-power.ts';
 import { LiveSeries } from '../lib/live-series.ts';
 import { seriesColour, useChartPalette } from '../lib/theme-context.ts';
 import { UPlotChart } from './UPlotChart.tsx';
-
-const WINDOW_MS = 10 * 60_000;
 
 /** Props of {@link LiveChart}. */
 export interface LiveChartProps {
@@ -30,16 +30,17 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
   const [state, setState] = useState<LiveState>('connecting');
   const [frame, setFrame] = useState(0);
   const ids = useMemo(() => channels.map((c) => c.id), [channels]);
+  const plan = useMemo(() => livePowerPlan(channels), [channels]);
   const palette = useChartPalette();
 
   useEffect(() => {
     const m = new Map<string, LiveSeries>();
-    for (const id of ids) m.set(id, new LiveSeries(WINDOW_MS));
+    for (const id of ids) m.set(id, new LiveSeries(plan.windowMs));
     series.current = m;
     const now = Date.now();
     if (ids.length) {
-      api.explore({ channels: ids, from: now - WINDOW_MS, to: now + 1000, agg: 'auto', width: 600 }).then(
-        (r) => feed(m, r.series),
+      api.explore({ channels: ids, from: now - plan.windowMs, to: now + 1000, agg: 'auto', width: 600 }).then(
+        (r) => feed(m, r.series, plan.factors),
         () => undefined,
       );
     }
@@ -47,12 +48,14 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
     const stop = api.live.subscribe(
       { facilityIds: [facilityId] },
       (events) => {
-        for (const e of events) if (e.type === 'reading') m.get(e.channelId)?.push(e.ts, e.value);
+        for (const e of events)
+          if (e.type === 'reading')
+            m.get(e.channelId)?.push(e.ts, e.value * (plan.factors.get(e.channelId) ?? 1));
       },
       setState,
     );
     return stop;
-  }, [api, facilityId, ids]);
+  }, [api, facilityId, ids, plan]);
 
   // Redraw every second; poll while the push is down.
   useEffect(() => {
@@ -61,13 +64,13 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
       if (state === 'open') return;
       const now = Date.now();
       if (!ids.length) return;
-      api.explore({ channels: ids, from: now - 30_000, to: now + 1000, agg: 'raw', width: 100 }).then(
-        (r) => feed(series.current, r.series),
+      api.explore({ channels: ids, from: now - plan.pollMs, to: now + 1000, agg: 'raw', width: 100 }).then(
+        (r) => feed(series.current, r.series, plan.factors),
         () => undefined,
       );
     }, 1000);
     return () => clearInterval(t);
-  }, [api, ids, state]);
+  }, [api, ids, state, plan]);
 
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'> & { height: number }>(
     () => ({
@@ -92,7 +95,7 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
 
   const { data, lastTs, lastValue } = useMemo(() => {
     void frame;
-    const all = ids.map((id) => series.current.get(id) ?? new LiveSeries(WINDOW_MS));
+    const all = ids.map((id) => series.current.get(id) ?? new LiveSeries(plan.windowMs));
     const first = all[0];
     if (!first) return { data: [[]] as uPlot.AlignedData, lastTs: NaN, lastValue: NaN };
     // One x axis: the first mains channel's times; other channels are aligned by nearest sample.
@@ -105,7 +108,7 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
       lastTs: all.reduce((m, s) => (Number.isFinite(s.lastTs) && !(s.lastTs <= m) ? s.lastTs : m), NaN),
       lastValue: sum,
     };
-  }, [frame, ids]);
+  }, [frame, ids, plan]);
 
   return (
     <div
@@ -123,19 +126,25 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
         <span className="muted">
           {Number.isFinite(lastTs) ? `last reading ${fmtAgo(lastTs)}` : 'waiting for readings'}
         </span>
+        {plan.derivedNote ? (
+          <span className="muted" data-testid="power-derived">
+            {plan.derivedNote}
+          </span>
+        ) : null}
       </div>
       <UPlotChart options={options} data={data} />
     </div>
   );
 }
 
-/** Pushes explore results (raw points, or bucket means) into the live windows. */
-function feed(m: Map<string, LiveSeries>, series: ExploreSeries[]): void {
+/** Pushes explore results (raw points, or bucket means) into the live windows, as W. */
+function feed(m: Map<string, LiveSeries>, series: ExploreSeries[], factors: Map<string, number>): void {
   for (const s of series) {
     const target = m.get(s.channelId);
     if (!target) continue;
     const values = s.raw ? s.value : s.mean;
-    s.ts.forEach((t, i) => target.push(t, values[i] ?? NaN));
+    const f = factors.get(s.channelId) ?? 1;
+    s.ts.forEach((t, i) => target.push(t, (values[i] ?? NaN) * f));
   }
 }
 

@@ -1,5 +1,6 @@
 /** Facility: live mains power, channel breakdown, energy by period, heat map, alerts timeline, scores and NILM. */
 import { useEffect, useMemo, useState } from 'react';
+import { livePowerChannels } from '../../../src/domain/power.ts';
 import { subscribeLive } from '../api/live.ts';
 import type { Alert } from '../api/types.ts';
 import { AlertList, AlertTimeline } from '../components/AlertList.tsx';
@@ -39,13 +40,8 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
       }),
     [facilityId],
   );
-  const mains = useMemo(
-    () =>
-      (detail.data?.channels ?? []).filter(
-        (c) => c.isMains && (c.unit === 'W' || c.unit === 'kW') && c.measurement === 'power',
-      ),
-    [detail.data],
-  );
+  // Each meter's mains power, or its interval energy as average power where it measures no power.
+  const mains = useMemo(() => livePowerChannels(detail.data?.channels ?? []), [detail.data]);
   const now = useMemo(() => Date.now(), []);
   const zones = useMemo(() => ({ zone: detail.data?.facility.timeZone }), [detail.data]);
 

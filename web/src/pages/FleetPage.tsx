@@ -164,9 +164,15 @@ export function FleetPage() {
                     <td
                       className="num"
                       data-testid="fleet-power"
-                      title={r.latestTs ? fmtAgo(r.latestTs) : 'no live value'}
+                      title={
+                        (r.latestTs ? fmtAgo(r.latestTs) : 'no live value') +
+                        (r.latestPowerDerived
+                          ? ' · derived: average power over the newest metered interval'
+                          : '')
+                      }
                     >
                       {fmtPower(r.latestPower)}
+                      {r.latestPowerDerived ? <span className="sub"> avg</span> : null}
                     </td>
                     <td className="num">{fmtEnergy(todayWh(r))}</td>
                     <td className="num">
