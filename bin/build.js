@@ -70,24 +70,29 @@ function readStampCount(path) {
  * starts during a build never loads half of two builds.
  */
 export async function build(root = ROOT) {
-  const { build: esbuild } = await import('esbuild');
+  const { build: esbuild, stop } = await import('esbuild');
   const files = sources(root);
   const tmp = join(root, `dist.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   const ts = files.filter((f) => f.endsWith('.ts'));
-  await esbuild({
-    entryPoints: ts,
-    outbase: join(root, 'src'),
-    outdir: tmp,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    plugins: [relativeImportsAsJs],
-  });
+  try {
+    await esbuild({
+      entryPoints: ts,
+      outbase: join(root, 'src'),
+      outdir: tmp,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      plugins: [relativeImportsAsJs],
+    });
+  } finally {
+    // esbuild's service process would otherwise live as long as this command (a server: for days).
+    await stop();
+  }
   for (const f of files.filter((f) => f.endsWith('.mjs'))) {
     const to = join(tmp, relative(join(root, 'src'), f));
     mkdirSync(dirname(to), { recursive: true });

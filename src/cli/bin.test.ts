@@ -2,12 +2,21 @@
  * The `loadscope` command is one process running compiled JavaScript: killing it (SIGKILL or
  * SIGTERM) leaves nothing behind that holds the DuckDB lock, so the next command opens the store.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT, runCli, startServer, tempInstallation } from './testing.ts';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const slurmUp = (() => {
   try {
@@ -50,6 +59,26 @@ describe('bin/loadscope.js', () => {
     const text = await readFile(join(dir, 'jobs', jobDir!, script!), 'utf8');
     expect(text).toContain(join(ROOT, 'dist', 'jobs', 'shard-main.js'));
     expect(text).not.toContain('tsx');
+  });
+
+  it('ends with npm when `npm run loadscope -- start` is killed with SIGKILL', async () => {
+    const { dir, env, remove } = await tempInstallation();
+    cleanups.push(remove);
+    const npm = await startServer(env, 90_000, () =>
+      spawn('npm', ['run', '--silent', 'loadscope', '--', 'start'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const info = JSON.parse(await readFile(join(dir, 'state', 'server.json'), 'utf8')) as { pid: number };
+    cleanups.push(async () => void (isAlive(info.pid) && process.kill(info.pid, 'SIGKILL')));
+    expect(info.pid).not.toBe(npm.process.pid);
+    npm.process.kill('SIGKILL');
+    for (let i = 0; i < 100 && isAlive(info.pid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(info.pid)).toBe(false);
+    const next = await runCli(['user', 'list'], env);
+    expect(next.code, next.err).toBe(0);
   });
 
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {

@@ -86,9 +86,16 @@ export interface RunningServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `loadscope start` and waits until it says it is running. */
-export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<RunningServer> {
-  const p = spawnCli(['start'], env);
+/**
+ * Starts `loadscope start` (or what `spawnStart` starts, e.g. through npm) and waits until it says it
+ * is running.
+ */
+export async function startServer(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 90_000,
+  spawnStart: () => ChildProcess = () => spawnCli(['start'], env),
+): Promise<RunningServer> {
+  const p = spawnStart();
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     p.once('exit', (code, signal) => r({ code, signal })),

@@ -116,8 +116,10 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
         ctx.err.write(
           '  note: the web application is not built; `npm start` builds it, or run `npm run build:web`\n',
         );
+      // Listening before saying so: a SIGTERM sent on reading the line stops the server cleanly.
+      const stopped = untilSignal();
       ctx.out.write('Press Ctrl+C to stop.\n');
-      const sig = await untilSignal();
+      const sig = await stopped;
       ctx.err.write(`${sig}: stopping\n`);
       await admin.close();
       await app.stop();
@@ -155,10 +157,11 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       // New alerts go to `loadscope start`, which pushes them to live subscribers.
       forwarders.push(async (a) => log.publishAlert(a));
       const sub = await log.subscribe(pipeline.handle);
+      const stopped = untilSignal();
       ctx.out.write(
         `worker ${log.workerId} ready: stream ${o.stream}, ${config.log.partitions} partitions, owns ${log.owned().join(',') || 'none yet'}\n`,
       );
-      const sig = await untilSignal();
+      const sig = await stopped;
       ctx.err.write(`${sig}: worker stopping\n`);
       await sub.close();
       await pipeline.stop();
