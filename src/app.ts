@@ -12,7 +12,8 @@ import { createAuthenticator } from './api/authenticate.ts';
 import { buildServer } from './api/server.ts';
 import type { Config } from './config.ts';
 import type { AlertForwarder } from './realtime/alerts.ts';
-import { type DeviceAuth, anyDeviceAuth, loadDeviceTokenFile, orgTokenAuth } from './realtime/device-auth.ts';
+import { type DeviceAuth, anyDeviceAuth, orgTokenAuth } from './realtime/device-auth.ts';
+import { type WatchedDeviceFile, watchDeviceTokenFile } from './realtime/device-file.ts';
 import { createChannelDirectory } from './realtime/directory.ts';
 import { realtimeRoutes } from './realtime/http.ts';
 import { type EventHub, createEventHub } from './realtime/hub.ts';
@@ -126,15 +127,34 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const tokensFile =
           opts.deviceTokensFile ?? config.alerts.devicesFile ?? join(config.dataDir, 'devices.yaml');
         const authenticator = createAuthenticator({ store: s, now });
-        const auths: DeviceAuth[] = [orgTokenAuth(authenticator)];
-        if (existsSync(tokensFile)) auths.push(await loadDeviceTokenFile(tokensFile));
-        const deviceAuth = anyDeviceAuth(...auths);
         // Revoking a token or ending a session closes the MQTT clients and live streams it opened, in
-        // this process at once and in the others through the store (PostgreSQL NOTIFY).
-        const connections = createConnectionRegistry({ check: authenticator.credentialState, onError });
+        // this process at once and in the others through the store (PostgreSQL NOTIFY); so does
+        // removing an entry from the device token file, which is followed while the server runs.
+        let deviceFile: WatchedDeviceFile | undefined;
+        const connections = createConnectionRegistry({
+          check: async (c) =>
+            c.deviceKey === undefined
+              ? authenticator.credentialState(c)
+              : deviceFile?.has(c.deviceKey)
+                ? { valid: true, expiresAt: null }
+                : { valid: false },
+          onError,
+        });
         const stopRevocations = s.revocations.watch((r) => connections.revoke(r));
         stops.push(async () => stopRevocations());
         await s.revocations.ready();
+        const auths: DeviceAuth[] = [orgTokenAuth(authenticator)];
+        if (existsSync(tokensFile)) {
+          const file = await watchDeviceTokenFile(tokensFile, {
+            onRemoved: (keys) =>
+              keys.forEach((deviceKey) => connections.revoke({ type: 'device-removed', deviceKey })),
+            onError,
+          });
+          deviceFile = file;
+          stops.push(async () => file.close());
+          auths.push(file);
+        }
+        const deviceAuth = anyDeviceAuth(...auths);
 
         const forwarders: AlertForwarder[] = [];
         const webhook = opts.alertWebhook ?? config.alerts.webhook;

@@ -8,7 +8,7 @@
  * connections of credentials that still work stay open. src/revocation.process.test.ts does the same
  * across real processes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,8 @@ import {
 } from './realtime/testing/connections.ts';
 
 const PASSWORD = 'a long enough password';
+const FILE_TOKENS = { gone: 'file-device-gone-secret-01', kept: 'file-device-kept-secret-01' };
+const fileEntry = (id: string, token: string): string => `- id: ${id}\n  orgId: default\n  token: ${token}\n`;
 const BOUND_MS = 1500;
 
 interface Column {
@@ -50,6 +52,7 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
   const dirs: string[] = [];
   const apps: App[] = [];
   let holder: App; // holds the connections
+  let devicesFile: string;
   let changer: App; // where the changes are made
   let holderUrl: string;
   let mqttUrl: string;
@@ -71,7 +74,13 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
         ...column.env(dir),
       },
     );
-    const app = createApp(config, { log: () => undefined });
+    const deviceTokensFile = join(dir, 'devices.yaml');
+    await writeFile(
+      deviceTokensFile,
+      fileEntry('gone', FILE_TOKENS.gone) + fileEntry('kept', FILE_TOKENS.kept),
+    );
+    devicesFile ??= deviceTokensFile;
+    const app = createApp(config, { log: () => undefined, deviceTokensFile });
     apps.push(app);
     const s = await app.start();
     return { app, ...s };
@@ -220,6 +229,19 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
     open.push(cs[2]!);
     expect(cs.every((c) => c.isOpen())).toBe(true);
     await closedWithin(cs, expiresAt);
+  });
+
+  it('removing a device from the token file disconnects it and refuses its token, keeping the others', async () => {
+    const gone = await openMqtt(mqttUrl, FILE_TOKENS.gone);
+    const kept = await openMqtt(mqttUrl, FILE_TOKENS.kept);
+    open.push(gone, kept);
+    expect(await postReading(holderUrl, FILE_TOKENS.gone)).not.toBe(401);
+    await writeFile(devicesFile, fileEntry('kept', FILE_TOKENS.kept));
+    const t0 = Date.now();
+    await closedWithin([gone], t0);
+    expect(await postReading(holderUrl, FILE_TOKENS.gone)).toBe(401);
+    expect(await postReading(holderUrl, FILE_TOKENS.kept)).not.toBe(401);
+    expect(kept.isOpen()).toBe(true);
   });
 
   it('kept the connections of credentials that still work open throughout', () => {

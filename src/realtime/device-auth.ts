@@ -23,6 +23,11 @@ export interface DeviceIdentity {
    * alerts but not send readings. Entries of a device token file are devices and always may.
    */
   readOnly?: boolean;
+  /**
+   * The token file entry it authenticated with (a hash of the entry: token, organisation, meters), so
+   * that removing or changing the entry closes its connections.
+   */
+  deviceKey?: string;
 }
 
 /** Verifies a token; undefined when it is unknown, expired or wrong. */
@@ -51,29 +56,53 @@ const fileSchema = z.array(
 /** One entry of a device token file. */
 export type DeviceTokenEntry = z.input<typeof fileSchema>[number];
 
+/** A {@link DeviceAuth} over a fixed list, with the keys of its entries. */
+export interface StaticDeviceAuth extends DeviceAuth {
+  /** `deviceKey` of every entry. */
+  readonly keys: ReadonlySet<string>;
+}
+
 /** Token checking over a fixed list (plain tokens or their SHA-256). */
-export function createStaticDeviceAuth(entries: readonly DeviceTokenEntry[]): DeviceAuth {
+export function createStaticDeviceAuth(entries: readonly DeviceTokenEntry[]): StaticDeviceAuth {
   const parsed = fileSchema.parse(entries);
-  const byHash = new Map(parsed.map((e) => [e.sha256 ?? sha256(e.token!), e]));
+  const byHash = new Map(
+    parsed.map((e) => {
+      const hash = e.sha256 ?? sha256(e.token!);
+      const key = `file:${sha256(JSON.stringify([hash, e.id, e.orgId, e.meterIds ?? null])).slice(0, 24)}`;
+      return [hash, { ...e, key }];
+    }),
+  );
   return {
+    keys: new Set([...byHash.values()].map((e) => e.key)),
     async verify(token) {
       // Lookup by the hash: the secret itself is never compared.
       const e = byHash.get(sha256(token));
       if (!e) return undefined;
-      return e.meterIds ? { id: e.id, orgId: e.orgId, meterIds: e.meterIds } : { id: e.id, orgId: e.orgId };
+      const id = { id: e.id, orgId: e.orgId, deviceKey: e.key };
+      return e.meterIds ? { ...id, meterIds: e.meterIds } : id;
     },
   };
 }
 
-/** Reads a device token file (YAML or JSON list of `{id, orgId, meterIds?, token | sha256}`). */
-export async function loadDeviceTokenFile(path: string): Promise<DeviceAuth> {
-  const text = await readFile(path, 'utf8');
-  const r = fileSchema.safeParse(parseYaml(text));
+/** Parses the text of a device token file; InputError naming the file and the field when it is wrong. */
+export function parseDeviceTokenFile(text: string, path: string): StaticDeviceAuth {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (cause) {
+    throw new InputError(`malformed YAML: ${(cause as Error).message}`, { file: path }, { cause });
+  }
+  const r = fileSchema.safeParse(data ?? []);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new InputError(issue.message, { file: path, field: issue.path.join('.') });
   }
   return createStaticDeviceAuth(r.data);
+}
+
+/** Reads a device token file (YAML or JSON list of `{id, orgId, meterIds?, token | sha256}`). */
+export async function loadDeviceTokenFile(path: string): Promise<StaticDeviceAuth> {
+  return parseDeviceTokenFile(await readFile(path, 'utf8'), path);
 }
 
 /** Tries each verifier in turn. */

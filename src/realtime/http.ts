@@ -12,7 +12,6 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { parse as parseYaml } from 'yaml';
 import { ALERT_STATES, type AlertState, type Role, SEVERITIES, type Severity } from '../domain/types.ts';
 import { ForbiddenError, InputError, NotFoundError, UnauthenticatedError } from '../errors.ts';
-import type { CredentialRef } from '../store/ports/revocations.ts';
 import type { Store } from '../store/store.ts';
 import { TS_MAX } from '../ingest/time.ts';
 import { parseDuration } from '../stream/duration.ts';
@@ -27,7 +26,7 @@ import type { EventHub, LiveEvent, LiveFilter } from './hub.ts';
 import type { Ingest } from './ingest.ts';
 import { CLOSE_POLICY, type LiveSubscribe, serveLiveSocket } from './live-socket.ts';
 import type { Quarantine } from './quarantine.ts';
-import type { ConnectionRegistry } from './revocations.ts';
+import type { ConnectionCredential, ConnectionRegistry } from './revocations.ts';
 import { describeItemError } from './wire.ts';
 
 /** Query of `GET /api/v1/alerts`. */
@@ -66,7 +65,7 @@ export interface Caller {
   orgId: string;
   role: Role;
   /** The token or session the caller used, for closing its live streams when it is revoked. */
-  credential?: CredentialRef;
+  credential?: ConnectionCredential;
 }
 
 /** Dependencies of {@link realtimeRoutes}. */
@@ -114,7 +113,11 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       const token = bearer(req);
       const d = token ? await deps.deviceAuth.verify(token) : undefined;
       if (!d) return undefined;
-      return { orgId: d.orgId, role: 'viewer', ...(d.tokenId ? { credential: { tokenId: d.tokenId } } : {}) };
+      const credential: ConnectionCredential = {
+        ...(d.tokenId ? { tokenId: d.tokenId } : {}),
+        ...(d.deviceKey ? { deviceKey: d.deviceKey } : {}),
+      };
+      return { orgId: d.orgId, role: 'viewer', credential };
     });
   const caller = async (req: FastifyRequest, write = false): Promise<Caller> => {
     const c = await callerOf(req);
@@ -147,7 +150,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
   const liveSubscription = async (
     app: FastifyInstance,
     req: FastifyRequest,
-  ): Promise<{ subscribe: LiveSubscribe; credential: CredentialRef }> => {
+  ): Promise<{ subscribe: LiveSubscribe; credential: ConnectionCredential }> => {
     const c = await caller(req);
     const q = req.query as Record<string, string | undefined>;
     const facilityIds = q['facilityId']?.split(',').filter(Boolean);
@@ -166,7 +169,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
     return { subscribe, credential: c.credential ?? {} };
   };
   /** Tracks a live stream until it ends; `close` ends it when its credential is revoked. */
-  const track = (credential: CredentialRef, close: (reason: string) => void): (() => void) =>
+  const track = (credential: ConnectionCredential, close: (reason: string) => void): (() => void) =>
     deps.connections?.track({ credential, close }) ?? (() => undefined);
   // The API's one error boundary: the same bodies, and no database text or stack in a 5xx.
   const sendError = async (err: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -478,7 +481,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
     // upgrade, so an unauthenticated request gets its 401 as plain HTTP and never a socket.
     const socketSubscriptions = new WeakMap<
       FastifyRequest,
-      { subscribe: LiveSubscribe; credential: CredentialRef }
+      { subscribe: LiveSubscribe; credential: ConnectionCredential }
     >();
     app.route({
       method: 'GET',
@@ -555,7 +558,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
 }
 
 /** The credential a principal authenticated with. */
-function credentialOf(p: Principal): CredentialRef {
+function credentialOf(p: Principal): ConnectionCredential {
   return {
     ...(p.tokenId ? { tokenId: p.tokenId } : {}),
     ...(p.sessionId ? { sessionId: p.sessionId } : {}),

@@ -7,8 +7,8 @@
  * hook runs after): a QoS 1 publish is acknowledged once its readings are stored (the embedded log
  * acknowledges after the store commit), so a device that publishes faster than the store takes is
  * slowed, and a publish the server could not store is never acknowledged (the client sends it again).
- * A client connected with an API token is tracked in the connection registry, so revoking the
- * token disconnects it.
+ * A client connected with an API token or a token file entry is tracked in the connection registry,
+ * so revoking the token or removing the entry disconnects it.
  */
 import { createServer, type Server } from 'node:net';
 import { Aedes, type Client } from 'aedes';
@@ -129,10 +129,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   });
   const untrack = new WeakMap<Client, () => void>();
   broker.on('clientReady', (client) => {
-    const tokenId = identities.get(client)?.tokenId;
-    if (!tokenId || !opts.connections) return;
+    const id = identities.get(client);
+    if (!id || !opts.connections) return;
     const release = opts.connections.track({
-      credential: { tokenId },
+      credential: {
+        ...(id.tokenId ? { tokenId: id.tokenId } : {}),
+        ...(id.deviceKey ? { deviceKey: id.deviceKey } : {}),
+      },
       close: (reason) => {
         notice(`mqtt: client '${client.id}' disconnected: ${reason}`);
         client.close();

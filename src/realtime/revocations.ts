@@ -7,9 +7,18 @@
  */
 import type { CredentialRef, CredentialState, Revocation } from '../store/ports/revocations.ts';
 
+/** The credential of a connection: an API token, a session, or a token file entry. */
+export interface ConnectionCredential extends CredentialRef {
+  /** `deviceKey` of the token file entry (src/realtime/device-file.ts). */
+  deviceKey?: string;
+}
+
+/** What closes connections: a revocation announced by the store, or a token file entry removed. */
+export type ConnectionRevocation = Revocation | { type: 'device-removed'; deviceKey: string };
+
 /** A connection opened with a credential. */
 export interface TrackedConnection {
-  credential: CredentialRef;
+  credential: ConnectionCredential;
   /** Ends the connection; `reason` says why, for the client. Called at most once. */
   close(reason: string): void;
 }
@@ -17,7 +26,7 @@ export interface TrackedConnection {
 /** Dependencies of {@link createConnectionRegistry}. */
 export interface ConnectionRegistryDeps {
   /** Asks the store (not a cache) whether a credential still works (`Authenticator.credentialState`). */
-  check(credential: CredentialRef): Promise<CredentialState>;
+  check(credential: ConnectionCredential): Promise<CredentialState>;
   /** Where a failed check is reported; the connection is then kept (the check is retried on the next event). */
   onError?: (err: unknown) => void;
   /** Clock (UTC ms) the expiry times are compared with. */
@@ -30,11 +39,11 @@ export interface ConnectionRegistry {
    * Tracks a connection until the returned function is called (call it when the connection ends).
    * The credential is checked once more against the store right after it is tracked, so a
    * revocation that raced the opening (announced between the first check and now) still closes it.
-   * A connection without a token or session (a token file's device) is not tracked.
+   * A connection without a token, session or token file entry is not tracked.
    */
   track(connection: TrackedConnection): () => void;
   /** Closes the connections a revocation ends; a changed user's connections are checked first. */
-  revoke(revocation: Revocation): void;
+  revoke(revocation: ConnectionRevocation): void;
   /** Connections tracked now. */
   size(): number;
 }
@@ -58,6 +67,7 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
   const byToken = new Map<string, Set<Entry>>();
   const bySession = new Map<string, Set<Entry>>();
   const byUser = new Map<string, Set<Entry>>();
+  const byDevice = new Map<string, Set<Entry>>();
   const all = new Set<Entry>();
 
   const index = (map: Map<string, Set<Entry>>, key: string | undefined, e: Entry, add: boolean): void => {
@@ -73,6 +83,7 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
     index(byToken, c.tokenId, e, false);
     index(bySession, c.sessionId, e, false);
     index(byUser, c.userId, e, false);
+    index(byDevice, c.deviceKey, e, false);
   };
   const close = (e: Entry, reason: string): void => {
     if (e.closed) return;
@@ -111,12 +122,14 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
   return {
     track(connection) {
       const c = connection.credential;
-      if (c.tokenId === undefined && c.sessionId === undefined) return () => undefined;
+      if (c.tokenId === undefined && c.sessionId === undefined && c.deviceKey === undefined)
+        return () => undefined;
       const e: Entry = { connection, closed: false };
       all.add(e);
       index(byToken, c.tokenId, e, true);
       index(bySession, c.sessionId, e, true);
       index(byUser, c.userId, e, true);
+      index(byDevice, c.deviceKey, e, true);
       void check(e);
       return () => untrack(e);
     },
@@ -125,6 +138,9 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
         for (const e of [...(byToken.get(r.tokenId) ?? [])]) close(e, 'API token revoked');
       else if (r.type === 'session-ended')
         for (const e of [...(bySession.get(r.sessionId) ?? [])]) close(e, 'session ended');
+      else if (r.type === 'device-removed')
+        for (const e of [...(byDevice.get(r.deviceKey) ?? [])])
+          close(e, 'device token removed from the token file');
       else if (r.type === 'user-changed') void checkAll([...(byUser.get(r.userId) ?? [])]);
       else void checkAll([...all]);
     },
