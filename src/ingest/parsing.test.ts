@@ -161,5 +161,12 @@ describe('lines and fields', () => {
     expect(detectFromText('\uFEFF<?xml version="1.0"?><feed/>', 'x')).toBe('greenbutton');
     expect(detectFromText('{"intervals": []}', 'x')).toBe('utilityapi-json');
     expect(() => detectFromText('hello world', 'x')).toThrow(/pass --format/);
+    // The simulator's catalog and truth files are not meter data: say what to import instead.
+    expect(() => detectFromText('{\n "organisations": [', 'catalog.json')).toThrow(
+      /simulator's catalog \(catalog\.json\).*import registrations\.csv/,
+    );
+    expect(() => detectFromText('meter_id,facility_id,kind,factor\n', 'heavy_meters.csv')).toThrow(
+      /ground truth of heavy meters/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Everything the simulator writes imports back: registrations, the long CSV and the UtilityAPI CSV
- * and JSON land every meter, with its readings, in the facility (and zip code) the simulator gave it,
+ * Everything the simulator writes imports back: registrations, the Parquet folder, the long CSV and
+ * the UtilityAPI CSV and JSON land every meter, with its readings, in the facility (and zip code) the simulator gave it,
  * in either order, on both stores.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -110,7 +110,8 @@ describe.each(STORE_FACTORIES)('simulator output imports back ($kind)', (factory
       dir,
       from: FROM,
       to: TO,
-      formats: ['csv', 'utilityapi-csv', 'utilityapi-json'],
+      formats: ['csv', 'utilityapi-csv', 'utilityapi-json', 'parquet'],
+      parquetThreads: 1,
     });
     truth = await simTotals(fleet);
     expect(fleet.meters.some((m) => m.serviceType === 'gas')).toBe(true);
@@ -127,13 +128,19 @@ describe.each(STORE_FACTORIES)('simulator output imports back ($kind)', (factory
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('registrations, long CSV, UtilityAPI CSV and JSON: right facilities, zips and readings', async () => {
+  it('registrations, Parquet, long CSV, UtilityAPI CSV and JSON: right facilities, zips and readings', async () => {
     const reg = await run('registrations.csv', 'alpha');
     expect(reg.format).toBe('registrations');
     expect(reg.rejected).toBe(0);
     expect(reg.facilities).toHaveLength(fleet.facilities.length);
+    // The Parquet folder alone brings every reading, power houses included, into the registered facilities.
+    const pq = await run('parquet', 'alpha');
+    expect(pq).toMatchObject({ format: 'parquet', rejected: 0 });
+    expect(pq.stored).toBe([...truth.values()].reduce((a, x) => a + x.n, 0));
+    await expectRoundTrip(t!.store, 'alpha', fleet, truth, { names: true, powerHouses: true });
     const long = await run('readings.csv', 'alpha');
     expect(long.rejected).toBe(0);
+    expect(long.stored).toBe(0);
     // The long CSV knows no service ids: the registered ones and the service types stay.
     const registered = await storedMeters(t!.store, 'alpha', fleet);
     for (const m of fleet.meters) expect(registered.get(m.id)!.serviceType).toBe(m.serviceType);

@@ -17,6 +17,7 @@ export const IMPORT_FORMATS = [
   'utilityapi-csv',
   'utilityapi-json',
   'registrations',
+  'parquet',
   'dsmr',
   'sml',
 ] as const;

@@ -7,6 +7,7 @@ import { dsmr } from './dsmr.ts';
 import { sml } from './sml.ts';
 import { ampds, redd, reddRelative, refit } from './datasets.ts';
 import { greenbutton } from './greenbutton.ts';
+import { parquet } from './parquet.ts';
 import { reddLowFreq } from './redd-low-freq.ts';
 import { registrations } from './registrations.ts';
 import { utilityapiCsv } from './utilityapi-csv.ts';
@@ -25,6 +26,7 @@ export const FORMATS: Record<ImportFormat, Format> = {
   'utilityapi-csv': utilityapiCsv,
   'utilityapi-json': utilityapiJson,
   registrations,
+  parquet,
   dsmr,
   sml,
 };

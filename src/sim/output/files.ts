@@ -58,6 +58,7 @@ export async function writeFleetFiles(
       await createParquetSink({
         dir: join(dir, 'parquet'),
         channels: fleet.channels,
+        meterFacilities: new Map(fleet.meters.map((m) => [m.id, m.facilityId])),
         ...(opts.parquetThreads ? { threads: opts.parquetThreads } : {}),
       }),
     );

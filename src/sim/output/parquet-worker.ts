@@ -23,6 +23,7 @@ const fleet = createFleet(d.options);
 const sink = await createParquetSink({
   dir: d.dir,
   channels: fleet.channels,
+  meterFacilities: new Map(fleet.meters.map((m) => [m.id, m.facilityId])),
   threads: 1,
   writeChannels: d.shard.index === 0,
   prefix: `readings-w${d.shard.index}`,

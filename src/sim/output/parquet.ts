@@ -2,7 +2,8 @@
  * Parquet output through an in-memory DuckDB instance: batches are appended as data chunks to a
  * staging table and copied to Parquet part files of at most `rowsPerFile` rows. Readings are written
  * as (channel_key, ts, value, quality) like the store's readings table, with `channels.parquet`
- * mapping channel_key to the channel's id and description; this keeps the per-reading work to
+ * mapping channel_key to the channel's id, description and facility (`loadscope import` reads the
+ * folder back); this keeps the per-reading work to
  * copying typed arrays into DuckDB vectors (a string column costs 10x more to append).
  */
 import { mkdir } from 'node:fs/promises';
@@ -30,6 +31,8 @@ export interface ParquetSinkOptions {
   rowsPerFile?: number;
   /** DuckDB threads (default: DuckDB's choice). */
   threads?: number;
+  /** Facility id of each meter, written as `channels.parquet`'s facility_id (so the folder imports back). */
+  meterFacilities?: ReadonlyMap<string, string>;
   /** Write `channels.parquet` on close (default true). */
   writeChannels?: boolean;
   /** File name prefix of the parts (default `readings`). */
@@ -95,7 +98,7 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
   const writeChannels = async (): Promise<void> => {
     await conn.run(
       `CREATE TABLE channels (channel_key INTEGER, channel_id VARCHAR, meter_id VARCHAR, name VARCHAR, is_mains BOOLEAN,
-        appliance VARCHAR, measurement VARCHAR, unit VARCHAR, interval_ms BIGINT)`,
+        appliance VARCHAR, measurement VARCHAR, unit VARCHAR, interval_ms BIGINT, facility_id VARCHAR)`,
     );
     const a = await conn.createAppender('channels');
     opts.channels.forEach((c, i) => {
@@ -110,6 +113,9 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
       a.appendVarchar(c.unit);
       if (c.intervalMs === null) a.appendNull();
       else a.appendBigInt(BigInt(c.intervalMs));
+      const facility = opts.meterFacilities?.get(c.meterId);
+      if (facility === undefined) a.appendNull();
+      else a.appendVarchar(facility);
       a.endRow();
     });
     a.flushSync();
