@@ -15,6 +15,7 @@ import type { AlertForwarder } from './realtime/alerts.ts';
 import { type DeviceAuth, anyDeviceAuth, orgTokenAuth } from './realtime/device-auth.ts';
 import { type WatchedDeviceFile, watchDeviceTokenFile } from './realtime/device-file.ts';
 import { createChannelDirectory } from './realtime/directory.ts';
+import { type GatewaySpec, startGateways } from './realtime/gateways.ts';
 import { realtimeRoutes } from './realtime/http.ts';
 import { type EventHub, createEventHub } from './realtime/hub.ts';
 import { type IngestLimits, createIngest } from './realtime/ingest.ts';
@@ -57,6 +58,8 @@ export interface AppOptions {
   alertWebhook?: string;
   /** Organisation of the simulated fleet; default the first administrator's (`default`). */
   fleetOrgId?: string;
+  /** Meter gateways to follow into the reading log (`--gateway`), see {@link parseGateway}. */
+  gateways?: GatewaySpec[];
   now?: () => number;
 }
 
@@ -289,6 +292,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           stops.push(() => fleet.stop());
           await directory.refresh(true);
           await pipeline.reload();
+        }
+        if (opts.gateways?.length) {
+          const gw = startGateways(opts.gateways, {
+            store: s,
+            log,
+            directory,
+            orgId: firstAdmin?.orgId ?? 'default',
+            say,
+            now,
+            onError,
+          });
+          stops.push(() => gw.stop());
         }
         // Live appliance breakdowns per facility (trains a shared model from sub-metered facilities if none
         // is stored), pushed live as `nilm` events.

@@ -2,6 +2,7 @@
  * `loadscope start`: the whole platform in one process (see src/app.ts).
  * `loadscope worker`: one processing worker on the JetStream reading log; run several.
  */
+import { parseGateway } from './gateways.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -93,12 +94,19 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
     )
     .option('--devices <file>', 'device token file (YAML/JSON); default <state>/devices.yaml')
     .option('--webhook <url>', 'POST every new alert to this URL')
-    .action(async (o: { devices?: string; webhook?: string }) => {
+    .option(
+      '--gateway <url>',
+      'follow a meter gateway into the live layer (repeatable): tcp://host:port for DSMR P1, add ?format=sml for SML, &facility=<id>',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .action(async (o: { devices?: string; webhook?: string; gateway?: string[] }) => {
       const config = ctx.config();
+      const gateways = (o.gateway ?? []).map(parseGateway);
       await refuseSecondServer(config);
       const app = createApp(config, {
         ...(o.devices ? { deviceTokensFile: ctx.resolvePath(o.devices) } : {}),
         ...(o.webhook ? { alertWebhook: o.webhook } : {}),
+        ...(gateways.length ? { gateways } : {}),
       });
       const s = await app.start();
       const admin = await serveCommands(config, app.store, s, ctx).catch(async (err: unknown) => {
