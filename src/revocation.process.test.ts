@@ -1,6 +1,7 @@
 /**
  * Revocation across real processes in the scale-out column: `loadscope start` runs in a child process
- * on PostgreSQL and holds the connections (MQTT, SSE, WebSocket); a token is revoked by a third
+ * on PostgreSQL with the JetStream reading log (its own stream) and holds the connections (MQTT, SSE,
+ * WebSocket); a token is revoked by a third
  * process (`loadscope token revoke`, the CLI) and a user is disabled by this test process through its
  * own store. The child hears both through PostgreSQL NOTIFY and closes what the credentials opened
  * within 1.5 s, refuses the revoked token on HTTP ingest, and keeps the other connections open.
@@ -10,6 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, createUser, startSession } from './api/accounts/service.ts';
 import { SESSION_COOKIE } from './api/authenticate.ts';
@@ -24,6 +27,7 @@ import { STORE_FACTORIES, type TestStore } from './store/contract/factories.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BOUND_MS = 1500;
+const NATS = process.env['LOADSCOPE_NATS_URL'] ?? '127.0.0.1:4222';
 
 /** Runs the CLI to the end; its exit code and output. */
 const cli = (env: Record<string, string>, args: string[]): Promise<{ code: number | null; err: string }> =>
@@ -38,13 +42,14 @@ const cli = (env: Record<string, string>, args: string[]): Promise<{ code: numbe
     p.on('close', (code) => done({ code, err }));
   });
 
-describe('revocation across processes (scale-out: PostgreSQL, `loadscope start` in a child process)', () => {
+describe('revocation across processes (scale-out: PostgreSQL and JetStream, `loadscope start` in a child)', () => {
   let t: TestStore;
   let dir: string;
   let server: ChildProcess | undefined;
   let httpUrl = '';
   let mqttUrl = '';
   const open: LiveConnection[] = [];
+  const stream = `revoke_${Math.random().toString(36).slice(2, 10)}`;
 
   beforeAll(async () => {
     t = await STORE_FACTORIES.find((f) => f.kind === 'postgres')!.open();
@@ -57,6 +62,10 @@ describe('revocation across processes (scale-out: PostgreSQL, `loadscope start` 
       LOADSCOPE_MQTT_PORT: '0',
       LOADSCOPE_SIM: '0',
       LOADSCOPE_BATCH_EVERY: '0',
+      LOADSCOPE_LOG: 'jetstream',
+      LOADSCOPE_NATS_URL: NATS,
+      LOADSCOPE_LOG_STREAM: stream,
+      LOADSCOPE_LOG_PARTITIONS: '2',
     };
     await new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
@@ -91,6 +100,9 @@ describe('revocation across processes (scale-out: PostgreSQL, `loadscope start` 
     }
     await t?.destroy();
     await rm(dir, { recursive: true, force: true });
+    const nc = await connect({ servers: NATS });
+    await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
+    await nc.close();
   });
 
   const token = async (name: string) =>
