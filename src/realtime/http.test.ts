@@ -336,6 +336,50 @@ describe('real-time HTTP routes', () => {
     expect((await app.inject({ url: '/api/v1/rules', headers: auth })).json()).toEqual([]);
   });
 
+  it('refuses bad rule values in JSON and YAML, and fires rules on any percentile the batch computed', async () => {
+    const auth = { authorization: `Bearer ${TEST_TOKENS.gateway}` };
+    const send = (body: string, type: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/rules', headers: { ...auth, 'content-type': type }, body });
+    const banana = await send(
+      'name: b\ncondition:\n  type: above\n  threshold: banana\n',
+      'application/yaml',
+    );
+    expect(banana.statusCode).toBe(400);
+    expect(banana.json().message).toMatch(
+      /field 'condition\.threshold': expected a percentile threshold such as p97/,
+    );
+    const value = await send(
+      JSON.stringify({ name: 'v', condition: { type: 'below', value: 'banana' } }),
+      'application/json',
+    );
+    expect(value.statusCode).toBe(400);
+    expect(value.json().message).toMatch(/field 'condition\.value': expected a number/);
+    const long = await send('name: l\ncondition:\n  type: silent\n  for: 99999d\n', 'application/yaml');
+    expect(long.json().message).toMatch(/condition\.for.*366d/);
+    // p50 of m1's mains history is about 150 W, below p97 (about 197 W): only the rule can fire at 175 W.
+    await t.store.rollups.computeThresholds({ percentile: 50, now: NOW });
+    const half = await send(
+      'name: half\ncondition:\n  type: above\n  threshold: p50\n  for: 2s\n',
+      'application/yaml',
+    );
+    expect(half.statusCode, half.body).toBe(201);
+    await post(
+      JSON.stringify({
+        readings: [0, 1, 2, 3, 4, 5].map((i) => ({
+          channel: 'm1.mains',
+          ts: NOW + 200_000 + i * 1000,
+          value: 175,
+        })),
+      }),
+    );
+    await drained();
+    const alerts = (await app.inject({ url: '/api/v1/alerts?rule=half', headers: auth })).json();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].threshold).toBeGreaterThan(140);
+    expect(alerts[0].threshold).toBeLessThan(160);
+    await app.inject({ method: 'DELETE', url: `/api/v1/rules/${half.json().id}`, headers: auth });
+  });
+
   it('serves windows and metrics', async () => {
     const auth = { authorization: `Bearer ${TEST_TOKENS.gateway}` };
     const w = await app.inject({

@@ -8,6 +8,7 @@ import type { ReadingBatch, Threshold } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_OVERSHOOT, type OvershootOptions, createOvershootProcessor } from '../stream/overshoot.ts';
 import { createRuleEngine } from '../stream/rules/engine.ts';
+import { thresholdNamesOf } from '../stream/rules/spec.ts';
 import { createWindowAggregator } from '../stream/windows.ts';
 import { type AlertForwarder, createAlertSink } from './alerts.ts';
 import type { ChannelDirectory } from './directory.ts';
@@ -91,10 +92,12 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
     onError,
   });
   let thresholds = new Map<string, number>();
+  // Every threshold a rule names (p99 after `batch run --percentile 99`), not only the overshoot one.
+  let named = new Map<string, Map<string, number>>();
   const overshoot = createOvershootProcessor({ ...DEFAULT_OVERSHOOT, ...opts.overshoot }, sink.signal);
   const rules = createRuleEngine({
     channelInfo: (id) => deps.directory.byId(id),
-    threshold: (id, name) => (name === thresholdName ? thresholds.get(id) : undefined),
+    threshold: (id, name) => named.get(name)?.get(id),
     emit: sink.signal,
   });
   const windows = createWindowAggregator({
@@ -155,10 +158,16 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
       counters.duplicates += r.duplicates;
     },
     async reload() {
-      const list = await loadThresholds(deps.store.rollups, thresholdName);
-      thresholds = new Map(list.map((t) => [t.channelId, t.value]));
-      overshoot.setThresholds(thresholds);
       const all = await deps.store.alerts.listRules();
+      const names = new Set([thresholdName, ...all.flatMap((r) => thresholdNamesOf(r.condition))]);
+      const loaded = new Map<string, Map<string, number>>();
+      for (const name of names) {
+        const list = await loadThresholds(deps.store.rollups, name);
+        loaded.set(name, new Map(list.map((t) => [t.channelId, t.value])));
+      }
+      named = loaded;
+      thresholds = loaded.get(thresholdName)!;
+      overshoot.setThresholds(thresholds);
       counters.rules = all.length;
       rules.setRules(all);
     },

@@ -40,6 +40,12 @@ describe('pattern rules', () => {
         condition: { type: 'count', n: 0, within: '1m', of: { type: 'silent', for: '1m' } },
       }),
     ).toThrow(/condition\.n/);
+    expect(() => parseRule({ name: 'x', condition: { type: 'above', threshold: 'banana' } })).toThrow(
+      /field 'condition\.threshold': expected a percentile threshold such as p97/,
+    );
+    expect(() => parseRule({ name: 'x', condition: { type: 'above', value: 'banana' } })).toThrow(
+      /field 'condition\.value': expected a number/,
+    );
     expect(parseRule({ name: 'ok', condition: { type: 'drop_to_zero' } })).toMatchObject({
       enabled: true,
       severity: 'warning',

@@ -12,10 +12,31 @@ import { SEVERITIES } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
 import { parseDuration } from '../duration.ts';
 
-const duration = z.union([
-  z.number().nonnegative(),
-  z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'a duration like 30s, 15m, 2h'),
-]);
+/** Longest `for` or `within` a rule may give: a year, so that no window outlives the data it watches. */
+const MAX_DURATION_MS = 366 * 86_400_000;
+
+const duration = z.union(
+  [
+    z.number().nonnegative().max(MAX_DURATION_MS),
+    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'a duration like 30s, 15m, 2h'),
+  ],
+  { error: 'expected a duration like 30s, 15m, 2h or 1d (or milliseconds), up to 366d' },
+);
+
+/** A measured value to compare with: finite, in the channel's unit. */
+const reading = z.number({ error: "expected a number in the channel's unit (W, Wh, m3, L)" });
+
+/**
+ * A threshold name: a percentile of the channel's active values as the batch layer computes them,
+ * `p97` by default, others with `loadscope batch run --percentile N` (see docs/realtime.md).
+ */
+const THRESHOLD_NAME = /^p(\d{1,2}(\.\d{1,3})?)$/;
+const thresholdName = z
+  .string({ error: 'expected a percentile threshold such as p97' })
+  .refine((s) => THRESHOLD_NAME.test(s) && Number(s.slice(1)) > 0, {
+    error: (i) =>
+      `expected a percentile threshold such as p97 or p99.5 (p0.001 to p99.999), got '${String(i.input)}'`,
+  });
 
 /** A condition, as written. */
 export type ConditionSpec =
@@ -33,9 +54,9 @@ const condition: z.ZodType<ConditionSpec> = z.lazy(() =>
     z
       .object({
         type: z.literal('above'),
-        value: z.number().optional(),
-        threshold: z.string().optional(),
-        factor: z.number().positive().optional(),
+        value: reading.optional(),
+        threshold: thresholdName.optional(),
+        factor: z.number({ error: 'expected a positive number' }).positive().max(1000).optional(),
         for: duration.optional(),
       })
       .strict()
@@ -43,17 +64,22 @@ const condition: z.ZodType<ConditionSpec> = z.lazy(() =>
         (c) => (c.value === undefined) !== (c.threshold === undefined),
         'give exactly one of value or threshold',
       ),
-    z.object({ type: z.literal('below'), value: z.number(), for: duration.optional() }).strict(),
+    z.object({ type: z.literal('below'), value: reading, for: duration.optional() }).strict(),
     z.object({ type: z.literal('silent'), for: duration }).strict(),
     z
       .object({
         type: z.literal('drop_to_zero'),
-        from: z.number().nonnegative().optional(),
-        epsilon: z.number().nonnegative().optional(),
+        from: reading.nonnegative().optional(),
+        epsilon: reading.nonnegative().optional(),
       })
       .strict(),
     z
-      .object({ type: z.literal('count'), n: z.number().int().min(1), within: duration, of: condition })
+      .object({
+        type: z.literal('count'),
+        n: z.number({ error: 'expected a whole number from 1 to 100000' }).int().min(1).max(100_000),
+        within: duration,
+        of: condition,
+      })
       .strict(),
     z.object({ type: z.literal('any'), of: z.array(condition).min(1) }).strict(),
     z.object({ type: z.literal('all'), within: duration, of: z.array(condition).min(1) }).strict(),
@@ -113,9 +139,21 @@ export function parseRule(input: unknown, source = 'rule'): RuleBody {
   return r.data;
 }
 
+/** The threshold names a condition compares with (e.g. `p97`), so that they can be loaded. */
+export function thresholdNamesOf(c: ConditionSpec): string[] {
+  if (c.type === 'above') return c.threshold ? [c.threshold] : [];
+  if (c.type === 'count') return thresholdNamesOf(c.of);
+  if (c.type === 'any' || c.type === 'all' || c.type === 'sequence') return c.of.flatMap(thresholdNamesOf);
+  return [];
+}
+
 function checkDurations(c: ConditionSpec, path: string): void {
-  if ('for' in c && c.for !== undefined) parseDuration(c.for, `${path}.for`);
-  if ('within' in c) parseDuration(c.within, `${path}.within`);
+  const check = (d: number | string, field: string) => {
+    if (parseDuration(d, field) > MAX_DURATION_MS)
+      throw new InputError(`a duration up to 366d, got '${d}'`, { source: 'rule', field });
+  };
+  if ('for' in c && c.for !== undefined) check(c.for, `${path}.for`);
+  if ('within' in c) check(c.within, `${path}.within`);
   if (c.type === 'count') checkDurations(c.of, `${path}.of`);
   if (c.type === 'any' || c.type === 'all' || c.type === 'sequence')
     c.of.forEach((x, i) => checkDurations(x, `${path}.of.${i}`));
