@@ -88,7 +88,7 @@ export function ImportPage() {
             <button type="submit" disabled={!file || busy || me.role === 'viewer'}>
               {busy ? 'Importing…' : 'Import'}
             </button>
-            {upload ? <ImportProgressLine upload={upload} record={record} /> : null}
+            {upload ? <ImportProgressLine upload={upload} record={record} failed={!!error} /> : null}
           </form>
         </Card>
         <Card title="Summary">
@@ -182,15 +182,21 @@ export function ImportPage() {
 function ImportProgressLine({
   upload,
   record,
+  failed,
 }: {
   upload: { sent: number; total: number };
   record: ImportRecord | undefined;
+  /** True when the upload or the import failed (the reason is shown beside). */
+  failed: boolean;
 }) {
   const p = record?.progress;
   const total = p?.bytesTotal || upload.total;
   let pct: number;
   let text: string;
-  if (!record) {
+  if (!record && failed) {
+    pct = upload.total ? upload.sent / upload.total : 0;
+    text = 'The upload failed (see why beside)';
+  } else if (!record) {
     pct = upload.total ? upload.sent / upload.total : 0;
     text = `Step 1 of 2, uploading: ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}`;
   } else if (record.state === 'running') {
@@ -202,9 +208,11 @@ function ImportProgressLine({
   } else {
     pct = 1;
     text =
-      record.state === 'done'
-        ? `Done: ${(record.summary?.stored ?? 0).toLocaleString()} readings stored`
-        : 'The import failed (see why beside)';
+      record.state !== 'done'
+        ? 'The import failed (see why beside)'
+        : record.summary && record.summary.readings === 0 && record.summary.rows > 0
+          ? `Done: ${record.summary.rows.toLocaleString()} rows read into ${(record.summary.facilities?.length ?? 1).toLocaleString()} facilities, no readings in this file`
+          : `Done: ${(record.summary?.stored ?? 0).toLocaleString()} readings stored`;
   }
   return (
     <div className="progress" data-testid="import-progress">
