@@ -129,6 +129,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const quarantine = createQuarantine({ now });
         const tokensFile =
           opts.deviceTokensFile ?? config.alerts.devicesFile ?? join(config.dataDir, 'devices.yaml');
+        // One verifier, one cache, for the API, the live push, MQTT and HTTP ingest.
         const authenticator = createAuthenticator({ store: s, now });
         // Revoking a token or ending a session closes the MQTT clients and live streams it opened, in
         // this process at once and in the others through the store (PostgreSQL NOTIFY); so does
@@ -254,6 +255,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           config,
           store: s,
           now,
+          auth: authenticator,
           plugins: [
             jobRoutes({ service: jobs, registry }),
             nilmRoutes(),

@@ -57,6 +57,11 @@ export interface ServerOptions {
    * made by other processes (a CLI, the batch layer).
    */
   cacheTtlMs?: { auth?: number; rollups?: number };
+  /**
+   * The credential verifier, when the composition root shares one with MQTT and HTTP ingest (one
+   * cache, one lookup per credential); default: one of the server's own with the `auth` TTL.
+   */
+  auth?: Authenticator;
 }
 
 /** Settings the route modules read from the server. */
@@ -112,7 +117,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const authTtl = opts.cacheTtlMs?.auth ?? 2000;
   const rollupCache = createTtlCache<RollupRow[]>({ ttlMs: opts.cacheTtlMs?.rollups ?? 10_000, max: 5000 });
   const access = createAccessControl(opts.store, { cacheTtlMs: authTtl });
-  const auth = createAuthenticator({ store: opts.store, now: opts.now ?? Date.now, cacheTtlMs: authTtl });
+  const auth =
+    opts.auth ?? createAuthenticator({ store: opts.store, now: opts.now ?? Date.now, cacheTtlMs: authTtl });
   const channelCache = createTtlCache<Channel[]>({ ttlMs: authTtl, max: 50_000 });
   const deps: ApiDeps = {
     channelsOf: (facilityId) =>
