@@ -5,6 +5,7 @@
  * MQTT broker) by configuration. `start()` prints nothing itself: it returns the URLs.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdmin } from './api/accounts/service.ts';
@@ -231,7 +232,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           mqttUrl = `mqtt://${config.http.host}:${broker.port}`;
           publish = broker.publish;
         } else {
-          const ext = await startExternalSubscriber({ url: config.mqtt.broker, ingest, topicRoot, onError });
+          const ext = await startExternalSubscriber({
+            url: config.mqtt.broker,
+            ingest,
+            topicRoot,
+            onError,
+            // Stable, so the broker keeps the session (and unacknowledged messages) across a restart.
+            clientId: config.mqtt.clientId ?? `loadscope-ingest-${hostname()}-${config.http.port}`,
+          });
           stops.push(() => ext.close());
           mqttUrl = config.mqtt.broker;
           publish = ext.publish;

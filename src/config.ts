@@ -28,6 +28,8 @@ const schema = z.object({
     /** `embedded` runs aedes in-process; otherwise a broker URL such as mqtt://127.0.0.1:1883. */
     broker: z.string().min(1),
     port: z.number().int().min(0).max(65535),
+    /** Client id of the subscriber on an external broker: its session survives restarts. Null: derived. */
+    clientId: z.string().min(1).max(200).nullable(),
   }),
   http: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
   jobs: z.object({
@@ -66,6 +68,8 @@ export const ENV_VARS = {
   LOADSCOPE_LOG_STREAM: 'JetStream stream name and subject prefix (default loadscope)',
   LOADSCOPE_MQTT: 'embedded (default) or an MQTT broker URL',
   LOADSCOPE_MQTT_PORT: 'port of the embedded MQTT broker (default 1884)',
+  LOADSCOPE_MQTT_CLIENT_ID:
+    'client id on an external MQTT broker; its persistent session keeps messages while Loadscope is down (default loadscope-ingest-<host>-<HTTP port>)',
   LOADSCOPE_HOST: 'HTTP host (default 127.0.0.1)',
   LOADSCOPE_PORT: 'HTTP port (default 8080)',
   LOADSCOPE_EXECUTOR: 'job executor: local (default) or slurm',
@@ -114,7 +118,11 @@ export function loadConfig(
       partitions: int('LOADSCOPE_LOG_PARTITIONS', 16),
       stream: get('LOADSCOPE_LOG_STREAM') ?? 'loadscope',
     },
-    mqtt: { broker: get('LOADSCOPE_MQTT') ?? 'embedded', port: int('LOADSCOPE_MQTT_PORT', 1884) },
+    mqtt: {
+      broker: get('LOADSCOPE_MQTT') ?? 'embedded',
+      port: int('LOADSCOPE_MQTT_PORT', 1884),
+      clientId: get('LOADSCOPE_MQTT_CLIENT_ID') ?? null,
+    },
     http: { host: get('LOADSCOPE_HOST') ?? '127.0.0.1', port: int('LOADSCOPE_PORT', 8080) },
     jobs: {
       executor: get('LOADSCOPE_EXECUTOR') ?? 'local',
