@@ -36,6 +36,8 @@ import { createNilmTask } from './jobs/nilm/nilm-task.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { liveNilmRoutes } from './nilm/live-routes.ts';
 import { nilmRoutes } from './nilm/routes.ts';
+import { notificationRoutes } from './notify/routes.ts';
+import { createConfiguredNotifier } from './notify/wire.ts';
 import { type LiveNilmService, startLiveNilm } from './realtime/live-nilm.ts';
 import { publishBreakdowns } from './realtime/nilm-push.ts';
 import { createProductRegistry } from './scoring/registry.ts';
@@ -164,6 +166,20 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const forwarders: AlertForwarder[] = [];
         const webhook = opts.alertWebhook ?? config.alerts.webhook;
         if (webhook) forwarders.push(webhookForwarder(webhook));
+        // Alert e-mail (when an SMTP server is configured): queued and retried apart from the pipeline.
+        const mailer = createConfiguredNotifier({
+          config,
+          store: s,
+          channelName: (id) => directory.byId(id)?.name,
+          fallbackUrl: `http://${config.http.host}:${config.http.port}`,
+          now,
+          log: say,
+        });
+        if (mailer) {
+          forwarders.push(mailer.forward);
+          mailer.start();
+          stops.push(() => mailer.close());
+        }
         const pipeline = createPipeline(
           { store: s, directory, hub, forwarders, now, onError },
           opts.pipeline,
@@ -267,6 +283,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           plugins: [
             jobRoutes({ service: jobs, registry }),
             nilmRoutes(),
+            notificationRoutes({ mailer }),
             liveNilmRoutes({ live: { latest: (id) => liveNilm.current?.latest(id) } }),
             realtimeRoutes({
               ingest,

@@ -46,6 +46,16 @@ const schema = z.object({
   }),
   batch: z.object({ everySeconds: z.number().int().min(0) }),
   alerts: z.object({ webhook: z.string().url().nullable(), devicesFile: z.string().min(1).nullable() }),
+  /** Alert e-mail: off while smtpUrl is null. */
+  mail: z.object({
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\/[^/]+$/, 'expected smtp://[user:password@]host[:port] or smtps://…')
+      .nullable(),
+    from: z.string().min(3),
+    /** Where users open the web app; links in e-mails point there. Null: the HTTP host and port. */
+    publicUrl: z.string().url().nullable(),
+  }),
   /** Folder with the shared public data sets (REDD, AMPds, REFIT, Green Button). */
   sharedDataDir: z.string().min(1),
   productsDir: z.string().nullable(),
@@ -86,6 +96,11 @@ export const ENV_VARS = {
   LOADSCOPE_ALERT_WEBHOOK: 'URL that receives every new alert as a JSON POST (default none)',
   LOADSCOPE_DEVICES_FILE: 'device token file, YAML or JSON (default <state>/devices.yaml when it exists)',
   LOADSCOPE_PRODUCTS_DIR: 'folder of custom analytic products (default none)',
+  LOADSCOPE_SMTP_URL:
+    'SMTP server for alert e-mail, smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://… (default none: no e-mail)',
+  LOADSCOPE_MAIL_FROM: 'From address of alert e-mail (default Loadscope <loadscope@localhost>)',
+  LOADSCOPE_PUBLIC_URL:
+    'address users open the web app at, for links in e-mail (default http://<host>:<port>)',
 } as const;
 
 /** Reads configuration from `env`, with `overrides` on top; throws {@link ConfigError} on bad values. */
@@ -143,6 +158,11 @@ export function loadConfig(
     alerts: {
       webhook: get('LOADSCOPE_ALERT_WEBHOOK') || null,
       devicesFile: get('LOADSCOPE_DEVICES_FILE') || null,
+    },
+    mail: {
+      smtpUrl: get('LOADSCOPE_SMTP_URL') || null,
+      from: get('LOADSCOPE_MAIL_FROM') || 'Loadscope <loadscope@localhost>',
+      publicUrl: get('LOADSCOPE_PUBLIC_URL')?.replace(/\/+$/, '') || null,
     },
     sharedDataDir: get('LOADSCOPE_DATA_DIR') ?? '../shared/data',
     productsDir: get('LOADSCOPE_PRODUCTS_DIR') ?? null,

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
+import { type ENV_VARS, loadConfig } from '../config.ts';
 import { electricityMeter, powerMains } from '../store/contract/fixtures.ts';
 import { createDuckdbStore } from '../store/duckdb/index.ts';
 import { createApiToken } from './accounts/service.ts';
@@ -24,8 +24,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Seeds a store, then starts the application on it. */
-export async function startTestApp(): Promise<TestApp> {
+/** Seeds a store, then starts the application on it; `env` adds settings (e.g. an SMTP server). */
+export async function startTestApp(
+  env: Partial<Record<keyof typeof ENV_VARS, string>> = {},
+): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'ls-test-app-'));
   // Seeded before the application starts, so that its channel directory knows the channel.
   const seed = await createDuckdbStore({ path: join(dir, 'store.duckdb'), threads: 1 });
@@ -56,6 +58,7 @@ export async function startTestApp(): Promise<TestApp> {
       LOADSCOPE_SIM: '0',
       LOADSCOPE_BATCH_EVERY: '0',
       LOADSCOPE_DUCKDB: join(dir, 'store.duckdb'),
+      ...env,
     },
   );
   const app = createApp(config, { log: () => undefined });

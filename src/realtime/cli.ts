@@ -14,6 +14,7 @@ import type { CliContext } from '../cli/context.ts';
 import { commandRunner } from '../cli/serve-commands.ts';
 import type { Config } from '../config.ts';
 import { ConfigError, ConflictError } from '../errors.ts';
+import { createConfiguredNotifier } from '../notify/wire.ts';
 import type { Store } from '../store/store.ts';
 import type { AlertForwarder } from './alerts.ts';
 import { createChannelDirectory } from './directory.ts';
@@ -150,6 +151,17 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       const onError = (e: unknown): void =>
         void ctx.err.write(`worker error: ${e instanceof Error ? e.message : String(e)}\n`);
       const forwarders: AlertForwarder[] = [];
+      // Alerts raised here are e-mailed from here (the API process only pushes them to the web app).
+      const mailer = createConfiguredNotifier({
+        config,
+        store,
+        channelName: (id) => directory.byId(id)?.name,
+        fallbackUrl: `http://${config.http.host}:${config.http.port}`,
+        now: Date.now,
+        log: (line) => void ctx.err.write(`${line}\n`),
+      });
+      if (mailer) forwarders.push(mailer.forward);
+      mailer?.start();
       const pipeline = createPipeline({ store, directory, hub: createEventHub(), forwarders, onError });
       await pipeline.start();
       const log = await createJetStreamLog({
@@ -173,6 +185,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       ctx.err.write(`${sig}: worker stopping\n`);
       await sub.close();
       await pipeline.stop();
+      await mailer?.close();
       await log.close();
     });
 }

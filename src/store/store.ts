@@ -10,6 +10,7 @@ import type { ImportRepo } from './ports/imports.ts';
 import type { JobRepo } from './ports/jobs.ts';
 import type { LiveRepo } from './ports/live.ts';
 import type { NilmRepo } from './ports/nilm.ts';
+import type { NotificationRepo } from './ports/notifications.ts';
 import type { ReadingRepo } from './ports/readings.ts';
 import type { RevocationRepo } from './ports/revocations.ts';
 import type { RollupRepo } from './ports/rollups.ts';
@@ -46,6 +47,8 @@ export interface Store {
   readonly jobs: JobRepo;
   /** Web import records: state, progress, summary. */
   readonly imports: ImportRepo;
+  /** Users' e-mail preferences for alerts. */
+  readonly notifications: NotificationRepo;
   /** Creates or upgrades the schema; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Releases connections; the store is unusable afterwards. */

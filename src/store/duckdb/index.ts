@@ -10,6 +10,7 @@ import { createImportRepo, importsSchema } from './imports.ts';
 import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
+import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
@@ -41,6 +42,7 @@ const SCHEMAS = [
   scoresSchema,
   jobsSchema,
   importsSchema,
+  notificationsSchema,
 ];
 
 /** Opens (creating if needed) a DuckDB file as a {@link Store}. */
@@ -74,6 +76,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     scores: createScoreRepo(ctx),
     jobs: createJobRepo(ctx),
     imports: createImportRepo(ctx),
+    notifications: createNotificationRepo(ctx),
     async migrate() {
       for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);
     },

@@ -9,6 +9,7 @@ import { createImportRepo, importsSchema } from './imports.ts';
 import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
+import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
@@ -35,6 +36,7 @@ const SCHEMAS = [
   scoresSchema,
   jobsSchema,
   importsSchema,
+  notificationsSchema,
 ];
 
 /** Connects to PostgreSQL as a {@link Store}; every connection uses the configured schema. */
@@ -63,6 +65,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     scores: createScoreRepo(ctx),
     jobs: createJobRepo(ctx),
     imports: createImportRepo(ctx),
+    notifications: createNotificationRepo(ctx),
     async migrate() {
       const client = await pool.connect();
       try {
