@@ -11,7 +11,7 @@
  * client that goes away (Ctrl+C) aborts its command on the server.
  */
 import { createHash } from 'node:crypto';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, lstat, rm } from 'node:fs/promises';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,8 +64,13 @@ export interface AdminConnection {
   close(): void;
 }
 
-/** Connects to the server on `path`; undefined when no server answers there. */
+/**
+ * Connects to the server on `path`; undefined when no server answers there. A socket that another
+ * user owns is ignored: in a shared temp folder it could be a trap that reads our command lines.
+ */
 export async function connectAdmin(path: string, timeoutMs = 5000): Promise<AdminConnection | undefined> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isSocket() || (process.getuid && st.uid !== process.getuid())) return undefined;
   const socket = connect(path);
   const lines = lineReader(socket);
   const hello = await new Promise<Frame | undefined>((resolveHello) => {

@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,25 +78,26 @@ describe('README commands beside a running server', () => {
     const exported = await run(['export', 'rollups', '--format', 'parquet', '--out', 'rollups.parquet']);
     expect(exported.code, exported.err).toBe(0);
     expect((await stat(join(work, 'rollups.parquet'))).size).toBeGreaterThan(0);
+    // The socket is the owner's only; server.json tells scripts where the server is.
+    const socket = join(inst.dir, 'state', 'loadscope.duckdb.sock');
+    expect((await stat(socket)).mode & 0o777).toBe(0o600);
+    const info = JSON.parse(await readFile(join(inst.dir, 'state', 'server.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(info).toMatchObject({ pid: server.process.pid, adminSocket: socket });
+    expect(info['http']).toBe(`http://127.0.0.1:${inst.env['LOADSCOPE_PORT']}`);
   });
 
   it('runs jobs, scores and account commands through the server, with the user’s LOADSCOPE_PASSWORD', async () => {
-    const job = await run([
-      'job',
-      'run',
-      'anomalous-load',
-      '--org',
-      'default',
-      '--executor',
-      'local',
-      '--shards',
-      '2',
-    ]);
+    // The period covers the imported data (AMPds is from 2012); by default it is the last year.
+    const period = ['--from', '2010-01-01', '--to', '2027-01-01'];
+    const job = await run(['job', 'run', 'anomalous-load', '--org', 'default', '--shards', '2', ...period]);
     expect(job.code, job.err).toBe(0);
     expect(job.out).toMatch(/^job \S+: succeeded, 1\/1 shard\(s\) on local/);
     const rank = await run(['score', 'rank', 'anomalous-load']);
     expect(rank.code, rank.err).toBe(0);
-    expect(rank.out).toMatch(/ampds/);
+    expect(rank.out, `${job.out}\n${rank.err}`).toMatch(/ampds/);
 
     const password = 'alice-password-1234';
     const add = await run(['user', 'add', 'alice@example.org', '--role', 'analyst'], {
