@@ -91,6 +91,13 @@ describe.skipIf(!!unavailable)('web application end to end', () => {
     const first = await lastTs();
     // The chart's newest timestamp advances while we watch.
     await expect.poll(lastTs, { timeout: 30_000, interval: 500 }).toBeGreaterThan(first);
+    // Today is compared with yesterday up to the same time, coloured by meaning (issue 14, item 4).
+    const tone = page.locator('[data-testid=energy-stats] [data-tone]').first();
+    await tone.waitFor({ timeout: 15_000 });
+    expect(await page.textContent('[data-testid=energy-stats]')).toMatch(/vs yesterday by this time/);
+    const expectedClass = { less: 'down', more: 'up', same: 'flat', none: 'flat' } as const;
+    const t = (await tone.getAttribute('data-tone')) as keyof typeof expectedClass;
+    expect(await tone.getAttribute('class')).toBe(expectedClass[t]);
     await screenshot(page, 'facility');
   });
 

@@ -1,6 +1,7 @@
 /**
- * Daily, weekly and monthly electric energy of a facility against the period before (from its daily
- * rollups, whose labels are the facility's local dates), and, from its hourly rollups, the last 14
+ * Daily, weekly and monthly electric energy of a facility against the period before cut at the same
+ * local time (today until now against yesterday until the same time, comparisons.ts), coloured by
+ * meaning (less use green, more red, about the same neutral), and, from its hourly rollups, the last 14
  * days as bars and the hour-by-day heat map, both cut into days and hours in the zone the user chose
  * (facility, browser or UTC) and labelled with it.
  */
@@ -8,7 +9,8 @@ import { useMemo } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import type { Facility } from '../api/types.ts';
 import { fmtChange, fmtEnergy } from '../lib/format.ts';
-import { addDays, energyByLabel, heatGrid, localDate, periodComparisons } from '../lib/periods.ts';
+import { type SameTimeComparison, sameTimeComparisons } from '../lib/comparisons.ts';
+import { addDays, energyByLabel, heatGrid } from '../lib/periods.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useZone } from '../lib/zone-choice.ts';
 import { BarChart } from './BarChart.tsx';
@@ -17,6 +19,15 @@ import { Card, ErrorBox, Muted, Stat } from './Notice.tsx';
 import { ZoneCaption } from './ZoneSwitch.tsx';
 
 const DAY = 86_400_000;
+
+/** Less use reads as good (green), more as bad (red), about the same and no base as neutral. */
+const TONE_CLASS = { less: 'down', more: 'up', same: 'flat', none: 'flat' } as const;
+const TONE_TEXT = {
+  less: 'less energy than the period before up to the same time',
+  more: 'more energy than the period before up to the same time',
+  same: 'within 5 % of the period before up to the same time',
+  none: 'nothing to compare with',
+} as const;
 
 /** The energy sections of the facility page. */
 export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility }) {
@@ -54,10 +65,18 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
     [hours.data, format],
   );
   const zonedToday = format.hourLabel(now).slice(0, 10);
-  const today = localDate(now, facility.timeZone);
   // Electric energy only: gas and water meters have their own units.
   const electric = useMemo(() => (days.data ?? []).filter((r) => r.unit === 'Wh'), [days.data]);
-  const cmp = useMemo(() => periodComparisons(electric, today), [electric, today]);
+  const cmp = useMemo(
+    () =>
+      sameTimeComparisons({
+        days: electric,
+        hours: (hours.data ?? []).filter((r) => r.unit === 'Wh'),
+        now,
+        zone: facility.timeZone,
+      }),
+    [electric, hours.data, now, facility.timeZone],
+  );
   const last14 = useMemo(() => {
     const labels = Array.from({ length: 14 }, (_, i) => addDays(zonedToday, i - 13));
     const by = energyByLabel(zonedHours.map((h) => ({ label: h.label.slice(0, 10), energy: h.energy })));
@@ -70,10 +89,12 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
     const from = addDays(zonedToday, -27);
     return heatGrid(zonedHours.filter((h) => h.label.slice(0, 10) >= from));
   }, [zonedHours, zonedToday]);
-  const sub = (c: { now: number; prev: number }, what: string) => (
+  const sub = (c: SameTimeComparison, what: string) => (
     <>
-      <span className={c.now > c.prev ? 'up' : 'down'}>{fmtChange(c.now, c.prev)}</span> vs {what} (
-      {fmtEnergy(c.prev)})
+      <span className={TONE_CLASS[c.tone]} title={TONE_TEXT[c.tone]} data-tone={c.tone}>
+        {fmtChange(c.now, c.prev)}
+      </span>{' '}
+      vs {what} ({fmtEnergy(c.prev)})
     </>
   );
   return (
@@ -81,16 +102,16 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
       <Card title="Energy">
         <ErrorBox error={days.error} title="Daily energy could not be loaded" />
         <div className="stats" data-testid="energy-stats">
-          <Stat label="Today" value={fmtEnergy(cmp.day.now)} sub={sub(cmp.day, 'yesterday')} />
+          <Stat label="Today" value={fmtEnergy(cmp.day.now)} sub={sub(cmp.day, 'yesterday by this time')} />
           <Stat
             label="Last 7 days"
             value={fmtEnergy(cmp.week.now)}
-            sub={sub(cmp.week, 'the 7 days before')}
+            sub={sub(cmp.week, 'the 7 days before, to this time')}
           />
           <Stat
             label="This month"
             value={fmtEnergy(cmp.month.now)}
-            sub={sub(cmp.month, 'last month to date')}
+            sub={sub(cmp.month, 'last month to this day and time')}
           />
         </div>
         <div className="sub">Periods are local days at the facility ({facility.timeZone}).</div>

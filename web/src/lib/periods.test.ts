@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, fromHeatmap, heatGrid, localDate, periodComparisons, prevMonth } from './periods.ts';
+import { addDays, fromHeatmap, heatGrid, localDate, prevMonth } from './periods.ts';
 
 describe('periods', () => {
   it('shifts labels across month and year ends', () => {
@@ -7,23 +7,6 @@ describe('periods', () => {
     expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
     expect(prevMonth('2026-01')).toBe('2025-12');
     expect(prevMonth('2026-11')).toBe('2026-10');
-  });
-
-  it('compares day, week and month with the period before', () => {
-    const rows = [];
-    // 1 kWh per day through October and November 2026, 2 kWh on 2026-11-25.
-    for (
-      let d = new Date('2026-10-01');
-      d <= new Date('2026-11-25');
-      d = new Date(d.getTime() + 86_400_000)
-    ) {
-      const label = d.toISOString().slice(0, 10);
-      rows.push({ label, energy: label === '2026-11-25' ? 2000 : 1000 });
-    }
-    const c = periodComparisons(rows, '2026-11-25');
-    expect(c.day).toEqual({ now: 2000, prev: 1000 });
-    expect(c.week).toEqual({ now: 8000, prev: 7000 });
-    expect(c.month).toEqual({ now: 26000, prev: 25000 });
   });
 
   it('builds the hour-by-day grid with gaps as NaN', () => {

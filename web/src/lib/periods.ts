@@ -1,19 +1,13 @@
 /**
- * Energy per day, week and month from daily rollups (labels are local calendar dates of the
- * facility, `YYYY-MM-DD`), each compared with the period before, and the hour-by-day grid of the
- * heat map from hourly rollups (`YYYY-MM-DDTHH`).
+ * Calendar labels of rollups (local dates `YYYY-MM-DD`, hours `YYYY-MM-DDTHH`): shifting them, summing
+ * energy per label, and the hour-by-day grid of the heat map. Period comparisons cut at the same
+ * local time are in comparisons.ts.
  */
 
 /** A rollup row reduced to what the sums need. */
 export interface LabelledEnergy {
   label: string;
   energy: number;
-}
-
-/** Energy of a period and of the one before. */
-export interface Comparison {
-  now: number;
-  prev: number;
 }
 
 const DAY = 86_400_000;
@@ -34,34 +28,6 @@ export function energyByLabel(rows: LabelledEnergy[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const r of rows) m.set(r.label, (m.get(r.label) ?? 0) + r.energy);
   return m;
-}
-
-/** Today, the last 7 days and this month to date, against yesterday, the 7 days before and last month to the same day. */
-export function periodComparisons(
-  rows: LabelledEnergy[],
-  today: string,
-): { day: Comparison; week: Comparison; month: Comparison } {
-  const by = energyByLabel(rows);
-  const sumDays = (end: string, n: number) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += by.get(addDays(end, -i)) ?? 0;
-    return s;
-  };
-  const month = today.slice(0, 7);
-  const dom = Number(today.slice(8, 10));
-  const pm = prevMonth(month);
-  let monthNow = 0;
-  let monthPrev = 0;
-  for (const [label, e] of by) {
-    const d = Number(label.slice(8, 10));
-    if (label.startsWith(month) && d <= dom) monthNow += e;
-    if (label.startsWith(pm) && d <= dom) monthPrev += e;
-  }
-  return {
-    day: { now: by.get(today) ?? 0, prev: by.get(addDays(today, -1)) ?? 0 },
-    week: { now: sumDays(today, 7), prev: sumDays(addDays(today, -7), 7) },
-    month: { now: monthNow, prev: monthPrev },
-  };
 }
 
 /** The hour-by-day grid: one row per local day (oldest first), 24 columns, NaN where nothing is known. */
