@@ -5,9 +5,10 @@
  * files fill one facility (the import's); utility files place each meter by its service
  * (catalog-routing.ts).
  */
-import type { Channel, Facility, FacilityKind, Meter } from '../domain/types.ts';
+import type { Channel, FacilityKind, Meter } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import { FacilityWriter } from './catalog-facilities.ts';
 import { type FacilityDraft, type MeterKeys, OrgMeters, slug } from './catalog-routing.ts';
 import type { ChannelSpec } from './types.ts';
 
@@ -50,21 +51,18 @@ export class CatalogBuilder {
   private readonly meters = new Map<string, Meter>();
   private pendingMeters: Meter[] = [];
   private pendingChannels: Channel[] = [];
-  /** Facilities named by the source (besides the import's own), by id. */
-  private readonly drafts = new Map<string, FacilityDraft>();
-  /** Facilities already created or updated by this import. */
-  private readonly ensured = new Set<string>();
   private orgMeters: OrgMeters | null = null;
   /** Meters whose service type the source stated (others keep a stored meter's type). */
   private readonly typed = new Set<string>();
-  /** The facility as this import created it (null when it existed before). */
-  private created: Facility | null = null;
+  private readonly facilities: FacilityWriter;
 
   constructor(
     private readonly store: Store,
     readonly facility: FacilityInfo,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.facilities = new FacilityWriter(store, facility, now);
+  }
 
   /** Facility ids this import put meters in, in the order it first did. */
   get facilityIds(): string[] {
@@ -99,12 +97,12 @@ export class CatalogBuilder {
     if (this.facility.chosen) return this.meter(name, info).id;
     const found = place.keys ? this.orgMeters?.find(place.keys) : undefined;
     if (found) {
-      if (place.facility?.authoritative) this.draft({ ...place.facility, id: found.facilityId });
+      if (place.facility?.authoritative) this.facilities.draft({ ...place.facility, id: found.facilityId });
       return this.register(found.id, found.facilityId, info, found).id;
     }
     if (!place.facility) return this.meter(name, info).id;
     const facilityId = place.facility.id;
-    if (facilityId !== this.facility.id) this.draft(place.facility);
+    if (facilityId !== this.facility.id) this.facilities.draft(place.facility);
     return this.register(`${facilityId}:${slug(name)}`, facilityId, info).id;
   }
 
@@ -144,7 +142,7 @@ export class CatalogBuilder {
     if (this.pendingMeters.length) {
       const meters = this.pendingMeters;
       this.pendingMeters = [];
-      for (const m of meters) await this.ensureFacility(m.facilityId);
+      for (const m of meters) await this.facilities.ensure(m.facilityId);
       // An id that already names another facility's meter must never be moved into this one.
       for (const m of meters) {
         const existing = await this.store.catalog.getMeter(m.id);
@@ -178,24 +176,12 @@ export class CatalogBuilder {
   }
 
   /**
-   * Called at the end of an import: a facility this import created is updated when the source said
-   * more about it after the first write (Green Button LocalTimeParameters, its usage point's title as
-   * name and kind, or an address late in a feed).
-   * An import that declared nothing still creates (or updates) its facility.
+   * Called at the end of an import: writes what is left, and the facility updates that wait for the
+   * whole source ({@link FacilityWriter.finish}).
    */
   async finish(): Promise<void> {
     await this.flush();
-    if (this.ensured.size === 0) await this.ensureFacility(this.facility.id);
-    const c = this.created;
-    const f = this.facility;
-    if (
-      c &&
-      (c.timeZone !== f.timeZone || c.address !== f.address || c.name !== f.name || c.kind !== f.kind)
-    ) {
-      await this.store.catalog.upsertFacilities([
-        { ...c, timeZone: f.timeZone, address: f.address, name: f.name, kind: f.kind },
-      ]);
-    }
+    await this.facilities.finish();
   }
 
   /** Adds or updates a meter; null or missing fields of `info` leave known values alone. */
@@ -227,93 +213,5 @@ export class CatalogBuilder {
     if (changed && !this.pendingMeters.includes(m)) this.pendingMeters.push(m);
     this.orgMeters?.add(m);
     return m;
-  }
-
-  /** Remembers what the source says about a facility other than the import's own. */
-  private draft(d: FacilityDraft): void {
-    const had = this.drafts.get(d.id);
-    this.drafts.set(d.id, had && !d.authoritative ? { ...d, ...had } : { ...had, ...d });
-  }
-
-  private async ensureFacility(id: string): Promise<void> {
-    if (this.ensured.has(id)) return;
-    this.ensured.add(id);
-    const f = this.facility;
-    const cat = this.store.catalog;
-    if (!(await cat.getOrganisation(f.orgId)))
-      await cat.upsertOrganisations([{ id: f.orgId, name: f.orgId, createdAt: this.now() }]);
-    const existing = await cat.getFacility(id);
-    if (existing && existing.orgId !== f.orgId) {
-      // Facility ids are global: another organisation's facility is neither written to nor changed.
-      throw new ConflictError(
-        `facility '${id}' belongs to another organisation; import into a facility id of your own (--facility)`,
-      );
-    }
-    if (id !== f.id) {
-      // A facility the source named, or the existing facility of a meter found by its service.
-      const d = this.drafts.get(id);
-      return d ? this.ensureDraft(d, existing) : undefined;
-    }
-    if (!existing) {
-      this.created = {
-        id: f.id,
-        orgId: f.orgId,
-        name: f.name,
-        kind: f.kind,
-        address: f.address,
-        zip: f.zip,
-        timeZone: f.timeZone,
-        tags: [],
-        createdAt: this.now(),
-      };
-      await cat.upsertFacilities([this.created]);
-      return;
-    }
-    if (f.explicit.size === 0) return;
-    await cat.upsertFacilities([
-      {
-        ...existing,
-        kind: f.explicit.has('kind') ? f.kind : existing.kind,
-        zip: f.explicit.has('zip') ? f.zip : existing.zip,
-        address: f.explicit.has('address') ? f.address : existing.address,
-        timeZone: f.explicit.has('timeZone') ? f.timeZone : existing.timeZone,
-      },
-    ]);
-  }
-
-  /**
-   * Creates a facility the source named, or updates one that exists: a registration replaces its
-   * name, kind, zip and address; other sources only fill what is missing. The user's explicit time
-   * zone and kind apply to facilities this import creates.
-   */
-  private async ensureDraft(d: FacilityDraft, existing: Facility | undefined): Promise<void> {
-    const f = this.facility;
-    const cat = this.store.catalog;
-    if (!existing) {
-      await cat.upsertFacilities([
-        {
-          id: d.id,
-          orgId: f.orgId,
-          name: d.name,
-          kind: f.explicit.has('kind') ? f.kind : (d.kind ?? f.kind),
-          address: d.address ?? null,
-          zip: d.zip ?? null,
-          timeZone: f.timeZone,
-          tags: [],
-          createdAt: this.now(),
-        },
-      ]);
-      return;
-    }
-    const pick = <T>(mine: T | null | undefined, theirs: T): T =>
-      mine === undefined || mine === null ? theirs : d.authoritative || theirs === null ? mine : theirs;
-    const next: Facility = {
-      ...existing,
-      name: d.authoritative ? d.name : existing.name,
-      kind: d.authoritative && d.kind ? d.kind : existing.kind,
-      zip: pick(d.zip, existing.zip),
-      address: pick(d.address, existing.address),
-    };
-    if (JSON.stringify(next) !== JSON.stringify(existing)) await cat.upsertFacilities([next]);
   }
 }
