@@ -2,6 +2,7 @@
  * Issue 13, item 11: kills `loadscope start` with SIGKILL while HTTP clients and an MQTT QoS 1 device
  * stream readings into it, restarts it, and checks that no acknowledged reading was lost or doubled.
  * Usage: npx tsx scripts/kill-test.ts [--runs 20] [--column embedded|scale-out|both] [--seed 1]
+ *   [--clients 4] [--batch 200] [--kill-after 300-1500]  (HTTP clients, readings per request, ms)
  * Exits 1 when a reading was lost or doubled. Needs PostgreSQL and NATS for the scale-out column.
  */
 import { loadavg } from 'node:os';
@@ -13,11 +14,24 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     column: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '1' },
+    clients: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '200' },
+    'kill-after': { type: 'string', default: '300-1500' },
   },
 });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1)
-  throw new Error(`--runs: expected a whole number >= 1, got '${values.runs}'`);
+/** A whole number >= 1 from an option, or an error naming the option. */
+function whole(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a whole number >= 1, got '${raw}'`);
+  return n;
+}
+const runs = whole('runs', values.runs);
+const clients = whole('clients', values.clients);
+const batch = whole('batch', values.batch);
+const window = /^(\d+)-(\d+)$/.exec(values['kill-after']);
+if (!window || Number(window[1]) > Number(window[2]))
+  throw new Error(`--kill-after: expected MIN-MAX in ms such as 300-1500, got '${values['kill-after']}'`);
+const killAfterMs: [number, number] = [Number(window[1]), Number(window[2])];
 const columns: KillColumn[] =
   values.column === 'both' ? ['embedded', 'scale-out'] : [values.column as KillColumn];
 for (const c of columns)
@@ -29,7 +43,10 @@ for (const column of columns) {
   const r = await runKillTest({
     column,
     runs,
-    seed: Number(values.seed),
+    httpClients: clients,
+    batch,
+    killAfterMs,
+    seed: whole('seed', values.seed),
     say: (l) => process.stderr.write(`${l}\n`),
   });
   bad ||= r.lost > 0 || r.doubled > 0;
