@@ -47,7 +47,8 @@ function readChoice(): ZoneChoice {
 
 /** The current choice and a setter that stores it and puts it in the URL. */
 export function useZoneChoice(): [ZoneChoice, (c: ZoneChoice) => void] {
-  const choice = useSyncExternalStore(subscribe, readChoice);
+  // Rendered outside a browser (component tests with react-dom/server) the default applies.
+  const choice = useSyncExternalStore(subscribe, readChoice, () => 'facility' as const);
   const set = useCallback((c: ZoneChoice) => {
     try {
       window.localStorage.setItem(KEY, c);
