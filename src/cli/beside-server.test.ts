@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PG_URL } from '../store/contract/factories.ts';
 import {
   type RunningServer,
   ROOT,
@@ -201,5 +203,47 @@ describe('a store held by a process that is not a server', () => {
     } finally {
       holder.kill('SIGKILL');
     }
+  });
+});
+
+describe('commands beside a server on PostgreSQL', () => {
+  let inst: Awaited<ReturnType<typeof tempInstallation>>;
+  let server: RunningServer;
+  let pgEnv: NodeJS.ProcessEnv;
+  const schema = `t_cli_${Math.random().toString(36).slice(2, 10)}`;
+  beforeAll(async () => {
+    inst = await tempInstallation();
+    pgEnv = {
+      ...inst.env,
+      LOADSCOPE_STORE: 'postgres',
+      LOADSCOPE_PG_URL: TEST_PG_URL,
+      LOADSCOPE_PG_SCHEMA: schema,
+    };
+    server = await startServer(pgEnv);
+  });
+  afterAll(async () => {
+    server?.process.kill('SIGTERM');
+    await server?.exited;
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    try {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await admin.end();
+    }
+    await inst?.remove();
+  });
+
+  it('opens the store itself (several processes share PostgreSQL): no admin socket, no forwarding', async () => {
+    const info = JSON.parse(await readFile(join(inst.dir, 'state', 'server.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(info['adminSocket']).toBeNull();
+    const add = await runCli(['user', 'add', 'pg@example.org', '--password', 'a-long-password'], pgEnv);
+    expect(add.code, add.err).toBe(0);
+    expect(add.err).not.toMatch(/running on the server/);
+    const batch = await runCli(['batch'], pgEnv);
+    expect(batch.code, batch.err).toBe(0);
   });
 });
