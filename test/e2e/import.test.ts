@@ -91,4 +91,25 @@ describe.skipIf(!!unavailable)('web import end to end', () => {
     expect(rows[1]).toMatch(/my house\.csv.*failed.*Unit \(unit\)/);
     await screenshot(page, 'import-wide');
   });
+
+  it('fits a phone: the form and the history stay inside 390 px', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.goto(`${app.baseUrl}/`);
+      await loginPage(phone, app);
+      await phone.goto(`${app.baseUrl}/import`);
+      await phone.waitForSelector('[data-testid=import-history]');
+      await phone.click('summary');
+      // The top bar is the layout's; here: the form, its fields and the history's scroller.
+      const right = await phone.evaluate(() =>
+        ['form.form', 'form.form select', 'form.form input', '.table-wrap'].flatMap((sel) =>
+          [...document.querySelectorAll(sel)].map((e) => [sel, Math.round(e.getBoundingClientRect().right)]),
+        ),
+      );
+      await screenshot(phone, 'import-phone');
+      for (const [sel, r] of right) expect(r, String(sel)).toBeLessThanOrEqual(390);
+    } finally {
+      await phone.close();
+    }
+  });
 });

@@ -99,41 +99,43 @@ export function ImportSettingsFields({ value, onChange, facilities }: ImportSett
       </label>
       <details className="import-more">
         <summary>More settings (columns, timestamps, sampling)</summary>
-        <label>
-          Measurement
-          <select value={text('measurement')} onChange={set('measurement')} aria-label="measurement">
-            <option value="">From the unit (W: power, Wh: interval energy)</option>
-            {MEASUREMENTS.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Interval, seconds (sampling or interval length)
-          <input
-            type="number"
-            min="0"
-            step="any"
-            value={text('interval')}
-            onChange={set('interval')}
-            aria-label="interval"
-          />
-        </label>
-        {field('tsCol', 'Timestamp column', 'default: the first column')}
-        <label>
-          Timestamp format
-          <select value={text('tsFormat')} onChange={set('tsFormat')} aria-label="tsFormat">
-            <option value="">Detect</option>
-            {TS_FORMATS.filter((f) => f !== 'auto').map((f) => (
-              <option key={f}>{f}</option>
-            ))}
-          </select>
-        </label>
-        {field('valueCol', 'Value column (long CSV)')}
-        {field('channelCol', 'Channel column (long CSV)')}
-        {field('meterCol', 'Meter column (long CSV)')}
-        {field('unitCol', 'Unit column (long CSV)')}
-        {field('start', 'Start time (files with seconds from the start)', 'ISO-8601 or unix seconds')}
+        <div className="form-group">
+          <label>
+            Measurement
+            <select value={text('measurement')} onChange={set('measurement')} aria-label="measurement">
+              <option value="">From the unit (W: power, Wh: interval energy)</option>
+              {MEASUREMENTS.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Interval, seconds (sampling or interval length)
+            <input
+              type="number"
+              min="0"
+              step="any"
+              value={text('interval')}
+              onChange={set('interval')}
+              aria-label="interval"
+            />
+          </label>
+          {field('tsCol', 'Timestamp column', 'default: the first column')}
+          <label>
+            Timestamp format
+            <select value={text('tsFormat')} onChange={set('tsFormat')} aria-label="tsFormat">
+              <option value="">Detect</option>
+              {TS_FORMATS.filter((f) => f !== 'auto').map((f) => (
+                <option key={f}>{f}</option>
+              ))}
+            </select>
+          </label>
+          {field('valueCol', 'Value column (long CSV)')}
+          {field('channelCol', 'Channel column (long CSV)')}
+          {field('meterCol', 'Meter column (long CSV)')}
+          {field('unitCol', 'Unit column (long CSV)')}
+          {field('start', 'Start time (files with seconds from the start)', 'ISO-8601 or unix seconds')}
+        </div>
       </details>
     </>
   );
