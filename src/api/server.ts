@@ -24,6 +24,7 @@ import { apiErrorHandler } from './error-handler.ts';
 import type { Principal } from './principal.ts';
 import { registerApiRoutes } from './routes/index.ts';
 import { requireScope } from './scopes.ts';
+import { docsPolicy, registerSecurityHeaders } from './security-headers.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import { randomSecret } from './secrets.ts';
 import { registerWebApp } from './static.ts';
@@ -178,7 +179,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       security: [{ session: [] }, { bearer: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', transformStaticCSP: docsPolicy });
+  await registerSecurityHeaders(app, { secure: deps.secureCookies, docs: app.swaggerCSP });
 
   app.addHook('onRequest', async (request) => {
     if (!isProtectedUrl(request.url) || request.routeOptions.url === '/api/healthz') return;

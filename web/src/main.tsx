@@ -1,4 +1,5 @@
 /** Entry point: builds the API client and the theme, and mounts the application. */
+import './no-eval.ts';
 import { createRoot } from 'react-dom/client';
 import { createApi } from './api/endpoints.ts';
 import { createHttp } from './api/http.ts';
