@@ -59,10 +59,12 @@ for (const [name, open] of Object.entries(LIVE_REPO_ADAPTERS)) {
       expect(dropped).toHaveLength(1);
       expect(dropped[0]).toMatch(/dropped after 3 attempts/);
 
-      // Dropped for good: a fourth flush does not try it again.
+      // Dropped for good: a later state of the same window is not tried again (no failed statement).
       errors.length = 0;
-      await w.write({ windows: [win('o1.good', { count: 2 })], latest: [] });
+      await w.write({ windows: [win('o1.good', { count: 2 }), { ...poisoned, count: 2 }], latest: [] });
       expect(errors).toEqual([]);
+      expect(w.pending()).toBe(0);
+      expect(await windowsOf('o1.good')).toEqual([win('o1.good', { count: 2 })]);
     });
 
     it('keeps every row while the store does not answer, and writes them once it does', async () => {

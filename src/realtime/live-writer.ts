@@ -4,7 +4,8 @@
  * over once, so a failed write must not simply drop it: the flush's rows are written in one
  * statement; when that fails they are written channel by channel, and rows that still fail are kept
  * for the next flush (a newer state of the same row replaces them). A channel whose rows fail
- * `maxAttempts` flushes in a row is reported and dropped, so a poisoned row stops failing at every
+ * `maxAttempts` flushes in a row is reported and dropped, and later states of a dropped window are
+ * not tried again, so a poisoned row stops failing (and costing a statement per channel) at every
  * reading. When the store does not answer a read either, it is down rather than one row bad: every
  * row is kept without counting attempts (and without a statement per channel each second).
  */
@@ -41,7 +42,15 @@ interface Table<T extends { channelId: string }> {
   key: (row: T) => string;
   upsert: (rows: T[]) => Promise<void>;
   rows: Map<string, Pending<T>>;
+  /**
+   * Keys of dropped rows whose later states are refused without a try (a window keeps its poison as
+   * it grows); undefined when a later state may well succeed (a latest value is a new value).
+   */
+  dropped?: Set<string>;
 }
+
+// Dropped window keys remembered; the oldest are forgotten beyond it (a window is final in minutes).
+const MAX_DROPPED = 10_000;
 
 // A channel id no channel has: reading it asks the store whether it answers, nothing more.
 const PROBE_CHANNEL = ' live-writer-probe';
@@ -56,6 +65,7 @@ export function createLiveWriter(live: LiveRepo, opts: LiveWriterOptions = {}): 
     key: (w) => `${w.channelId}\u0000${w.widthMs}\u0000${w.start}`,
     upsert: (rows) => live.upsertWindows(rows),
     rows: new Map(),
+    dropped: new Set(),
   };
   const latest: Table<LatestValue> = {
     name: 'latest values',
@@ -67,6 +77,7 @@ export function createLiveWriter(live: LiveRepo, opts: LiveWriterOptions = {}): 
   async function writeTable<T extends { channelId: string }>(t: Table<T>, fresh: T[]): Promise<void> {
     for (const row of fresh) {
       const k = t.key(row);
+      if (t.dropped?.has(k)) continue;
       // A newer state of a pending row replaces it but inherits its failures.
       t.rows.set(k, { row, attempts: t.rows.get(k)?.attempts ?? 0 });
     }
@@ -98,7 +109,12 @@ export function createLiveWriter(live: LiveRepo, opts: LiveWriterOptions = {}): 
       } catch (cause) {
         const attempts = Math.max(...keys.map((k) => ++t.rows.get(k)!.attempts));
         if (attempts < maxAttempts) continue;
-        for (const k of keys) t.rows.delete(k);
+        for (const k of keys) {
+          t.rows.delete(k);
+          t.dropped?.add(k);
+        }
+        if (t.dropped && t.dropped.size > MAX_DROPPED)
+          for (const k of t.dropped) if (t.dropped.size > MAX_DROPPED) t.dropped.delete(k);
         onError(
           new StoreError(
             'live',
