@@ -26,7 +26,7 @@ export interface ChannelInfo {
 export interface ChannelDirectory {
   /** A channel by id, or undefined. */
   byId(id: string): ChannelInfo | undefined;
-  /** A channel by its topic path, or undefined. */
+  /** A channel by its topic path (its name, or the short name its id ends with), or undefined. */
   byName(orgId: string, meterId: string, name: string): ChannelInfo | undefined;
   /** Every known channel. */
   all(): ChannelInfo[];
@@ -76,6 +76,11 @@ export function createChannelDirectory(deps: DirectoryDeps): ChannelDirectory {
       };
       nextById.set(c.id, info);
       nextByName.set(nameKey(orgId, c.meterId, c.name), info);
+      // Imported channels have a readable name ("Electricity, meter E123"); their topic path is the
+      // short name their id ends with (`<meter id>:mains`), which always addresses them too.
+      const short = shortName(c.id, c.meterId);
+      if (short && short !== c.name && !nextByName.has(nameKey(orgId, c.meterId, short)))
+        nextByName.set(nameKey(orgId, c.meterId, short), info);
     }
     byId = nextById;
     byName = nextByName;
@@ -91,6 +96,14 @@ export function createChannelDirectory(deps: DirectoryDeps): ChannelDirectory {
       await loading;
     },
   };
+}
+
+/** The channel part of an id `<meter id>:<name>` or `<meter id>.<name>`, or undefined. */
+function shortName(channelId: string, meterId: string): string | undefined {
+  const sep = channelId[meterId.length];
+  return channelId.startsWith(meterId) && (sep === ':' || sep === '.')
+    ? channelId.slice(meterId.length + 1)
+    : undefined;
 }
 
 function nameKey(orgId: string, meterId: string, name: string): string {
