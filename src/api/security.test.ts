@@ -202,6 +202,11 @@ const CASES: Record<string, RouteCase> = {
     foreign: (w) => [{ url: `/api/v1/facilities/${w.b.facility.id}` }],
     own: (w) => ({ url: `/api/v1/facilities/${w.a.facility.id}` }),
   },
+  'GET /api/v1/facilities/:facilityId/extent': {
+    minRole: 'viewer',
+    foreign: (w) => [{ url: `/api/v1/facilities/${w.b.facility.id}/extent` }],
+    own: (w) => ({ url: `/api/v1/facilities/${w.a.facility.id}/extent` }),
+  },
   'PATCH /api/v1/facilities/:facilityId': {
     minRole: 'analyst',
     foreign: (w) => [

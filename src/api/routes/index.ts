@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { authRoutes } from './auth.ts';
 import { energyRoutes } from './energy.ts';
 import { exploreRoutes } from './explore.ts';
+import { extentRoutes } from './extent.ts';
 import { facilityRoutes } from './facilities.ts';
 import { grafanaRoutes } from './grafana.ts';
 import { importRoutes } from './imports.ts';
@@ -36,6 +37,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       await shareRoutes(v1);
       await facilityRoutes(v1);
       await exploreRoutes(v1);
+      await extentRoutes(v1);
       await energyRoutes(v1);
       await v1.register(importRoutes);
     },

@@ -37,6 +37,13 @@ export function readingsContract(factory: StoreFactory): void {
     expect(await r.count('nope')).toBe(0);
   });
 
+  it("knows where each channel's readings are", async () => {
+    const r = t.store.readings;
+    expect(await r.extent('c-mains')).toEqual({ from: T0, to: T0 + 7199_000 });
+    expect(await r.extent('c-gas')).toBeUndefined();
+    expect(await r.extent('nope')).toBeUndefined();
+  });
+
   it('reads ranges as objects and as columns, ordered by time', async () => {
     const r = t.store.readings;
     const got = await r.read('c-fridge', T0 + 10_000, T0 + 13_000);

@@ -227,6 +227,18 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
         ] ?? 0,
       );
     },
+    async extent(channelId) {
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return undefined;
+      // min and max, not one scan ordering rows: DuckDB answers both from the column's zone maps and one filtered scan.
+      const row = (
+        await queryRows(ctx.reads, 'SELECT min(ts) AS a, max(ts) AS b FROM readings WHERE channel_key = $1', [
+          key,
+        ])
+      )[0];
+      const [from, to] = [row?.['a'], row?.['b']];
+      return from === null || from === undefined ? undefined : { from: Number(from), to: Number(to) };
+    },
     // Both on the writer connection, between writes: a peek never sees half of a write's log entries.
     peekChanges: () =>
       exclusive(async (w): Promise<PeekedChanges> => {

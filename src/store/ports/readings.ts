@@ -18,6 +18,12 @@ export interface ReadingChange {
   to: number;
 }
 
+/** Where a channel's readings are: its first and last timestamps (UTC ms, inclusive). */
+export interface ReadingExtent {
+  from: number;
+  to: number;
+}
+
 /** One channel's readings in columnar form, ordered by time. */
 export interface ReadingColumns {
   ts: Float64Array;
@@ -113,6 +119,12 @@ export interface ReadingRepo extends ReadingChangeLog {
   downsample(channelId: string, from: number, to: number, buckets: number): Promise<Downsampled>;
   /** Number of stored readings, optionally of one channel (0 for an unknown channel). */
   count(channelId?: string): Promise<number>;
+  /**
+   * The first and last stored timestamps of one channel (both inclusive, UTC ms), or undefined for a
+   * channel without readings or unknown: where its data is, so that views open on it (an imported
+   * history from last year) instead of on an empty last day.
+   */
+  extent(channelId: string): Promise<ReadingExtent | undefined>;
   /** Writes readings to a CSV (with a header) or Parquet file; returns the number of readings written. */
   exportReadings(req: ExportRequest): Promise<number>;
 }

@@ -154,6 +154,18 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
         ] ?? 0,
       );
     },
+    async extent(channelId) {
+      const key = await keyOrUndefined(channelId);
+      if (key === undefined) return undefined;
+      // min and max, not one scan ordering rows: PostgreSQL answers each from the (channel_key, ts) index without a scan.
+      const row = (
+        await queryRows(ctx.pool, 'SELECT min(ts) AS a, max(ts) AS b FROM readings WHERE channel_key = $1', [
+          key,
+        ])
+      )[0];
+      const [from, to] = [row?.['a'], row?.['b']];
+      return from === null || from === undefined ? undefined : { from: Number(from), to: Number(to) };
+    },
     // One statement, one snapshot: the token names exactly the rows returned. An entry whose writer
     // took its number before the peek and commits after it is not in the snapshot, so not in the token.
     async peekChanges() {

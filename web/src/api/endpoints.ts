@@ -4,6 +4,7 @@
  * document at /api/docs; docs/web.md lists the ones the pages use.
  */
 import { type Http, type Progress, withQuery } from './http.ts';
+import type { DataExtent } from '../lib/data-extent.ts';
 import { createLiveClient } from './live.ts';
 import type {
   Alert,
@@ -78,6 +79,8 @@ export function createApi(http: Http) {
       } = {},
     ) => http.get<FleetItem[]>(`${V1}/facilities`, q),
     facility: (id: string) => http.get<FacilityDetail>(`${V1}/facilities/${enc(id)}`),
+    /** First and last reading per channel and overall: where the views open. */
+    extent: (id: string) => http.get<DataExtent>(`${V1}/facilities/${enc(id)}/extent`),
     latest: (q: { facilityId?: string } = {}) => http.get<LatestValue[]>(`${V1}/live/latest`, q),
     rollups: (q: {
       level: 'channel' | 'meter' | 'facility';

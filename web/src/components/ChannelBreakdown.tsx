@@ -14,10 +14,13 @@ export function ChannelBreakdown({
   api,
   facilityId,
   channels,
+  until,
 }: {
   api: Api;
   facilityId: string;
   channels: Channel[];
+  /** End of the 7 days (default now): the last reading of an old, imported history. */
+  until?: number;
 }) {
   const latest = useLoad(() => api.latest({ facilityId }), [api, facilityId]);
   const { reload } = latest;
@@ -25,10 +28,10 @@ export function ChannelBreakdown({
     const t = setInterval(reload, 3000);
     return () => clearInterval(t);
   }, [reload]);
-  const energy = useLoad(
-    () => api.breakdown(facilityId, Date.now() - 7 * DAY, Date.now() + 60_000),
-    [api, facilityId],
-  );
+  const energy = useLoad(() => {
+    const end = until ?? Date.now();
+    return api.breakdown(facilityId, end - 7 * DAY, end + 60_000);
+  }, [api, facilityId, until]);
   const perChannel = useMemo(() => new Map((energy.data ?? []).map((r) => [r.channelId, r])), [energy.data]);
   const latestBy = useMemo(() => new Map((latest.data ?? []).map((l) => [l.channelId, l])), [latest.data]);
   const chart = useMemo(() => {

@@ -10,7 +10,7 @@ import type { Api } from '../api/endpoints.ts';
 import type { Facility } from '../api/types.ts';
 import { fmtChange, fmtEnergy } from '../lib/format.ts';
 import { type SameTimeComparison, sameTimeComparisons } from '../lib/comparisons.ts';
-import { addDays, energyByLabel, heatGrid } from '../lib/periods.ts';
+import { addDays, energyByLabel, heatGrid, localDate } from '../lib/periods.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useZone } from '../lib/zone-choice.ts';
 import { BarChart } from './BarChart.tsx';
@@ -29,9 +29,14 @@ const TONE_TEXT = {
   none: 'nothing to compare with',
 } as const;
 
-/** The energy sections of the facility page. */
-export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility }) {
-  const now = useMemo(() => Date.now(), []);
+/**
+ * The energy sections of the facility page. `until` ends them at the facility's last reading when it
+ * is older than a day (an imported history): "today" is then the day of that reading, compared up to
+ * its time.
+ */
+export function FacilityEnergy({ api, facility, until }: { api: Api; facility: Facility; until?: number }) {
+  const now = useMemo(() => until ?? Date.now(), [until]);
+  const past = until !== undefined;
   // Two months and a few days back cover "this month against last month to the same day".
   const days = useLoad(
     () =>
@@ -65,6 +70,8 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
     [hours.data, format],
   );
   const zonedToday = format.hourLabel(now).slice(0, 10);
+  // The facility's local date of `now`, for the period labels of an older history.
+  const today = localDate(now, facility.timeZone);
   // Electric energy only: gas and water meters have their own units.
   const electric = useMemo(() => (days.data ?? []).filter((r) => r.unit === 'Wh'), [days.data]);
   const cmp = useMemo(
@@ -102,16 +109,24 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
       <Card title="Energy">
         <ErrorBox error={days.error} title="Daily energy could not be loaded" />
         <div className="stats" data-testid="energy-stats">
-          <Stat label="Today" value={fmtEnergy(cmp.day.now)} sub={sub(cmp.day, 'yesterday by this time')} />
           <Stat
-            label="Last 7 days"
-            value={fmtEnergy(cmp.week.now)}
-            sub={sub(cmp.week, 'the 7 days before, to this time')}
+            label={past ? `Last day, ${today}` : 'Today'}
+            value={fmtEnergy(cmp.day.now)}
+            sub={sub(cmp.day, past ? 'the day before by that time' : 'yesterday by this time')}
+            testId="energy-day"
           />
           <Stat
-            label="This month"
+            label={past ? '7 days to it' : 'Last 7 days'}
+            value={fmtEnergy(cmp.week.now)}
+            sub={sub(cmp.week, past ? 'the 7 days before, to that time' : 'the 7 days before, to this time')}
+          />
+          <Stat
+            label={past ? `Month ${today.slice(0, 7)}` : 'This month'}
             value={fmtEnergy(cmp.month.now)}
-            sub={sub(cmp.month, 'last month to this day and time')}
+            sub={sub(
+              cmp.month,
+              past ? 'the month before to that day and time' : 'last month to this day and time',
+            )}
           />
         </div>
         <div className="sub">Periods are local days at the facility ({facility.timeZone}).</div>
@@ -127,7 +142,7 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
           </Muted>
         ) : null}
       </Card>
-      <Card title="Hour by day (last 28 days)">
+      <Card title={past ? `Hour by day (28 days to ${zonedToday})` : 'Hour by day (last 28 days)'}>
         <ErrorBox error={hours.error} title="Hourly energy could not be loaded" />
         {grid.days.length ? (
           <>
@@ -135,7 +150,7 @@ export function FacilityEnergy({ api, facility }: { api: Api; facility: Facility
             <ZoneCaption caption={`${caption}: rows are days, columns hours`} testId="heatmap-zone" />
           </>
         ) : hours.data ? (
-          <Muted>No hourly rollups in the last 28 days.</Muted>
+          <Muted>No hourly rollups in these 28 days.</Muted>
         ) : null}
       </Card>
     </>

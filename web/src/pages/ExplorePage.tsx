@@ -15,6 +15,8 @@ import { distinctNames } from '../lib/facility-names.ts';
 import { AGGREGATIONS, type Aggregation, type FetchedSeries, toColumns, toCsv } from '../lib/explore.ts';
 import { loadCatalog } from '../lib/catalog.ts';
 import { navigate, useLocation } from '../lib/router.ts';
+import { viewEnd } from '../lib/data-extent.ts';
+import { useLastReading } from '../lib/use-last-reading.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { FacilityZones } from '../lib/zone-choice.ts';
 
@@ -26,6 +28,7 @@ const PRESETS = [
   { label: '1 y', ms: 365 * 86_400_000 },
 ] as const;
 const MIN_SPAN = 1000;
+const DAY = 86_400_000;
 
 /** The explore page. */
 export function ExplorePage() {
@@ -65,6 +68,20 @@ export function ExplorePage() {
     const first = (catalog.data ?? []).find((d) => d.channels.some((c) => c.id === selected[0]));
     return { zone: first?.facility.timeZone };
   }, [catalog.data, selected]);
+
+  // Opened without a range: show the last day of the chosen channels' data when it is not the present
+  // (an imported history), once, as soon as their extents are known.
+  const lastTs = useLastReading(api, catalog.data, selected);
+  const placed = useRef(query.has('from') || query.has('to'));
+  useEffect(() => {
+    if (placed.current || lastTs === undefined || !selected.length) return;
+    placed.current = true;
+    const now = Date.now();
+    const end = viewEnd(lastTs, now, DAY);
+    if (end !== now) setRange({ from: end - DAY, to: end });
+  }, [lastTs, selected.length]);
+  /** The end of a preset span: now, or the last reading when the span ending now would miss it. */
+  const presetEnd = (ms: number) => viewEnd(lastTs, Date.now(), ms);
 
   const setSelected = (ids: string[]) => {
     const q = new URLSearchParams(query);
@@ -174,7 +191,7 @@ export function ExplorePage() {
             <div className="filters">
               <div className="segmented">
                 {PRESETS.map((p) => (
-                  <button key={p.label} onClick={() => zoomTo(Date.now() - p.ms, Date.now())}>
+                  <button key={p.label} onClick={() => zoomTo(presetEnd(p.ms) - p.ms, presetEnd(p.ms))}>
                     {p.label}
                   </button>
                 ))}

@@ -13,9 +13,38 @@ import { LiveChart } from '../components/LiveChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { mergeAlerts } from '../lib/alerts.ts';
 import { useApp } from '../lib/app-context.ts';
+import { type DataExtent, viewEnd } from '../lib/data-extent.ts';
 import { useLoad } from '../lib/use-load.ts';
-import { FacilityZones, useZone } from '../lib/zone-choice.ts';
+import { FacilityZones, useTimeFormatter, useZone } from '../lib/zone-choice.ts';
 import { ZoneCaption, ZoneSwitch } from '../components/ZoneSwitch.tsx';
+
+const DAY = 86_400_000;
+
+/** Says that the views show an older history, where it lies, and links to it in explore. */
+function HistoryNotice({
+  extent,
+  facilityId,
+  channelIds,
+}: {
+  extent: DataExtent;
+  facilityId: string;
+  channelIds: string[];
+}) {
+  const fmtTime = useTimeFormatter();
+  const to = extent.to ?? 0;
+  const q = new URLSearchParams({
+    channels: channelIds.join(','),
+    from: String(to - DAY),
+    to: String(to + 60_000),
+  });
+  return (
+    <div className="notice info" data-testid="history-notice">
+      No readings in the last 24 hours: the energy views below end at the last reading,{' '}
+      <strong>{fmtTime(to, facilityId)}</strong> (history from {fmtTime(extent.from ?? to, facilityId)}).{' '}
+      <Link to={`/explore?${q.toString()}`}>Explore its last day →</Link>
+    </div>
+  );
+}
 
 /** Names the zone of the alert timeline's day ticks. */
 function TimelineZone() {
@@ -43,6 +72,10 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
   // Each meter's mains power, or its interval energy as average power where it measures no power.
   const mains = useMemo(() => livePowerChannels(detail.data?.channels ?? []), [detail.data]);
   const now = useMemo(() => Date.now(), []);
+  // Where the data is: the energy views end at the last reading when it is older than a day.
+  const extent = useLoad(() => api.extent(facilityId), [api, facilityId]);
+  const lastTs = extent.data?.to ?? null;
+  const until = extent.data && viewEnd(lastTs, now, DAY) !== now ? viewEnd(lastTs, now, DAY) : undefined;
   const zones = useMemo(() => ({ zone: detail.data?.facility.timeZone }), [detail.data]);
 
   if (detail.error) return <ErrorBox error={detail.error} title="This facility could not be loaded" />;
@@ -78,6 +111,9 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
           </Link>
         </div>
       </div>
+      {until !== undefined && extent.data ? (
+        <HistoryNotice extent={extent.data} facilityId={facility.id} channelIds={channels.map((c) => c.id)} />
+      ) : null}
       <Card title="Live mains power">
         {mains.length ? (
           <LiveChart api={api} facilityId={facility.id} channels={mains} />
@@ -87,7 +123,9 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
       </Card>
       <div className="grid-2">
         <div>
-          <FacilityEnergy api={api} facility={facility} />
+          {extent.data || extent.error ? (
+            <FacilityEnergy api={api} facility={facility} until={until} />
+          ) : null}
         </div>
         <div>
           <Card title="Alerts">
@@ -105,7 +143,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
               <Muted>No alerts for this facility.</Muted>
             ) : null}
           </Card>
-          <ChannelBreakdown api={api} facilityId={facility.id} channels={channels} />
+          <ChannelBreakdown api={api} facilityId={facility.id} channels={channels} until={until} />
           <ScoresSection api={api} facilityId={facility.id} />
           <LiveAppliances api={api} facilityId={facility.id} />
           <NilmSection api={api} facilityId={facility.id} />

@@ -1,0 +1,34 @@
+/**
+ * Where a view opens: on the present when a facility's data reaches it, else on the end of its data.
+ * A history imported from last year used to open on an empty "today" (0 Wh) and an empty last 24 h
+ * (0 buckets) although every reading was there, a year back.
+ */
+
+/** A facility's data extent as `GET /facilities/:id/extent` answers it. */
+export interface DataExtent {
+  from: number | null;
+  to: number | null;
+  channels: { channelId: string; from: number | null; to: number | null }[];
+}
+
+/** One minute past the last reading: a view ending there includes it whatever its bucket alignment. */
+const MARGIN_MS = 60_000;
+
+/**
+ * The end of a view of `spanMs`: `now` when the last reading falls inside the view ending now (or
+ * there is none), else just after the last reading.
+ */
+export function viewEnd(lastTs: number | null | undefined, now: number, spanMs: number): number {
+  if (lastTs === null || lastTs === undefined || lastTs >= now - spanMs) return now;
+  return lastTs + MARGIN_MS;
+}
+
+/** The last reading among the given channels (all of the extent's when none is given), or null. */
+export function lastReading(extent: DataExtent | undefined, channelIds?: readonly string[]): number | null {
+  if (!extent) return null;
+  if (!channelIds) return extent.to;
+  let last: number | null = null;
+  for (const c of extent.channels)
+    if (c.to !== null && channelIds.includes(c.channelId) && (last === null || c.to > last)) last = c.to;
+  return last;
+}
