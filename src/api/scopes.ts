@@ -8,7 +8,7 @@ import { ForbiddenError, InputError } from '../errors.ts';
 import { TOKEN_SCOPES, type TokenScope } from '../store/ports/accounts.ts';
 
 /** The scopes each role may hold; a viewer token may be a device that sends readings. */
-const ALLOWED: Record<Role, readonly TokenScope[]> = {
+export const SCOPES_BY_ROLE: Record<Role, readonly TokenScope[]> = {
   viewer: ['read', 'write:readings'],
   analyst: ['read', 'write', 'write:readings'],
   admin: TOKEN_SCOPES,
@@ -20,7 +20,7 @@ const ALLOWED: Record<Role, readonly TokenScope[]> = {
  * (the defect scopes fix) while analyst and admin tokens keep working as before.
  */
 export function defaultScopes(role: Role): TokenScope[] {
-  return role === 'viewer' ? ['read'] : [...ALLOWED[role]];
+  return role === 'viewer' ? ['read'] : [...SCOPES_BY_ROLE[role]];
 }
 
 /** The scopes a token acts with. */
@@ -34,9 +34,9 @@ export function checkScopes(role: Role, scopes: readonly string[], field = 'scop
   for (const s of scopes) {
     if (!(TOKEN_SCOPES as readonly string[]).includes(s))
       throw new InputError(`unknown scope '${s}': expected ${TOKEN_SCOPES.join(', ')}`, { field });
-    if (!ALLOWED[role].includes(s as TokenScope))
+    if (!SCOPES_BY_ROLE[role].includes(s as TokenScope))
       throw new InputError(
-        `a ${role} token cannot have the scope '${s}' (a ${role} may hold ${ALLOWED[role].join(', ')})`,
+        `a ${role} token cannot have the scope '${s}' (a ${role} may hold ${SCOPES_BY_ROLE[role].join(', ')})`,
         { field },
       );
   }

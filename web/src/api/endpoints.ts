@@ -6,6 +6,7 @@
 import { type Http, type Progress, withQuery } from './http.ts';
 import type { DataExtent } from '../lib/data-extent.ts';
 import { createLiveClient } from './live.ts';
+import type { TokenScope } from '../../../src/store/ports/accounts.ts';
 import type {
   Alert,
   ApiToken,
@@ -138,7 +139,7 @@ export function createApi(http: Http) {
       http.patch<User>(`${V1}/users/${enc(id)}`, patch),
     deleteUser: (id: string) => http.del(`${V1}/users/${enc(id)}`),
     tokens: () => http.get<ApiToken[]>(`${V1}/tokens`),
-    createToken: (t: { name: string; role?: Role; expiresInDays?: number }) =>
+    createToken: (t: { name: string; role?: Role; scopes?: TokenScope[]; expiresInDays?: number }) =>
       http.post<CreatedToken>(`${V1}/tokens`, t),
     deleteToken: (id: string) => http.del(`${V1}/tokens/${enc(id)}`),
     shares: () => http.get<{ given: Share[]; received: Share[] }>(`${V1}/shares`),

@@ -1,17 +1,32 @@
-/** API tokens of the organisation: create (the secret is shown once), list, revoke. */
+/** API tokens of the organisation: create (the secret is shown once) with its scopes, list, revoke. */
 import { type FormEvent, useState } from 'react';
+import { SCOPES_BY_ROLE, defaultScopes } from '../../../src/api/scopes.ts';
 import { ROLES } from '../../../src/domain/types.ts';
+import type { TokenScope } from '../../../src/store/ports/accounts.ts';
 import type { Api } from '../api/endpoints.ts';
 import type { Role } from '../api/types.ts';
 import { fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Card, ErrorBox } from './Notice.tsx';
 
+/** What each scope allows, as a tooltip (docs/api.md, "Token scopes"). */
+const SCOPE_HELP: Record<TokenScope, string> = {
+  read: 'read data through the API and Grafana',
+  write: 'change what the role allows: facilities, imports, alerts, rules, jobs',
+  'write:readings': 'send readings over HTTP or MQTT (gateways and meters)',
+  admin: 'manage users, tokens and shares',
+};
+
 /** The tokens card. */
 export function AdminTokens({ api }: { api: Api }) {
   const tokens = useLoad(() => api.tokens(), [api]);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('analyst');
+  // Undefined until the admin changes a box: the token then gets its role's default scopes.
+  const [scopes, setScopes] = useState<TokenScope[]>();
+  const chosen = scopes ?? defaultScopes(role);
+  const toggle = (s: TokenScope) =>
+    setScopes(chosen.includes(s) ? chosen.filter((x) => x !== s) : [...chosen, s]);
   const [days, setDays] = useState('');
   const [secret, setSecret] = useState<string>();
   const [error, setError] = useState<Error>();
@@ -19,7 +34,12 @@ export function AdminTokens({ api }: { api: Api }) {
     e.preventDefault();
     setError(undefined);
     try {
-      const t = await api.createToken({ name, role, expiresInDays: days ? Number(days) : undefined });
+      const t = await api.createToken({
+        name,
+        role,
+        ...(scopes ? { scopes } : {}),
+        expiresInDays: days ? Number(days) : undefined,
+      });
       setSecret(t.token);
       setName('');
       tokens.reload();
@@ -49,6 +69,7 @@ export function AdminTokens({ api }: { api: Api }) {
             <tr>
               <th>Name</th>
               <th>Role</th>
+              <th>Scopes</th>
               <th>Created</th>
               <th>Expires</th>
               <th>Last used</th>
@@ -63,6 +84,7 @@ export function AdminTokens({ api }: { api: Api }) {
                   <div className="sub">{t.id}</div>
                 </td>
                 <td>{t.role}</td>
+                <td>{t.scopes?.join(', ')}</td>
                 <td>{fmtTime(t.createdAt)}</td>
                 <td>{t.expiresAt ? fmtTime(t.expiresAt) : 'never'}</td>
                 <td>{t.lastUsedAt ? fmtTime(t.lastUsedAt) : '–'}</td>
@@ -87,11 +109,25 @@ export function AdminTokens({ api }: { api: Api }) {
           required
           aria-label="token name"
         />
-        <select value={role} onChange={(e) => setRole(e.target.value as Role)} aria-label="token role">
+        <select
+          value={role}
+          onChange={(e) => {
+            setRole(e.target.value as Role);
+            setScopes(undefined);
+          }}
+          aria-label="token role"
+        >
           {ROLES.map((r) => (
             <option key={r}>{r}</option>
           ))}
         </select>
+        <span role="group" aria-label="token scopes">
+          {SCOPES_BY_ROLE[role].map((s) => (
+            <label key={s} title={SCOPE_HELP[s]}>
+              <input type="checkbox" checked={chosen.includes(s)} onChange={() => toggle(s)} /> {s}
+            </label>
+          ))}
+        </span>
         <input
           type="number"
           min={1}

@@ -1,8 +1,9 @@
 /**
- * The web application under its security headers (issue 13, item 10), in headless Chromium against
- * the whole platform: every main page, the live push over Server-Sent Events and a WebSocket, charts
- * (uPlot) and the API docs (Swagger UI) work, and the browser reports no content security policy
- * violation anywhere.
+ * The web application's security in headless Chromium against the whole platform. Under its security
+ * headers (issue 13, item 10) every main page, the live push over Server-Sent Events and a WebSocket,
+ * charts (uPlot) and the API docs (Swagger UI) work, and the browser reports no content security
+ * policy violation anywhere. The admin page makes a device token that may only send readings
+ * (issue 13, item 9).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,33 @@ describe.skipIf(!!unavailable)('web application under its content security polic
         }),
     );
     expect(opened).toBe('open');
+    expect(violations).toEqual([]);
+  });
+
+  it('makes a device token on the admin page that sends readings and reads nothing', async () => {
+    await page.goto(`${app.baseUrl}/admin`);
+    await page.fill('input[aria-label="token name"]', 'gateway e2e');
+    await page.selectOption('select[aria-label="token role"]', 'viewer');
+    const read = page.locator('[aria-label="token scopes"] label', { hasText: /^\s*read$/ }).locator('input');
+    const send = page
+      .locator('[aria-label="token scopes"] label', { hasText: 'write:readings' })
+      .locator('input');
+    expect(await read.isChecked()).toBe(true);
+    await read.uncheck();
+    await send.check();
+    await page
+      .locator('form', { has: page.locator('input[aria-label="token name"]') })
+      .locator('button[type=submit]')
+      .click();
+    const token = (await page.locator('[data-testid=token-secret] code').textContent())!.trim();
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${app.baseUrl}/api/v1/facilities`, { headers: auth })).status).toBe(403);
+    const posted = await fetch(`${app.baseUrl}/api/v1/readings`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ readings: [] }),
+    });
+    expect(posted.status).not.toBe(403);
     expect(violations).toEqual([]);
   });
 
