@@ -10,7 +10,13 @@ import { type Fleet, createFleet } from './fleet.ts';
 import { createLiveFeed } from './live.ts';
 import { DAY_MS } from './model/calendar.ts';
 import { type FleetOptions, NYC } from './options.ts';
-import { FILE_FORMATS, type FileFormat, writeFleetFiles } from './output/files.ts';
+import {
+  FILE_FORMATS,
+  type FileFormat,
+  type FilesResult,
+  importBackCommand,
+  writeFleetFiles,
+} from './output/files.ts';
 import { postHttp } from './output/http.ts';
 import { MQTT_MODES, type MqttMode, publishMqtt } from './output/mqtt.ts';
 import { loadCatalog, loadIntoStore } from './output/store.ts';
@@ -243,7 +249,10 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
       if (o.json) ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
       else
         ctx.out.write(
-          `simulated ${fleet.meters.length} meters (${fleet.channels.length} channels) ${summary['from']} .. ${summary['to']}\n`,
+          `simulated ${fleet.meters.length} meters (${fleet.channels.length} channels) ${summary['from']} .. ${summary['to']}\n` +
+            (o.out && summary['files']
+              ? `import back: ${importBackCommand(o.out, (summary['files'] as FilesResult).files)}\n`
+              : ''),
         );
     });
 }

@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFleet } from '../fleet.ts';
 import { UTILITYAPI_COLUMNS } from './utilityapi.ts';
-import { FILE_FORMATS, writeFleetFiles } from './files.ts';
+import { FILE_FORMATS, importBackCommand, writeFleetFiles } from './files.ts';
 
 const FROM = Date.UTC(2024, 1, 1);
 const TO = FROM + 86_400_000;
@@ -131,5 +131,14 @@ describe('writeFleetFiles', () => {
     expect(truth.from).toBe(FROM);
     const spikesCsv = (await readFile(join(dir, 'truth', 'spikes.csv'), 'utf8')).trimEnd().split('\n');
     expect(spikesCsv.length - 1).toBe(truth.spikes.length);
+  });
+
+  it('names the command that imports the files back', () => {
+    expect(importBackCommand('out', ['registrations.csv', 'readings.csv', 'parquet/'])).toBe(
+      'loadscope import out/registrations.csv out/parquet',
+    );
+    expect(importBackCommand('out/', ['registrations.csv', 'utilityapi.json'])).toBe(
+      'loadscope import out/registrations.csv out/utilityapi.json',
+    );
   });
 });

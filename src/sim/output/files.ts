@@ -78,3 +78,15 @@ export async function writeFleetFiles(
   await writeTruthFiles(truth, join(dir, 'truth'));
   return { readings, files, spikes: truth.spikes.length };
 }
+
+/**
+ * The command that imports written files back into a store, every meter in its facility: the
+ * registrations first (facilities with zip codes), then the most complete readings file written.
+ */
+export function importBackCommand(dir: string, files: readonly string[]): string {
+  const data = ['parquet/', 'readings.csv', 'utilityapi.csv', 'utilityapi.json'].find((f) =>
+    files.includes(f),
+  );
+  const path = (f: string): string => join(dir, f).replace(/\/$/, '');
+  return `loadscope import ${path('registrations.csv')}${data ? ` ${path(data)}` : ''}`;
+}
