@@ -62,7 +62,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <svg viewBox="0 0 16 16" width="20" height="20" aria-hidden="true">
             <path d="M9 1L3 9h4l-1 6 6-8H8z" fill="currentColor" />
           </svg>
-          Loadscope
+          <span className="brand-name">Loadscope</span>
         </Link>
         <button
           className="ghost menu-toggle"
