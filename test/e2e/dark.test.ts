@@ -140,7 +140,15 @@ describe.skipIf(!!unavailable)('dark mode', () => {
       await page.screenshot({ path: join(SHOTS, `dark-facility-${width}.png`), fullPage: true });
 
       // The manual override wins over the browser, re-colours the open charts and is remembered.
-      await page.selectOption('[data-testid=theme-switch]', 'light');
+      // On a phone the chooser sits in the folded menu.
+      const chooser = async (value: string) => {
+        if (width < 600) {
+          await page.click('.menu-toggle');
+          await page.selectOption('[data-testid=theme-switch-menu]', value);
+          if (await page.locator('#main-nav.open').isVisible()) await page.click('.menu-toggle');
+        } else await page.selectOption('[data-testid=theme-switch]', value);
+      };
+      await chooser('light');
       await page.waitForTimeout(300);
       const light = await liveAxis(page);
       expect(light.axis).toBe('#3d4a57');
@@ -152,7 +160,7 @@ describe.skipIf(!!unavailable)('dark mode', () => {
       await page.reload();
       await page.waitForSelector('[data-testid=live-chart] canvas', { timeout: 60_000 });
       expect((await pageColours(page)).theme).toBe('light');
-      await page.selectOption('[data-testid=theme-switch]', 'system');
+      await chooser('system');
       expect((await pageColours(page)).theme).toBe('dark');
       expect(errors).toEqual([]);
       await context.close();

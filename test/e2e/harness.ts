@@ -108,7 +108,9 @@ async function waitHealthy(
 }
 
 /** Starts the platform (or attaches to LOADSCOPE_E2E_URL). */
-export async function startApp(opts: { simMeters?: number } = {}): Promise<RunningApp> {
+export async function startApp(
+  opts: { simMeters?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningApp> {
   const external = process.env['LOADSCOPE_E2E_URL'];
   if (external) {
     return {
@@ -139,6 +141,7 @@ export async function startApp(opts: { simMeters?: number } = {}): Promise<Runni
     LOADSCOPE_SIM: '1',
     LOADSCOPE_SIM_METERS: String(opts.simMeters ?? 4),
     LOADSCOPE_PASSWORD: password,
+    ...opts.env,
   };
   await cli(['user', 'add', login, '--role', 'admin', '--name', 'E2E Admin'], env);
   let out = '';

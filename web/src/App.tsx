@@ -18,6 +18,7 @@ import { ImportPage } from './pages/ImportPage.tsx';
 import { JobsPage } from './pages/JobsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ScoresPage } from './pages/ScoresPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
 import { ZipPage } from './pages/ZipPage.tsx';
 
 /** Props of {@link App}. */
@@ -49,6 +50,8 @@ function Routes() {
       return <ImportPage />;
     case '/admin':
       return <AdminPage />;
+    case '/settings':
+      return <SettingsPage />;
     default:
       return <Muted>There is no page at {path}.</Muted>;
   }

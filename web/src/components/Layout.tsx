@@ -16,6 +16,7 @@ const NAV = [
   { path: '/jobs', label: 'Jobs' },
   { path: '/import', label: 'Import' },
   { path: '/admin', label: 'Admin', role: 'admin' },
+  { path: '/settings', label: 'Settings' },
 ] as const;
 
 /** A link that navigates without reloading. */
@@ -78,9 +79,15 @@ export function Layout({ children }: { children: ReactNode }) {
               {n.label}
             </Link>
           ))}
+          {/* On a phone the top bar has no room for the theme chooser: it moves into the menu. */}
+          <div className="narrow-only theme-in-menu">
+            <ThemeSwitch testId="theme-switch-menu" />
+          </div>
         </nav>
         <div className="who">
-          <ThemeSwitch />
+          <span className="wide-only">
+            <ThemeSwitch />
+          </span>
           <span title={`organisation ${me.orgId}`}>
             {me.user?.name || me.user?.email} · {me.role}
           </span>

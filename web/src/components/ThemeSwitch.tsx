@@ -5,13 +5,13 @@ import { useTheme } from '../lib/theme-context.ts';
 const LABEL: Record<ThemePreference, string> = { system: 'System theme', light: 'Light', dark: 'Dark' };
 
 /** A compact select; its value is the stored preference, not the resolved theme. */
-export function ThemeSwitch() {
+export function ThemeSwitch({ testId = 'theme-switch' }: { testId?: string }) {
   const { preference, set } = useTheme();
   return (
     <select
       className="theme-switch"
       aria-label="Colour theme"
-      data-testid="theme-switch"
+      data-testid={testId}
       value={preference}
       onChange={(e) => set(e.target.value as ThemePreference)}
     >

@@ -1,4 +1,8 @@
-/** Alerts: the live feed with filters, acknowledge and close, and the pattern-rule editor. */
+/**
+ * Alerts: the live feed with filters, acknowledge and close, the pattern-rule editor (YAML) and the
+ * form-based rule builder. `?alert=<id>` (the link in alert e-mails) shows that alert on top,
+ * whatever the filters.
+ */
 import { useEffect, useMemo, useState } from 'react';
 import { ALERT_STATES, SEVERITIES } from '../../../src/domain/types.ts';
 import { type LiveState, subscribeLive } from '../api/live.ts';
@@ -6,16 +10,20 @@ import type { Alert } from '../api/types.ts';
 import { AlertList } from '../components/AlertList.tsx';
 import { ZoneSwitch } from '../components/ZoneSwitch.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
+import { RuleBuilder } from '../components/RuleBuilder.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { type AlertFilter, matchesAlert, mergeAlerts } from '../lib/alerts.ts';
 import { useApp } from '../lib/app-context.ts';
 import { distinctNames } from '../lib/facility-names.ts';
+import { useLocation } from '../lib/router.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { FacilityZones } from '../lib/zone-choice.ts';
 
 /** The alerts page. */
 export function AlertsPage() {
   const { api, me } = useApp();
+  const linkedId = useLocation().query.get('alert');
+  const [rulesVersion, setRulesVersion] = useState(0);
   const [filter, setFilter] = useState<AlertFilter>({
     state: 'open',
     severity: '',
@@ -54,6 +62,7 @@ export function AlertsPage() {
   );
   const rules = useMemo(() => [...new Set(alerts.map((a) => a.rule))].sort(), [alerts]);
   const shown = useMemo(() => alerts.filter((a) => matchesAlert(a, filter)), [alerts, filter]);
+  const linked = linkedId ? alerts.find((a) => a.id === linkedId) : undefined;
   const set = (k: keyof AlertFilter) => (e: { target: { value: string } }) =>
     setFilter((f) => ({ ...f, [k]: e.target.value }));
 
@@ -68,6 +77,27 @@ export function AlertsPage() {
           </span>
         </div>
       </div>
+      {linkedId ? (
+        <div data-testid="linked-alert">
+          <Card title="The alert you followed">
+            {linked ? (
+              <AlertList
+                api={api}
+                alerts={[linked]}
+                role={me.role}
+                facilityNames={names}
+                onChange={(a) => setAlerts((prev) => mergeAlerts(prev, [a]))}
+              />
+            ) : (
+              <Muted>
+                {loaded.data
+                  ? 'This alert is not among the latest 500 of your organisation.'
+                  : 'Looking for it…'}
+              </Muted>
+            )}
+          </Card>
+        </div>
+      ) : null}
       <div className="grid-2 wide-left">
         <Card title={`Feed (${shown.length})`}>
           <div className="filters">
@@ -111,7 +141,14 @@ export function AlertsPage() {
             <Muted>No alert matches the filters.</Muted>
           )}
         </Card>
-        <RuleEditor api={api} canEdit={me.role !== 'viewer'} />
+        <div>
+          <RuleEditor key={rulesVersion} api={api} canEdit={me.role !== 'viewer'} />
+          <RuleBuilder
+            api={api}
+            canEdit={me.role !== 'viewer'}
+            onSaved={() => setRulesVersion((v) => v + 1)}
+          />
+        </div>
       </div>
     </FacilityZones.Provider>
   );
