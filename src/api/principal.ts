@@ -36,6 +36,8 @@ declare module 'fastify' {
     public?: boolean;
     /** A POST that only reads (Grafana's protocol): a token needs the `read` scope, not `write`. */
     reads?: boolean;
+    /** Any valid token may call it, whatever its scopes (`GET /auth/me`). */
+    anyScope?: boolean;
   }
 }
 

@@ -91,6 +91,11 @@ describe('token scopes', () => {
   it('keeps a token within its scopes on the API', async () => {
     const device = await tokenOf('viewer', ['write:readings']);
     expect((await call(device, 'GET', '/api/v1/facilities')).statusCode).toBe(403);
+    // Every token may ask who it is and what it may do.
+    expect((await call(device, 'GET', '/api/v1/auth/me')).json()).toMatchObject({
+      role: 'viewer',
+      scopes: ['write:readings'],
+    });
     const reader = await tokenOf('analyst', ['read']);
     expect((await call(reader, 'GET', '/api/v1/facilities')).statusCode).toBe(200);
     const patch = await call(reader, 'PATCH', `/api/v1/facilities/${SEEDED.facilityId}`, { tags: ['x'] });

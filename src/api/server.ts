@@ -188,6 +188,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const config = request.routeOptions.config;
     if (config.public === true) return;
     if (!request.principal) throw new UnauthenticatedError();
+    if (config.anyScope === true) return;
     // A token acts within its scopes: reads need `read`, changes need `write` (the role still decides which).
     if (SAFE_METHODS.has(request.method) || config.reads === true)
       requireScope(request.principal, 'read', 'read data');

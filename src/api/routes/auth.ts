@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from '../authenticate.ts';
 import { createLoginThrottle } from '../login-throttle.ts';
 import { requirePrincipal } from '../principal.ts';
 import { hashPassword, randomSecret, verifyPassword } from '../secrets.ts';
-import { errorResponses, roleSchema, userSchema } from './schemas.ts';
+import { errorResponses, roleSchema, scopesSchema, userSchema } from './schemas.ts';
 
 const meSchema = {
   type: 'object',
@@ -16,6 +16,7 @@ const meSchema = {
     role: roleSchema,
     via: { type: 'string', enum: ['session', 'token'] },
     tokenId: { type: 'string' },
+    scopes: { ...scopesSchema, description: "a token's scopes (docs/api.md, Token scopes)" },
     csrfToken: {
       type: 'string',
       description: 'send as header x-csrf-token on POST/PUT/PATCH/DELETE with the session cookie',
@@ -109,6 +110,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/auth/me',
     {
+      // Any valid token may ask who it is (a device checking its credential), whatever its scopes.
+      config: { anyScope: true },
       schema: {
         tags: ['auth'],
         summary: 'Who am I; includes the CSRF token for session callers',
@@ -119,7 +122,15 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       const p = requirePrincipal(request);
       const user = p.userId ? ((await store.accounts.getUser(p.userId)) ?? null) : null;
       const csrfToken = p.via === 'session' ? reply.generateCsrf({ userInfo: p.userId ?? '' }) : undefined;
-      return { user, orgId: p.orgId, role: p.role, via: p.via, tokenId: p.tokenId, csrfToken };
+      return {
+        user,
+        orgId: p.orgId,
+        role: p.role,
+        via: p.via,
+        tokenId: p.tokenId,
+        ...(p.scopes ? { scopes: [...p.scopes] } : {}),
+        csrfToken,
+      };
     },
   );
 
