@@ -105,6 +105,7 @@ describe.skipIf(!!unavailable)('dark mode', () => {
         ['fleet', '/'],
         ['alerts', '/alerts'],
         ['explore', '/explore'],
+        ['settings', '/settings'],
       ] as const) {
         await page.goto(`${app.baseUrl}${path}`);
         await page.waitForSelector('h1');

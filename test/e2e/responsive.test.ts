@@ -131,6 +131,7 @@ describe.skipIf(!!unavailable)('every page at phone and desktop width', () => {
         ['jobs', '/jobs'],
         ['import', '/import'],
         ['admin', '/admin'],
+        ['settings', '/settings'],
         ['facility', `/facilities/${encodeURIComponent(facilityId)}`],
       ];
       for (const [name, path] of pages) {
