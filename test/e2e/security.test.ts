@@ -56,7 +56,16 @@ describe.skipIf(!!unavailable)('web application under its content security polic
       Number((await page.getAttribute('[data-testid=live-chart]', 'data-last-ts')) || NaN);
     await expect.poll(lastTs, { timeout: 45_000, interval: 500 }).toBeGreaterThan(0);
     expect(await page.locator('canvas').count()).toBeGreaterThan(0);
-    for (const path of ['/alerts', '/explore', '/zip', '/admin']) {
+    for (const path of [
+      '/alerts',
+      '/explore',
+      '/zip',
+      '/scores',
+      '/jobs',
+      '/import',
+      '/admin',
+      '/settings',
+    ]) {
       await page.goto(`${app.baseUrl}${path}`);
       await page.waitForLoadState('networkidle');
     }
