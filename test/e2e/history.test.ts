@@ -4,7 +4,8 @@
  * empty today of 0 Wh) and say so, and explore opens on the last day of the data (not an empty last
  * 24 hours), from the facility page's link and from a bare channel link alike.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ const GREEN_BUTTON = join(DATA, 'greenbutton/TestGBDataHourlyNineDaysBinnedDaily
 const unavailable =
   e2eUnavailable() ?? (existsSync(GREEN_BUTTON) ? undefined : `${GREEN_BUTTON} is missing (shared data)`);
 if (unavailable) console.warn(`skipping the imported-history end-to-end tests: ${unavailable}`);
+const SHOTS = process.env['LOADSCOPE_SHOTS'] ?? join(tmpdir(), 'loadscope-shots');
 
 describe.skipIf(!!unavailable)('an imported history opens where its data is', () => {
   let app: RunningApp;
@@ -68,6 +70,11 @@ describe.skipIf(!!unavailable)('an imported history opens where its data is', ()
     expect(await page.textContent('[data-testid=energy-day] .stat-label')).toMatch(/^Last day, 2014-01-/);
     expect(await page.textContent('[data-testid=history-notice]')).toMatch(/last reading,\s*2014-01-/);
     await page.waitForSelector('[data-testid=heatmap]');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'facility-history-1280.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, 'facility-history-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
   }, 120_000);
 
   it('opens explore on the last day of the data, from the facility page and from a bare link', async () => {

@@ -7,9 +7,9 @@ import { jobsApi, type JobInfo } from '../api/jobs.ts';
 import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
-import { fmtTime } from '../lib/format.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useTimeFormatter } from '../lib/zone-choice.ts';
 import './jobs.css';
 
 const ACTIVE = new Set(['pending', 'running']);
@@ -17,6 +17,8 @@ const ACTIVE = new Set(['pending', 'running']);
 /** The jobs page (`/jobs?id=...`). */
 export function JobsPage() {
   const { api, me } = useApp();
+  // Times carry the zone's short name (the zone chosen on the chart pages; the browser's by default here).
+  const fmtTime = useTimeFormatter();
   const jobs = useMemo(() => jobsApi(api.http), [api]);
   const { query } = useLocation();
   const id = query.get('id');

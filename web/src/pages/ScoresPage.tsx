@@ -9,9 +9,9 @@ import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { ScoreEvidence } from '../components/ScoreEvidence.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { distinctNames } from '../lib/facility-names.ts';
-import { fmtTime } from '../lib/format.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useTimeFormatter } from '../lib/zone-choice.ts';
 import './jobs.css';
 
 /** The scores page (`/scores?product=...`). */
@@ -158,6 +158,7 @@ function RankRow({
   open: boolean;
   toggle: () => void;
 }) {
+  const fmtTime = useTimeFormatter();
   return (
     <>
       <tr onClick={toggle} className="clickable" data-testid="rank-row">
