@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { SEVERITIES } from '../domain/types.ts';
 import { DELIVERY_MODES } from '../store/ports/notifications.ts';
 
+/**
+ * Rules the stream layer raises without a stored definition (src/stream/overshoot.ts), offered on the
+ * settings page beside the organisation's pattern rules.
+ */
+export const BUILT_IN_RULES = ['overshoot'] as const;
+
 /** Shortest and longest digest period, in minutes (a quarter of an hour to a day). */
 export const DIGEST_MINUTES = { min: 15, max: 1440 } as const;
 

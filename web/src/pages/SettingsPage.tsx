@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { SEVERITIES, type Severity } from '../../../src/domain/types.ts';
 import {
+  BUILT_IN_RULES,
   DIGEST_MINUTES,
   type NotificationPrefsInput,
   notificationPrefsInput,
@@ -39,7 +40,8 @@ export function SettingsPage() {
   const rules = useMemo(
     () =>
       [
-        ...new Set([
+        ...new Set<string>([
+          ...BUILT_IN_RULES,
           ...(ruleList.data ?? []).map((r) => r.name),
           ...(recent.data ?? []).map((a) => a.rule),
           ...(form?.rules ?? []),
@@ -147,7 +149,6 @@ export function SettingsPage() {
           </fieldset>
           <fieldset>
             <legend>Rules (none ticked: every rule)</legend>
-            {rules.length ? null : <Muted>No rules or alerts yet: every rule applies.</Muted>}
             {rules.map((r) => (
               <label key={r} className="check">
                 <input
