@@ -22,6 +22,11 @@ import {
   describeItemError,
 } from './wire.ts';
 
+/** A timestamp for a message: ISO when it is a date at all (-1e308 is not), else the number. */
+function describeTs(ts: number): string {
+  return Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts);
+}
+
 /** Limits applied to every message. */
 export interface IngestLimits {
   /** Largest accepted payload in bytes; default 1 MiB. */
@@ -113,7 +118,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         errors.push({
           index: r.index ?? i,
           field: 'ts',
-          reason: `timestamp out of range: ${new Date(r.ts).toISOString()} is not within ${limits.maxPastMs / 86_400_000} days before and ${limits.maxFutureMs / 1000} s after now`,
+          reason: `timestamp out of range: ${describeTs(r.ts)} is not within ${limits.maxPastMs / 86_400_000} days before and ${limits.maxFutureMs / 1000} s after now`,
         });
         continue;
       }
