@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DataExtent, lastReading, viewEnd } from './data-extent.ts';
+import { type DataExtent, energyViewEnd, lastReading, viewEnd } from './data-extent.ts';
 
 const NOW = Date.UTC(2026, 11, 3, 12);
 const DAY = 86_400_000;
@@ -14,6 +14,16 @@ describe('where a view opens', () => {
   it('moves to the end of an old history, its last reading included', () => {
     const last = Date.UTC(2025, 11, 31, 23);
     expect(viewEnd(last, NOW, DAY)).toBe(last + 60_000);
+  });
+
+  it("keeps the facility page on the day of the last reading, even one in the day's last minute", () => {
+    // REFIT's March file ends at 2014-03-31 23:59:30 BST: the views end on 31 March, not on 1 April.
+    const refitEnd = Date.UTC(2014, 2, 31, 22, 59, 30);
+    expect(energyViewEnd(refitEnd, NOW, 'Europe/London')).toBe(refitEnd + 1);
+    const evening = Date.UTC(2014, 2, 31, 18);
+    expect(energyViewEnd(evening, NOW, 'Europe/London')).toBe(evening + 60_000);
+    expect(energyViewEnd(NOW - 5_000, NOW, 'Europe/London')).toBeUndefined();
+    expect(energyViewEnd(null, NOW, 'Europe/London')).toBeUndefined();
   });
 
   it('finds the last reading of chosen channels', () => {

@@ -4,6 +4,8 @@
  * (0 buckets) although every reading was there, a year back.
  */
 
+import { localDate } from './periods.ts';
+
 /** A facility's data extent as `GET /facilities/:id/extent` answers it. */
 export interface DataExtent {
   from: number | null;
@@ -31,4 +33,21 @@ export function lastReading(extent: DataExtent | undefined, channelIds?: readonl
   for (const c of extent.channels)
     if (c.to !== null && channelIds.includes(c.channelId) && (last === null || c.to > last)) last = c.to;
   return last;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The end of the facility page's energy views: undefined (the present) when the data reaches the last
+ * day, else just after the last reading, on the local day of that reading: one in a day's last minute
+ * (REFIT's monthly files end at 23:59:30) must not move the views to the next, empty day.
+ */
+export function energyViewEnd(
+  lastTs: number | null,
+  now: number,
+  zone: string | undefined,
+): number | undefined {
+  const end = viewEnd(lastTs, now, DAY_MS);
+  if (lastTs === null || end === now) return undefined;
+  return zone && localDate(end, zone) !== localDate(lastTs, zone) ? lastTs + 1 : end;
 }

@@ -13,7 +13,7 @@ import { LiveChart } from '../components/LiveChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { mergeAlerts } from '../lib/alerts.ts';
 import { useApp } from '../lib/app-context.ts';
-import { type DataExtent, viewEnd } from '../lib/data-extent.ts';
+import { type DataExtent, energyViewEnd } from '../lib/data-extent.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { FacilityZones, useTimeFormatter, useZone } from '../lib/zone-choice.ts';
 import { ZoneCaption, ZoneSwitch } from '../components/ZoneSwitch.tsx';
@@ -75,7 +75,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
   // Where the data is: the energy views end at the last reading when it is older than a day.
   const extent = useLoad(() => api.extent(facilityId), [api, facilityId]);
   const lastTs = extent.data?.to ?? null;
-  const until = extent.data && viewEnd(lastTs, now, DAY) !== now ? viewEnd(lastTs, now, DAY) : undefined;
+  const until = extent.data ? energyViewEnd(lastTs, now, detail.data?.facility.timeZone) : undefined;
   const zones = useMemo(() => ({ zone: detail.data?.facility.timeZone }), [detail.data]);
 
   if (detail.error) return <ErrorBox error={detail.error} title="This facility could not be loaded" />;
