@@ -39,10 +39,10 @@ describe('GET /api/v1/facilities/:facilityId/nilm/live', () => {
     await w?.close();
   });
 
-  it('answers 404 before any mains reading came', async () => {
+  it('answers 204, no content, before any mains reading came (a state, not a missing resource)', async () => {
     const res = await get(w.a.facility.id);
-    expect(res.statusCode).toBe(404);
-    expect(res.json()).toMatchObject({ message: expect.stringMatching(/live NILM breakdown/) });
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
   });
 
   it("answers the breakdown of the caller's own and shared facilities, 404 for a foreign one", async () => {

@@ -1,13 +1,13 @@
 /**
  * REST for the live appliance breakdown a facility's mains stream gets (src/realtime/live-nilm.ts):
  *   GET /api/v1/facilities/:facilityId/nilm/live
- * answers `{ ts, periodMs, mains, appliances: { name: W }, residual, model: { id, method } }`, or 404 when
- * the facility has none (no model, or no mains reading yet). Follows the facility's access rules (own
- * organisation or a share), as the stored NILM results do.
+ * answers `{ ts, periodMs, mains, appliances: { name: W }, residual, model: { id, method } }`, or 204 (no
+ * content) when the facility has none yet (no model, or no mains reading yet): an ordinary state of a
+ * facility, not a missing resource, so a page asking for it logs no error. Follows the facility's
+ * access rules (own organisation or a share; 404 otherwise), as the stored NILM results do.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { requirePrincipal } from '../api/principal.ts';
-import { NotFoundError } from '../errors.ts';
 import { type LiveNilmView, breakdownOf } from '../realtime/live-nilm.ts';
 
 /** Where the routes read breakdowns from: the live NILM service. */
@@ -32,13 +32,13 @@ export function liveNilmRoutes(deps: { live: LiveNilmSource }): FastifyPluginAsy
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const f = await app.access.readableFacilityOrThrow(
           requirePrincipal(request),
           request.params.facilityId,
         );
         const view = deps.live.latest(f.id);
-        if (!view) throw new NotFoundError('live NILM breakdown of facility', f.id);
+        if (!view) return reply.code(204).send();
         return breakdownOf(view);
       },
     );

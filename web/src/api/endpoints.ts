@@ -102,8 +102,9 @@ export function createApi(http: Http) {
     ranking: (product: string) =>
       http.get<FacilityScore[]>(`${V1}/products/${enc(product)}/ranking`, { limit: 10_000 }),
     nilm: (facilityId: string) => http.get<NilmResults>(`${V1}/facilities/${enc(facilityId)}/nilm`),
+    /** The newest live breakdown, or undefined (204) while the facility has none. */
     liveNilm: (facilityId: string) =>
-      http.get<LiveBreakdown>(`${V1}/facilities/${enc(facilityId)}/nilm/live`),
+      http.get<LiveBreakdown | undefined>(`${V1}/facilities/${enc(facilityId)}/nilm/live`),
 
     alerts: (q: AlertParams = {}) => http.get<Alert[]>(`${V1}/alerts`, { ...q }),
     ackAlert: (id: string) => http.post<Alert>(`${V1}/alerts/${enc(id)}/acknowledge`),

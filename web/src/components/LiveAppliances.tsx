@@ -7,7 +7,6 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Api } from '../api/endpoints.ts';
-import { ApiError } from '../api/http.ts';
 import type { LiveState } from '../api/live.ts';
 import type { LiveBreakdown } from '../api/types.ts';
 import { fmtAgo, fmtPower } from '../lib/format.ts';
@@ -20,7 +19,7 @@ const POLL_MS = 2000;
 function useLiveBreakdown(api: Api, facilityId: string): { data?: LiveBreakdown; error?: Error } {
   const [state, setState] = useState<{ data?: LiveBreakdown; error?: Error }>({});
   const [live, setLive] = useState<LiveState>('connecting');
-  // True after the route answered 404: nothing to poll for until the push brings a breakdown.
+  // True after the route answered 204: nothing to poll for until the push brings a breakdown.
   const [none, setNone] = useState(false);
   const alive = useRef(true);
   useEffect(() => {
@@ -46,11 +45,15 @@ function useLiveBreakdown(api: Api, facilityId: string): { data?: LiveBreakdown;
   const fetchNow = useCallback(
     () =>
       api.liveNilm(facilityId).then(
-        (data) => alive.current && setState((s) => ({ data: newerBreakdown(s.data, data) })),
+        (data) => {
+          if (!alive.current) return;
+          // 204: no breakdown yet; nothing to poll for until the push brings one.
+          if (data === undefined) setNone(true);
+          else setState((s) => ({ data: newerBreakdown(s.data, data) }));
+        },
         (e: unknown) => {
           if (!alive.current) return;
-          if (e instanceof ApiError && e.status === 404) setNone(true);
-          else setState((s) => ({ ...s, error: e instanceof Error ? e : new Error(String(e)) }));
+          setState((s) => ({ ...s, error: e instanceof Error ? e : new Error(String(e)) }));
         },
       ),
     [api, facilityId],
