@@ -13,7 +13,7 @@ import { ConfigError } from '../errors.ts';
 import { CatalogBuilder } from '../ingest/catalog.ts';
 import { defaultsFor } from '../ingest/defaults.ts';
 import { telegramReadings } from '../ingest/formats/dsmr.ts';
-import { smlReadings } from '../ingest/formats/sml.ts';
+import { smlChannel, smlReadings } from '../ingest/formats/sml.ts';
 import { LineSplitter } from '../ingest/lines.ts';
 import { TelegramAssembler } from '../ingest/protocols/dsmr.ts';
 import { openTcpSource, parseTcpUrl } from '../ingest/protocols/p1-tcp.ts';
@@ -227,20 +227,7 @@ function smlPusher(
     (f) => {
       const ts = f.sensorTime?.kind === 'timestamp' ? f.sensorTime.seconds * 1000 : now();
       for (const r of smlReadings(f))
-        emit({
-          spec: {
-            meter: 'sml',
-            name: r.name,
-            isMains: r.mains,
-            appliance: null,
-            measurement: r.register ? 'register' : 'power',
-            unit: r.unit,
-            intervalMs: null,
-          },
-          service: 'electricity',
-          ts,
-          value: r.value,
-        });
+        emit({ spec: smlChannel(r), service: 'electricity', ts, value: r.value });
     },
     (p) => problem(p.offset, p.message),
   );

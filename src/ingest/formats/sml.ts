@@ -65,6 +65,19 @@ export function smlReadings(f: SmlFile): SmlReading[] {
   return out;
 }
 
+/** The catalog channel of a reading: meter `sml`, power or a billing register. */
+export function smlChannel(r: SmlReading): ChannelSpec {
+  return {
+    meter: 'sml',
+    name: r.name,
+    isMains: r.mains,
+    appliance: null,
+    measurement: r.register ? 'register' : 'power',
+    unit: r.unit,
+    intervalMs: null,
+  };
+}
+
 /** Hex text (`1B1B1B1B...`, whitespace allowed) to bytes, across chunk boundaries. */
 class HexDecoder {
   private carry = -1;
@@ -114,16 +127,7 @@ export async function runSml(ctx: FormatContext, source: ByteSource, live: boole
   const channel = (r: SmlReading): number => {
     let ch = channels.get(r.name);
     if (ch === undefined) {
-      const spec: ChannelSpec = {
-        meter: 'sml',
-        name: r.name,
-        isMains: r.mains,
-        appliance: null,
-        measurement: r.register ? 'register' : 'power',
-        unit: r.unit,
-        intervalMs: null,
-      };
-      ch = ctx.catalog.channel(spec);
+      ch = ctx.catalog.channel(smlChannel(r));
       channels.set(r.name, ch);
     }
     return ch;

@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -14,6 +13,7 @@ import { telegramReadings } from '../formats/dsmr.ts';
 import { importFile } from '../import-file.ts';
 import { crc16, parseStamp, parseTelegrams } from './dsmr.ts';
 import { parseTcpUrl } from './p1-tcp.ts';
+import { pieces, testGateway } from './test-gateway.ts';
 
 const FX = resolve(import.meta.dirname, '../../../test/fixtures/dsmr');
 const fixture = (name: string): string => readFileSync(join(FX, name), 'latin1');
@@ -153,34 +153,6 @@ describe('DSMR telegrams', () => {
   });
 });
 
-/** A P1 gateway: sends `chunks` to each connection in turn (one list per connection), then closes. */
-async function gateway(connections: string[][]): Promise<{ server: Server; url: string }> {
-  let n = 0;
-  const server = createServer((socket: Socket) => {
-    const chunks = connections[n++] ?? [];
-    let i = 0;
-    const next = (): void => {
-      if (i >= chunks.length) return void socket.end();
-      socket.write(Buffer.from(chunks[i++]!, 'latin1'), () => setTimeout(next, 2));
-    };
-    next();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address() as { port: number };
-  return { server, url: `tcp://127.0.0.1:${addr.port}` };
-}
-
-/** Cuts text into pieces of 1-97 bytes, as a serial-to-TCP bridge does. */
-function pieces(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0, k = 1; i < text.length; k = (k * 31 + 7) % 97) {
-    const n = 1 + k;
-    out.push(text.slice(i, i + n));
-    i += n;
-  }
-  return out;
-}
-
 for (const factory of STORE_FACTORIES) {
   describe(`DSMR import (${factory.kind})`, () => {
     let t: TestStore;
@@ -215,7 +187,7 @@ for (const factory of STORE_FACTORIES) {
       const first = pieces(V42 + V5.slice(0, 300));
       // Second connection: the damaged telegram and two good ones.
       const second = pieces(damaged + SAG + V5);
-      const gw = await gateway([first, second]);
+      const gw = await testGateway([first, second]);
       const statuses: string[] = [];
       const abort = new AbortController();
       let reconnects = 0;

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -14,6 +13,7 @@ import { STORE_FACTORIES, type TestStore } from '../../store/contract/factories.
 import { smlReadings } from '../formats/sml.ts';
 import { detectFromText } from '../detect.ts';
 import { importFile } from '../import-file.ts';
+import { pieces, testGateway } from './test-gateway.ts';
 import { crc16x25, type SmlFile, SmlFramer, type SmlProblem } from './sml.ts';
 
 const FX = resolve(import.meta.dirname, '../../../test/fixtures/sml');
@@ -129,33 +129,6 @@ describe('SML framing and decoding', () => {
   });
 });
 
-/** A serial-to-TCP bridge: sends `chunks` to each connection in turn, then closes. */
-async function gateway(connections: Buffer[][]): Promise<{ server: Server; url: string }> {
-  let n = 0;
-  const server = createServer((socket: Socket) => {
-    const chunks = connections[n++] ?? [];
-    let i = 0;
-    const next = (): void => {
-      if (i >= chunks.length) return void socket.end();
-      socket.write(chunks[i++]!, () => setTimeout(next, 2));
-    };
-    next();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address() as { port: number };
-  return { server, url: `tcp://127.0.0.1:${addr.port}` };
-}
-
-/** Cuts bytes into pieces of 1-97 bytes. */
-function pieces(b: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (let i = 0, k = 1; i < b.length; k = (k * 31 + 7) % 97) {
-    out.push(b.subarray(i, i + 1 + k));
-    i += 1 + k;
-  }
-  return out;
-}
-
 for (const factory of STORE_FACTORIES) {
   describe(`SML import (${factory.kind})`, () => {
     let t: TestStore;
@@ -211,7 +184,7 @@ for (const factory of STORE_FACTORIES) {
       bad[100]! ^= 0x10;
       const first = pieces(Buffer.concat([ISKRA.subarray(0, 212), ISKRA.subarray(424, 500)]));
       const second = pieces(Buffer.concat([bad, ISKRA.subarray(636)]));
-      const gw = await gateway([first, second]);
+      const gw = await testGateway([first, second]);
       const abort = new AbortController();
       let drops = 0;
       const before = Date.now();
