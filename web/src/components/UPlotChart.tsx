@@ -25,6 +25,15 @@ export interface UPlotChartProps {
   testId?: string;
 }
 
+/**
+ * uPlot's `tzDate` for a zone: `ms` is uPlot's "timestamp multiplier that yields 1 millisecond" (1e-3
+ * for seconds, the default; 1 for milliseconds), so a timestamp is `t / ms` milliseconds, as uPlot's
+ * own default does. (Multiplying instead put the live chart, in seconds, at 1970.)
+ */
+export function zonedDates(ms: number, zone: string): (t: number) => Date {
+  return (t) => uPlot.tzDate(new Date(Math.round(t / ms)), zone);
+}
+
 /** Renders a uPlot chart. */
 export function UPlotChart({
   options: given,
@@ -39,10 +48,7 @@ export function UPlotChart({
   const overTime = given.scales?.['x']?.time !== false;
   // uPlot reads times through tzDate: the zone's wall clock, at the options' time resolution.
   const options = useMemo(
-    () =>
-      overTime
-        ? { ...given, tzDate: (t: number) => uPlot.tzDate(new Date(t * (given.ms ?? 1e-3)), zone) }
-        : given,
+    () => (overTime ? { ...given, tzDate: zonedDates(given.ms ?? 1e-3, zone) } : given),
     [given, overTime, zone],
   );
   const plot = useRef<uPlot | null>(null);
