@@ -12,15 +12,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PG_URL } from '../store/contract/factories.ts';
-import {
-  type RunningServer,
-  ROOT,
-  freePort,
-  runCli,
-  spawnCli,
-  startServer,
-  tempInstallation,
-} from './testing.ts';
+import { freePort } from '../util/free-port.ts';
+import { type RunningServer, ROOT, runCli, spawnCli, startServer, tempInstallation } from './testing.ts';
 
 const AMPDS = join(
   process.env['LOADSCOPE_DATA_DIR'] ?? join(ROOT, '../shared/data'),

@@ -2,23 +2,12 @@
  * Synthetic hourly load profiles for tests and benchmarks of the scoring layer (the fleet simulator makes
  * realistic fleets; these are small, fast and shaped to isolate one behaviour each).
  */
+import { mulberry32 } from '../util/random.ts';
 import { createLocalCalendar } from './calendar.ts';
 import type { FacilityData } from './types.ts';
 
 /** Profile shapes. */
 export type SyntheticShape = 'home' | 'business' | 'flat';
-
-/** A deterministic PRNG (mulberry32) so profiles are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Hourly energy (Wh) of one facility with the given shape, in UTC hours from `start`, local time `tz`. */
 export function syntheticHourly(

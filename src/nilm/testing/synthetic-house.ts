@@ -2,19 +2,8 @@
  * A small simulated house with known truth for tests: target appliances with on/off (and multi-state)
  * cycles on top of a base load and non-target loads, so methods face a "rest of the house" too.
  */
+import { mulberry32 } from '../../util/random.ts';
 import type { HouseSeries } from '../types.ts';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Options of {@link syntheticHouse}. */
 export interface SyntheticHouseOptions {
@@ -29,7 +18,7 @@ export interface SyntheticHouseOptions {
 export function syntheticHouse(o: SyntheticHouseOptions): HouseSeries {
   const periodMs = o.periodMs ?? 30_000;
   const n = Math.round((o.days * 86_400_000) / periodMs);
-  const r = rng(o.seed);
+  const r = mulberry32(o.seed);
   const k = o.ratingScale ?? 1;
   const perMin = 60_000 / periodMs;
   const kettle = new Float64Array(n);

@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,8 @@ import pg from 'pg';
 import { loadConfig } from '../../config.ts';
 import { TEST_PG_URL } from '../../store/contract/factories.ts';
 import { openStore } from '../../store/open-store.ts';
+import { freePort } from '../../util/free-port.ts';
+import { mulberry32 } from '../../util/random.ts';
 import { seedFleet } from '../fixtures.ts';
 import { type Acked, createSenders } from './kill-senders.ts';
 
@@ -61,30 +62,6 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TOKEN = 'kill-test-gateway-token-0001';
 // Timestamps start 300 days back (ingest accepts 400) and step 1 ms: runs never reuse a timestamp.
 const T0 = Date.now() - 300 * 86_400_000;
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-/** A small deterministic generator (mulberry32) for the kill times. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Environment of the child for one column, and how to drop what it created. */
 async function prepareColumn(
@@ -157,7 +134,7 @@ export async function runKillTest(opts: KillTestOptions): Promise<KillTestResult
   const clients = opts.httpClients ?? 4;
   const size = opts.batch ?? 200;
   const [killMin, killMax] = opts.killAfterMs ?? [300, 1500];
-  const rnd = random(opts.seed ?? 1);
+  const rnd = mulberry32(opts.seed ?? 1);
   const say = opts.say ?? (() => undefined);
   const t0 = Date.now();
   const dir = await mkdtemp(join(tmpdir(), 'loadscope-kill-'));
