@@ -40,6 +40,22 @@ export class RejectLog {
     group.count++;
   }
 
+  /**
+   * Rejects a CSV row with `found` fields where the header has `expected`: `truncated` when it is the
+   * last line of a stream that stops mid-line (`cut`), else `wrong-column-count`.
+   */
+  columnCount(line: number, found: number, expected: number, cut: boolean, raw: string): void {
+    this.reject(
+      line,
+      '',
+      cut ? 'truncated' : 'wrong-column-count',
+      cut
+        ? `last line is cut off: ${found} of ${expected} columns`
+        : `expected ${expected} columns, found ${found}`,
+      raw,
+    );
+  }
+
   /** Records one rejection. */
   reject(line: number, field: string, reason: string, message: string, raw: string): void {
     const r: Rejection = {

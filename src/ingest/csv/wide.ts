@@ -78,14 +78,7 @@ export async function runWide(
       ctx.rows++;
       const n = f.split(buf, s, e);
       if (n !== width) {
-        const cut = splitter.unterminated;
-        rejects.reject(
-          line,
-          '',
-          cut ? 'truncated' : 'wrong-column-count',
-          cut ? `last line is cut off: ${n} of ${width} columns` : `expected ${width} columns, found ${n}`,
-          raw(buf, s, e),
-        );
+        rejects.columnCount(line, n, width, splitter.unterminated, raw(buf, s, e));
         return;
       }
       const zf = layout.zeroFill;

@@ -185,14 +185,7 @@ export const csvLong: Format = {
         ctx.rows++;
         const n = f.split(buf, s, e);
         if (n !== width) {
-          const cut = lines.unterminated;
-          rejects.reject(
-            line,
-            '',
-            cut ? 'truncated' : 'wrong-column-count',
-            cut ? `last line is cut off: ${n} of ${width} columns` : `expected ${width} columns, found ${n}`,
-            buf.toString('utf8', s, e),
-          );
+          rejects.columnCount(line, n, width, lines.unterminated, buf.toString('utf8', s, e));
           return;
         }
         cur = cache.get(buf, f, keyFields) ?? lookup(buf);

@@ -92,13 +92,8 @@ export const registrations: Format = {
         ctx.rows++;
         const raw = buf.toString('utf8', s, e);
         const n = f.split(buf, s, e);
-        if (n !== header.length) {
-          const cut = lines.unterminated;
-          const message = cut
-            ? `last line is cut off: ${n} of ${header.length} columns`
-            : `expected ${header.length} columns, found ${n}`;
-          return ctx.rejects.reject(line, '', cut ? 'truncated' : 'wrong-column-count', message, raw);
-        }
+        if (n !== header.length)
+          return ctx.rejects.columnCount(line, n, header.length, lines.unterminated, raw);
         const get = (c: Column): string => {
           const i = col.get(c);
           return i === undefined ? '' : fieldText(buf, f, i).trim();

@@ -54,16 +54,7 @@ export const utilityapiCsv: Format = {
         const raw = buf.toString('utf8', s, e);
         const n = f.split(buf, s, e);
         if (n !== header.length) {
-          const cut = lines.unterminated;
-          ctx.rejects.reject(
-            line,
-            '',
-            cut ? 'truncated' : 'wrong-column-count',
-            cut
-              ? `last line is cut off: ${n} of ${header.length} columns`
-              : `expected ${header.length} columns, found ${n}`,
-            raw,
-          );
+          ctx.rejects.columnCount(line, n, header.length, lines.unterminated, raw);
           return;
         }
         const get = (name: string): string | undefined =>
