@@ -158,7 +158,7 @@ async function follow(
       if (r.service !== 'electricity') catalog.meter(r.spec.meter, { serviceType: r.service });
       return catalog.channel(r.spec);
     });
-    if (catalog.channelIds.length !== known || known === 0) {
+    if (catalog.channelIds.length !== known) {
       await catalog.finish();
       await deps.directory.refresh(true);
     }

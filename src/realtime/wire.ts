@@ -29,20 +29,14 @@ export interface ItemError {
 export function parseTimestamp(raw: unknown): number | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) ? Math.round(raw) : undefined;
   if (typeof raw !== 'string') return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(raw);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(raw);
   if (!m) return undefined;
   const t = Date.parse(raw);
   if (Number.isNaN(t)) return undefined;
   // Date.parse rolls impossible dates over (Feb 30 becomes Mar 2): the written date must exist.
-  const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const day = new Date(Date.UTC(y, mo - 1, d));
-  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59) return undefined;
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
   return t;
 }
 
