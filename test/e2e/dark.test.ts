@@ -6,7 +6,6 @@
  * LOADSCOPE_SHOTS (default: a folder in the system's temp directory) as `dark-<page>-<width>.png`.
  */
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,11 +16,11 @@ import {
   loginPage,
   restSession,
   startApp,
+  SHOTS,
 } from './harness.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable) console.warn(`skipping the dark-mode end-to-end tests: ${unavailable}`);
-const SHOTS = process.env['LOADSCOPE_SHOTS'] ?? join(tmpdir(), 'loadscope-shots');
 
 /** Relative luminance (0 black … 1 white) of a computed CSS colour `rgb(r, g, b)`. */
 function luminance(css: string): number {

@@ -16,15 +16,16 @@ import { freePort } from '../../src/util/free-port.ts';
 
 /** The checkout's root folder. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where the browser tests save their screenshots: LOADSCOPE_SHOTS, else a folder in the temp directory. */
+export const SHOTS = process.env['LOADSCOPE_SHOTS'] ?? join(tmpdir(), 'loadscope-shots');
+
 /**
- * Where the tests save their screenshots: the documentation's folder when `LOADSCOPE_SCREENSHOTS=docs`
- * (to refresh docs/screenshots on purpose), else a temp folder, so the test command never changes
+ * Where {@link screenshot} saves: the documentation's folder when `LOADSCOPE_SCREENSHOTS=docs` (to
+ * refresh docs/screenshots on purpose), else {@link SHOTS}, so the test command never changes
  * committed files.
  */
 export const SCREENSHOTS =
-  process.env['LOADSCOPE_SCREENSHOTS'] === 'docs'
-    ? join(ROOT, 'docs/screenshots')
-    : join(tmpdir(), 'loadscope-screenshots');
+  process.env['LOADSCOPE_SCREENSHOTS'] === 'docs' ? join(ROOT, 'docs/screenshots') : SHOTS;
 /** Debian's Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
 /** Chromium flags: no sandbox in containers, no GPU, nothing phoning home. */

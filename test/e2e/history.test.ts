@@ -5,18 +5,16 @@
  * 24 hours), from the facility page's link and from a bare channel link alike.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, e2eUnavailable, launchBrowser, loginPage, startApp } from './harness.ts';
+import { type RunningApp, e2eUnavailable, launchBrowser, loginPage, startApp, SHOTS } from './harness.ts';
 
 const DATA = process.env['LOADSCOPE_DATA_DIR'] ?? join(import.meta.dirname, '../../../shared/data');
 const GREEN_BUTTON = join(DATA, 'greenbutton/TestGBDataHourlyNineDaysBinnedDaily.xml');
 const unavailable =
   e2eUnavailable() ?? (existsSync(GREEN_BUTTON) ? undefined : `${GREEN_BUTTON} is missing (shared data)`);
 if (unavailable) console.warn(`skipping the imported-history end-to-end tests: ${unavailable}`);
-const SHOTS = process.env['LOADSCOPE_SHOTS'] ?? join(tmpdir(), 'loadscope-shots');
 
 describe.skipIf(!!unavailable)('an imported history opens where its data is', () => {
   let app: RunningApp;

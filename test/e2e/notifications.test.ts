@@ -6,7 +6,6 @@
  * to LOADSCOPE_SHOTS as `settings-<width>.png` and `rule-builder-<width>.png`.
  */
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +17,11 @@ import {
   loginPage,
   restSession,
   startApp,
+  SHOTS,
 } from './harness.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable) console.warn(`skipping the alert e-mail end-to-end tests: ${unavailable}`);
-const SHOTS = process.env['LOADSCOPE_SHOTS'] ?? join(tmpdir(), 'loadscope-shots');
 
 describe.skipIf(!!unavailable)('alert e-mails from the web app', () => {
   let sink: SmtpSink;

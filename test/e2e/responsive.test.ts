@@ -7,7 +7,6 @@
  * (default: a folder in the system's temp directory), named `<page>-<width>.png`.
  */
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +17,11 @@ import {
   loginPage,
   restSession,
   startApp,
+  SHOTS,
 } from './harness.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable) console.warn(`skipping the responsive end-to-end tests: ${unavailable}`);
-const SHOTS = process.env['LOADSCOPE_SHOTS'] ?? join(tmpdir(), 'loadscope-shots');
 const WIDTHS = [390, 1280] as const;
 
 /** Elements that stick out of the viewport sideways and are not inside a scrolling or clipping box. */
