@@ -61,7 +61,7 @@ describe('e-mail notifier', () => {
       },
       user: async (id) => USERS[id],
       names: async () => ({ facility: 'Bakery Zuid', channel: 'mains', timeZone: 'Europe/Amsterdam' }),
-      transport: createSmtpTransport({ url, from: 'Loadscope <alerts@loadscope.test>', timeoutMs: 2000 }),
+      transport: createSmtpTransport({ url, from: 'Loadscope <alerts@loadscope.test>', timeoutMs: 20_000 }),
       links: { publicUrl: 'https://loadscope.example.org' },
       now: () => clock,
       log: (l) => logs.push(l),
@@ -70,9 +70,11 @@ describe('e-mail notifier', () => {
     });
     return notifier;
   };
-  const until = async (check: () => boolean, ms = 5000): Promise<void> => {
+  // Generous: the whole suite runs beside this on a shared 2-core machine, and a slow first SMTP
+  // connection must not be mistaken for a lost mail.
+  const until = async (check: () => boolean, ms = 30_000): Promise<void> => {
     for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 10)))
-      if (Date.now() > end) throw new Error('timed out');
+      if (Date.now() > end) throw new Error(`timed out; notifier log: ${JSON.stringify(logs)}`);
   };
 
   beforeAll(async () => {
@@ -157,9 +159,9 @@ describe('e-mail notifier', () => {
   it('does not hold up the pipeline when the mail server is down', async () => {
     // A port nothing listens on: connecting fails, the mail waits in the outbox.
     const n = make([prefs('ana')], 'smtp://127.0.0.1:9');
-    const t = performance.now();
     await n.forward(alert('spike', 'critical'));
-    expect(performance.now() - t).toBeLessThan(200);
+    // forward() resolved before the connection attempt failed: the alert path never waits for mail.
+    expect(logs).toEqual([]);
     await until(() => logs.length === 1);
     expect(logs[0]).toMatch(/attempt 1 failed.*127\.0\.0\.1:9/);
     expect(n.pending().outbox).toBe(1);
