@@ -3,6 +3,7 @@
  * are several series. Categories are few (tens), so SVG stays light and scales with the container.
  */
 import { useMemo, useRef } from 'react';
+import { niceTicks } from '../lib/axis.ts';
 import { useWidth } from '../lib/use-width.ts';
 
 /** One series of bars. */
@@ -25,22 +26,13 @@ export interface BarChartProps {
 
 const PAD = { left: 72, right: 12, top: 12, bottom: 44 };
 
-/** Round axis steps: 1, 2 or 5 times a power of ten. */
-function niceMax(max: number): { top: number; step: number } {
-  if (!(max > 0)) return { top: 1, step: 0.25 };
-  const raw = max / 4;
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? raw;
-  return { top: Math.ceil(max / step) * step, step };
-}
-
 /** Renders grouped vertical bars with a y axis, category labels and a legend. */
 export function BarChart({ categories, series, format, height = 240, testId }: BarChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const W = useWidth(box);
-  const { top, step } = useMemo(
-    () => niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter(Number.isFinite)))),
-    [series],
+  const { top, ticks } = useMemo(
+    () => niceTicks(Math.max(0, ...series.flatMap((s) => s.values.filter(Number.isFinite))), format),
+    [series, format],
   );
   const plotW = W - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
@@ -48,8 +40,6 @@ export function BarChart({ categories, series, format, height = 240, testId }: B
   const barW = Math.min(72, slot * 0.8) / Math.max(1, series.length);
   const inset = (slot - barW * Math.max(1, series.length)) / 2;
   const y = (v: number) => PAD.top + plotH - (Math.max(0, v) / top) * plotH;
-  const ticks: number[] = [];
-  for (let t = 0; t <= top + step / 2; t += step) ticks.push(t);
   const every = Math.ceil(categories.length / Math.max(1, Math.floor(W / 60)));
   return (
     <div className="barchart" data-testid={testId} ref={box}>
