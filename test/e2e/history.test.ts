@@ -67,6 +67,11 @@ describe.skipIf(!!unavailable)('an imported history opens where its data is', ()
       .toMatch(/^[1-9][\d.]* k?Wh$/);
     expect(await page.textContent('[data-testid=energy-day] .stat-label')).toMatch(/^Last day, 2014-01-/);
     expect(await page.textContent('[data-testid=history-notice]')).toMatch(/last reading,\s*2014-01-/);
+    // The live card says there is nothing live, instead of a mains power of 0 W.
+    expect(await page.textContent('[data-testid=live-value]')).toBe('–');
+    expect(await page.textContent('[data-testid=live-chart] .live-head')).toMatch(
+      /no live readings; newest stored reading \d+ d ago/,
+    );
     await page.waitForSelector('[data-testid=heatmap]');
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'facility-history-1280.png'), fullPage: true });

@@ -22,10 +22,12 @@ export interface LiveChartProps {
   api: Api;
   facilityId: string;
   channels: Channel[];
+  /** The newest stored reading of the facility (from the extent route), said when none is live. */
+  lastStoredTs?: number | null;
 }
 
 /** The live chart with a header showing the newest value and the connection state. */
-export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
+export function LiveChart({ api, facilityId, channels, lastStoredTs }: LiveChartProps) {
   const series = useRef(new Map<string, LiveSeries>());
   const [state, setState] = useState<LiveState>('connecting');
   const [frame, setFrame] = useState(0);
@@ -101,8 +103,10 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
     // One x axis: the first mains channel's times; other channels are aligned by nearest sample.
     const [x, y] = first.toAligned();
     const rest = all.slice(1).map((s) => alignTo(x, s.toAligned()));
-    let sum = 0;
-    for (const s of all) if (Number.isFinite(s.lastValue)) sum += s.lastValue;
+    // No value at all stays NaN (shown as "–"), not 0 W: a silent meter is not a meter drawing nothing.
+    let sum = NaN;
+    for (const s of all)
+      if (Number.isFinite(s.lastValue)) sum = (Number.isFinite(sum) ? sum : 0) + s.lastValue;
     return {
       data: [x, y, ...rest] as uPlot.AlignedData,
       lastTs: all.reduce((m, s) => (Number.isFinite(s.lastTs) && !(s.lastTs <= m) ? s.lastTs : m), NaN),
@@ -124,7 +128,11 @@ export function LiveChart({ api, facilityId, channels }: LiveChartProps) {
           {state === 'open' ? 'live' : state === 'connecting' ? 'connecting…' : 'polling'}
         </span>
         <span className="muted">
-          {Number.isFinite(lastTs) ? `last reading ${fmtAgo(lastTs)}` : 'waiting for readings'}
+          {Number.isFinite(lastTs)
+            ? `last reading ${fmtAgo(lastTs)}`
+            : typeof lastStoredTs === 'number' && lastStoredTs < Date.now() - plan.windowMs
+              ? `no live readings; newest stored reading ${fmtAgo(lastStoredTs)} (see the energy views below)`
+              : 'waiting for readings'}
         </span>
         {plan.derivedNote ? (
           <span className="muted" data-testid="power-derived">

@@ -116,7 +116,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
       ) : null}
       <Card title="Live mains power">
         {mains.length ? (
-          <LiveChart api={api} facilityId={facility.id} channels={mains} />
+          <LiveChart api={api} facilityId={facility.id} channels={mains} lastStoredTs={lastTs} />
         ) : (
           <Muted>No mains power channel.</Muted>
         )}
