@@ -225,6 +225,10 @@ describe.skipIf(!!unavailable)('web application end to end', () => {
       { timeout: 30_000 },
     );
     expect(await page.textContent('[data-testid=users-table]')).toContain(app.login);
+    // Times carry their zone's short name (the zone chosen in the header), not a bare local time.
+    expect(await page.textContent('[data-testid=users-table]')).toMatch(
+      /\d\d:\d\d:\d\d [A-Z][A-Za-z0-9+:-]+/,
+    );
     await screenshot(page, 'admin');
     expect(errors).toEqual([]);
   });

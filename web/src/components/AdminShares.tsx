@@ -2,12 +2,14 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import type { Api } from '../api/endpoints.ts';
 import type { Share, ShareAccess } from '../api/types.ts';
-import { fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Card, ErrorBox, Muted } from './Notice.tsx';
+import { useTimeFormatter } from '../lib/zone-choice.ts';
 
 /** The sharing card. */
 export function AdminShares({ api, orgId }: { api: Api; orgId: string }) {
+  // Times in the zone chosen in the header (browser, UTC or facility), with the zone's short name.
+  const fmtTime = useTimeFormatter();
   const shares = useLoad(() => api.shares(), [api]);
   const facilities = useLoad(() => api.facilities(), [api]);
   const own = useMemo(

@@ -5,9 +5,9 @@ import { ROLES } from '../../../src/domain/types.ts';
 import type { TokenScope } from '../../../src/store/ports/accounts.ts';
 import type { Api } from '../api/endpoints.ts';
 import type { Role } from '../api/types.ts';
-import { fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Card, ErrorBox } from './Notice.tsx';
+import { useTimeFormatter } from '../lib/zone-choice.ts';
 
 /** What each scope allows, as a tooltip (docs/api.md, "Token scopes"). */
 const SCOPE_HELP: Record<TokenScope, string> = {
@@ -19,6 +19,8 @@ const SCOPE_HELP: Record<TokenScope, string> = {
 
 /** The tokens card. */
 export function AdminTokens({ api }: { api: Api }) {
+  // Times in the zone chosen in the header (browser, UTC or facility), with the zone's short name.
+  const fmtTime = useTimeFormatter();
   const tokens = useLoad(() => api.tokens(), [api]);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('analyst');

@@ -3,12 +3,14 @@ import { type FormEvent, useState } from 'react';
 import { ROLES } from '../../../src/domain/types.ts';
 import type { Api } from '../api/endpoints.ts';
 import type { Role } from '../api/types.ts';
-import { fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Card, ErrorBox } from './Notice.tsx';
+import { useTimeFormatter } from '../lib/zone-choice.ts';
 
 /** The users card. */
 export function AdminUsers({ api, myId }: { api: Api; myId: string | undefined }) {
+  // Times in the zone chosen in the header (browser, UTC or facility), with the zone's short name.
+  const fmtTime = useTimeFormatter();
   const users = useLoad(() => api.users(), [api]);
   const [form, setForm] = useState({ email: '', name: '', role: 'viewer' as Role, password: '' });
   const [error, setError] = useState<Error>();

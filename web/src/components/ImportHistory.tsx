@@ -4,9 +4,9 @@
  * imported before and by whom it was not (a failed upload shows why).
  */
 import type { ImportRecord } from '../api/types.ts';
-import { fmtTime } from '../lib/format.ts';
 import { Link } from './Layout.tsx';
 import { Muted } from './Notice.tsx';
+import { useTimeFormatter } from '../lib/zone-choice.ts';
 
 /** Facility ids an import wrote to (older records only know their one facility). */
 function facilitiesOf(r: ImportRecord): string[] {
@@ -15,6 +15,8 @@ function facilitiesOf(r: ImportRecord): string[] {
 
 /** The import history table. */
 export function ImportHistory({ imports }: { imports: ImportRecord[] }) {
+  // Times in the zone chosen in the header (browser, UTC or facility), with the zone's short name.
+  const fmtTime = useTimeFormatter();
   if (imports.length === 0) return <Muted>No imports yet.</Muted>;
   return (
     <div className="table-wrap">
