@@ -17,6 +17,8 @@ export class FacilityWriter {
   private readonly ensured = new Set<string>();
   /** The facility as this import created it (null when it existed before). */
   private created: Facility | null = null;
+  /** True once the organisation is known to exist (checked once per import). */
+  private orgReady = false;
 
   constructor(
     private readonly store: Store,
@@ -30,7 +32,7 @@ export class FacilityWriter {
    * Button LocalTimeParameters, its usage point's title as name and kind, an address late in a feed).
    */
   async finish(): Promise<void> {
-    if (this.ensured.size === 0) await this.ensure(this.facility.id);
+    if (this.ensured.size === 0) await this.ensure([this.facility.id]);
     const c = this.created;
     const f = this.facility;
     if (
@@ -50,28 +52,43 @@ export class FacilityWriter {
   }
 
   /**
-   * Creates or updates facility `id` once per import, before the first meter in it is written:
-   * the import's own facility from what the import knows, one the source named from its draft.
+   * Creates or updates each facility of `ids` once per import, before the first meter in it is
+   * written: the import's own facility from what the import knows, one the source named from its
+   * draft. Set-based: one read for all of them and one upsert, however many a fleet file names.
    */
-  async ensure(id: string): Promise<void> {
-    if (this.ensured.has(id)) return;
-    this.ensured.add(id);
+  async ensure(ids: readonly string[]): Promise<void> {
+    const todo = [...new Set(ids)].filter((id) => !this.ensured.has(id));
+    if (todo.length === 0) return;
     const f = this.facility;
     const cat = this.store.catalog;
-    if (!(await cat.getOrganisation(f.orgId)))
-      await cat.upsertOrganisations([{ id: f.orgId, name: f.orgId, createdAt: this.now() }]);
-    const existing = await cat.getFacility(id);
-    if (existing && existing.orgId !== f.orgId) {
+    if (!this.orgReady) {
+      if (!(await cat.getOrganisation(f.orgId)))
+        await cat.upsertOrganisations([{ id: f.orgId, name: f.orgId, createdAt: this.now() }]);
+      this.orgReady = true;
+    }
+    const stored = new Map((await cat.getFacilities(todo)).map((x) => [x.id, x]));
+    for (const x of stored.values()) {
       // Facility ids are global: another organisation's facility is neither written to nor changed.
-      throw new ConflictError(
-        `facility '${id}' belongs to another organisation; import into a facility id of your own (--facility)`,
-      );
+      if (x.orgId !== f.orgId)
+        throw new ConflictError(
+          `facility '${x.id}' belongs to another organisation; import into a facility id of your own (--facility)`,
+        );
     }
-    if (id !== f.id) {
+    const writes: Facility[] = [];
+    for (const id of todo) {
+      this.ensured.add(id);
+      const existing = stored.get(id);
       // A facility the source named, or the existing facility of a meter found by its service.
-      const d = this.drafts.get(id);
-      return d ? this.ensureDraft(d, existing) : undefined;
+      const d = id === f.id ? undefined : this.drafts.get(id);
+      const row = id === f.id ? this.ownRow(existing) : d ? this.draftRow(d, existing) : undefined;
+      if (row) writes.push(row);
     }
+    if (writes.length) await cat.upsertFacilities(writes);
+  }
+
+  /** The import's own facility to write: created, or updated with what the user gave explicitly. */
+  private ownRow(existing: Facility | undefined): Facility | undefined {
+    const f = this.facility;
     if (!existing) {
       this.created = {
         id: f.id,
@@ -84,44 +101,37 @@ export class FacilityWriter {
         tags: [],
         createdAt: this.now(),
       };
-      await cat.upsertFacilities([this.created]);
-      return;
+      return this.created;
     }
-    if (f.explicit.size === 0) return;
-    await cat.upsertFacilities([
-      {
-        ...existing,
-        kind: f.explicit.has('kind') ? f.kind : existing.kind,
-        zip: f.explicit.has('zip') ? f.zip : existing.zip,
-        address: f.explicit.has('address') ? f.address : existing.address,
-        timeZone: f.explicit.has('timeZone') ? f.timeZone : existing.timeZone,
-      },
-    ]);
+    if (f.explicit.size === 0) return undefined;
+    return {
+      ...existing,
+      kind: f.explicit.has('kind') ? f.kind : existing.kind,
+      zip: f.explicit.has('zip') ? f.zip : existing.zip,
+      address: f.explicit.has('address') ? f.address : existing.address,
+      timeZone: f.explicit.has('timeZone') ? f.timeZone : existing.timeZone,
+    };
   }
 
   /**
-   * Creates a facility the source named, or updates one that exists: a registration replaces its
+   * A facility the source named, to create, or to update when it exists: a registration replaces its
    * name, kind, zip and address; other sources only fill what is missing. The user's explicit time
-   * zone and kind apply to facilities this import creates.
+   * zone and kind apply to facilities this import creates. Undefined when nothing changes.
    */
-  private async ensureDraft(d: FacilityDraft, existing: Facility | undefined): Promise<void> {
+  private draftRow(d: FacilityDraft, existing: Facility | undefined): Facility | undefined {
     const f = this.facility;
-    const cat = this.store.catalog;
     if (!existing) {
-      await cat.upsertFacilities([
-        {
-          id: d.id,
-          orgId: f.orgId,
-          name: d.name,
-          kind: f.explicit.has('kind') ? f.kind : (d.kind ?? f.kind),
-          address: d.address ?? null,
-          zip: d.zip ?? null,
-          timeZone: f.timeZone,
-          tags: [],
-          createdAt: this.now(),
-        },
-      ]);
-      return;
+      return {
+        id: d.id,
+        orgId: f.orgId,
+        name: d.name,
+        kind: f.explicit.has('kind') ? f.kind : (d.kind ?? f.kind),
+        address: d.address ?? null,
+        zip: d.zip ?? null,
+        timeZone: f.timeZone,
+        tags: [],
+        createdAt: this.now(),
+      };
     }
     const pick = <T>(mine: T | null | undefined, theirs: T): T =>
       mine === undefined || mine === null ? theirs : d.authoritative || theirs === null ? mine : theirs;
@@ -132,6 +142,6 @@ export class FacilityWriter {
       zip: pick(d.zip, existing.zip),
       address: pick(d.address, existing.address),
     };
-    if (JSON.stringify(next) !== JSON.stringify(existing)) await cat.upsertFacilities([next]);
+    return JSON.stringify(next) === JSON.stringify(existing) ? undefined : next;
   }
 }

@@ -69,6 +69,9 @@ export function toChannel(r: Row): Channel {
   };
 }
 
+/** Ids per query of the set-based reads: well under both engines' parameter limits. */
+const IDS_PER_QUERY = 500;
+
 /** Runs a query with positional parameters and returns its rows. */
 export type CatalogQuery = (sql: string, params?: string[]) => Promise<Row[]>;
 
@@ -85,6 +88,9 @@ export function createCatalogReads(
   | 'getFacility'
   | 'getMeter'
   | 'getChannel'
+  | 'getFacilities'
+  | 'getMeters'
+  | 'getChannels'
   | 'listOrganisations'
   | 'listFacilities'
   | 'listMeters'
@@ -93,6 +99,17 @@ export function createCatalogReads(
   const one = async <T>(table: string, id: string, map: (r: Row) => T): Promise<T | undefined> => {
     const [r] = await query(`SELECT * FROM ${table} WHERE id = $1`, [id]);
     return r ? map(r) : undefined;
+  };
+  /** Rows of `table` whose id is among `ids`: one `IN` list of bound parameters per slice. */
+  const many = async <T>(table: string, ids: readonly string[], map: (r: Row) => T): Promise<T[]> => {
+    const unique = [...new Set(ids)];
+    const out: T[] = [];
+    for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+      const slice = unique.slice(i, i + IDS_PER_QUERY);
+      const list = slice.map((_, j) => `$${j + 1}`).join(', ');
+      for (const r of await query(`SELECT * FROM ${table} WHERE id IN (${list})`, slice)) out.push(map(r));
+    }
+    return out;
   };
   /** `SELECT` with the conditions whose value is given, each `?` bound to that value. */
   const filtered = async (
@@ -117,6 +134,9 @@ export function createCatalogReads(
     getFacility: (id) => one('facilities', id, toFacility),
     getMeter: (id) => one('meters', id, toMeter),
     getChannel: (id) => one('channels', id, toChannel),
+    getFacilities: (ids) => many('facilities', ids, toFacility),
+    getMeters: (ids) => many('meters', ids, toMeter),
+    getChannels: (ids) => many('channels', ids, toChannel),
     async listOrganisations() {
       return (await query(`SELECT * FROM organisations ORDER BY id${collate}`)).map(toOrganisation);
     },

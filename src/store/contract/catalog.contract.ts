@@ -25,6 +25,20 @@ export function catalogContract(factory: StoreFactory): void {
     expect(await c.listOrganisations()).toEqual(CATALOG.orgs);
   });
 
+  it('reads many facilities, meters and channels by id at once, skipping unknown ids', async () => {
+    const c = t.store.catalog;
+    const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(byId(await c.getFacilities(['fac-2', 'nope', 'fac-1', 'fac-2']))).toEqual(
+      byId([CATALOG.facilities[0]!, CATALOG.facilities[1]!]),
+    );
+    expect(byId(await c.getMeters(['m-2', 'm-1', 'nope']))).toEqual(byId(CATALOG.meters.slice(0, 2)));
+    expect(byId(await c.getChannels(CATALOG.channels.map((ch) => ch.id)))).toEqual(byId(CATALOG.channels));
+    expect(await c.getChannels([])).toEqual([]);
+    // More ids than one query binds: the reads slice them and still find every row.
+    const many = Array.from({ length: 1203 }, (_, i) => `none-${i}`).concat('m-1');
+    expect(await c.getMeters(many)).toEqual([CATALOG.meters[0]]);
+  });
+
   it('upserts update in place and keep channel keys stable', async () => {
     const c = t.store.catalog;
     const keyOf = async (id: string) => {

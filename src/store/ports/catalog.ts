@@ -30,6 +30,15 @@ export interface CatalogRepo {
   getMeter(id: string): Promise<Meter | undefined>;
   /** One channel, or undefined. */
   getChannel(id: string): Promise<Channel | undefined>;
+  /**
+   * The facilities among `ids` that exist, in no particular order: one round trip per few hundred
+   * ids, so that an import of a fleet does not ask for its facilities one at a time.
+   */
+  getFacilities(ids: readonly string[]): Promise<Facility[]>;
+  /** The meters among `ids` that exist, in no particular order (set-based, as {@link getFacilities}). */
+  getMeters(ids: readonly string[]): Promise<Meter[]>;
+  /** The channels among `ids` that exist, in no particular order (set-based, as {@link getFacilities}). */
+  getChannels(ids: readonly string[]): Promise<Channel[]>;
   /** Organisations ordered by id. */
   listOrganisations(): Promise<Organisation[]>;
   /** Facilities matching the filter, ordered by id. */
