@@ -36,6 +36,10 @@ interface SimulateCliOptions {
   heavyShare?: string;
   gasShare?: string;
   waterShare?: string;
+  pvShare?: string;
+  batteryShare?: string;
+  latitude?: string;
+  longitude?: string;
   spikes?: string;
   minSpike?: string;
   zips?: string;
@@ -101,20 +105,30 @@ export function fleetOptionsFromCli(o: SimulateCliOptions): FleetOptions {
   set('heavyShare', share('--heavy-share', o.heavyShare));
   set('gasShare', share('--gas-share', o.gasShare));
   set('waterShare', share('--water-share', o.waterShare));
+  set('pvShare', share('--pv-share', o.pvShare));
+  set('batteryShare', share('--battery-share', o.batteryShare));
   set(
     'spikesPerHouseDay',
     num('--spikes', o.spikes, (n) => n >= 0 && n <= 100, 'spikes per house per day in 0..100'),
   );
   const minSpike = num('--min-spike', o.minSpike, (n) => n >= 1, 'seconds >= 1');
   if (minSpike !== undefined) opts.minSpikeMs = minSpike * 1000;
-  if (o.zips || o.tz) {
+  const latitude = num('--latitude', o.latitude, (n) => Math.abs(n) <= 90, 'degrees north in -90..90');
+  const longitude = num('--longitude', o.longitude, (n) => Math.abs(n) <= 180, 'degrees east in -180..180');
+  if (o.zips || o.tz || latitude !== undefined || longitude !== undefined) {
     const zips = o.zips
       ? o.zips
           .split(',')
           .map((z) => z.trim())
           .filter(Boolean)
       : NYC.zips;
-    opts.region = { ...NYC, zips, ...(o.tz ? { timeZone: o.tz } : {}) };
+    opts.region = {
+      ...NYC,
+      zips,
+      ...(o.tz ? { timeZone: o.tz } : {}),
+      ...(latitude !== undefined ? { latitude } : {}),
+      ...(longitude !== undefined ? { longitude } : {}),
+    };
   }
   return opts;
 }
@@ -143,6 +157,10 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
     .option('--heavy-share <x>', 'share of heavy electricity meters (default 0.01)')
     .option('--gas-share <x>', 'share of facilities with gas (default 0.35)')
     .option('--water-share <x>', 'share of facilities with water (default 0.2)')
+    .option('--pv-share <x>', 'share of households with rooftop PV (default 0)')
+    .option('--battery-share <x>', 'share of the PV homes that also have a home battery (default 0.3)')
+    .option('--latitude <deg>', 'latitude of the region, for the sun (default 40.78, New York)')
+    .option('--longitude <deg>', 'longitude of the region, for the sun (default -73.97)')
     .option('--spikes <n>', 'injected spikes per appliance-level house per day (default 0.2)')
     .option('--min-spike <seconds>', 'shortest spike (default 60)')
     .option('--zips <list>', 'comma-separated zip codes of the region (default New York City)')

@@ -14,13 +14,16 @@ import {
   type IntervalModel,
   businessShapeMean,
 } from './model/interval.ts';
+import { drawBattery } from './model/battery.ts';
+import { drawPvArray } from './model/pv.ts';
+import { type SolarHome, solarChannelNames } from './model/solar-home.ts';
 import { businessName, personName, streetAddress } from './names.ts';
 import { type FleetOptions, type HeavyKind, type ResolvedFleetOptions, resolveOptions } from './options.ts';
 import { createRng, hash32 } from './prng.ts';
 
 /** How a meter's readings are produced (hidden from the catalog; see the truth for what is public). */
 export type MeterModel =
-  | { kind: 'interval'; stepMs: number; interval: IntervalModel }
+  | { kind: 'interval'; stepMs: number; interval: IntervalModel; solar?: SolarHome }
   | { kind: 'house'; stepMs: number; house: HouseParams };
 
 /** A meter with its channels (indexes into `fleet.channels`) and model. */
@@ -51,6 +54,8 @@ export interface StaticTruth {
   heavyMeters: { meterId: string; facilityId: string; kind: HeavyKind; factor: number }[];
   /** Appliance-level houses, by meter. */
   applianceHouses: { meterId: string; facilityId: string; sampleMs: number }[];
+  /** Homes with rooftop PV (and perhaps a battery), by electricity meter. */
+  solarHomes: ({ meterId: string; facilityId: string } & SolarHome)[];
 }
 
 /** A simulated fleet. */
@@ -97,6 +102,7 @@ export function createFleet(options: FleetOptions): Fleet {
     unusualFacilities: [],
     heavyMeters: [],
     applianceHouses: [],
+    solarHomes: [],
   };
   const width = Math.max(6, String(o.meters).length);
   const householdCap = HOUSEHOLD_MAX_MONTH_KWH / (901 * (1 + o.seasonality));
@@ -244,9 +250,29 @@ export function createFleet(options: FleetOptions): Fleet {
           valueFactor,
         };
       }
-      elec = addMeter('electricity', { kind: 'interval', stepMs, interval: model }, [
-        interval('mains', 'Wh', stepMs),
-      ]);
+      // Drawn from their own stream so that fleets without PV stay as they were.
+      const solarRng = createRng(hash32(seed, 0x501a, fi));
+      const solar: SolarHome | null =
+        !business && solarRng.chance(o.pvShare)
+          ? {
+              pv: drawPvArray(solarRng),
+              battery: solarRng.chance(o.batteryShare) ? drawBattery(solarRng) : null,
+            }
+          : null;
+      if (solar) {
+        // What the utility's meter registers (import, the billing mains; export) and what the
+        // inverter and battery report: the flows a home energy dashboard is built from.
+        const [first, ...rest] = solarChannelNames(solar).map((n) => interval(n, 'Wh', stepMs));
+        elec = addMeter('electricity', { kind: 'interval', stepMs, interval: model, solar }, [
+          first!,
+          ...rest.map((c) => ({ ...c, isMains: false })),
+        ]);
+        truth.solarHomes.push({ meterId: elec.meter.id, facilityId: fid, ...solar });
+      } else {
+        elec = addMeter('electricity', { kind: 'interval', stepMs, interval: model }, [
+          interval('mains', 'Wh', stepMs),
+        ]);
+      }
     }
     if (unusual)
       truth.unusualFacilities.push({

@@ -15,6 +15,10 @@ export interface Region {
   meanTempC: number;
   /** Half the difference between the warmest and coldest month, deg C. */
   seasonalAmplitudeC: number;
+  /** Latitude of the region's sky, degrees north (rooftop PV). */
+  latitude: number;
+  /** Longitude of the region's sky, degrees east (negative west of Greenwich). */
+  longitude: number;
 }
 
 /** New York City (seed 002's region): Manhattan and Brooklyn zip codes, Central Park climate normals. */
@@ -67,6 +71,9 @@ export const NYC: Region = Object.freeze({
   // NOAA 1991-2020 Central Park normals: annual 13.2 C, January 0.6 C, July 25.3 C.
   meanTempC: 13.2,
   seasonalAmplitudeC: 12.4,
+  // Central Park.
+  latitude: 40.78,
+  longitude: -73.97,
 });
 
 /** Kinds of skew for heavy meters (seed 002's challenge). */
@@ -106,6 +113,10 @@ export interface FleetOptions {
   minSpikeMs?: number;
   /** Strength of the seasonal swing of interval households' consumption (0 = none). Default 0.05. */
   seasonality?: number;
+  /** Share of households (interval homes, not appliance-level houses) with rooftop PV. Default 0. */
+  pvShare?: number;
+  /** Share of the PV homes that also have a home battery. Default 0.3. */
+  batteryShare?: number;
   /** Creation time stamped on the catalog objects (UTC ms). Default 2024-01-01T00:00:00Z. */
   createdAt?: number;
 }
@@ -135,6 +146,8 @@ export function resolveOptions(o: FleetOptions): ResolvedFleetOptions {
     spikesPerHouseDay: o.spikesPerHouseDay ?? 0.2,
     minSpikeMs: o.minSpikeMs ?? 60_000,
     seasonality: o.seasonality ?? 0.05,
+    pvShare: o.pvShare ?? 0,
+    batteryShare: o.batteryShare ?? 0.3,
     createdAt: o.createdAt ?? Date.UTC(2024, 0, 1),
   };
   const int = (name: keyof FleetOptions, v: number, lo: number, hi: number): void => {
@@ -160,6 +173,8 @@ export function resolveOptions(o: FleetOptions): ResolvedFleetOptions {
     'unusualShare',
     'heavyShare',
     'seasonality',
+    'pvShare',
+    'batteryShare',
   ] as const) {
     share(k, r[k]);
   }
@@ -169,6 +184,10 @@ export function resolveOptions(o: FleetOptions): ResolvedFleetOptions {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(r.idPrefix)) {
     throw new ConfigError('sim.idPrefix', `expected 1-32 letters, digits, '_' or '-', got '${r.idPrefix}'`);
   }
+  if (!(Math.abs(r.region.latitude) <= 90))
+    throw new ConfigError('sim.region.latitude', `expected degrees in -90..90, got ${r.region.latitude}`);
+  if (!(Math.abs(r.region.longitude) <= 180))
+    throw new ConfigError('sim.region.longitude', `expected degrees in -180..180, got ${r.region.longitude}`);
   if (!r.region.zips.length) throw new ConfigError('sim.region.zips', 'expected at least one zip code');
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: r.region.timeZone });

@@ -7,6 +7,7 @@ import type { Fleet, SimMeter } from './fleet.ts';
 import type { ApplianceName, HouseParams } from './model/appliances.ts';
 import { DAY_MS, dayOfYear, weekday } from './model/calendar.ts';
 import { renderInterval } from './model/interval.ts';
+import { type SolarDay, renderSolarDay, solarChannelValues } from './model/solar-home.ts';
 import { type Pulses, renderPulses } from './model/pulses.ts';
 import { type DayContext, scheduleDay } from './model/schedule.ts';
 import { type Spike, spikesOfDay } from './model/spikes.ts';
@@ -39,6 +40,30 @@ function dayContext(fleet: Fleet, localDay: number): DayContext {
     doy: dayOfYear(start + 12 * 3_600_000),
     temp: (t) => fleet.climate.tempAt(t, ((t - start) / 3_600_000) % 24),
   };
+}
+
+/**
+ * UTC day `day` of a solar home, whole (its battery runs through the day): the true load and PV and
+ * the flows the meters see. Throws for a meter without PV.
+ */
+export function solarDayOf(fleet: Fleet, m: SimMeter, day: number): SolarDay {
+  const { model } = m;
+  if (model.kind !== 'interval' || !model.solar) throw new Error(`meter ${m.meter.id} has no PV`);
+  const { region, seed } = fleet.options;
+  return renderSolarDay(
+    model.solar,
+    { latitude: region.latitude, longitude: region.longitude, seed: seed >>> 0 },
+    model.stepMs,
+    day,
+    {
+      load: (d) => {
+        const v = new Float64Array(DAY_MS / model.stepMs);
+        renderInterval(model.interval, m.key, fleet.frame(d, model.stepMs), v);
+        return v;
+      },
+      temp: (d) => fleet.frame(d, model.stepMs).temp,
+    },
+  );
 }
 
 /** Spikes of one appliance-level house in the local day `localDay`. */
@@ -122,6 +147,13 @@ export function renderMeterDay(
   const n = span?.count ?? DAY_MS / model.stepMs;
   const alloc = (count: number): Float64Array[] =>
     scratch ? scratch.arrays(n, count) : Array.from({ length: count }, () => new Float64Array(n));
+  if (model.kind === 'interval' && model.solar) {
+    const d = solarDayOf(fleet, m, day);
+    const values = solarChannelValues(d, model.solar.battery !== null);
+    const out = alloc(values.length);
+    values.forEach((v, k) => (out[k] as Float64Array).set(v.subarray(first, first + n)));
+    return { t0, stepMs: model.stepMs, values: out };
+  }
   if (model.kind === 'interval') {
     const v = alloc(1)[0] as Float64Array;
     renderInterval(model.interval, m.key, fleet.frame(day, model.stepMs), v, first);

@@ -6,7 +6,7 @@
 import type { Fleet, StaticTruth } from './fleet.ts';
 import { DAY_MS } from './model/calendar.ts';
 import type { Spike } from './model/spikes.ts';
-import { houseSpikes } from './render.ts';
+import { houseSpikes, solarDayOf } from './render.ts';
 
 export type { Spike } from './model/spikes.ts';
 
@@ -17,6 +17,66 @@ export interface FleetTruth extends StaticTruth {
   to: number;
   /** Spikes overlapping [from, to), by start time then channel. */
   spikes: Spike[];
+  /** Energy totals of every solar home over [from, to). */
+  solar: SolarTotals[];
+}
+
+/** True energy of one solar home over a range, Wh. */
+export interface SolarTotals {
+  meterId: string;
+  facilityId: string;
+  /** The home's consumption. */
+  load: number;
+  /** PV generation. */
+  pv: number;
+  gridImport: number;
+  gridExport: number;
+  batteryCharge: number;
+  batteryDischarge: number;
+  /** PV used on site, directly or through the battery: pv - export. */
+  selfConsumed: number;
+}
+
+/** The true energy flows of each solar home over [from, to) (samples starting in the range). */
+export function solarTotalsBetween(
+  fleet: Fleet,
+  from: number,
+  to: number,
+  meterIds?: ReadonlySet<string>,
+): SolarTotals[] {
+  const out: SolarTotals[] = [];
+  for (const home of fleet.truth.solarHomes) {
+    if (meterIds && !meterIds.has(home.meterId)) continue;
+    const m = fleet.sim.find((s) => s.meter.id === home.meterId);
+    if (!m) continue;
+    const t: SolarTotals = {
+      meterId: home.meterId,
+      facilityId: home.facilityId,
+      load: 0,
+      pv: 0,
+      gridImport: 0,
+      gridExport: 0,
+      batteryCharge: 0,
+      batteryDischarge: 0,
+      selfConsumed: 0,
+    };
+    for (let day = Math.floor(from / DAY_MS); day * DAY_MS < to; day++) {
+      const d = solarDayOf(fleet, m, day);
+      for (let i = 0; i < d.load.length; i++) {
+        const ts = d.t0 + i * d.stepMs;
+        if (ts < from || ts >= to) continue;
+        t.load += d.load[i] as number;
+        t.pv += d.pv[i] as number;
+        t.gridImport += d.flows.gridImport[i] as number;
+        t.gridExport += d.flows.gridExport[i] as number;
+        t.batteryCharge += d.flows.charge[i] as number;
+        t.batteryDischarge += d.flows.discharge[i] as number;
+      }
+    }
+    t.selfConsumed = t.pv - t.gridExport;
+    out.push(t);
+  }
+  return out;
 }
 
 /** Spikes injected into samples in [from, to), ordered by start then channel id. */
@@ -43,7 +103,14 @@ export function spikesBetween(
 
 /** The full truth over [from, to). */
 export function buildTruth(fleet: Fleet, from: number, to: number): FleetTruth {
-  return { seed: fleet.options.seed, from, to, ...fleet.truth, spikes: spikesBetween(fleet, from, to) };
+  return {
+    seed: fleet.options.seed,
+    from,
+    to,
+    ...fleet.truth,
+    spikes: spikesBetween(fleet, from, to),
+    solar: solarTotalsBetween(fleet, from, to),
+  };
 }
 
 /** Whole UTC days covering [from, to), for callers that align ranges. */

@@ -123,4 +123,51 @@ export async function writeTruthFiles(truth: FleetTruth, dir: string): Promise<v
       truth.heavyMeters.map((h) => [h.meterId, h.facilityId, h.kind, h.factor]),
     ),
   );
+  const kwh = (wh: number) => Math.round(wh) / 1000;
+  await writeFile(
+    join(dir, 'solar_homes.csv'),
+    csv(
+      [
+        'meter_id',
+        'facility_id',
+        'pv_peak_w',
+        'tilt_deg',
+        'azimuth_deg',
+        'inverter_w',
+        'battery_wh',
+        'battery_w',
+        'load_kwh',
+        'pv_kwh',
+        'import_kwh',
+        'export_kwh',
+        'charge_kwh',
+        'discharge_kwh',
+        'self_consumed_kwh',
+      ],
+      truth.solarHomes.map((h) => {
+        const t = truth.solar.find((x) => x.meterId === h.meterId);
+        return [
+          h.meterId,
+          h.facilityId,
+          h.pv.peakW,
+          h.pv.tiltDeg,
+          h.pv.azimuthDeg,
+          h.pv.inverterW,
+          h.battery?.capacityWh ?? '',
+          h.battery?.powerW ?? '',
+          ...(t
+            ? [
+                t.load,
+                t.pv,
+                t.gridImport,
+                t.gridExport,
+                t.batteryCharge,
+                t.batteryDischarge,
+                t.selfConsumed,
+              ].map(kwh)
+            : ['', '', '', '', '', '', '']),
+        ];
+      }),
+    ),
+  );
 }

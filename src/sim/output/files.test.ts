@@ -73,6 +73,7 @@ describe('writeFleetFiles', () => {
         'truth/appliance_channels.csv',
         'truth/unusual_facilities.csv',
         'truth/heavy_meters.csv',
+        'truth/solar_homes.csv',
       ].sort(),
     );
     expect(await tree(b.dir)).toEqual(ta);

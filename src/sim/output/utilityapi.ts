@@ -49,7 +49,8 @@ export async function createUtilityApiSink(
   const updated = isoUtc(opts.updated);
   // Per channel: the constant part of each row, or null for channels that are not interval data.
   const fixed = fleet.channels.map((c: Channel, k) => {
-    if (c.measurement !== 'interval' || c.intervalMs === null) return null;
+    // A solar home's export, PV and battery channels are not the utility's consumption intervals.
+    if (c.measurement !== 'interval' || c.intervalMs === null || !c.isMains) return null;
     const sm = fleet.sim[fleet.channelMeter[k] as number];
     const m = sm?.meter;
     const f = sm ? fleet.facilities[sm.facilityIndex] : undefined;
