@@ -13,7 +13,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Channel, ReadingBatch } from '../src/domain/types.ts';
 import { createDuckdbStore } from '../src/store/duckdb/index.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
-import { encodeBinaryCopy } from '../src/store/postgres/readings.ts';
+import { encodeBinaryCopy } from '../src/store/postgres/copy-binary.ts';
 import type { Store } from '../src/store/store.ts';
 import type { Bench, BenchOptions, BenchRow } from './harness.ts';
 import { powerMains } from '../src/store/contract/fixtures.ts';

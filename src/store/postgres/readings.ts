@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { to as copyTo } from 'pg-copy-streams';
 import type { Reading, ReadingBatch } from '../../domain/types.ts';
 import { InputError, StoreError } from '../../errors.ts';
 import {
@@ -16,11 +15,11 @@ import {
   useMinutes,
   type BucketQuery,
   prepareBatch,
-  type PreparedBatch,
   type ReadingRepo,
   type WriteResult,
 } from '../ports/readings.ts';
-import { inTransaction, queryRows, type PgContext } from './connection.ts';
+import { queryRows, type PgContext } from './connection.ts';
+import { minuteOf, writeReadings } from './readings-write.ts';
 
 /** DDL for readings (range-partitioned by ts, one partition per UTC month, made on demand) and the change log. */
 export const readingsSchema: readonly string[] = [
@@ -38,23 +37,10 @@ export const readingsSchema: readonly string[] = [
      to_ts BIGINT NOT NULL)`,
 ];
 
-/** SQL for the start (UTC ms) of the minute holding `col`, for negative times too. */
-function minuteOf(col: string): string {
-  return `(${col} - ((${col} % 60000) + 60000) % 60000)`;
-}
-
-/** SQL that adds the minute aggregates of `source` (columns `key`, `ts`, `value`) to reading_minutes. */
-function addMinutes(source: string, key: string, ts: string): string {
-  return `INSERT INTO reading_minutes SELECT ${key}, ${minuteOf(ts)}, min(value), max(value), sum(value), count(*) FROM ${source} GROUP BY 1, 2`;
-}
-
-/** SQLSTATEs worth retrying a whole write for: deadlock, serialization failure, unique violation (a concurrent writer). */
-const RETRYABLE = new Set(['40P01', '40001', '23505']);
-const ATTEMPTS = 4;
-
 /** The postgres implementation of {@link ReadingRepo}. */
 export function createReadingRepo(ctx: PgContext): ReadingRepo {
   const keys = new Map<string, number>();
+  // Monthly partitions known to exist; each process creates the ones it needs once.
   const partitions = new Set<number>();
   const keyOf = async (ids: string[]): Promise<Map<string, number>> => {
     const missing = ids.filter((id) => !keys.has(id));
@@ -75,20 +61,9 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
     async write(batch: ReadingBatch): Promise<WriteResult> {
       if (batch.length === 0) return { inserted: 0, duplicates: 0 };
       const prepared = await prepareBatch(batch, keyOf, inputError);
-      const copy = encodeBinaryCopy(prepared.keys, batch);
       try {
-        await ensurePartitions(ctx, partitions, monthsOf(batch.ts, batch.length));
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const inserted = await inTransaction(ctx.pool, (client) =>
-              insertBatch(client, copy, prepared, attempt > 1),
-            );
-            return { inserted, duplicates: batch.length - inserted };
-          } catch (err) {
-            const code = (err as { code?: string }).code;
-            if (attempt >= ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw err;
-          }
-        }
+        const inserted = await writeReadings(ctx, partitions, batch, prepared);
+        return { inserted, duplicates: batch.length - inserted };
       } catch (cause) {
         throw new StoreError('postgres', 'write readings', { cause });
       }
@@ -250,125 +225,6 @@ function downsampleSql(key: number, q: BucketQuery): { text: string; values: unk
     ),
     values: [cutMinutes(q)],
   };
-}
-
-/**
- * COPYs the batch into a session-local staging table, deletes from it what is stored already (and
- * later repeats of an in-batch duplicate, keeping the first by `ctid`), then moves the rest across
- * and logs its ranges. Rows go in key order so that two writers with overlapping batches wait for
- * each other instead of deadlocking. A plain INSERT is the fast path; when a concurrent writer
- * stored some of the same readings in the meantime it fails with a unique violation and the retry
- * (`safe`) uses ON CONFLICT DO NOTHING instead.
- */
-async function insertBatch(
-  client: pg.PoolClient,
-  copy: Buffer,
-  p: PreparedBatch,
-  safe: boolean,
-): Promise<number> {
-  await client.query(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
-  await client.query(
-    'CREATE TEMP TABLE IF NOT EXISTS staging (ck INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, quality SMALLINT NOT NULL) ON COMMIT DELETE ROWS',
-  );
-  await pipeline(
-    async function* () {
-      yield copy;
-    },
-    client.query(copyFrom('COPY staging FROM STDIN (FORMAT binary)')),
-  );
-  if (!p.increasing)
-    await client.query(
-      'DELETE FROM staging a USING staging b WHERE a.ck = b.ck AND a.ts = b.ts AND a.ctid > b.ctid',
-    );
-  await client.query(
-    `DELETE FROM staging s USING readings r
-     WHERE r.channel_key = s.ck AND r.ts = s.ts AND r.ts BETWEEN ${p.minTs} AND ${p.maxTs} AND r.channel_key BETWEEN ${p.minKey} AND ${p.maxKey}`,
-  );
-  const select = 'SELECT ck, ts, value, quality FROM staging ORDER BY ck, ts';
-  if (safe) {
-    const res = await client.query(
-      `WITH ins AS (INSERT INTO readings (channel_key, ts, value, quality) ${select} ON CONFLICT DO NOTHING RETURNING channel_key, ts, value),
-       ch AS (INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT channel_key, min(ts), max(ts) FROM ins GROUP BY channel_key RETURNING 1),
-       mi AS (${addMinutes('ins', 'channel_key', 'ts')} RETURNING 1)
-       SELECT count(*)::int AS n FROM ins`,
-    );
-    return (res.rows[0] as { n: number }).n;
-  }
-  const res = await client.query(`INSERT INTO readings (channel_key, ts, value, quality) ${select}`);
-  await client.query(
-    'INSERT INTO reading_changes (channel_key, from_ts, to_ts) SELECT ck, min(ts), max(ts) FROM staging GROUP BY ck',
-  );
-  await client.query(addMinutes('staging', 'ck', 'ts'));
-  return res.rowCount ?? 0;
-}
-
-/** Encodes the batch in PostgreSQL's binary COPY format: 40 bytes a row, no text formatting. */
-export function encodeBinaryCopy(keys: Int32Array, batch: ReadingBatch): Buffer {
-  const n = batch.length;
-  const buf = Buffer.allocUnsafe(19 + n * 40 + 2);
-  buf.write('PGCOPY\n\xff\r\n\0', 0, 'latin1');
-  buf.writeInt32BE(0, 11);
-  buf.writeInt32BE(0, 15);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let o = 19;
-  for (let i = 0; i < n; i++) {
-    const t = batch.ts[i] as number;
-    const hi = Math.floor(t / 4294967296);
-    view.setInt16(o, 4);
-    view.setInt32(o + 2, 4);
-    view.setInt32(o + 6, keys[i] as number);
-    view.setInt32(o + 10, 8);
-    view.setInt32(o + 14, hi);
-    view.setUint32(o + 18, t - hi * 4294967296);
-    view.setInt32(o + 22, 8);
-    view.setFloat64(o + 26, batch.value[i] as number);
-    view.setInt32(o + 34, 2);
-    view.setInt16(o + 38, batch.quality[i] as number);
-    o += 40;
-  }
-  view.setInt16(o, -1);
-  return buf;
-}
-
-/** The UTC months (year * 12 + month) the timestamps fall in; cheap for time-ordered data. */
-export function monthsOf(ts: Float64Array, n: number): number[] {
-  const months = new Set<number>();
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const t = ts[i] as number;
-    if (t >= lo && t < hi) continue;
-    const d = new Date(t);
-    const m = d.getUTCFullYear() * 12 + d.getUTCMonth();
-    months.add(m);
-    lo = monthStart(m);
-    hi = monthStart(m + 1);
-  }
-  return [...months].sort((a, b) => a - b);
-}
-
-function monthStart(m: number): number {
-  return Date.UTC(Math.floor(m / 12), m % 12, 1);
-}
-
-/**
- * Creates the monthly partitions that do not exist yet. A transaction-scoped advisory lock makes
- * writers in several processes create each partition once, without racing on the catalog; it is
- * taken in a transaction of its own so that writers never hold it while inserting.
- */
-async function ensurePartitions(ctx: PgContext, known: Set<number>, months: number[]): Promise<void> {
-  const missing = months.filter((m) => !known.has(m));
-  if (missing.length === 0) return;
-  await inTransaction(ctx.pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${ctx.schema}.readings.partitions`]);
-    for (const m of missing) {
-      const name = `readings_y${Math.floor(m / 12)}m${String((m % 12) + 1).padStart(2, '0')}`;
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF readings FOR VALUES FROM (${monthStart(m)}) TO (${monthStart(m + 1)})`,
-      );
-    }
-  });
-  for (const m of missing) known.add(m);
 }
 
 /** Converts an exported CSV file to Parquet with an in-memory DuckDB. */
