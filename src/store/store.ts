@@ -15,6 +15,7 @@ import type { ReadingRepo } from './ports/readings.ts';
 import type { RevocationRepo } from './ports/revocations.ts';
 import type { RollupRepo } from './ports/rollups.ts';
 import type { ScoreRepo } from './ports/scores.ts';
+import type { TariffRepo } from './ports/tariffs.ts';
 
 /** Names of the store adapters. */
 export const STORE_KINDS = ['duckdb', 'postgres'] as const;
@@ -49,6 +50,8 @@ export interface Store {
   readonly imports: ImportRepo;
   /** Users' e-mail preferences for alerts. */
   readonly notifications: NotificationRepo;
+  /** Tariffs, grid-intensity profiles and the costs and CO2 priced from them. */
+  readonly tariffs: TariffRepo;
   /** Creates or upgrades the schema; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Releases connections; the store is unusable afterwards. */

@@ -15,6 +15,7 @@ import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createScoreRepo, scoresSchema } from './scores.ts';
+import { createTariffRepo, tariffsSchema } from './tariffs.ts';
 
 export { DEFAULT_READ_CONNECTIONS } from './read-pool.ts';
 
@@ -43,6 +44,7 @@ const SCHEMAS = [
   jobsSchema,
   importsSchema,
   notificationsSchema,
+  tariffsSchema,
 ];
 
 /** Opens (creating if needed) a DuckDB file as a {@link Store}. */
@@ -77,6 +79,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     jobs: createJobRepo(ctx),
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
+    tariffs: createTariffRepo(ctx),
     async migrate() {
       for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);
     },

@@ -14,6 +14,7 @@ import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createScoreRepo, scoresSchema } from './scores.ts';
+import { createTariffRepo, tariffsSchema } from './tariffs.ts';
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -37,6 +38,7 @@ const SCHEMAS = [
   jobsSchema,
   importsSchema,
   notificationsSchema,
+  tariffsSchema,
 ];
 
 /** Connects to PostgreSQL as a {@link Store}; every connection uses the configured schema. */
@@ -66,6 +68,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     jobs: createJobRepo(ctx),
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
+    tariffs: createTariffRepo(ctx),
     async migrate() {
       const client = await pool.connect();
       try {
