@@ -38,6 +38,8 @@ export interface CostHour {
   rate: number;
   /** kg CO2, or null when the tariff names no region or factor (or the region has no value). */
   co2: number | null;
+  /** kg CO2 per unit in this hour (what a sub-meter's energy emits), or null as `co2`. */
+  co2Rate: number | null;
 }
 
 /** A priced local day or month. */
@@ -129,8 +131,9 @@ export function computeBill(hours: readonly MeterHour[], ctx: BillContext): Bill
     const month = period(months, seg.month, midnight(`${seg.month}-01`));
     seg.hours.forEach((x, i) => {
       const { cost, rate } = priced[i]!;
-      const co2 = co2Of(seg.tariff, x.energy, x.date, x.hour, ctx.intensity);
-      bill.hours.push({ start: x.h.start, label: x.h.label, energy: x.energy, cost, rate, co2 });
+      const co2Rate = co2PerUnit(seg.tariff, x.date, x.hour, ctx.intensity);
+      const co2 = co2Rate === null ? null : x.energy * co2Rate;
+      bill.hours.push({ start: x.h.start, label: x.h.label, energy: x.energy, cost, rate, co2, co2Rate });
       for (const p of [period(days, x.date, midnight(x.date)), month]) {
         p.energy += x.energy;
         p.energyCost += cost;
@@ -236,15 +239,10 @@ function demandOf(seg: Segment): { kw: number; cost: number } | undefined {
   return { kw, cost: kw * d.rate * seg.share };
 }
 
-function co2Of(
-  t: Tariff,
-  energy: number,
-  date: string,
-  hour: number,
-  intensity: IntensityLookup,
-): number | null {
-  if (t.co2PerUnit !== undefined) return energy * t.co2PerUnit;
+/** kg CO2 per price unit: the tariff's own factor, else its region's g/kWh of the local month and hour. */
+function co2PerUnit(t: Tariff, date: string, hour: number, intensity: IntensityLookup): number | null {
+  if (t.co2PerUnit !== undefined) return t.co2PerUnit;
   if (t.region === undefined || t.commodity !== 'electricity') return null;
   const g = intensity(t.region, Number(date.slice(5, 7)), hour);
-  return g === undefined ? null : (energy * g) / 1000;
+  return g === undefined ? null : g / 1000;
 }

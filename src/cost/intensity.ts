@@ -10,16 +10,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
+import type { IntensityRow } from '../store/ports/tariffs.ts';
 
-/** One profile value: a region's intensity in one local hour of the day, in one month (0 = every month). */
-export interface IntensityRow {
-  region: string;
-  /** 1-12, or 0 for every month. */
-  month: number;
-  /** Local hour 0-23. */
-  hour: number;
-  gPerKwh: number;
-}
+export type { IntensityRow };
 
 const HEADER = ['region', 'month', 'hour', 'g_per_kwh'];
 
