@@ -113,3 +113,19 @@ function formatWhere(where: { file?: string; line?: number; field?: string; sour
   if (where.field) parts.push(`field '${where.field}'`);
   return parts.length ? `${parts.join(', ')}: ` : '';
 }
+
+/** The Parquet lake could not be written or read; `path` names the file or folder concerned. */
+export class LakeError extends LoadscopeError {
+  constructor(
+    readonly operation: string,
+    readonly path: string,
+    opts: { cause?: unknown } = {},
+  ) {
+    const reason = opts.cause instanceof Error ? `: ${opts.cause.message}` : '';
+    super('LAKE_FAILED', `lake: ${operation} (${path}) failed${reason}`, {
+      status: 503,
+      exitCode: 74,
+      ...opts,
+    });
+  }
+}
