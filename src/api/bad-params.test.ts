@@ -120,6 +120,7 @@ const ROUTES: Record<string, Param[]> = {
   'GET /api/v1/facilities/:facilityId/heatmap': facilityRange('heatmap'),
   'GET /api/v1/facilities/:facilityId/extent': [],
   'GET /api/v1/facilities/:facilityId/breakdown': facilityRange('breakdown'),
+  'GET /api/v1/facilities/:facilityId/solar': facilityRange('solar'),
   'GET /api/v1/rollups': [
     query('/api/v1/rollups', { level: 'channel', key: CH, period: 'day', ...range })('from', 'time'),
     query('/api/v1/rollups', { level: 'channel', key: CH, period: 'day', ...range })('to', 'time'),

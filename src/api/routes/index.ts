@@ -8,6 +8,7 @@ import { facilityRoutes } from './facilities.ts';
 import { grafanaRoutes } from './grafana.ts';
 import { importRoutes } from './imports.ts';
 import { shareRoutes } from './shares.ts';
+import { solarRoutes } from './solar.ts';
 import { userRoutes } from './users.ts';
 
 /** Registers the api feature's routes on the server. */
@@ -39,6 +40,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       await exploreRoutes(v1);
       await extentRoutes(v1);
       await energyRoutes(v1);
+      await solarRoutes(v1);
       await v1.register(importRoutes);
     },
     { prefix: '/api/v1' },

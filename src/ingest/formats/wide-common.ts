@@ -51,6 +51,8 @@ export function measurementOf(ctx: FormatContext, rule: UnitRule): Measurement {
 export function looksLikeMains(name: string): boolean {
   return (
     /^(mains?|aggregate|total|whole[ _-]?house|m_e|site|building)([ _-]?\d+)?$/i.test(name.trim()) ||
+    // The grid connection of a site that also exports (the simulator's solar homes, docs/solar.md).
+    /^(grid|grid[ _-]?import|power[ _-]?import)$/i.test(name.trim()) ||
     /^\d+ mains$/i.test(name.trim())
   );
 }
