@@ -1,11 +1,21 @@
-// Type-aware lint: no floating promises, no misused promises, plus the recommended sets.
+// Type-aware lint: typescript-eslint's type-checked recommended set, React's rules of hooks for the web
+// app, and the house rules below.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'web/dist', 'coverage', 'data', 'tmp', '.loadscope', 'bin'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  // The rules of hooks and complete effect dependencies. The plugin's React Compiler rules (purity, refs,
+  // set-state-in-effect) are left out: the app does not use the compiler, and uPlot lives in refs.
+  {
+    files: ['web/src/**/*.tsx', 'web/src/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -15,6 +25,19 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Ports are async; in-memory and embedded implementations return promises without awaiting.
+      '@typescript-eslint/require-await': 'off',
+      // Still to be cleared, rule by rule (issue 15): rows are typed at the store's edge in the SQL step,
+      // which clears no-base-to-string; the others are mostly tests reading JSON.
+      '@typescript-eslint/no-base-to-string': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
+      '@typescript-eslint/no-implied-eval': 'off',
       'no-restricted-syntax': [
         'error',
         {

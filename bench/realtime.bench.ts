@@ -318,7 +318,7 @@ const bench: Bench = {
             );
             procs.push(p);
             return new Promise<void>((r) =>
-              p.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && r()),
+              p.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && r()),
             );
           }),
         );

@@ -49,9 +49,9 @@ for (const file of files) {
 type Saved = { results?: Record<string, unknown>; at?: Record<string, string> };
 await mkdir(join(here, 'results'), { recursive: true });
 const file = join(here, 'results', quick ? 'latest-quick.json' : 'latest.json');
-const previous = await readFile(file, 'utf8').then(
+const previous: Saved = await readFile(file, 'utf8').then(
   (t) => JSON.parse(t) as Saved,
-  () => ({}) as Saved,
+  () => ({}),
 );
 const at = Object.fromEntries(Object.keys(results).map((k) => [k, new Date().toISOString()]));
 const previousAt = previous.at && typeof previous.at === 'object' ? previous.at : {};

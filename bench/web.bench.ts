@@ -132,9 +132,7 @@ const bench: Bench = {
                 document.querySelector('[data-testid=explore-status]')?.getAttribute('data-requested-at'),
               );
               const drawn = Number(
-                (document.querySelector('[data-testid=explore-chart]') as HTMLElement | null)?.dataset[
-                  'drawnAt'
-                ],
+                document.querySelector<HTMLElement>('[data-testid=explore-chart]')?.dataset['drawnAt'],
               );
               return req > 0 && drawn > req ? drawn - req : false;
             },

@@ -143,10 +143,7 @@ export function loadConfig(
       executor: get('LOADSCOPE_EXECUTOR') ?? 'local',
       slurmPartition: get('LOADSCOPE_SLURM_PARTITION') ?? 'debug',
       sharedDir: get('LOADSCOPE_SHARED_DIR') ?? join(dataDir, 'jobs'),
-      workers: int(
-        'LOADSCOPE_WORKERS',
-        Math.max(1, (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 2),
-      ),
+      workers: int('LOADSCOPE_WORKERS', Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2)),
     },
     sim: {
       enabled: (get('LOADSCOPE_SIM') ?? '1') !== '0',

@@ -38,7 +38,7 @@ const cli = (env: Record<string, string>, args: string[]): Promise<{ code: numbe
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
-    p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('close', (code) => done({ code, err }));
   });
 
@@ -76,7 +76,7 @@ describe('revocation across processes (scale-out: PostgreSQL and JetStream, `loa
       server = child;
       let out = '';
       let err = '';
-      child.stdout!.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const http = /web and API: (http:\/\/\S+)/.exec(out);
         const mqtt = /MQTT: +(mqtt:\/\/\S+)/.exec(out);
@@ -86,7 +86,7 @@ describe('revocation across processes (scale-out: PostgreSQL and JetStream, `loa
           resolve();
         }
       });
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       child.on('exit', (code) => reject(new Error(`loadscope start exited (${code}): ${err}`)));
     });
   }, 120_000);

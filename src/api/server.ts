@@ -112,9 +112,10 @@ function isProtectedUrl(url: string): boolean {
 /** Builds (does not start) the API server. Call `listen()` on the result, and `close()` to stop. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const logger = opts.logger;
-  const app: FastifyInstance = (typeof logger === 'object'
-    ? Fastify({ loggerInstance: logger, trustProxy: false })
-    : Fastify({ logger: logger ?? false, trustProxy: false })) as unknown as FastifyInstance;
+  const app: FastifyInstance =
+    typeof logger === 'object'
+      ? Fastify({ loggerInstance: logger, trustProxy: false })
+      : Fastify({ logger: logger ?? false, trustProxy: false });
   const authTtl = opts.cacheTtlMs?.auth ?? 2000;
   const rollupCache = createTtlCache<RollupRow[]>({ ttlMs: opts.cacheTtlMs?.rollups ?? 10_000, max: 5000 });
   const access = createAccessControl(opts.store, { cacheTtlMs: authTtl });

@@ -188,5 +188,5 @@ export async function login(
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  return { cookie, csrf: (res.json() as { csrfToken: string }).csrfToken };
+  return { cookie, csrf: res.json<{ csrfToken: string }>().csrfToken };
 }

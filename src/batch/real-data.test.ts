@@ -136,7 +136,7 @@ describe.skipIf(!present).each(STORE_FACTORIES)('batch on real data ($kind)', (f
         n++;
       }
       expect(n, name).toBeGreaterThanOrEqual(name === 'gb' ? 8000 : 5);
-      const got = await daily(t.store, [...byName.values()][0] as string);
+      const got = await daily(t.store, [...byName.values()][0]);
       expect(got.size, name).toBe(ref.size);
       for (const [day, v] of ref) expect(got.get(day), `${name} ${day}`).toBeCloseTo(v, 6);
     }

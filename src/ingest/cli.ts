@@ -71,7 +71,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
         if (!Number.isInteger(limitRows) || limitRows < 1)
           throw new ConfigError('--limit', `expected a whole number of rows > 0, got '${o.limit}'`);
       }
-      const progress = createProgress(ctx.err as NodeJS.WritableStream & { isTTY?: boolean });
+      const progress = createProgress(ctx.err);
       const abort = new AbortController();
       const onSignal = (): void => abort.abort(new InputError('import interrupted'));
       ctx.signal.addEventListener('abort', onSignal, { once: true });

@@ -49,8 +49,7 @@ export class LocalTimeConverter {
       const p: Record<string, number> = {};
       for (const part of this.fmt.formatToParts(key * SLOT))
         if (part.type !== 'literal') p[part.type] = Number(part.value);
-      off =
-        Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!) - key * SLOT;
+      off = Date.UTC(p['year']!, p['month']! - 1, p['day'], p['hour'], p['minute'], p['second']) - key * SLOT;
       this.offsets.set(key, off);
     }
     return off;

@@ -175,7 +175,7 @@ function progressReporter(err: NodeJS.WritableStream): { update: JobProgress; st
       if (stopped) return;
       if (tty) {
         bar ??= new cliProgress.SingleBar(
-          { format: 'shards {bar} {value}/{total} {msg}', stream: err as NodeJS.WriteStream },
+          { format: 'shards {bar} {value}/{total} {msg}', stream: err },
           cliProgress.Presets.shades_classic,
         );
         if (!bar.isActive) bar.start(total, done, { msg: '' });

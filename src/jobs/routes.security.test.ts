@@ -116,11 +116,14 @@ describe('authorisation matrix of the jobs, scores and NILM routes', () => {
   beforeAll(async () => {
     w = await openWorld();
     shared = await mkdtemp(join(tmpdir(), 'loadscope-jobs-authz-'));
-    const config = loadConfig({}, {
-      LOADSCOPE_DUCKDB: ':memory:',
-      LOADSCOPE_SHARED_DIR: shared,
-      LOADSCOPE_WORKERS: '1',
-    } as never);
+    const config = loadConfig(
+      {},
+      {
+        LOADSCOPE_DUCKDB: ':memory:',
+        LOADSCOPE_SHARED_DIR: shared,
+        LOADSCOPE_WORKERS: '1',
+      },
+    );
     const registry = await createProductRegistry({ customDir: resolve('test/fixtures/products') });
     service = createJobService({
       store: w.store,

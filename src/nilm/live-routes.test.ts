@@ -53,14 +53,14 @@ describe('GET /api/v1/facilities/:facilityId/nilm/live', () => {
 
     const own = await get(w.a.facility.id);
     expect(own.statusCode).toBe(200);
-    const body = own.json() as {
+    const body = own.json<{
       ts: number;
       periodMs: number;
       mains: number;
       appliances: Record<string, number>;
       residual: number;
       model: { id: string; method: string };
-    };
+    }>();
     expect(body.ts).toBe(Math.floor((T0 + 119_000) / 30_000) * 30_000 - 30_000);
     expect(body.periodMs).toBe(30_000);
     expect(body.model).toEqual({ id: 'shared-live', method: 'eventsig' });

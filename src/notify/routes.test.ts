@@ -38,7 +38,7 @@ describe('alert e-mail settings API and delivery', () => {
       });
       sessions[email] = {
         cookie: res.cookies.map((c) => `${c.name}=${c.value}`).join('; '),
-        csrf: (res.json() as { csrfToken: string }).csrfToken,
+        csrf: res.json<{ csrfToken: string }>().csrfToken,
       };
     }
   }, 60_000);
@@ -170,11 +170,9 @@ describe('alert e-mail settings API and delivery', () => {
     expect(sink.mails.map((m) => m.to)).toEqual([['ana@example.org']]);
     const mail = sink.mails[0];
     expect(mail?.subject).toBe('[Loadscope] CRITICAL: high-load at plant (mains)');
-    const alerts = (
-      await t.app.http.inject({ url: '/api/v1/alerts?rule=high-load', headers: auth })
-    ).json() as {
-      id: string;
-    }[];
+    const alerts = (await t.app.http.inject({ url: '/api/v1/alerts?rule=high-load', headers: auth })).json<
+      { id: string }[]
+    >();
     expect(alerts.length).toBe(1);
     expect(mail?.body).toContain(`https://energy.example.org/alerts?alert=${alerts[0]?.id}`);
   }, 30_000);

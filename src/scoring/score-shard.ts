@@ -24,7 +24,7 @@ export const runScoreShard: ShardFn = async (dir, index, manifest, log) => {
     ? await loadProductModule(params.productModule)
     : BUILTIN_PRODUCTS.find((p) => p.name === params.product);
   if (!product) throw new Error(`unknown product '${params.product}'`);
-  const productParams = product.params.parse(params.productParams) as never;
+  const productParams = product.params.parse(params.productParams);
   const [{ facilities, hourly }, peers] = await Promise.all([
     readScoreShardInput(dir, index),
     readPeers(dir),

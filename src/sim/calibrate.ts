@@ -244,7 +244,7 @@ async function refit(dir: string, only?: RegExp): Promise<NonNullable<Calibratio
     }
     out[house] = {};
     for (let i = 1; i < header.length; i++)
-      (out[house] as Record<string, PowerFigures>)[header[i] ?? `c${i}`] = (stats[i] as PowerStats).figures();
+      out[house][header[i] ?? `c${i}`] = (stats[i] as PowerStats).figures();
   }
   return out;
 }

@@ -92,7 +92,7 @@ export function fleetOptionsFromCli(o: SimulateCliOptions): FleetOptions {
       (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000,
       'a whole number in 1..1,000,000',
     ) as number,
-    orgs: num('--orgs', o.orgs, (n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1') as number,
+    orgs: num('--orgs', o.orgs, (n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'),
     idPrefix: o.prefix,
     sampleMs: (num('--sample', o.sample, (n) => n >= 1 && n <= 3600, 'seconds in 1..3600') as number) * 1000,
   };

@@ -169,7 +169,7 @@ export function renderMeterDay(
       scheduleDay(house, dayContext(fleet, l), createRng(hash32(seed, m.index, l, 0xda7)));
     const pulses = cache ? cache.get(m.index, l, make) : make();
     house.appliances.forEach((a, k) => {
-      const p = pulses.get(a) as Pulses | undefined;
+      const p = pulses.get(a);
       if (p) renderPulses(p, t0, model.stepMs, appl[k] as Float64Array);
     });
     for (const s of houseSpikes(fleet, m, house, model.stepMs, l)) {

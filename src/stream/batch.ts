@@ -80,6 +80,6 @@ export function concatBatches(batches: readonly ReadingBatch[]): ReadingBatch {
   const b = createBatchBuilder(Math.max(16, total));
   for (const x of batches)
     for (let i = 0; i < x.length; i++)
-      b.push(x.channelIds[x.channel[i]!]!, x.ts[i]!, x.value[i]!, x.quality[i]!);
+      b.push(x.channelIds[x.channel[i]!]!, x.ts[i]!, x.value[i]!, x.quality[i]);
   return b.build();
 }

@@ -188,7 +188,7 @@ describe.skipIf(!!unavailable)('web application end to end', () => {
       () => {
         const status = document.querySelector('[data-testid=explore-status]');
         const req = Number(status?.getAttribute('data-requested-at'));
-        const chartEl = document.querySelector('[data-testid=explore-chart]') as HTMLElement | null;
+        const chartEl = document.querySelector<HTMLElement>('[data-testid=explore-chart]');
         const drawn = Number(chartEl?.dataset['drawnAt']);
         return req > 0 && drawn > req && !status?.textContent?.includes('loading');
       },

@@ -267,7 +267,7 @@ export class EspiFeed {
           overflowMessage(b.value[i]!, `${uom.factor} x 10^${rt.pow10 ?? 0} (powerOfTenMultiplier)`),
           b.raw[i]!,
         );
-      else this.ctx.out.push(channel, ts, b.value[i]! * scale, b.quality[i]!);
+      else this.ctx.out.push(channel, ts, b.value[i]! * scale, b.quality[i]);
     }
     return true;
   }

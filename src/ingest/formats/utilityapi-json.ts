@@ -177,7 +177,7 @@ function flatRows(
     const raw = (): string => JSON.stringify(row).slice(0, 1000);
     const get = (name: string): string | undefined => {
       for (const [k, v] of Object.entries(row))
-        if (k.toLowerCase() === name) return v === null || v === undefined ? '' : String(v as string);
+        if (k.toLowerCase() === name) return v === null || v === undefined ? '' : String(v);
       return undefined;
     };
     const start = instant(get('interval_start') ?? '', conv);

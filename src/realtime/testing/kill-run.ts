@@ -113,14 +113,14 @@ function startChild(env: Record<string, string>): Promise<{ child: ChildProcess;
       child.kill('SIGKILL');
       reject(new Error(`loadscope start did not come up in 60 s: ${err.slice(-2000)}`));
     }, 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('Loadscope is running')) {
         clearTimeout(timer);
         resolve({ child, exited });
       }
     });
-    child.stderr!.on('data', (d: Buffer) => void (err = (err + d.toString()).slice(-10_000)));
+    child.stderr.on('data', (d: Buffer) => void (err = (err + d.toString()).slice(-10_000)));
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`loadscope start exited (${code}) before it was running: ${err.slice(-2000)}`));

@@ -1,4 +1,3 @@
-import type { DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../errors.ts';
 import { createImportQueries, importsDdl } from '../import-rows.ts';
 import type { ImportRepo } from '../ports/imports.ts';
@@ -11,7 +10,7 @@ export const importsSchema: readonly string[] = importsDdl({ text: 'VARCHAR', bi
 export function createImportRepo(ctx: DuckdbContext): ImportRepo {
   return createImportQueries(async (sql, values = []) => {
     try {
-      return await runRows(ctx, sql, values as DuckDBValue[]);
+      return await runRows(ctx, sql, values);
     } catch (cause) {
       throw new StoreError('duckdb', sql.split(/\s+/).slice(0, 3).join(' '), { cause });
     }

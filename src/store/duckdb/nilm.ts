@@ -25,10 +25,7 @@ async function run(
 ): Promise<Record<string, unknown>[]> {
   const types: (DuckDBType | undefined)[] = params.map((p) => (Array.isArray(p) ? LIST(DOUBLE) : undefined));
   const values = params.map((p) => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)));
-  return (await conn.runAndReadAll(sql, values, types as DuckDBType[])).getRowObjectsJS() as Record<
-    string,
-    unknown
-  >[];
+  return (await conn.runAndReadAll(sql, values, types as DuckDBType[])).getRowObjectsJS();
 }
 
 /** The duckdb implementation of {@link NilmRepo}. */

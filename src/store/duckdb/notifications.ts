@@ -1,4 +1,3 @@
-import type { DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../errors.ts';
 import { createNotificationQueries, notificationsDdl } from '../notification-rows.ts';
 import type { NotificationRepo } from '../ports/notifications.ts';
@@ -15,7 +14,7 @@ export const notificationsSchema: readonly string[] = notificationsDdl({
 export function createNotificationRepo(ctx: DuckdbContext): NotificationRepo {
   return createNotificationQueries(async (sql, values = []) => {
     try {
-      return await runRows(ctx, sql, values as DuckDBValue[]);
+      return await runRows(ctx, sql, values);
     } catch (cause) {
       throw new StoreError('duckdb', sql.split(/\s+/).slice(0, 3).join(' '), { cause });
     }

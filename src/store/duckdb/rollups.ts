@@ -33,10 +33,7 @@ export function createRollupRepo(ctx: DuckdbContext): RollupRepo {
 function execOn(conn: DuckDBConnection): SqlExec {
   return {
     async all(sql, params = []) {
-      return (await conn.runAndReadAll(sql, params as DuckDBValue[])).getRowObjectsJS() as Record<
-        string,
-        unknown
-      >[];
+      return (await conn.runAndReadAll(sql, params as DuckDBValue[])).getRowObjectsJS();
     },
     async run(sql, params = []) {
       return (await conn.run(sql, params as DuckDBValue[])).rowsChanged;

@@ -55,14 +55,14 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
         scale,
         points: { show: false },
         show: true,
-      } as uPlot.Series);
+      });
       s.push({
         label: '',
         stroke: 'transparent',
         scale,
         points: { show: false },
         show: true,
-      } as uPlot.Series);
+      });
       bands.push({ series: [base + 2, base + 1], fill: `${color}33` });
     });
     return {
@@ -104,7 +104,8 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
         ready: [(u: uPlot) => u.over.addEventListener('dblclick', () => out.current())],
       },
     };
-    // Rebuilt when the channels, units or theme change, not on every refetch.
+    // Rebuilt when the channels, units or theme change (layoutKey sums up series), not on every refetch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- series is read through layoutKey on purpose
   }, [layoutKey, height, palette]);
 
   const data = useMemo<uPlot.AlignedData>(() => {

@@ -32,7 +32,7 @@ export function ImportSettingsFields({ value, onChange, facilities }: ImportSett
     const next = { ...value } as Record<string, unknown>;
     if (v === '') delete next[k];
     else next[k] = k === 'interval' ? Number(v) : v;
-    onChange(next as ImportSettings);
+    onChange(next);
   };
   const text = (k: keyof ImportSettings) => (value[k] === undefined ? '' : String(value[k]));
   const field = (k: keyof ImportSettings, label: string, placeholder = '') => (

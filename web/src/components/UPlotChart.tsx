@@ -86,6 +86,7 @@ export function UPlotChart({
     };
     // The chart is rebuilt only when its options object or the theme changes; callers memoise options.
     // onReady is read once per build on purpose.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, [options, palette]);
 
   useEffect(() => {

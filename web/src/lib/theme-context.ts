@@ -15,6 +15,8 @@ export function useTheme(): ThemeState & { set: (p: ThemePreference) => void } {
   if (!c) throw new Error('useTheme outside ThemeContext');
   // One string snapshot: useSyncExternalStore compares snapshots with Object.is.
   const key = useSyncExternalStore(c.subscribe, () => `${c.state().preference}/${c.state().resolved}`);
+  // key is the trigger: the controller's state changed when its snapshot string did.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   return useMemo(() => ({ ...c.state(), set: c.set }), [c, key]);
 }
 

@@ -91,8 +91,8 @@ export function toWallInput(ms: number, format: ZoneFormat): string {
 export function fromWallInput(value: string, zone: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (!m) return NaN;
-  const [y, mo, d, h, mi, se] = m.slice(1).map((x) => Number(x ?? 0)) as number[];
-  const wall = Date.UTC(y!, mo! - 1, d!, h!, mi!, se ?? 0);
+  const [y, mo, d, h, mi, se] = m.slice(1).map((x): number => Number(x ?? 0));
+  const wall = Date.UTC(y!, mo! - 1, d, h, mi, se ?? 0);
   const offset = zoneOffsetFn(zone);
   // The offset at the wall time read as UTC is off by at most one change, so one refinement finds
   // every instant that shows this wall time; none shows it inside a spring-forward gap.

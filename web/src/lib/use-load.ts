@@ -32,6 +32,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
         setLoading(false);
       },
     );
+    // The caller's deps stand for load (a fresh closure each render), as with useEffect itself.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };

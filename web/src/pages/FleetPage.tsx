@@ -57,7 +57,7 @@ export function FleetPage() {
     return () => clearInterval(t);
   }, [reload]);
 
-  const rows = list.data ?? [];
+  const rows = useMemo(() => list.data ?? [], [list.data]);
   const names = useMemo(() => distinctNames(rows), [rows]);
   const withPower = rows.filter((r) => r.latestPower !== null);
   const totalPower = withPower.length ? withPower.reduce((s, r) => s + (r.latestPower ?? 0), 0) : null;

@@ -105,7 +105,7 @@ export async function createJetStreamLog(opts: JetStreamLogOptions): Promise<Jet
         const p = keyOf[ci]!;
         let b = parts.get(p);
         if (!b) parts.set(p, (b = createBatchBuilder(256)));
-        b.push(batch.channelIds[ci]!, batch.ts[i]!, batch.value[i]!, batch.quality[i]!);
+        b.push(batch.channelIds[ci]!, batch.ts[i]!, batch.value[i]!, batch.quality[i]);
         if (b.length >= maxPer) {
           sends.push(publishPart(p, b.build()));
           parts.set(p, createBatchBuilder(256));
@@ -207,7 +207,7 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjects: strin
         storage: 'file',
         retention: 'limits',
         max_age: 7 * 86_400 * 1e9,
-      } as Parameters<JetStreamManager['streams']['add']>[0]);
+      });
     } catch (err) {
       // Another process may have created it in the meantime.
       await jsm.streams.info(name).catch(() => {
@@ -235,7 +235,7 @@ async function ensureConsumer(
         ack_wait: ackWaitNs,
         max_ack_pending: 1000,
         deliver_policy: 'all',
-      } as Parameters<JetStreamManager['consumers']['add']>[1])
+      })
       .catch(async (err: unknown) => {
         await jsm.consumers.info(stream, durable).catch(() => {
           throw new ExternalError('nats', `cannot create consumer ${durable}`, { cause: err });

@@ -70,11 +70,11 @@ describe('JetStream log with worker processes', () => {
       workers.push(child);
       let out = '';
       let err = '';
-      child.stdout!.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes('ready')) resolve(child);
       });
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       child.on('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${err}`)));
     });
 
@@ -113,7 +113,7 @@ describe('JetStream log with worker processes', () => {
       await log.append(bb.build());
       if (b % 10 === 0) await log.append(bb.build());
       sent += bb.length;
-      if (b === 20) w1!.kill('SIGKILL');
+      if (b === 20) w1.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 20));
     }
     await log.close();
@@ -122,10 +122,10 @@ describe('JetStream log with worker processes', () => {
       await new Promise((r) => setTimeout(r, 200));
       count = await t.store.readings.count();
     }
-    expect(w1!.signalCode).toBe('SIGKILL');
+    expect(w1.signalCode).toBe('SIGKILL');
     expect(count).toBe(sent);
     // Exactly one row per (channel, ts): per channel the count equals the distinct timestamps sent.
-    expect(await t.store.readings.count(channels[0]!)).toBe(batches * perChannel);
+    expect(await t.store.readings.count(channels[0])).toBe(batches * perChannel);
     const rows = await t.store.readings.read(channels[3]!, t0, t0 + batches * perChannel * 1000);
     expect(new Set(rows.map((r) => r.ts)).size).toBe(rows.length);
   }, 240_000); // Two worker processes and a kill: minutes on a loaded 2-core machine, not a timing check.
