@@ -17,6 +17,8 @@ import {
   period,
 } from './cli-options.ts';
 import { formatRows, isoTime, type OutputFormat } from './format.ts';
+import { costLine } from '../cost/format.ts';
+import { priceMeters } from '../cost/price-meters.ts';
 import { runBatch } from './run-batch.ts';
 
 const ROLLUP_COLUMNS = [
@@ -67,13 +69,19 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
       const percentile = parsePercentile(o.percentile);
       const store = await ctx.store();
       const s = await runBatch(
-        { rollups: store.rollups, changes: store.readings, now: Date.now },
+        {
+          rollups: store.rollups,
+          changes: store.readings,
+          now: Date.now,
+          costs: (scope) => priceMeters(store, scope),
+        },
         { full: o.full ?? false, percentile },
       );
       ctx.out.write(
         `batch (${s.mode}): ${s.changes} change(s), ${s.channels} channel(s), ${s.days} local day(s), ` +
           `${s.hourRows} hourly and ${s.dayRows} daily rows, ${s.thresholds} threshold(s) ${s.thresholdName} in ${s.seconds.toFixed(2)} s\n`,
       );
+      if (s.costs) ctx.out.write(costLine(s.costs));
     });
 
   program

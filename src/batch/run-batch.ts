@@ -7,7 +7,7 @@
  */
 import { LoadscopeError } from '../errors.ts';
 import type { ReadingChangeLog } from '../store/ports/readings.ts';
-import type { RecomputeResult, RollupRepo } from '../store/ports/rollups.ts';
+import type { ChangedRange, RecomputeResult, RollupRepo } from '../store/ports/rollups.ts';
 import { thresholdName } from './sql/thresholds-sql.ts';
 
 /** What the batch run needs: the rollup repository and the store's change log. */
@@ -16,6 +16,21 @@ export interface BatchDeps {
   /** The store's change log (`store.readings`). */
   changes: ReadingChangeLog;
   now: () => number;
+  /**
+   * Prices what the run recomputed (the cost feature's step, after the thresholds): every meter for a
+   * full run, the meters of the changed channels otherwise. Absent: no costs.
+   */
+  costs?: (scope: 'all' | ChangedRange[]) => Promise<CostStepResult>;
+}
+
+/** What the cost step did. */
+export interface CostStepResult {
+  /** Meters priced. */
+  meters: number;
+  /** Cost rows written. */
+  rows: number;
+  /** Problems worth telling the user (an unknown tariff name, days no tariff version covers). */
+  warnings: string[];
 }
 
 /** Steps of a run before the changes are acknowledged, in order; see {@link BatchOptions.onStep}. */
@@ -43,6 +58,8 @@ export interface BatchSummary extends RecomputeResult {
   changes: number;
   thresholds: number;
   thresholdName: string;
+  /** The cost step's result, when the run had one. */
+  costs?: CostStepResult;
   seconds: number;
 }
 
@@ -70,6 +87,7 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
       ...(channelIds ? { channelIds } : {}),
     });
     await step('thresholds');
+    const costs = deps.costs ? await deps.costs(opts.full ? 'all' : changes) : undefined;
     await deps.changes.ackChanges(token);
     return {
       mode: opts.full ? 'full' : 'incremental',
@@ -77,6 +95,7 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
       ...r,
       thresholds,
       thresholdName: name,
+      ...(costs ? { costs } : {}),
       seconds: (deps.now() - t0) / 1000,
     };
   } catch (err) {

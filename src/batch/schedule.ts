@@ -5,6 +5,7 @@
  */
 import { runBatch, type BatchSummary } from './run-batch.ts';
 import type { Store } from '../store/store.ts';
+import { priceMeters } from '../cost/price-meters.ts';
 
 /** A running schedule. */
 export interface BatchSchedule {
@@ -30,7 +31,12 @@ export function startBatchSchedule(opts: {
     while (running) await running.catch(() => undefined);
     running = (async () => {
       const summary = await runBatch(
-        { rollups: opts.store.rollups, changes: opts.store.readings, now },
+        {
+          rollups: opts.store.rollups,
+          changes: opts.store.readings,
+          now,
+          costs: (scope) => priceMeters(opts.store, scope),
+        },
         { full },
       );
       await opts.onRun?.(summary);
