@@ -74,7 +74,7 @@ export async function importFile(
   const out = new BatchWriter(
     store,
     catalog,
-    opts.batchSize ?? 100_000,
+    opts.batchSize ?? (store.kind === 'duckdb' ? 491_520 : 100_000),
     opts.concurrency ?? (store.kind === 'postgres' ? 2 : 1),
   );
   const rejects = new RejectLog(opts.quarantineDir ?? join('.loadscope', 'quarantine'), shown);

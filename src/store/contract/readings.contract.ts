@@ -89,6 +89,30 @@ export function readingsContract(factory: StoreFactory): void {
     expect((await r.read('c-gas', ts, ts + 4000)).map((x) => x.value)).toEqual([1, 2, 5, 6]);
   });
 
+  it('a batch continuing a channel beside stored readings lands whole; an overlapping one counts the stored as duplicates', async () => {
+    const r = t.store.readings;
+    const ts = Date.UTC(2020, 6, 1);
+    const at = (channelId: string, from: number, to: number, value = 1) =>
+      Array.from({ length: to - from + 1 }, (_, i) => ({
+        channelId,
+        ts: ts + (from + i) * 1000,
+        value,
+        quality: 0 as const,
+      }));
+    // A file ordered by meter, then time: the fridge is split between two batches, so the second
+    // batch's time and channel ranges hold stored readings that none of its own readings collide with.
+    expect(await r.write(batchOf([...at('c-mains', 0, 9), ...at('c-fridge', 0, 4)]))).toEqual({
+      inserted: 15,
+      duplicates: 0,
+    });
+    expect(await r.write(batchOf(at('c-fridge', 5, 9, 2)))).toEqual({ inserted: 5, duplicates: 0 });
+    expect(await r.write(batchOf(at('c-fridge', 8, 12, 3)))).toEqual({ inserted: 3, duplicates: 2 });
+    expect((await r.read('c-fridge', ts, ts + 60_000)).map((x) => x.value)).toEqual([
+      1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3,
+    ]);
+    expect(await r.read('c-mains', ts, ts + 60_000)).toHaveLength(10);
+  });
+
   it('rejects an unknown channel or a bad reading and stores nothing of that batch', async () => {
     const r = t.store.readings;
     const before = await r.count();

@@ -327,12 +327,22 @@ function storedRange(p: PreparedBatch, columns = 'channel_key, ts'): string {
 }
 
 /**
- * True when no stored reading falls in the batch's channel-key and time ranges. For new data (an
- * import, a live stream) zone maps answer this without reading a row group.
+ * True when no stored reading falls in the batch's per-channel time ranges. First the bounding box
+ * (channel-key range x time range), which zone maps answer without reading a row group for new
+ * data; when the box holds rows (a file ordered by meter then time splits a channel across batches,
+ * so the previous batch's rows sit inside the next one's box), the exact ranges, as a join against
+ * the box's rows only.
  */
 async function nothingStoredIn(conn: DuckDBConnection, p: PreparedBatch): Promise<boolean> {
-  const rows = await queryRows(conn, `SELECT count(*) AS n FROM (${storedRange(p)} LIMIT 1)`);
-  return Number(rows[0]?.['n'] ?? 1) === 0;
+  const box = await queryRows(conn, `SELECT count(*) AS n FROM (${storedRange(p)} LIMIT 1)`);
+  if (Number(box[0]?.['n'] ?? 1) === 0) return true;
+  const ranges = p.ranges.map((r) => `(${r.key}, ${r.from}, ${r.to})`).join(', ');
+  const exact = await queryRows(
+    conn,
+    `SELECT count(*) AS n FROM (SELECT 1 FROM (${storedRange(p)}) r
+       JOIN (VALUES ${ranges}) g(k, lo, hi) ON r.channel_key = g.k AND r.ts BETWEEN g.lo AND g.hi LIMIT 1)`,
+  );
+  return Number(exact[0]?.['n'] ?? 1) === 0;
 }
 
 /**
