@@ -11,6 +11,10 @@ import type { CredentialRef, CredentialState, Revocation } from '../store/ports/
 export interface ConnectionCredential extends CredentialRef {
   /** `deviceKey` of the token file entry (src/realtime/device-file.ts). */
   deviceKey?: string;
+  /** Id of the registered device (src/store/ports/devices.ts) whose token opened it. */
+  deviceId?: string;
+  /** SHA-256 of that device token: a rotated token no longer matches it. */
+  deviceTokenHash?: string;
 }
 
 /** What closes connections: a revocation announced by the store, or a token file entry removed. */
@@ -68,6 +72,7 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
   const bySession = new Map<string, Set<Entry>>();
   const byUser = new Map<string, Set<Entry>>();
   const byDevice = new Map<string, Set<Entry>>();
+  const byDeviceId = new Map<string, Set<Entry>>();
   const all = new Set<Entry>();
 
   const index = (map: Map<string, Set<Entry>>, key: string | undefined, e: Entry, add: boolean): void => {
@@ -84,6 +89,7 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
     index(bySession, c.sessionId, e, false);
     index(byUser, c.userId, e, false);
     index(byDevice, c.deviceKey, e, false);
+    index(byDeviceId, c.deviceId, e, false);
   };
   const close = (e: Entry, reason: string): void => {
     if (e.closed) return;
@@ -122,7 +128,12 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
   return {
     track(connection) {
       const c = connection.credential;
-      if (c.tokenId === undefined && c.sessionId === undefined && c.deviceKey === undefined)
+      if (
+        c.tokenId === undefined &&
+        c.sessionId === undefined &&
+        c.deviceKey === undefined &&
+        c.deviceId === undefined
+      )
         return () => undefined;
       const e: Entry = { connection, closed: false };
       all.add(e);
@@ -130,6 +141,7 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
       index(bySession, c.sessionId, e, true);
       index(byUser, c.userId, e, true);
       index(byDevice, c.deviceKey, e, true);
+      index(byDeviceId, c.deviceId, e, true);
       void check(e);
       return () => untrack(e);
     },
@@ -142,6 +154,7 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
         for (const e of [...(byDevice.get(r.deviceKey) ?? [])])
           close(e, 'device token removed from the token file');
       else if (r.type === 'user-changed') void checkAll([...(byUser.get(r.userId) ?? [])]);
+      else if (r.type === 'device-changed') void checkAll([...(byDeviceId.get(r.deviceId) ?? [])]);
       else void checkAll([...all]);
     },
     size: () => all.size,

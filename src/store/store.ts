@@ -6,6 +6,7 @@
 import type { AccountRepo } from './ports/accounts.ts';
 import type { AlertRepo } from './ports/alerts.ts';
 import type { CatalogRepo } from './ports/catalog.ts';
+import type { DeviceRepo } from './ports/devices.ts';
 import type { ImportRepo } from './ports/imports.ts';
 import type { JobRepo } from './ports/jobs.ts';
 import type { LiveRepo } from './ports/live.ts';
@@ -52,6 +53,8 @@ export interface Store {
   readonly notifications: NotificationRepo;
   /** Tariffs, grid-intensity profiles and the costs and CO2 priced from them. */
   readonly tariffs: TariffRepo;
+  /** Registered devices (MQTT/HTTP senders), their hashed tokens and activity. */
+  readonly devices: DeviceRepo;
   /** Creates or upgrades the schema; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Releases connections; the store is unusable afterwards. */

@@ -1,10 +1,12 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../../errors.ts';
+import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import type { Store } from '../store.ts';
 import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
+import { createDeviceRepo, devicesSchema } from './devices.ts';
 import { openDuckdbContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
 import { createJobRepo, jobsSchema } from './jobs.ts';
@@ -45,6 +47,7 @@ const SCHEMAS = [
   importsSchema,
   notificationsSchema,
   tariffsSchema,
+  devicesSchema,
 ];
 
 /** Opens (creating if needed) a DuckDB file as a {@link Store}. */
@@ -80,6 +83,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
     tariffs: createTariffRepo(ctx),
+    devices: announcingDeviceRepo(createDeviceRepo(ctx), revocations.announce),
     async migrate() {
       for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);
     },

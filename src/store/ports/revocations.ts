@@ -18,11 +18,22 @@ export type Revocation =
    * changed. Listeners re-check that user's credentials rather than trusting the reason.
    */
   | { type: 'user-changed'; userId: string }
+  /**
+   * A registered device's token was rotated or revoked, or its facility or meters changed: caches
+   * forget it, and its connections are checked again (src/store/ports/devices.ts).
+   */
+  | { type: 'device-changed'; deviceId: string }
   /** Announcements may have been missed (the listener reconnected): re-check every credential. */
   | { type: 'resync' };
 
 /** Type names of {@link Revocation}. */
-export const REVOCATION_TYPES = ['token-revoked', 'session-ended', 'user-changed', 'resync'] as const;
+export const REVOCATION_TYPES = [
+  'token-revoked',
+  'session-ended',
+  'user-changed',
+  'device-changed',
+  'resync',
+] as const;
 
 /** Announces and delivers {@link Revocation}s. */
 export interface RevocationRepo {

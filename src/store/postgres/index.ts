@@ -1,9 +1,11 @@
 import pg from 'pg';
+import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import type { Store } from '../store.ts';
 import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
+import { createDeviceRepo, devicesSchema } from './devices.ts';
 import type { PgContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
 import { createJobRepo, jobsSchema } from './jobs.ts';
@@ -39,6 +41,7 @@ const SCHEMAS = [
   importsSchema,
   notificationsSchema,
   tariffsSchema,
+  devicesSchema,
 ];
 
 /** Connects to PostgreSQL as a {@link Store}; every connection uses the configured schema. */
@@ -69,6 +72,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
     tariffs: createTariffRepo(ctx),
+    devices: announcingDeviceRepo(createDeviceRepo(ctx), revocations.announce),
     async migrate() {
       const client = await pool.connect();
       try {
