@@ -13,8 +13,12 @@ import { createAuthenticator } from './api/authenticate.ts';
 import { buildServer } from './api/server.ts';
 import type { Config } from './config.ts';
 import type { AlertForwarder } from './realtime/alerts.ts';
-import { type DeviceAuth, anyDeviceAuth, orgTokenAuth } from './realtime/device-auth.ts';
-import { type WatchedDeviceFile, watchDeviceTokenFile } from './realtime/device-file.ts';
+import { countingIngest, createDeviceActivity } from './devices/activity.ts';
+import { createRegistryDeviceAuth } from './devices/auth.ts';
+import { formatConflicts, importDeviceFileAt } from './devices/import.ts';
+import { deviceRoutes } from './devices/routes.ts';
+import { createDeviceService } from './devices/service.ts';
+import { anyDeviceAuth, orgTokenAuth } from './realtime/device-auth.ts';
 import { createChannelDirectory } from './realtime/directory.ts';
 import { type GatewaySpec, startGateways } from './realtime/gateways.ts';
 import { realtimeRoutes } from './realtime/http.ts';
@@ -53,7 +57,7 @@ export interface AppOptions {
   /** Ingest limits (default {@link DEFAULT_LIMITS}). */
   limits?: Partial<IngestLimits>;
   pipeline?: PipelineOptions;
-  /** Device token file (YAML/JSON); default `<dataDir>/devices.yaml` when it exists. */
+  /** Device token file (YAML/JSON) imported into the registry on start; default `<dataDir>/devices.yaml` when it exists. */
   deviceTokensFile?: string;
   /** First MQTT topic level; default `loadscope`. */
   topicRoot?: string;
@@ -136,32 +140,34 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const authenticator = createAuthenticator({ store: s, now });
         // Revoking a token or ending a session closes the MQTT clients and live streams it opened, in
         // this process at once and in the others through the store (PostgreSQL NOTIFY); so does
-        // removing an entry from the device token file, which is followed while the server runs.
-        let deviceFile: WatchedDeviceFile | undefined;
+        // rotating or revoking a registered device's token, or moving it to another facility.
+        const deviceRegistry = createRegistryDeviceAuth({ store: s, now });
         const connections = createConnectionRegistry({
           check: async (c) =>
-            c.deviceKey === undefined
+            c.deviceId === undefined
               ? authenticator.credentialState(c)
-              : deviceFile?.has(c.deviceKey)
-                ? { valid: true, expiresAt: null }
-                : { valid: false },
+              : deviceRegistry.credentialState({
+                  deviceId: c.deviceId,
+                  ...(c.deviceKey ? { deviceKey: c.deviceKey } : {}),
+                }),
           onError,
         });
-        const stopRevocations = s.revocations.watch((r) => connections.revoke(r));
+        const stopRevocations = s.revocations.watch((r) => {
+          deviceRegistry.invalidate(r);
+          connections.revoke(r);
+        });
         stops.push(async () => stopRevocations());
         await s.revocations.ready();
-        const auths: DeviceAuth[] = [orgTokenAuth(authenticator)];
+        // The token file is an import into the registry now (idempotent: a restart changes nothing).
         if (existsSync(tokensFile)) {
-          const file = await watchDeviceTokenFile(tokensFile, {
-            onRemoved: (keys) =>
-              keys.forEach((deviceKey) => connections.revoke({ type: 'device-removed', deviceKey })),
-            onError,
-          });
-          deviceFile = file;
-          stops.push(async () => file.close());
-          auths.push(file);
+          const r = await importDeviceFileAt({ store: s, now }, tokensFile);
+          if (r.created.length > 0) say(`devices: ${r.created.length} imported from ${tokensFile}`);
+          for (const line of formatConflicts(r)) say(`devices: not imported: ${line}`);
         }
-        const deviceAuth = anyDeviceAuth(...auths);
+        const deviceAuth = anyDeviceAuth(orgTokenAuth(authenticator), deviceRegistry);
+        const activity = createDeviceActivity({ store: s, now, onError });
+        activity.start();
+        stops.push(() => activity.stop());
 
         const forwarders: AlertForwarder[] = [];
         const webhook = opts.alertWebhook ?? config.alerts.webhook;
@@ -221,14 +227,17 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const sub: LogSubscription = await durable.subscribe(embedded ? pipeline.persist : pipeline.handle);
         stops.push(() => sub.close());
         const topicRoot = opts.topicRoot ?? 'loadscope';
-        const ingest = createIngest({
-          directory,
-          log,
-          quarantine,
-          now,
-          topicRoot,
-          ...(opts.limits ? { limits: opts.limits } : {}),
-        });
+        const ingest = countingIngest(
+          createIngest({
+            directory,
+            log,
+            quarantine,
+            now,
+            topicRoot,
+            ...(opts.limits ? { limits: opts.limits } : {}),
+          }),
+          activity,
+        );
 
         let mqttUrl: string;
         let publish: (topic: string, payload: string) => Promise<void>;
@@ -283,6 +292,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           plugins: [
             jobRoutes({ service: jobs, registry }),
             nilmRoutes(),
+            deviceRoutes({
+              service: createDeviceService({ store: s, now, activity }),
+              connect: { mqttUrl, topicRoot },
+            }),
             notificationRoutes({ mailer }),
             liveNilmRoutes({ live: { latest: (id) => liveNilm.current?.latest(id) } }),
             realtimeRoutes({

@@ -94,7 +94,8 @@ export const ENV_VARS = {
     'seconds between incremental batch runs in `loadscope start` (default 60; 0 = never)',
   LOADSCOPE_DATA_DIR: 'shared public data sets (default ../shared/data)',
   LOADSCOPE_ALERT_WEBHOOK: 'URL that receives every new alert as a JSON POST (default none)',
-  LOADSCOPE_DEVICES_FILE: 'device token file, YAML or JSON (default <state>/devices.yaml when it exists)',
+  LOADSCOPE_DEVICES_FILE:
+    'device token file, YAML or JSON, imported into the device registry on start (default <state>/devices.yaml when it exists)',
   LOADSCOPE_PRODUCTS_DIR: 'folder of custom analytic products (default none)',
   LOADSCOPE_SMTP_URL:
     'SMTP server for alert e-mail, smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://… (default none: no e-mail)',

@@ -5,7 +5,8 @@
  * and listening connection, as a second API server has). For every credential kind (API token
  * revoked, logout, password change, user disabled) each connection kind it can open (MQTT, SSE,
  * WebSocket) is closed within 1.5 s, HTTP ingest refuses a revoked token at once, and the
- * connections of credentials that still work stay open. src/revocation.process.test.ts does the same
+ * connections of credentials that still work stay open; so does rotating or revoking a registered
+ * device's token. src/revocation.process.test.ts does the same
  * across real processes.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -52,7 +53,6 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
   const dirs: string[] = [];
   const apps: App[] = [];
   let holder: App; // holds the connections
-  let devicesFile: string;
   let changer: App; // where the changes are made
   let holderUrl: string;
   let mqttUrl: string;
@@ -79,7 +79,6 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
       deviceTokensFile,
       fileEntry('gone', FILE_TOKENS.gone) + fileEntry('kept', FILE_TOKENS.kept),
     );
-    devicesFile ??= deviceTokensFile;
     const app = createApp(config, { log: () => undefined, deviceTokensFile });
     apps.push(app);
     const s = await app.start();
@@ -133,7 +132,7 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
       closeTimes.push(Math.max(0, at - since));
     }
   };
-  const asAdmin = (method: 'DELETE' | 'PATCH', url: string, payload?: object) =>
+  const asAdmin = (method: 'DELETE' | 'PATCH' | 'POST', url: string, payload?: object) =>
     changer.http.inject({
       method,
       url,
@@ -231,15 +230,30 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
     await closedWithin(cs, expiresAt);
   });
 
-  it('removing a device from the token file disconnects it and refuses its token, keeping the others', async () => {
+  it('rotating a registered device token disconnects it and refuses the old token at once; revoking ends the new one', async () => {
+    // Both devices came from the token file, imported into the registry on start (twice, with two
+    // servers: the second import changed nothing).
     const gone = await openMqtt(mqttUrl, FILE_TOKENS.gone);
     const kept = await openMqtt(mqttUrl, FILE_TOKENS.kept);
     open.push(gone, kept);
     expect(await postReading(holderUrl, FILE_TOKENS.gone)).not.toBe(401);
-    await writeFile(devicesFile, fileEntry('kept', FILE_TOKENS.kept));
+    const rotated = await asAdmin('POST', '/api/v1/devices/gone/rotate');
+    expect(rotated.statusCode, rotated.body).toBe(200);
     const t0 = Date.now();
+    let status = await postReading(holderUrl, FILE_TOKENS.gone);
+    while (status !== 401 && column.twoServers && Date.now() - t0 < 250)
+      status = await postReading(holderUrl, FILE_TOKENS.gone);
+    expect(status).toBe(401);
     await closedWithin([gone], t0);
-    expect(await postReading(holderUrl, FILE_TOKENS.gone)).toBe(401);
+    await expect(openMqtt(mqttUrl, FILE_TOKENS.gone)).rejects.toThrow(/Not authorized|Bad username/i);
+    const fresh = (rotated.json() as { token: string }).token;
+    const next = await openMqtt(mqttUrl, fresh);
+    open.push(next);
+    expect(await postReading(holderUrl, fresh)).not.toBe(401);
+    expect((await asAdmin('POST', '/api/v1/devices/gone/revoke')).statusCode).toBe(200);
+    const t1 = Date.now();
+    await closedWithin([next], t1);
+    expect(await postReading(holderUrl, fresh)).toBe(401);
     expect(await postReading(holderUrl, FILE_TOKENS.kept)).not.toBe(401);
     expect(kept.isOpen()).toBe(true);
   });

@@ -191,6 +191,13 @@ const ROUTES: Record<string, Param[]> = {
   'GET /api/v1/me/notifications': [],
   'PUT /api/v1/me/notifications': [],
   'POST /api/v1/me/notifications/test': [],
+  // The device registry has no numeric or time parameters; names and bodies: src/devices/routes.test.ts.
+  'GET /api/v1/devices': [],
+  'GET /api/v1/devices/:id': [],
+  'POST /api/v1/devices': [],
+  'POST /api/v1/devices/:id/rotate': [],
+  'POST /api/v1/devices/:id/revoke': [],
+  'PATCH /api/v1/devices/:id': [],
 };
 
 describe('bad numeric and time parameters on every route', () => {

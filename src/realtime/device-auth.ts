@@ -24,10 +24,12 @@ export interface DeviceIdentity {
    */
   readOnly?: boolean;
   /**
-   * The token file entry it authenticated with (a hash of the entry: token, organisation, meters), so
-   * that removing or changing the entry closes its connections.
+   * A digest of what it was allowed when it authenticated (token, organisation, facility, meters), so
+   * that a connection opened before a change is closed (src/devices/auth.ts).
    */
   deviceKey?: string;
+  /** Id of the registered device (src/devices/) it authenticated as; its activity is counted. */
+  deviceId?: string;
 }
 
 /** Verifies a token; undefined when it is unknown, expired or wrong. */

@@ -116,6 +116,7 @@ export function realtimeRoutes(deps: RealtimeHttpDeps): FastifyPluginAsync {
       const credential: ConnectionCredential = {
         ...(d.tokenId ? { tokenId: d.tokenId } : {}),
         ...(d.deviceKey ? { deviceKey: d.deviceKey } : {}),
+        ...(d.deviceId ? { deviceId: d.deviceId } : {}),
       };
       return { orgId: d.orgId, role: 'viewer', credential };
     });

@@ -135,6 +135,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       credential: {
         ...(id.tokenId ? { tokenId: id.tokenId } : {}),
         ...(id.deviceKey ? { deviceKey: id.deviceKey } : {}),
+        ...(id.deviceId ? { deviceId: id.deviceId } : {}),
       },
       close: (reason) => {
         notice(`mqtt: client '${client.id}' disconnected: ${reason}`);

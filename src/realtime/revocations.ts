@@ -9,16 +9,17 @@ import type { CredentialRef, CredentialState, Revocation } from '../store/ports/
 
 /** The credential of a connection: an API token, a session, or a token file entry. */
 export interface ConnectionCredential extends CredentialRef {
-  /** `deviceKey` of the token file entry (src/realtime/device-file.ts). */
+  /**
+   * `deviceKey` of the registered device (src/devices/auth.ts): a digest of its token, facility and
+   * meters, so that changing any of them ends the connection.
+   */
   deviceKey?: string;
   /** Id of the registered device (src/store/ports/devices.ts) whose token opened it. */
   deviceId?: string;
-  /** SHA-256 of that device token: a rotated token no longer matches it. */
-  deviceTokenHash?: string;
 }
 
-/** What closes connections: a revocation announced by the store, or a token file entry removed. */
-export type ConnectionRevocation = Revocation | { type: 'device-removed'; deviceKey: string };
+/** What closes connections: a revocation announced by the store. */
+export type ConnectionRevocation = Revocation;
 
 /** A connection opened with a credential. */
 export interface TrackedConnection {
@@ -71,7 +72,6 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
   const byToken = new Map<string, Set<Entry>>();
   const bySession = new Map<string, Set<Entry>>();
   const byUser = new Map<string, Set<Entry>>();
-  const byDevice = new Map<string, Set<Entry>>();
   const byDeviceId = new Map<string, Set<Entry>>();
   const all = new Set<Entry>();
 
@@ -88,7 +88,6 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
     index(byToken, c.tokenId, e, false);
     index(bySession, c.sessionId, e, false);
     index(byUser, c.userId, e, false);
-    index(byDevice, c.deviceKey, e, false);
     index(byDeviceId, c.deviceId, e, false);
   };
   const close = (e: Entry, reason: string): void => {
@@ -128,19 +127,13 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
   return {
     track(connection) {
       const c = connection.credential;
-      if (
-        c.tokenId === undefined &&
-        c.sessionId === undefined &&
-        c.deviceKey === undefined &&
-        c.deviceId === undefined
-      )
+      if (c.tokenId === undefined && c.sessionId === undefined && c.deviceId === undefined)
         return () => undefined;
       const e: Entry = { connection, closed: false };
       all.add(e);
       index(byToken, c.tokenId, e, true);
       index(bySession, c.sessionId, e, true);
       index(byUser, c.userId, e, true);
-      index(byDevice, c.deviceKey, e, true);
       index(byDeviceId, c.deviceId, e, true);
       void check(e);
       return () => untrack(e);
@@ -150,9 +143,6 @@ export function createConnectionRegistry(deps: ConnectionRegistryDeps): Connecti
         for (const e of [...(byToken.get(r.tokenId) ?? [])]) close(e, 'API token revoked');
       else if (r.type === 'session-ended')
         for (const e of [...(bySession.get(r.sessionId) ?? [])]) close(e, 'session ended');
-      else if (r.type === 'device-removed')
-        for (const e of [...(byDevice.get(r.deviceKey) ?? [])])
-          close(e, 'device token removed from the token file');
       else if (r.type === 'user-changed') void checkAll([...(byUser.get(r.userId) ?? [])]);
       else if (r.type === 'device-changed') void checkAll([...(byDeviceId.get(r.deviceId) ?? [])]);
       else void checkAll([...all]);
