@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts';
-import type { CatalogRepo } from '../store/ports/catalog.ts';
 import type { Store } from '../store/store.ts';
 import { importFile } from './import-file.ts';
 
@@ -37,8 +36,10 @@ function counting(store: Store, calls: Map<string, number>): Store {
         return (v as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
-  }) as CatalogRepo;
-  return new Proxy(store, { get: (t, p, r) => (p === 'catalog' ? catalog : Reflect.get(t, p, r)) });
+  });
+  return new Proxy(store, {
+    get: (t, p, r): unknown => (p === 'catalog' ? catalog : Reflect.get(t, p, r)),
+  });
 }
 
 describe('import catalog', () => {

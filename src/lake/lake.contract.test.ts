@@ -37,7 +37,7 @@ async function rawRows(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    return (await conn.runAndReadAll(sql)).getRowObjectsJS();
   } finally {
     conn.closeSync();
     db.closeSync();

@@ -44,7 +44,7 @@ export function fleetBatch(
       b.channel[j] = c;
       b.ts[j] = start + i * stepMs;
       b.value[j] = valueBase + i;
-      b.quality[j] = (i % 4) as 0 | 1 | 2 | 3;
+      b.quality[j] = i % 4;
     }
   return b;
 }

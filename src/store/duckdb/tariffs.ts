@@ -1,4 +1,3 @@
-import type { DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../errors.ts';
 import type { TariffRepo } from '../ports/tariffs.ts';
 import { createTariffQueries, tariffsDdl, type TariffQuery } from '../tariff-rows.ts';
@@ -18,7 +17,7 @@ const failed = (sql: string, cause: unknown) =>
 export function createTariffRepo(ctx: DuckdbContext): TariffRepo {
   const q: TariffQuery = async (sql, values = []) => {
     try {
-      return await runRows(ctx, sql, values as DuckDBValue[]);
+      return await runRows(ctx, sql, values);
     } catch (cause) {
       throw failed(sql, cause);
     }
@@ -27,7 +26,7 @@ export function createTariffRepo(ctx: DuckdbContext): TariffRepo {
     inTransaction(ctx, (conn) =>
       fn(async (sql, values = []) => {
         try {
-          return await queryRows(conn, sql, values as DuckDBValue[]);
+          return await queryRows(conn, sql, values);
         } catch (cause) {
           throw failed(sql, cause);
         }
