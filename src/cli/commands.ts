@@ -33,6 +33,13 @@ export const FEATURES: readonly FeatureCommands[] = [
     load: async () => (await import('../batch/cli.ts')).registerBatchCommands,
   },
   {
+    commands: {
+      tariffs: "import or list an organisation's tariffs and grid-intensity profiles",
+      costs: 'print cost and CO2 per hour, day or month, per channel, meter, facility or zip code',
+    },
+    load: async () => (await import('../cost/cli.ts')).registerCostCommands,
+  },
+  {
     commands: { simulate: 'a simulated fleet with ground truth: files, store load, live MQTT/HTTP replay' },
     load: async () => (await import('../sim/cli.ts')).registerSimulateCommands,
   },
