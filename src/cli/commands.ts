@@ -66,6 +66,10 @@ export const FEATURES: readonly FeatureCommands[] = [
     commands: { user: 'users of an organisation', token: 'API tokens for devices and scripts' },
     load: async () => (await import('../api/cli.ts')).registerApiCommands,
   },
+  {
+    commands: { devices: 'the device registry: provision, rotate, revoke, assign, import a token file' },
+    load: async () => (await import('../devices/cli.ts')).registerDeviceCommands,
+  },
 ];
 
 /**
