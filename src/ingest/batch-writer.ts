@@ -6,12 +6,26 @@
 import type { ReadingBatch } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import type { CatalogBuilder } from './catalog.ts';
+import { PHYSICAL_LIMITS } from './units.ts';
 
 interface Arrays {
   channel: Int32Array;
   ts: Float64Array;
   value: Float64Array;
   quality: Uint8Array;
+}
+
+/** How a {@link BatchWriter} batches, and whom it tells about a reading it refuses. */
+export interface BatchWriterOptions {
+  /** Readings per batch. */
+  size: number;
+  /** Writes in flight at once: 1 for DuckDB (one writer), 2 for PostgreSQL (separate backends). */
+  concurrency: number;
+  /**
+   * Called instead of storing a reading whose magnitude is beyond its channel unit's
+   * {@link PHYSICAL_LIMITS} (a fault, not a measurement; the live ingest refuses the same values).
+   */
+  onOutOfRange: (channel: number, ts: number, value: number) => void;
 }
 
 /** Collects readings and writes them in batches; {@link drain} must be awaited regularly. */
@@ -26,19 +40,35 @@ export class BatchWriter {
   private readonly pool: Arrays[] = [];
   private inflight: Promise<void>[] = [];
   private failure: { error: unknown } | null = null;
+  /** Physical limit of each channel index, filled as channels appear. */
+  private limits = new Float64Array(0);
+  private readonly size: number;
+  private readonly concurrency: number;
+  private readonly onOutOfRange: BatchWriterOptions['onOutOfRange'];
 
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogBuilder,
-    private readonly size = 100_000,
-    /** Writes in flight at once: 1 for DuckDB (one writer), 2 for PostgreSQL (separate backends). */
-    private readonly concurrency = 1,
+    options: BatchWriterOptions,
   ) {
+    this.size = options.size;
+    this.concurrency = options.concurrency;
+    this.onOutOfRange = options.onOutOfRange;
     this.cur = this.alloc();
   }
 
-  /** Adds one reading; `channel` is an index from the catalog builder. */
+  /**
+   * Adds one reading; `channel` is an index from the catalog builder. A value beyond the channel
+   * unit's physical limit is refused through `onOutOfRange` instead.
+   */
   push(channel: number, ts: number, value: number, quality = 0): void {
+    // One typed-array load per reading; `!(<=)` also refuses NaN.
+    if (
+      !(Math.abs(value) <= (channel < this.limits.length ? this.limits[channel]! : this.limitOf(channel)))
+    ) {
+      this.onOutOfRange(channel, ts, value);
+      return;
+    }
     const a = this.cur;
     const i = this.n;
     a.channel[i] = channel;
@@ -91,6 +121,13 @@ export class BatchWriter {
   /** Waits for the write in flight, if any, ignoring its outcome (used when an import fails). */
   async settle(): Promise<void> {
     while (this.inflight.length) await this.inflight.shift();
+  }
+
+  /** Refreshes the limits from the catalog's channel units (a new channel appeared). */
+  private limitOf(channel: number): number {
+    const units = this.catalog.channelUnits;
+    this.limits = Float64Array.from(units, (u) => PHYSICAL_LIMITS[u]);
+    return this.limits[channel] ?? Infinity;
   }
 
   private check(): void {

@@ -5,7 +5,7 @@
  * files fill one facility (the import's); utility files place each meter by its service
  * (catalog-routing.ts).
  */
-import type { Channel, FacilityKind, Meter } from '../domain/types.ts';
+import type { Channel, FacilityKind, Meter, Unit } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { FacilityWriter } from './catalog-facilities.ts';
@@ -47,6 +47,8 @@ export interface MeterPlace {
 export class CatalogBuilder {
   /** Channel ids by index, as referenced by reading batches. */
   readonly channelIds: string[] = [];
+  /** Unit of each channel, by the same index as {@link channelIds}. */
+  readonly channelUnits: Unit[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly meters = new Map<string, Meter>();
   private pendingMeters: Meter[] = [];
@@ -122,6 +124,7 @@ export class CatalogBuilder {
       if (!this.meters.has(meterId)) this.meter(spec.meter);
       idx = this.channelIds.length;
       this.channelIds.push(id);
+      this.channelUnits.push(spec.unit);
       this.byKey.set(id, idx);
       this.pendingChannels.push({
         id,

@@ -27,14 +27,23 @@ export async function driveLines(
     if (line === 1) throw new InputError(message, { file: ctx.file, line });
     ctx.rejects.reject(line, '', 'line-too-long', message, '');
   };
+  // Where each line is, so that a reading refused after parsing (out of physical range) names it.
+  const at = ctx.at;
+  const handle: LineHandler = (buf, start, end, line) => {
+    at.line = line;
+    at.buf = buf;
+    at.start = start;
+    at.end = end;
+    onLine(buf, start, end, line);
+  };
   for await (const chunk of source.chunks()) {
-    splitter.push(chunk, onLine, tooLong);
+    splitter.push(chunk, handle, tooLong);
     await ctx.out.drain();
     ctx.tick(source.bytesRead());
     ctx.signal?.throwIfAborted();
     if (ctx.full()) return splitter;
   }
-  splitter.end(onLine, tooLong);
+  splitter.end(handle, tooLong);
   const err = source.error();
   if (err)
     ctx.rejects.reject(

@@ -7,6 +7,19 @@ import type { RejectLog } from './rejects.ts';
 import type { ByteSource } from './source.ts';
 import type { ImportOptions } from './types.ts';
 
+/**
+ * The record being read, for rejections made after the format parsed it (the batch writer's
+ * physical-limit check): line-based formats have it set by `driveLines`; others leave line 0.
+ */
+export interface RecordAt {
+  /** 1-based line number, 0 when the format has no lines. */
+  line: number;
+  /** The line's bytes are `buf[start, end)`; null when there is no line. */
+  buf: Buffer | null;
+  start: number;
+  end: number;
+}
+
 /** What a format gets to do its work. */
 export interface FormatContext {
   /**
@@ -19,6 +32,8 @@ export interface FormatContext {
   readonly out: BatchWriter;
   readonly rejects: RejectLog;
   readonly signal?: AbortSignal;
+  /** The record being read (set by `driveLines` for line-based formats). */
+  readonly at: RecordAt;
   /** Data rows seen; the format increments it. */
   rows: number;
   /** True once `limitRows` rows were read; formats then skip the remaining rows. */

@@ -72,6 +72,10 @@ L('value-infinity.csv', long(good(0), `m,mains,${T(1)},Infinity,W`, `m,mains,${T
   reasons: { 'not-finite': 2 },
 });
 L('value-1e309.csv', long(good(0), `m,mains,${T(1)},1e309,W`), { stored: 1, reasons: { 'not-finite': 1 } });
+L('beyond-physical-limit.csv', long(good(0), `m,mains,${T(1)},-1.5e9,W`, `m,gas,${T(1)},2e9,m3`, good(2)), {
+  stored: 2,
+  reasons: { 'value-out-of-range': 2 },
+});
 L('value-overflow-kw.csv', long(good(0), `m,mains,${T(1)},1e306,kW`), {
   stored: 1,
   reasons: { 'value-out-of-range': 1 },
@@ -282,7 +286,11 @@ R('truncated.csv', RH + '\n2014-01-01 00:00:00,1,2\n2014-01-01 00:00:30,1', {
   reasons: { truncated: 1 },
 });
 R('nan-infinity.csv', refit('2014-01-01 00:00:00,NaN,Infinity'), { stored: 0, reasons: { 'not-finite': 2 } });
-R('huge-value.csv', refit('2014-01-01 00:00:00,1e308,1'), { stored: 2 });
+// A finite value beyond the physical limit of its unit (1e9 W) is a fault, refused as live ingest does.
+R('huge-value.csv', refit('2014-01-01 00:00:00,1e308,1'), {
+  stored: 1,
+  reasons: { 'value-out-of-range': 1 },
+});
 R('iso-time.csv', refit('2014-01-01T00:00:00,1,2'), { stored: 2 });
 R('out-of-range.csv', refit('1969-12-31 00:00:00,1,2', '2014-01-01 00:00:00,1,2'), {
   stored: 2,
