@@ -3,9 +3,10 @@
  * into an unlogged table without keys, batch by batch in the same run, on an empty table and again
  * once the table holds several million readings (the rate must not fall as the table grows). A third
  * writer in the same turns, a binary COPY into a logged table with only the primary key, is the
- * floor of any design that keeps one indexed row per reading. Also: a re-write of stored batches
- * (all duplicates), JetStream-sized batches of 5,000, and a file import against `psql \copy` of the
- * same file.
+ * floor of any design that keeps one indexed row per reading; its parts (WAL alone, the key alone,
+ * a key built once after the load) say where that floor comes from. Also: a re-write of stored
+ * batches (all duplicates), two writers at once against one, JetStream-sized batches of 5,000, and
+ * a file import against `psql \copy` of the same file.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -49,6 +50,21 @@ function newBatch(ids: string[], size: number): ReadingBatch {
 }
 
 type Writer = (b: ReadingBatch) => Promise<unknown>;
+
+/** Splits `x` into even and odd channel indexes (each half sized for exactly its share). */
+function splitByChannel(x: ReadingBatch, halves: readonly [ReadingBatch, ReadingBatch]): void {
+  const at = [0, 0];
+  for (let i = 0; i < x.length; i++) {
+    const h = (x.channel[i] as number) % 2;
+    const out = halves[h] as ReadingBatch;
+    const j = at[h] as number;
+    out.channel[j] = x.channel[i] as number;
+    out.ts[j] = x.ts[i] as number;
+    out.value[j] = x.value[i] as number;
+    out.quality[j] = x.quality[i] as number;
+    at[h] = j + 1;
+  }
+}
 
 /** Runs the writers in turns on batches `first`..`first + count - 1`; returns readings/s per writer (only writes timed). */
 async function turns(b: ReadingBatch, first: number, count: number, writers: Writer[]): Promise<number[]> {
@@ -149,10 +165,14 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
     const keysOf = (x: ReadingBatch) =>
       Int32Array.from(x.channel.subarray(0, x.length), (c) => keyOf.get(ids[c] as string) ?? -1);
     const bare: Writer = (x) => copyInto(admin, `${schema}.bare`, encodeBinaryCopy(keysOf(x), x));
-    const floor: Writer = async (x) => {
-      const keys = keysOf(x);
-      await copyInto(admin, `${schema}.floor`, encodeBinaryCopy(keys, x, orderByChannel(x, keys)));
-    };
+    // COPY of the rows grouped by channel, as the store's direct path sends them.
+    const sorted =
+      (table: string): Writer =>
+      async (x) => {
+        const keys = keysOf(x);
+        await copyInto(admin, `${schema}.${table}`, encodeBinaryCopy(keys, x, orderByChannel(x, keys)));
+      };
+    const floor = sorted('floor');
     const storeWrite: Writer = (x) => store.readings.write(x);
     const b = newBatch(ids, size);
     const rows: BenchRow[] = [];
@@ -167,6 +187,30 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
       });
     };
     await segment('empty table', 0);
+    // Where the floor's cost comes from: the WAL of the rows alone, and the primary key alone.
+    await admin.query(`CREATE TABLE ${schema}.logged (${cols})`);
+    await admin.query(`CREATE UNLOGGED TABLE ${schema}.keyed (${cols}, PRIMARY KEY (channel_key, ts))`);
+    opts.log('postgres: bare COPY against a logged keyless table and an unlogged keyed one');
+    const [bareAgain = 0, logged = 0, keyed = 0] = await turns(b, 0, timed, [
+      bare,
+      sorted('logged'),
+      sorted('keyed'),
+    ]);
+    rows.push(row('postgres COPY into a logged table without keys (WAL only)', logged, bareAgain, false));
+    rows.push(row('postgres COPY into an unlogged table with the PK (index only)', keyed, bareAgain, false));
+    // The alternative to one B-tree insertion per row: load without keys, build the index once (sorted).
+    const build = await timeIt(() =>
+      admin.query(`ALTER TABLE ${schema}.logged ADD PRIMARY KEY (channel_key, ts)`),
+    );
+    const loaded = timed * size;
+    rows.push(
+      row(
+        'postgres COPY into a logged keyless table, then one index build',
+        loaded / (loaded / logged + build.seconds),
+        bareAgain,
+        false,
+      ),
+    );
     opts.log(`postgres: filling the store with ${(prefill * size).toLocaleString()} more readings`);
     b.length = size;
     for (let k = timed; k < timed + prefill; k++) {
@@ -179,9 +223,37 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
     opts.log('postgres: re-write of stored batches (all duplicates)');
     const [dup = 0, dupBare = 0] = await turns(b, 0, Math.min(timed, 10), [storeWrite, bare]);
     rows.push(row('postgres store re-write (all duplicates)', dup, dupBare, false));
+    // Two writers, each with the channels of one half (as two log partitions give them), against one.
+    const peer = await createPostgresStore({ url: PG_URL, schema, poolSize: 2 });
+    try {
+      const halves = [newBatch(ids, size / 2), newBatch(ids, size / 2)] as const;
+      const split: Writer = async (x) => {
+        splitByChannel(x, halves);
+        await store.readings.write(halves[0]);
+        await store.readings.write(halves[1]);
+      };
+      const parallel: Writer = async (x) => {
+        splitByChannel(x, halves);
+        await Promise.all([store.readings.write(halves[0]), peer.readings.write(halves[1])]);
+      };
+      const at = timed * 2 + prefill;
+      opts.log('postgres: one writer against two writers at once, each with half the channels');
+      const half = Math.floor(timed / 2);
+      const [one = 0] = await turns(b, at, half, [split]);
+      const [two = 0] = await turns(b, at + half, half, [parallel]);
+      rows.push({
+        name: 'postgres store write, 2 writers at once (half the channels each)',
+        value: two,
+        unit: 'readings/s',
+        baseline: { name: 'one writer, the same halves one after the other', value: one },
+        ratio: two / one,
+      });
+    } finally {
+      await peer.close();
+    }
     // The JetStream worker writes frames of about 5,000 readings: the per-write cost shows here.
     const small = newBatch(ids, 5000);
-    const first = ((timed * 2 + prefill) * size) / 5000;
+    const first = ((timed * 3 + prefill) * size) / 5000;
     opts.log('postgres: batches of 5,000 readings');
     const [s5 = 0, b5 = 0] = await turns(small, first, opts.quick ? 40 : 200, [storeWrite, bare]);
     rows.push(row('postgres store write, batches of 5,000', s5, b5, false));
