@@ -13,6 +13,7 @@ import { realtimeRoutes } from '../src/realtime/http.ts';
 import { createEventHub } from '../src/realtime/hub.ts';
 import { createIngest } from '../src/realtime/ingest.ts';
 import { createMemoryLog } from '../src/realtime/log/memory/index.ts';
+import { runConsumer } from '../src/realtime/log/run.ts';
 import type { ReadingLog } from '../src/realtime/log/port.ts';
 import { createPipeline } from '../src/realtime/pipeline.ts';
 import { createQuarantine } from '../src/realtime/quarantine.ts';
@@ -42,7 +43,7 @@ async function measure(ack: Ack, clients: number, requests: number, size: number
   try {
     await seedFleet(t.store, clients + 1);
     await pipeline.start();
-    await memlog.subscribe(pipeline.persist);
+    runConsumer(memlog, pipeline.persist);
     // Wired as the embedded app does: processors at ingest, the log feeds the store writer.
     const log: ReadingLog = {
       ...memlog,

@@ -21,6 +21,7 @@ import { createEventHub } from '../src/realtime/hub.ts';
 import { createIngest } from '../src/realtime/ingest.ts';
 import { createJetStreamLog } from '../src/realtime/log/jetstream/index.ts';
 import { createMemoryLog } from '../src/realtime/log/memory/index.ts';
+import { runConsumer } from '../src/realtime/log/run.ts';
 import { startEmbeddedBroker } from '../src/realtime/mqtt-broker.ts';
 import { createPipeline } from '../src/realtime/pipeline.ts';
 import { createQuarantine } from '../src/realtime/quarantine.ts';
@@ -124,7 +125,7 @@ const bench: Bench = {
       await t.store.rollups.computeThresholds({ percentile: 97, now: Date.now() });
       await pipeline.start();
       // Wired as the embedded app does: processors at ingest, the log feeds the store writer.
-      await memlog.subscribe(pipeline.persist);
+      runConsumer(memlog, pipeline.persist);
       const fastLog = {
         ...memlog,
         append: async (b: Parameters<typeof memlog.append>[0]) => {

@@ -27,7 +27,8 @@ import { type IngestLimits, createIngest } from './realtime/ingest.ts';
 import { type LiveFleet, startLiveFleet } from './realtime/live-fleet.ts';
 import { createJetStreamLog } from './realtime/log/jetstream/index.ts';
 import { createMemoryLog } from './realtime/log/memory/index.ts';
-import type { LogSubscription, ReadingLog } from './realtime/log/port.ts';
+import type { ReadingLog } from './realtime/log/port.ts';
+import { runConsumer } from './realtime/log/run.ts';
 import { startEmbeddedBroker } from './realtime/mqtt-broker.ts';
 import { startExternalSubscriber } from './realtime/mqtt-client.ts';
 import { type PipelineOptions, createPipeline } from './realtime/pipeline.ts';
@@ -102,7 +103,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     hub: EventHub,
     forwarders: AlertForwarder[],
   ): Promise<ReadingLog> => {
-    if (config.log.kind !== 'jetstream') return createMemoryLog({ onError });
+    if (config.log.kind !== 'jetstream') return createMemoryLog();
     const js = await createJetStreamLog({
       servers: config.log.natsUrl,
       partitions: config.log.partitions,
@@ -196,7 +197,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         stops.push(() => durable.close());
         // Live NILM reads its own queue (the in-process log has one consumer), fed by every append. Its
         // breakdowns are rebuilt from new readings after a restart, so appends to it need not wait.
-        const nilmLog = createMemoryLog({ onError, ack: 'queued' });
+        const nilmLog = createMemoryLog({ ack: 'queued' });
         // Filled once the fleet is loaded (it may train on it); routes and stop read it later.
         const liveNilm: { current?: LiveNilmService } = {};
         stops.push(async () => {
@@ -213,7 +214,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
                 await durable.append(b);
                 await nilmLog.append(b);
               },
-              subscribe: (h) => durable.subscribe(h),
+              consume: (o) => durable.consume(o),
               close: () => durable.close(),
             }
           : {
@@ -221,11 +222,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
                 await durable.append(b);
                 await nilmLog.append(b);
               },
-              subscribe: (h) => durable.subscribe(h),
+              consume: (o) => durable.consume(o),
               close: () => durable.close(),
             };
-        const sub: LogSubscription = await durable.subscribe(embedded ? pipeline.persist : pipeline.handle);
-        stops.push(() => sub.close());
+        // The in-process log already groups appends into one message per write; JetStream messages (one
+        // per partition of a frame) are grouped here, up to 20,000 readings per store write.
+        const writer = runConsumer(durable, embedded ? pipeline.persist : pipeline.handle, {
+          onError,
+          maxReadings: embedded ? 0 : 20_000,
+        });
+        stops.push(() => writer.drain());
         const topicRoot = opts.topicRoot ?? 'loadscope';
         const ingest = countingIngest(
           createIngest({

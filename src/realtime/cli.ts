@@ -20,6 +20,7 @@ import type { AlertForwarder } from './alerts.ts';
 import { createChannelDirectory } from './directory.ts';
 import { createEventHub } from './hub.ts';
 import { createJetStreamLog } from './log/jetstream/index.ts';
+import { runConsumer } from './log/run.ts';
 import { createPipeline } from './pipeline.ts';
 
 /** Resolves when the process receives SIGINT or SIGTERM. */
@@ -143,7 +144,8 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
     )
     .option('--ack-wait <ms>', 'redelivery delay of unacknowledged batches', intOption, 10_000)
     .option('--heartbeat <ms>', 'membership heartbeat', intOption, 1000)
-    .action(async (opts: { stream?: string; ackWait: number; heartbeat: number }) => {
+    .option('--batch <readings>', 'largest store write, grouping log messages', intOption, 20_000)
+    .action(async (opts: { stream?: string; ackWait: number; heartbeat: number; batch: number }) => {
       const config = ctx.config();
       const o = { ...opts, stream: opts.stream ?? config.log.stream };
       const store = await ctx.store();
@@ -176,14 +178,15 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       });
       // New alerts go to `loadscope start`, which pushes them to live subscribers.
       forwarders.push(async (a) => log.publishAlert(a));
-      const sub = await log.subscribe(pipeline.handle);
+      // Messages (one per partition of an ingested frame) are grouped up to 20,000 readings per store write.
+      const run = runConsumer(log, pipeline.handle, { onError, maxReadings: o.batch });
       const stopped = untilSignal();
       ctx.out.write(
-        `worker ${log.workerId} ready: stream ${o.stream}, ${config.log.partitions} partitions, owns ${log.owned().join(',') || 'none yet'}\n`,
+        `worker ${log.workerId} ready: stream ${o.stream}, ${config.log.partitions} partitions, store writes of up to ${o.batch} readings\n`,
       );
       const sig = await stopped;
       ctx.err.write(`${sig}: worker stopping\n`);
-      await sub.close();
+      await run.drain();
       await pipeline.stop();
       await mailer?.close();
       await log.close();

@@ -12,6 +12,7 @@ import { realtimeRoutes } from './http.ts';
 import { createEventHub } from './hub.ts';
 import { createIngest } from './ingest.ts';
 import { createMemoryLog } from './log/memory/index.ts';
+import { runConsumer } from './log/run.ts';
 import { createPipeline } from './pipeline.ts';
 import { createQuarantine } from './quarantine.ts';
 
@@ -43,7 +44,7 @@ describe('real-time HTTP routes', () => {
       { overshoot: { minDurationMs: 2000, clearAfterMs: 2000 } },
     );
     await pipeline.start();
-    await log.subscribe(pipeline.handle);
+    runConsumer(log, pipeline.handle);
     const ingest = createIngest({
       directory,
       log,

@@ -17,7 +17,8 @@ import type { HouseSeries } from '../nilm/types.ts';
 import { InputError } from '../errors.ts';
 import type { StoredNilmModel } from '../store/ports/nilm.ts';
 import type { Store } from '../store/store.ts';
-import type { LogSubscription, ReadingLog } from './log/port.ts';
+import type { ReadingLog } from './log/port.ts';
+import { type ConsumerRun, runConsumer } from './log/run.ts';
 
 /**
  * A breakdown as clients get it: the answer of `GET /api/v1/facilities/:facilityId/nilm/live` and the
@@ -273,11 +274,15 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
   const warmed = await warmUp(store, routes, now(), opts.warmupMs ?? 600_000, offer);
   if (warmed) say(`live NILM: warmed up from ${warmed} stored mains reading(s)`);
 
-  const sub: LogSubscription | undefined = opts.log
-    ? await opts.log.subscribe((b) => {
-        offer(b);
-        return Promise.resolve();
-      })
+  const sub: ConsumerRun | undefined = opts.log
+    ? runConsumer(
+        opts.log,
+        (b) => {
+          offer(b);
+          return Promise.resolve();
+        },
+        { onError },
+      )
     : undefined;
   const refreshMs = opts.refreshMs ?? 60_000;
   const timer = refreshMs > 0 ? setInterval(() => void refresh().catch(onError), refreshMs) : undefined;
@@ -295,7 +300,7 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
     refresh,
     async stop() {
       if (timer) clearInterval(timer);
-      await sub?.close();
+      await sub?.drain();
       await refreshing?.catch(() => undefined);
     },
   };

@@ -13,6 +13,7 @@ import { seedFleet } from './fixtures.ts';
 import { createEventHub } from './hub.ts';
 import { createIngest } from './ingest.ts';
 import { createMemoryLog } from './log/memory/index.ts';
+import { runConsumer } from './log/run.ts';
 import { createPipeline } from './pipeline.ts';
 import { createQuarantine } from './quarantine.ts';
 import { encodeCompact } from './wire.ts';
@@ -41,7 +42,7 @@ for (const factory of STORE_FACTORIES) {
       );
       await pipeline.start();
       log = createMemoryLog();
-      await log.subscribe(pipeline.handle);
+      runConsumer(log, pipeline.handle);
       ingest = createIngest({ directory, log, quarantine, now });
     });
     afterEach(async () => {

@@ -14,6 +14,7 @@ import { createChannelDirectory } from './directory.ts';
 import { seedFleet } from './fixtures.ts';
 import { createIngest } from './ingest.ts';
 import { createMemoryLog } from './log/memory/index.ts';
+import { runConsumer } from './log/run.ts';
 import type { ReadingLog } from './log/port.ts';
 import { startExternalSubscriber } from './mqtt-client.ts';
 import { createQuarantine } from './quarantine.ts';
@@ -56,7 +57,7 @@ describe('external MQTT subscriber acknowledgement', () => {
     const directory = createChannelDirectory({ catalog: t.store.catalog });
     await directory.refresh(true);
     memlog = createMemoryLog();
-    await memlog.subscribe(async (b) => void (await t.store.readings.write(b)));
+    runConsumer(memlog, async (b) => void (await t.store.readings.write(b)));
     // The real log behind a switch: an append fails as one to a NATS server that is down would.
     const log: ReadingLog = {
       ...memlog,

@@ -12,6 +12,7 @@ import { createChannelDirectory } from './directory.ts';
 import { TEST_TOKENS, seedFleet, testDeviceAuth } from './fixtures.ts';
 import { createIngest } from './ingest.ts';
 import { createMemoryLog } from './log/memory/index.ts';
+import { runConsumer } from './log/run.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt-broker.ts';
 import { startExternalSubscriber } from './mqtt-client.ts';
 import { createQuarantine } from './quarantine.ts';
@@ -41,7 +42,7 @@ describe('MQTT ingest', () => {
     await seedFleet(t.store);
     const directory = createChannelDirectory({ catalog: t.store.catalog });
     await directory.refresh(true);
-    await log.subscribe(async (b) => void (await t.store.readings.write(b)));
+    runConsumer(log, async (b) => void (await t.store.readings.write(b)));
     ingest = createIngest({
       directory,
       log,

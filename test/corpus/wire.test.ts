@@ -48,7 +48,9 @@ function world(maxPayloadBytes = 64 * 1024) {
       batches.push(b);
       return Promise.resolve();
     },
-    subscribe: () => Promise.reject(new Error('not used')),
+    consume: () => {
+      throw new Error('not used');
+    },
     close: () => Promise.resolve(),
   };
   const quarantine = createQuarantine({ now: () => NOW });

@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 export interface Membership {
   /** Records a heartbeat of `id` at time `t`. */
   seen(id: string, t: number): void;
+  /** Forgets `id` (it said it left), so its partitions move at once instead of after the time-out. */
+  forget(id: string): void;
   /** Ids heard from within the timeout, sorted. */
   alive(t: number): string[];
   /** Partitions (0..count-1) that `self` owns at time `t`. */
@@ -22,6 +24,9 @@ export function createMembership(self: string, timeoutMs: number): Membership {
   const m: Membership = {
     seen(id, t) {
       last.set(id, Math.max(t, last.get(id) ?? 0));
+    },
+    forget(id) {
+      last.delete(id);
     },
     alive(t) {
       const ids = [...last].filter(([id, at]) => id === self || t - at <= timeoutMs).map(([id]) => id);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReadingBatch } from '../../../domain/types.ts';
 import { InputError } from '../../../errors.ts';
 import { batchOf } from '../../../stream/batch.ts';
+import { runConsumer } from '../run.ts';
 import { createMemoryLog } from './index.ts';
 
 const one = (channelId: string, ts = 1): ReadingBatch => batchOf([{ channelId, ts, value: 1 }]);
@@ -34,7 +35,7 @@ describe('memory log acknowledgement', () => {
     const log = createMemoryLog();
     const calls: string[][] = [];
     let g = gate();
-    await log.subscribe(async (b) => {
+    runConsumer(log, async (b) => {
       calls.push([...b.channelIds]);
       await g.wait;
     });
@@ -56,7 +57,7 @@ describe('memory log acknowledgement', () => {
     const log = createMemoryLog();
     const g = gate();
     const stored: string[] = [];
-    await log.subscribe(async (b) => {
+    runConsumer(log, async (b) => {
       await g.wait;
       if (b.channelIds.includes('bad')) throw new InputError('unknown channel bad');
       stored.push(...b.channelIds);
@@ -73,11 +74,15 @@ describe('memory log acknowledgement', () => {
 
   it('keeps an append waiting while the store fails, and resolves it once the write succeeds', async () => {
     const errors: unknown[] = [];
-    const log = createMemoryLog({ onError: (e) => errors.push(e) });
+    const log = createMemoryLog();
     let failures = 2;
-    await log.subscribe(async () => {
-      if (failures-- > 0) throw new Error('store down');
-    });
+    runConsumer(
+      log,
+      async () => {
+        if (failures-- > 0) throw new Error('store down');
+      },
+      { onError: (e) => errors.push(e), retryMs: 500 },
+    );
     const t0 = Date.now();
     await log.append(one('a'));
     expect(errors).toHaveLength(2);
@@ -96,7 +101,7 @@ describe('memory log acknowledgement', () => {
   it("resolves at once with ack 'queued' (a consumer a restart repairs)", async () => {
     const log = createMemoryLog({ ack: 'queued' });
     const g = gate();
-    await log.subscribe(() => g.wait);
+    runConsumer(log, () => g.wait);
     expect(await settled(log.append(one('a')))).toBe(true);
     g.open();
     await log.close();
