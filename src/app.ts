@@ -332,6 +332,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             meters: config.sim.meters,
             seed: config.sim.seed,
             backfillMs: config.sim.backfillDays * 86_400_000,
+            pvShare: config.sim.pvShare,
+            batteryShare: config.sim.batteryShare,
             now,
             onError,
           });

@@ -43,6 +43,8 @@ const schema = z.object({
     meters: z.number().int().min(0),
     seed: z.number().int(),
     backfillDays: z.number().int().min(0).max(366),
+    pvShare: z.number().min(0).max(1),
+    batteryShare: z.number().min(0).max(1),
   }),
   batch: z.object({ everySeconds: z.number().int().min(0) }),
   alerts: z.object({ webhook: z.string().url().nullable(), devicesFile: z.string().min(1).nullable() }),
@@ -90,6 +92,9 @@ export const ENV_VARS = {
   LOADSCOPE_SIM_METERS: 'simulated meters on start (default 20)',
   LOADSCOPE_SEED: 'simulator seed (default 1)',
   LOADSCOPE_SIM_BACKFILL_DAYS: 'days of history the simulated fleet writes on start (default 3)',
+  LOADSCOPE_SIM_PV_SHARE:
+    'share of the simulated households with rooftop PV, 0..1 (default 0; docs/solar.md)',
+  LOADSCOPE_SIM_BATTERY_SHARE: 'share of the simulated PV homes with a home battery, 0..1 (default 0.3)',
   LOADSCOPE_BATCH_EVERY:
     'seconds between incremental batch runs in `loadscope start` (default 60; 0 = never)',
   LOADSCOPE_DATA_DIR: 'shared public data sets (default ../shared/data)',
@@ -116,6 +121,14 @@ export function loadConfig(
     const n = Number(raw);
     if (!Number.isInteger(n))
       throw new ConfigError(k, `expected a whole number, got '${raw}' (${ENV_VARS[k]})`);
+    return n;
+  };
+  const share = (k: keyof typeof ENV_VARS, dflt: number): number => {
+    const raw = get(k);
+    if (raw === undefined || raw === '') return dflt;
+    const n = Number(raw);
+    if (!(n >= 0 && n <= 1))
+      throw new ConfigError(k, `expected a share in 0..1, got '${raw}' (${ENV_VARS[k]})`);
     return n;
   };
   const dataDir = get('LOADSCOPE_DATA_DIR_STATE') ?? '.loadscope';
@@ -151,6 +164,8 @@ export function loadConfig(
       meters: int('LOADSCOPE_SIM_METERS', 20),
       seed: int('LOADSCOPE_SEED', 1),
       backfillDays: int('LOADSCOPE_SIM_BACKFILL_DAYS', 3),
+      pvShare: share('LOADSCOPE_SIM_PV_SHARE', 0),
+      batteryShare: share('LOADSCOPE_SIM_BATTERY_SHARE', 0.3),
     },
     batch: { everySeconds: int('LOADSCOPE_BATCH_EVERY', 60) },
     alerts: {

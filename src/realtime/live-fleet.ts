@@ -17,6 +17,9 @@ export interface LiveFleetOptions {
   seed: number;
   /** History written on start, ms; default 1 day. */
   backfillMs?: number;
+  /** Share of the households with rooftop PV (default 0) and of those with a battery (default 0.3). */
+  pvShare?: number;
+  batteryShare?: number;
   /** Sampling of appliance-level houses, ms; default 10 s. */
   sampleMs?: number;
   /** How often new readings are generated, ms; default 2 s. */
@@ -41,6 +44,8 @@ export async function startLiveFleet(opts: LiveFleetOptions): Promise<LiveFleet>
     meters: opts.meters,
     sampleMs: opts.sampleMs ?? 10_000,
     idPrefix: 'live',
+    ...(opts.pvShare !== undefined ? { pvShare: opts.pvShare } : {}),
+    ...(opts.batteryShare !== undefined ? { batteryShare: opts.batteryShare } : {}),
   });
   const existing = await opts.store.catalog.getOrganisation(opts.orgId);
   if (!existing)
