@@ -32,6 +32,7 @@ import type {
   ScoreView,
   Share,
   ShareAccess,
+  SolarResponse,
   User,
   ZipRow,
 } from './types.ts';
@@ -96,6 +97,13 @@ export function createApi(http: Http) {
       http.get<HeatmapResponse>(`${V1}/facilities/${enc(facilityId)}/heatmap`, range(from, to)),
     breakdown: (facilityId: string, from: number, to: number) =>
       http.get<BreakdownRow[]>(`${V1}/facilities/${enc(facilityId)}/breakdown`, range(from, to)),
+    /** Grid, PV and battery flows; `from`/`to` are UTC ms or the facility's local dates (`YYYY-MM-DD`). */
+    solar: (
+      facilityId: string,
+      period: 'hour' | 'day' | 'month',
+      from: string | number,
+      to: string | number,
+    ) => http.get<SolarResponse>(`${V1}/facilities/${enc(facilityId)}/solar`, { period, from, to }),
     zips: (from: number, to: number) => http.get<ZipRow[]>(`${V1}/zips`, range(from, to)),
     scores: (facilityId: string) => http.get<ScoreView[]>(`${V1}/facilities/${enc(facilityId)}/scores`),
     products: () => http.get<Product[]>(`${V1}/products`),

@@ -9,6 +9,7 @@ import type { ImportQuery } from '../../../src/api/routes/import-options.ts';
 import type { LiveNilmBreakdown as LiveBreakdown } from '../../../src/realtime/live-nilm.ts';
 import type { ApplianceDailyEnergy, ApplianceInventoryItem } from '../../../src/store/ports/nilm.ts';
 import type { RollupRow } from '../../../src/store/ports/rollups.ts';
+import type { FlowBucket, FlowFigures } from '../../../src/solar/flows.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
 
 export type {
@@ -113,6 +114,18 @@ export interface BreakdownRow {
   unit: string;
   energy: number;
   coverage: number;
+}
+
+/** `GET /facilities/:id/solar`: grid, PV and battery flows settled per hour (docs/solar.md). */
+export interface SolarResponse {
+  period: 'hour' | 'day' | 'month';
+  from: number;
+  to: number;
+  /** Which flows the facility measures. */
+  metered: { grid: boolean; export: boolean; pv: boolean; battery: boolean };
+  sources: { channelId: string; name: string; role: string }[];
+  totals: FlowFigures;
+  buckets: FlowBucket[];
 }
 
 /** One row of `GET /zips`. */

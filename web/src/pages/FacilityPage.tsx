@@ -5,6 +5,7 @@ import { subscribeLive } from '../api/live.ts';
 import type { Alert } from '../api/types.ts';
 import { AlertList, AlertTimeline } from '../components/AlertList.tsx';
 import { ChannelBreakdown } from '../components/ChannelBreakdown.tsx';
+import { EnergyFlows } from '../components/EnergyFlows.tsx';
 import { FacilityEnergy } from '../components/FacilityEnergy.tsx';
 import { NilmSection, ScoresSection } from '../components/Insights.tsx';
 import { LiveAppliances } from '../components/LiveAppliances.tsx';
@@ -126,6 +127,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
           {extent.data || extent.error ? (
             <FacilityEnergy api={api} facility={facility} until={until} />
           ) : null}
+          {extent.data || extent.error ? <EnergyFlows api={api} facility={facility} until={until} /> : null}
         </div>
         <div>
           <Card title="Alerts">
