@@ -102,6 +102,35 @@ describe('parser pieces (fast-check)', () => {
     );
   });
 
+  it('ISO date-times parse like Date.UTC, day after day through one parser (its date cache), 24:00 and :60 rolled over', () => {
+    const p = new IsoParser(null);
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1970, max: 2099 }),
+            fc.integer({ min: 1, max: 12 }),
+            fc.integer({ min: 1, max: 31 }),
+            fc.integer({ min: 0, max: 24 }),
+            fc.integer({ min: 0, max: 59 }),
+            fc.integer({ min: 0, max: 60 }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (times) => {
+          for (const [y, mo, d, h, mi, sec] of times) {
+            const b = Buffer.from(`${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(sec)}Z`);
+            const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+            const want = d > daysInMonth ? NaN : Date.UTC(y, mo - 1, d, h, mi, sec);
+            expect(p.parse(b, 0, b.length)).toBe(want);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('timestamps: any text parses or gives NaN; every instant in range round-trips as ISO-8601', () => {
     const p = new IsoParser(null);
     fc.assert(

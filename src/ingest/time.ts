@@ -108,6 +108,9 @@ export type TsProblem = 'bad-timestamp' | 'timestamp-out-of-range' | 'local-time
 export class IsoParser {
   /** Why the last parse returned NaN. */
   problem: TsProblem = 'bad-timestamp';
+  /** The last valid date seen (packed year, month, day) and the UTC ms of its start. */
+  private lastDate = -1;
+  private lastDay = 0;
 
   constructor(private readonly converter: LocalTimeConverter | null) {}
 
@@ -117,37 +120,34 @@ export class IsoParser {
     while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 34)) end--;
     this.problem = 'bad-timestamp';
     let i = start;
-    const num = (n: number): number => {
-      let v = 0;
-      for (let k = 0; k < n; k++) {
-        if (i + k >= end) return NaN;
-        const c = buf[i + k]!;
-        if (c < 48 || c > 57) return NaN;
-        v = v * 10 + c - 48;
-      }
-      i += n;
-      return v;
-    };
-    const year = num(4);
+    // Module-level digit reader, not a closure: a closure per call was a tenth of a long-CSV import's
+    // garbage (issue 12).
+    const year = digits(buf, i, end, 4);
+    i += 4;
     if (buf[i] !== 45 && buf[i] !== 47) return NaN;
     i++;
-    const month = num(2);
+    const month = digits(buf, i, end, 2);
+    i += 2;
     if (buf[i] !== 45 && buf[i] !== 47) return NaN;
     i++;
-    const day = num(2);
+    const day = digits(buf, i, end, 2);
+    i += 2;
     let hour = 0;
     let minute = 0;
     let second = 0;
     let ms = 0;
     if (i < end && (buf[i] === 84 || buf[i] === 32)) {
       i++;
-      hour = num(2);
+      hour = digits(buf, i, end, 2);
+      i += 2;
       if (buf[i] !== 58) return NaN;
       i++;
-      minute = num(2);
+      minute = digits(buf, i, end, 2);
+      i += 2;
       if (i < end && buf[i] === 58) {
         i++;
-        second = num(2);
+        second = digits(buf, i, end, 2);
+        i += 2;
         if (i < end && (buf[i] === 46 || buf[i] === 44)) {
           i++;
           let scale = 100;
@@ -161,9 +161,17 @@ export class IsoParser {
     }
     if (Number.isNaN(year + month + day + hour + minute + second)) return NaN;
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return NaN;
-    // Date.UTC rolls 2024-02-30 over to March 1: a day past the month's end is a bad date, not a later one.
-    if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return NaN;
-    const wall = Date.UTC(year, month - 1, day, hour, minute, second) + Math.round(ms);
+    // The start of the day, once per distinct date (files hold many readings of one day): Date.UTC
+    // and the month-length check below are the costly part of a timestamp.
+    const date = (year * 16 + month) * 32 + day;
+    if (date !== this.lastDate) {
+      // Date.UTC rolls 2024-02-30 over to March 1: a day past the month's end is a bad date, not a later one.
+      if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return NaN;
+      this.lastDay = Date.UTC(year, month - 1, day);
+      this.lastDate = date;
+    }
+    // Date.UTC's own arithmetic: hour 24 and second 60 roll over into the next day and minute.
+    const wall = this.lastDay + hour * 3_600_000 + minute * 60_000 + second * 1000 + Math.round(ms);
     let ts: number;
     if (i === end) {
       if (this.converter) {
@@ -178,9 +186,11 @@ export class IsoParser {
     } else if (buf[i] === 43 || buf[i] === 45) {
       const sign = buf[i] === 45 ? -1 : 1;
       i++;
-      const oh = num(2);
+      const oh = digits(buf, i, end, 2);
+      i += 2;
       if (i < end && buf[i] === 58) i++;
-      const om = i < end ? num(2) : 0;
+      const om = i < end ? digits(buf, i, end, 2) : 0;
+      if (i < end) i += 2;
       if (i !== end || Number.isNaN(oh + om)) return NaN;
       ts = wall - sign * (oh * 3_600_000 + om * 60_000);
     } else return NaN;
@@ -190,6 +200,18 @@ export class IsoParser {
     }
     return ts;
   }
+}
+
+/** The `n` decimal digits at `buf[i..]` (not past `end`) as a number, or NaN. */
+function digits(buf: Uint8Array, i: number, end: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    if (i + k >= end) return NaN;
+    const c = buf[i + k]!;
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + c - 48;
+  }
+  return v;
 }
 
 /** Parses an ISO-8601 string (with or without zone) or unix seconds into UTC ms; NaN when invalid. */
