@@ -129,6 +129,17 @@ const ROUTES: Record<string, Param[]> = {
     query('/api/v1/zips', range)('from', 'time'),
     query('/api/v1/zips', range)('to', 'time'),
   ],
+  'GET /api/v1/costs': [
+    query('/api/v1/costs', { level: 'channel', key: CH, period: 'day', ...range })('from', 'time'),
+    query('/api/v1/costs', { level: 'channel', key: CH, period: 'day', ...range })('to', 'time'),
+  ],
+  'GET /api/v1/costs/fleet': [
+    query('/api/v1/costs/fleet', { period: 'day', ...range })('from', 'time'),
+    query('/api/v1/costs/fleet', { period: 'day', ...range })('to', 'time'),
+  ],
+  // Tariff files are checked by their zod schema, naming the file and field (src/cost/tariff-file.test.ts).
+  'GET /api/v1/tariffs': [],
+  'POST /api/v1/tariffs': [],
   'POST /api/v1/imports': [],
   'GET /api/v1/imports': [],
   'GET /api/v1/imports/:importId': [],

@@ -18,7 +18,7 @@ import { unitFactor } from './units.ts';
 
 /** What one pricing run did. */
 export interface PricingSummary {
-  /** Meters priced. */
+  /** Meters priced (with at least one hour of energy in scope). */
   meters: number;
   /** Meters with no tariff (no name and no default, or a name the organisation has no prices for). */
   unpriced: number;
@@ -61,7 +61,7 @@ export async function priceMeters(
         { meterIds: [target.meter.id], ...(target.from === undefined ? {} : { from: target.from }) },
         rows,
       );
-      summary.meters++;
+      if (rows.length) summary.meters++;
       summary.rows += rows.length;
     }
   }

@@ -1,5 +1,6 @@
 /** Registers every REST route of the api feature under /api/v1, plus the public health check. */
 import type { FastifyInstance } from 'fastify';
+import { costRoutes } from '../../cost/routes.ts';
 import { authRoutes } from './auth.ts';
 import { energyRoutes } from './energy.ts';
 import { exploreRoutes } from './explore.ts';
@@ -40,6 +41,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       await exploreRoutes(v1);
       await extentRoutes(v1);
       await energyRoutes(v1);
+      await costRoutes(v1);
       await solarRoutes(v1);
       await v1.register(importRoutes);
     },

@@ -103,7 +103,8 @@ export function servingSql(q: RollupQuery): SqlQuery {
 }
 
 /**
- * Channel-level rows for export, ordered by channel and start, with their meter, facility and zip.
+ * Channel-level rows for export, ordered by channel and start, with their meter, facility and zip, and
+ * their cost (currency, cost, kg CO2) where the cost step priced them.
  * `start` is in epoch milliseconds here; each adapter writes it as a time (ISO 8601 text in CSV, a
  * TIMESTAMP adjusted to UTC in Parquet).
  */
@@ -114,8 +115,12 @@ export function exportRowsSql(req: RollupExport): SqlQuery {
   if (req.channelIds?.length) {
     where = `WHERE channel_id IN (${req.channelIds.map((id) => (params.push(id), `$${params.length}`)).join(', ')})`;
   }
-  const sql = `SELECT channel_id, meter_id, facility_id, zip, '${req.period}' AS period, start_ts AS start, label, unit, energy,
-      covered_ms, mean_power, min_power, max_power, samples, coverage
-    FROM (${base.sql}) b ${where} ORDER BY channel_id, start_ts`;
+  // Cost and CO2 of the same channel and bucket from the cost step (empty where nothing is priced).
+  const sql = `SELECT channel_id, b.meter_id, facility_id, zip, '${req.period}' AS period, b.start_ts AS start, b.label,
+      b.unit, b.energy, covered_ms, mean_power, min_power, max_power, samples, coverage,
+      k.currency, k.cost, k.co2 AS co2_kg
+    FROM (${base.sql}) b LEFT JOIN costs k ON k.level = 'channel' AND k.key = b.channel_id
+      AND k.period = '${req.period}' AND k.start_ts = b.start_ts
+    ${where} ORDER BY channel_id, b.start_ts`;
   return { sql, params };
 }
