@@ -52,7 +52,7 @@ async function tablesThatScroll(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [
       ...document.querySelectorAll(
-        '[data-testid=fleet-table], [data-testid^=zip-table], [data-testid=ranking]',
+        '[data-testid=fleet-table], [data-testid^=zip-table], [data-testid=ranking], [data-testid=device-table]',
       ),
     ]
       .map((t) => t.closest('.table-wrap') ?? t)
@@ -127,6 +127,7 @@ describe.skipIf(!!unavailable)('every page at phone and desktop width', () => {
         ['scores', '/scores'],
         ['jobs', '/jobs'],
         ['import', '/import'],
+        ['devices', '/devices'],
         ['admin', '/admin'],
         ['settings', '/settings'],
         ['facility', `/facilities/${encodeURIComponent(facilityId)}`],

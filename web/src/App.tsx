@@ -11,6 +11,7 @@ import { AppContext, type AppState } from './lib/app-context.ts';
 import { matchPath, navigate, useLocation } from './lib/router.ts';
 import { AdminPage } from './pages/AdminPage.tsx';
 import { AlertsPage } from './pages/AlertsPage.tsx';
+import { DevicesPage } from './pages/DevicesPage.tsx';
 import { ExplorePage } from './pages/ExplorePage.tsx';
 import { FacilityPage } from './pages/FacilityPage.tsx';
 import { FleetPage } from './pages/FleetPage.tsx';
@@ -48,6 +49,8 @@ function Routes() {
       return <JobsPage />;
     case '/import':
       return <ImportPage />;
+    case '/devices':
+      return <DevicesPage />;
     case '/admin':
       return <AdminPage />;
     case '/settings':

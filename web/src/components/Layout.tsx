@@ -15,6 +15,7 @@ const NAV = [
   { path: '/scores', label: 'Scores' },
   { path: '/jobs', label: 'Jobs' },
   { path: '/import', label: 'Import' },
+  { path: '/devices', label: 'Devices' },
   { path: '/admin', label: 'Admin', role: 'admin' },
   { path: '/settings', label: 'Settings' },
 ] as const;

@@ -1,0 +1,31 @@
+/**
+ * The device registry (routes of src/devices/routes.ts): GET /api/v1/devices and /devices/:id,
+ * POST /devices (provision), POST /devices/:id/rotate and /revoke, PATCH /devices/:id (facility).
+ * Shapes are the server's zod schemas.
+ */
+import type { z } from 'zod';
+import type { deviceList, deviceView, issuedDevice } from '../../../src/devices/schemas.ts';
+import type { Http } from './http.ts';
+
+/** The device list with its thresholds and where devices send to. */
+export type DeviceList = z.infer<typeof deviceList>;
+/** One device as listed. */
+export type DeviceRow = z.infer<typeof deviceView>;
+/** A device with the token just issued (shown once). */
+export type IssuedDevice = z.infer<typeof issuedDevice>;
+
+const PATH = '/api/v1/devices';
+const enc = encodeURIComponent;
+
+/** The device calls of the web app. */
+export function devicesApi(http: Http) {
+  return {
+    list: () => http.get<DeviceList>(PATH),
+    provision: (name: string, facilityId: string | null) =>
+      http.post<IssuedDevice>(PATH, { name, facilityId }),
+    rotate: (id: string) => http.post<IssuedDevice>(`${PATH}/${enc(id)}/rotate`),
+    revoke: (id: string) => http.post<DeviceRow>(`${PATH}/${enc(id)}/revoke`),
+    assign: (id: string, facilityId: string | null) =>
+      http.patch<DeviceRow>(`${PATH}/${enc(id)}`, { facilityId }),
+  };
+}
