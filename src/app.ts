@@ -32,6 +32,7 @@ import { runConsumer } from './realtime/log/run.ts';
 import { startEmbeddedBroker } from './realtime/mqtt-broker.ts';
 import { startExternalSubscriber } from './realtime/mqtt-client.ts';
 import { type PipelineOptions, createPipeline } from './realtime/pipeline.ts';
+import { openConfiguredLake } from './lake/open-lake.ts';
 import { createQuarantine } from './realtime/quarantine.ts';
 import { createConnectionRegistry } from './realtime/revocations.ts';
 import { mqttAlertForwarder, webhookForwarder } from './realtime/forward.ts';
@@ -187,8 +188,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           mailer.start();
           stops.push(() => mailer.close());
         }
+        // Closed after the log's consumer (stops run in reverse), so batches in flight reach it.
+        const lake = await openConfiguredLake(config, directory, onError);
+        if (lake) stops.push(() => lake.close());
         const pipeline = createPipeline(
-          { store: s, directory, hub, forwarders, now, onError },
+          { store: s, directory, hub, forwarders, now, onError, ...(lake ? { lake } : {}) },
           opts.pipeline,
         );
         await pipeline.start();

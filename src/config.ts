@@ -58,6 +58,14 @@ const schema = z.object({
     /** Where users open the web app; links in e-mails point there. Null: the HTTP host and port. */
     publicUrl: z.string().url().nullable(),
   }),
+  /** The Parquet lake of raw readings: off while dir is null. */
+  lake: z.object({
+    dir: z.string().min(1).nullable(),
+    /** fdatasync every append to the lake's spool (survives a power cut, not only a killed process). */
+    fsync: z.boolean(),
+    /** Seconds a reading may wait in the spool before it is published as Parquet. */
+    flushSeconds: z.number().int().min(1).max(86_400),
+  }),
   /** Folder with the shared public data sets (REDD, AMPds, REFIT, Green Button). */
   sharedDataDir: z.string().min(1),
   productsDir: z.string().nullable(),
@@ -97,6 +105,11 @@ export const ENV_VARS = {
   LOADSCOPE_SIM_BATTERY_SHARE: 'share of the simulated PV homes with a home battery, 0..1 (default 0.3)',
   LOADSCOPE_BATCH_EVERY:
     'seconds between incremental batch runs in `loadscope start` (default 60; 0 = never)',
+  LOADSCOPE_LAKE:
+    'Parquet lake folder of raw readings; in scale-out a folder every node shares (default <state>/lake; off: no lake)',
+  LOADSCOPE_LAKE_FSYNC: 'fdatasync each lake append: 1 or 0 (default 0: survives kill -9, not a power cut)',
+  LOADSCOPE_LAKE_FLUSH_SECONDS:
+    'longest wait of a reading in the lake spool before it is published (default 60)',
   LOADSCOPE_DATA_DIR: 'shared public data sets (default ../shared/data)',
   LOADSCOPE_ALERT_WEBHOOK: 'URL that receives every new alert as a JSON POST (default none)',
   LOADSCOPE_DEVICES_FILE:
@@ -176,6 +189,11 @@ export function loadConfig(
       smtpUrl: get('LOADSCOPE_SMTP_URL') || null,
       from: get('LOADSCOPE_MAIL_FROM') || 'Loadscope <loadscope@localhost>',
       publicUrl: get('LOADSCOPE_PUBLIC_URL')?.replace(/\/+$/, '') || null,
+    },
+    lake: {
+      dir: get('LOADSCOPE_LAKE') === 'off' ? null : (get('LOADSCOPE_LAKE') ?? join(dataDir, 'lake')),
+      fsync: (get('LOADSCOPE_LAKE_FSYNC') ?? '0') === '1',
+      flushSeconds: int('LOADSCOPE_LAKE_FLUSH_SECONDS', 60),
     },
     sharedDataDir: get('LOADSCOPE_DATA_DIR') ?? '../shared/data',
     productsDir: get('LOADSCOPE_PRODUCTS_DIR') ?? null,

@@ -22,6 +22,7 @@ import { createEventHub } from './hub.ts';
 import { createJetStreamLog } from './log/jetstream/index.ts';
 import { runConsumer } from './log/run.ts';
 import { createPipeline } from './pipeline.ts';
+import { openConfiguredLake } from '../lake/open-lake.ts';
 
 /** Resolves when the process receives SIGINT or SIGTERM. */
 function untilSignal(): Promise<string> {
@@ -164,7 +165,15 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       });
       if (mailer) forwarders.push(mailer.forward);
       mailer?.start();
-      const pipeline = createPipeline({ store, directory, hub: createEventHub(), forwarders, onError });
+      const lake = await openConfiguredLake(config, directory, onError);
+      const pipeline = createPipeline({
+        store,
+        directory,
+        hub: createEventHub(),
+        forwarders,
+        onError,
+        ...(lake ? { lake } : {}),
+      });
       await pipeline.start();
       const log = await createJetStreamLog({
         servers: config.log.natsUrl,
@@ -188,6 +197,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       ctx.err.write(`${sig}: worker stopping\n`);
       await run.drain();
       await pipeline.stop();
+      await lake?.close();
       await mailer?.close();
       await log.close();
     });

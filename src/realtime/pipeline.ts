@@ -5,6 +5,7 @@
  * log) and by each `loadscope worker` (JetStream).
  */
 import type { ReadingBatch, Threshold } from '../domain/types.ts';
+import type { Lake } from '../lake/port.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_OVERSHOOT, type OvershootOptions, createOvershootProcessor } from '../stream/overshoot.ts';
 import { createRuleEngine } from '../stream/rules/engine.ts';
@@ -33,6 +34,8 @@ export interface PipelineOptions {
 /** Dependencies of {@link createPipeline}. */
 export interface PipelineDeps {
   store: Pick<Store, 'readings' | 'live' | 'alerts' | 'rollups'>;
+  /** The lake every stored batch is appended to as well (raw, cold tier); none when off. */
+  lake?: Pick<Lake, 'append'>;
   directory: ChannelDirectory;
   hub: EventHub;
   forwarders?: AlertForwarder[];
@@ -152,6 +155,9 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
     },
     async persist(batch) {
       const r = await deps.store.readings.write(batch);
+      // After the store, which rejects unknown channels; a failure here has the log deliver the batch
+      // again, which the store counts as duplicates and the lake's compaction removes.
+      await deps.lake?.append(batch);
       counters.batches++;
       counters.readings += batch.length;
       counters.inserted += r.inserted;
