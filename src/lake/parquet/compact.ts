@@ -132,7 +132,7 @@ async function compactPartition(
        SELECT channel_id, ts, value, quality FROM read_parquet(${list}, filename = true, hive_partitioning = false)
        QUALIFY row_number() OVER (PARTITION BY channel_id, ts ORDER BY filename) = 1
        ORDER BY channel_id, ts
-     ) TO ${sqlString(tmp)} (FORMAT parquet)`,
+     ) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
   );
   const written = Number(result.rowsChanged);
   await rename(tmp, join(folder, output));

@@ -46,7 +46,7 @@ export interface ParquetLakeOptions {
   targetBytes?: number;
   /** Spools and journals of another host untouched this long are adopted, ms (default 10 minutes). */
   staleMs?: number;
-  /** DuckDB threads for publishing, compaction and reads (default: DuckDB's choice). */
+  /** DuckDB threads for publishing, compaction and reads (default 1). */
   threads?: number;
   now?: () => number;
   /** Failures of background publishing and compaction (they are retried at the next turn). */

@@ -57,16 +57,21 @@ export function encodeRecord(batch: ReadingBatch, places: SpoolPlace[]): Buffer 
   return buf;
 }
 
-/** Copies `n` elements starting at byte `off` of `buf` into a fresh, aligned typed array. */
+/**
+ * The `n` elements starting at byte `off` of `buf`: a view when the address is aligned (records are
+ * laid out so that it is whenever the buffer is), else an aligned copy.
+ */
 function take<T extends Float64Array | Int32Array | Uint8Array>(
   buf: Buffer,
   off: number,
   n: number,
-  make: (n: number) => T,
+  make: (b: ArrayBuffer, off: number, n: number) => T,
+  size: number,
 ): T {
-  const out = make(n);
-  new Uint8Array(out.buffer).set(buf.subarray(off, off + n * out.BYTES_PER_ELEMENT));
-  return out;
+  if ((buf.byteOffset + off) % size === 0) return make(buf.buffer as ArrayBuffer, buf.byteOffset + off, n);
+  const copy = new Uint8Array(n * size);
+  copy.set(buf.subarray(off, off + n * size));
+  return make(copy.buffer, 0, n);
 }
 
 /**
@@ -91,13 +96,13 @@ export function decodeRecords(buf: Buffer): { records: SpoolRecord[]; validBytes
       break;
     }
     let p = jsonEnd;
-    const ts = take(buf, p, n, (k) => new Float64Array(k));
+    const ts = take(buf, p, n, (b, o, k) => new Float64Array(b, o, k), 8);
     p += 8 * n;
-    const value = take(buf, p, n, (k) => new Float64Array(k));
+    const value = take(buf, p, n, (b, o, k) => new Float64Array(b, o, k), 8);
     p += 8 * n;
-    const channel = take(buf, p, n, (k) => new Int32Array(k));
+    const channel = take(buf, p, n, (b, o, k) => new Int32Array(b, o, k), 4);
     p += 4 * n;
-    const quality = take(buf, p, n, (k) => new Uint8Array(k));
+    const quality = take(buf, p, n, (b, o, k) => new Uint8Array(b, o, k), 1);
     records.push({ places, ts, value, channel, quality });
     off = end;
   }
