@@ -110,7 +110,8 @@ describe('lake under kill -9', () => {
     const random = mulberry32(5);
     let batches = 0;
     let interrupted = 0;
-    for (let run = 0; run < 6; run++) {
+    // Six runs, more while no kill has yet caught a compaction at work (a loaded machine shifts timings).
+    for (let run = 0; run < 6 || (interrupted === 0 && run < 16); run++) {
       // Many small files, each batch twice (a redelivery), so compaction has work when the kill comes.
       const writer = await openParquetLake({ dir, place: placeOf, compactEveryMs: 0, writerId: `w${run}` });
       for (let k = 0; k < 6; k++, batches++) {
