@@ -95,7 +95,10 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
     .description(
       'run ingest (MQTT + HTTP), stream processing, the store, the simulated fleet and the API in one process',
     )
-    .option('--devices <file>', 'device token file (YAML/JSON); default <state>/devices.yaml')
+    .option(
+      '--devices <file>',
+      'device token file (YAML/JSON) imported into the device registry on start; default <state>/devices.yaml',
+    )
     .option('--webhook <url>', 'POST every new alert to this URL')
     .option(
       '--gateway <url>',

@@ -1,13 +1,11 @@
 /**
  * Device credentials for MQTT and HTTP ingest. `DeviceAuth` turns a token into the identity of a
  * device or gateway: its organisation and, optionally, the meters it may publish for. The composition
- * root combines the API's tokens (src/api) with a token file for devices.
+ * root combines the API's tokens (src/api) with the device registry (src/devices/auth.ts); a fixed
+ * list ({@link createStaticDeviceAuth}) serves tests.
  */
-import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
 
 /** Who is sending: a device, a gateway or a script. */
 export interface DeviceIdentity {
@@ -64,7 +62,7 @@ export interface StaticDeviceAuth extends DeviceAuth {
   readonly keys: ReadonlySet<string>;
 }
 
-/** Token checking over a fixed list (plain tokens or their SHA-256). */
+/** Token checking over a fixed list (plain tokens or their SHA-256), for tests and tools. */
 export function createStaticDeviceAuth(entries: readonly DeviceTokenEntry[]): StaticDeviceAuth {
   const parsed = fileSchema.parse(entries);
   const byHash = new Map(
@@ -84,27 +82,6 @@ export function createStaticDeviceAuth(entries: readonly DeviceTokenEntry[]): St
       return e.meterIds ? { ...id, meterIds: e.meterIds } : id;
     },
   };
-}
-
-/** Parses the text of a device token file; InputError naming the file and the field when it is wrong. */
-export function parseDeviceTokenFile(text: string, path: string): StaticDeviceAuth {
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (cause) {
-    throw new InputError(`malformed YAML: ${(cause as Error).message}`, { file: path }, { cause });
-  }
-  const r = fileSchema.safeParse(data ?? []);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new InputError(issue.message, { file: path, field: issue.path.join('.') });
-  }
-  return createStaticDeviceAuth(r.data);
-}
-
-/** Reads a device token file (YAML or JSON list of `{id, orgId, meterIds?, token | sha256}`). */
-export async function loadDeviceTokenFile(path: string): Promise<StaticDeviceAuth> {
-  return parseDeviceTokenFile(await readFile(path, 'utf8'), path);
 }
 
 /** Tries each verifier in turn. */
