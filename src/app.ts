@@ -236,7 +236,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           maxReadings: embedded ? 0 : 20_000,
         });
         stops.push(() => writer.drain());
-        const topicRoot = opts.topicRoot ?? 'loadscope';
+        const topicRoot = opts.topicRoot ?? config.mqtt.topicRoot;
         const ingest = countingIngest(
           createIngest({
             directory,

@@ -30,6 +30,10 @@ const schema = z.object({
     port: z.number().int().min(0).max(65535),
     /** Client id of the subscriber on an external broker: its session survives restarts. Null: derived. */
     clientId: z.string().min(1).max(200).nullable(),
+    /** First topic level(s) of device topics (`<root>/<org>/...`); a second platform on the same broker uses its own. */
+    topicRoot: z
+      .string()
+      .regex(/^[^/+#\s]+(\/[^/+#\s]+)*$/, 'MQTT topic levels without wildcards, spaces or empty levels'),
   }),
   http: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
   jobs: z.object({
@@ -88,6 +92,8 @@ export const ENV_VARS = {
   LOADSCOPE_LOG_STREAM: 'JetStream stream name and subject prefix (default loadscope)',
   LOADSCOPE_MQTT: 'embedded (default) or an MQTT broker URL',
   LOADSCOPE_MQTT_PORT: 'port of the embedded MQTT broker (default 1884)',
+  LOADSCOPE_MQTT_TOPIC_ROOT:
+    'first topic level(s) of device topics, <root>/<org>/<meter>/...; one per platform sharing a broker (default loadscope)',
   LOADSCOPE_MQTT_CLIENT_ID:
     'client id on an external MQTT broker; its persistent session keeps messages while Loadscope is down (default loadscope-ingest-<host>-<HTTP port>)',
   LOADSCOPE_HOST: 'HTTP host (default 127.0.0.1)',
@@ -164,6 +170,7 @@ export function loadConfig(
       broker: get('LOADSCOPE_MQTT') ?? 'embedded',
       port: int('LOADSCOPE_MQTT_PORT', 1884),
       clientId: get('LOADSCOPE_MQTT_CLIENT_ID') ?? null,
+      topicRoot: get('LOADSCOPE_MQTT_TOPIC_ROOT') ?? 'loadscope',
     },
     http: { host: get('LOADSCOPE_HOST') ?? '127.0.0.1', port: int('LOADSCOPE_PORT', 8080) },
     jobs: {

@@ -12,6 +12,8 @@ export interface GlobalOptions {
   db?: string;
   pg?: string;
   pgSchema?: string;
+  stream?: string;
+  topicRoot?: string;
 }
 
 /** The program with the commands `args` (the arguments after `loadscope`) need. */
@@ -27,6 +29,8 @@ export async function buildProgram(
     .option('--db <path>', 'DuckDB file (env LOADSCOPE_DUCKDB)')
     .option('--pg <url>', 'PostgreSQL URL (env LOADSCOPE_PG_URL)')
     .option('--pg-schema <name>', 'PostgreSQL schema (env LOADSCOPE_PG_SCHEMA)')
+    .option('--stream <name>', 'JetStream stream and subject prefix (env LOADSCOPE_LOG_STREAM)')
+    .option('--topic-root <root>', 'first level(s) of MQTT device topics (env LOADSCOPE_MQTT_TOPIC_ROOT)')
     .showHelpAfterError();
   configure(program);
   const feature = featureOf(commandName(args));
@@ -47,5 +51,7 @@ export function globalOverrides(o: GlobalOptions): Record<string, string> {
   if (o.db) overrides['LOADSCOPE_DUCKDB'] = o.db;
   if (o.pg) overrides['LOADSCOPE_PG_URL'] = o.pg;
   if (o.pgSchema) overrides['LOADSCOPE_PG_SCHEMA'] = o.pgSchema;
+  if (o.stream) overrides['LOADSCOPE_LOG_STREAM'] = o.stream;
+  if (o.topicRoot) overrides['LOADSCOPE_MQTT_TOPIC_ROOT'] = o.topicRoot;
   return overrides;
 }

@@ -142,16 +142,12 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
   program
     .command('worker')
     .description('process readings from the NATS JetStream reading log (run several; partitions are shared)')
-    .option(
-      '--stream <name>',
-      'JetStream stream and subject prefix (default: LOADSCOPE_LOG_STREAM or loadscope)',
-    )
     .option('--ack-wait <ms>', 'redelivery delay of unacknowledged batches', intOption, 10_000)
     .option('--heartbeat <ms>', 'membership heartbeat', intOption, 1000)
     .option('--batch <readings>', 'largest store write, grouping log messages', intOption, 20_000)
-    .action(async (opts: { stream?: string; ackWait: number; heartbeat: number; batch: number }) => {
+    .action(async (o: { ackWait: number; heartbeat: number; batch: number }) => {
+      // The stream (global --stream or LOADSCOPE_LOG_STREAM) is the one `start` of the same deployment uses.
       const config = ctx.config();
-      const o = { ...opts, stream: opts.stream ?? config.log.stream };
       const store = await ctx.store();
       const directory = createChannelDirectory({ catalog: store.catalog });
       const onError = (e: unknown): void =>
@@ -182,7 +178,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
         servers: config.log.natsUrl,
         partitions: config.log.partitions,
         partitionKey: (id) => directory.byId(id)?.meterId,
-        name: o.stream,
+        name: config.log.stream,
         ackWaitMs: o.ackWait,
         heartbeatMs: o.heartbeat,
         memberTimeoutMs: o.heartbeat * 3,
@@ -194,7 +190,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       const run = runConsumer(log, pipeline.handle, { onError, maxReadings: o.batch });
       const stopped = untilSignal();
       ctx.out.write(
-        `worker ${log.workerId} ready: stream ${o.stream}, ${config.log.partitions} partitions, store writes of up to ${o.batch} readings\n`,
+        `worker ${log.workerId} ready: stream ${config.log.stream}, ${config.log.partitions} partitions, store writes of up to ${o.batch} readings\n`,
       );
       const sig = await stopped;
       ctx.err.write(`${sig}: worker stopping\n`);
