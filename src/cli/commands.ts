@@ -51,6 +51,10 @@ export const FEATURES: readonly FeatureCommands[] = [
     load: async () => (await import('../realtime/cli.ts')).registerRealtimeCommands,
   },
   {
+    commands: { lake: 'the Parquet lake of raw readings: status, compact, count' },
+    load: async () => (await import('../lake/cli.ts')).registerLakeCommands,
+  },
+  {
     commands: { nilm: 'non-intrusive load monitoring: evaluate, train, disaggregate' },
     load: async () => (await import('../nilm/cli.ts')).registerNilmCommands,
   },
