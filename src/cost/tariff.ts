@@ -91,6 +91,11 @@ export const tariffSchema = z
     energy: z.discriminatedUnion('kind', [flat, tou, tiered]),
     /** Per kW of the highest hourly mean demand of the billing month (within `window` when given). */
     demand: z.object({ rate, window: window.optional() }).optional(),
+    /**
+     * Electricity: what each kWh exported to the grid earns (feed-in or net-metering credit), in the
+     * same currency; the solar view's net cost is the import cost less export x this (docs/solar.md).
+     */
+    exportRate: rate.optional(),
     /** Grid-intensity region (electricity): the hourly profile the CO2 comes from. */
     region: z.string().min(1).optional(),
     /** kg CO2 per price unit (gas burnt, for instance); used instead of a region. */
@@ -111,6 +116,12 @@ export const tariffSchema = z
         code: 'custom',
         path: ['validTo'],
         message: `expected a date after validFrom ${t.validFrom}`,
+      });
+    if (t.exportRate !== undefined && t.commodity !== 'electricity')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exportRate'],
+        message: 'export prices apply to electricity only',
       });
     if (t.demand && t.commodity !== 'electricity')
       ctx.addIssue({ code: 'custom', path: ['demand'], message: 'demand charges apply to electricity only' });

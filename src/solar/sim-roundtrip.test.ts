@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type World, login, openWorld, worldServer } from '../api/test-world.ts';
 import { runBatch } from '../batch/run-batch.ts';
+import { priceMeters } from '../cost/price-meters.ts';
 import { importFile } from '../ingest/import-file.ts';
 import { createFleet } from '../sim/fleet.ts';
 import { writeFleetFiles } from '../sim/output/files.ts';
@@ -23,8 +24,12 @@ const RANGES = [
   { from: Date.UTC(2024, 11, 2), to: Date.UTC(2024, 11, 9) },
 ];
 const TOLERANCE = 0.001;
+/** USD per kWh imported, and earned per kWh exported. */
+const PRICE = 0.2;
+const EXPORT_PRICE = 0.05;
 
 interface SolarAnswer {
+  cost: { totals: { currency: string; importCost: number; exportCredit: number; net: number } } | null;
   metered: { grid: boolean; export: boolean; pv: boolean; battery: boolean };
   totals: FlowFigures;
   buckets: ({ label: string } & FlowFigures)[];
@@ -64,8 +69,34 @@ describe('solar round trip: simulate -> import -> batch -> API', () => {
         expect(s.rejected, file).toBe(0);
       }
     }
+    // Flat prices with a feed-in credit under the simulator's residential tariff names.
+    await w.store.tariffs.putTariffs(
+      ['SC1 Residential', 'SC1 Residential TOU'].map((name) => ({
+        orgId: w.a.orgId,
+        name,
+        commodity: 'electricity' as const,
+        validFrom: '2024-01-01',
+        validTo: null,
+        definition: {
+          name,
+          commodity: 'electricity',
+          currency: 'USD',
+          validFrom: '2024-01-01',
+          energy: { kind: 'flat', rate: PRICE },
+          exportRate: EXPORT_PRICE,
+          // The imported meters carry no tariff name (registrations and long CSV have none).
+          default: name === 'SC1 Residential',
+        },
+        importedAt: 1,
+      })),
+    );
     await runBatch(
-      { rollups: w.store.rollups, changes: w.store.readings, now: () => Date.now() },
+      {
+        rollups: w.store.rollups,
+        changes: w.store.readings,
+        now: () => Date.now(),
+        costs: (scope) => priceMeters(w.store, scope),
+      },
       { full: true },
     );
     const meters = await w.store.catalog.listMeters();
@@ -121,6 +152,15 @@ describe('solar round trip: simulate -> import -> batch -> API', () => {
         close(g.consumption, t.load, 'consumption');
         close(g.selfConsumed, t.selfConsumed, 'self-consumed');
         close(g.batteryCharge, t.batteryCharge, 'charge');
+        // Net cost, hand-computed from the truth: import x price less export x feed-in price.
+        const want = {
+          importCost: (t.gridImport / 1000) * PRICE,
+          exportCredit: (t.gridExport / 1000) * EXPORT_PRICE,
+        };
+        expect(got.cost?.totals.currency).toBe('USD');
+        close(got.cost!.totals.importCost, want.importCost, 'import cost');
+        close(got.cost!.totals.exportCredit, want.exportCredit, 'export credit');
+        close(got.cost!.totals.net, want.importCost - want.exportCredit, 'net cost');
         const truthSufficiency = trueSelfSufficiency(t);
         expect(Math.abs(g.selfConsumption! - t.selfConsumed / t.pv)).toBeLessThan(TOLERANCE);
         expect(Math.abs(g.selfSufficiency! - truthSufficiency)).toBeLessThan(TOLERANCE);
@@ -128,7 +168,8 @@ describe('solar round trip: simulate -> import -> batch -> API', () => {
           `${new Date(r.from).toISOString().slice(0, 10)} ${t.meterId}${home.battery ? ' +battery' : ''}: ` +
             `pv ${(g.pv / 1000).toFixed(1)} kWh (truth ${(t.pv / 1000).toFixed(1)}), self-consumption ` +
             `${(100 * g.selfConsumption!).toFixed(1)} % (${((100 * t.selfConsumed) / t.pv).toFixed(1)}), ` +
-            `self-sufficiency ${(100 * g.selfSufficiency!).toFixed(1)} % (${(100 * truthSufficiency).toFixed(1)})`,
+            `self-sufficiency ${(100 * g.selfSufficiency!).toFixed(1)} % (${(100 * truthSufficiency).toFixed(1)}), ` +
+            `net cost ${got.cost!.totals.net.toFixed(2)} USD (${(want.importCost - want.exportCredit).toFixed(2)})`,
         );
       }
     }
@@ -142,6 +183,8 @@ describe('solar round trip: simulate -> import -> batch -> API', () => {
     const got = await solar(plain.id, RANGES[0]!.from, RANGES[0]!.to);
     expect(got.metered).toEqual({ grid: true, export: false, pv: false, battery: false });
     expect(got.totals.pv).toBe(0);
+    expect(got.cost?.totals.exportCredit).toBe(0);
+    expect(got.cost!.totals.importCost).toBeGreaterThan(0);
     const home = fleet.truth.solarHomes[0]!;
     const { from, to } = RANGES[0]!;
     const days = await solar(home.facilityId, from, to, 'day');

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { type FlowPeriod, FLOW_PERIODS, addFigures, energyFlows } from '../../solar/flows.ts';
+import { netCost } from '../../solar/net-cost.ts';
 import { type FlowRole, facilitySources } from '../../solar/roles.ts';
 import { parseTimeRange, timeSchema } from '../params.ts';
 import { defaultEnergyFrom } from '../periods.ts';
@@ -40,6 +41,17 @@ const figuresSchema = {
   required: [...FIGURES, 'selfConsumption', 'selfSufficiency'],
 } as const;
 
+const netCostSchema = {
+  type: 'object',
+  properties: {
+    currency: { type: 'string' },
+    importCost: { type: 'number' },
+    exportCredit: { type: 'number' },
+    net: { type: 'number' },
+  },
+  required: ['currency', 'importCost', 'exportCredit', 'net'],
+} as const;
+
 const responseSchema = {
   type: 'object',
   properties: {
@@ -65,6 +77,21 @@ const responseSchema = {
       },
     },
     totals: figuresSchema,
+    cost: {
+      type: ['object', 'null'],
+      properties: {
+        totals: netCostSchema,
+        buckets: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { label: { type: 'string' }, ...netCostSchema.properties },
+            required: ['label', ...netCostSchema.required],
+          },
+        },
+      },
+      required: ['totals', 'buckets'],
+    },
     buckets: {
       type: 'array',
       items: {
@@ -78,7 +105,7 @@ const responseSchema = {
       },
     },
   },
-  required: ['period', 'from', 'to', 'metered', 'sources', 'totals', 'buckets'],
+  required: ['period', 'from', 'to', 'metered', 'sources', 'totals', 'buckets', 'cost'],
 } as const;
 
 /** Longest range served, days (hourly rows of every source channel are read). */
@@ -100,7 +127,8 @@ export async function solarRoutes(app: FastifyInstance): Promise<void> {
           'Settled hour by hour (PV serves the home first, then the battery, then the grid), then summed. ' +
           '`to` defaults to now, `from` to 30 local days before it; at most 400 days. `metered` says which ' +
           'flows the facility measures: without a PV channel, consumption and self-sufficiency leave out ' +
-          'PV used on site. See docs/solar.md.',
+          "PV used on site. `cost` (null until the facility's grid meter is priced by a tariff) is the import cost " +
+          "less the export credit at the tariff's `exportRate`. See docs/solar.md.",
         params: {
           type: 'object',
           properties: { facilityId: idSchema },
@@ -143,6 +171,25 @@ export async function solarRoutes(app: FastifyInstance): Promise<void> {
           })
         : [];
       const buckets = energyFlows(hours, roles, period);
+      const priced = sources.length
+        ? netCost({
+            meters: await app.deps.store.catalog.listMeters({ facilityId: f.id }),
+            costHours: await app.deps.store.tariffs.listCosts({
+              level: 'meter',
+              period: 'hour',
+              facilityId: f.id,
+              from,
+              to,
+              limit: (MAX_DAYS * 25 + 1) * sources.length,
+            }),
+            tariffs: await app.deps.store.tariffs.listTariffs(f.orgId),
+            hours,
+            sources: new Map(
+              sources.map((s) => [s.channel.id, { role: s.role, meterId: s.channel.meterId }]),
+            ),
+            period,
+          })
+        : undefined;
       const has = (...r: FlowRole[]) => sources.some((s) => r.includes(s.role));
       return {
         period,
@@ -157,6 +204,12 @@ export async function solarRoutes(app: FastifyInstance): Promise<void> {
         sources: sources.map((s) => ({ channelId: s.channel.id, name: s.channel.name, role: s.role })),
         totals: addFigures(buckets),
         buckets,
+        cost: priced
+          ? {
+              totals: priced.totals,
+              buckets: [...priced.buckets].map(([label, c]) => ({ label, ...c })),
+            }
+          : null,
       };
     },
   );

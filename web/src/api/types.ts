@@ -10,6 +10,7 @@ import type { LiveNilmBreakdown as LiveBreakdown } from '../../../src/realtime/l
 import type { ApplianceDailyEnergy, ApplianceInventoryItem } from '../../../src/store/ports/nilm.ts';
 import type { RollupRow } from '../../../src/store/ports/rollups.ts';
 import type { FlowBucket, FlowFigures } from '../../../src/solar/flows.ts';
+import type { NetCost } from '../../../src/solar/net-cost.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
 
 export type {
@@ -126,6 +127,8 @@ export interface SolarResponse {
   sources: { channelId: string; name: string; role: string }[];
   totals: FlowFigures;
   buckets: FlowBucket[];
+  /** Import cost less export credit; null until a tariff prices the grid meter. */
+  cost: { totals: NetCost; buckets: ({ label: string } & NetCost)[] } | null;
 }
 
 /** One row of `GET /zips`. */

@@ -51,6 +51,8 @@ const ARROW_PATH: Record<string, { d: string; lx: number; ly: number; anchor: 's
     'battery>grid': { d: 'M 150 226 Q 98 210 80 190', lx: 108, ly: 226, anchor: 'end' },
   };
 
+const money = (v: number, currency: string) =>
+  new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(v);
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)} %`);
 
 function arrowColor(a: FlowArrow): string {
@@ -168,7 +170,7 @@ export function EnergyFlows({ api, facility, until }: { api: Api; facility: Faci
   const chart = useMemo(() => {
     const b = flows.data?.buckets ?? [];
     const period = flows.data?.period ?? 'day';
-    const pick = (k: keyof SolarResponse['totals']) => b.map((x) => (x[k] as number | null) ?? 0);
+    const pick = (k: keyof SolarResponse['totals']) => b.map((x) => x[k] ?? 0);
     const series = [
       { label: 'Solar used', values: pick('solarToHome'), color: COLOR.solar },
       { label: 'From battery', values: pick('batteryToHome'), color: COLOR.battery },
@@ -236,6 +238,14 @@ export function EnergyFlows({ api, facility, until }: { api: Api; facility: Faci
                 sub={data.totals.net < 0 ? 'more exported than imported' : 'import less export'}
                 testId="net-energy"
               />
+              {data.cost ? (
+                <Stat
+                  label="Net cost"
+                  value={money(data.cost.totals.net, data.cost.totals.currency)}
+                  sub={`import ${money(data.cost.totals.importCost, data.cost.totals.currency)} less export ${money(data.cost.totals.exportCredit, data.cost.totals.currency)}`}
+                  testId="net-cost"
+                />
+              ) : null}
             </div>
             {!data.metered.pv ? (
               <div className="sub">
