@@ -43,6 +43,7 @@ import { jobRoutes } from './jobs/routes.ts';
 import { liveNilmRoutes } from './nilm/live-routes.ts';
 import { nilmRoutes } from './nilm/routes.ts';
 import { notificationRoutes } from './notify/routes.ts';
+import { loadExamplePrices } from './cost/examples.ts';
 import { createConfiguredNotifier } from './notify/wire.ts';
 import { type LiveNilmService, startLiveNilm } from './realtime/live-nilm.ts';
 import { publishBreakdowns } from './realtime/nilm-push.ts';
@@ -344,6 +345,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           stops.push(() => fleet.stop());
           await directory.refresh(true);
           await pipeline.reload();
+          // The fleet's tariff names need prices: the shipped examples, unless the organisation has its own.
+          const fleetOrg = opts.fleetOrgId ?? firstAdmin?.orgId ?? 'default';
+          if (await loadExamplePrices(s, fleetOrg, now()))
+            say(`costs: example tariffs and grid intensity loaded for ${fleetOrg} (examples/tariffs, docs/costs.md)`);
         }
         if (opts.gateways?.length) {
           const gw = startGateways(opts.gateways, {

@@ -6,6 +6,7 @@ import type { Alert } from '../api/types.ts';
 import { AlertList, AlertTimeline } from '../components/AlertList.tsx';
 import { ChannelBreakdown } from '../components/ChannelBreakdown.tsx';
 import { EnergyFlows } from '../components/EnergyFlows.tsx';
+import { FacilityCost } from '../components/FacilityCost.tsx';
 import { FacilityEnergy } from '../components/FacilityEnergy.tsx';
 import { NilmSection, ScoresSection } from '../components/Insights.tsx';
 import { LiveAppliances } from '../components/LiveAppliances.tsx';
@@ -125,7 +126,10 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
       <div className="grid-2">
         <div>
           {extent.data || extent.error ? (
-            <FacilityEnergy api={api} facility={facility} until={until} />
+            <>
+              <FacilityEnergy api={api} facility={facility} until={until} />
+              <FacilityCost api={api} facility={facility} until={until} />
+            </>
           ) : null}
           {extent.data || extent.error ? <EnergyFlows api={api} facility={facility} until={until} /> : null}
         </div>

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { FACILITY_KINDS } from '../../../src/domain/types.ts';
 import type { FleetItem } from '../api/types.ts';
+import { FleetCost } from '../components/FleetCost.tsx';
 import { Link } from '../components/Layout.tsx';
 import { Card, ErrorBox, Muted, Stat } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
@@ -191,6 +192,7 @@ export function FleetPage() {
           </div>
         ) : null}
       </Card>
+      <FleetCost api={api} names={names} />
     </>
   );
 }
