@@ -1,7 +1,7 @@
 /**
  * Cost and carbon of the whole fleet beside its energy: usage charges and kg CO2 of today, the last 7
  * days and this month against the period before (whole local days of each facility, cut at the same
- * time of day in the browser's zone), and the facilities with the highest bill this month.
+ * time of day in the facilities' zone), and the facilities with the highest bill this month.
  */
 import { useMemo } from 'react';
 import type { Api } from '../api/endpoints.ts';
@@ -18,12 +18,23 @@ const DAY = 86_400_000;
 const TONE = { less: 'down', more: 'up', same: 'flat', none: 'flat' } as const;
 const TOP = 8;
 
-/** The fleet page's cost and carbon card; `names` are the facilities' display names. */
-export function FleetCost({ api, names }: { api: Api; names: ReadonlyMap<string, string> }) {
+/**
+ * The fleet page's cost and carbon card; `names` are the facilities' display names, `zone` the time
+ * zone whose clock cuts the comparisons (the facilities', else the browser's).
+ */
+export function FleetCost({
+  api,
+  names,
+  zone: given,
+}: {
+  api: Api;
+  names: ReadonlyMap<string, string>;
+  zone?: string;
+}) {
   const costs = useMemo(() => costsApi(api.http), [api]);
   const now = useMemo(() => Date.now(), []);
   const days = useLoad(() => costs.fleet('day', now - 64 * DAY, now + DAY), [costs, now]);
-  const zone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
+  const zone = useMemo(() => given ?? Intl.DateTimeFormat().resolvedOptions().timeZone, [given]);
   const rows = useMemo(() => days.data ?? [], [days.data]);
   const [money, carbon] = useMemo(() => {
     const compare = (figure: 'energyCost' | 'co2') =>
@@ -83,8 +94,8 @@ export function FleetCost({ api, names }: { api: Api; names: ReadonlyMap<string,
             />
           </div>
           <div className="sub">
-            Usage charges of the local days of each facility; standing and demand charges are in the bills
-            below and on each facility's page.
+            Today, 7 days and month: usage charges of each facility's local days, against the period before
+            cut at the same time of day ({zone}). The highest bills include standing and demand charges.
           </div>
           <div className="table-wrap">
             <table className="table" data-testid="fleet-cost-top">

@@ -192,7 +192,7 @@ export function FleetPage() {
           </div>
         ) : null}
       </Card>
-      <FleetCost api={api} names={names} />
+      <FleetCost api={api} names={names} zone={rows[0]?.timeZone} />
     </>
   );
 }
