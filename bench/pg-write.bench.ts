@@ -9,6 +9,7 @@
  * a file import against `psql \copy` of the same file.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -50,6 +51,21 @@ function newBatch(ids: string[], size: number): ReadingBatch {
 }
 
 type Writer = (b: ReadingBatch) => Promise<unknown>;
+
+/** CPU seconds (user + system) of this process and of the given local processes (PostgreSQL backends). */
+function cpuSeconds(pids: number[]): number {
+  const own = process.cpuUsage();
+  let ticks = 0;
+  for (const pid of pids) {
+    // Fields 14 and 15 of /proc/PID/stat, counted after the command name (which may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (own.user + own.system) / 1e6 + ticks / CLOCK_TICKS;
+}
+/** Linux clock ticks per second (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
 
 /** Splits `x` into even and odd channel indexes (each half sized for exactly its share). */
 function splitByChannel(x: ReadingBatch, halves: readonly [ReadingBatch, ReadingBatch]): void {
@@ -149,7 +165,13 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
   const schema = `t_bench_pgw_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  const store = await createPostgresStore({ url: PG_URL, schema, poolSize: 2 });
+  // Named, so that the CPU of the store's server processes can be found in pg_stat_activity.
+  const app = `${schema}_store`;
+  const store = await createPostgresStore({
+    url: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${app}`,
+    schema,
+    poolSize: 2,
+  });
   try {
     await store.migrate();
     await seedCatalog(store, ids);
@@ -220,6 +242,36 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
     }
     const held = (timed + prefill) * size;
     await segment(`table holding ${held / 1e6}M readings`, timed + prefill);
+    // CPU seconds per million readings, this process plus its server processes: less noisy than
+    // rates on a shared machine, and what a capacity model needs. WAL writer and checkpointer not counted.
+    const serverPids = async (where: string) =>
+      (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE ${where}`)).rows.map(
+        (r) => r.pid,
+      );
+    const cpuOf = async (pids: number[], write: Writer, first: number, count: number) => {
+      const before = cpuSeconds(pids);
+      await turns(b, first, count, [write]);
+      return ((cpuSeconds(pids) - before) * 1e6) / (count * size);
+    };
+    const cpuBatches = opts.quick ? 2 : 10;
+    const storePids = await serverPids(`application_name = '${app}'`);
+    const adminPid = await serverPids('pid = pg_backend_pid()');
+    opts.log('postgres: CPU seconds of the store and of the bare COPY (client and server processes)');
+    const at = timed * 2 + prefill;
+    const storeCpu = await cpuOf(storePids, storeWrite, at, cpuBatches);
+    const bareCpu = await cpuOf(adminPid, bare, at, cpuBatches);
+    const floorCpu = await cpuOf(adminPid, floor, at, cpuBatches);
+    for (const [name, value] of [
+      ['postgres store write', storeCpu],
+      ['postgres COPY into a logged table with the PK only', floorCpu],
+    ] as const)
+      rows.push({
+        name: `${name}, CPU s per million readings (client + server)`,
+        value,
+        unit: 'cpu s',
+        baseline: { name: 'bare binary COPY, unlogged, no keys', value: bareCpu },
+        ratio: value / bareCpu,
+      });
     opts.log('postgres: re-write of stored batches (all duplicates)');
     const [dup = 0, dupBare = 0] = await turns(b, 0, Math.min(timed, 10), [storeWrite, bare]);
     rows.push(row('postgres store re-write (all duplicates)', dup, dupBare, false));
@@ -236,11 +288,11 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
         splitByChannel(x, halves);
         await Promise.all([store.readings.write(halves[0]), peer.readings.write(halves[1])]);
       };
-      const at = timed * 2 + prefill;
+      const at2 = timed * 2 + prefill + cpuBatches;
       opts.log('postgres: one writer against two writers at once, each with half the channels');
       const half = Math.floor(timed / 2);
-      const [one = 0] = await turns(b, at, half, [split]);
-      const [two = 0] = await turns(b, at + half, half, [parallel]);
+      const [one = 0] = await turns(b, at2, half, [split]);
+      const [two = 0] = await turns(b, at2 + half, half, [parallel]);
       rows.push({
         name: 'postgres store write, 2 writers at once (half the channels each)',
         value: two,
@@ -253,7 +305,7 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
     }
     // The JetStream worker writes frames of about 5,000 readings: the per-write cost shows here.
     const small = newBatch(ids, 5000);
-    const first = ((timed * 3 + prefill) * size) / 5000;
+    const first = ((timed * 3 + prefill + cpuBatches) * size) / 5000;
     opts.log('postgres: batches of 5,000 readings');
     const [s5 = 0, b5 = 0] = await turns(small, first, opts.quick ? 40 : 200, [storeWrite, bare]);
     rows.push(row('postgres store write, batches of 5,000', s5, b5, false));
