@@ -83,7 +83,7 @@ export const FEATURES: readonly FeatureCommands[] = [
 export const OWN_PROCESS_COMMANDS: ReadonlySet<string> = new Set(['start', 'worker']);
 
 /** Global options that take a value (they may stand before the command name). */
-const VALUE_OPTIONS = new Set(['--store', '--db', '--pg', '--pg-schema']);
+const VALUE_OPTIONS = new Set(['--store', '--db', '--pg', '--pg-schema', '--stream', '--topic-root']);
 
 /**
  * The command a command line names (`loadscope --db x.duckdb batch --full` names `batch`;
