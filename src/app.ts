@@ -263,6 +263,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             onError,
             log: say,
             connections,
+            // A publish refused before ingest (another facility's meter) counts as the device's refused readings.
+            onRefusedPublish: (d, reason) =>
+              d.deviceId && activity.record(d.deviceId, { accepted: 0, rejected: [{ reason }] }),
           });
           stops.push(() => broker.close());
           mqttUrl = `mqtt://${config.http.host}:${broker.port}`;

@@ -246,7 +246,7 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
     expect(status).toBe(401);
     await closedWithin([gone], t0);
     await expect(openMqtt(mqttUrl, FILE_TOKENS.gone)).rejects.toThrow(/Not authorized|Bad username/i);
-    const fresh = (rotated.json() as { token: string }).token;
+    const fresh = rotated.json<{ token: string }>().token;
     const next = await openMqtt(mqttUrl, fresh);
     open.push(next);
     expect(await postReading(holderUrl, fresh)).not.toBe(401);

@@ -45,11 +45,11 @@ describe('device registry API', () => {
       facilityId: SEEDED.facilityId,
     });
     expect(res.statusCode, res.body).toBe(201);
-    const body = res.json() as {
+    const body = res.json<{
       device: { id: string; token: { hint: string } };
       token: string;
       connect: object;
-    };
+    }>();
     expect(body.token).toMatch(/^lsd_/);
     expect(body.device).toMatchObject({ name: 'boiler-gw', facilityName: 'plant', status: 'silent' });
     expect(body.connect).toEqual({
@@ -147,7 +147,7 @@ describe('device registry API', () => {
   it('rotates, revokes and assigns', async () => {
     const rotated = await call(t.token, 'POST', '/api/v1/devices/boiler-gw/rotate');
     expect(rotated.statusCode).toBe(200);
-    const fresh = (rotated.json() as { token: string }).token;
+    const fresh = rotated.json<{ token: string }>().token;
     expect(fresh).not.toBe(deviceToken);
     const post = (token: string) =>
       t.app.http.inject({

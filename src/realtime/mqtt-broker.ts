@@ -30,6 +30,8 @@ export interface EmbeddedBrokerOptions {
   log?: (line: string) => void;
   /** Open connections by credential: a client is disconnected when its token is revoked. */
   connections?: ConnectionRegistry;
+  /** Told of each publish refused before ingest (topic or meter not allowed), with who sent it. */
+  onRefusedPublish?: (device: DeviceIdentity, reason: string) => void;
 }
 
 /** A running embedded broker. */
@@ -60,6 +62,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     });
     return Object.assign(new Error(reason), { returnCode: 5 });
   };
+  const refusePublish = (client: Client, topic: string, reason: string): Error => {
+    const id = identities.get(client);
+    if (id) opts.onRefusedPublish?.(id, reason);
+    return reject(client, topic, reason);
+  };
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
       const token = password?.length ? password.toString('utf8') : (username ?? '');
@@ -84,7 +91,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const topic = packet.topic;
       if (id?.readOnly)
         return callback(
-          reject(
+          refusePublish(
             client,
             topic,
             `forbidden: token of '${id.id}' lacks the 'write:readings' scope (read only)`,
@@ -92,7 +99,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         );
       if (!id || !topic.startsWith(`${root}${id.orgId}/`) || topic === `${root}${id.orgId}/alerts`)
         return callback(
-          reject(
+          refusePublish(
             client,
             topic,
             `forbidden: publish to '${topic}' (allowed: ${root}${id?.orgId ?? '<org>'}/...)`,
@@ -101,7 +108,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const parts = topic.slice(root.length).split('/');
       if (id.meterIds && parts.length === 3 && !id.meterIds.includes(parts[1]!))
         return callback(
-          reject(client, topic, `forbidden: device '${id.id}' may not publish for meter '${parts[1]}'`),
+          refusePublish(
+            client,
+            topic,
+            `forbidden: device '${id.id}' may not publish for meter '${parts[1]}'`,
+          ),
         );
       // Bad items are quarantined and the message acknowledged; a failure to store it is an error, so
       // aedes closes the connection without PUBACK and the device publishes it again.

@@ -1,4 +1,3 @@
-import type { DuckDBValue } from '@duckdb/node-api';
 import { LoadscopeError, StoreError } from '../../errors.ts';
 import { createDeviceQueries, devicesDdl } from '../device-rows.ts';
 import type { DeviceRepo } from '../ports/devices.ts';
@@ -11,7 +10,7 @@ export const devicesSchema: readonly string[] = devicesDdl({ text: 'VARCHAR', bi
 export function createDeviceRepo(ctx: DuckdbContext): DeviceRepo {
   return createDeviceQueries(async (sql, values = []) => {
     try {
-      return await runRows(ctx, sql, values as DuckDBValue[]);
+      return await runRows(ctx, sql, values);
     } catch (cause) {
       if (cause instanceof LoadscopeError) throw cause;
       throw new StoreError('duckdb', sql.split(/\s+/).slice(0, 3).join(' '), { cause });
