@@ -8,7 +8,7 @@ import { createDuckdbStore } from '../store/duckdb/index.ts';
 import type { RollupQuery } from '../store/ports/rollups.ts';
 import { livePowerChannels, powerOf } from '../domain/power.ts';
 import { facilityStats } from './facility-stats.ts';
-import { localDate } from './periods.ts';
+import { localDate } from '../util/time/index.ts';
 
 const ch = (
   measurement: Channel['measurement'],

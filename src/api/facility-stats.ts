@@ -9,7 +9,7 @@ import { livePowerChannels, powerConversion } from '../domain/power.ts';
 import type { Channel, Facility } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import type { LatestValue } from '../stream/windows.ts';
-import { localDate } from './periods.ts';
+import { localDate } from '../util/time/index.ts';
 
 const DAY = 86_400_000;
 

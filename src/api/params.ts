@@ -5,7 +5,8 @@
  * naming the field rather than a failed query.
  */
 import { InputError } from '../errors.ts';
-import { IsoParser, LocalTimeConverter, TS_MAX, TS_MIN } from '../ingest/time.ts';
+import { IsoParser, TS_MAX, TS_MIN } from '../ingest/time.ts';
+import { LocalTimeConverter } from '../util/time/index.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultEnergyFrom, groupLabel, localDate } from './periods.ts';
-import { localDays } from './routes/local-days.ts';
+import { localDate, localDays } from '../util/time/index.ts';
+import { defaultEnergyFrom, groupLabel } from './periods.ts';
 
 describe('energy periods', () => {
   it('groups days into ISO weeks (Monday) and months', () => {

@@ -16,7 +16,7 @@ import { OUT_OF_RANGE } from './numbers.ts';
 import { RejectLog } from './rejects.ts';
 import { isTcpUrl, openTcpSource, parseTcpUrl } from './protocols/p1-tcp.ts';
 import { openSource } from './source.ts';
-import { isTimeZone } from './time.ts';
+import { isTimeZone } from '../util/time/index.ts';
 import { physicalRangeError } from './units.ts';
 import type { ImportHooks, ImportOptions, ImportSummary } from './types.ts';
 

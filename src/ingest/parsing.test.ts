@@ -5,7 +5,8 @@ import { detectFromText } from './detect.ts';
 import { espiMeasurement, zoneFromLocalTime } from './formats/espi.ts';
 import { LineSplitter } from './lines.ts';
 import { numberProblem, parseNumber } from './numbers.ts';
-import { IsoParser, LocalTimeConverter, parseInstant } from './time.ts';
+import { LocalTimeConverter } from '../util/time/index.ts';
+import { IsoParser, parseInstant } from './time.ts';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 const num = (s: string): number => parseNumber(b(s), 0, s.length);

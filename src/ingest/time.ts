@@ -1,101 +1,14 @@
 /**
- * Timestamps: ISO-8601 / `YYYY-MM-DD HH:MM:SS` parsing from bytes, and local time to UTC in an IANA
- * zone with daylight saving.
- *
- * Local times that do not exist (the hour skipped when clocks go forward) are rejected. Local times
- * that exist twice (the hour repeated when clocks go back) take the first occurrence, unless the
- * previous time converted by the same converter lies strictly between the two candidates; then they
- * take the second. A file written in local time by a logger therefore keeps its order through the
- * night clocks go back, and a new series (the next channel of a long file) starts again at the first.
+ * Timestamps: ISO-8601 / `YYYY-MM-DD HH:MM:SS` parsing from bytes. Local times (no zone suffix) go to
+ * UTC through the time module's {@link LocalTimeConverter}, which holds the rules for skipped and
+ * repeated local times.
  */
+import type { LocalTimeConverter } from '../util/time/index.ts';
 
 /** Earliest accepted timestamp (1970-01-01) and the first rejected one (2100-01-01), UTC ms. */
 export const TS_MIN = 0;
 /** See {@link TS_MIN}. */
 export const TS_MAX = 4102444800000;
-
-const SLOT = 15 * 60_000;
-const DAY = 86_400_000;
-
-/** Converts local wall-clock times (as ms since a local epoch) to UTC ms in one IANA zone. */
-export class LocalTimeConverter {
-  private readonly fmt: Intl.DateTimeFormat;
-  private readonly offsets = new Map<number, number>();
-  private readonly slots = new Map<number, { early: number; late: number }>();
-  private lastSlot = NaN;
-  private lastEarly = 0;
-  private lastLate = 0;
-  private prev = -Infinity;
-
-  /** Throws RangeError for an unknown zone. */
-  constructor(readonly zone: string) {
-    this.fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  }
-
-  /** Zone offset (local - UTC, ms) at UTC instant `utc`. */
-  offsetAt(utc: number): number {
-    const key = Math.floor(utc / SLOT);
-    let off = this.offsets.get(key);
-    if (off === undefined) {
-      const p: Record<string, number> = {};
-      for (const part of this.fmt.formatToParts(key * SLOT))
-        if (part.type !== 'literal') p[part.type] = Number(part.value);
-      off = Date.UTC(p['year']!, p['month']! - 1, p['day'], p['hour'], p['minute'], p['second']) - key * SLOT;
-      this.offsets.set(key, off);
-    }
-    return off;
-  }
-
-  /** UTC ms for local wall-clock ms `local`, or NaN when that local time does not exist (DST gap). */
-  toUtc(local: number): number {
-    const slot = Math.floor(local / SLOT);
-    if (slot !== this.lastSlot) {
-      let r = this.slots.get(slot);
-      if (!r) {
-        r = this.resolve(slot * SLOT);
-        this.slots.set(slot, r);
-      }
-      this.lastSlot = slot;
-      this.lastEarly = r.early;
-      this.lastLate = r.late;
-    }
-    if (Number.isNaN(this.lastEarly)) return NaN;
-    let t = local - this.lastEarly;
-    // Second occurrence when the previous reading already lies between the two candidates.
-    if (this.lastLate !== this.lastEarly && t < this.prev && this.prev < local - this.lastLate)
-      t = local - this.lastLate;
-    this.prev = t;
-    return t;
-  }
-
-  private resolve(local: number): { early: number; late: number } {
-    const a = this.offsetAt(local - DAY);
-    const b = this.offsetAt(local + DAY);
-    const valid = [...new Set([a, b])].filter((o) => this.offsetAt(local - o) === o);
-    if (valid.length === 0) return { early: NaN, late: NaN };
-    // The larger offset gives the earlier instant.
-    return { early: Math.max(...valid), late: Math.min(...valid) };
-  }
-}
-
-/** Checks that `zone` is an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Why a timestamp text could not be parsed. */
 export type TsProblem = 'bad-timestamp' | 'timestamp-out-of-range' | 'local-time-nonexistent';

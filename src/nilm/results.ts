@@ -3,27 +3,8 @@
  * coarser period), energy per appliance per local day, and the detected appliance inventory.
  */
 import type { ApplianceDailyEnergy, ApplianceInventoryItem, ApplianceSeries } from '../store/ports/nilm.ts';
+import { dayLabel, localDays } from '../util/time/index.ts';
 import type { Disaggregation } from './types.ts';
-
-/** Local `YYYY-MM-DD` of UTC ms in `timeZone`, cached per quarter hour. */
-function dayLabeller(timeZone: string): (ts: number) => string {
-  const fmt = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  let key = NaN;
-  let label = '';
-  return (ts) => {
-    const k = Math.floor(ts / 900_000);
-    if (k !== key) {
-      key = k;
-      label = fmt.format(ts);
-    }
-    return label;
-  };
-}
 
 /** Energy per appliance per local day; coverage is the share of the day's samples with mains. */
 export function dailyEnergy(
@@ -33,19 +14,27 @@ export function dailyEnergy(
   timeZone: string,
   modelId: string,
 ): ApplianceDailyEnergy[] {
-  const label = dayLabeller(timeZone);
+  const dayOf = localDays(timeZone).dayOf;
   const out: ApplianceDailyEnergy[] = [];
   const hours = d.periodMs / 3_600_000;
   for (const [appliance, p] of Object.entries(d.appliances)) {
-    let day = '';
+    let day = NaN;
     let wh = 0;
     let valid = 0;
     let slots = 0;
     const flush = (): void => {
-      if (slots) out.push({ facilityId, appliance, day, energyWh: wh, coverage: valid / slots, modelId });
+      if (slots)
+        out.push({
+          facilityId,
+          appliance,
+          day: dayLabel(day),
+          energyWh: wh,
+          coverage: valid / slots,
+          modelId,
+        });
     };
     for (let i = 0; i < p.length; i++) {
-      const l = label(t0 + i * d.periodMs);
+      const l = dayOf(t0 + i * d.periodMs);
       if (l !== day) {
         flush();
         day = l;

@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { parseTime, timeSchema } from '../api/params.ts';
-import { localDate } from '../api/periods.ts';
+import { localDate } from '../util/time/index.ts';
 import { requirePrincipal } from '../api/principal.ts';
 import { InputError } from '../errors.ts';
 

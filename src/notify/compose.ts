@@ -5,6 +5,7 @@
  * where to change that.
  */
 import type { Alert } from '../domain/types.ts';
+import { isTimeZone, wallClock } from '../util/time/index.ts';
 import type { MailMessage } from './mail.ts';
 
 /** Names of what an alert is about, looked up by the notifier. */
@@ -119,17 +120,9 @@ export function testMail(to: string, links: MailLinks): MailMessage {
 export function when(ts: number, timeZone: string | null): string {
   const utc = `${new Date(ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   if (!timeZone || timeZone === 'UTC') return utc;
-  try {
-    const local = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(ts);
-    return `${utc} (${local} ${timeZone})`;
-  } catch {
-    return utc;
-  }
+  if (!isTimeZone(timeZone)) return utc;
+  const local = wallClock(timeZone).time(ts).slice(0, 5);
+  return `${utc} (${local} ${timeZone})`;
 }
 
 function footer(links: MailLinks): string {

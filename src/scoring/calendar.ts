@@ -1,9 +1,8 @@
 /**
- * Local hour-of-day and weekday for a run of UTC hours in an IANA time zone. Offsets come from Intl, asked
- * once per day (daylight-saving changes happen at most once a day) and per hour only on days whose offset
- * changes; results are cached per (zone, start, length) because a fleet shares a few zones.
+ * Local hour-of-day and weekday for a run of UTC hours in an IANA time zone, from the time module's
+ * offsets; results are cached per (zone, start, length) because a fleet shares a few zones.
  */
-import { zoneOffsetFn } from '../util/zone-offset.ts';
+import { zoneOffsets } from '../util/time/index.ts';
 
 /** Local calendar fields of consecutive UTC hours. */
 export interface LocalHours {
@@ -15,7 +14,7 @@ export interface LocalHours {
 const HOUR = 3_600_000;
 /** Offset of `tz` from UTC at instant `ts`, in ms (local = utc + offset). */
 export function zoneOffset(tz: string, ts: number): number {
-  return zoneOffsetFn(tz)(ts);
+  return zoneOffsets(tz)(ts);
 }
 
 /** Creates a cached calendar function; pass it around rather than sharing a global cache. */
@@ -35,21 +34,14 @@ export function createLocalCalendar(
 }
 
 function computeLocalHours(tz: string, start: number, hours: number): LocalHours {
-  const offsetOf = zoneOffsetFn(tz);
+  const offsetOf = zoneOffsets(tz);
   const hourOfDay = new Uint8Array(hours);
   const weekday = new Uint8Array(hours);
-  for (let day = 0; day * 24 < hours; day++) {
-    const first = day * 24;
-    const last = Math.min(hours, first + 24);
-    const o0 = offsetOf(start + first * HOUR);
-    const o1 = offsetOf(start + (last - 1) * HOUR);
-    for (let i = first; i < last; i++) {
-      const off = o0 === o1 ? o0 : offsetOf(start + i * HOUR);
-      const local = start + i * HOUR + off;
-      const d = new Date(local);
-      hourOfDay[i] = d.getUTCHours();
-      weekday[i] = (d.getUTCDay() + 6) % 7;
-    }
+  for (let i = 0; i < hours; i++) {
+    const t = start + i * HOUR;
+    const d = new Date(t + offsetOf(t));
+    hourOfDay[i] = d.getUTCHours();
+    weekday[i] = (d.getUTCDay() + 6) % 7;
   }
   return { hourOfDay, weekday };
 }

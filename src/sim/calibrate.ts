@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.ts';
+import { wallClock } from '../util/time/index.ts';
 
 /** Figures of one power series sampled on a regular grid (W). */
 export interface PowerFigures {
@@ -124,12 +125,7 @@ async function ampds(file: string): Promise<NonNullable<CalibrationReport['ampds
   const monthHours = new Float64Array(12);
   let lineNo = 0;
   // AMPds is in Burnaby, BC; local hour of day follows America/Vancouver.
-  const fmt = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'America/Vancouver',
-    hour: 'numeric',
-    month: 'numeric',
-    hourCycle: 'h23',
-  });
+  const clock = wallClock('America/Vancouver');
   for await (const line of lines(file)) {
     lineNo++;
     const f = line.split(',');
@@ -139,9 +135,9 @@ async function ampds(file: string): Promise<NonNullable<CalibrationReport['ampds
       continue;
     }
     for (let i = 1; i < f.length; i++) cols[i]?.push(num(f[i], file, lineNo, header[i] ?? `column ${i}`));
-    const parts = fmt.formatToParts(new Date(num(f[0], file, lineNo, 'TimeStamp') * 1000));
-    const hour = Number(parts.find((p) => p.type === 'hour')?.value);
-    const month = Number(parts.find((p) => p.type === 'month')?.value) - 1;
+    const local = clock.fields(num(f[0], file, lineNo, 'TimeStamp') * 1000);
+    const hour = local.hour;
+    const month = local.month - 1;
     const whe = num(f[header.indexOf('WHE')], file, lineNo, 'WHE');
     hourSum[hour] = (hourSum[hour] ?? 0) + whe;
     hourN[hour] = (hourN[hour] ?? 0) + 1;

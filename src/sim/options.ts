@@ -3,6 +3,7 @@
  * that `createFleet({ seed: 1, meters: 20 })` is a complete call.
  */
 import { ConfigError } from '../errors.ts';
+import { isTimeZone } from '../util/time/index.ts';
 
 /** Where the fleet is: zip codes drawn uniformly, city/state for addresses, time zone, climate. */
 export interface Region {
@@ -189,10 +190,7 @@ export function resolveOptions(o: FleetOptions): ResolvedFleetOptions {
   if (!(Math.abs(r.region.longitude) <= 180))
     throw new ConfigError('sim.region.longitude', `expected degrees in -180..180, got ${r.region.longitude}`);
   if (!r.region.zips.length) throw new ConfigError('sim.region.zips', 'expected at least one zip code');
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: r.region.timeZone });
-  } catch (cause) {
-    throw new ConfigError('sim.region.timeZone', `unknown IANA time zone '${r.region.timeZone}'`, { cause });
-  }
+  if (!isTimeZone(r.region.timeZone))
+    throw new ConfigError('sim.region.timeZone', `unknown IANA time zone '${r.region.timeZone}'`);
   return r;
 }

@@ -16,7 +16,7 @@ import {
   groupLabel,
 } from '../periods.ts';
 import { type Principal, requirePrincipal } from '../principal.ts';
-import { localDays } from './local-days.ts';
+import { localDays } from '../../util/time/index.ts';
 import { errorResponses, idSchema } from './schemas.ts';
 
 const facilityParams = {

@@ -4,39 +4,13 @@
  * The store downsamples into equal buckets only; these are folded from buckets that divide every day.
  */
 import type { Downsampled, ReadingRepo } from '../../store/ports/readings.ts';
-import { zoneOffsetFn } from '../../util/zone-offset.ts';
+import { localDays } from '../../util/time/index.ts';
 
 const DAY_MS = 86_400_000;
 // Steps that a local midnight can lie on (zone offsets are whole minutes), coarsest first.
 const FINE_STEPS = [3_600_000, 900_000, 60_000] as const;
 // At most this many fine buckets per downsample call, so that the store reads per-minute aggregates.
 const CHUNK = 5000;
-
-/** Converts between UTC instants and local day numbers (days since 1970-01-01 in local time) of a zone. */
-export function localDays(timeZone: string): { dayOf(t: number): number; startOf(day: number): number } {
-  const offsetAt = zoneOffsetFn(timeZone);
-  const dayOf = (t: number) => Math.floor((t + offsetAt(t)) / DAY_MS);
-  return {
-    dayOf,
-    startOf(day) {
-      const midnight = day * DAY_MS;
-      // Local midnight is the instant t with t + offset(t) = midnight; try the offsets either side of it.
-      const before = midnight - offsetAt(midnight - 15 * 3_600_000);
-      const after = midnight - offsetAt(midnight + 13 * 3_600_000);
-      const exact = [before, after].filter((t) => t + offsetAt(t) === midnight);
-      if (exact.length > 0) return Math.min(...exact);
-      // Midnight skipped by a clock change: the day starts at the change, the first minute of the day.
-      let lo = Math.min(before, after);
-      let hi = Math.max(before, after);
-      while (hi - lo > 60_000) {
-        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-        if (dayOf(mid) >= day) hi = mid;
-        else lo = mid;
-      }
-      return hi;
-    },
-  };
-}
 
 /**
  * Min, max, mean and count of a channel in buckets of `daysPerBucket` local days from the local day

@@ -10,7 +10,7 @@ import { type FlowRole, facilitySources } from '../../solar/roles.ts';
 import { parseTimeRange, timeSchema } from '../params.ts';
 import { defaultEnergyFrom } from '../periods.ts';
 import { requirePrincipal } from '../principal.ts';
-import { localDays } from './local-days.ts';
+import { localDays } from '../../util/time/index.ts';
 import { errorResponses, idSchema } from './schemas.ts';
 
 const FIGURES = [

@@ -4,7 +4,8 @@
  * 1e11 up), anything else an ISO / local date-time.
  */
 import { parseNumber } from '../numbers.ts';
-import { IsoParser, type LocalTimeConverter, TS_MAX, TS_MIN, type TsProblem } from '../time.ts';
+import type { LocalTimeConverter } from '../../util/time/index.ts';
+import { IsoParser, TS_MAX, TS_MIN, type TsProblem } from '../time.ts';
 import type { TsFormat } from '../types.ts';
 
 /** Parses a timestamp field; NaN with `problem` set when it is not valid. */

@@ -15,7 +15,8 @@ import { facilityOfAddress } from '../catalog-routing.ts';
 import type { FormatContext } from '../format.ts';
 import { kindFromText, serviceName } from '../naming.ts';
 import { numberProblem, OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
-import { type LocalTimeConverter, parseInstant, TS_MAX, TS_MIN } from '../time.ts';
+import type { LocalTimeConverter } from '../../util/time/index.ts';
+import { parseInstant, TS_MAX, TS_MIN } from '../time.ts';
 import { KNOWN_UNITS, unitRule } from '../units.ts';
 
 /** Parses an interval bound; NaN with the rejection reason when it is not usable. */

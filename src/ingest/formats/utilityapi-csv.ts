@@ -5,7 +5,7 @@ import { findColumn } from '../csv/wide.ts';
 import { driveLines } from '../drive.ts';
 import type { Format } from '../format.ts';
 import { LineSplitter } from '../lines.ts';
-import { LocalTimeConverter } from '../time.ts';
+import { LocalTimeConverter } from '../../util/time/index.ts';
 import { channelFor, instant, rowValue } from './utilityapi-common.ts';
 
 const REQUIRED = ['interval_start', 'interval_end'];

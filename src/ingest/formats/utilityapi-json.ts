@@ -3,7 +3,7 @@ import { ConfigError, InputError } from '../../errors.ts';
 import type { Format, FormatContext } from '../format.ts';
 import type { ByteSource } from '../source.ts';
 import { numberProblem, OUT_OF_RANGE, overflowMessage } from '../numbers.ts';
-import { LocalTimeConverter } from '../time.ts';
+import { LocalTimeConverter } from '../../util/time/index.ts';
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../worker-code.ts';

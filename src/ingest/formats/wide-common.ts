@@ -4,7 +4,8 @@
 import { ConfigError, InputError } from '../../errors.ts';
 import type { Measurement } from '../../domain/types.ts';
 import type { FormatContext } from '../format.ts';
-import { LocalTimeConverter, parseInstant } from '../time.ts';
+import { LocalTimeConverter } from '../../util/time/index.ts';
+import { parseInstant } from '../time.ts';
 import { KNOWN_UNITS, type UnitRule, unitRule } from '../units.ts';
 import { createTsReader, type TsReader } from '../csv/ts-reader.ts';
 import { findColumn, type WideColumn } from '../csv/wide.ts';

@@ -19,6 +19,7 @@
  * telegram and hands over the parsed objects; a damaged telegram is reported with its first line and
  * why, and the next one is read as if nothing happened.
  */
+import { wallToUtc, zoneOffsets } from '../../util/time/index.ts';
 
 /** One value of a COSEM object: a number with its unit, or text (identifiers, hex strings). */
 export interface DsmrValue {
@@ -86,19 +87,14 @@ export function parseStamp(text: string): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
   const local = Date.UTC(2000 + y, mo - 1, d, h, mi, s);
   if (new Date(local).getUTCDate() !== d) return undefined; // 30 February and the like
-  const flag = m[7] ?? (isEuSummer(local - 3_600_000) ? 'S' : 'W');
+  const flag = m[7];
+  // The hour repeated in October is read as winter time, the second of its two instants.
+  if (!flag) return wallToUtc(CET, local, 'later');
   return local - (flag === 'S' ? 2 : 1) * 3_600_000;
 }
 
-/** EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
-function isEuSummer(utc: number): boolean {
-  const y = new Date(utc).getUTCFullYear();
-  const lastSunday = (month: number): number => {
-    const last = Date.UTC(y, month + 1, 0, 1);
-    return last - new Date(last).getUTCDay() * 86_400_000;
-  };
-  return utc >= lastSunday(2) && utc < lastSunday(9);
-}
+// Meters without the flag keep Central European time with the EU's summer time, as Brussels does.
+const CET = zoneOffsets('Europe/Brussels');
 
 const OBIS = /^(\d{1,3}-\d{1,3}:\d{1,3}\.\d{1,3}\.\d{1,3})(\*\d{1,3})?/;
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;

@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.ts';
-import { LocalTimeConverter, parseInstant } from '../../ingest/time.ts';
+import { parseInstant } from '../../ingest/time.ts';
+import { LocalTimeConverter } from '../../util/time/index.ts';
 import type { HouseSeries } from '../types.ts';
 import { loadColumns } from './columns.ts';
 

@@ -13,7 +13,7 @@ import { InputError } from '../../errors.ts';
 import type { HouseSeries } from '../types.ts';
 import { countMissing, createGrid } from './grid.ts';
 import { readLines } from './lines.ts';
-import { LocalTimeConverter } from '../../ingest/time.ts';
+import { LocalTimeConverter } from '../../util/time/index.ts';
 
 /** `mains` for the aggregate, else the appliance key (`WashingMachine` -> `washing_machine`). */
 const columnKey = (h: string): string => (h === 'Aggregate' ? 'mains' : applianceKey(h));

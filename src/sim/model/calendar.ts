@@ -1,15 +1,15 @@
 /**
  * Local time for the models: routines follow the facility's clock (daylight saving included), while
- * the data is rendered per UTC day. Offsets come from Intl and are cached per local day.
+ * the data is rendered per UTC day. Offsets and local days come from the time module.
  */
-import { zoneOffsetFn } from '../../util/zone-offset.ts';
+import { localDays } from '../../util/time/index.ts';
 
 /** Milliseconds in a day. */
 export const DAY_MS = 86_400_000;
 /** Milliseconds in an hour. */
 export const HOUR_MS = 3_600_000;
 
-/** Offsets of one time zone (local minus UTC, ms), cached per UTC hour. */
+/** Offsets and local days of one time zone. */
 export interface Calendar {
   readonly timeZone: string;
   /** Local minus UTC in ms at the UTC instant `t`. */
@@ -22,31 +22,12 @@ export interface Calendar {
 
 /** Creates a {@link Calendar} for an IANA time zone. */
 export function createCalendar(timeZone: string): Calendar {
-  const offsetOf = zoneOffsetFn(timeZone);
-  const cache = new Map<number, number>();
-  const offsetAtHour = (hour: number): number => {
-    let off = cache.get(hour);
-    if (off === undefined) {
-      off = offsetOf(hour * HOUR_MS);
-      if (cache.size > 200_000) cache.clear();
-      cache.set(hour, off);
-    }
-    return off;
-  };
-  const offsetAt = (t: number): number => offsetAtHour(Math.floor(t / HOUR_MS));
+  const days = localDays(timeZone);
   return {
     timeZone,
-    offsetAt,
-    localDayStart(localDay) {
-      const guess = localDay * DAY_MS;
-      // Two passes settle the offset on either side of a transition.
-      let t = guess - offsetAt(guess);
-      t = guess - offsetAt(t);
-      return t;
-    },
-    localDayOf(t) {
-      return Math.floor((t + offsetAt(t)) / DAY_MS);
-    },
+    offsetAt: days.offsetAt,
+    localDayStart: days.startOf,
+    localDayOf: days.dayOf,
   };
 }
 

@@ -6,6 +6,7 @@
  * or, where those are not loaded, from the day's energy times the share of the day elapsed.
  */
 import { fromWallInput } from './time-zone.ts';
+import { daysInMonth, wallClock as zoneWallClock } from '../../../src/util/time/index.ts';
 import { addDays, energyByLabel, type LabelledEnergy, prevMonth } from './periods.ts';
 
 const HOUR = 3_600_000;
@@ -76,21 +77,8 @@ export function sameTimeComparisons(input: ComparisonInput): {
 
 /** The local date and wall-clock time (`HH:MM:SS`) of an instant in a zone. */
 export function wallClock(ms: number, zone: string): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(ms);
-  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '00';
-  return {
-    date: `${p('year')}-${p('month')}-${p('day')}`,
-    time: `${p('hour')}:${p('minute')}:${p('second')}`,
-  };
+  const clock = zoneWallClock(zone);
+  return { date: clock.date(ms), time: clock.time(ms) };
 }
 
 /** Energy of local day `label` from its midnight until `time` on it (DST-aware instants). */
@@ -112,9 +100,4 @@ function partialDay(
     else if (h.start < cut) e += (h.energy * (cut - h.start)) / HOUR;
   }
   return e;
-}
-
-function daysInMonth(month: string): number {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }

@@ -10,18 +10,8 @@ export interface LabelledEnergy {
   energy: number;
 }
 
-const DAY = 86_400_000;
-
-/** Shifts a `YYYY-MM-DD` label by whole days. */
-export function addDays(label: string, days: number): string {
-  return new Date(Date.parse(`${label}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-}
-
-/** The `YYYY-MM` before the given one. */
-export function prevMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
+// Label arithmetic and local dates are the time module's, shared with the server.
+export { addDays, localDate, prevMonth } from '../../../src/util/time/index.ts';
 
 /** Sums energy per label (several channels or meters may share a day). */
 export function energyByLabel(rows: LabelledEnergy[]): Map<string, number> {
@@ -57,15 +47,4 @@ export function fromHeatmap(h: { days: string[]; energy: (number | null)[][]; ma
   const values = new Float64Array(h.days.length * 24).fill(NaN);
   h.energy.forEach((row, i) => row.forEach((v, hour) => (values[i * 24 + hour] = v ?? NaN)));
   return { days: h.days, values, max: h.max };
-}
-
-/** Today's local date `YYYY-MM-DD` in a time zone. */
-export function localDate(ms: number, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(ms);
 }

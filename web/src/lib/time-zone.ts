@@ -1,4 +1,4 @@
-import { zoneOffsetFn } from '../../../src/util/zone-offset.ts';
+import { parseWall, wallClock, wallToUtc, zoneOffsets } from '../../../src/util/time/index.ts';
 
 /**
  * Which time zone the pages show times in, and formatting in it. Times used to be shown in whatever
@@ -48,32 +48,13 @@ export interface ZoneFormat {
 
 /** Builds the formatting for `zone`. */
 export function zoneFormat(zone: string): ZoneFormat {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  const clock = wallClock(zone);
+  // Only the zone's name comes from Intl; the arithmetic is the time module's.
   const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
-  const fields = (ms: number) => {
-    const p: Record<string, string> = {};
-    for (const x of parts.formatToParts(ms)) if (x.type !== 'literal') p[x.type] = x.value;
-    return p;
-  };
   return {
     zone,
-    dateTime: (ms) => {
-      const p = fields(ms);
-      return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}`;
-    },
-    hourLabel: (ms) => {
-      const p = fields(ms);
-      return `${p['year']}-${p['month']}-${p['day']}T${p['hour']}`;
-    },
+    dateTime: clock.dateTime,
+    hourLabel: clock.hourLabel,
     short: (ms) => name.formatToParts(ms).find((x) => x.type === 'timeZoneName')?.value ?? zone,
   };
 }
@@ -85,21 +66,12 @@ export function toWallInput(ms: number, format: ZoneFormat): string {
 
 /**
  * The instant of a `datetime-local` value read as wall time in `zone`, or NaN when it is not one. A
- * wall time that does not exist (skipped by a spring-forward) lands just after the gap; a repeated one
- * (fall-back) takes the first of its two instants.
+ * wall time that does not exist (skipped by a spring-forward) moves forward by the gap; a repeated one
+ * (fall-back) takes the first of its two instants (the time module's `compatible` rule).
  */
 export function fromWallInput(value: string, zone: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  if (!m) return NaN;
-  const [y, mo, d, h, mi, se] = m.slice(1).map((x): number => Number(x ?? 0));
-  const wall = Date.UTC(y!, mo! - 1, d, h, mi, se ?? 0);
-  const offset = zoneOffsetFn(zone);
-  // The offset at the wall time read as UTC is off by at most one change, so one refinement finds
-  // every instant that shows this wall time; none shows it inside a spring-forward gap.
-  const first = wall - offset(wall);
-  const second = wall - offset(first);
-  const exact = [first, second].filter((t) => t + offset(t) === wall);
-  return exact.length ? Math.min(...exact) : Math.max(first, second);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return NaN;
+  return wallToUtc(zoneOffsets(zone), parseWall(value), 'compatible');
 }
 
 /** How the label under a chart names its zone: `America/New_York (EST), the facility's time`. */
