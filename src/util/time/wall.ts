@@ -54,8 +54,8 @@ export function parseWall(text: string): number {
     text.trim(),
   );
   if (!m) return NaN;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as number[];
-  if (mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || s! > 59) return NaN;
-  if (d! > new Date(Date.UTC(y!, mo!, 0)).getUTCDate()) return NaN;
-  return Date.UTC(y!, mo! - 1, d!, h, mi, s) + Number((m[7] ?? '0').padEnd(3, '0'));
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((x): number => Number(x ?? 0));
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return NaN;
+  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, s) + Number((m[7] ?? '0').padEnd(3, '0'));
 }
