@@ -41,7 +41,9 @@ export class BatchWriter {
   private inflight: Promise<void>[] = [];
   private failure: { error: unknown } | null = null;
   /** Physical limit of each channel index, filled as channels appear. */
-  private limits = new Float64Array(0);
+  private limits = new Float64Array(64);
+  /** Channels whose limit is in {@link limits}. */
+  private known = 0;
   private readonly size: number;
   private readonly concurrency: number;
   private readonly onOutOfRange: BatchWriterOptions['onOutOfRange'];
@@ -63,9 +65,7 @@ export class BatchWriter {
    */
   push(channel: number, ts: number, value: number, quality = 0): void {
     // One typed-array load per reading; `!(<=)` also refuses NaN.
-    if (
-      !(Math.abs(value) <= (channel < this.limits.length ? this.limits[channel]! : this.limitOf(channel)))
-    ) {
+    if (!(Math.abs(value) <= (channel < this.known ? this.limits[channel]! : this.limitOf(channel)))) {
       this.onOutOfRange(channel, ts, value);
       return;
     }
@@ -123,11 +123,18 @@ export class BatchWriter {
     while (this.inflight.length) await this.inflight.shift();
   }
 
-  /** Refreshes the limits from the catalog's channel units (a new channel appeared). */
+  /** Adds the limits of channels registered since the last call (a new channel appeared). */
   private limitOf(channel: number): number {
     const units = this.catalog.channelUnits;
-    this.limits = Float64Array.from(units, (u) => PHYSICAL_LIMITS[u]);
-    return this.limits[channel] ?? Infinity;
+    // Only the new channels: a fleet file registers thousands, one or a few at a time.
+    if (units.length > this.limits.length) {
+      const grown = new Float64Array(Math.max(units.length, this.limits.length * 2));
+      grown.set(this.limits);
+      this.limits = grown;
+    }
+    for (let c = this.known; c < units.length; c++) this.limits[c] = PHYSICAL_LIMITS[units[c]!];
+    this.known = units.length;
+    return channel < this.known ? this.limits[channel]! : Infinity;
   }
 
   private check(): void {

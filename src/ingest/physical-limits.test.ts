@@ -60,6 +60,22 @@ describe('physical limits on file imports', () => {
     expect(mains.map((r) => r.value)).toEqual([1e9, 250]);
   });
 
+  it('knows the limit of every channel, however many appear one after another', async () => {
+    const file = join(dir, 'many.csv');
+    const rows = ['meter,channel,timestamp,value,unit'];
+    // 150 channels in W, then each channel again with a value beyond 1e9 W, then an m3 channel within its limit.
+    for (let c = 0; c < 150; c++) rows.push(`m,c${c},2024-01-01T00:00:00Z,1,W`);
+    for (let c = 0; c < 150; c++) rows.push(`m,c${c},2024-01-01T00:01:00Z,2e9,W`);
+    rows.push('m,gas,2024-01-01T00:00:00Z,2e8,m3');
+    await writeFile(file, rows.join('\n') + '\n');
+    const s = await importFile(t.store, { path: file, facility: 'limits-many', quarantineDir: dir });
+    expect(s.stored).toBe(151);
+    expect(s.rejected).toBe(150);
+    expect((await quarantined(s.quarantine)).map((r) => r.line)).toEqual(
+      Array.from({ length: 150 }, (_, c) => 152 + c),
+    );
+  });
+
   it('applies the limit after unit conversion, in wide CSVs too', async () => {
     const file = join(dir, 'wide.csv');
     // kW columns are stored in W: 2e6 kW is 2e9 W, beyond the limit; 900,000 kW is within.
