@@ -19,3 +19,21 @@ export {
 export { isTimeZone, type OffsetAt, zoneOffsets } from './offsets.ts';
 export { type Disambiguation, parseWall, wallInstants, type WallInstants, wallToUtc } from './wall.ts';
 export { wallClock, type WallClock, type WallFields } from './wall-clock.ts';
+export {
+  COMPARISONS,
+  type Comparison,
+  comparisonRange,
+  type DateRange,
+  MAX_RANGE_DAYS,
+  type ParsedRange,
+  parseRangeParams,
+  periodDelta,
+  presetRange,
+  RANGE_PRESETS,
+  type RangePreset,
+  rangeDays,
+  rangeInstants,
+  type Resolution,
+  RESOLUTIONS,
+  resolutionFor,
+} from './ranges.ts';
