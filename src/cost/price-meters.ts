@@ -206,7 +206,8 @@ async function priceMeter(
   for (const d of bill.days) rows.push(periodRow('day', d));
   for (const m of bill.months) rows.push(periodRow('month', m));
   const channels = await store.catalog.listChannels({ meterId: meter.id });
-  rows.push(...(await channelRows(store, target, channels, bill, storedUnit)));
+  // Not push(...rows): a long history has more channel rows than a call may take arguments.
+  for (const r of await channelRows(store, target, channels, bill, storedUnit)) rows.push(r);
   return rows;
 }
 
