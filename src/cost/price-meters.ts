@@ -10,9 +10,9 @@ import type { Channel, Facility, Meter } from '../domain/types.ts';
 import type { ChangedRange } from '../store/ports/rollups.ts';
 import type { CostRow, StoredTariff } from '../store/ports/tariffs.ts';
 import type { Store } from '../store/store.ts';
+import { localDays } from '../util/time/index.ts';
 import { computeBill, type Bill, type CostPeriod as BillPeriod } from './bill.ts';
 import { intensityLookup, type IntensityLookup } from './intensity.ts';
-import { localMidnightFn } from './local-time.ts';
 import { tariffSchema, type Tariff } from './tariff.ts';
 import { unitFactor } from './units.ts';
 
@@ -107,13 +107,8 @@ async function meterTargets(store: Pick<Store, 'catalog'>, scope: PricingScope):
 
 /** UTC ms of the start of the local month holding `ts`. */
 function monthStart(timeZone: string, ts: number): number {
-  const date = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(ts);
-  return localMidnightFn(timeZone)(`${date.slice(0, 7)}-01`);
+  const days = localDays(timeZone);
+  return days.startOfDate(`${days.dateOf(ts).slice(0, 7)}-01`);
 }
 
 interface OrgPrices {
