@@ -19,8 +19,15 @@ type Value = string | number | boolean | null;
 
 /** Runs a statement with positional parameters and returns its rows. */
 export type TariffQuery = (sql: string, params?: Value[]) => Promise<Row[]>;
-/** Runs `fn` in one transaction, giving it a query function bound to that transaction. */
-export type TariffTransaction = <T>(fn: (q: TariffQuery) => Promise<T>) => Promise<T>;
+/** Appends cost rows inside the transaction by the engine's bulk path (DuckDB's appender). */
+export type CostInserter = (rows: readonly CostRow[]) => Promise<void>;
+/**
+ * Runs `fn` in one transaction, giving it a query function bound to that transaction and, where the
+ * engine has one, a bulk inserter for cost rows (else rows go in as multi-row INSERTs).
+ */
+export type TariffTransaction = <T>(
+  fn: (q: TariffQuery, insertCosts?: CostInserter) => Promise<T>,
+) => Promise<T>;
 
 /**
  * DDL of the tariff tables; `text`, `big`, `int` and `double` are the engine's type names. `indexes`
@@ -82,12 +89,14 @@ function rowToServed(r: Row, q: CostQuery): CostServed {
   };
 }
 
-const COST_COLUMNS =
+/** The costs table's columns, in table order (the appender fills them in this order). */
+export const COST_COLUMNS =
   'level, key, meter_id, commodity, period, start_ts, label, currency, unit, energy, energy_cost, standing, demand, demand_kw, cost, co2';
 // Rows per INSERT: 16 parameters each, well under PostgreSQL's 65,535 parameters per statement.
 const CHUNK = 500;
 
-function costValues(r: CostRow): Value[] {
+/** A cost row's values in {@link COST_COLUMNS} order. */
+export function costValues(r: CostRow): Value[] {
   return [
     r.level,
     r.key,
@@ -206,11 +215,12 @@ export function createTariffQueries(q: TariffQuery, tx: TariffTransaction): Tari
     },
     async replaceCosts(scope, rows) {
       if (scope.meterIds.length === 0 && rows.length === 0) return;
-      await tx(async (t) => {
+      await tx(async (t, insertCosts) => {
         for (const meterId of scope.meterIds) {
           if (scope.from === undefined) await t('DELETE FROM costs WHERE meter_id = $1', [meterId]);
           else await t('DELETE FROM costs WHERE meter_id = $1 AND start_ts >= $2', [meterId, scope.from]);
         }
+        if (insertCosts) return insertCosts(rows);
         for (let i = 0; i < rows.length; i += CHUNK) {
           const chunk = rows.slice(i, i + CHUNK);
           const params: Value[] = [];
