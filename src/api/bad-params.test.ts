@@ -24,14 +24,15 @@ const BAD_TIMES = [
 /** Values no row limit or count may take. */
 const BAD_COUNTS = ['-1', '0', '1.5', '1e308', 'banana'];
 
-type Kind = 'time' | 'count' | 'score' | 'duration';
+type Kind = 'time' | 'date' | 'count' | 'score' | 'duration';
 const BAD: Record<Kind, string[]> = {
   time: BAD_TIMES,
+  date: ['-1', '1.5', 'banana', '2024-13-45', '2023-02-29', '1700000000000', '2100-01-02', '1969-12-31'],
   count: BAD_COUNTS,
   score: ['-1', '101', '1e308', 'x'],
   duration: ['0s', '-1m', '1.5', '99999999999999999999d', '1e308s', 'banana'],
 };
-const GOOD: Record<Kind, string> = { time: T, count: '10', score: '50', duration: '15m' };
+const GOOD: Record<Kind, string> = { time: T, date: '2023-11-14', count: '10', score: '50', duration: '15m' };
 
 /** One parameter of a route: where it goes and how to build a request with it set to `value`. */
 interface Param {
@@ -118,6 +119,10 @@ const ROUTES: Record<string, Param[]> = {
   ],
   'GET /api/v1/facilities/:facilityId/energy': facilityRange('energy'),
   'GET /api/v1/facilities/:facilityId/heatmap': facilityRange('heatmap'),
+  'GET /api/v1/facilities/:facilityId/range': [
+    query(`/api/v1/facilities/${FAC}/range`, { from: '2023-11-01', to: '2023-11-30' })('from', 'date'),
+    query(`/api/v1/facilities/${FAC}/range`, { from: '2023-11-01', to: '2023-11-30' })('to', 'date'),
+  ],
   'GET /api/v1/facilities/:facilityId/extent': [],
   'GET /api/v1/facilities/:facilityId/breakdown': facilityRange('breakdown'),
   'GET /api/v1/facilities/:facilityId/solar': facilityRange('solar'),

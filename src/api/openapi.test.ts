@@ -36,7 +36,7 @@ describe('OpenAPI document', () => {
     expect(missing.map((m) => m.key)).toEqual([]);
   });
 
-  it('documents every from/to query parameter as ISO 8601 or UTC milliseconds', () => {
+  it('documents every from/to query parameter as ISO 8601 or UTC milliseconds (whole local days: ISO 8601 dates)', () => {
     const times = operations().flatMap(({ key, op }) =>
       (op.parameters ?? [])
         .filter((p) => p.in === 'query' && (p.name === 'from' || p.name === 'to'))
@@ -44,7 +44,7 @@ describe('OpenAPI document', () => {
     );
     expect(times.length).toBeGreaterThanOrEqual(20);
     for (const { key, p } of times)
-      expect(p.description, `${key} ${p.name}`).toMatch(/ISO 8601.*UTC milliseconds/);
+      expect(p.description, `${key} ${p.name}`).toMatch(/ISO 8601.*UTC milliseconds|an ISO 8601 local date/);
   });
 
   it("makes the energy view's range optional", () => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { costRoutes } from '../../cost/routes.ts';
 import { authRoutes } from './auth.ts';
 import { energyRoutes } from './energy.ts';
+import { rangeRoutes } from './range.ts';
 import { exploreRoutes } from './explore.ts';
 import { extentRoutes } from './extent.ts';
 import { facilityRoutes } from './facilities.ts';
@@ -41,6 +42,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       await exploreRoutes(v1);
       await extentRoutes(v1);
       await energyRoutes(v1);
+      await rangeRoutes(v1);
       await costRoutes(v1);
       await solarRoutes(v1);
       await v1.register(importRoutes);

@@ -112,7 +112,8 @@ export type ParsedRange =
   | { ok: true; range: DateRange; cmp: Comparison | undefined }
   | { ok: false; field: 'from' | 'to' | 'cmp'; message: string };
 
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(parseWall(s));
+// The years the readings may have (ingest's TS_MIN and TS_MAX).
+const isDate = (s: string) => /^(19[7-9]\d|20\d\d)-\d{2}-\d{2}$/.test(s) && !Number.isNaN(parseWall(s));
 
 /** Checks `from`, `to` (local dates, `to` included) and `cmp` as the URL and the API take them. */
 export function parseRangeParams(q: {
@@ -123,8 +124,13 @@ export function parseRangeParams(q: {
   const from = q.from?.trim() ?? '';
   const to = q.to?.trim() ?? '';
   if (!isDate(from))
-    return { ok: false, field: 'from', message: `expected a date YYYY-MM-DD, got '${from}'` };
-  if (!isDate(to)) return { ok: false, field: 'to', message: `expected a date YYYY-MM-DD, got '${to}'` };
+    return {
+      ok: false,
+      field: 'from',
+      message: `expected a date YYYY-MM-DD from 1970 to 2099, got '${from}'`,
+    };
+  if (!isDate(to))
+    return { ok: false, field: 'to', message: `expected a date YYYY-MM-DD from 1970 to 2099, got '${to}'` };
   if (to < from)
     return { ok: false, field: 'to', message: `'to' (${to}) must not be before 'from' (${from})` };
   if (rangeDays({ from, to }) > MAX_RANGE_DAYS)
