@@ -4,7 +4,9 @@
  *   batched frames and messages/s with one JSON reading per message, each against the same messages
  *   through an aedes broker to a bare subscriber (the broker's limit) in the same run;
  * - alert latency, publish -> alert received by a live-push (SSE) client, p50/p99 at half load;
- * - JetStream: readings/s through 1 and 2 `loadscope worker` processes into PostgreSQL.
+ * - the scale-out chain, MQTT -> JetStream -> 1 or 2 `loadscope worker` processes -> PostgreSQL:
+ *   readings/s and CPU seconds per million readings beside the embedded chain (MQTT -> memory log ->
+ *   DuckDB) and the bare subscriber, and 1 worker writing each log message alone (before issue 11).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -29,6 +31,7 @@ import { readSseEvents } from '../src/realtime/testing/sse-events.ts';
 import { encodeCompact } from '../src/realtime/wire.ts';
 import { STORE_FACTORIES } from '../src/store/contract/factories.ts';
 import { createBatchBuilder } from '../src/stream/batch.ts';
+import { cpuSecondsOf, ownCpuSeconds, pidsNamed } from './cpu.ts';
 import type { Bench, BenchRow } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -102,6 +105,8 @@ const bench: Bench = {
     const meters = quick ? 10 : 50;
     const batchedN = quick ? 200_000 : 1_000_000;
     const singleN = quick ? 10_000 : 40_000;
+    let embeddedCpuPerM: number;
+    let embeddedRate: number;
     const t = await STORE_FACTORIES.find((f) => f.kind === 'duckdb')!.open();
     const o1Meters = new Set(Array.from({ length: meters }, (_, i) => `m${i + 1}`));
     const channels = fleetCatalog(meters)
@@ -163,9 +168,13 @@ const bench: Bench = {
       const bareBatched = (batchedN / (performance.now() - t1)) * 1000;
       const before = await t.store.readings.count();
       t1 = performance.now();
+      const cpu0 = ownCpuSeconds();
       await publishAll(pub, () => 'loadscope/o1/compact', fr);
       await until(async () => (await t.store.readings.count()) >= before + batchedN, 300_000);
       const e2eBatched = (batchedN / (performance.now() - t1)) * 1000;
+      embeddedRate = e2eBatched;
+      // Publisher, broker, ingest, processors and DuckDB all run in this process.
+      embeddedCpuPerM = ((ownCpuSeconds() - cpu0) / batchedN) * 1e6;
       log(`batched: ${Math.round(e2eBatched)} readings/s end to end, bare broker ${Math.round(bareBatched)}`);
       rows.push({
         name: 'MQTT batched end to end (compact frames)',
@@ -175,6 +184,11 @@ const bench: Bench = {
         ratio: e2eBatched / bareBatched,
         goal: '>= 200,000 readings/s',
         met: e2eBatched >= 200_000,
+      });
+      rows.push({
+        name: 'MQTT batched end to end (embedded chain): CPU per million readings',
+        value: Number(embeddedCpuPerM.toFixed(2)),
+        unit: 'CPU s',
       });
 
       // 2. single: one JSON reading per message, published by the real mosquitto_pub in its own
@@ -299,22 +313,37 @@ const bench: Bench = {
       await t.destroy();
     }
 
-    // 4. JetStream with 1 and 2 worker processes into PostgreSQL.
-    const jsN = quick ? 60_000 : 300_000;
-    const results: number[] = [];
-    for (const n of [1, 2]) {
+    // 4. The scale-out chain: MQTT (aedes) -> ingest -> JetStream -> `loadscope worker` processes ->
+    // PostgreSQL, with 1 and 2 workers grouping messages into store writes (the default), and 1 worker
+    // writing each message alone (`--batch 0`, as before issue 11). CPU per million readings adds up
+    // this process (publisher, broker, ingest, append), the workers and nats-server; PostgreSQL's own
+    // processes are reported apart, since other work on this machine shares that server.
+    const jsN = quick ? 100_000 : 500_000;
+    const scaleOut: { name: string; workers: number; batch: number }[] = [
+      { name: '1 worker', workers: 1, batch: 20_000 },
+      { name: '2 workers', workers: 2, batch: 20_000 },
+      { name: '1 worker, one write per message', workers: 1, batch: 0 },
+    ];
+    const measured: { rate: number; cpuPerM: number; pgCpuPerM: number }[] = [];
+    for (const run of scaleOut) {
       const pgt = await STORE_FACTORIES.find((f) => f.kind === 'postgres')!.open();
       const stream = `bench_rt_${Math.random().toString(36).slice(2, 8)}`;
       const procs: ChildProcess[] = [];
+      let broker: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
+      let jlog: Awaited<ReturnType<typeof createJetStreamLog>> | undefined;
       try {
         await seedFleet(pgt.store, meters);
-        const meterOf = new Map(fleetCatalog(meters).channels.map((c) => [c.id, c.meterId]));
-        const env = { ...process.env, ...pgt.env, LOADSCOPE_LOG: 'jetstream', LOADSCOPE_LOG_PARTITIONS: '8' };
+        const env = {
+          ...process.env,
+          ...pgt.env,
+          LOADSCOPE_LOG: 'jetstream',
+          LOADSCOPE_LOG_PARTITIONS: '16',
+        };
         await Promise.all(
-          Array.from({ length: n }, () => {
+          Array.from({ length: run.workers }, () => {
             const p = spawn(
               process.execPath,
-              ['--import', 'tsx', 'src/main.ts', 'worker', '--stream', stream, '--heartbeat', '300'],
+              ['--import', 'tsx', 'src/main.ts', '--stream', stream, 'worker', '--batch', String(run.batch)],
               { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
             );
             procs.push(p);
@@ -323,25 +352,61 @@ const bench: Bench = {
             );
           }),
         );
-        await sleep(1000);
-        const jlog = await createJetStreamLog({
+        await sleep(2000); // the workers share out the partitions
+        const directory = createChannelDirectory({ catalog: pgt.store.catalog });
+        await directory.refresh(true);
+        jlog = await createJetStreamLog({
           servers: process.env['LOADSCOPE_NATS_URL'] ?? '127.0.0.1:4222',
-          partitions: 8,
-          partitionKey: (id) => meterOf.get(id),
+          partitions: 16,
+          partitionKey: (id) => directory.byId(id)?.meterId,
           name: stream,
         });
-        const b = createBatchBuilder(jsN);
-        const tb = Date.now() - 86_400_000;
-        for (let k = 0; k < jsN; k++)
-          b.push(channels[k % channels.length]!, tb + Math.floor(k / channels.length), k % 100);
+        const quarantine = createQuarantine();
+        const ingest = createIngest({
+          directory,
+          log: jlog,
+          quarantine,
+          topicRoot: stream,
+          limits: { maxPayloadBytes: 4 << 20, rate: { perSecond: 1e9, burst: 1e9 } },
+        });
+        broker = await startEmbeddedBroker({
+          port: 0,
+          deviceAuth: testDeviceAuth(),
+          ingest,
+          quarantine,
+          topicRoot: stream,
+        });
+        const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
+          username: 'd',
+          password: TEST_TOKENS.gateway,
+          reconnectPeriod: 0,
+        });
+        const fr = frames(
+          channels.filter((c) => c !== 'm1.fridge'),
+          jsN,
+          5000,
+          Date.now() - 86_400_000,
+        );
+        const nats = pidsNamed('nats-server');
+        const pg = pidsNamed('postgres');
+        const cpuOf = (pids: number[]) => pids.reduce((s, p) => s + cpuSecondsOf(p), 0);
+        const workers = procs.map((p) => p.pid!);
+        const c0 = ownCpuSeconds() + cpuOf(workers) + cpuOf(nats);
+        const pg0 = cpuOf(pg);
         const t1 = performance.now();
-        await jlog.append(b.build());
+        await publishAll(pub, () => `${stream}/o1/compact`, fr);
         await until(async () => (await pgt.store.readings.count()) >= jsN, 600_000);
         const rate = (jsN / (performance.now() - t1)) * 1000;
-        results.push(rate);
-        log(`jetstream ${n} worker(s): ${Math.round(rate)} readings/s`);
-        await jlog.close();
+        const cpuPerM = ((ownCpuSeconds() + cpuOf(workers) + cpuOf(nats) - c0) / jsN) * 1e6;
+        const pgCpuPerM = ((cpuOf(pg) - pg0) / jsN) * 1e6;
+        measured.push({ rate, cpuPerM, pgCpuPerM });
+        log(
+          `MQTT -> JetStream -> ${run.name}: ${Math.round(rate)} readings/s, ${cpuPerM.toFixed(2)} CPU s per million (PostgreSQL ${pgCpuPerM.toFixed(2)})`,
+        );
+        await pub.endAsync();
       } finally {
+        await broker?.close();
+        await jlog?.close();
         await Promise.all(procs.map((p) => new Promise((r) => (p.once('exit', r), p.kill('SIGTERM')))));
         const nc = await natsConnect({ servers: process.env['LOADSCOPE_NATS_URL'] ?? '127.0.0.1:4222' });
         await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
@@ -349,18 +414,54 @@ const bench: Bench = {
         await pgt.destroy();
       }
     }
+    const [one, two, unbatched] = measured as [
+      (typeof measured)[0],
+      (typeof measured)[0],
+      (typeof measured)[0],
+    ];
     rows.push({
-      name: 'JetStream -> 1 worker -> PostgreSQL',
-      value: Math.round(results[0]!),
+      name: 'MQTT -> JetStream -> 1 worker -> PostgreSQL',
+      value: Math.round(one.rate),
       unit: 'readings/s',
+      baseline: { name: 'embedded chain (MQTT -> memory log -> DuckDB)', value: Math.round(embeddedRate) },
+      ratio: one.rate / embeddedRate,
     });
     rows.push({
-      name: 'JetStream -> 2 workers -> PostgreSQL',
-      value: Math.round(results[1]!),
+      name: 'MQTT -> JetStream -> 2 workers -> PostgreSQL',
+      value: Math.round(two.rate),
       unit: 'readings/s',
-      baseline: { name: '1 worker', value: Math.round(results[0]!) },
-      ratio: results[1]! / results[0]!,
+      baseline: { name: '1 worker', value: Math.round(one.rate) },
+      ratio: two.rate / one.rate,
+      goal: '2 workers >= 1.5x 1 worker',
+      met: two.rate >= 1.5 * one.rate,
     });
+    rows.push({
+      name: 'MQTT -> JetStream -> 1 worker, one store write per message (before)',
+      value: Math.round(unbatched.rate),
+      unit: 'readings/s',
+      baseline: { name: '1 worker, grouped writes', value: Math.round(one.rate) },
+      ratio: unbatched.rate / one.rate,
+    });
+    for (const [name, m] of [
+      ['1 worker', one],
+      ['2 workers', two],
+      ['1 worker, one write per message', unbatched],
+    ] as const) {
+      rows.push({
+        name: `scale-out chain, ${name}: CPU per million readings (this process, workers, nats-server)`,
+        value: Number(m.cpuPerM.toFixed(2)),
+        unit: 'CPU s',
+        baseline: { name: 'embedded chain', value: Number(embeddedCpuPerM.toFixed(2)) },
+        ratio: m.cpuPerM / embeddedCpuPerM,
+        goal: 'within 2x of the embedded chain (PostgreSQL apart)',
+        met: m.cpuPerM <= 2 * embeddedCpuPerM,
+      });
+      rows.push({
+        name: `scale-out chain, ${name}: PostgreSQL CPU per million readings (all sessions)`,
+        value: Number(m.pgCpuPerM.toFixed(2)),
+        unit: 'CPU s',
+      });
+    }
     return rows;
   },
 };
