@@ -25,6 +25,7 @@ import type {
   Me,
   NilmResults,
   PatternRule,
+  RangeResponse,
   Product,
   Role,
   RollupRow,
@@ -104,6 +105,13 @@ export function createApi(http: Http) {
       from: string | number,
       to: string | number,
     ) => http.get<SolarResponse>(`${V1}/facilities/${enc(facilityId)}/solar`, { period, from, to }),
+    /** Whole local days `from`..`to` (both `YYYY-MM-DD`, included) with the comparison `cmp`. */
+    range: (facilityId: string, from: string, to: string, cmp: 'prev' | 'year' | undefined) =>
+      http.get<RangeResponse>(`${V1}/facilities/${enc(facilityId)}/range`, {
+        from,
+        to,
+        ...(cmp ? { cmp } : {}),
+      }),
     zips: (from: number, to: number) => http.get<ZipRow[]>(`${V1}/zips`, range(from, to)),
     scores: (facilityId: string) => http.get<ScoreView[]>(`${V1}/facilities/${enc(facilityId)}/scores`),
     products: () => http.get<Product[]>(`${V1}/products`),

@@ -203,3 +203,19 @@ export interface CreatedToken {
   info: ApiToken;
   [key: string]: unknown;
 }
+
+/** `GET /facilities/:id/range`: whole local days with their comparison (docs/api.md). */
+export interface RangeResponse {
+  timeZone: string;
+  resolution: 'minute' | 'hour' | 'day' | 'month';
+  range: { from: string; to: string; start: number; end: number };
+  comparison: { from: string; to: string; start: number; end: number } | null;
+  days: { label: string; unit: string; energy: number }[];
+  totals: {
+    unit: string;
+    current: number;
+    comparison: number | null;
+    delta: number | null;
+    percent: number | null;
+  }[];
+}

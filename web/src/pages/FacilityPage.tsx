@@ -8,6 +8,7 @@ import { ChannelBreakdown } from '../components/ChannelBreakdown.tsx';
 import { EnergyFlows } from '../components/EnergyFlows.tsx';
 import { FacilityCost } from '../components/FacilityCost.tsx';
 import { FacilityEnergy } from '../components/FacilityEnergy.tsx';
+import { FacilityRange } from '../components/FacilityRange.tsx';
 import { NilmSection, ScoresSection } from '../components/Insights.tsx';
 import { LiveAppliances } from '../components/LiveAppliances.tsx';
 import { Link } from '../components/Layout.tsx';
@@ -123,6 +124,7 @@ export function FacilityPage({ facilityId }: { facilityId: string }) {
           <Muted>No mains power channel.</Muted>
         )}
       </Card>
+      <FacilityRange api={api} facility={facility} />
       <div className="grid-2">
         <div>
           {extent.data || extent.error ? (
