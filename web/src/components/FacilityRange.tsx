@@ -168,7 +168,7 @@ export function FacilityRange({ api, facility }: { api: Api; facility: Facility 
                 ))}
             </tbody>
           </table>
-          <div className="zone-caption">
+          <div className="range-note">
             {facility.timeZone} local days; a chart of this range reads at {data.data.resolution}s
           </div>
         </>
