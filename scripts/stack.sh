@@ -86,12 +86,12 @@ export LOADSCOPE_MQTT=${LOADSCOPE_MQTT:-mqtt://127.0.0.1:1883}
 export LOADSCOPE_EXECUTOR=${LOADSCOPE_EXECUTOR:-slurm}
 export LOADSCOPE_DATA_DIR_STATE=${LOADSCOPE_DATA_DIR_STATE:-$STACK_DIR/state}
 export LOADSCOPE_SHARED_DIR=${LOADSCOPE_SHARED_DIR:-$STACK_DIR/shared/jobs}
-export LOADSCOPE_LAKE_DIR=${LOADSCOPE_LAKE_DIR:-$STACK_DIR/shared/lake}
+export LOADSCOPE_LAKE=${LOADSCOPE_LAKE:-$STACK_DIR/shared/lake}
 export LOADSCOPE_PORT=${LOADSCOPE_PORT:-8080}
 export LOADSCOPE_HOST=${LOADSCOPE_HOST:-127.0.0.1}
 RUN=$STACK_DIR/run
 LOGS=$STACK_DIR/logs
-mkdir -p "$RUN" "$LOGS" "$LOADSCOPE_DATA_DIR_STATE" "$LOADSCOPE_SHARED_DIR" "$LOADSCOPE_LAKE_DIR"
+mkdir -p "$RUN" "$LOGS" "$LOADSCOPE_DATA_DIR_STATE" "$LOADSCOPE_SHARED_DIR" "$LOADSCOPE_LAKE"
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 host_of() { # host of a URL or host:port
@@ -318,7 +318,7 @@ cmd_status() {
       fi
     done
   fi
-  line lake "$([ -d "$LOADSCOPE_LAKE_DIR" ] && echo present || echo missing)" "$LOADSCOPE_LAKE_DIR"
+  line lake "$([ -d "$LOADSCOPE_LAKE" ] && echo present || echo missing)" "$LOADSCOPE_LAKE"
   [ "$bad" = 0 ] || return 3
 }
 
