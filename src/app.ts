@@ -351,7 +351,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           // The fleet's tariff names need prices: the shipped examples, unless the organisation has its own.
           const fleetOrg = opts.fleetOrgId ?? firstAdmin?.orgId ?? 'default';
           if (await loadExamplePrices(s, fleetOrg, now()))
-            say(`costs: example tariffs and grid intensity loaded for ${fleetOrg} (examples/tariffs, docs/costs.md)`);
+            say(
+              `costs: example tariffs and grid intensity loaded for ${fleetOrg} (examples/tariffs, docs/costs.md)`,
+            );
         }
         if (opts.gateways?.length) {
           const gw = startGateways(opts.gateways, {
