@@ -96,27 +96,29 @@ function withRatios(f: FlowFigures): FlowFigures {
   };
 }
 
+/** The energy figures of a flow bucket that add up (the ratios are derived from them). */
+export const FLOW_FIGURE_KEYS = [
+  'gridImport',
+  'gridExport',
+  'pv',
+  'batteryCharge',
+  'batteryDischarge',
+  'consumption',
+  'net',
+  'solarToHome',
+  'solarToBattery',
+  'solarToGrid',
+  'gridToHome',
+  'gridToBattery',
+  'batteryToHome',
+  'batteryToGrid',
+  'selfConsumed',
+] as const;
+
 /** Adds figures (ratios recomputed from the sums). */
 export function addFigures(list: readonly FlowFigures[]): FlowFigures {
-  const keys = [
-    'gridImport',
-    'gridExport',
-    'pv',
-    'batteryCharge',
-    'batteryDischarge',
-    'consumption',
-    'net',
-    'solarToHome',
-    'solarToBattery',
-    'solarToGrid',
-    'gridToHome',
-    'gridToBattery',
-    'batteryToHome',
-    'batteryToGrid',
-    'selfConsumed',
-  ] as const;
   const sum = { ...settleHour(ZERO) };
-  for (const f of list) for (const k of keys) sum[k] += f[k];
+  for (const f of list) for (const k of FLOW_FIGURE_KEYS) sum[k] += f[k];
   return withRatios(sum);
 }
 

@@ -4,7 +4,13 @@
  * self-consumption and self-sufficiency, per local hour, day or month (src/solar, docs/solar.md).
  */
 import type { FastifyInstance } from 'fastify';
-import { type FlowPeriod, FLOW_PERIODS, addFigures, energyFlows } from '../../solar/flows.ts';
+import {
+  type FlowPeriod,
+  FLOW_FIGURE_KEYS,
+  FLOW_PERIODS,
+  addFigures,
+  energyFlows,
+} from '../../solar/flows.ts';
 import { netCost } from '../../solar/net-cost.ts';
 import { type FlowRole, facilitySources } from '../../solar/roles.ts';
 import { parseTimeRange, timeSchema } from '../params.ts';
@@ -13,23 +19,7 @@ import { requirePrincipal } from '../principal.ts';
 import { localDays } from '../../util/time/index.ts';
 import { errorResponses, idSchema } from './schemas.ts';
 
-const FIGURES = [
-  'gridImport',
-  'gridExport',
-  'pv',
-  'batteryCharge',
-  'batteryDischarge',
-  'consumption',
-  'net',
-  'solarToHome',
-  'solarToBattery',
-  'solarToGrid',
-  'gridToHome',
-  'gridToBattery',
-  'batteryToHome',
-  'batteryToGrid',
-  'selfConsumed',
-] as const;
+const FIGURES = FLOW_FIGURE_KEYS;
 
 const figuresSchema = {
   type: 'object',
