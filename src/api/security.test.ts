@@ -207,6 +207,54 @@ const CASES: Record<string, RouteCase> = {
     foreign: (w) => [{ url: `/api/v1/facilities/${w.b.facility.id}/extent` }],
     own: (w) => ({ url: `/api/v1/facilities/${w.a.facility.id}/extent` }),
   },
+  'GET /api/v1/facilities/:facilityId/range': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      { url: `/api/v1/facilities/${w.b.facility.id}/range?from=2024-01-01&to=2024-01-07&cmp=prev` },
+    ],
+    own: (w) => ({
+      url: `/api/v1/facilities/${w.shared.facility.id}/range?from=2024-01-01&to=2024-01-07&cmp=year`,
+    }),
+  },
+  'GET /api/v1/facilities/:facilityId/solar': {
+    minRole: 'viewer',
+    foreign: (w) => [{ url: `/api/v1/facilities/${w.b.facility.id}/solar?period=day&${DAY_RANGE}` }],
+    own: (w) => ({ url: `/api/v1/facilities/${w.shared.facility.id}/solar?period=day&${DAY_RANGE}` }),
+  },
+  'GET /api/v1/costs': {
+    minRole: 'viewer',
+    foreign: (w) => [
+      { url: `/api/v1/costs?level=facility&key=${w.b.facility.id}&period=day&${DAY_RANGE}` },
+      { url: `/api/v1/costs?level=channel&key=${w.b.channel.id}&period=hour&${DAY_RANGE}` },
+      { url: `/api/v1/costs?level=meter&key=${w.b.meter.id}&period=day&${DAY_RANGE}` },
+    ],
+    own: (w) => ({ url: `/api/v1/costs?level=facility&key=${w.a.facility.id}&period=day&${DAY_RANGE}` }),
+  },
+  'GET /api/v1/costs/fleet': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: `/api/v1/costs/fleet?period=day&${DAY_RANGE}` }),
+  },
+  'GET /api/v1/tariffs': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: '/api/v1/tariffs' }),
+  },
+  'POST /api/v1/tariffs': {
+    minRole: 'admin',
+    foreign: () => [],
+    own: () => ({
+      url: '/api/v1/tariffs',
+      payload: {
+        files: [
+          {
+            name: 'prices.yaml',
+            text: 'tariffs:\n  - name: Flat\n    commodity: electricity\n    currency: EUR\n    validFrom: 2024-01-01\n    energy: { kind: flat, rate: 0.3 }\n    region: DE\n    default: true\n',
+          },
+        ],
+      },
+    }),
+  },
   'PATCH /api/v1/facilities/:facilityId': {
     minRole: 'analyst',
     foreign: (w) => [
