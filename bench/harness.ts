@@ -4,6 +4,9 @@
  * because the machines are shared and noisy.
  */
 
+import type { Channel } from '../src/domain/types.ts';
+import type { Store } from '../src/store/store.ts';
+
 /** One measured figure. */
 export interface BenchRow {
   /** What was measured, e.g. `import long CSV -> DuckDB`. */
@@ -42,4 +45,54 @@ export async function timeIt<T>(fn: () => Promise<T> | T): Promise<{ seconds: nu
   const t0 = process.hrtime.bigint();
   const result = await fn();
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, result };
+}
+
+/**
+ * Gives a benchmark store one organisation `o`, one facility `f` (UTC) and power channels `ids` spread
+ * round-robin over `meters` electricity meters (`m` when there is one, else `m0`, `m1`, ...).
+ */
+export async function seedPowerCatalog(
+  store: Store,
+  ids: string[],
+  { meters = 1, maxGapMs = null }: { meters?: number; maxGapMs?: number | null } = {},
+): Promise<void> {
+  const meterId = (i: number) => (meters === 1 ? 'm' : `m${i % meters}`);
+  await store.catalog.upsertOrganisations([{ id: 'o', name: 'o', createdAt: 0 }]);
+  await store.catalog.upsertFacilities([
+    {
+      id: 'f',
+      orgId: 'o',
+      name: 'f',
+      kind: 'unknown',
+      address: null,
+      zip: null,
+      timeZone: 'UTC',
+      tags: [],
+      createdAt: 0,
+    },
+  ]);
+  await store.catalog.upsertMeters(
+    Array.from({ length: meters }, (_, i) => ({
+      id: meterId(i),
+      facilityId: 'f',
+      serviceType: 'electricity' as const,
+      utilityMeterNumber: null,
+      serviceId: null,
+      tariff: null,
+      utility: null,
+    })),
+  );
+  const channels: Channel[] = ids.map((id, i) => ({
+    id,
+    meterId: meterId(i),
+    name: id,
+    isMains: false,
+    appliance: null,
+    measurement: 'power',
+    unit: 'W',
+    intervalMs: 1000,
+    maxGapMs,
+    rolloverAt: null,
+  }));
+  await store.catalog.upsertChannels(channels);
 }

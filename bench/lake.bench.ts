@@ -8,10 +8,10 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { Channel, ReadingBatch } from '../src/domain/types.ts';
+import type { ReadingBatch } from '../src/domain/types.ts';
 import { openParquetLake } from '../src/lake/parquet/index.ts';
 import { createDuckdbStore } from '../src/store/duckdb/index.ts';
-import type { Bench, BenchRow } from './harness.ts';
+import { seedPowerCatalog, type Bench, type BenchRow } from './harness.ts';
 
 const CHANNELS = 100;
 const METERS = 20;
@@ -57,44 +57,7 @@ const bench: Bench = {
     const storeRun = async (run: number) => {
       const store = await createDuckdbStore({ path: join(tmpDir, `store-${run}.duckdb`) });
       await store.migrate();
-      await store.catalog.upsertOrganisations([{ id: 'o', name: 'o', createdAt: 0 }]);
-      await store.catalog.upsertFacilities([
-        {
-          id: 'f',
-          orgId: 'o',
-          name: 'f',
-          kind: 'unknown',
-          address: null,
-          zip: null,
-          timeZone: 'UTC',
-          tags: [],
-          createdAt: 0,
-        },
-      ]);
-      await store.catalog.upsertMeters(
-        Array.from({ length: METERS }, (_, m) => ({
-          id: `m${m}`,
-          facilityId: 'f',
-          serviceType: 'electricity' as const,
-          utilityMeterNumber: null,
-          serviceId: null,
-          tariff: null,
-          utility: null,
-        })),
-      );
-      const channels: Channel[] = ids.map((id, i) => ({
-        id,
-        meterId: `m${i % METERS}`,
-        name: id,
-        isMains: false,
-        appliance: null,
-        measurement: 'power',
-        unit: 'W',
-        intervalMs: 1000,
-        maxGapMs: 5000,
-        rolloverAt: null,
-      }));
-      await store.catalog.upsertChannels(channels);
+      await seedPowerCatalog(store, ids, { meters: METERS, maxGapMs: 5000 });
       try {
         return await cost(async () => {
           for (const b of batches) await store.readings.write(b);

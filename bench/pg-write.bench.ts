@@ -20,8 +20,7 @@ import type { ReadingBatch } from '../src/domain/types.ts';
 import { importFile } from '../src/ingest/import-file.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { encodeBinaryCopy, orderByChannel } from '../src/store/postgres/copy-binary.ts';
-import type { Store } from '../src/store/store.ts';
-import { timeIt, type Bench, type BenchOptions, type BenchRow } from './harness.ts';
+import { seedPowerCatalog, timeIt, type Bench, type BenchOptions, type BenchRow } from './harness.ts';
 
 const PG_URL = process.env['LOADSCOPE_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHANNELS = 100;
@@ -105,48 +104,6 @@ async function copyInto(client: pg.Client, table: string, data: Buffer): Promise
   );
 }
 
-async function seedCatalog(store: Store, ids: string[]): Promise<void> {
-  await store.catalog.upsertOrganisations([{ id: 'o', name: 'o', createdAt: 0 }]);
-  await store.catalog.upsertFacilities([
-    {
-      id: 'f',
-      orgId: 'o',
-      name: 'f',
-      kind: 'unknown',
-      address: null,
-      zip: null,
-      timeZone: 'UTC',
-      tags: [],
-      createdAt: 0,
-    },
-  ]);
-  await store.catalog.upsertMeters([
-    {
-      id: 'm',
-      facilityId: 'f',
-      serviceType: 'electricity',
-      utilityMeterNumber: null,
-      serviceId: null,
-      tariff: null,
-      utility: null,
-    },
-  ]);
-  await store.catalog.upsertChannels(
-    ids.map((id) => ({
-      id,
-      meterId: 'm',
-      name: id,
-      isMains: false,
-      appliance: null,
-      measurement: 'power' as const,
-      unit: 'W',
-      intervalMs: 1000,
-      maxGapMs: null,
-      rolloverAt: null,
-    })),
-  );
-}
-
 function row(name: string, store: number, bare: number, goal = true): BenchRow {
   return {
     name,
@@ -174,7 +131,7 @@ async function writeRows(opts: BenchOptions, ids: string[]): Promise<BenchRow[]>
   });
   try {
     await store.migrate();
-    await seedCatalog(store, ids);
+    await seedPowerCatalog(store, ids);
     const keyOf = new Map(
       (await admin.query<{ id: string; key: number }>(`SELECT id, key FROM ${schema}.channels`)).rows.map(
         (r) => [r.id, r.key],

@@ -10,12 +10,12 @@ import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT } from '@duc
 import duckdb from '@duckdb/node-bindings';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Channel, ReadingBatch } from '../src/domain/types.ts';
+import type { ReadingBatch } from '../src/domain/types.ts';
 import { createDuckdbStore } from '../src/store/duckdb/index.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { encodeBinaryCopy } from '../src/store/postgres/copy-binary.ts';
 import type { Store } from '../src/store/store.ts';
-import type { Bench, BenchOptions, BenchRow } from './harness.ts';
+import { seedPowerCatalog, type Bench, type BenchOptions, type BenchRow } from './harness.ts';
 import { powerMains } from '../src/store/contract/fixtures.ts';
 
 const CHANNELS = 100;
@@ -42,47 +42,6 @@ function newBatch(ids: string[]): ReadingBatch {
     quality: new Uint8Array(BATCH),
     length: BATCH,
   };
-}
-
-async function seed(store: Store, ids: string[]): Promise<void> {
-  await store.catalog.upsertOrganisations([{ id: 'o', name: 'o', createdAt: 0 }]);
-  await store.catalog.upsertFacilities([
-    {
-      id: 'f',
-      orgId: 'o',
-      name: 'f',
-      kind: 'unknown',
-      address: null,
-      zip: null,
-      timeZone: 'UTC',
-      tags: [],
-      createdAt: 0,
-    },
-  ]);
-  await store.catalog.upsertMeters([
-    {
-      id: 'm',
-      facilityId: 'f',
-      serviceType: 'electricity',
-      utilityMeterNumber: null,
-      serviceId: null,
-      tariff: null,
-      utility: null,
-    },
-  ]);
-  const channels: Channel[] = ids.map((id) => ({
-    id,
-    meterId: 'm',
-    name: id,
-    isMains: false,
-    appliance: null,
-    measurement: 'power',
-    unit: 'W',
-    intervalMs: 1000,
-    maxGapMs: null,
-    rolloverAt: null,
-  }));
-  await store.catalog.upsertChannels(channels);
 }
 
 /**
@@ -136,7 +95,7 @@ async function duckdbRows(opts: BenchOptions, total: number, ids: string[]): Pro
   const store = await createDuckdbStore({ path: join(opts.tmpDir, 'store.duckdb'), threads: 2 });
   try {
     await store.migrate();
-    await seed(store, ids);
+    await seedPowerCatalog(store, ids);
     opts.log(`duckdb: store write and bare appender, batch by batch, ${total.toLocaleString()} readings`);
     const [storeRate = 0, bareRate = 0] = await rates(batches, b, [
       (x) => store.readings.write(x),
@@ -273,7 +232,7 @@ async function postgresRows(opts: BenchOptions, total: number, ids: string[]): P
   const store = await createPostgresStore({ url: PG_URL, schema, poolSize: 2 });
   try {
     await store.migrate();
-    await seed(store, ids);
+    await seedPowerCatalog(store, ids);
     await admin.query(
       `CREATE UNLOGGED TABLE ${schema}.bare (channel_key INTEGER, ts BIGINT, value DOUBLE PRECISION, quality SMALLINT)`,
     );
