@@ -225,7 +225,8 @@ export class EspiFeed {
         intervalMs,
         reverse: rt.flowDirection === 19,
       }),
-      isMains: true,
+      // Energy received from the customer is the export register, not a second whole-building draw.
+      isMains: rt.flowDirection !== 19,
       appliance: null,
       measurement,
       unit: uom.unit,
