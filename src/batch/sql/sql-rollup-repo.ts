@@ -41,7 +41,7 @@ export function createSqlRollupRepo(opts: {
   const { db, dialect: d } = opts;
   return {
     recompute: (scope) =>
-      db.session((s) => (scope === 'all' ? recomputeAll(s, d) : recomputeChanged(s, d, scope))),
+      db.session((s) => (scope === 'all' ? recomputeAllFromReadings(s, d) : recomputeChanged(s, d, scope))),
     computeThresholds: ({ percentile, channelIds, now }) =>
       db.session((s) => computeThresholds(s, d, percentile, channelIds, now)),
     async getThresholds(name = 'p97') {
@@ -100,7 +100,12 @@ async function writeRollups(tx: SqlExec, d: RollupDialect): Promise<Omit<Recompu
   return { channels, hourRows, dayRows };
 }
 
-async function recomputeAll(s: SqlSession, d: RollupDialect): Promise<RecomputeResult> {
+/**
+ * Rebuilds every rollup row from the raw readings of the relation `readings` on the session. This is
+ * the seam of the sharded batch (src/batch/shards/): each task runs it on its own DuckDB, where
+ * `readings` is its lake partitions, so keep it a function of the raw readings alone.
+ */
+export async function recomputeAllFromReadings(s: SqlSession, d: RollupDialect): Promise<RecomputeResult> {
   await s.run(channelsSql(d));
   await s.run(calendarSql(d, ALL_CAL_RANGES));
   await s.run(aggregateSql(d, true, await hasRegisters(s)));
@@ -139,7 +144,11 @@ async function recomputeChanged(
   return { ...written, days: await count(s, WINDOW_DAYS_SQL) };
 }
 
-async function computeThresholds(
+/**
+ * Writes the percentile thresholds of the channels `channelIds` (all when undefined) from the raw
+ * readings of the relation `readings`; also the sharded batch's seam (see {@link recomputeAllFromReadings}).
+ */
+export async function computeThresholds(
   s: SqlSession,
   d: RollupDialect,
   percentile: number,
