@@ -2,8 +2,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../../errors.ts';
 import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
+import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import type { Store } from '../store.ts';
-import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { createDeviceRepo, devicesSchema } from './devices.ts';
@@ -18,6 +18,8 @@ import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createScoreRepo, scoresSchema } from './scores.ts';
 import { createTariffRepo, tariffsSchema } from './tariffs.ts';
+import { duckdbSqlDialect } from './dialect.ts';
+import { createDuckdbSqlDb } from './sql-db.ts';
 
 export { DEFAULT_READ_CONNECTIONS } from './read-pool.ts';
 
@@ -40,7 +42,7 @@ const SCHEMAS = [
   rollupsSchema,
   liveSchema,
   alertsSchema,
-  accountsSchema,
+  accountsDdl(duckdbSqlDialect),
   nilmSchema,
   scoresSchema,
   jobsSchema,
@@ -65,6 +67,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     throw err;
   });
   const { conn } = ctx;
+  const sql = createDuckdbSqlDb(ctx);
   const readings = createReadingRepo(ctx);
   const revocations = createRevocationRepo();
   let closed = false;
@@ -75,7 +78,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     rollups: createRollupRepo(ctx),
     live: createLiveRepo(ctx),
     alerts: createAlertRepo(ctx),
-    accounts: announcingAccountRepo(createAccountRepo(ctx), revocations.announce),
+    accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
     revocations,
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),

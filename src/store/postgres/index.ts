@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
+import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import type { Store } from '../store.ts';
-import { accountsSchema, createAccountRepo } from './accounts.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { createDeviceRepo, devicesSchema } from './devices.ts';
@@ -17,6 +17,8 @@ import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createScoreRepo, scoresSchema } from './scores.ts';
 import { createTariffRepo, tariffsSchema } from './tariffs.ts';
+import { postgresSqlDialect } from './dialect.ts';
+import { createPgSqlDb } from './sql-db.ts';
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -34,7 +36,7 @@ const SCHEMAS = [
   rollupsSchema,
   liveSchema,
   alertsSchema,
-  accountsSchema,
+  accountsDdl(postgresSqlDialect),
   nilmSchema,
   scoresSchema,
   jobsSchema,
@@ -55,6 +57,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     options: `-c search_path=${schema},public`,
   });
   const ctx: PgContext = { pool, schema };
+  const sql = createPgSqlDb(ctx);
   const revocations = createRevocationRepo(ctx, opts.url);
   let closed = false;
   return {
@@ -64,7 +67,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     rollups: createRollupRepo(ctx),
     live: createLiveRepo(ctx),
     alerts: createAlertRepo(ctx),
-    accounts: announcingAccountRepo(createAccountRepo(ctx), revocations.announce),
+    accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
     revocations,
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),

@@ -2,65 +2,23 @@
  * Contract of the accounts repository, run unchanged against the DuckDB and PostgreSQL adapters
  * (real servers: a temp DuckDB file and a fresh PostgreSQL schema).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../errors.ts';
-import type { AccountRepo, UserWithHash } from '../../store/ports/accounts.ts';
-import {
-  accountsSchema as duckSchema,
-  createAccountRepo as createDuck,
-} from '../../store/duckdb/accounts.ts';
-import { openDuckdbContext } from '../../store/duckdb/connection.ts';
-import { accountsSchema as pgSchema, createAccountRepo as createPg } from '../../store/postgres/accounts.ts';
+import { ConflictError } from '../errors.ts';
+import { STORE_FACTORIES } from './contract/factories.ts';
+import type { AccountRepo, UserWithHash } from './ports/accounts.ts';
 
 interface Adapter {
   name: string;
   open(): Promise<{ repo: AccountRepo; close(): Promise<void> }>;
 }
 
-const ADAPTERS: Adapter[] = [
-  {
-    name: 'duckdb',
-    async open() {
-      const dir = await mkdtemp(join(tmpdir(), 'ls-accounts-'));
-      const instance = await DuckDBInstance.create(join(dir, 'a.duckdb'));
-      const ctx = await openDuckdbContext(instance, join(dir, 'a.duckdb'));
-      for (const ddl of duckSchema) await ctx.conn.run(ddl);
-      return {
-        repo: createDuck(ctx),
-        async close() {
-          await ctx.close();
-          instance.closeSync();
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    },
+const ADAPTERS: Adapter[] = STORE_FACTORIES.map((f) => ({
+  name: f.kind,
+  async open() {
+    const t = await f.open();
+    return { repo: t.store.accounts, close: () => t.destroy() };
   },
-  {
-    name: 'postgres',
-    async open() {
-      const schema = `t_accounts_${Math.random().toString(36).slice(2, 10)}`;
-      const url = process.env['LOADSCOPE_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const pool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` });
-      for (const ddl of pgSchema) await pool.query(ddl);
-      return {
-        repo: createPg({ pool, schema }),
-        async close() {
-          await pool.end();
-          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-          await admin.end();
-        },
-      };
-    },
-  },
-];
+}));
 
 const user = (id: string, orgId: string, email: string): UserWithHash => ({
   id,

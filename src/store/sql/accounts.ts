@@ -1,8 +1,5 @@
-/**
- * One SQL implementation of the accounts repository shared by the DuckDB and PostgreSQL adapters:
- * both speak `$1` placeholders, `ON CONFLICT` and the same column types here, so each adapter only
- * supplies a query function and its type names.
- */
+/** The accounts repository (users, sessions, API tokens, shares), written once for every adapter. */
+import { ROLES } from '../../domain/types.ts';
 import { ConflictError } from '../../errors.ts';
 import type {
   AccountRepo,
@@ -13,16 +10,15 @@ import type {
   TokenScope,
   User,
   UserWithHash,
-} from '../../store/ports/accounts.ts';
-import { TOKEN_SCOPES } from '../../store/ports/accounts.ts';
-import type { Role } from '../../domain/types.ts';
+} from '../ports/accounts.ts';
+import { SHARE_ACCESS, TOKEN_SCOPES } from '../ports/accounts.ts';
+import type { SqlDialect } from './dialect.ts';
+import { bool, num, numOrNull, oneOf, type Row, str, strOrNull } from './row.ts';
+import type { SqlDb } from './sql-db.ts';
 
-/** Runs one statement with positional `$n` parameters and returns its rows as plain objects. */
-export type SqlQuery = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
-
-/** DDL of the accounts tables for a dialect whose text type is `text`. */
-export function accountsDdl(t: { text: string }): string[] {
-  const s = t.text;
+/** DDL of the accounts tables. */
+export function accountsDdl(d: SqlDialect): string[] {
+  const s = d.text;
   return [
     `CREATE TABLE IF NOT EXISTS users (id ${s} PRIMARY KEY, org_id ${s} NOT NULL, email ${s} NOT NULL UNIQUE,
       name ${s} NOT NULL, role ${s} NOT NULL, password_hash ${s} NOT NULL, created_at BIGINT NOT NULL,
@@ -40,20 +36,16 @@ export function accountsDdl(t: { text: string }): string[] {
   ];
 }
 
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-function rowToUser(r: Record<string, unknown>): UserWithHash {
+function rowToUser(r: Row): UserWithHash {
   return {
-    id: String(r['id']),
-    orgId: String(r['org_id']),
-    email: String(r['email']),
-    name: String(r['name']),
-    role: String(r['role']) as Role,
-    createdAt: num(r['created_at']),
-    disabled: Boolean(r['disabled']),
-    passwordHash: String(r['password_hash']),
+    id: str(r, 'id'),
+    orgId: str(r, 'org_id'),
+    email: str(r, 'email'),
+    name: str(r, 'name'),
+    role: oneOf(r, 'role', ROLES),
+    createdAt: num(r, 'created_at'),
+    disabled: bool(r, 'disabled'),
+    passwordHash: str(r, 'password_hash'),
   };
 }
 
@@ -62,17 +54,17 @@ function withoutHash(u: UserWithHash): User {
   return user;
 }
 
-function rowToToken(r: Record<string, unknown>): ApiToken {
+function rowToToken(r: Row): ApiToken {
   return {
-    id: String(r['id']),
-    orgId: String(r['org_id']),
-    name: String(r['name']),
-    role: String(r['role']) as Role,
-    hash: String(r['hash']),
-    createdBy: strOrNull(r['created_by']),
-    createdAt: num(r['created_at']),
-    expiresAt: numOrNull(r['expires_at']),
-    lastUsedAt: numOrNull(r['last_used_at']),
+    id: str(r, 'id'),
+    orgId: str(r, 'org_id'),
+    name: str(r, 'name'),
+    role: oneOf(r, 'role', ROLES),
+    hash: str(r, 'hash'),
+    createdBy: strOrNull(r, 'created_by'),
+    createdAt: num(r, 'created_at'),
+    expiresAt: numOrNull(r, 'expires_at'),
+    lastUsedAt: numOrNull(r, 'last_used_at'),
     ...(typeof r['scopes'] === 'string'
       ? { scopes: r['scopes'].split(',').filter((x): x is TokenScope => isTokenScope(x)) }
       : {}),
@@ -81,30 +73,33 @@ function rowToToken(r: Record<string, unknown>): ApiToken {
 
 const isTokenScope = (s: string): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s);
 
-function rowToShare(r: Record<string, unknown>): Share {
+function rowToShare(r: Row): Share {
   return {
-    id: String(r['id']),
-    facilityId: String(r['facility_id']),
-    ownerOrgId: String(r['owner_org_id']),
-    granteeUserId: strOrNull(r['grantee_user_id']),
-    granteeOrgId: strOrNull(r['grantee_org_id']),
-    access: String(r['access']) as ShareAccess,
-    createdBy: strOrNull(r['created_by']),
-    createdAt: num(r['created_at']),
+    id: str(r, 'id'),
+    facilityId: str(r, 'facility_id'),
+    ownerOrgId: str(r, 'owner_org_id'),
+    granteeUserId: strOrNull(r, 'grantee_user_id'),
+    granteeOrgId: strOrNull(r, 'grantee_org_id'),
+    access: oneOf(r, 'access', SHARE_ACCESS),
+    createdBy: strOrNull(r, 'created_by'),
+    createdAt: num(r, 'created_at'),
   };
 }
 
-function rowToSession(r: Record<string, unknown>): Session {
+function rowToSession(r: Row): Session {
   return {
-    id: String(r['id']),
-    userId: String(r['user_id']),
-    createdAt: num(r['created_at']),
-    expiresAt: num(r['expires_at']),
+    id: str(r, 'id'),
+    userId: str(r, 'user_id'),
+    createdAt: num(r, 'created_at'),
+    expiresAt: num(r, 'expires_at'),
   };
 }
 
-/** Builds the {@link AccountRepo} over a query function. */
-export function createSqlAccountRepo(query: SqlQuery): AccountRepo {
+const count = (r: Row | undefined): number => (r ? num(r, 'n') : 0);
+
+/** The {@link AccountRepo} over a database. */
+export function createAccountRepo(db: SqlDb): AccountRepo {
+  const query = (sql: string, params?: unknown[]) => db.query(sql, params);
   const one = async (sql: string, params: unknown[]) => (await query(sql, params))[0];
   return {
     async createUser(u) {
@@ -139,7 +134,7 @@ export function createSqlAccountRepo(query: SqlQuery): AccountRepo {
       return rows.map((r) => withoutHash(rowToUser(r)));
     },
     async countUsers() {
-      return num((await one('SELECT count(*) AS n FROM users', []))?.['n'] ?? 0);
+      return count(await one('SELECT count(*) AS n FROM users', []));
     },
     async updateUser(id, patch) {
       const cols: [string, unknown][] = [];
@@ -172,9 +167,7 @@ export function createSqlAccountRepo(query: SqlQuery): AccountRepo {
       await query('DELETE FROM sessions WHERE id = $1', [id]);
     },
     async deleteExpiredSessions(now) {
-      const n = num(
-        (await one('SELECT count(*) AS n FROM sessions WHERE expires_at < $1', [now]))?.['n'] ?? 0,
-      );
+      const n = count(await one('SELECT count(*) AS n FROM sessions WHERE expires_at < $1', [now]));
       if (n > 0) await query('DELETE FROM sessions WHERE expires_at < $1', [now]);
       return n;
     },
@@ -261,8 +254,8 @@ export function createSqlAccountRepo(query: SqlQuery): AccountRepo {
       );
       const out = new Map<string, ShareAccess>();
       for (const r of rows) {
-        const id = String(r['facility_id']);
-        if (out.get(id) !== 'edit') out.set(id, String(r['access']) as ShareAccess);
+        const id = str(r, 'facility_id');
+        if (out.get(id) !== 'edit') out.set(id, oneOf(r, 'access', SHARE_ACCESS));
       }
       return out;
     },

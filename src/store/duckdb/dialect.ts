@@ -1,0 +1,16 @@
+import type { SqlDialect } from '../sql/dialect.ts';
+
+/** DuckDB's types and fragments for the shared repositories. */
+export const duckdbSqlDialect: SqlDialect = {
+  name: 'duckdb',
+  text: 'VARCHAR',
+  big: 'BIGINT',
+  double: 'DOUBLE',
+  bool: 'BOOLEAN',
+  json: 'VARCHAR',
+  // Ids travel as one JSON text parameter, parsed by from_json in SQL, which keeps quoting safe.
+  inTextList: (col, p) => `${col} IN (SELECT unnest(from_json(${p}::VARCHAR, '["VARCHAR"]')))`,
+  textList: (values) => JSON.stringify(values),
+  // A DuckDB temp table belongs to the connection, and transactions run on a connection of their own.
+  tempTable: (name, cols) => `CREATE TEMP TABLE ${name} (${cols})`,
+};

@@ -1,0 +1,14 @@
+import type { SqlDialect } from '../sql/dialect.ts';
+
+/** PostgreSQL's types and fragments for the shared repositories. */
+export const postgresSqlDialect: SqlDialect = {
+  name: 'postgres',
+  text: 'TEXT',
+  big: 'BIGINT',
+  double: 'DOUBLE PRECISION',
+  bool: 'BOOLEAN',
+  json: 'JSONB',
+  inTextList: (col, p) => `${col} = ANY(${p})`,
+  textList: (values) => [...values],
+  tempTable: (name, cols) => `CREATE TEMP TABLE ${name} (${cols}) ON COMMIT DROP`,
+};
