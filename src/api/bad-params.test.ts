@@ -142,6 +142,10 @@ const ROUTES: Record<string, Param[]> = {
     query('/api/v1/costs/fleet', { period: 'day', ...range })('from', 'time'),
     query('/api/v1/costs/fleet', { period: 'day', ...range })('to', 'time'),
   ],
+  'GET /api/v1/costs/zips': [
+    query('/api/v1/costs/zips', { period: 'day', ...range })('from', 'time'),
+    query('/api/v1/costs/zips', { period: 'day', ...range })('to', 'time'),
+  ],
   // Tariff files are checked by their zod schema, naming the file and field (src/cost/tariff-file.test.ts).
   'GET /api/v1/tariffs': [],
   'POST /api/v1/tariffs': [],

@@ -235,6 +235,11 @@ const CASES: Record<string, RouteCase> = {
     foreign: () => [],
     own: () => ({ url: `/api/v1/costs/fleet?period=day&${DAY_RANGE}` }),
   },
+  'GET /api/v1/costs/zips': {
+    minRole: 'viewer',
+    foreign: () => [],
+    own: () => ({ url: `/api/v1/costs/zips?period=day&${DAY_RANGE}` }),
+  },
   'GET /api/v1/tariffs': {
     minRole: 'viewer',
     foreign: () => [],

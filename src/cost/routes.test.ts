@@ -15,6 +15,7 @@ import {
   powerBatch,
   worldServer,
 } from '../api/test-world.ts';
+import { sumByZip } from './routes.ts';
 
 /** Local midnight in Berlin (CET, +01:00, up to and including 31 March 2024; CEST, +02:00, after). */
 const berlin = (date: string) =>
@@ -128,6 +129,56 @@ describe('cost routes', () => {
       )
     ).json<{ key: string }[]>();
     expect(fleet.map((r) => r.key)).toEqual(['fc']);
+    const zips = (
+      await call(
+        'GET',
+        `/api/v1/costs/zips?period=month&from=${berlin('2024-03-01')}&to=${berlin('2024-04-01')}`,
+        viewer,
+      )
+    ).json<{ level: string; key: string; cost: number; meters: number }[]>();
+    expect(zips).toHaveLength(1);
+    expect(zips[0]).toMatchObject({ level: 'zip', key: w.a.facility.zip, meters: 1 });
+    expect(zips[0]!.cost).toBeCloseTo(8.2 + 7.9, 6);
+  });
+
+  it('sums facilities into zip codes, keeping commodities and currencies apart', () => {
+    const row = (key: string, commodity: 'electricity' | 'gas', cost: number, co2: number | null) => ({
+      level: 'facility' as const,
+      key,
+      commodity,
+      period: 'day' as const,
+      start: 0,
+      label: '1970-01-01',
+      currency: 'USD',
+      unit: commodity === 'gas' ? 'therm' : 'Wh',
+      energy: 10,
+      energyCost: cost,
+      standing: 0,
+      demand: 0,
+      cost,
+      co2,
+      meters: 1,
+    });
+    const zipOf = new Map([
+      ['f1', '10001'],
+      ['f2', '10001'],
+      ['f3', '10002'],
+    ]);
+    const out = sumByZip(
+      [
+        row('f1', 'electricity', 1, 2),
+        row('f2', 'electricity', 3, null),
+        row('f2', 'gas', 5, 1),
+        row('f3', 'electricity', 7, 4),
+        row('f4', 'electricity', 9, 9),
+      ],
+      zipOf,
+    );
+    expect(out.map((r) => [r.key, r.commodity, r.cost, r.co2, r.meters, r.energy])).toEqual([
+      ['10001', 'electricity', 4, 2, 2, 20],
+      ['10001', 'gas', 5, 1, 1, 10],
+      ['10002', 'electricity', 7, 4, 1, 10],
+    ]);
   });
 
   it("hides another organisation's facility and meter", async () => {

@@ -1,9 +1,10 @@
 /**
  * Cost routes under /api/v1: priced rows of one channel, meter or facility (`GET /costs`), every
- * readable facility's rows for the fleet view (`GET /costs/fleet`), and the organisation's tariffs
+ * readable facility's rows for the fleet view (`GET /costs/fleet`) and summed per zip code
+ * (`GET /costs/zips`), and the organisation's tariffs
  * (`GET /tariffs`; admins load files with `POST /tariffs`, which reprices the organisation's meters).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimeRange, timeSchema } from '../api/params.ts';
 import { requirePrincipal, requireRole } from '../api/principal.ts';
 import { errorResponses, idSchema } from '../api/routes/schemas.ts';
@@ -76,9 +77,54 @@ const tariffSummarySchema = {
   required: ['name', 'commodity', 'validFrom', 'validTo', 'energy'],
 } as const;
 
+/**
+ * Sums facility rows into zip-code rows: one per zip code, commodity, currency, unit and period start.
+ * Facilities without a zip code are left out.
+ */
+export function sumByZip(rows: readonly CostServed[], zipOf: ReadonlyMap<string, string>): CostServed[] {
+  const out = new Map<string, CostServed>();
+  for (const r of rows) {
+    const zip = zipOf.get(r.key);
+    if (!zip) continue;
+    const k = [zip, r.commodity, r.currency, r.unit, r.start].join('\u0000');
+    const e = out.get(k);
+    if (!e) {
+      out.set(k, { ...r, level: 'zip', key: zip });
+      continue;
+    }
+    e.energy += r.energy;
+    e.energyCost += r.energyCost;
+    e.standing += r.standing;
+    e.demand += r.demand;
+    e.cost += r.cost;
+    // Known CO2 adds up; a facility without a grid-intensity profile adds nothing (null only when none has one).
+    e.co2 = e.co2 === null ? r.co2 : r.co2 === null ? e.co2 : e.co2 + r.co2;
+    e.meters += r.meters;
+  }
+  return [...out.values()].sort((a, b) => a.key.localeCompare(b.key) || a.start - b.start);
+}
+
 /** Registers the cost routes (inside the /api/v1 prefix). */
 export async function costRoutes(app: FastifyInstance): Promise<void> {
   const { store } = app.deps;
+
+  /** Facility rows of every facility the caller may read (own organisation's, then shared ones). */
+  const readableFacilityCosts = async (
+    request: FastifyRequest,
+    period: CostPeriod,
+    from: number,
+    to: number,
+  ): Promise<{ rows: CostServed[]; zipOf: Map<string, string> }> => {
+    const p = requirePrincipal(request);
+    const readable = await app.access.readableFacilities(p);
+    const q = { level: 'facility' as const, period, from, to, limit: 1_000_000 };
+    const rows: CostServed[] = await store.tariffs.listCosts({ ...q, orgId: p.orgId });
+    const shared = readable.filter((r) => r.facility.orgId !== p.orgId).map((r) => r.facility.id);
+    if (shared.length) rows.push(...(await store.tariffs.listCosts({ ...q, facilityIds: shared })));
+    const zipOf = new Map<string, string>();
+    for (const r of readable) if (r.facility.zip) zipOf.set(r.facility.id, r.facility.zip);
+    return { rows, zipOf };
+  };
 
   app.get<{
     Querystring: {
@@ -145,15 +191,36 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const p = requirePrincipal(request);
       const { period } = request.query;
       const { from, to } = parseTimeRange(request.query, { maxDays: 800 });
-      const readable = await app.access.readableFacilities(p);
-      const q = { level: 'facility' as const, period, from, to, limit: 1_000_000 };
-      const rows: CostServed[] = await store.tariffs.listCosts({ ...q, orgId: p.orgId });
-      const shared = readable.filter((r) => r.facility.orgId !== p.orgId).map((r) => r.facility.id);
-      if (shared.length) rows.push(...(await store.tariffs.listCosts({ ...q, facilityIds: shared })));
-      return rows;
+      return (await readableFacilityCosts(request, period, from, to)).rows;
+    },
+  );
+
+  app.get<{ Querystring: { period: CostPeriod; from: string; to: string } }>(
+    '/costs/zips',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Cost and CO2 per zip code over the facilities I may read, per local day or month, per commodity',
+        description:
+          "Each row sums the day's or month's rows of the readable facilities in one zip code (key); `meters` " +
+          "counts the meters summed. Other organisations' facilities in the same zip code are not included.",
+        querystring: {
+          type: 'object',
+          properties: { period: { type: 'string', enum: ['day', 'month'] }, ...range },
+          required: ['period', 'from', 'to'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'array', items: costRowSchema }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { period } = request.query;
+      const { from, to } = parseTimeRange(request.query, { maxDays: 800 });
+      const { rows, zipOf } = await readableFacilityCosts(request, period, from, to);
+      return sumByZip(rows, zipOf);
     },
   );
 

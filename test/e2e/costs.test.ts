@@ -2,8 +2,8 @@
  * Cost and carbon in headless Chromium, at phone (390 px) and desktop (1280 px) width, in light and
  * dark mode: `loadscope start` prices its simulated fleet with the example tariffs, the facility page
  * shows usage cost and CO2 with comparisons and a month's bill equal to the API's month rows, the
- * fleet page shows fleet totals and the highest bills; neither page is wider than the window.
- * Screenshots (`cost-facility-<scheme>-<width>.png`, `cost-fleet-<scheme>-<width>.png`) go to
+ * fleet page shows fleet totals and the highest bills, the zip-code page each area's cost; no page is
+ * wider than the window. Screenshots (`cost-{facility,fleet,zip}-<scheme>-<width>.png`) go to
  * LOADSCOPE_SHOTS, or docs/screenshots with LOADSCOPE_SCREENSHOTS=docs.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -107,6 +107,16 @@ describe.skipIf(!!unavailable)('cost and carbon pages', () => {
         expect(await page.locator('[data-testid=fleet-cost-top] tbody tr').count()).toBeGreaterThan(0);
         expect(await overflow(page)).toBeNull();
         await screenshot(page, `cost-fleet-${scheme}-${width}`, '.card:has([data-testid=fleet-cost-stats])');
+
+        // Zip codes: each electricity row carries its cost over the span, as the API's zip rows sum it.
+        await page.goto(`${app.baseUrl}/zip`);
+        await page.waitForSelector('[data-testid=zip-table] [data-testid=zip-cost]', { timeout: 30_000 });
+        const cells = await page.locator('[data-testid=zip-table] [data-testid=zip-cost]').allInnerTexts();
+        expect(cells.length).toBeGreaterThan(0);
+        for (const c of cells) expect(c).toMatch(/^\$[\d,]+\.\d\d$|^–$/);
+        expect(cells.some((c) => c !== '–')).toBe(true);
+        expect(await overflow(page)).toBeNull();
+        await screenshot(page, `cost-zip-${scheme}-${width}`, '.card:has([data-testid=zip-table])');
         expect(errors).toEqual([]);
         await context.close();
       }, 120_000);

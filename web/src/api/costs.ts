@@ -1,6 +1,7 @@
 /**
  * Costs and CO2 (routes of src/cost/routes.ts): GET /api/v1/costs for one channel, meter or facility,
- * GET /api/v1/costs/fleet for every readable facility, GET /api/v1/tariffs. Rows are the store's.
+ * GET /api/v1/costs/fleet for every readable facility, GET /api/v1/costs/zips per zip code,
+ * GET /api/v1/tariffs. Rows are the store's.
  */
 import type { CostServed } from '../../../src/store/ports/tariffs.ts';
 import type { Http } from './http.ts';
@@ -23,5 +24,7 @@ export function costsApi(http: Http) {
     }) => http.get<CostRow[]>(`${V1}/costs`, { ...q, ...range(q.from, q.to) }),
     fleet: (period: 'day' | 'month', from: number, to: number) =>
       http.get<CostRow[]>(`${V1}/costs/fleet`, { period, ...range(from, to) }),
+    zips: (period: 'day' | 'month', from: number, to: number) =>
+      http.get<CostRow[]>(`${V1}/costs/zips`, { period, ...range(from, to) }),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CostRow } from '../api/costs.ts';
-import { byLabel, fmtCo2, fmtMoney, monthBills } from './costs.ts';
+import { byLabel, fmtCo2, fmtMoney, monthBills, zipCosts } from './costs.ts';
 
 const row = (p: Partial<CostRow>): CostRow => ({
   level: 'facility',
@@ -49,5 +49,20 @@ describe('cost helpers', () => {
     expect(fmtMoney(3, undefined)).toBe('–');
     expect(fmtCo2(12.34)).toBe('12.3 kg CO₂');
     expect(fmtCo2(2500)).toBe('2.50 t CO₂');
+  });
+
+  it('sums zip-code days per zip code and commodity, CO2 null until a day has it', () => {
+    const z = (key: string, p: Partial<CostRow>) => row({ level: 'zip', key, period: 'day', ...p });
+    const out = zipCosts([
+      z('10001', { cost: 1, co2: null }),
+      z('10001', { cost: 2, co2: 3 }),
+      z('10001', { commodity: 'gas', cost: 5 }),
+      z('10002', { cost: 7 }),
+    ]);
+    expect(Object.fromEntries(out)).toEqual({
+      '10001|electricity': { cost: 3, co2: 3, currency: 'USD' },
+      '10001|gas': { cost: 5, co2: null, currency: 'USD' },
+      '10002|electricity': { cost: 7, co2: null, currency: 'USD' },
+    });
   });
 });

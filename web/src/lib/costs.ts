@@ -61,3 +61,26 @@ export function monthBills(rows: readonly CostRow[]): MonthBill[] {
   }
   return [...m.values()].sort((a, b) => b.label.localeCompare(a.label));
 }
+
+/** Cost, CO2 and currency of one zip code and commodity over a span. */
+export interface ZipCost {
+  cost: number;
+  co2: number | null;
+  currency: string;
+}
+
+/**
+ * Zip-code rows summed over the span per zip code and commodity (`10001|electricity`); CO2 stays null
+ * while no row of the zip code has a profile.
+ */
+export function zipCosts(rows: readonly CostRow[]): Map<string, ZipCost> {
+  const out = new Map<string, ZipCost>();
+  for (const r of rows) {
+    const k = `${r.key}|${r.commodity}`;
+    const e = out.get(k) ?? { cost: 0, co2: null, currency: r.currency };
+    e.cost += r.cost;
+    if (r.co2 !== null) e.co2 = (e.co2 ?? 0) + r.co2;
+    out.set(k, e);
+  }
+  return out;
+}

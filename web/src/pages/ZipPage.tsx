@@ -1,14 +1,17 @@
 /**
  * Zip codes: energy per area over a chosen span, from the zip-level daily rollups, one section per
  * commodity (electricity, gas, water) with its own chart and table, so that volumes of gas and water
- * are never listed or ranked among kilowatt-hours and each zip code appears once per section.
+ * are never listed or ranked among kilowatt-hours and each zip code appears once per section. Where
+ * tariffs are loaded, each zip code's cost (and, for electricity, CO2) over the span stands beside it.
  */
 import { useMemo, useState } from 'react';
+import { costsApi } from '../api/costs.ts';
 import type { ZipRow } from '../api/types.ts';
 import { BarChart } from '../components/BarChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { COMMODITY_TITLE, type CommodityGroup, groupByCommodity } from '../lib/commodity.ts';
+import { type ZipCost, fmtCo2, fmtMoney, zipCosts } from '../lib/costs.ts';
 import { fmtEnergy, fmtPower } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 
@@ -28,8 +31,16 @@ const COLOR = {
 } as const;
 
 /** One commodity: its areas as bars (largest first) and as a table. */
-function CommoditySection({ group }: { group: CommodityGroup<ZipRow> }) {
+function CommoditySection({
+  group,
+  costs,
+}: {
+  group: CommodityGroup<ZipRow>;
+  costs: ReadonlyMap<string, ZipCost>;
+}) {
   const { commodity, unit, rows } = group;
+  const costOf = (zip: string) => costs.get(`${zip}|${commodity}`);
+  const priced = rows.some((r) => costOf(r.zip));
   const electric = commodity === 'electricity';
   const sorted = useMemo(() => [...rows].sort((a, b) => b.energy - a.energy), [rows]);
   const series = useMemo(
@@ -57,7 +68,9 @@ function CommoditySection({ group }: { group: CommodityGroup<ZipRow> }) {
                 <th>Zip code</th>
                 <th className="num">Facilities</th>
                 <th className="num">{electric ? 'Energy' : 'Volume'}</th>
-                <th className="num">Per facility</th>
+                <th className={priced ? 'num wide-only' : 'num'}>Per facility</th>
+                {priced ? <th className="num">Cost</th> : null}
+                {priced && electric ? <th className="num wide-only">CO₂</th> : null}
                 {electric ? <th className="num wide-only">Mean power</th> : null}
                 <th className="num wide-only">Days</th>
               </tr>
@@ -68,7 +81,15 @@ function CommoditySection({ group }: { group: CommodityGroup<ZipRow> }) {
                   <td>{t.zip}</td>
                   <td className="num">{t.facilities}</td>
                   <td className="num">{fmt(t.energy)}</td>
-                  <td className="num">{fmt(t.perFacility)}</td>
+                  <td className={priced ? 'num wide-only' : 'num'}>{fmt(t.perFacility)}</td>
+                  {priced ? (
+                    <td className="num" data-testid="zip-cost">
+                      {fmtMoney(costOf(t.zip)?.cost, costOf(t.zip)?.currency)}
+                    </td>
+                  ) : null}
+                  {priced && electric ? (
+                    <td className="num wide-only">{fmtCo2(costOf(t.zip)?.co2)}</td>
+                  ) : null}
                   {electric ? (
                     <td className="num wide-only">
                       {t.days.length ? fmtPower(t.energy / (t.days.length * 24)) : '–'}
@@ -94,6 +115,12 @@ export function ZipPage() {
     return api.zips(now - days * 86_400_000, now + 60_000);
   }, [api, days]);
   const groups = useMemo(() => groupByCommodity(zips.data ?? []), [zips.data]);
+  // Costs are optional: without tariffs (or before the batch has priced) the columns stay away.
+  const costRows = useLoad(() => {
+    const now = Date.now();
+    return costsApi(api.http).zips('day', now - days * 86_400_000, now + 60_000);
+  }, [api, days]);
+  const costs = useMemo(() => zipCosts(costRows.data ?? []), [costRows.data]);
 
   return (
     <>
@@ -112,7 +139,7 @@ export function ZipPage() {
         <Muted>No energy recorded in this span yet; rollups appear once the batch layer has run.</Muted>
       ) : null}
       {groups.map((g) => (
-        <CommoditySection key={`${g.commodity}-${g.unit}`} group={g} />
+        <CommoditySection key={`${g.commodity}-${g.unit}`} group={g} costs={costs} />
       ))}
     </>
   );
