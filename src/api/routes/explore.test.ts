@@ -34,10 +34,15 @@ describe('explore routes', () => {
   let cookie: string;
   const get = async (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
   /** Adds a facility of organisation a in `timeZone` with one channel holding `batches` (readings i = 0, 1, ... every 30 min from each start). */
-  const zoneChannel = async (name: string, timeZone: string, starts: number[]): Promise<string> => {
+  const zoneChannel = async (
+    name: string,
+    timeZone: string,
+    starts: number[],
+    intervalMs = 1000,
+  ): Promise<string> => {
     const f = { ...w.a.facility, id: `fac-${name}`, name, timeZone };
     const m = electricityMeter(`met-${name}`, f.id);
-    const c = powerMains(`ch-${name}`, m.id);
+    const c = { ...powerMains(`ch-${name}`, m.id), intervalMs };
     await w.store.catalog.upsertFacilities([f]);
     await w.store.catalog.upsertMeters([m]);
     await w.store.catalog.upsertChannels([c]);
@@ -50,6 +55,8 @@ describe('explore routes', () => {
   };
   let london = '';
   let utc = '';
+  /** As `utc`, with its true interval, so that the batch integrates its half hours. */
+  let halfHourly = '';
   beforeAll(async () => {
     w = await openWorld();
     // 20,000 one-second readings after the 600 seeded ones.
@@ -57,6 +64,7 @@ describe('explore routes', () => {
     // Four days of half-hourly readings from each UTC midnight, across both 2024 clock changes in London.
     london = await zoneChannel('london', 'Europe/London', [MAR_30, OCT_26]);
     utc = await zoneChannel('utc', 'UTC', [MAR_30]);
+    halfHourly = await zoneChannel('half-hourly', 'UTC', [MAR_30], HALF_HOUR);
     app = await worldServer(w);
     cookie = (await login(app, w.a.users.viewer.email)).cookie;
   });
@@ -200,6 +208,102 @@ describe('explore routes', () => {
     expect(agg.statusCode).toBe(400);
     expect(agg.json<{ message: string }>().message).toContain('agg');
     expect((await get(`/api/v1/explore?channels=nope&from=${T0}&to=${T0 + 1000}`)).statusCode).toBe(404);
+  });
+
+  it('compares with the day before and a year earlier: aligned series, totals from rollups, partial flagged', async () => {
+    await w.store.rollups.recompute('all');
+    type Compared = SeriesBody['series'][number] & {
+      comparison?: { raw: boolean; ts: number[]; mean?: number[] };
+      totals?: {
+        unit: string | null;
+        current: number;
+        coverage: number;
+        comparison: number | null;
+        comparisonCoverage: number | null;
+        delta: number | null;
+        percent: number | null;
+        partial: boolean;
+      };
+    };
+    type Body = {
+      resolution: string;
+      comparison: { cmp: string; from: number; to: number; offset: number; timeZone: string } | null;
+      series: Compared[];
+    };
+    const apr1 = Date.UTC(2024, 3, 1);
+    const url = (cmp: string) =>
+      `/api/v1/explore?channels=${halfHourly}&from=${apr1}&to=${apr1 + DAY}&agg=hour&cmp=${cmp}`;
+    const prev = (await get(url('prev'))).json<Body>();
+    expect(prev.resolution).toBe('minute');
+    expect(prev.comparison).toEqual({
+      cmp: 'prev',
+      from: apr1 - DAY,
+      to: apr1,
+      offset: DAY,
+      timeZone: 'UTC',
+    });
+    const [s] = prev.series;
+    // Hourly buckets of 31 March, whose readings are 48 + 2h and 49 + 2h: shifted by the offset they
+    // fall on the hours of 1 April.
+    expect(s!.comparison!.ts.map((t) => t + prev.comparison!.offset)).toEqual(s!.ts);
+    expect(s!.comparison!.mean![0]).toBeCloseTo(48.5, 9);
+    expect(s!.mean![0]).toBeCloseTo(96.5, 9);
+    const rollup = async (day: number) =>
+      (
+        await w.store.rollups.listRollups({
+          level: 'channel',
+          period: 'day',
+          channelId: halfHourly,
+          from: day,
+          to: day + 1,
+        })
+      )[0]!;
+    const [today, before] = [await rollup(apr1), await rollup(apr1 - DAY)];
+    expect(s!.totals).toMatchObject({ unit: 'Wh', partial: false });
+    expect(s!.totals!.current).toBeCloseTo(today.energy, 6);
+    expect(s!.totals!.comparison).toBeCloseTo(before.energy, 6);
+    expect(s!.totals!.delta).toBeCloseTo(today.energy - before.energy, 6);
+    expect(s!.totals!.percent).toBeCloseTo(((today.energy - before.energy) / before.energy) * 100, 6);
+    expect(s!.totals!.comparisonCoverage).toBeGreaterThan(0.9);
+
+    // A year earlier there is no data: the comparison is flagged, with no % to state.
+    const year = (await get(url('year'))).json<Body>();
+    expect(year.comparison).toMatchObject({ from: Date.UTC(2023, 3, 1), to: Date.UTC(2023, 3, 2) });
+    expect(year.series[0]!.comparison!.ts).toEqual([]);
+    expect(year.series[0]!.totals).toMatchObject({
+      comparison: 0,
+      comparisonCoverage: 0,
+      percent: null,
+      partial: true,
+    });
+    // `none`: the totals alone; without cmp neither.
+    const none = (await get(url('none'))).json<Body>();
+    expect(none.comparison).toBeNull();
+    expect(none.series[0]!.comparison).toBeUndefined();
+    expect(none.series[0]!.totals!.current).toBeCloseTo(today.energy, 6);
+    const plain = (
+      await get(`/api/v1/explore?channels=${halfHourly}&from=${apr1}&to=${apr1 + DAY}`)
+    ).json<Body>();
+    expect(plain.series[0]!.totals).toBeUndefined();
+
+    // Whole local days of London compare in London's calendar: the 23-hour day before 1 April.
+    const mar31 = Date.UTC(2024, 2, 31);
+    const london = (
+      await get(
+        `/api/v1/explore?channels=${halfHourly}&from=${mar31 - HOUR}&to=${apr1 - HOUR}&cmp=prev&tz=Europe/London`,
+      )
+    ).json<Body>();
+    expect(london.comparison).toMatchObject({ from: mar31 - HOUR - DAY, to: mar31 - HOUR });
+  });
+
+  it('rejects a bad comparison or zone, naming the field', async () => {
+    const q = `/api/v1/explore?channels=${utc}&from=${T0}&to=${T0 + HOUR}`;
+    const cmp = await get(`${q}&cmp=week`);
+    expect(cmp.statusCode).toBe(400);
+    expect(cmp.json<{ message: string }>().message).toContain('cmp');
+    const tz = await get(`${q}&cmp=prev&tz=Mars/Olympus`);
+    expect(tz.statusCode).toBe(400);
+    expect(tz.json<{ message: string }>().message).toMatch(/field 'tz'.*Mars\/Olympus/);
   });
 
   it('exports raw readings as CSV', async () => {

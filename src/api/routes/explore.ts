@@ -11,8 +11,16 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../errors.ts';
 import type { Downsampled, ReadingColumns, ReadingRepo } from '../../store/ports/readings.ts';
+import {
+  comparisonInstants,
+  isTimeZone,
+  localDays,
+  resolutionFor,
+  RESOLUTIONS,
+} from '../../util/time/index.ts';
 import { parseTimeRange, timeSchema } from '../params.ts';
 import { requirePrincipal } from '../principal.ts';
+import { channelTotals, EXPLORE_COMPARISONS, type ExploreComparison } from './explore-compare.ts';
 import { downsampleLocalDays } from './local-days.ts';
 import { errorResponses } from './schemas.ts';
 
@@ -116,6 +124,8 @@ interface ExploreQuery {
   to: string;
   agg?: Aggregation;
   width?: number;
+  cmp?: ExploreComparison;
+  tz?: string;
 }
 
 const exploreQuery = {
@@ -137,12 +147,35 @@ const exploreQuery = {
       default: 1000,
       description: 'pixels: most buckets per series',
     },
+    cmp: {
+      type: 'string',
+      enum: [...EXPLORE_COMPARISONS],
+      description:
+        'compare with the period before (prev) or a year earlier (year): each series gains `comparison`, read the same way, and `totals` (energy from the hourly rollups, coverage, change); `none` gives the totals alone. Whole local days compare as the facility range does (a month with the month before)',
+    },
+    tz: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: "IANA zone of the local calendar for cmp (default: the first channel's facility's)",
+    },
   },
   required: ['channels', 'from', 'to'],
   additionalProperties: false,
 } as const;
 
 const numbers = { type: 'array', items: { type: 'number' } } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+const seriesProperties = {
+  raw: { type: 'boolean' },
+  bucketMs: { type: ['number', 'null'] },
+  ts: numbers,
+  value: numbers,
+  min: numbers,
+  max: numbers,
+  mean: numbers,
+  count: numbers,
+} as const;
 
 /** The channel ids and the range of an explore or export query, checked. */
 function parseExploreQuery(q: { channels: string; from: string; to: string }): {
@@ -181,6 +214,27 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
               from: { type: 'number' },
               to: { type: 'number' },
               agg: { type: 'string' },
+              resolution: {
+                type: 'string',
+                enum: [...RESOLUTIONS],
+                description: 'the resolution a chart of this span reads at best',
+              },
+              comparison: {
+                anyOf: [
+                  {
+                    type: 'object',
+                    properties: {
+                      cmp: { type: 'string' },
+                      from: { type: 'number' },
+                      to: { type: 'number' },
+                      offset: { type: 'number', description: 'from - comparison from: add to align' },
+                      timeZone: { type: 'string' },
+                    },
+                    required: ['cmp', 'from', 'to', 'offset', 'timeZone'],
+                  },
+                  { type: 'null' },
+                ],
+              },
               series: {
                 type: 'array',
                 items: {
@@ -190,20 +244,33 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
                     name: { type: 'string' },
                     unit: { type: 'string' },
                     facilityId: { type: 'string' },
-                    raw: { type: 'boolean' },
-                    bucketMs: { type: ['number', 'null'] },
-                    ts: numbers,
-                    value: numbers,
-                    min: numbers,
-                    max: numbers,
-                    mean: numbers,
-                    count: numbers,
+                    ...seriesProperties,
+                    comparison: {
+                      type: 'object',
+                      properties: seriesProperties,
+                      required: ['raw', 'ts'],
+                    },
+                    totals: {
+                      type: 'object',
+                      properties: {
+                        unit: { type: ['string', 'null'] },
+                        basis: { type: 'string', enum: ['hour', 'day'] },
+                        current: { type: 'number' },
+                        coverage: { type: 'number' },
+                        comparison: nullableNumber,
+                        comparisonCoverage: nullableNumber,
+                        delta: nullableNumber,
+                        percent: nullableNumber,
+                        partial: { type: 'boolean' },
+                      },
+                      required: ['unit', 'basis', 'current', 'coverage', 'comparison', 'partial'],
+                    },
                   },
                   required: ['channelId', 'raw', 'ts'],
                 },
               },
             },
-            required: ['from', 'to', 'agg', 'series'],
+            required: ['from', 'to', 'agg', 'resolution', 'comparison', 'series'],
           },
           ...errorResponses,
         },
@@ -212,25 +279,54 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const p = requirePrincipal(request);
       const { ids, from, to } = parseExploreQuery(request.query);
+      const { cmp, tz } = request.query;
+      if (tz !== undefined && !isTimeZone(tz))
+        throw new InputError(`unknown time zone '${tz}': expected an IANA zone such as Europe/Berlin`, {
+          field: 'tz',
+        });
       const agg = request.query.agg ?? 'auto';
       const width = request.query.width ?? 1000;
+      const facilities = await Promise.all(ids.map((id) => app.access.channelFacilityOrThrow(p, id)));
+      const zone = tz ?? facilities[0]?.timeZone ?? 'UTC';
+      const days = cmp ? localDays(zone) : undefined;
+      const compared = days && cmp && cmp !== 'none' ? comparisonInstants(from, to, cmp, days) : null;
       // Channels side by side: the store reads them on as many connections as it has.
       const series = await Promise.all(
-        ids.map(async (id) => {
-          const facility = await app.access.channelFacilityOrThrow(p, id);
+        ids.map(async (id, i) => {
+          const facility = facilities[i]!;
           const ch = (await app.deps.channelsOf(facility.id)).find((c) => c.id === id);
-          const s = await readSeries(store.readings, id, {
-            from,
-            to,
-            agg,
-            width,
-            intervalMs: ch?.intervalMs,
-            timeZone: facility.timeZone,
-          });
-          return { ...s, name: ch?.name ?? id, unit: ch?.unit ?? '', facilityId: facility.id };
+          const read = (span: { from: number; to: number }) =>
+            readSeries(store.readings, id, {
+              ...span,
+              agg,
+              width,
+              intervalMs: ch?.intervalMs,
+              timeZone: facility.timeZone,
+            });
+          const [s, before, totals] = await Promise.all([
+            read({ from, to }),
+            compared ? read(compared) : undefined,
+            days ? channelTotals(app.deps.listRollups, id, { from, to }, compared, days) : undefined,
+          ]);
+          const { channelId: _, ...comparison } = before ?? { channelId: '' };
+          return {
+            ...s,
+            name: ch?.name ?? id,
+            unit: ch?.unit ?? '',
+            facilityId: facility.id,
+            ...(before ? { comparison } : {}),
+            ...(totals ? { totals } : {}),
+          };
         }),
       );
-      return { from, to, agg, series };
+      return {
+        from,
+        to,
+        agg,
+        resolution: resolutionFor(Math.ceil((to - from) / DAY_MS)),
+        comparison: compared && cmp ? { cmp, ...compared, timeZone: zone } : null,
+        series,
+      };
     },
   );
 

@@ -22,6 +22,8 @@ export { wallClock, type WallClock, type WallFields } from './wall-clock.ts';
 export {
   COMPARISONS,
   type Comparison,
+  type ComparedSpan,
+  comparisonInstants,
   comparisonRange,
   type DateRange,
   MAX_RANGE_DAYS,

@@ -4,15 +4,16 @@
  * reads at, and the URL form `?from=2026-11-01&to=2026-11-30&cmp=prev|year`. Ranges are whole local
  * days, `to` included, so a shared link means the same days in every browser.
  */
-import { addDays, addMonths, dayNumber, daysInMonth } from './labels.ts';
+import { addDays, addMonths, dayLabel, dayNumber, daysInMonth } from './labels.ts';
 import type { LocalDays } from './days.ts';
-import { parseWall } from './wall.ts';
+import { parseWall, wallToUtc } from './wall.ts';
 
 /** The presets a range picker offers, in its order. */
 export const RANGE_PRESETS = [
   'today',
   'yesterday',
   'last-7-days',
+  'last-30-days',
   'this-month',
   'last-month',
   'this-year',
@@ -46,6 +47,8 @@ export function presetRange(preset: RangePreset, today: string): DateRange {
       return { from: addDays(today, -1), to: addDays(today, -1) };
     case 'last-7-days':
       return { from: addDays(today, -6), to: today };
+    case 'last-30-days':
+      return { from: addDays(today, -29), to: today };
     case 'this-month':
       return { from: `${month}-01`, to: today };
     case 'last-month': {
@@ -88,6 +91,45 @@ export function comparisonRange(r: DateRange, cmp: Comparison): DateRange {
 /** The UTC instants `[from, to)` of a range in a zone: local midnight of `from` to that after `to`. */
 export function rangeInstants(r: DateRange, days: Pick<LocalDays, 'startOf'>): { from: number; to: number } {
   return { from: days.startOf(dayNumber(r.from)), to: days.startOf(dayNumber(r.to) + 1) };
+}
+
+/** A `[from, to)` span of UTC instants and the one it is compared with, `offset` = `from - cmp.from`. */
+export interface ComparedSpan {
+  from: number;
+  to: number;
+  offset: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instants a span `[from, to)` is compared with, in the local calendar of `days`. A span of whole
+ * local days (both ends at a day's start) compares as {@link comparisonRange} says (November with
+ * October); any other span (a zoomed-in view) with the same wall-clock times a year earlier (`year`)
+ * or the span of the same length just before it (`prev`).
+ */
+export function comparisonInstants(
+  from: number,
+  to: number,
+  cmp: Comparison,
+  days: Pick<LocalDays, 'dayOf' | 'startOf' | 'offsetAt'>,
+): ComparedSpan {
+  const first = days.dayOf(from);
+  const end = days.dayOf(to);
+  if (days.startOf(first) === from && days.startOf(end) === to && end > first) {
+    const r = comparisonRange({ from: dayLabel(first), to: dayLabel(end - 1) }, cmp);
+    const c = rangeInstants(r, days);
+    return { ...c, offset: from - c.from };
+  }
+  if (cmp === 'prev') return { from: from - (to - from), to: from, offset: to - from };
+  const yearEarlier = (t: number) => {
+    const wall = t + days.offsetAt(t);
+    const day = Math.floor(wall / DAY_MS);
+    const shifted = dayNumber(addMonths(dayLabel(day), -12)) * DAY_MS + (wall - day * DAY_MS);
+    return wallToUtc(days.offsetAt, shifted, 'earlier');
+  };
+  const f = yearEarlier(from);
+  return { from: f, to: yearEarlier(to), offset: from - f };
 }
 
 /** Resolutions a chart of a range reads at. */

@@ -24,6 +24,7 @@ const PRESET_NAMES: Record<RangePreset, string> = {
   today: 'Today',
   yesterday: 'Yesterday',
   'last-7-days': 'Last 7 days',
+  'last-30-days': 'Last 30 days',
   'this-month': 'This month',
   'last-month': 'Last month',
   'this-year': 'This year',
