@@ -1,64 +1,17 @@
-/** Jobs: a unit of batch work split into shards that an executor runs locally or on Slurm. */
-
 /**
- * What a job computes: `score` runs an analytic product over facilities, `nilm` disaggregates facilities with a
- * stored model. The batch layer is not a job kind: it is set-based SQL inside the store (`loadscope batch`).
+ * Jobs: a unit of batch work split into shards that an executor runs locally or on Slurm. The records
+ * are the store's port types (the store imports no feature folder); the jobs feature names them here.
  */
-export const JOB_KINDS = ['score', 'nilm'] as const;
-/** A job's kind. */
-export type JobKind = (typeof JOB_KINDS)[number];
-
-/** Where shards run. */
-export const EXECUTOR_KINDS = ['local', 'slurm'] as const;
-/** An executor's name. */
-export type ExecutorKind = (typeof EXECUTOR_KINDS)[number];
-
-/** Job and shard states. */
-export const JOB_STATES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-/** A job's or shard's state. */
-export type JobState = (typeof JOB_STATES)[number];
-
-/** A job as stored. */
-export interface Job {
-  id: string;
-  orgId: string;
-  kind: JobKind;
-  /** Product name for score jobs, method for nilm jobs, empty otherwise. */
-  target: string;
-  executor: ExecutorKind;
-  /** Parameters the job was started with (facility ids, product parameters, ...). */
-  params: Record<string, unknown>;
-  state: JobState;
-  shards: number;
-  shardsDone: number;
-  shardsFailed: number;
-  /** Executor's own id (Slurm job id), if any. */
-  externalId: string | null;
-  createdBy: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  error: string | null;
-}
-
-/** One shard of a job. */
-export interface Shard {
-  jobId: string;
-  index: number;
-  state: JobState;
-  attempts: number;
-  /** What the shard covers, e.g. `12 facilities`. */
-  label: string;
-  error: string | null;
-  startedAt: number | null;
-  endedAt: number | null;
-}
-
-/** One log line of a job. */
-export interface JobLogLine {
-  jobId: string;
-  ts: number;
-  shard: number | null;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
+export {
+  EXECUTOR_KINDS,
+  JOB_KINDS,
+  JOB_LOG_LEVELS,
+  JOB_STATES,
+  type ExecutorKind,
+  type Job,
+  type JobKind,
+  type JobLogLevel,
+  type JobLogLine,
+  type JobState,
+  type Shard,
+} from '../store/ports/jobs.ts';

@@ -3,13 +3,13 @@ import { StoreError } from '../../errors.ts';
 import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
+import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
 import type { Store } from '../store.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { createDeviceRepo, devicesSchema } from './devices.ts';
 import { openDuckdbContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
-import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createNotificationRepo, notificationsSchema } from './notifications.ts';
@@ -45,7 +45,7 @@ const SCHEMAS = [
   accountsDdl(duckdbSqlDialect),
   nilmSchema,
   scoresSchema,
-  jobsSchema,
+  jobsDdl(duckdbSqlDialect),
   importsSchema,
   notificationsSchema,
   tariffsSchema,
@@ -82,7 +82,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     revocations,
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),
-    jobs: createJobRepo(ctx),
+    jobs: createJobRepo(sql),
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
     tariffs: createTariffRepo(ctx),

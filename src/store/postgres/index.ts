@@ -2,13 +2,13 @@ import pg from 'pg';
 import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
+import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
 import type { Store } from '../store.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { createDeviceRepo, devicesSchema } from './devices.ts';
 import type { PgContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
-import { createJobRepo, jobsSchema } from './jobs.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createNotificationRepo, notificationsSchema } from './notifications.ts';
@@ -39,7 +39,7 @@ const SCHEMAS = [
   accountsDdl(postgresSqlDialect),
   nilmSchema,
   scoresSchema,
-  jobsSchema,
+  jobsDdl(postgresSqlDialect),
   importsSchema,
   notificationsSchema,
   tariffsSchema,
@@ -71,7 +71,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     revocations,
     nilm: createNilmRepo(ctx),
     scores: createScoreRepo(ctx),
-    jobs: createJobRepo(ctx),
+    jobs: createJobRepo(sql),
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
     tariffs: createTariffRepo(ctx),
