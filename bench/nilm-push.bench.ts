@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config.ts';
 import { readSseEvents } from '../src/realtime/testing/sse-events.ts';
 import { electricityMeter, plainFacility, powerMains } from '../src/store/contract/fixtures.ts';
 import type { Bench, BenchRow } from './harness.ts';
+import { silentLogger } from '../src/util/logger.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,7 +29,7 @@ const bench: Bench = {
         LOADSCOPE_SEED: '7',
       },
     );
-    const app = createApp(config, { log: () => undefined });
+    const app = createApp(config, { logger: silentLogger() });
     const started = await app.start();
     const ctl = new AbortController();
     try {

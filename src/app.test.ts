@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from './api/accounts/service.ts';
 import { type App, type StartedApp, createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { silentLogger } from './util/logger.ts';
 
 describe('createApp on the embedded defaults', () => {
   let dir: string;
@@ -30,7 +31,7 @@ describe('createApp on the embedded defaults', () => {
         LOADSCOPE_SEED: '7',
       },
     );
-    app = createApp(config, { log: () => undefined, pipeline: { flushMs: 200 } });
+    app = createApp(config, { logger: silentLogger(), pipeline: { flushMs: 200 } });
     started = await app.start();
     token = (
       await createApiToken(

@@ -26,6 +26,7 @@ import {
   openWs,
   postReading,
 } from './realtime/testing/connections.ts';
+import { silentLogger } from './util/logger.ts';
 
 const PASSWORD = 'a long enough password';
 const FILE_TOKENS = { gone: 'file-device-gone-secret-01', kept: 'file-device-kept-secret-01' };
@@ -79,7 +80,7 @@ describe.each(COLUMNS)('revocation in the $name column', (column) => {
       deviceTokensFile,
       fileEntry('gone', FILE_TOKENS.gone) + fileEntry('kept', FILE_TOKENS.kept),
     );
-    const app = createApp(config, { log: () => undefined, deviceTokensFile });
+    const app = createApp(config, { logger: silentLogger(), deviceTokensFile });
     apps.push(app);
     const s = await app.start();
     return { app, ...s };

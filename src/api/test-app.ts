@@ -11,6 +11,7 @@ import { type ENV_VARS, loadConfig } from '../config.ts';
 import { electricityMeter, powerMains } from '../store/contract/fixtures.ts';
 import { createDuckdbStore } from '../store/duckdb/index.ts';
 import { createApiToken } from './accounts/service.ts';
+import { silentLogger } from '../util/logger.ts';
 
 /** Ids of the seeded objects (organisation `default`). */
 export const SEEDED = { facilityId: 'fac-1', meterId: 'met-1', channelId: 'ch-1' } as const;
@@ -61,7 +62,7 @@ export async function startTestApp(
       ...env,
     },
   );
-  const app = createApp(config, { log: () => undefined });
+  const app = createApp(config, { logger: silentLogger() });
   const started = await app.start();
   const token = (
     await createApiToken(

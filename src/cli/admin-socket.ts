@@ -34,8 +34,8 @@ export type Frame =
   | { type: 'out' | 'err'; data: string }
   | { type: 'exit'; code: number };
 
-/** Variables of the user's environment a command may read, passed along with the command. */
-export const FORWARDED_ENV = ['LOADSCOPE_PASSWORD'] as const;
+/** Variables of the user's environment a command may read (and its log level), passed along with the command. */
+export const FORWARDED_ENV = ['LOADSCOPE_PASSWORD', 'LOG_LEVEL'] as const;
 
 /** Longest Unix socket path that every platform accepts (sun_path is 104 or 108 bytes). */
 const MAX_SOCKET_PATH = 100;

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Store } from '../store/store.ts';
+import type { Logger } from '../util/logger.ts';
 
 /**
  * What every CLI command receives. A command runs either in its own process (`loadscope batch`) or,
@@ -15,6 +16,11 @@ export interface CliContext {
   /** Where results go (stdout); progress and diagnostics go to stderr. */
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream;
+  /**
+   * Diagnostics of long-running commands (`start`, `worker`): log lines on stderr (`LOG_LEVEL`,
+   * `LOG_FORMAT`, see src/util/logger.ts). Results, tables and progress stay on `out` and `err`.
+   */
+  readonly log: Logger;
   /**
    * Aborted when the user interrupts the command (Ctrl+C, SIGTERM, or the shell that forwarded it
    * going away). Long commands stop cleanly on it; a command that never reads it is simply ended.

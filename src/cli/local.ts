@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { Config, loadConfig as LoadConfig } from '../config.ts';
 import { ConflictError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import type { Logger, processLogger as ProcessLogger } from '../util/logger.ts';
 import { type AdminConnection, adminSocketPath, connectAdmin } from './admin-socket.ts';
 import { OWN_PROCESS_COMMANDS } from './commands.ts';
 import type { CliContext } from './context.ts';
@@ -38,6 +39,8 @@ export function createLocalCli(opts: {
   globals: () => GlobalOptions;
 }): LocalCli {
   let loadConfig: typeof LoadConfig | undefined;
+  let makeLogger: typeof ProcessLogger | undefined;
+  let logger: Logger | undefined;
   let config: Config | undefined;
   let store: Promise<Store> | undefined;
   let controller: AbortController | undefined;
@@ -60,13 +63,22 @@ export function createLocalCli(opts: {
       controller ??= interruptController();
       return controller.signal;
     },
+    get log() {
+      if (!makeLogger) throw new Error('logger used before the command started');
+      logger ??= makeLogger(process.env, process.stderr);
+      return logger;
+    },
     resolvePath: (p) => resolve(p),
     setExitCode: (code) => void (exitCode = code),
   };
   return {
     ctx,
     async prepare() {
-      loadConfig = (await import('../config.ts')).loadConfig;
+      // Loaded here, not at the top: `loadscope --help` starts without them.
+      [{ loadConfig }, { processLogger: makeLogger }] = await Promise.all([
+        import('../config.ts'),
+        import('../util/logger.ts'),
+      ]);
     },
     exitCode: () => exitCode,
     async close() {

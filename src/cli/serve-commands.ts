@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { CommanderError } from 'commander';
 import type { Config } from '../config.ts';
 import type { Store } from '../store/store.ts';
+import { type Logger, processLogger } from '../util/logger.ts';
 import type { Frame, RunHandler } from './admin-socket.ts';
 import { commandName, OWN_PROCESS_COMMANDS } from './commands.ts';
 import type { CliContext } from './context.ts';
@@ -30,6 +31,7 @@ export function commandRunner(deps: { config: Config; store: Store }): RunHandle
     const err = frameStream('err', send);
     const write = (s: string): void => void err.write(s);
     let exitCode = 0;
+    let logger: Logger | undefined;
     const ctx: CliContext = {
       out,
       err,
@@ -37,6 +39,14 @@ export function commandRunner(deps: { config: Config; store: Store }): RunHandle
       env: request.env,
       config: () => deps.config,
       store: async () => deps.store,
+      // Plain lines for the person at the client's terminal, at the level of the client's LOG_LEVEL.
+      get log() {
+        logger ??= processLogger(
+          { ...request.env, LOG_FORMAT: 'plain' },
+          { write: (s: string) => err.write(s) },
+        );
+        return logger;
+      },
       resolvePath: (p) => resolve(request.cwd, p),
       setExitCode: (code) => void (exitCode = code),
     };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../util/free-port.ts';
+import { silentLogger } from '../util/logger.ts';
 import type { CliContext } from './context.ts';
 
 /** The checkout's root folder. */
@@ -109,10 +110,14 @@ export async function startServer(
 
 /**
  * The parts of a {@link CliContext} that in-process command tests rarely care about: a signal that
- * never aborts, the test's environment, paths relative to the current folder, an ignored exit code.
+ * never aborts, the test's environment, a logger that drops diagnostics, paths relative to the current folder, an ignored exit code.
  */
-export function contextDefaults(): Pick<CliContext, 'signal' | 'env' | 'resolvePath' | 'setExitCode'> {
+export function contextDefaults(): Pick<
+  CliContext,
+  'signal' | 'env' | 'log' | 'resolvePath' | 'setExitCode'
+> {
   return {
+    log: silentLogger(),
     signal: new AbortController().signal,
     env: process.env,
     resolvePath: (p) => resolve(p),

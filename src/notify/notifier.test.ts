@@ -9,6 +9,7 @@ import type { NotificationPrefs } from '../store/ports/notifications.ts';
 import { type EmailNotifier, createEmailNotifier, wants } from './notifier.ts';
 import { createSmtpTransport } from './smtp/transport.ts';
 import { type SmtpSink, startSmtpSink } from './testing/smtp-sink.ts';
+import { captureLogger } from '../util/logger.ts';
 
 const T0 = Date.UTC(2026, 11, 3, 7, 14);
 let seq = 0;
@@ -52,7 +53,7 @@ describe('e-mail notifier', () => {
   let sink: SmtpSink;
   let notifier: EmailNotifier | undefined;
   let clock = T0;
-  const logs: string[] = [];
+  const { logger, records: logs } = captureLogger();
   const make = (list: NotificationPrefs[], url = sink.url): EmailNotifier => {
     notifier = createEmailNotifier({
       prefs: {
@@ -64,7 +65,7 @@ describe('e-mail notifier', () => {
       transport: createSmtpTransport({ url, from: 'Loadscope <alerts@loadscope.test>', timeoutMs: 20_000 }),
       links: { publicUrl: 'https://loadscope.example.org' },
       now: () => clock,
-      log: (l) => logs.push(l),
+      logger,
       outbox: { firstDelayMs: 30_000 },
       prefsTtlMs: 0,
     });
@@ -146,10 +147,10 @@ describe('e-mail notifier', () => {
     sink.refuseNext(2);
     await n.forward(alert('spike', 'critical'));
     await until(() => logs.length === 1);
-    expect(logs[0]).toMatch(/attempt 1 failed, retrying in 30 s: .* to ana@example.org: .*451/);
+    expect(logs[0]?.msg).toMatch(/attempt 1 failed, retrying in 30 s: .* to ana@example.org: .*451/);
     clock += 30_000;
     await n.tick();
-    expect(logs[1]).toMatch(/attempt 2 failed, retrying in 60 s/);
+    expect(logs[1]?.msg).toMatch(/attempt 2 failed, retrying in 60 s/);
     clock += 60_000;
     await n.tick();
     expect(sink.mails.map((m) => m.to)).toEqual([['ana@example.org']]);
@@ -163,7 +164,7 @@ describe('e-mail notifier', () => {
     // forward() resolved before the connection attempt failed: the alert path never waits for mail.
     expect(logs).toEqual([]);
     await until(() => logs.length === 1);
-    expect(logs[0]).toMatch(/attempt 1 failed.*127\.0\.0\.1:9/);
+    expect(logs[0]?.msg).toMatch(/attempt 1 failed.*127\.0\.0\.1:9/);
     expect(n.pending().outbox).toBe(1);
   });
 

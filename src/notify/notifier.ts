@@ -18,6 +18,7 @@ import {
 } from './compose.ts';
 import type { MailTransport } from './mail.ts';
 import { type Outbox, createOutbox } from './outbox.ts';
+import { type Logger, silentLogger } from '../util/logger.ts';
 
 /** Dependencies of {@link createEmailNotifier}. */
 export interface EmailNotifierDeps {
@@ -29,7 +30,8 @@ export interface EmailNotifierDeps {
   transport: MailTransport;
   links: MailLinks;
   now?: () => number;
-  log?: (line: string) => void;
+  /** Failures to route or send mail, at `warn`; default none. */
+  logger?: Logger;
   /** Options of the retrying outbox (tests shorten the delays). */
   outbox?: { maxAttempts?: number; firstDelayMs?: number; maxDelayMs?: number; capacity?: number };
   /** How long an organisation's preferences are reused (ms, default 5 s): one read per alert storm. */
@@ -72,8 +74,8 @@ export function wants(p: NotificationPrefs, alert: Alert): boolean {
 /** Creates the notifier. */
 export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
   const now = deps.now ?? Date.now;
-  const log = deps.log ?? (() => undefined);
-  const outbox: Outbox = createOutbox({ transport: deps.transport, now, log, ...deps.outbox });
+  const logger = deps.logger ?? silentLogger();
+  const outbox: Outbox = createOutbox({ transport: deps.transport, now, logger, ...deps.outbox });
   const digests = new Map<string, Digest>();
   const cache = new Map<string, { at: number; list: Promise<NotificationPrefs[]> }>();
   let timer: NodeJS.Timeout | undefined;
@@ -132,7 +134,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
       try {
         await route(alert);
       } catch (err) {
-        log(`mail: could not route alert ${alert.id}: ${err instanceof Error ? err.message : String(err)}`);
+        logger.warn(`could not route alert ${alert.id}: ${err instanceof Error ? err.message : String(err)}`);
         return;
       }
       // Immediate mail goes out now, without waiting for the next tick (and without holding the caller).
@@ -154,7 +156,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
       timer = undefined;
       flushDigests(true);
       await outbox.pump();
-      if (outbox.size()) log(`mail: ${outbox.size()} message(s) not sent before shutdown`);
+      if (outbox.size()) logger.warn(`${outbox.size()} message(s) not sent before shutdown`);
       deps.transport.close();
     },
     pending: () => ({

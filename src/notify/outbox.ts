@@ -5,13 +5,14 @@
  * down for days cannot grow the process. Sending never blocks whoever enqueues.
  */
 import type { MailMessage, MailTransport } from './mail.ts';
+import type { Logger } from '../util/logger.ts';
 
 /** Options of {@link createOutbox}. */
 export interface OutboxOptions {
   transport: MailTransport;
   now: () => number;
-  /** Diagnostics: every failure and every dropped message. */
-  log: (line: string) => void;
+  /** Diagnostics: every failure and every dropped message, at `warn`. */
+  logger: Logger;
   maxAttempts?: number;
   firstDelayMs?: number;
   maxDelayMs?: number;
@@ -54,14 +55,14 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         e.attempts++;
         const why = err instanceof Error ? err.message : String(err);
         if (e.attempts >= maxAttempts) {
-          opts.log(
-            `mail: gave up after ${e.attempts} attempts: '${e.message.subject}' to ${e.message.to}: ${why}`,
+          opts.logger.warn(
+            `gave up after ${e.attempts} attempts: '${e.message.subject}' to ${e.message.to}: ${why}`,
           );
           continue;
         }
         const delay = Math.min(maxDelay, first * 2 ** (e.attempts - 1));
-        opts.log(
-          `mail: attempt ${e.attempts} failed, retrying in ${Math.round(delay / 1000)} s: ` +
+        opts.logger.warn(
+          `attempt ${e.attempts} failed, retrying in ${Math.round(delay / 1000)} s: ` +
             `'${e.message.subject}' to ${e.message.to}: ${why}`,
         );
         queue.push({ ...e, dueAt: opts.now() + delay });
@@ -75,8 +76,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       if (queue.length > capacity) {
         const dropped = queue.shift();
         if (dropped)
-          opts.log(
-            `mail: outbox full (${capacity}), dropped '${dropped.message.subject}' to ${dropped.message.to}`,
+          opts.logger.warn(
+            `outbox full (${capacity}), dropped '${dropped.message.subject}' to ${dropped.message.to}`,
           );
       }
     },

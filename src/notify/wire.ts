@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { Store } from '../store/store.ts';
 import { type EmailNotifier, createEmailNotifier } from './notifier.ts';
 import { createSmtpTransport } from './smtp/transport.ts';
+import type { Logger } from '../util/logger.ts';
 
 /** Options of {@link createConfiguredNotifier}. */
 export interface ConfiguredNotifierOptions {
@@ -16,7 +17,7 @@ export interface ConfiguredNotifierOptions {
   /** The web app's address when `config.mail.publicUrl` is not set. */
   fallbackUrl: string;
   now: () => number;
-  log: (line: string) => void;
+  logger?: Logger;
 }
 
 /** The notifier, or undefined when e-mail is off. */
@@ -37,6 +38,6 @@ export function createConfiguredNotifier(o: ConfiguredNotifierOptions): EmailNot
     transport: createSmtpTransport({ url: smtpUrl, from }),
     links: { publicUrl: publicUrl ?? o.fallbackUrl },
     now: o.now,
-    log: o.log,
+    ...(o.logger ? { logger: o.logger } : {}),
   });
 }

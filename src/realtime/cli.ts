@@ -16,6 +16,7 @@ import type { Config } from '../config.ts';
 import { ConfigError, ConflictError } from '../errors.ts';
 import { createConfiguredNotifier } from '../notify/wire.ts';
 import type { Store } from '../store/store.ts';
+import { errorLogger } from '../util/logger.ts';
 import type { AlertForwarder } from './alerts.ts';
 import { createChannelDirectory } from './directory.ts';
 import { createEventHub } from './hub.ts';
@@ -71,7 +72,7 @@ async function serveCommands(
         path: socket,
         url: s.httpUrl,
         run: commandRunner({ config, store }),
-        onError: (e) => void ctx.err.write(`admin socket: ${e instanceof Error ? e.message : String(e)}\n`),
+        onError: errorLogger(ctx.log.child({ component: 'admin-socket' })),
       })
     : undefined;
   const info = join(config.dataDir, 'server.json');
@@ -110,6 +111,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       const gateways = (o.gateway ?? []).map(parseGateway);
       await refuseSecondServer(config);
       const app = createApp(config, {
+        logger: ctx.log,
         ...(o.devices ? { deviceTokensFile: ctx.resolvePath(o.devices) } : {}),
         ...(o.webhook ? { alertWebhook: o.webhook } : {}),
         ...(gateways.length ? { gateways } : {}),
@@ -134,7 +136,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       const stopped = untilSignal();
       ctx.out.write('Press Ctrl+C to stop.\n');
       const sig = await stopped;
-      ctx.err.write(`${sig}: stopping\n`);
+      ctx.log.info(`${sig}: stopping`);
       await admin.close();
       await app.stop();
     });
@@ -150,8 +152,8 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       const config = ctx.config();
       const store = await ctx.store();
       const directory = createChannelDirectory({ catalog: store.catalog });
-      const onError = (e: unknown): void =>
-        void ctx.err.write(`worker error: ${e instanceof Error ? e.message : String(e)}\n`);
+      const logger = ctx.log.child({ component: 'worker' });
+      const onError = errorLogger(logger);
       const forwarders: AlertForwarder[] = [];
       // Alerts raised here are e-mailed from here (the API process only pushes them to the web app).
       const mailer = createConfiguredNotifier({
@@ -160,7 +162,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
         channelName: (id) => directory.byId(id)?.name,
         fallbackUrl: `http://${config.http.host}:${config.http.port}`,
         now: Date.now,
-        log: (line) => void ctx.err.write(`${line}\n`),
+        logger: logger.child({ component: 'mail' }),
       });
       if (mailer) forwarders.push(mailer.forward);
       mailer?.start();
@@ -193,7 +195,7 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
         `worker ${log.workerId} ready: stream ${config.log.stream}, ${config.log.partitions} partitions, store writes of up to ${o.batch} readings\n`,
       );
       const sig = await stopped;
-      ctx.err.write(`${sig}: worker stopping\n`);
+      logger.info(`${sig}: worker stopping`);
       await run.drain();
       await pipeline.stop();
       await lake?.close();

@@ -12,6 +12,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { silentLogger } from '../util/logger.ts';
 
 const NATS = process.env['LOADSCOPE_NATS_URL'] ?? '127.0.0.1:4222';
 const BROKER = process.env['LOADSCOPE_TEST_MQTT_URL'] ?? 'mqtt://127.0.0.1:1883';
@@ -47,7 +48,7 @@ async function deploy(name: 'a' | 'b'): Promise<Deployment> {
       LOADSCOPE_BATCH_EVERY: '0',
     },
   );
-  const app = createApp(config, { log: () => undefined, pipeline: { flushMs: 200 } });
+  const app = createApp(config, { logger: silentLogger(), pipeline: { flushMs: 200 } });
   await app.start();
   return { name, stream, root, dir, app };
 }

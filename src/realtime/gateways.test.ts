@@ -13,6 +13,7 @@ import { type App, createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { crc16 } from '../ingest/protocols/dsmr.ts';
 import { parseGateway } from './gateways.ts';
+import { silentLogger } from '../util/logger.ts';
 
 const FX = resolve(import.meta.dirname, '../../test/fixtures');
 
@@ -87,7 +88,7 @@ describe('loadscope start --gateway', () => {
       },
     );
     app = createApp(config, {
-      log: () => undefined,
+      logger: silentLogger(),
       pipeline: { flushMs: 200 },
       gateways: [
         parseGateway(`tcp://127.0.0.1:${p1.port}?facility=home-nl`),

@@ -25,6 +25,7 @@ import { createBatchBuilder } from '../stream/batch.ts';
 import type { Store } from '../store/store.ts';
 import type { ChannelDirectory } from './directory.ts';
 import type { ReadingLog } from './log/port.ts';
+import type { Logger } from '../util/logger.ts';
 
 /** One gateway to follow. */
 export interface GatewaySpec {
@@ -74,7 +75,8 @@ export interface GatewayDeps {
   directory: ChannelDirectory;
   /** Organisation of gateways that name none (the first administrator's). */
   orgId: string;
-  say: (line: string) => void;
+  /** Connection status and problems in the data, one component `gateway` line each. */
+  logger: Logger;
   now?: () => number;
   onError?: (err: unknown) => void;
 }
@@ -119,6 +121,7 @@ async function follow(
   state: { readings: number; problems: number },
 ): Promise<void> {
   const now = deps.now ?? Date.now;
+  const log = deps.logger.child({ gateway: g.url });
   const d = defaultsFor(g.format, g.url);
   const catalog = new CatalogBuilder(
     deps.store,
@@ -142,8 +145,9 @@ async function follow(
     state.problems++;
     skipped++;
     if (now() - lastLog < PROBLEM_LOG_MS) return;
-    deps.say(
-      `gateway ${g.url}: ${where}: ${why}${skipped > 1 ? ` (${skipped} problems since the last report)` : ''}`,
+    log.warn(
+      { problems: skipped },
+      `${where}: ${why}${skipped > 1 ? ` (${skipped} problems since the last report)` : ''}`,
     );
     lastLog = now();
     skipped = 0;
@@ -176,7 +180,7 @@ async function follow(
   };
   const source = openTcpSource(g.url, {
     signal,
-    onStatus: (s, detail) => deps.say(`gateway ${g.url}: ${s}${detail ? ` (${detail})` : ''}`),
+    onStatus: (s, detail) => log.info(`${s}${detail ? ` (${detail})` : ''}`),
   });
   const push =
     g.format === 'dsmr'

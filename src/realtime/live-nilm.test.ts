@@ -14,6 +14,7 @@ import { type LiveNilmService, type LiveNilmView, startLiveNilm, trainSharedMode
 import { createMemoryLog } from './log/memory/index.ts';
 import type { ReadingLog } from './log/port.ts';
 import { electricityMeter, plainFacility } from '../store/contract/fixtures.ts';
+import { captureLogger } from '../util/logger.ts';
 
 const DAY = 86_400_000;
 const STEP = 10_000;
@@ -25,7 +26,8 @@ describe('live NILM service', () => {
   let log: ReadingLog;
   let svc: LiveNilmService;
   let clock = T1;
-  const said: string[] = [];
+  const { logger, records } = captureLogger();
+  const said = (): string[] => records.map((r) => r.msg);
   const seen: { view: LiveNilmView; at: number }[] = [];
   /** Mains readings appended so far (what the service must have consumed). */
   let mainsSent = 0;
@@ -88,7 +90,7 @@ describe('live NILM service', () => {
       store: t.store,
       log,
       now: () => clock,
-      say: (l) => said.push(l),
+      logger,
       onBreakdown: (view) => seen.push({ view, at: clock }),
       train: { historyMs: 2 * DAY },
     });
@@ -109,11 +111,11 @@ describe('live NILM service', () => {
     expect(m.model.periodMs).toBe(STEP);
     expect(m.model.appliances).toContain('fridge');
     expect(svc.models().map((x) => x.id)).toEqual([m.id]);
-    expect(said.join('\n')).toMatch(/trained eventsig on 4 sub-metered facility\(ies\)/);
-    expect(said.join('\n')).toMatch(/4 mains channel\(s\) on live-eventsig-/);
+    expect(said().join('\n')).toMatch(/trained eventsig on 4 sub-metered facility\(ies\)/);
+    expect(said().join('\n')).toMatch(/4 mains channel\(s\) on live-eventsig-/);
     // Warm-up: the last 10 minutes of stored mains, so every house has a breakdown at once.
     expect(warmed).toBe(4 * 60);
-    expect(said).toContain('live NILM: warmed up from 240 stored mains reading(s)');
+    expect(said()).toContain('warmed up from 240 stored mains reading(s)');
     for (const f of fleet.facilities) expect(svc.latest(f.id)?.ts).toBe(T1 - 2 * STEP);
   });
 
@@ -179,7 +181,8 @@ describe.each(STORE_FACTORIES.map((f) => [f.kind, f] as const))(
     let svc: LiveNilmService;
     let clock = T1;
     const errors: string[] = [];
-    const said: string[] = [];
+    const { logger, records } = captureLogger();
+    const said = (): string[] => records.map((r) => r.msg);
     const org = 'lnr-org';
     const house = syntheticHouse({ seed: 1, days: 2 });
     const shared = METHODS.eventsig.train([house], ['kettle', 'microwave']);
@@ -259,7 +262,7 @@ describe.each(STORE_FACTORIES.map((f) => [f.kind, f] as const))(
         store: s,
         now: () => clock,
         onError: (e) => errors.push(e instanceof Error ? e.message : String(e)),
-        say: (l) => said.push(l),
+        logger,
         refreshMs: 0,
       });
     }, 120_000);
@@ -292,7 +295,7 @@ describe.each(STORE_FACTORIES.map((f) => [f.kind, f] as const))(
         "field 'model': NILM model 'magic-model' cannot run live: field 'model.method': unknown NILM method 'magic'",
       ]);
       // No training: a shared model exists.
-      expect(said.join('\n')).not.toMatch(/trained/);
+      expect(said().join('\n')).not.toMatch(/trained/);
       expect(svc.stats().late).toBe(0);
       expect(
         svc
@@ -320,9 +323,11 @@ describe.each(STORE_FACTORIES.map((f) => [f.kind, f] as const))(
     });
 
     it('trains nothing without sub-metered facilities, and says so', async () => {
-      const lines: string[] = [];
-      expect(await trainSharedModel(t.store, T1, {}, (l) => lines.push(l))).toBeUndefined();
-      expect(lines).toEqual(['live NILM: no sub-metered facility in the store to train a model on']);
+      const cap = captureLogger();
+      expect(await trainSharedModel(t.store, T1, {}, cap.logger)).toBeUndefined();
+      expect(cap.records.map((r) => [r.level, r.msg])).toEqual([
+        ['info', 'no sub-metered facility in the store to train a model on'],
+      ]);
       await expect(trainSharedModel(t.store, T1, { method: 'magic' })).rejects.toThrow(
         /train.method.*expected one of mean, co, fhmm, hart85, eventsig, got 'magic'/,
       );

@@ -19,6 +19,7 @@ import type { StoredNilmModel } from '../store/ports/nilm.ts';
 import type { Store } from '../store/store.ts';
 import type { ReadingLog } from './log/port.ts';
 import { type ConsumerRun, runConsumer } from './log/run.ts';
+import { type Logger, silentLogger } from '../util/logger.ts';
 
 /**
  * A breakdown as clients get it: the answer of `GET /api/v1/facilities/:facilityId/nilm/live` and the
@@ -89,8 +90,8 @@ export interface LiveNilmServiceOptions {
   log?: ReadingLog;
   now?: () => number;
   onError?: (err: unknown) => void;
-  /** Progress lines (model chosen or trained); default none. */
-  say?: (line: string) => void;
+  /** Progress (model chosen or trained, warm-up); default none. */
+  logger?: Logger;
   /** Called with each new breakdown (e.g. to publish it live). */
   onBreakdown?: (view: LiveNilmView) => void;
   /** Recent history each disaggregation looks at (ms); default 2 hours. */
@@ -156,7 +157,7 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
   const { store } = opts;
   const now = opts.now ?? Date.now;
   const onError = opts.onError ?? (() => undefined);
-  const say = opts.say ?? (() => undefined);
+  const log = opts.logger ?? silentLogger();
   const views = new Map<string, LiveNilmView>();
   const engines = new Map<string, Engine>();
   // Channel id -> route, or null for a known channel that is not mains power of a facility with a model.
@@ -246,15 +247,15 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
 
   const existing = await store.nilm.listModels();
   if (!existing.some((m) => m.facilityId === null) && opts.train !== false) {
-    const trained = await trainSharedModel(store, now(), opts.train ?? {}, say);
+    const trained = await trainSharedModel(store, now(), opts.train ?? {}, log);
     if (trained) await store.nilm.saveModel(trained);
   }
   await refresh();
   const inUse = [...engines.values()].map((e) => e.stored);
-  say(
+  log.info(
     inUse.length
-      ? `live NILM: ${[...routes.values()].filter(Boolean).length} mains channel(s) on ${inUse.map((m) => `${m.id} (${m.method})`).join(', ')}`
-      : 'live NILM: no model, nothing to disaggregate',
+      ? `${[...routes.values()].filter(Boolean).length} mains channel(s) on ${inUse.map((m) => `${m.id} (${m.method})`).join(', ')}`
+      : 'no model, nothing to disaggregate',
   );
 
   const offer = (batch: ReadingBatch): void => {
@@ -272,7 +273,7 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
   };
 
   const warmed = await warmUp(store, routes, now(), opts.warmupMs ?? 600_000, offer);
-  if (warmed) say(`live NILM: warmed up from ${warmed} stored mains reading(s)`);
+  if (warmed) log.info(`warmed up from ${warmed} stored mains reading(s)`);
 
   const sub: ConsumerRun | undefined = opts.log
     ? runConsumer(
@@ -414,7 +415,7 @@ export async function trainSharedModel(
   store: Store,
   nowMs: number,
   o: LiveTrainOptions,
-  say: (line: string) => void = () => undefined,
+  log: Logger = silentLogger(),
 ): Promise<StoredNilmModel | undefined> {
   const method = getMethod(o.method ?? 'eventsig');
   if (!method)
@@ -440,7 +441,7 @@ export async function trainSharedModel(
     .sort()
     .slice(0, o.maxFacilities ?? 5);
   if (candidates.length === 0) {
-    say('live NILM: no sub-metered facility in the store to train a model on');
+    log.info('no sub-metered facility in the store to train a model on');
     return undefined;
   }
   const periodMs = Math.max(o.periodMs ?? 10_000, ...candidates.map((f) => mainsOf.get(f)!));
@@ -455,8 +456,8 @@ export async function trainSharedModel(
   const wanted: readonly string[] = o.appliances ?? LIVE_APPLIANCES;
   const appliances = wanted.filter((a) => houses.some((h) => hasData(h.appliances[a])));
   if (houses.length === 0 || appliances.length === 0) {
-    say(
-      `live NILM: no sub-metered data between ${iso(from)} and ${iso(to)} in ${candidates.length} facility(ies); no model trained`,
+    log.info(
+      `no sub-metered data between ${iso(from)} and ${iso(to)} in ${candidates.length} facility(ies); no model trained`,
     );
     return undefined;
   }
@@ -470,8 +471,8 @@ export async function trainSharedModel(
     trainedAt: nowMs,
     model,
   };
-  say(
-    `live NILM: trained ${method.name} on ${houses.length} sub-metered facility(ies), ${appliances.join(', ')} at ${periodMs / 1000} s, in ${((performance.now() - started) / 1000).toFixed(1)} s; saved as shared model ${stored.id}`,
+  log.info(
+    `trained ${method.name} on ${houses.length} sub-metered facility(ies), ${appliances.join(', ')} at ${periodMs / 1000} s, in ${((performance.now() - started) / 1000).toFixed(1)} s; saved as shared model ${stored.id}`,
   );
   return stored;
 }

@@ -12,6 +12,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { Aedes, type Client } from 'aedes';
+import type { Logger } from '../util/logger.ts';
 import type { DeviceAuth, DeviceIdentity } from './device-auth.ts';
 import type { Ingest } from './ingest.ts';
 import type { Quarantine } from './quarantine.ts';
@@ -26,8 +27,8 @@ export interface EmbeddedBrokerOptions {
   quarantine: Quarantine;
   topicRoot?: string;
   onError?: (err: unknown) => void;
-  /** Why a client was refused (a subscription outside its topics); default: nowhere. */
-  log?: (line: string) => void;
+  /** Why a client was refused (a subscription outside its topics) or disconnected; default: nowhere. */
+  logger?: Logger;
   /** Open connections by credential: a client is disconnected when its token is revoked. */
   connections?: ConnectionRegistry;
   /** Told of each publish refused before ingest (topic or meter not allowed), with who sent it. */
@@ -49,7 +50,6 @@ const identities = new WeakMap<Client, DeviceIdentity>();
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const root = `${opts.topicRoot ?? 'loadscope'}/`;
   const onError = opts.onError ?? (() => undefined);
-  const notice = opts.log ?? (() => undefined);
   const reject = (client: Client | null, topic: string | null, reason: string, sample = ''): Error => {
     const id = client ? identities.get(client) : undefined;
     opts.quarantine.add({
@@ -134,7 +134,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       // disconnection: a client that reconnects and subscribes again would loop without learning why.
       const reason = `forbidden: subscribe to '${sub.topic}' (allowed: ${allowed})`;
       reject(client, sub.topic, reason);
-      notice(`mqtt: client '${client.id}' (${id?.id ?? 'unauthenticated'}) refused: ${reason}`);
+      opts.logger?.warn(
+        { client: client.id, device: id?.id ?? 'unauthenticated' },
+        `client '${client.id}' refused: ${reason}`,
+      );
       callback(null, null);
     },
   });
@@ -149,7 +152,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         ...(id.deviceId ? { deviceId: id.deviceId } : {}),
       },
       close: (reason) => {
-        notice(`mqtt: client '${client.id}' disconnected: ${reason}`);
+        opts.logger?.info(
+          { client: client.id, device: id.id },
+          `client '${client.id}' disconnected: ${reason}`,
+        );
         client.close();
       },
     });
