@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { FacilityKind } from '../domain/types.ts';
+import type { Evidence } from '../store/ports/scores.ts';
 
 /** A facility's data as products see it: one year (or what exists) of hourly energy in local time. */
 export interface FacilityData {
@@ -73,11 +74,8 @@ export interface PeerGroup {
   features: Record<'dailyKwh' | 'baseW' | 'flatness' | 'alertsPerMonth', PeerDistribution>;
 }
 
-/** Evidence a product gives for its score: figures and series to chart. */
-export interface Evidence {
-  figures: Record<string, number | string>;
-  series: { name: string; unit: string; x: number[]; y: number[]; kind: 'line' | 'bar' }[];
-}
+/** Evidence a product gives for its score (stored with the score, so a store port type). */
+export type { Evidence } from '../store/ports/scores.ts';
 
 /** What a product returns for one facility. */
 export interface ScoreResult {

@@ -4,6 +4,7 @@ import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
+import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
 import type { Store } from '../store.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
@@ -16,7 +17,6 @@ import { createNotificationRepo, notificationsSchema } from './notifications.ts'
 import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
-import { createScoreRepo, scoresSchema } from './scores.ts';
 import { createTariffRepo, tariffsSchema } from './tariffs.ts';
 import { duckdbSqlDialect } from './dialect.ts';
 import { createDuckdbSqlDb } from './sql-db.ts';
@@ -44,7 +44,7 @@ const SCHEMAS = [
   alertsSchema,
   accountsDdl(duckdbSqlDialect),
   nilmSchema,
-  scoresSchema,
+  scoresDdl(duckdbSqlDialect),
   jobsDdl(duckdbSqlDialect),
   importsSchema,
   notificationsSchema,
@@ -81,7 +81,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
     revocations,
     nilm: createNilmRepo(ctx),
-    scores: createScoreRepo(ctx),
+    scores: createScoreRepo(sql),
     jobs: createJobRepo(sql),
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),

@@ -1,4 +1,8 @@
-import type { Evidence } from '../../scoring/types.ts';
+/** Evidence a product gives for its score: figures and series to chart. */
+export interface Evidence {
+  figures: Record<string, number | string>;
+  series: { name: string; unit: string; x: number[]; y: number[]; kind: 'line' | 'bar' }[];
+}
 
 /** A stored score of one facility by one analytic product. */
 export interface Score {

@@ -9,6 +9,7 @@ export const postgresSqlDialect: SqlDialect = {
   bool: 'BOOLEAN',
   json: 'JSONB',
   inTextList: (col, p) => `${col} = ANY(${p})`,
+  unnestTextList: (p) => `unnest(${p}::text[])`,
   textList: (values) => [...values],
   tempTable: (name, cols) => `CREATE TEMP TABLE ${name} (${cols}) ON COMMIT DROP`,
 };

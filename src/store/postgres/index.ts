@@ -3,6 +3,7 @@ import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
+import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
 import type { Store } from '../store.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
@@ -15,7 +16,6 @@ import { createNotificationRepo, notificationsSchema } from './notifications.ts'
 import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
-import { createScoreRepo, scoresSchema } from './scores.ts';
 import { createTariffRepo, tariffsSchema } from './tariffs.ts';
 import { postgresSqlDialect } from './dialect.ts';
 import { createPgSqlDb } from './sql-db.ts';
@@ -38,7 +38,7 @@ const SCHEMAS = [
   alertsSchema,
   accountsDdl(postgresSqlDialect),
   nilmSchema,
-  scoresSchema,
+  scoresDdl(postgresSqlDialect),
   jobsDdl(postgresSqlDialect),
   importsSchema,
   notificationsSchema,
@@ -70,7 +70,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
     revocations,
     nilm: createNilmRepo(ctx),
-    scores: createScoreRepo(ctx),
+    scores: createScoreRepo(sql),
     jobs: createJobRepo(sql),
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),

@@ -24,6 +24,8 @@ export interface SqlDialect {
    * {@link SqlDialect.textList}`(values)`.
    */
   inTextList(column: string, param: string): string;
+  /** A set-returning expression of the strings bound at placeholder `param` (a `textList` value). */
+  unnestTextList(param: string): string;
   /** The parameter value of a list of strings for {@link SqlDialect.inTextList}. */
   textList(values: readonly string[]): unknown;
   /** A temp table that goes with the transaction: `CREATE TEMP TABLE name (cols)`. */
