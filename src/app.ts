@@ -13,6 +13,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { ensureFirstAdmin } from './api/accounts/service.ts';
 import { type Authenticator, createAuthenticator } from './api/authenticate.ts';
 import { buildServer } from './api/server.ts';
+import { type Generations, createGenerations } from './api/serving/generations.ts';
+import { notifyingStore } from './api/serving/notifying-store.ts';
 import type { Config } from './config.ts';
 import type { AlertForwarder } from './realtime/alerts.ts';
 import { countingIngest, createDeviceActivity, type DeviceActivityTracker } from './devices/activity.ts';
@@ -101,6 +103,8 @@ interface Wiring {
   readonly now: () => number;
   readonly log: Logger;
   readonly stops: (() => Promise<void>)[];
+  /** What the store reports its writes to; the API's serving layer drops the answers they touch. */
+  readonly generations: Generations;
 }
 
 /** A component's child logger and the `onError` callback its module takes. */
@@ -117,6 +121,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     now: opts.now ?? Date.now,
     log: opts.logger ?? processLogger(),
     stops: [],
+    generations: createGenerations(),
   };
   let store: Store | undefined;
   let http: FastifyInstance | undefined;
@@ -131,7 +136,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     },
     async start() {
       try {
-        store = await openStore(config);
+        // Every feature of the process writes through this one store, so the API's serving layer
+        // hears of each batch run, import, reading and alert.
+        store = notifyingStore(await openStore(config), w.generations);
         const s = store;
         w.stops.push(() => s.close());
         const started = await startAll(w, s);
@@ -471,7 +478,14 @@ async function startHttp(
   plugins: FastifyPluginAsync[],
 ): Promise<{ http: FastifyInstance; port: number }> {
   const { config } = w;
-  const http = await buildServer({ config, store: s, now: w.now, auth, plugins });
+  const http = await buildServer({
+    config,
+    store: s,
+    generations: w.generations,
+    now: w.now,
+    auth,
+    plugins,
+  });
   await http.listen({ port: config.http.port, host: config.http.host });
   w.stops.push(() => http.close());
   const addr = http.server.address();

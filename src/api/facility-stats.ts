@@ -42,6 +42,8 @@ export async function facilityStats(
     channelsOf?: (facilityId: string) => Promise<Channel[]>;
     /** Latest values the caller already read (at least those of the mains channels); saves a query. */
     latest?: LatestValue[];
+    /** Open alerts per facility (the server's served counts); default a store query. */
+    openAlerts?: (facilityIds: readonly string[]) => Promise<Map<string, number>>;
   } = {},
 ): Promise<Map<string, FacilityStats>> {
   const listRollups = cached.listRollups ?? ((q) => store.rollups.listRollups(q));
@@ -92,11 +94,23 @@ export async function facilityStats(
     }
   }
 
-  const alerts = await store.alerts.listAlerts({ facilityIds: ids, states: ['open'], limit: 100_000 });
-  for (const a of alerts) {
-    const s = out.get(a.facilityId);
-    if (s) s.openAlerts++;
+  const open = await (cached.openAlerts ?? ((list) => countOpenAlerts(store, list)))(ids);
+  for (const [facilityId, n] of open) {
+    const s = out.get(facilityId);
+    if (s) s.openAlerts = n;
   }
+  return out;
+}
+
+/** Open alerts per facility, by one store query. */
+async function countOpenAlerts(store: Store, facilityIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const alerts = await store.alerts.listAlerts({
+    facilityIds: [...facilityIds],
+    states: ['open'],
+    limit: 100_000,
+  });
+  for (const a of alerts) out.set(a.facilityId, (out.get(a.facilityId) ?? 0) + 1);
   return out;
 }
 

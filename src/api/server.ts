@@ -28,7 +28,9 @@ import { docsPolicy, registerSecurityHeaders } from './security-headers.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import { randomSecret } from './secrets.ts';
 import { registerWebApp } from './static.ts';
-import { createTtlCache } from './ttl-cache.ts';
+import { type Generations, createGenerations } from './serving/generations.ts';
+import { notifyingStore } from './serving/notifying-store.ts';
+import { type Serving, createServing } from './serving/serving.ts';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -53,11 +55,18 @@ export interface ServerOptions {
   /** Where the first administrator's generated password is printed (once); default stderr. */
   announce?: (line: string) => void;
   /**
-   * How long credentials, access checks and rollup-derived views are cached (default 2 s and 10 s).
-   * Changes made through this server clear the caches at once; the TTLs bound the staleness of changes
-   * made by other processes (a CLI, the batch layer).
+   * How long credentials and access checks (default 2 s), rollup-derived views (10 s), latest values
+   * and open alerts (1 s) may lag changes made by other processes. Changes made in this process show
+   * at once: through the API (which clears the caches) or through a store the serving layer hears of
+   * (see `generations`).
    */
-  cacheTtlMs?: { auth?: number; rollups?: number };
+  cacheTtlMs?: { auth?: number; rollups?: number; live?: number; readings?: number };
+  /**
+   * The change counters `store` reports its writes to, when the composition root wrapped it with
+   * notifyingStore and hands that same store to the batch, imports and the live layer. Absent: the
+   * server wraps `store` itself, and only writes made through the server's own store are heard of.
+   */
+  generations?: Generations;
   /**
    * The credential verifier, when the composition root shares one with MQTT and HTTP ingest (one
    * cache, one lookup per credential); default: one of the server's own with the `auth` TTL.
@@ -78,7 +87,9 @@ export interface ApiDeps {
   readonly listRollups: (query: RollupQuery) => Promise<RollupRow[]>;
   /** Channels of a facility (`store.catalog.listChannels`) behind a short cache. Do not mutate. */
   readonly channelsOf: (facilityId: string) => Promise<Channel[]>;
-  /** Clears the credential, access and rollup caches (the v1 routes call it after every change). */
+  /** The serving layer: rollup views, latest values, alerts, explore series and extents from memory. */
+  readonly serving: Serving;
+  /** Clears the credential, access and serving caches (the v1 routes call it after every change). */
   readonly invalidateCaches: () => void;
 }
 
@@ -117,23 +128,31 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ? Fastify({ loggerInstance: logger, trustProxy: false })
       : Fastify({ logger: logger ?? false, trustProxy: false });
   const authTtl = opts.cacheTtlMs?.auth ?? 2000;
-  const rollupCache = createTtlCache<RollupRow[]>({ ttlMs: opts.cacheTtlMs?.rollups ?? 10_000, max: 5000 });
-  const access = createAccessControl(opts.store, { cacheTtlMs: authTtl });
-  const auth =
-    opts.auth ?? createAuthenticator({ store: opts.store, now: opts.now ?? Date.now, cacheTtlMs: authTtl });
-  const channelCache = createTtlCache<Channel[]>({ ttlMs: authTtl, max: 50_000 });
+  const generations = opts.generations ?? createGenerations();
+  const store = opts.generations ? opts.store : notifyingStore(opts.store, generations);
+  const serving = createServing({
+    store,
+    generations,
+    ttlMs: {
+      readings: authTtl,
+      ...(opts.cacheTtlMs?.rollups !== undefined ? { rollups: opts.cacheTtlMs.rollups } : {}),
+      ...(opts.cacheTtlMs?.live !== undefined ? { live: opts.cacheTtlMs.live } : {}),
+      ...(opts.cacheTtlMs?.readings !== undefined ? { readings: opts.cacheTtlMs.readings } : {}),
+    },
+  });
+  const access = createAccessControl(store, { cacheTtlMs: authTtl });
+  const auth = opts.auth ?? createAuthenticator({ store, now: opts.now ?? Date.now, cacheTtlMs: authTtl });
   const deps: ApiDeps = {
-    channelsOf: (facilityId) =>
-      channelCache.get(facilityId, () => opts.store.catalog.listChannels({ facilityId })),
-    listRollups: (q) => rollupCache.get(JSON.stringify(q), () => opts.store.rollups.listRollups(q)),
+    channelsOf: serving.channelsOf,
+    listRollups: serving.listRollups,
+    serving,
     invalidateCaches() {
-      rollupCache.clear();
-      channelCache.clear();
+      serving.clear();
       access.invalidate();
       auth.invalidate();
     },
     config: opts.config,
-    store: opts.store,
+    store,
     now: opts.now ?? Date.now,
     sessionTtlMs: opts.sessionTtlMs ?? 7 * 24 * 3600_000,
     secureCookies: opts.secureCookies ?? false,

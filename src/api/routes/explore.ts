@@ -296,13 +296,7 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
           const facility = facilities[i]!;
           const ch = (await app.deps.channelsOf(facility.id)).find((c) => c.id === id);
           const read = (span: { from: number; to: number }) =>
-            readSeries(store.readings, id, {
-              ...span,
-              agg,
-              width,
-              intervalMs: ch?.intervalMs,
-              timeZone: facility.timeZone,
-            });
+            app.deps.serving.series(id, ch, facility.timeZone, { ...span, agg, width });
           const [s, before, totals] = await Promise.all([
             read({ from, to }),
             compared ? read(compared) : undefined,

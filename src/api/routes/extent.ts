@@ -49,11 +49,11 @@ export async function extentRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const p = requirePrincipal(request);
       const facility = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
-      const { store } = app.deps;
-      const channels = await store.catalog.listChannels({ facilityId: facility.id });
+      const { serving } = app.deps;
+      const channels = await serving.channelsOf(facility.id);
       const rows = await Promise.all(
         channels.map(async (c) => {
-          const e = await store.readings.extent(c.id);
+          const e = await serving.extent(c.id);
           return { channelId: c.id, from: e?.from ?? null, to: e?.to ?? null };
         }),
       );

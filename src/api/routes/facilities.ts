@@ -143,7 +143,7 @@ export async function facilityRoutes(app: FastifyInstance): Promise<void> {
         store,
         matching.map((m) => m.facility),
         now(),
-        app.deps,
+        { ...app.deps, openAlerts: app.deps.serving.openAlerts },
       );
       const scores = q.product
         ? new Map(
@@ -212,8 +212,12 @@ export async function facilityRoutes(app: FastifyInstance): Promise<void> {
       const p = requirePrincipal(request);
       const facility = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
       const channels = await app.deps.channelsOf(facility.id);
-      const values = await store.live.getLatest({ channelIds: channels.map((c) => c.id) });
-      const stats = await facilityStats(store, [facility], now(), { ...app.deps, latest: values });
+      const values = await app.deps.serving.latest(facility.id, channels);
+      const stats = await facilityStats(store, [facility], now(), {
+        ...app.deps,
+        latest: values,
+        openAlerts: app.deps.serving.openAlerts,
+      });
       const latest = new Map(values.map((l) => [l.channelId, l]));
       return {
         facilityId: facility.id,
