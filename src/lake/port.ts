@@ -7,6 +7,7 @@
  * written wins.
  */
 import type { ReadingBatch } from '../domain/types.ts';
+import type { ExportFormat } from '../store/ports/readings.ts';
 
 /** Where a channel's readings go: its organisation and the meter whose shard holds them. */
 export interface LakePlace {
@@ -20,6 +21,25 @@ export interface LakeQuery {
   channelIds?: string[];
   from?: number;
   to?: number;
+  /** Only readings in these minutes (their starts, UTC ms): the few a chart's bucket edges cut. */
+  minutes?: number[];
+}
+
+/** The first and last timestamps of a selection (UTC ms, inclusive). */
+export interface LakeExtent {
+  from: number;
+  to: number;
+}
+
+/** A readings export that joins the lake's readings to what the store exported (see {@link Lake.exportWith}). */
+export interface LakeExport {
+  /** Parquet file the store exported (`channel_id, time, value, quality`); it wins over the lake. */
+  storeFile: string;
+  /** The lake's readings to add (one query per organisation and its boundary). */
+  queries: LakeQuery[];
+  format: ExportFormat;
+  /** File to write (overwritten). */
+  path: string;
 }
 
 /** What one compaction run did. */
@@ -64,6 +84,13 @@ export interface Lake {
   read(q: LakeQuery): Promise<ReadingBatch>;
   /** Number of published readings, each (channel, timestamp) once. */
   count(q?: LakeQuery): Promise<number>;
+  /** The first and last published timestamps of a selection, or undefined when it is empty. */
+  extent(q: LakeQuery): Promise<LakeExtent | undefined>;
+  /**
+   * Writes the store's exported readings and the lake's selected ones to one file in the store's export
+   * form (the store's reading wins a repeated (channel, timestamp)); returns the readings written.
+   */
+  exportWith(req: LakeExport): Promise<number>;
   /** Files, partitions and bytes on disk, and readings waiting in the spool. */
   status(): Promise<LakeStatus>;
   /** Publishes what is spooled and releases the lake's resources. */

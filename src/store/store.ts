@@ -13,6 +13,7 @@ import type { LiveRepo } from './ports/live.ts';
 import type { NilmRepo } from './ports/nilm.ts';
 import type { NotificationRepo } from './ports/notifications.ts';
 import type { ReadingRepo } from './ports/readings.ts';
+import type { RetentionRepo } from './ports/retention.ts';
 import type { RevocationRepo } from './ports/revocations.ts';
 import type { RollupRepo } from './ports/rollups.ts';
 import type { ScoreRepo } from './ports/scores.ts';
@@ -55,6 +56,8 @@ export interface Store {
   readonly tariffs: TariffRepo;
   /** Registered devices (MQTT/HTTP senders), their hashed tokens and activity. */
   readonly devices: DeviceRepo;
+  /** Retention per organisation: how long raw readings and minute aggregates stay; moves old readings out. */
+  readonly retention: RetentionRepo;
   /** Creates or upgrades the schema; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Releases connections; the store is unusable afterwards. */

@@ -19,7 +19,7 @@ import { openLakeDb } from './db.ts';
 import { SPOOL_DIR, isSafeOrgId, spoolName, utcDay } from './layout.ts';
 import { listPartitions } from './partitions.ts';
 import { publishSpool } from './publish.ts';
-import { countLake, readLake } from './read.ts';
+import { countLake, exportLake, extentLake, readLake } from './read.ts';
 import { createSpoolFile, encodeRecord, type SpoolFile, type SpoolPlace } from './spool.ts';
 
 /** Options of {@link openParquetLake}. */
@@ -62,10 +62,13 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** Whether the writer folder `name` (`<host>.<pid>` by default) belongs to a process that is gone. */
-function deadWriter(name: string, self: string): boolean {
+/**
+ * Whether the writer folder `name` (`<host>.<pid>` by default, `<host>.<pid>@<role>` for a second
+ * writer in one process, such as a retention run's) belongs to a process that is gone.
+ */
+export function deadWriter(name: string, self: string): boolean {
   if (name === self) return false;
-  const m = /^(.*)\.(\d+)$/.exec(name);
+  const m = /^(.*)\.(\d+)(?:@[A-Za-z0-9_-]+)?$/.exec(name);
   return m !== null && m[1] === hostname() && !isAlive(Number(m[2]));
 }
 
@@ -264,6 +267,8 @@ export async function openParquetLake(opts: ParquetLakeOptions): Promise<Lake> {
     },
     read: (q) => readLake(db, root, q),
     count: (q = {}) => countLake(db, root, q),
+    extent: (q) => extentLake(db, root, q),
+    exportWith: (req) => exportLake(db, root, req),
     async status(): Promise<LakeStatus> {
       const parts = await listPartitions(root);
       return {
@@ -282,6 +287,8 @@ export async function openParquetLake(opts: ParquetLakeOptions): Promise<Lake> {
       } finally {
         conn.closeSync();
         db.closeSync();
+        // Everything is published: an empty folder of ours would only be adopted later.
+        await rmdir(mine).catch(() => undefined);
       }
     },
   };

@@ -19,13 +19,26 @@ async function subfolders(dir: string, prefix: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory() && e.name.startsWith(prefix)).map((e) => e.name);
 }
 
-/** Every partition folder under `root` with its `*.parquet` files (a file deleted meanwhile is skipped). */
-export async function listPartitions(root: string): Promise<PartitionFiles[]> {
+/** Which partitions to list: one organisation, UTC days from `fromDay` to `toDay` (inclusive, `YYYY-MM-DD`). */
+export interface PartitionFilter {
+  orgId?: string;
+  fromDay?: string;
+  toDay?: string;
+}
+
+/**
+ * Every partition folder under `root` (or those the filter selects, without walking the others) with
+ * its `*.parquet` files (a file deleted meanwhile is skipped).
+ */
+export async function listPartitions(root: string, filter: PartitionFilter = {}): Promise<PartitionFiles[]> {
   const out: PartitionFiles[] = [];
-  for (const org of await subfolders(root, 'org='))
+  const orgs = filter.orgId === undefined ? await subfolders(root, 'org=') : [`org=${filter.orgId}`];
+  for (const org of orgs)
     for (const dayName of await subfolders(join(root, org), 'day=')) {
       const day = dayOfFolder(dayName);
       if (day === undefined) continue;
+      if (filter.fromDay !== undefined && day < filter.fromDay) continue;
+      if (filter.toDay !== undefined && day > filter.toDay) continue;
       for (const shard of await subfolders(join(root, org, dayName), 'shard=')) {
         const folder = join(root, org, dayName, shard);
         out.push({ folder, day, files: await listFiles(folder) });

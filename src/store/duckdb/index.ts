@@ -15,6 +15,7 @@ import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
+import { createRetentionRepo, retentionSchema } from './retention.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createTariffRepo, tariffsSchema } from './tariffs.ts';
@@ -50,6 +51,7 @@ const SCHEMAS = [
   notificationsSchema,
   tariffsSchema,
   devicesSchema,
+  retentionSchema,
 ];
 
 /** Opens (creating if needed) a DuckDB file as a {@link Store}. */
@@ -86,6 +88,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
     tariffs: createTariffRepo(ctx),
+    retention: createRetentionRepo(ctx),
     devices: announcingDeviceRepo(createDeviceRepo(ctx), revocations.announce),
     async migrate() {
       for (const schema of SCHEMAS) for (const ddl of schema) await conn.run(ddl);

@@ -14,6 +14,7 @@ import { createLiveRepo, liveSchema } from './live.ts';
 import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
+import { createRetentionRepo, retentionSchema } from './retention.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
 import { createTariffRepo, tariffsSchema } from './tariffs.ts';
@@ -44,6 +45,7 @@ const SCHEMAS = [
   notificationsSchema,
   tariffsSchema,
   devicesSchema,
+  retentionSchema,
 ];
 
 /** Connects to PostgreSQL as a {@link Store}; every connection uses the configured schema. */
@@ -75,6 +77,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     imports: createImportRepo(ctx),
     notifications: createNotificationRepo(ctx),
     tariffs: createTariffRepo(ctx),
+    retention: createRetentionRepo(ctx),
     devices: announcingDeviceRepo(createDeviceRepo(ctx), revocations.announce),
     async migrate() {
       const client = await pool.connect();
