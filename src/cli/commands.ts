@@ -55,6 +55,12 @@ export const FEATURES: readonly FeatureCommands[] = [
     load: async () => (await import('../lake/cli.ts')).registerLakeCommands,
   },
   {
+    commands: {
+      retention: 'how long raw readings stay in the store; older ones live in the lake: show, set, run',
+    },
+    load: async () => (await import('../retention/cli.ts')).registerRetentionCommands,
+  },
+  {
     commands: { nilm: 'non-intrusive load monitoring: evaluate, train, disaggregate' },
     load: async () => (await import('../nilm/cli.ts')).registerNilmCommands,
   },
