@@ -6,10 +6,10 @@
  * - latency of one request, p50 and p99, under that load and for one client alone.
  */
 import { loadavg } from 'node:os';
-import Fastify from 'fastify';
 import { createChannelDirectory } from '../src/realtime/directory.ts';
 import { TEST_TOKENS, seedFleet, testDeviceAuth } from '../src/realtime/fixtures.ts';
-import { realtimeRoutes } from '../src/realtime/http.ts';
+import { realtimeRoutes } from '../src/api/routes/realtime/index.ts';
+import { createTestHost, devicePrincipals } from '../src/api/test-host.ts';
 import { createEventHub } from '../src/realtime/hub.ts';
 import { createIngest } from '../src/realtime/ingest.ts';
 import { createMemoryLog } from '../src/realtime/log/memory/index.ts';
@@ -35,7 +35,7 @@ const pct = (sorted: number[], p: number): number =>
 /** Serves HTTP ingest over a fresh DuckDB store with the memory log acknowledging as `ack` says. */
 async function measure(ack: Ack, clients: number, requests: number, size: number): Promise<Measured> {
   const t = await STORE_FACTORIES.find((f) => f.kind === 'duckdb')!.open();
-  const app = Fastify();
+  const app = createTestHost({ store: t.store, principalOf: devicePrincipals(testDeviceAuth()) });
   const memlog = createMemoryLog({ ack });
   const directory = createChannelDirectory({ catalog: t.store.catalog });
   const hub = createEventHub();

@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { Aedes } from 'aedes';
-import Fastify from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createChannelDirectory } from '../src/realtime/directory.ts';
 import { TEST_TOKENS, fleetCatalog, seedFleet, testDeviceAuth } from '../src/realtime/fixtures.ts';
-import { realtimeRoutes } from '../src/realtime/http.ts';
+import { realtimeRoutes } from '../src/api/routes/realtime/index.ts';
+import { createTestHost, devicePrincipals } from '../src/api/test-host.ts';
 import { createEventHub } from '../src/realtime/hub.ts';
 import { createIngest } from '../src/realtime/ingest.ts';
 import { createJetStreamLog } from '../src/realtime/log/jetstream/index.ts';
@@ -238,7 +238,7 @@ const bench: Bench = {
       await bare.close();
 
       // 3. alert latency at half the batched load, to an SSE client.
-      const app = Fastify();
+      const app = createTestHost({ store: t.store, principalOf: devicePrincipals(testDeviceAuth()) });
       await app.register(
         realtimeRoutes({ ingest, deviceAuth: testDeviceAuth(), store: t.store, directory, hub, quarantine }),
       );

@@ -25,7 +25,7 @@ import { createDeviceService } from './devices/service.ts';
 import { anyDeviceAuth, type DeviceAuth, orgTokenAuth } from './realtime/device-auth.ts';
 import { type ChannelDirectory, createChannelDirectory } from './realtime/directory.ts';
 import { type GatewaySpec, startGateways } from './realtime/gateways.ts';
-import { realtimeRoutes } from './realtime/http.ts';
+import { realtimeRoutes } from './api/routes/realtime/index.ts';
 import { type EventHub, createEventHub } from './realtime/hub.ts';
 import { type Ingest, type IngestLimits, createIngest } from './realtime/ingest.ts';
 import { type LiveFleet, startLiveFleet } from './realtime/live-fleet.ts';

@@ -4,6 +4,7 @@
  * whose details go to the log only. Every error body is `{ error: code, message }`.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ConfigError, ExternalError, LoadscopeError, StoreError } from '../errors.ts';
 
 /** The JSON body of every error response. */
@@ -44,6 +45,8 @@ export function toErrorResponse(err: unknown, requestId?: string): { status: num
   if (err instanceof LoadscopeError)
     return { status: err.status, body: serverErrorBody(err, err.status, requestId) };
   const fe = err as Partial<FastifyError> & { validationContext?: string };
+  if (hasZodFastifySchemaValidationErrors(err))
+    return { status: 400, body: { error: 'INPUT_INVALID', message: zodMessage(err, fe.validationContext) } };
   if (fe.validation) {
     // Fastify's message names the part and the field, e.g. "body/email must match format \"email\"".
     return { status: 400, body: { error: 'INPUT_INVALID', message: fe.message ?? 'invalid input' } };
@@ -53,6 +56,28 @@ export function toErrorResponse(err: unknown, requestId?: string): { status: num
     return { status, body: { error: fe.code ?? `HTTP_${status}`, message: fe.message ?? 'request failed' } };
   }
   return { status: status > 500 && status < 600 ? status : 500, body: serverErrorBody(err, 500, requestId) };
+}
+
+/**
+ * The message of a request that failed its zod schema, in the words Fastify uses for JSON schemas:
+ * the part and the field, then what was expected (`querystring/limit: Too big: expected number to be
+ * <=1000`); one issue per field, a missing field said as such.
+ */
+function zodMessage(
+  err: { validation: { instancePath: string; message?: string }[] },
+  context = 'request',
+): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const v of err.validation) {
+    if (seen.has(v.instancePath)) continue;
+    seen.add(v.instancePath);
+    const path = v.instancePath === '/' ? '' : v.instancePath;
+    lines.push(
+      `${context}${path}: ${(v.message ?? 'invalid').replace(/^Invalid input: (expected .*), received undefined$/, 'required, $1')}`,
+    );
+  }
+  return lines.join('; ');
 }
 
 /** Fastify error handler built on {@link toErrorResponse}. */

@@ -13,7 +13,7 @@ import { jobRoutes } from '../jobs/routes.ts';
 import { createJobService } from '../jobs/job-service.ts';
 import { orgTokenAuth } from '../realtime/device-auth.ts';
 import { createChannelDirectory } from '../realtime/directory.ts';
-import { realtimeRoutes } from '../realtime/http.ts';
+import { realtimeRoutes } from './routes/realtime/index.ts';
 import { createEventHub } from '../realtime/hub.ts';
 import { createIngest } from '../realtime/ingest.ts';
 import { createMemoryLog } from '../realtime/log/memory/index.ts';

@@ -31,6 +31,7 @@ import { registerWebApp } from './static.ts';
 import { type Generations, createGenerations } from './serving/generations.ts';
 import { notifyingStore } from './serving/notifying-store.ts';
 import { type Serving, createServing } from './serving/serving.ts';
+import { openApiTransform, useZodSchemas } from './zod-routes.ts';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -170,6 +171,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.decorate('auth', auth);
   app.decorateRequest('principal', null);
   app.setErrorHandler(apiErrorHandler);
+  useZodSchemas(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifyCsrf, {
@@ -198,6 +200,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       security: [{ session: [] }, { bearer: [] }],
     },
+    transform: openApiTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', transformStaticCSP: docsPolicy });
   await registerSecurityHeaders(app, { secure: deps.secureCookies, docs: app.swaggerCSP });

@@ -11,7 +11,7 @@ import { T0, type World, login, openWorld, worldServer } from '../api/test-world
 import type { Alert } from '../domain/types.ts';
 import { orgTokenAuth } from './device-auth.ts';
 import { createChannelDirectory } from './directory.ts';
-import { realtimeRoutes } from './http.ts';
+import { realtimeRoutes } from '../api/routes/realtime/index.ts';
 import { type LiveEvent, createEventHub } from './hub.ts';
 import { createIngest } from './ingest.ts';
 import { createMemoryLog } from './log/memory/index.ts';

@@ -12,7 +12,7 @@ import { METHODS } from '../nilm/methods/registry.ts';
 import { syntheticHouse } from '../nilm/testing/synthetic-house.ts';
 import { orgTokenAuth } from './device-auth.ts';
 import { createChannelDirectory } from './directory.ts';
-import { realtimeRoutes } from './http.ts';
+import { realtimeRoutes } from '../api/routes/realtime/index.ts';
 import { createEventHub } from './hub.ts';
 import { createIngest } from './ingest.ts';
 import { type LiveNilmService, startLiveNilm } from './live-nilm.ts';

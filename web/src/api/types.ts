@@ -12,12 +12,14 @@ import type { RollupRow } from '../../../src/store/ports/rollups.ts';
 import type { FlowBucket, FlowFigures } from '../../../src/solar/flows.ts';
 import type { NetCost } from '../../../src/solar/net-cost.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
+import type { LatestValue } from '../../../src/api/shapes/live.ts';
 
 export type {
   Alert,
   ApiToken,
   Channel,
   Facility,
+  LatestValue,
   LiveBreakdown,
   Meter,
   PatternRule,
@@ -60,13 +62,6 @@ export interface FacilityDetail {
   facility: FacilityWithAccess;
   meters: Meter[];
   channels: Channel[];
-}
-
-/** Latest value of one channel (`GET /live/latest`). */
-export interface LatestValue {
-  channelId: string;
-  ts: number;
-  value: number;
 }
 
 /** One channel's series from `GET /explore`: raw points, or buckets with min/max/mean/count. */

@@ -1,20 +1,22 @@
 /**
- * HTTP ingest, the bad-input suite, alerts, rules and the live push, in-process on a bare Fastify
- * instance over a real DuckDB store, the memory log and the pipeline.
+ * HTTP ingest, the bad-input suite, alerts, rules and the live push, in-process on a test host (the
+ * API's error boundary, zod schemas and access control, callers from the fixture's device tokens)
+ * over a real DuckDB store, the memory log and the pipeline.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts';
-import { batchOf } from '../stream/batch.ts';
-import { createChannelDirectory } from './directory.ts';
-import { TEST_TOKENS, seedFleet, testDeviceAuth } from './fixtures.ts';
-import { realtimeRoutes } from './http.ts';
-import { createEventHub } from './hub.ts';
-import { createIngest } from './ingest.ts';
-import { createMemoryLog } from './log/memory/index.ts';
-import { runConsumer } from './log/run.ts';
-import { createPipeline } from './pipeline.ts';
-import { createQuarantine } from './quarantine.ts';
+import { createChannelDirectory } from '../../../realtime/directory.ts';
+import { TEST_TOKENS, seedFleet, testDeviceAuth } from '../../../realtime/fixtures.ts';
+import { createEventHub } from '../../../realtime/hub.ts';
+import { createIngest } from '../../../realtime/ingest.ts';
+import { createMemoryLog } from '../../../realtime/log/memory/index.ts';
+import { runConsumer } from '../../../realtime/log/run.ts';
+import { createPipeline } from '../../../realtime/pipeline.ts';
+import { createQuarantine } from '../../../realtime/quarantine.ts';
+import { STORE_FACTORIES, type TestStore } from '../../../store/contract/factories.ts';
+import { batchOf } from '../../../stream/batch.ts';
+import { createTestHost, devicePrincipals } from '../../test-host.ts';
+import { realtimeRoutes } from './index.ts';
 
 const NOW = Date.UTC(2026, 0, 10, 12);
 
@@ -52,8 +54,12 @@ describe('real-time HTTP routes', () => {
       now,
       limits: { maxPayloadBytes: 64_000, rate: { perSecond: 1000, burst: 2000 } },
     });
-    app = Fastify();
     const deviceAuth = testDeviceAuth();
+    // The gateway and other tokens act as analysts, the m1-only device as a viewer.
+    app = createTestHost({
+      store: t.store,
+      principalOf: devicePrincipals(deviceAuth, (id) => (id === 'dev-m1' ? 'viewer' : 'analyst')),
+    });
     await app.register(
       realtimeRoutes({
         ingest,
@@ -65,12 +71,6 @@ describe('real-time HTTP routes', () => {
         now,
         onRulesChanged: pipeline.reload,
         metrics: pipeline.stats,
-        callerOf: async (req) => {
-          const d = await deviceAuth.verify(
-            String(req.headers['authorization'] ?? '').replace('Bearer ', ''),
-          );
-          return d ? { orgId: d.orgId, role: d.id === 'dev-m1' ? 'viewer' : 'analyst' } : undefined;
-        },
       }),
     );
   });
