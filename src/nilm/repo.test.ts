@@ -1,10 +1,6 @@
 /** Contract suite of the NILM repository, run against both store adapters with real databases. */
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckdbContext } from '../store/duckdb/connection.ts';
-import { createNilmRepo as createDuckdbNilmRepo, nilmSchema as duckdbSchema } from '../store/duckdb/nilm.ts';
-import { createNilmRepo as createPgNilmRepo, nilmSchema as pgSchema } from '../store/postgres/nilm.ts';
+import { STORE_FACTORIES } from '../store/contract/factories.ts';
 import type { NilmRepo } from '../store/ports/nilm.ts';
 import { METHODS } from './methods/registry.ts';
 import { applianceSeries, dailyEnergy, inventory } from './results.ts';
@@ -15,46 +11,13 @@ interface Adapter {
   open(): Promise<{ repo: NilmRepo; close(): Promise<void> }>;
 }
 
-const ADAPTERS: Adapter[] = [
-  {
-    name: 'duckdb',
-    async open() {
-      const instance = await DuckDBInstance.create(':memory:');
-      const ctx = await openDuckdbContext(instance, ':memory:');
-      for (const ddl of duckdbSchema) await ctx.conn.run(ddl);
-      return {
-        repo: createDuckdbNilmRepo(ctx),
-        async close() {
-          await ctx.close();
-          instance.closeSync();
-        },
-      };
-    },
+const ADAPTERS: Adapter[] = STORE_FACTORIES.map((f) => ({
+  name: f.kind,
+  async open() {
+    const t = await f.open();
+    return { repo: t.store.nilm, close: () => t.destroy() };
   },
-  {
-    name: 'postgres',
-    async open() {
-      const schema = `t_nilm_${Math.random().toString(36).slice(2, 10)}`;
-      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const pool = new pg.Pool({
-        connectionString: 'postgres://postgres@127.0.0.1:5432/postgres',
-        max: 3,
-        options: `-c search_path=${schema}`,
-      });
-      for (const ddl of pgSchema) await pool.query(ddl);
-      return {
-        repo: createPgNilmRepo({ pool, schema }),
-        async close() {
-          await pool.end();
-          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-          await admin.end();
-        },
-      };
-    },
-  },
-];
+}));
 
 const appliances = ['kettle', 'microwave'];
 const house = syntheticHouse({ seed: 3, days: 2 });

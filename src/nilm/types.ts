@@ -4,6 +4,8 @@
  * sees the gap instead of a made-up zero.
  */
 
+import type { NilmModel } from '../store/ports/nilm.ts';
+
 /** Aligned series of one house on a regular grid of `periodMs` starting at `t0` (UTC ms). */
 export interface HouseSeries {
   /** Human-readable origin, e.g. `refit:2 2014-03-01..2014-06-01`. */
@@ -38,16 +40,8 @@ export interface Disaggregation {
   residual: Float64Array;
 }
 
-/** A trained model: plain JSON, so it can be stored and shipped to the live layer. */
-export interface NilmModel {
-  method: string;
-  /** Model format version of the method. */
-  version: number;
-  periodMs: number;
-  appliances: string[];
-  /** Method-specific parameters (JSON-serialisable). */
-  params: unknown;
-}
+/** A trained model (stored as JSON, so a store port type). */
+export type { NilmModel } from '../store/ports/nilm.ts';
 
 /** Options of a disaggregation. */
 export interface DisaggregateOptions {

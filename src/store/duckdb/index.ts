@@ -4,6 +4,7 @@ import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
+import { createNilmRepo, nilmDdl } from '../sql/nilm.ts';
 import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
 import type { Store } from '../store.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
@@ -12,7 +13,6 @@ import { createDeviceRepo, devicesSchema } from './devices.ts';
 import { openDuckdbContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
-import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRetentionRepo, retentionSchema } from './retention.ts';
@@ -44,7 +44,7 @@ const SCHEMAS = [
   liveSchema,
   alertsSchema,
   accountsDdl(duckdbSqlDialect),
-  nilmSchema,
+  nilmDdl(duckdbSqlDialect),
   scoresDdl(duckdbSqlDialect),
   jobsDdl(duckdbSqlDialect),
   importsSchema,
@@ -82,7 +82,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     alerts: createAlertRepo(ctx),
     accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
     revocations,
-    nilm: createNilmRepo(ctx),
+    nilm: createNilmRepo(sql),
     scores: createScoreRepo(sql),
     jobs: createJobRepo(sql),
     imports: createImportRepo(ctx),

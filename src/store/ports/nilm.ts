@@ -1,4 +1,13 @@
-import type { NilmModel } from '../../nilm/types.ts';
+/** A trained model: plain JSON, so it can be stored and shipped to the live layer. */
+export interface NilmModel {
+  method: string;
+  /** Model format version of the method. */
+  version: number;
+  periodMs: number;
+  appliances: string[];
+  /** Method-specific parameters (JSON-serialisable). */
+  params: unknown;
+}
 
 /** A trained NILM model as stored: for one facility, or shared (facilityId null). */
 export interface StoredNilmModel {

@@ -3,6 +3,7 @@ import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
+import { createNilmRepo, nilmDdl } from '../sql/nilm.ts';
 import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
 import type { Store } from '../store.ts';
 import { alertsSchema, createAlertRepo } from './alerts.ts';
@@ -11,7 +12,6 @@ import { createDeviceRepo, devicesSchema } from './devices.ts';
 import type { PgContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
 import { createLiveRepo, liveSchema } from './live.ts';
-import { createNilmRepo, nilmSchema } from './nilm.ts';
 import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRetentionRepo, retentionSchema } from './retention.ts';
@@ -38,7 +38,7 @@ const SCHEMAS = [
   liveSchema,
   alertsSchema,
   accountsDdl(postgresSqlDialect),
-  nilmSchema,
+  nilmDdl(postgresSqlDialect),
   scoresDdl(postgresSqlDialect),
   jobsDdl(postgresSqlDialect),
   importsSchema,
@@ -71,7 +71,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     alerts: createAlertRepo(ctx),
     accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
     revocations,
-    nilm: createNilmRepo(ctx),
+    nilm: createNilmRepo(sql),
     scores: createScoreRepo(sql),
     jobs: createJobRepo(sql),
     imports: createImportRepo(ctx),

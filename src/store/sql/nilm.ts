@@ -1,29 +1,18 @@
-/**
- * One SQL implementation of the NILM repository for both store adapters: they share `$n` parameters,
- * `ON CONFLICT` and these column types, so each adapter supplies only a query function, a transaction
- * runner and its type names.
- */
+/** The NILM repository (models, appliance series, daily energy, inventories), written once for every adapter. */
 import type {
   ApplianceDailyEnergy,
   ApplianceInventoryItem,
   ApplianceSeries,
+  NilmModel,
   NilmRepo,
   StoredNilmModel,
-} from '../store/ports/nilm.ts';
-import type { NilmModel } from './types.ts';
+} from '../ports/nilm.ts';
+import type { SqlDialect } from './dialect.ts';
+import { json, num, numOrNull, type Row, str, strOrNull } from './row.ts';
+import { insertMany, type SqlDb } from './sql-db.ts';
 
-/** Runs one statement with positional `$n` parameters (JS arrays bind as SQL arrays/lists) and returns its rows. */
-export type SqlQuery = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
-
-/** What an adapter gives the shared repository. */
-export interface NilmSql {
-  query: SqlQuery;
-  /** Runs `fn` in one transaction on one connection. */
-  transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T>;
-}
-
-/** DDL of the NILM tables for a dialect with these type names. */
-export function nilmDdl(t: { text: string; double: string; json: string }): string[] {
+/** DDL of the NILM tables. */
+export function nilmDdl(t: SqlDialect): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS nilm_models (id ${t.text} PRIMARY KEY, facility_id ${t.text}, method ${t.text} NOT NULL,
       trained_on ${t.text} NOT NULL, trained_at BIGINT NOT NULL, model ${t.json} NOT NULL)`,
@@ -38,40 +27,20 @@ export function nilmDdl(t: { text: string; double: string; json: string }): stri
   ];
 }
 
-const ROWS_PER_INSERT = 500;
-
-function rowToModel(r: Record<string, unknown>): StoredNilmModel {
-  const m = r['model'];
+function rowToModel(r: Row): StoredNilmModel {
   return {
-    id: String(r['id']),
-    facilityId: r['facility_id'] === null || r['facility_id'] === undefined ? null : String(r['facility_id']),
-    method: String(r['method']),
-    trainedOn: String(r['trained_on']),
-    trainedAt: Number(r['trained_at']),
-    model: (typeof m === 'string' ? JSON.parse(m) : m) as NilmModel,
+    id: str(r, 'id'),
+    facilityId: strOrNull(r, 'facility_id'),
+    method: str(r, 'method'),
+    trainedOn: str(r, 'trained_on'),
+    trainedAt: num(r, 'trained_at'),
+    model: json<NilmModel>(r, 'model'),
   };
 }
 
-/** Inserts rows of `width` values with multi-row VALUES statements. */
-async function insertMany(
-  q: SqlQuery,
-  head: string,
-  width: number,
-  rows: unknown[][],
-  tail = '',
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    const values = chunk
-      .map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`)
-      .join(', ');
-    await q(`${head} VALUES ${values} ${tail}`, chunk.flat());
-  }
-}
-
-/** The shared SQL {@link NilmRepo}. */
-export function createSqlNilmRepo(db: NilmSql): NilmRepo {
-  const { query } = db;
+/** The {@link NilmRepo} over a database. */
+export function createNilmRepo(db: SqlDb): NilmRepo {
+  const query = (sql: string, params?: unknown[]) => db.query(sql, params);
   return {
     async saveModel(m) {
       await query(
@@ -95,15 +64,15 @@ export function createSqlNilmRepo(db: NilmSql): NilmRepo {
       return rows.map(rowToModel);
     },
     async writeSeries(series: ApplianceSeries[]) {
-      await db.transaction(async (q) => {
+      await db.transaction(async (tx) => {
         for (const s of series) {
           if (s.ts.length === 0) continue;
-          await q(
+          await tx.query(
             'DELETE FROM nilm_series WHERE facility_id = $1 AND appliance = $2 AND ts >= $3 AND ts <= $4',
             [s.facilityId, s.appliance, s.ts[0]!, s.ts[s.ts.length - 1]!],
           );
           // Two arrays unnested side by side: one statement per series instead of one row per sample.
-          await q(
+          await tx.query(
             'INSERT INTO nilm_series (facility_id, appliance, ts, power) SELECT $1, $2, unnest($3::BIGINT[]), unnest($4::FLOAT8[])',
             [
               s.facilityId,
@@ -123,15 +92,14 @@ export function createSqlNilmRepo(db: NilmSql): NilmRepo {
       return {
         facilityId,
         appliance,
-        ts: Float64Array.from(rows, (r) => Number(r['ts'])),
-        power: Float64Array.from(rows, (r) => (r['power'] === null ? NaN : Number(r['power']))),
+        ts: Float64Array.from(rows, (r) => num(r, 'ts')),
+        power: Float64Array.from(rows, (r) => numOrNull(r, 'power') ?? NaN),
       };
     },
     async upsertDailyEnergy(rows: ApplianceDailyEnergy[]) {
       await insertMany(
-        query,
+        db,
         'INSERT INTO nilm_daily_energy (facility_id, appliance, day, energy_wh, coverage, model_id)',
-        6,
         rows.map((r) => [r.facilityId, r.appliance, r.day, r.energyWh, r.coverage, r.modelId]),
         `ON CONFLICT (facility_id, appliance, day) DO UPDATE SET energy_wh = excluded.energy_wh,
          coverage = excluded.coverage, model_id = excluded.model_id`,
@@ -143,21 +111,20 @@ export function createSqlNilmRepo(db: NilmSql): NilmRepo {
         [facilityId, range.from ?? '0000-00-00', range.to ?? '9999-99-99'],
       );
       return rows.map((r) => ({
-        facilityId: String(r['facility_id']),
-        appliance: String(r['appliance']),
-        day: String(r['day']),
-        energyWh: Number(r['energy_wh']),
-        coverage: Number(r['coverage']),
-        modelId: String(r['model_id']),
+        facilityId: str(r, 'facility_id'),
+        appliance: str(r, 'appliance'),
+        day: str(r, 'day'),
+        energyWh: num(r, 'energy_wh'),
+        coverage: num(r, 'coverage'),
+        modelId: str(r, 'model_id'),
       }));
     },
     async replaceInventory(facilityId, items: ApplianceInventoryItem[]) {
-      await db.transaction(async (q) => {
-        await q('DELETE FROM nilm_inventory WHERE facility_id = $1', [facilityId]);
+      await db.transaction(async (tx) => {
+        await tx.query('DELETE FROM nilm_inventory WHERE facility_id = $1', [facilityId]);
         await insertMany(
-          q,
+          tx,
           'INSERT INTO nilm_inventory (facility_id, appliance, confidence, on_power_w, activations_per_day, model_id, updated_at)',
-          7,
           items.map((i) => [
             facilityId,
             i.appliance,
@@ -176,13 +143,13 @@ export function createSqlNilmRepo(db: NilmSql): NilmRepo {
         [facilityId],
       );
       return rows.map((r) => ({
-        facilityId: String(r['facility_id']),
-        appliance: String(r['appliance']),
-        confidence: Number(r['confidence']),
-        onPowerW: Number(r['on_power_w']),
-        activationsPerDay: Number(r['activations_per_day']),
-        modelId: String(r['model_id']),
-        updatedAt: Number(r['updated_at']),
+        facilityId: str(r, 'facility_id'),
+        appliance: str(r, 'appliance'),
+        confidence: num(r, 'confidence'),
+        onPowerW: num(r, 'on_power_w'),
+        activationsPerDay: num(r, 'activations_per_day'),
+        modelId: str(r, 'model_id'),
+        updatedAt: num(r, 'updated_at'),
       }));
     },
   };
