@@ -20,6 +20,7 @@ import { formatRows, isoTime, type OutputFormat } from './format.ts';
 import { costLine } from '../cost/format.ts';
 import { priceMeters } from '../cost/price-meters.ts';
 import { runBatch } from './run-batch.ts';
+import { runShardedFromCli } from './shards/cli-sharded.ts';
 
 const ROLLUP_COLUMNS = [
   'key',
@@ -65,8 +66,17 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
     )
     .option('--full', 'recompute everything')
     .option('--percentile <p>', 'percentile of the thresholds', '97')
-    .action(async (o: { full?: boolean; percentile: string }) => {
+    .option(
+      '--executor <kind>',
+      'run the full batch as tasks over the lake: local (worker threads) or slurm (a job array)',
+    )
+    .option('--shards <n>', 'tasks of the sharded batch (with --executor; default 4)')
+    .action(async (o: { full?: boolean; percentile: string; executor?: string; shards?: string }) => {
       const percentile = parsePercentile(o.percentile);
+      if (o.executor !== undefined || o.shards !== undefined) {
+        await runShardedFromCli(ctx, { percentile, executor: o.executor, shards: o.shards });
+        return;
+      }
       const store = await ctx.store();
       const s = await runBatch(
         {

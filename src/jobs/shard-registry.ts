@@ -3,7 +3,6 @@
  * shard process loads, so it must not import the store or any server client.
  */
 import type { StagedJobManifest } from './staging.ts';
-import type { JobKind } from './types.ts';
 
 /** A shard's computation: reads its input from `dir`, returns its output (JSON-serialisable). */
 export type ShardFn = (
@@ -14,12 +13,14 @@ export type ShardFn = (
 ) => Promise<unknown>;
 
 /** Loads the shard function of a kind lazily, so a shard loads only what its kind needs. */
-export async function loadShardFn(kind: JobKind): Promise<ShardFn> {
+export async function loadShardFn(kind: StagedJobManifest['kind']): Promise<ShardFn> {
   switch (kind) {
     case 'score':
       return (await import('../scoring/score-shard.ts')).runScoreShard;
     case 'nilm':
       return (await import('./nilm/nilm-shard.ts')).runNilmShard;
+    case 'batch':
+      return (await import('../batch/shards/batch-task.ts')).runBatchTask;
     default:
       throw new Error(`job kind '${kind}' has no shard code`);
   }

@@ -10,7 +10,8 @@ import type { JobKind } from './types.ts';
 /** What every shard reads first. */
 export interface StagedJobManifest {
   id: string;
-  kind: JobKind;
+  /** A job kind, or `batch`: a task of the sharded batch layer (src/batch/shards/), not a stored job. */
+  kind: JobKind | 'batch';
   target: string;
   shards: number;
   params: Record<string, unknown>;

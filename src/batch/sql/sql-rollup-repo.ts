@@ -23,6 +23,7 @@ import {
   insertRollupsSql,
   windowsSql,
 } from './recompute-sql.ts';
+import { replaceFromPartials, storedPercentiles, type PartialLoader } from './partials-sql.ts';
 import { exportRowsSql, servingSql, type SqlQuery } from './serving-sql.ts';
 import { num, numOrNull, type SqlDb, type SqlExec, type SqlSession } from './sql-db.ts';
 import { deleteThresholdsSql, insertThresholdsSql, thresholdName } from './thresholds-sql.ts';
@@ -37,6 +38,8 @@ export function createSqlRollupRepo(opts: {
   db: SqlDb;
   dialect: RollupDialect;
   exportRows: ExportWriter;
+  /** Stages a sharded batch run's Parquet partial files into a temp table (adapter-specific). */
+  loadPartial: PartialLoader;
 }): RollupRepo {
   const { db, dialect: d } = opts;
   return {
@@ -44,6 +47,8 @@ export function createSqlRollupRepo(opts: {
       db.session((s) => (scope === 'all' ? recomputeAllFromReadings(s, d) : recomputeChanged(s, d, scope))),
     computeThresholds: ({ percentile, channelIds, now }) =>
       db.session((s) => computeThresholds(s, d, percentile, channelIds, now)),
+    replaceFromPartials: (files) => db.session((s) => replaceFromPartials(s, d, opts.loadPartial, files)),
+    thresholdPercentiles: () => storedPercentiles(db),
     async getThresholds(name = 'p97') {
       const rows = await db.all(
         `SELECT c.id AS channel_id, t.name, t.value, t.percentile, t.computed_at, t.from_ts, t.to_ts

@@ -5,7 +5,7 @@ import type { SqlDb, SqlExec, SqlSession } from '../../batch/sql/sql-db.ts';
 import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
 import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
-import { type DuckdbContext, isReadOnlySql } from './connection.ts';
+import { type DuckdbContext, isReadOnlySql, sqlString } from './connection.ts';
 import { msToExportTimeSql } from './export-time.ts';
 
 /** DDL for the rollups tables, run in order by `migrate()`. */
@@ -27,6 +27,10 @@ export function createRollupRepo(ctx: DuckdbContext): RollupRepo {
         const [r] = await tx.all('SELECT COUNT(*) AS n FROM b_export');
         return Number(r?.['n'] ?? 0);
       }),
+    // DuckDB reads the partial files itself.
+    loadPartial: async (s, table, _kind, files) => {
+      await s.run(`INSERT INTO ${table} SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}])`);
+    },
   });
 }
 

@@ -82,6 +82,25 @@ export interface RollupExport {
   channelIds?: string[];
 }
 
+/** The partial result files (Parquet) of a sharded batch run, to replace the stored results with. */
+export interface PartialFiles {
+  /** Hourly rollups per channel (columns of `rollups_hour` with `channel_id` for the key). */
+  hour: string[];
+  /** Daily rollups per channel. */
+  day: string[];
+  /** Thresholds per channel and name. */
+  thresholds: string[];
+  /** Names of the thresholds the files hold (these are replaced; other names stay). */
+  thresholdNames: string[];
+}
+
+/** Rows written by {@link RollupRepo.replaceFromPartials}. */
+export interface PartialsResult {
+  hourRows: number;
+  dayRows: number;
+  thresholds: number;
+}
+
 /** Batch-layer results: hourly/daily rollups per channel, serving queries and percentile thresholds. */
 export interface RollupRepo {
   /**
@@ -96,6 +115,13 @@ export interface RollupRepo {
    * other percentile thresholds already stored for them. Returns how many thresholds were written.
    */
   computeThresholds(opts: { percentile: number; channelIds?: string[]; now: number }): Promise<number>;
+  /**
+   * Replaces every hourly and daily rollup, and the thresholds of the names given, with the rows of a
+   * sharded batch run's partial files, in one transaction: readers see all old rows or all new ones.
+   */
+  replaceFromPartials(files: PartialFiles): Promise<PartialsResult>;
+  /** Names and percentiles of the stored thresholds (`p97` and any other percentile asked for once). */
+  thresholdPercentiles(): Promise<{ name: string; percentile: number }[]>;
   /** Thresholds with this name (default `p97`), ordered by channel. */
   getThresholds(name?: string): Promise<Threshold[]>;
   /** Served rollups at one level, ordered by key and start. */

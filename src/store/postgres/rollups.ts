@@ -7,6 +7,7 @@ import { csvLine, isoTime } from '../../batch/format.ts';
 import { postgresDialect } from '../../batch/sql/dialect.ts';
 import { rollupsDdl } from '../../batch/sql/ddl.ts';
 import type { SqlDb, SqlExec, SqlSession } from '../../batch/sql/sql-db.ts';
+import { PARTIAL_COLUMNS, type PartialKind } from '../../batch/sql/partials-sql.ts';
 import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
 import { StoreError } from '../../errors.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
@@ -39,7 +40,55 @@ export function createRollupRepo(ctx: PgContext): RollupRepo {
       }
       return rows.length;
     },
+    loadPartial: loadPartialThroughDuckdb,
   });
+}
+
+/** Rows per INSERT of partial rows (one array parameter per column). */
+const PARTIAL_ROWS_PER_INSERT = 20_000;
+
+/**
+ * PostgreSQL cannot read Parquet: an in-memory DuckDB streams the partial files, and their rows go in
+ * with one INSERT per 20,000, each column as one array parameter through `unnest`.
+ */
+async function loadPartialThroughDuckdb(
+  s: SqlExec,
+  table: string,
+  kind: PartialKind,
+  files: string[],
+): Promise<void> {
+  const cols = PARTIAL_COLUMNS[kind];
+  const q = (x: string) => `'${x.replaceAll("'", "''")}'`;
+  // BIGINT columns are read as DOUBLE (exact below 2^53: times in ms, counts) so that they arrive as numbers.
+  const select = cols.map(([n, t]) => (t === 'BIGINT' ? `CAST(${n} AS DOUBLE) AS ${n}` : n)).join(', ');
+  const insert = `INSERT INTO ${table} SELECT * FROM unnest(${cols
+    .map(
+      ([, t], i) =>
+        `$${i + 1}::${t === 'VARCHAR' ? 'text' : t === 'BIGINT' ? 'bigint' : 'double precision'}[]`,
+    )
+    .join(', ')})`;
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const conn = await instance.connect();
+  try {
+    const result = await conn.stream(`SELECT ${select} FROM read_parquet([${files.map(q).join(', ')}])`);
+    let pending: unknown[][] = cols.map(() => []);
+    const flush = async () => {
+      if ((pending[0]?.length ?? 0) > 0) await s.run(insert, pending);
+      pending = cols.map(() => []);
+    };
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      chunk.getColumns().forEach((values, i) => pending[i]?.push(...values));
+      if ((pending[0]?.length ?? 0) >= PARTIAL_ROWS_PER_INSERT) await flush();
+    }
+    await flush();
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 }
 
 async function writeCsv(path: string, rows: Record<string, unknown>[]): Promise<void> {
