@@ -46,6 +46,12 @@ export function notifyingStore(store: Store, gen: Generations): Store {
         (s) => rollups.recompute(s),
         () => [TAG.rollups],
       ),
+      // The sharded batch's reduce (src/batch/shards/) replaces every rollup at once.
+      replaceFromPartials: reporting(
+        gen,
+        (f) => rollups.replaceFromPartials(f),
+        () => [TAG.rollups],
+      ),
     },
     live: {
       ...live,
