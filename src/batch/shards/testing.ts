@@ -170,3 +170,25 @@ export async function writeShardFleet(
   await lake.flush();
   return n;
 }
+
+/** One day of every channel as one batch (the bench's bigger writes). */
+export function fleetDay(channels: readonly Channel[], day: number, size: ShardFleetSize): ReadingBatch {
+  const parts = channels.map((ch, c) => channelDay(ch, c, day, size));
+  const n = parts.reduce((s, p) => s + p.length, 0);
+  const out: ReadingBatch = {
+    channelIds: channels.map((c) => c.id),
+    channel: new Int32Array(n),
+    ts: new Float64Array(n),
+    value: new Float64Array(n),
+    quality: new Uint8Array(n),
+    length: n,
+  };
+  let o = 0;
+  parts.forEach((p, c) => {
+    out.channel.fill(c, o, o + p.length);
+    out.ts.set(p.ts, o);
+    out.value.set(p.value, o);
+    o += p.length;
+  });
+  return out;
+}
