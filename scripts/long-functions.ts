@@ -29,6 +29,7 @@ function parseArgs(argv: string[]): { max: number; roots: string[] } {
 }
 
 function sourceFiles(dir: string): string[] {
+  if (!statSync(dir).isDirectory()) return [dir];
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

@@ -11,12 +11,49 @@ export interface ChannelPickerProps {
   onChange: (ids: string[]) => void;
 }
 
+/** One facility in the list: its label, its channel count, the channels the filter shows, open or not. */
+export interface PickerGroup {
+  facilityId: string;
+  label: string;
+  total: number;
+  shown: Channel[];
+  open: boolean;
+}
+
+/**
+ * The facilities the filter leaves (case-insensitive): a facility whose label matches shows all its
+ * channels, otherwise the channels whose name, appliance or id match; one with none is left out. A
+ * group is open while filtering or when one of its channels is selected.
+ */
+export function pickerGroups(
+  catalog: FacilityDetail[],
+  names: Map<string, string> | undefined,
+  filter: string,
+  selected: readonly string[],
+): PickerGroup[] {
+  const needle = filter.trim().toLowerCase();
+  const groups: PickerGroup[] = [];
+  for (const { facility, channels } of catalog) {
+    const label = names?.get(facility.id) ?? facility.name;
+    const hit = label.toLowerCase().includes(needle);
+    const shown = channels.filter(
+      (c) => !needle || hit || `${c.name} ${c.appliance ?? ''} ${c.id}`.toLowerCase().includes(needle),
+    );
+    if (!shown.length) continue;
+    const open = !!needle || shown.some((c) => selected.includes(c.id));
+    groups.push({ facilityId: facility.id, label, total: channels.length, shown, open });
+  }
+  return groups;
+}
+
+/** The selection with `id` added, or taken out when it was in. */
+export function toggleChannel(selected: readonly string[], id: string): string[] {
+  return selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id];
+}
+
 /** Renders the picker. */
 export function ChannelPicker({ catalog, names, selected, onChange }: ChannelPickerProps) {
   const [filter, setFilter] = useState('');
-  const needle = filter.trim().toLowerCase();
-  const toggle = (c: Channel) =>
-    onChange(selected.includes(c.id) ? selected.filter((x) => x !== c.id) : [...selected, c.id]);
   return (
     <div className="picker" data-testid="channel-picker">
       <input
@@ -27,24 +64,18 @@ export function ChannelPicker({ catalog, names, selected, onChange }: ChannelPic
         aria-label="filter channels"
       />
       <div className="picker-list">
-        {catalog.map(({ facility, channels }) => {
-          const label = names?.get(facility.id) ?? facility.name;
-          const hit = label.toLowerCase().includes(needle);
-          const shown = channels.filter(
-            (c) => !needle || hit || `${c.name} ${c.appliance ?? ''} ${c.id}`.toLowerCase().includes(needle),
-          );
-          if (!shown.length) return null;
+        {pickerGroups(catalog, names, filter, selected).map(({ facilityId, label, total, shown, open }) => {
           return (
-            <details key={facility.id} open={!!needle || shown.some((c) => selected.includes(c.id))}>
+            <details key={facilityId} open={open}>
               <summary>
-                {label} <span className="sub">{channels.length}</span>
+                {label} <span className="sub">{total}</span>
               </summary>
               {shown.map((c) => (
                 <label key={c.id} className="check">
                   <input
                     type="checkbox"
                     checked={selected.includes(c.id)}
-                    onChange={() => toggle(c)}
+                    onChange={() => onChange(toggleChannel(selected, c.id))}
                     data-channel={c.id}
                   />
                   {c.isMains ? 'mains' : (c.appliance ?? c.name)} <span className="sub">{c.unit}</span>

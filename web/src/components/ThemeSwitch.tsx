@@ -1,8 +1,12 @@
 /** The theme chooser in the top bar: follow the system, or force light or dark (remembered). */
-import { THEME_PREFERENCES, type ThemePreference } from '../lib/theme.ts';
+import { THEME_PREFERENCES, type ThemePreference, parsePreference } from '../lib/theme.ts';
 import { useTheme } from '../lib/theme-context.ts';
 
-const LABEL: Record<ThemePreference, string> = { system: 'System theme', light: 'Light', dark: 'Dark' };
+export const THEME_LABEL: Record<ThemePreference, string> = {
+  system: 'System theme',
+  light: 'Light',
+  dark: 'Dark',
+};
 
 /** A compact select; its value is the stored preference, not the resolved theme. */
 export function ThemeSwitch({ testId = 'theme-switch' }: { testId?: string }) {
@@ -13,11 +17,11 @@ export function ThemeSwitch({ testId = 'theme-switch' }: { testId?: string }) {
       aria-label="Colour theme"
       data-testid={testId}
       value={preference}
-      onChange={(e) => set(e.target.value as ThemePreference)}
+      onChange={(e) => set(parsePreference(e.target.value))}
     >
       {THEME_PREFERENCES.map((p) => (
         <option key={p} value={p}>
-          {LABEL[p]}
+          {THEME_LABEL[p]}
         </option>
       ))}
     </select>

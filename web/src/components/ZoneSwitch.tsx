@@ -4,26 +4,40 @@
  * the page, each of which names the zone it shows.
  */
 import { useContext } from 'react';
-import { browserZone } from '../lib/time-zone.ts';
-import { FacilityZones, useZoneChoice } from '../lib/zone-choice.ts';
+import { type ZoneChoice, browserZone, parseZoneChoice } from '../lib/time-zone.ts';
+import { type FacilityZoneScope, FacilityZones, useZoneChoice } from '../lib/zone-choice.ts';
+
+/** The three choices with what each means on this page: the facility's zone (or each one's), the browser's. */
+export function zoneOptions(
+  scope: FacilityZoneScope,
+  browser: string,
+): { value: ZoneChoice; label: string }[] {
+  const facility = scope.zone ?? (scope.byFacility?.size ? "each facility's own" : undefined);
+  return [
+    { value: 'facility', label: `facility${facility ? ` · ${facility}` : ''}` },
+    { value: 'browser', label: `browser · ${browser}` },
+    { value: 'utc', label: 'UTC' },
+  ];
+}
 
 /** Renders the switch as a labelled select. */
 export function ZoneSwitch() {
   const [choice, setChoice] = useZoneChoice();
   const scope = useContext(FacilityZones);
-  const facility = scope.zone ?? (scope.byFacility?.size ? "each facility's own" : undefined);
   return (
     <label className="zone-switch">
       <span className="sub">Times in</span>{' '}
       <select
         value={choice}
-        onChange={(e) => setChoice(e.target.value as typeof choice)}
+        onChange={(e) => setChoice(parseZoneChoice(e.target.value) ?? 'facility')}
         aria-label="time zone"
         data-testid="zone-switch"
       >
-        <option value="facility">facility{facility ? ` · ${facility}` : ''}</option>
-        <option value="browser">browser · {browserZone()}</option>
-        <option value="utc">UTC</option>
+        {zoneOptions(scope, browserZone()).map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -87,3 +87,46 @@ export function formToRule(f: RuleForm, channel: Channel | undefined): RuleInput
   parseRule(rule, 'rule');
   return rule;
 }
+
+/** The empty form: above 5 minutes, a warning, on every mains channel once a facility is chosen. */
+export const EMPTY_RULE_FORM: RuleForm = {
+  name: '',
+  facilityId: '',
+  channelId: '',
+  kind: 'above',
+  threshold: '',
+  unit: 'kW',
+  duration: '5m',
+  severity: 'warning',
+};
+
+/** The form after choosing a facility: its channel choice goes back to every mains channel. */
+export function chooseFacility(f: RuleForm, facilityId: string): RuleForm {
+  return { ...f, facilityId, channelId: '' };
+}
+
+/** The form after choosing a channel: the threshold is typed in the channel's unit (W for mains). */
+export function chooseChannel(f: RuleForm, channels: readonly Channel[], channelId: string): RuleForm {
+  const c = channels.find((x) => x.id === channelId);
+  return { ...f, channelId, unit: c?.unit ?? 'W' };
+}
+
+/** Which fields a kind asks for: a threshold (not for silence), a duration (not for a drop to zero). */
+export function kindFields(kind: FormKind): { threshold: boolean; duration: string | null } {
+  return {
+    threshold: kind !== 'silent',
+    duration: kind === 'drop_to_zero' ? null : kind === 'silent' ? 'Silence of' : 'For at least',
+  };
+}
+
+/** The rule the form makes, or why it makes none (the message the server's parser gives). */
+export function previewRule(
+  f: RuleForm,
+  channel: Channel | undefined,
+): { rule: RuleInput } | { error: string } {
+  try {
+    return { rule: formToRule(f, channel) };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}

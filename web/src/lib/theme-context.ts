@@ -14,7 +14,9 @@ export function useTheme(): ThemeState & { set: (p: ThemePreference) => void } {
   const c = useContext(ThemeContext);
   if (!c) throw new Error('useTheme outside ThemeContext');
   // One string snapshot: useSyncExternalStore compares snapshots with Object.is.
-  const key = useSyncExternalStore(c.subscribe, () => `${c.state().preference}/${c.state().resolved}`);
+  // The same snapshot on the server: component tests render with react-dom/server.
+  const snapshot = (): string => `${c.state().preference}/${c.state().resolved}`;
+  const key = useSyncExternalStore(c.subscribe, snapshot, snapshot);
   // key is the trigger: the controller's state changed when its snapshot string did.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   return useMemo(() => ({ ...c.state(), set: c.set }), [c, key]);
