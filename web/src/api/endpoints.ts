@@ -58,6 +58,10 @@ export interface ExploreParams {
   agg: 'auto' | 'raw' | '1m' | '15m' | 'hour' | 'day';
   /** Pixels: most buckets per series. */
   width: number;
+  /** Compare with the period before or a year earlier; `none`: totals alone (docs/api.md). */
+  cmp?: 'prev' | 'year' | 'none';
+  /** IANA zone of the local calendar the comparison uses. */
+  tz?: string;
 }
 
 /** Builds the typed API over an {@link Http} client. */

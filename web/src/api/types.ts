@@ -78,12 +78,41 @@ export type ExploreSeries = { channelId: string; name?: string; unit?: string; f
     }
 );
 
+/** A channel's energy in an explore span and in the span compared with (`cmp`). */
+export interface ExploreTotals {
+  /** `Wh` for electricity, else a volume unit; null before the batch has rolled anything up. */
+  unit: string | null;
+  basis: 'hour' | 'day';
+  current: number;
+  coverage: number;
+  comparison: number | null;
+  comparisonCoverage: number | null;
+  delta: number | null;
+  percent: number | null;
+  /** The comparison span is covered under 90 %. */
+  partial: boolean;
+}
+
+/** The span an explore view is compared with; `offset` added to its times aligns them. */
+export interface ExploreComparison {
+  cmp: 'prev' | 'year';
+  from: number;
+  to: number;
+  offset: number;
+  timeZone: string;
+}
+
 /** `GET /explore`. */
 export interface ExploreResponse {
   from: number;
   to: number;
   agg: string;
-  series: ExploreSeries[];
+  resolution: 'minute' | 'hour' | 'day' | 'month';
+  comparison: ExploreComparison | null;
+  series: (ExploreSeries & {
+    comparison?: ExploreSeries extends infer S ? (S extends unknown ? Omit<S, 'channelId'> : never) : never;
+    totals?: ExploreTotals;
+  })[];
 }
 
 /** Min/max per time bucket of one channel, as columns (raw points have min = max = mean, count 1). */

@@ -2,7 +2,8 @@
  * The explore chart: each channel's mean as a line with its min/max as a band, one y axis per unit,
  * drag to zoom (the page refetches the new range with as many buckets as the chart has pixels),
  * double-click to zoom out. The draw hook stamps `data-drawn-at` (performance.now()) so that tests and
- * the benchmark can tell when the chart is on screen.
+ * the benchmark can tell when the chart is on screen. A comparison period's series is drawn dashed in
+ * its channel's colour, shifted onto the view it is compared with.
  */
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
@@ -22,10 +23,21 @@ export interface ExploreChartProps {
   height?: number;
   /** Unique key of the chart's layout (channels and units); a change rebuilds the chart. */
   layoutKey: string;
+  /** The span shown (UTC ms): the x axis covers it whole, also where there is no data yet. */
+  view?: { from: number; to: number };
 }
 
 /** Renders the chart. */
-export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKey }: ExploreChartProps) {
+export function ExploreChart({
+  series,
+  onZoom,
+  onZoomOut,
+  height = 380,
+  layoutKey,
+  view,
+}: ExploreChartProps) {
+  const viewRef = useRef(view);
+  viewRef.current = view;
   const box = useRef<HTMLDivElement>(null);
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
@@ -37,14 +49,17 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
     const units = [...new Set(series.map((s) => s.unit))];
     const s: uPlot.Series[] = [{}];
     const bands: uPlot.Band[] = [];
-    series.forEach((f, i) => {
-      const color = seriesColour(palette, i);
+    const colours = new Map<string, string>();
+    series.forEach((f) => {
+      if (!colours.has(f.channelId)) colours.set(f.channelId, seriesColour(palette, colours.size));
+      const color = colours.get(f.channelId) as string;
       const scale = f.unit;
       const base = s.length;
       s.push({
         label: `${f.label} (${f.unit})`,
-        stroke: color,
-        width: 1.25,
+        stroke: f.compared ? `${color}99` : color,
+        width: f.compared ? 1.5 : 1.25,
+        ...(f.compared ? { dash: [6, 4] } : {}),
         scale,
         points: { show: false },
         value: (_u, v) => (v === null ? '–' : fmtValue(v, f.unit)),
@@ -63,7 +78,7 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
         points: { show: false },
         show: true,
       });
-      bands.push({ series: [base + 2, base + 1], fill: `${color}33` });
+      bands.push({ series: [base + 2, base + 1], fill: `${color}${f.compared ? '14' : '33'}` });
     });
     return {
       height,
@@ -72,7 +87,16 @@ export function ExploreChart({ series, onZoom, onZoomOut, height = 380, layoutKe
       bands,
       cursor: { drag: { x: true, y: false, setScale: false } },
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
-      scales: { x: { time: true } },
+      scales: {
+        x: {
+          time: true,
+          // Read at each redraw, so a new span needs no rebuilt chart.
+          range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => {
+            const v = viewRef.current;
+            return v ? [v.from, v.to] : [min, max];
+          },
+        },
+      },
       axes: [
         { space: 90 },
         ...units.map((u, i) => ({

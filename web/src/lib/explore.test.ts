@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinSeries, toColumns, toCsv } from './explore.ts';
+import { chooseAgg, joinSeries, toColumns, toCsv } from './explore.ts';
 
 const series = (id: string, ts: number[]) => ({
   channelId: id,
@@ -32,5 +32,32 @@ describe('explore helpers', () => {
     expect(csv).toBe(
       'time,ts_ms,channel_id,unit,mean,min,max,count\n1970-01-01T00:00:00.000Z,0,a,W,0,0,9,1\n',
     );
+  });
+
+  it('shifts a comparison series by its offset onto the view, and leaves it out of the CSV', () => {
+    const before = { ...series('b', [0, 10]), compared: { cmp: 'prev' as const, offset: 10 } };
+    const j = joinSeries([series('a', [10, 20]), before]);
+    expect(Array.from(j.x)).toEqual([10, 20]);
+    expect(j.ys[3]).toEqual([0, 1]);
+    expect(
+      toCsv([series('a', [0]), before])
+        .trim()
+        .split('\n'),
+    ).toHaveLength(2);
+  });
+
+  it('reads whole days at the suggested resolution and refuses one too fine for the span', () => {
+    const DAY = 86_400_000;
+    expect(chooseAgg(null, DAY, true)).toEqual({ agg: '1m', suggested: true });
+    expect(chooseAgg(null, 7 * DAY, true)).toEqual({ agg: 'hour', suggested: true });
+    expect(chooseAgg(null, 365 * DAY, true)).toEqual({ agg: 'day', suggested: true });
+    expect(chooseAgg(null, 3 * 3_600_000, false)).toEqual({ agg: 'auto', suggested: true });
+    expect(chooseAgg('15m', 30 * DAY, true)).toEqual({ agg: '15m', suggested: false });
+    const raw = chooseAgg('raw', 365 * DAY, true);
+    expect(raw.agg).toBe('day');
+    expect(raw.problem).toBe(
+      "'Raw' over 365 days is more points than a chart can show (at most 7 days); showing 'day', the resolution for this span.",
+    );
+    expect(chooseAgg('week', DAY, true).problem).toContain("'agg' 'week' is not one of auto, raw");
   });
 });

@@ -2,23 +2,50 @@
  * Explore: choose channels, a time range and an aggregation, overlay them, zoom from a year to a
  * second (every zoom refetches with one min/max bucket per pixel, computed by the database), export
  * CSV. The status line says how many readings the shown buckets cover and how long the query took.
+ * Any range of local days (issue 16, item 4): presets and a calendar, read at the resolution the API
+ * suggests for its length, compared with the period before or a year earlier as dashed series laid
+ * over it, with each channel's energy in both. The URL holds range, comparison and zoom
+ * (`?from=&to=&cmp=`), so a pasted link reopens the view and back/forward step through it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Channel } from '../api/types.ts';
 import { ChannelPicker } from '../components/ChannelPicker.tsx';
 import { ExploreChart } from '../components/ExploreChart.tsx';
 import { RangeInputs, RangeText } from '../components/ExploreRange.tsx';
+import { ExploreTotals } from '../components/ExploreTotals.tsx';
+import { RangePicker } from '../components/RangePicker.tsx';
 import { ZoneSwitch } from '../components/ZoneSwitch.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { distinctNames } from '../lib/facility-names.ts';
-import { AGGREGATIONS, type Aggregation, type FetchedSeries, toColumns, toCsv } from '../lib/explore.ts';
+import {
+  AGGREGATIONS,
+  type Aggregation,
+  chooseAgg,
+  type FetchedSeries,
+  toColumns,
+  toCsv,
+} from '../lib/explore.ts';
+import {
+  COMPARISON_NAMES,
+  type Comparison,
+  type DateRange,
+  problemText,
+  rangeSpan,
+  readRangeQuery,
+  spanDates,
+  type UrlRange,
+  writeRangeQuery,
+} from '../lib/range-query.ts';
+import { localDate } from '../../../src/util/time/index.ts';
+import type { ExploreComparison, ExploreTotals as Totals } from '../api/types.ts';
+import { browserZone, resolveZone } from '../lib/time-zone.ts';
 import { loadCatalog } from '../lib/catalog.ts';
 import { navigate, useLocation } from '../lib/router.ts';
 import { viewEnd } from '../lib/data-extent.ts';
 import { useLastReading } from '../lib/use-last-reading.ts';
 import { useLoad } from '../lib/use-load.ts';
-import { FacilityZones } from '../lib/zone-choice.ts';
+import { FacilityZones, useZoneChoice } from '../lib/zone-choice.ts';
 
 const PRESETS = [
   { label: '1 h', ms: 3_600_000 },
@@ -35,10 +62,10 @@ export function ExplorePage() {
   const { api } = useApp();
   const { query } = useLocation();
   const selected = useMemo(() => (query.get('channels') ?? '').split(',').filter(Boolean), [query]);
-  const to0 = Number(query.get('to')) || Date.now();
-  const from0 = Number(query.get('from')) || to0 - 86_400_000;
-  const [range, setRange] = useState({ from: from0, to: to0 });
-  const [agg, setAgg] = useState<Aggregation>((query.get('agg') as Aggregation | null) ?? 'auto');
+  const asked = useMemo(() => readRangeQuery(query, { spans: true }), [query]);
+  const cmp = asked.cmp;
+  // Without a range in the URL: the last day (of the data when it is older, see below).
+  const [fallback, setFallback] = useState(() => ({ from: Date.now() - DAY, to: Date.now() }));
   const [overlay, setOverlay] = useState(true);
   const history = useRef<{ from: number; to: number }[]>([]);
   const catalog = useLoad(async () => loadCatalog(api, await api.facilities()), [api]);
@@ -68,6 +95,32 @@ export function ExplorePage() {
     const first = (catalog.data ?? []).find((d) => d.channels.some((c) => c.id === selected[0]));
     return { zone: first?.facility.timeZone };
   }, [catalog.data, selected]);
+  // Local days of a range are days of the zone the user chose.
+  const [choice] = useZoneChoice();
+  const zone = resolveZone(choice, zones.zone, browserZone());
+  const range = useMemo(
+    () => (asked.range ? rangeSpan(asked.range, zone) : fallback),
+    [asked.range, zone, fallback],
+  );
+  const wholeDays = asked.range?.kind === 'days';
+  const aggChoice = chooseAgg(query.get('agg'), range.to - range.from, wholeDays);
+  const agg = aggChoice.agg;
+  const today = localDate(Date.now(), zone);
+  const pickerDays: DateRange = asked.range?.kind === 'days' ? asked.range.days : spanDates(range, zone);
+
+  /** Puts a range in the URL (a new history entry, so back returns to the one before). */
+  const current = useRef({ query, range, cmp });
+  current.current = { query, range, cmp };
+  const goTo = useCallback((r: UrlRange, c: Comparison | undefined, dropAgg = false) => {
+    const q = new URLSearchParams(current.current.query);
+    if (dropAgg) q.delete('agg');
+    navigate(`/explore?${writeRangeQuery(q, r, c)}`);
+  }, []);
+  const setAgg = (a: Aggregation) => {
+    const q = new URLSearchParams(query);
+    q.set('agg', a);
+    navigate(`/explore?${q.toString()}`, true);
+  };
 
   // Opened without a range: show the last day of the chosen channels' data when it is not the present
   // (an imported history), once, as soon as their extents are known.
@@ -78,7 +131,7 @@ export function ExplorePage() {
     placed.current = true;
     const now = Date.now();
     const end = viewEnd(lastTs, now, DAY);
-    if (end !== now) setRange({ from: end - DAY, to: end });
+    if (end !== now) setFallback({ from: end - DAY, to: end });
   }, [lastTs, selected.length]);
   /** The end of a preset span: now, or the last reading when the span ending now would miss it. */
   const presetEnd = (ms: number) => viewEnd(lastTs, Date.now(), ms);
@@ -89,21 +142,23 @@ export function ExplorePage() {
     else q.delete('channels');
     navigate(`/explore?${q.toString()}`, true);
   };
-  const zoomTo = useCallback((from: number, to: number) => {
-    if (to - from < MIN_SPAN) {
-      const mid = (from + to) / 2;
-      from = Math.floor(mid - MIN_SPAN / 2);
-      to = from + MIN_SPAN;
-    }
-    setRange((r) => {
-      history.current.push(r);
-      return { from, to };
-    });
-  }, []);
+  const zoomTo = useCallback(
+    (from: number, to: number) => {
+      if (to - from < MIN_SPAN) {
+        const mid = (from + to) / 2;
+        from = Math.floor(mid - MIN_SPAN / 2);
+        to = from + MIN_SPAN;
+      }
+      history.current.push(current.current.range);
+      goTo({ kind: 'span', from, to }, current.current.cmp);
+    },
+    [goTo],
+  );
   const zoomOut = useCallback(() => {
-    const prev = history.current.pop();
-    setRange((r) => prev ?? { from: r.from - (r.to - r.from), to: r.to + (r.to - r.from) });
-  }, []);
+    const r = current.current.range;
+    const prev = history.current.pop() ?? { from: r.from - (r.to - r.from), to: r.to + (r.to - r.from) };
+    goTo({ kind: 'span', ...prev }, current.current.cmp);
+  }, [goTo]);
 
   // Fetch: one request per channel, buckets sized to the chart's width in pixels.
   const [result, setResult] = useState<{
@@ -111,6 +166,8 @@ export function ExplorePage() {
     ms: number;
     readings: number;
     buckets: number;
+    comparison: ExploreComparison | null;
+    totals: { channelId: string; label: string; totals: Totals }[];
   }>();
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(false);
@@ -130,20 +187,42 @@ export function ExplorePage() {
     setRequestedAt(t0);
     setLoading(true);
     api
-      .explore({ channels: ids, from: range.from, to: range.to, agg, width: pixels })
-      .then(({ series: got }) =>
-        got.map((s): FetchedSeries => {
+      .explore({
+        channels: ids,
+        from: range.from,
+        to: range.to,
+        agg,
+        width: pixels,
+        cmp: cmp ?? 'none',
+        tz: zone,
+      })
+      .then(({ series: got, comparison }) => {
+        const series: FetchedSeries[] = [];
+        const totals: { channelId: string; label: string; totals: Totals }[] = [];
+        for (const s of got) {
           const c = channels.get(s.channelId);
           const label = `${facilityOf.get(s.channelId) ?? ''} · ${c ? (c.isMains ? 'mains' : (c.appliance ?? c.name)) : s.channelId}`;
-          return { channelId: s.channelId, label, unit: c?.unit ?? s.unit ?? '', data: toColumns(s) };
-        }),
-      )
+          const unit = c?.unit ?? s.unit ?? '';
+          series.push({ channelId: s.channelId, label, unit, data: toColumns(s) });
+          if (s.comparison && comparison)
+            series.push({
+              channelId: s.channelId,
+              label: `${label} · ${COMPARISON_NAMES[comparison.cmp]}`,
+              unit,
+              data: toColumns({ channelId: s.channelId, ...s.comparison }),
+              compared: { cmp: comparison.cmp, offset: comparison.offset },
+            });
+          if (s.totals) totals.push({ channelId: s.channelId, label, totals: s.totals });
+        }
+        return { series, comparison, totals };
+      })
       .then(
-        (series) => {
+        ({ series, comparison, totals }) => {
           if (mine !== seq.current) return;
-          const readings = series.reduce((s, x) => s + x.data.count.reduce((a, b) => a + b, 0), 0);
-          const buckets = series.reduce((s, x) => s + x.data.ts.length, 0);
-          setResult({ series, ms: performance.now() - t0, readings, buckets });
+          const shown = series.filter((x) => !x.compared);
+          const readings = shown.reduce((s, x) => s + x.data.count.reduce((a, b) => a + b, 0), 0);
+          const buckets = shown.reduce((s, x) => s + x.data.ts.length, 0);
+          setResult({ series, ms: performance.now() - t0, readings, buckets, comparison, totals });
           setError(undefined);
           setLoading(false);
         },
@@ -153,7 +232,7 @@ export function ExplorePage() {
           setLoading(false);
         },
       );
-  }, [api, selected, channels, facilityOf, range, agg]);
+  }, [api, selected, channels, facilityOf, range, agg, cmp, zone]);
 
   const download = () => {
     if (!result) return;
@@ -164,7 +243,14 @@ export function ExplorePage() {
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
-  const groups = overlay || !result ? (result ? [result.series] : []) : result.series.map((s) => [s]);
+  const groups =
+    overlay || !result
+      ? result
+        ? [result.series]
+        : []
+      : result.series
+          .filter((s) => !s.compared)
+          .map((s) => result.series.filter((x) => x.channelId === s.channelId));
 
   return (
     <FacilityZones.Provider value={zones}>
@@ -188,6 +274,23 @@ export function ExplorePage() {
         </Card>
         <div>
           <Card title="Range and aggregation">
+            <RangePicker
+              days={pickerDays}
+              today={today}
+              cmp={cmp}
+              custom={!wholeDays}
+              onChange={(days, c) => goTo({ kind: 'days', days }, c, true)}
+            />
+            {asked.problem ? (
+              <div className="notice error" role="alert" data-testid="explore-problem">
+                {problemText(asked.problem, 'the last day')}
+              </div>
+            ) : null}
+            {aggChoice.problem ? (
+              <div className="notice error" role="alert" data-testid="explore-agg-problem">
+                {aggChoice.problem}
+              </div>
+            ) : null}
             <div className="filters">
               <div className="segmented">
                 {PRESETS.map((p) => (
@@ -201,6 +304,8 @@ export function ExplorePage() {
                 value={agg}
                 onChange={(e) => setAgg(e.target.value as Aggregation)}
                 aria-label="aggregation"
+                data-testid="explore-agg"
+                title={aggChoice.suggested ? 'the resolution suggested for this range' : undefined}
               >
                 {AGGREGATIONS.map((a) => (
                   <option key={a.id} value={a.id}>
@@ -241,6 +346,14 @@ export function ExplorePage() {
                 : ''}
               {loading ? ' · loading…' : ''}
             </div>
+            {result && (result.totals.length || result.comparison) ? (
+              <ExploreTotals
+                totals={result.totals}
+                comparison={result.comparison}
+                days={wholeDays ? pickerDays : undefined}
+                zone={zone}
+              />
+            ) : null}
           </Card>
           <div ref={chartBox}>
             <ErrorBox error={error} title="The query failed" />
@@ -252,13 +365,18 @@ export function ExplorePage() {
             {groups.map((g) => (
               <Card
                 key={g.map((s) => s.channelId).join()}
-                title={g.length === 1 ? (g[0]?.label ?? '') : `${g.length} channels`}
+                title={
+                  g.length === 1 || !g.some((s) => s.channelId !== g[0]?.channelId)
+                    ? (g[0]?.label ?? '')
+                    : `${new Set(g.map((s) => s.channelId)).size} channels`
+                }
               >
                 <ExploreChart
                   series={g}
-                  layoutKey={g.map((s) => `${s.channelId}:${s.unit}`).join()}
+                  layoutKey={g.map((s) => `${s.channelId}:${s.unit}:${s.compared?.cmp ?? ''}`).join()}
                   onZoom={zoomTo}
                   onZoomOut={zoomOut}
+                  view={range}
                   height={overlay ? 380 : 220}
                 />
               </Card>
