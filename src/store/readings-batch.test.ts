@@ -104,19 +104,29 @@ describe('minuteAggregates', () => {
       { channelId: 'a', ts: 5 * M + 7, value: 3, quality: 0 },
     ]);
     const m = minuteAggregates(b, await prepareBatch(b, keys, err));
+    const w = (a: Int32Array, i: number) => a[2 * i]! + a[2 * i + 1]! * 2 ** 32;
     const rows = Array.from({ length: m.length }, (_, i) => [
       m.key[i],
-      m.minute64[2 * i]! + m.minute64[2 * i + 1]! * 2 ** 32,
+      w(m.minute64, i),
       m.min[i],
       m.max[i],
       m.sum[i],
       m.n[i],
+      m.pairE[i],
+      w(m.pairCov64, i),
+      w(m.maxDt64, i),
+      w(m.firstTs64, i),
+      w(m.lastTs64, i),
+      m.lastV[i],
+      m.edge[i],
     ]);
+    // Each step is counted in its first reading's minute, also across minutes (5 at 30 s holds to M);
+    // the last reading of a channel in the write has no step yet and flags its row as a run end.
     expect(rows.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!)).toEqual([
-      [10, 0, 1, 5, 6, 2],
-      [10, M, 2, 2, 2, 1],
-      [10, 5 * M, 3, 3, 3, 1],
-      [11, 0, -4, 10, 6, 2],
+      [10, 0, 1, 5, 6, 2, 1 * 30_000 + 5 * 30_000, M, 30_000, 0, 30_000, 5, 1],
+      [10, M, 2, 2, 2, 1, 2 * (4 * M + 7), 4 * M + 7, 4 * M + 7, M, M, 2, 0],
+      [10, 5 * M, 3, 3, 3, 1, 0, 0, 0, 5 * M + 7, 5 * M + 7, 3, 2],
+      [11, 0, -4, 10, 6, 2, 10_000, 1000, 1000, 1000, 2000, -4, 3],
     ]);
   });
 });

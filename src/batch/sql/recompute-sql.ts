@@ -14,6 +14,7 @@
  */
 import { SLOT_MS } from './calendar.ts';
 import type { RollupDialect } from './dialect.ts';
+import { FAST_CHANNEL, fastSlotRowsSql } from './minutes-sql.ts';
 
 const ELECTRIC_UNITS = `('W', 'kW', 'Wh', 'kWh')`;
 
@@ -26,7 +27,8 @@ export const GAP_NOMINAL_RANGE = [3, 10] as const;
 
 /**
  * Temp table `b_ch`: per channel its key, id, measurement, interval, effective maximum gap, rollover,
- * unit factor to W/Wh, whether it is electric, and its facility's time zone. `where` filters `channels c`.
+ * unit factor to W/Wh, whether it is electric, its facility's time zone, and whether it is read from
+ * minute rows (`fast`; needs `b_mst` from minutes-sql.ts; never without `minutes`). `where` filters `channels c`.
  *
  * The maximum gap is the channel's `max_gap_ms` when set. Otherwise, for a power channel with a
  * nominal interval, it follows the data: 3 x the p99 of the channel's observed steps, clamped to
@@ -34,27 +36,33 @@ export const GAP_NOMINAL_RANGE = [3, 10] as const;
  * fixed 3 x nominal (9 s) dropped those as outages and read the day 0.35-0.39 % low, while its one
  * real outage (166 s) stays out. Without a nominal interval: 3 x interval, else 5 minutes.
  */
-export function channelsSql(d: RollupDialect, where = 'TRUE'): string {
+export function channelsSql(d: RollupDialect, where = 'TRUE', minutes = true): string {
   const [lo, hi] = GAP_NOMINAL_RANGE;
   const learnt = `CASE WHEN c.measurement = 'power' AND c.interval_ms IS NOT NULL AND st.step IS NOT NULL
       THEN CAST(LEAST(${hi} * c.interval_ms, GREATEST(${lo} * c.interval_ms, ${GAP_STEP_FACTOR} * st.step)) AS BIGINT) END`;
-  // Steps only of the channels that need them (power, nominal interval, no explicit gap).
+  // Steps only of the channels that need them (power, nominal interval, no explicit gap) and are not
+  // read from minute rows: for those every step is within 3 x nominal, so any learnt gap keeps them all.
   const steps = `
       SELECT channel_key, ${d.quantile('step', String(GAP_STEP_QUANTILE))} AS step FROM (
         SELECT r.channel_key, LEAD(r.ts) OVER (PARTITION BY r.channel_key ORDER BY r.ts) - r.ts AS step
         FROM readings r WHERE r.channel_key IN (
-          SELECT c.key FROM channels c WHERE (${where}) AND c.measurement = 'power'
-            AND c.max_gap_ms IS NULL AND c.interval_ms IS NOT NULL)
+          SELECT c.key FROM cf c WHERE c.measurement = 'power' AND c.max_gap_ms IS NULL AND c.interval_ms IS NOT NULL
+            AND NOT c.fast)
       ) s WHERE step IS NOT NULL GROUP BY channel_key`;
   return d.tempTable('b_ch', {
     as: `
+    WITH cf AS (
+      SELECT c.key, c.id, c.measurement, c.interval_ms, c.rollover_at, c.max_gap_ms, c.unit, f.time_zone,
+        ${minutes ? FAST_CHANNEL : 'FALSE'} AS fast
+      FROM channels c JOIN meters m ON m.id = c.meter_id JOIN facilities f ON f.id = m.facility_id
+        ${minutes ? 'LEFT JOIN b_mst s ON s.channel_key = c.key' : ''}
+      WHERE ${where}
+    )
     SELECT c.key AS channel_key, c.id AS channel_id, c.measurement, c.interval_ms, c.rollover_at,
       COALESCE(c.max_gap_ms, ${learnt}, 3 * c.interval_ms, 300000) AS max_gap,
       CASE WHEN c.unit IN ('kW', 'kWh') THEN CAST(1000 AS ${d.double}) ELSE CAST(1 AS ${d.double}) END AS factor,
-      c.unit IN ${ELECTRIC_UNITS} AS electric, f.time_zone AS tz
-    FROM channels c JOIN meters m ON m.id = c.meter_id JOIN facilities f ON f.id = m.facility_id
-      LEFT JOIN (${steps}) st ON st.channel_key = c.key
-    WHERE ${where}`,
+      c.unit IN ${ELECTRIC_UNITS} AS electric, c.time_zone AS tz, c.fast
+    FROM cf c LEFT JOIN (${steps}) st ON st.channel_key = c.key`,
   });
 }
 
@@ -119,14 +127,21 @@ export function deleteSql(table: string, all: boolean): string {
 
 /**
  * Temp table `b_agg`: per channel and UTC slot the summed energy, covered ms, min/max power and sample
- * count, joined with the slot's local hour and day. `all` reads every reading; otherwise the windows,
- * each with the samples up to one maximum gap after its end (the neighbours closing its last interval).
- * Without `registers` in scope the next value is not looked up (one window function fewer).
+ * count, joined with the slot's local hour and day. `all`: the fast channels of `b_ch` from their
+ * minute rows (minutes-sql.ts) when `from.minutes`, and when `from.raw` the others from every reading; otherwise every
+ * channel of `b_ch` from the readings of its windows, each with the samples up to one maximum gap
+ * after its end (the neighbours closing its last interval). Without `registers` in scope the next
+ * value is not looked up (one window function fewer).
  */
-export function aggregateSql(d: RollupDialect, all: boolean, registers = true): string {
+export function aggregateSql(
+  d: RollupDialect,
+  all: boolean,
+  registers = true,
+  from: { minutes: boolean; raw: boolean } = { minutes: false, raw: true },
+): string {
   // The whole history is one window per channel; a partial run has one per (channel, run of days).
   const src = all
-    ? `SELECT channel_key, ts, value FROM readings`
+    ? `SELECT channel_key, ts, value FROM readings WHERE channel_key IN (SELECT channel_key FROM b_ch WHERE NOT fast)`
     : `SELECT r.channel_key, r.ts, r.value, w.from_ts AS part, w.to_ts AS win_to
        FROM b_win w JOIN readings r ON r.channel_key = w.channel_key AND r.ts >= w.from_ts AND r.ts < w.read_to`;
   const over = `OVER (PARTITION BY channel_key${all ? '' : ', part'} ORDER BY ts)`;
@@ -135,14 +150,8 @@ export function aggregateSql(d: RollupDialect, all: boolean, registers = true): 
   const nv = 'n.nvalue * h.factor';
   const delta = `CASE WHEN ${nv} >= ${v} THEN ${nv} - ${v}
       WHEN h.rollover_at IS NOT NULL THEN ${nv} + h.rollover_at * h.factor - ${v} ELSE ${nv} END`;
-  return d.tempTable('b_agg', {
-    as: `
-    WITH n AS (
-      SELECT channel_key, ts, value, ${all ? '' : 'win_to, '}LEAD(ts) ${over} AS nts,
-        ${registers ? `LEAD(value) ${over}` : `CAST(NULL AS ${d.double})`} AS nvalue
-      FROM (${src}) s
-    ),
-    iv AS (
+  const rawRows = `
+      SELECT channel_key, ${d.idiv('ts', String(SLOT_MS))} AS slot, e, cov, pw AS mn, pw AS mx, 1 AS n FROM (
       SELECT n.channel_key, n.ts,
         CASE h.measurement
           WHEN 'power' THEN CASE WHEN ${ok} THEN ${v} * (n.nts - n.ts) / 3600000.0 END
@@ -154,13 +163,20 @@ export function aggregateSql(d: RollupDialect, all: boolean, registers = true): 
           WHEN h.measurement = 'power' THEN ${v}
           WHEN h.measurement = 'interval' THEN CASE WHEN h.interval_ms > 0 THEN ${v} * 3600000.0 / h.interval_ms END
           ELSE CASE WHEN ${ok} AND n.nts > n.ts THEN (${delta}) * 3600000.0 / (n.nts - n.ts) END END AS pw
-      FROM n JOIN b_ch h ON h.channel_key = n.channel_key
-      ${all ? '' : 'WHERE n.ts < n.win_to'}
-    ),
-    sl AS (
-      SELECT channel_key, ${d.idiv('ts', String(SLOT_MS))} AS slot, SUM(e) AS e, SUM(cov) AS cov,
-        MIN(pw) AS mn, MAX(pw) AS mx, COUNT(*) AS n
-      FROM iv GROUP BY channel_key, ${d.idiv('ts', String(SLOT_MS))}
+      FROM (
+        SELECT channel_key, ts, value, ${all ? '' : 'win_to, '}LEAD(ts) ${over} AS nts,
+          ${registers ? `LEAD(value) ${over}` : `CAST(NULL AS ${d.double})`} AS nvalue
+        FROM (${src}) s
+      ) n JOIN b_ch h ON h.channel_key = n.channel_key
+      ${all ? '' : 'WHERE n.ts < n.win_to'}) iv`;
+  const rows = all
+    ? [...(from.minutes ? [fastSlotRowsSql(d)] : []), ...(from.raw ? [rawRows] : [])].join(' UNION ALL ')
+    : rawRows;
+  return d.tempTable('b_agg', {
+    as: `
+    WITH sl AS (
+      SELECT channel_key, slot, SUM(e) AS e, SUM(cov) AS cov, MIN(mn) AS mn, MAX(mx) AS mx, SUM(n) AS n
+      FROM (${rows}) x GROUP BY channel_key, slot
     )
     SELECT sl.channel_key, h.electric, c.hour_start, c.hour_label, c.hour_len, c.day_start, c.day_label, c.day_len,
       sl.e, sl.cov, sl.mn, sl.mx, sl.n

@@ -23,6 +23,7 @@ import {
   insertRollupsSql,
   windowsSql,
 } from './recompute-sql.ts';
+import { eventsSql, minuteStatsSql } from './minutes-sql.ts';
 import { replaceFromPartials, storedPercentiles, type PartialLoader } from './partials-sql.ts';
 import { exportRowsSql, servingSql, type SqlQuery } from './serving-sql.ts';
 import { num, numOrNull, type SqlDb, type SqlExec, type SqlSession } from './sql-db.ts';
@@ -44,7 +45,7 @@ export function createSqlRollupRepo(opts: {
   const { db, dialect: d } = opts;
   return {
     recompute: (scope) =>
-      db.session((s) => (scope === 'all' ? recomputeAllFromReadings(s, d) : recomputeChanged(s, d, scope))),
+      db.session((s) => (scope === 'all' ? recomputeAllFromMinutes(s, d) : recomputeChanged(s, d, scope))),
     computeThresholds: ({ percentile, channelIds, now }) =>
       db.session((s) => computeThresholds(s, d, percentile, channelIds, now)),
     replaceFromPartials: (files) => db.session((s) => replaceFromPartials(s, d, opts.loadPartial, files)),
@@ -105,15 +106,44 @@ async function writeRollups(tx: SqlExec, d: RollupDialect): Promise<Omit<Recompu
   return { channels, hourRows, dayRows };
 }
 
+/** Temp tables `b_ev`, `b_mst` and `b_ch` for the channels matching `where` on `channels c`. */
+async function prepareChannels(s: SqlSession, d: RollupDialect, where?: string): Promise<void> {
+  await s.run(eventsSql(d, where));
+  await s.run(minuteStatsSql(d, where));
+  await s.run(channelsSql(d, where));
+}
+
 /**
  * Rebuilds every rollup row from the raw readings of the relation `readings` on the session. This is
  * the seam of the sharded batch (src/batch/shards/): each task runs it on its own DuckDB, where
  * `readings` is its lake partitions, so keep it a function of the raw readings alone.
  */
 export async function recomputeAllFromReadings(s: SqlSession, d: RollupDialect): Promise<RecomputeResult> {
-  await s.run(channelsSql(d));
+  await s.run(channelsSql(d, 'TRUE', false));
   await s.run(calendarSql(d, ALL_CAL_RANGES));
-  await s.run(aggregateSql(d, true, await hasRegisters(s)));
+  await s.run(aggregateSql(d, true, await hasRegisters(s), { minutes: false, raw: true }));
+  return replaceAll(s, d);
+}
+
+/**
+ * Rebuilds every rollup row of the store, reading the minute rows of the channels where they give
+ * the raw formula's result (minutes-sql.ts) and raw readings for the others.
+ */
+async function recomputeAllFromMinutes(s: SqlSession, d: RollupDialect): Promise<RecomputeResult> {
+  await prepareChannels(s, d);
+  await s.run(calendarSql(d, ALL_CAL_RANGES));
+  const raw = (await count(s, 'SELECT COUNT(*) FROM b_ch WHERE NOT fast')) > 0;
+  await s.run(aggregateSql(d, true, raw && (await hasRegisters(s)), { minutes: true, raw }));
+  const r = await replaceAll(s, d);
+  const fromMinutes = await count(
+    s,
+    'SELECT COUNT(DISTINCT a.channel_key) FROM b_agg a JOIN b_ch h ON h.channel_key = a.channel_key AND h.fast',
+  );
+  return { ...r, fromMinutes };
+}
+
+/** Replaces every rollup row with `b_agg`'s, in one transaction. */
+async function replaceAll(s: SqlSession, d: RollupDialect): Promise<RecomputeResult> {
   const written = await s.atomic(async () => {
     await s.run(deleteSql('rollups_hour', true));
     await s.run(deleteSql('rollups_day', true));
@@ -137,7 +167,7 @@ async function recomputeChanged(
     );
     await s.run(`INSERT INTO b_chg VALUES ${tuples.join(', ')}`, params);
   }
-  await s.run(channelsSql(d, 'c.id IN (SELECT channel_id FROM b_chg)'));
+  await prepareChannels(s, d, 'c.id IN (SELECT channel_id FROM b_chg)');
   await s.run(calendarSql(d, CHANGED_CAL_RANGES));
   await s.run(windowsSql(d));
   await s.run(aggregateSql(d, false, await hasRegisters(s)));

@@ -19,7 +19,8 @@ import {
   type PreparedBatch,
   bucketQuery,
   minuteAggregates,
-  type MinuteColumns,
+  minuteColumnList,
+  MINUTE_COLUMN_SIZES,
   cutMinutes,
   TS_RANGE,
   useMinutes,
@@ -30,6 +31,17 @@ import {
 import { queryFloat64Columns, queryRows, sqlString, type DuckdbContext } from './connection.ts';
 import { msToExportTimeSql } from './export-time.ts';
 
+/** The minute-row columns written at ingest for the batch layer, after the first six. */
+const MINUTE_PAIR_COLUMNS = [
+  ['pair_e', 'DOUBLE'],
+  ['pair_cov', 'BIGINT'],
+  ['max_dt', 'BIGINT'],
+  ['first_ts', 'BIGINT'],
+  ['last_ts', 'BIGINT'],
+  ['last_v', 'DOUBLE'],
+  ['edge', 'UTINYINT'],
+] as const;
+
 /**
  * DDL for readings and the change log. Uniqueness of (channel_key, ts) is kept by the write path (an
  * anti-join against the stored range), not by an index: an ART index made writes 3x slower at 2M rows
@@ -38,12 +50,18 @@ import { msToExportTimeSql } from './export-time.ts';
 export const readingsSchema: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS readings (channel_key INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE NOT NULL, quality UTINYINT NOT NULL)`,
   // Per channel and UTC minute: min, max, sum and count of the readings, one partial row per write
-  // (append-only; readers add partial rows up). Downsampling wide ranges reads these instead of every reading.
+  // (append-only; readers add partial rows up). Downsampling wide ranges reads these instead of every
+  // reading; the batch layer reads energy from them (pair_e .. edge, see MinuteColumns in the port).
   `CREATE TABLE IF NOT EXISTS reading_minutes (channel_key INTEGER NOT NULL, minute BIGINT NOT NULL, min_v DOUBLE NOT NULL,
      max_v DOUBLE NOT NULL, sum_v DOUBLE NOT NULL, n INTEGER NOT NULL)`,
+  // Added after the table existed: rows written before stay NULL there and the batch reads those channels raw.
+  ...MINUTE_PAIR_COLUMNS.map(([c, t]) => `ALTER TABLE reading_minutes ADD COLUMN IF NOT EXISTS ${c} ${t}`),
   // Back-fills the minutes of a store created before the table existed (a no-op otherwise).
-  `INSERT INTO reading_minutes SELECT channel_key, ${minuteOf('ts')}, min(value), max(value), sum(value), count(*)::INTEGER
-     FROM readings WHERE NOT EXISTS (SELECT 1 FROM reading_minutes) GROUP BY ALL`,
+  addMinutes(
+    '(SELECT * FROM readings WHERE NOT EXISTS (SELECT 1 FROM reading_minutes))',
+    'channel_key',
+    'ts',
+  ),
   `CREATE SEQUENCE IF NOT EXISTS reading_changes_seq START 1`,
   `CREATE TABLE IF NOT EXISTS reading_changes (seq BIGINT NOT NULL DEFAULT nextval('reading_changes_seq'),
      channel_key INTEGER NOT NULL, from_ts BIGINT NOT NULL, to_ts BIGINT NOT NULL)`,
@@ -54,10 +72,17 @@ function minuteOf(col: string): string {
   return `(${col} - ((${col} % 60000) + 60000) % 60000)`;
 }
 
-/** SQL that adds the minute aggregates of `source` (columns `key`, `ts`, `value`) to reading_minutes. */
+/**
+ * SQL that adds the minute aggregates of `source` (columns `key`, `ts`, `value`; strictly increasing
+ * per key once sorted) to reading_minutes: the same columns as {@link minuteAggregates}, each
+ * reading's step to the next reading of its key in `source` counted in the reading's minute.
+ */
 function addMinutes(source: string, key: string, ts: string): string {
-  return `INSERT INTO reading_minutes SELECT ${key}, ${minuteOf(ts)}, min(value), max(value), sum(value), count(*)::INTEGER
-    FROM ${source} GROUP BY ALL`;
+  return `INSERT INTO reading_minutes SELECT k, ${minuteOf('t')}, min(value), max(value), sum(value), count(*)::INTEGER,
+      COALESCE(sum(value * (nt - t)), 0), COALESCE(sum(nt - t), 0), COALESCE(max(nt - t), 0), min(t), max(t),
+      arg_max(value, t), (bool_or(pt IS NULL)::INTEGER + 2 * bool_or(nt IS NULL)::INTEGER)::UTINYINT
+    FROM (SELECT ${key} AS k, ${ts} AS t, value, lead(${ts}) OVER w AS nt, lag(${ts}) OVER w AS pt
+      FROM ${source} s WINDOW w AS (PARTITION BY ${key} ORDER BY ${ts})) GROUP BY ALL`;
 }
 
 /**
@@ -94,7 +119,21 @@ function downsampleSql(key: number, q: BucketQuery): string {
 const CHUNK = 2048;
 const STAGING_COLUMNS = [INTEGER, DOUBLE, DOUBLE, UTINYINT, INTEGER];
 const READINGS_COLUMNS = [INTEGER, BIGINT, DOUBLE, UTINYINT];
-const MINUTES_COLUMNS = [INTEGER, BIGINT, DOUBLE, DOUBLE, DOUBLE, INTEGER];
+const MINUTES_COLUMNS = [
+  INTEGER,
+  BIGINT,
+  DOUBLE,
+  DOUBLE,
+  DOUBLE,
+  INTEGER,
+  DOUBLE,
+  BIGINT,
+  BIGINT,
+  BIGINT,
+  BIGINT,
+  DOUBLE,
+  UTINYINT,
+];
 
 /** The write side: its own connection (temp tables are per connection), a staging table and its appender. */
 interface Writer {
@@ -368,7 +407,10 @@ async function appendDirect(w: Writer, batch: ReadingBatch, p: PreparedBatch): P
     w.direct.flushSync();
     const values = p.ranges.map((r) => `(${r.key}, ${r.from}, ${r.to})`).join(', ');
     await w.conn.run(`INSERT INTO reading_changes (channel_key, from_ts, to_ts) VALUES ${values}`);
-    appendColumns(w.minutes, w.minutesChunk, minuteColumns(minuteAggregates(batch, p)), [4, 8, 8, 8, 8, 4]);
+    const m = minuteAggregates(batch, p);
+    appendColumns(w.minutes, w.minutesChunk, { columns: minuteColumnList(m), length: m.length }, [
+      ...MINUTE_COLUMN_SIZES,
+    ]);
     w.minutes.flushSync();
     await w.conn.run('COMMIT');
   } catch (err) {
@@ -383,10 +425,6 @@ async function appendDirect(w: Writer, batch: ReadingBatch, p: PreparedBatch): P
 interface Columns {
   columns: (Int32Array | Float64Array | Uint8Array)[];
   length: number;
-}
-
-function minuteColumns(m: MinuteColumns): Columns {
-  return { columns: [m.key, m.minute64, m.min, m.max, m.sum, m.n], length: m.length };
 }
 
 /** Appends typed columns chunk by chunk, copying each column's bytes straight into the vectors. */

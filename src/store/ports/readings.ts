@@ -345,21 +345,73 @@ export function cutMinutes(q: BucketQuery): number[] {
   return out;
 }
 
-/** Per channel and minute aggregates of a batch, in columns (see {@link minuteAggregates}). */
+/**
+ * Per channel and minute aggregates of a batch, in columns (see {@link minuteAggregates}). Int64
+ * columns are little-endian word pairs (two Int32 per row), as the DuckDB appender and COPY take them.
+ */
 export interface MinuteColumns {
   key: Int32Array;
-  /** Minute start, UTC ms, as int64 little-endian word pairs (two Int32 per row). */
+  /** Minute start, UTC ms. */
   minute64: Int32Array;
   min: Float64Array;
   max: Float64Array;
   sum: Float64Array;
   n: Int32Array;
+  /**
+   * Sum of value x (next ts - ts) over the row's readings whose next reading of the channel is in
+   * the same write (raw unit x ms): the left-hold integral the batch layer needs, known at ingest.
+   */
+  pairE: Float64Array;
+  /** Sum of those steps (next ts - ts), ms. */
+  pairCov64: Int32Array;
+  /** Longest of those steps, ms (0 without any). */
+  maxDt64: Int32Array;
+  /** First and last reading's time in the row, and the last reading's value. */
+  firstTs64: Int32Array;
+  lastTs64: Int32Array;
+  lastV: Float64Array;
+  /**
+   * Bit 1: the row holds the first reading of its channel in the write (a run start); bit 2: the
+   * last (a run end, whose next reading only a later write or the batch layer knows).
+   */
+  edge: Uint8Array;
   length: number;
+}
+
+/** Minute-row columns and their bytes per row, in table order (the appender and COPY order). */
+export function minuteColumnList(m: MinuteColumns): (Int32Array | Float64Array | Uint8Array)[] {
+  return [
+    m.key,
+    m.minute64,
+    m.min,
+    m.max,
+    m.sum,
+    m.n,
+    m.pairE,
+    m.pairCov64,
+    m.maxDt64,
+    m.firstTs64,
+    m.lastTs64,
+    m.lastV,
+    m.edge,
+  ];
+}
+
+/** Bytes per row of each column of {@link minuteColumnList}. */
+export const MINUTE_COLUMN_SIZES = [4, 8, 8, 8, 8, 4, 8, 8, 8, 8, 8, 8, 1] as const;
+
+function setWords(a: Int32Array, j: number, x: number): void {
+  const w = Math.floor(x / 4294967296);
+  a[2 * j] = x - w * 4294967296;
+  a[2 * j + 1] = w;
 }
 
 /**
  * Aggregates a batch whose timestamps strictly increase per channel into per (channel, minute) rows
- * in one pass: each channel's open minute is emitted when its next reading leaves it.
+ * in one pass: each channel's open minute is emitted when its next reading leaves it. A reading's
+ * step to the next reading of its channel is added to the reading's own minute (even when the next
+ * reading lies in a later minute), so that the batch layer reads energy from these rows and only
+ * joins the runs of consecutive writes at their ends (the rows flagged in `edge`).
  */
 export function minuteAggregates(batch: ReadingBatch, p: PreparedBatch): MinuteColumns {
   const slots = batch.channelIds.length;
@@ -368,6 +420,13 @@ export function minuteAggregates(batch: ReadingBatch, p: PreparedBatch): MinuteC
   const hi = new Float64Array(slots);
   const sm = new Float64Array(slots);
   const cnt = new Int32Array(slots);
+  const pe = new Float64Array(slots);
+  const pc = new Float64Array(slots);
+  const md = new Float64Array(slots);
+  const first = new Float64Array(slots);
+  const lastT = new Float64Array(slots);
+  const lastV = new Float64Array(slots);
+  const started = new Uint8Array(slots);
   const keyOf = new Int32Array(slots);
   // Rows are bounded by the readings and, per channel, by the minutes its time range spans.
   const spanned = p.ranges.reduce((s, r) => s + Math.floor((r.to - r.from) / 60000) + 2, 0);
@@ -379,32 +438,55 @@ export function minuteAggregates(batch: ReadingBatch, p: PreparedBatch): MinuteC
     max: new Float64Array(cap),
     sum: new Float64Array(cap),
     n: new Int32Array(cap),
+    pairE: new Float64Array(cap),
+    pairCov64: new Int32Array(2 * cap),
+    maxDt64: new Int32Array(2 * cap),
+    firstTs64: new Int32Array(2 * cap),
+    lastTs64: new Int32Array(2 * cap),
+    lastV: new Float64Array(cap),
+    edge: new Uint8Array(cap),
     length: 0,
   };
-  const emit = (c: number) => {
+  const emit = (c: number, end: boolean) => {
     const j = out.length++;
-    const m = open[c] as number;
-    const w = Math.floor(m / 4294967296);
     out.key[j] = keyOf[c] as number;
-    out.minute64[2 * j] = m - w * 4294967296;
-    out.minute64[2 * j + 1] = w;
+    setWords(out.minute64, j, open[c] as number);
     out.min[j] = lo[c] as number;
     out.max[j] = hi[c] as number;
     out.sum[j] = sm[c] as number;
     out.n[j] = cnt[c] as number;
+    out.pairE[j] = pe[c] as number;
+    setWords(out.pairCov64, j, pc[c] as number);
+    setWords(out.maxDt64, j, md[c] as number);
+    setWords(out.firstTs64, j, first[c] as number);
+    setWords(out.lastTs64, j, lastT[c] as number);
+    out.lastV[j] = lastV[c] as number;
+    out.edge[j] = (started[c] === 1 ? 0 : 1) | (end ? 2 : 0);
+    started[c] = 1;
   };
   for (let i = 0; i < batch.length; i++) {
     const c = batch.channel[i] as number;
     const t = batch.ts[i] as number;
     const v = batch.value[i] as number;
     const m = t - (((t % 60000) + 60000) % 60000);
+    if (cnt[c] !== 0) {
+      // The previous reading's step ends here: it belongs to the previous reading's (open) minute.
+      const dt = t - (lastT[c] as number);
+      pe[c] = (pe[c] as number) + (lastV[c] as number) * dt;
+      pc[c] = (pc[c] as number) + dt;
+      if (dt > (md[c] as number)) md[c] = dt;
+    }
     if (m !== open[c]) {
-      if (cnt[c] !== 0) emit(c);
+      if (cnt[c] !== 0) emit(c, false);
       open[c] = m;
       lo[c] = v;
       hi[c] = v;
       sm[c] = v;
       cnt[c] = 1;
+      pe[c] = 0;
+      pc[c] = 0;
+      md[c] = 0;
+      first[c] = t;
       keyOf[c] = p.keys[i] as number;
     } else {
       if (v < (lo[c] as number)) lo[c] = v;
@@ -412,7 +494,9 @@ export function minuteAggregates(batch: ReadingBatch, p: PreparedBatch): MinuteC
       sm[c] = (sm[c] as number) + v;
       cnt[c] = (cnt[c] as number) + 1;
     }
+    lastT[c] = t;
+    lastV[c] = v;
   }
-  for (let c = 0; c < slots; c++) if (cnt[c] !== 0) emit(c);
+  for (let c = 0; c < slots; c++) if (cnt[c] !== 0) emit(c, true);
   return out;
 }

@@ -17,6 +17,8 @@ export interface RecomputeResult {
   hourRows: number;
   /** Daily rows written. */
   dayRows: number;
+  /** Of `channels`, those read from the store's minute rows instead of raw readings (full runs). */
+  fromMinutes?: number;
 }
 
 /** Levels at which rollups are served. */

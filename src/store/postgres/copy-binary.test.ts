@@ -68,17 +68,70 @@ describe('binary COPY encoders', () => {
   it('minute aggregates: every field as written', async () => {
     const p = await prepareBatch(BATCH, keyOf, fail);
     await client.query(
-      'CREATE TEMP TABLE m (k INTEGER, minute BIGINT, min_v DOUBLE PRECISION, max_v DOUBLE PRECISION, sum_v DOUBLE PRECISION, n INTEGER)',
+      `CREATE TEMP TABLE m (k INTEGER, minute BIGINT, min_v DOUBLE PRECISION, max_v DOUBLE PRECISION, sum_v DOUBLE PRECISION, n INTEGER,
+        pair_e DOUBLE PRECISION, pair_cov BIGINT, max_dt BIGINT, first_ts BIGINT, last_ts BIGINT, last_v DOUBLE PRECISION, edge SMALLINT)`,
     );
     await copy(client, 'm', encodeMinutesCopy(minuteAggregates(BATCH, p)));
     const rows = (
-      await client.query('SELECT k, minute::text, min_v, max_v, sum_v, n FROM m ORDER BY k, minute')
+      await client.query(
+        `SELECT k, minute::text, min_v, max_v, sum_v, n, pair_e, pair_cov::text, max_dt::text, first_ts::text,
+           last_ts::text, last_v, edge FROM m ORDER BY k, minute`,
+      )
     ).rows;
+    const pairs = (
+      pair_e: number,
+      cov: number,
+      max: number,
+      first: number,
+      last: number,
+      last_v: number,
+      edge: number,
+    ) => ({
+      pair_e,
+      pair_cov: String(cov),
+      max_dt: String(max),
+      first_ts: String(first),
+      last_ts: String(last),
+      last_v,
+      edge,
+    });
     expect(rows).toEqual([
-      { k: 10, minute: '4294920000', min_v: -0.125, max_v: 2.25, sum_v: 2.125, n: 2 },
-      { k: 10, minute: '4294980000', min_v: 7, max_v: 7, sum_v: 7, n: 1 },
-      { k: 20, minute: '7258118400000', min_v: 0, max_v: 0, sum_v: 0, n: 1 },
-      { k: 30, minute: '-2208988800000', min_v: -1.5, max_v: 1e300, sum_v: 1e300, n: 2 },
+      {
+        k: 10,
+        minute: '4294920000',
+        min_v: -0.125,
+        max_v: 2.25,
+        sum_v: 2.125,
+        n: 2,
+        ...pairs(2.25 - 0.125 * 62_704, 62_705, 62_704, 4_294_967_295, 4_294_967_296, -0.125, 1),
+      },
+      {
+        k: 10,
+        minute: '4294980000',
+        min_v: 7,
+        max_v: 7,
+        sum_v: 7,
+        n: 1,
+        ...pairs(0, 0, 0, 4_295_030_000, 4_295_030_000, 7, 2),
+      },
+      {
+        k: 20,
+        minute: '7258118400000',
+        min_v: 0,
+        max_v: 0,
+        sum_v: 0,
+        n: 1,
+        ...pairs(0, 0, 0, 7_258_118_400_000, 7_258_118_400_000, 0, 3),
+      },
+      {
+        k: 30,
+        minute: '-2208988800000',
+        min_v: -1.5,
+        max_v: 1e300,
+        sum_v: 1e300,
+        n: 2,
+        ...pairs(-1500, 1000, 1000, -2_208_988_800_000, -2_208_988_799_000, 1e300, 3),
+      },
     ]);
   });
 });

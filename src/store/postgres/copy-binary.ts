@@ -43,30 +43,49 @@ export function encodeBinaryCopy(keys: Int32Array, batch: ReadingBatch, order?: 
 
 /**
  * Encodes per-minute aggregates in binary COPY format for reading_minutes (channel_key INTEGER,
- * minute BIGINT, min_v, max_v, sum_v DOUBLE PRECISION, n INTEGER): 66 bytes a row.
+ * minute BIGINT, min_v, max_v, sum_v DOUBLE PRECISION, n INTEGER, pair_e DOUBLE PRECISION, pair_cov,
+ * max_dt, first_ts, last_ts BIGINT, last_v DOUBLE PRECISION, edge SMALLINT): 144 bytes a row.
  */
 export function encodeMinutesCopy(m: MinuteColumns): Buffer {
-  const buf = Buffer.allocUnsafe(HEADER + m.length * 66 + 2);
+  const buf = Buffer.allocUnsafe(HEADER + m.length * 144 + 2);
   header(buf);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let o = HEADER;
+  // Int64 columns hold little-endian word pairs (low, high); COPY wants big-endian high then low.
+  const int64 = (a: Int32Array, j: number) => {
+    view.setInt32(o, 8);
+    view.setInt32(o + 4, a[2 * j + 1] as number);
+    view.setInt32(o + 8, a[2 * j] as number);
+    o += 12;
+  };
+  const float64 = (a: Float64Array, j: number) => {
+    view.setInt32(o, 8);
+    view.setFloat64(o + 4, a[j] as number);
+    o += 12;
+  };
+  const int32 = (x: number) => {
+    view.setInt32(o, 4);
+    view.setInt32(o + 4, x);
+    o += 8;
+  };
   for (let j = 0; j < m.length; j++) {
-    view.setInt16(o, 6);
-    view.setInt32(o + 2, 4);
-    view.setInt32(o + 6, m.key[j] as number);
-    view.setInt32(o + 10, 8);
-    // minute64 holds little-endian word pairs (low, high); COPY wants big-endian high then low.
-    view.setInt32(o + 14, m.minute64[2 * j + 1] as number);
-    view.setInt32(o + 18, m.minute64[2 * j] as number);
-    view.setInt32(o + 22, 8);
-    view.setFloat64(o + 26, m.min[j] as number);
-    view.setInt32(o + 34, 8);
-    view.setFloat64(o + 38, m.max[j] as number);
-    view.setInt32(o + 46, 8);
-    view.setFloat64(o + 50, m.sum[j] as number);
-    view.setInt32(o + 58, 4);
-    view.setInt32(o + 62, m.n[j] as number);
-    o += 66;
+    view.setInt16(o, 13);
+    o += 2;
+    int32(m.key[j] as number);
+    int64(m.minute64, j);
+    float64(m.min, j);
+    float64(m.max, j);
+    float64(m.sum, j);
+    int32(m.n[j] as number);
+    float64(m.pairE, j);
+    int64(m.pairCov64, j);
+    int64(m.maxDt64, j);
+    int64(m.firstTs64, j);
+    int64(m.lastTs64, j);
+    float64(m.lastV, j);
+    view.setInt32(o, 2);
+    view.setInt16(o + 4, m.edge[j] as number);
+    o += 6;
   }
   view.setInt16(o, -1);
   return buf;

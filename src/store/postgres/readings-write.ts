@@ -11,9 +11,28 @@ export function minuteOf(col: string): string {
   return `(${col} - ((${col} % 60000) + 60000) % 60000)`;
 }
 
-/** SQL that adds the minute aggregates of `source` (columns `key`, `ts`, `value`) to reading_minutes. */
+/** The minute-row columns written at ingest for the batch layer, after the first six. */
+export const MINUTE_PAIR_COLUMNS = [
+  ['pair_e', 'DOUBLE PRECISION'],
+  ['pair_cov', 'BIGINT'],
+  ['max_dt', 'BIGINT'],
+  ['first_ts', 'BIGINT'],
+  ['last_ts', 'BIGINT'],
+  ['last_v', 'DOUBLE PRECISION'],
+  ['edge', 'SMALLINT'],
+] as const;
+
+/**
+ * SQL that adds the minute aggregates of `source` (columns `key`, `ts`, `value`; strictly increasing
+ * per key once sorted) to reading_minutes: the same columns as `minuteAggregates`, each reading's
+ * step to the next reading of its key in `source` counted in the reading's minute.
+ */
 export function addMinutes(source: string, key: string, ts: string): string {
-  return `INSERT INTO reading_minutes SELECT ${key}, ${minuteOf(ts)}, min(value), max(value), sum(value), count(*) FROM ${source} GROUP BY 1, 2`;
+  return `INSERT INTO reading_minutes SELECT k, ${minuteOf('t')}, min(value), max(value), sum(value), count(*),
+      COALESCE(sum(value * (nt - t)), 0), COALESCE(sum(nt - t), 0), COALESCE(max(nt - t), 0), min(t), max(t),
+      (array_agg(value ORDER BY t DESC))[1], (bool_or(pt IS NULL)::int + 2 * bool_or(nt IS NULL)::int)::smallint
+    FROM (SELECT ${key} AS k, ${ts} AS t, value, lead(${ts}) OVER w AS nt, lag(${ts}) OVER w AS pt
+      FROM ${source} s WINDOW w AS (PARTITION BY ${key} ORDER BY ${ts})) x GROUP BY 1, 2`;
 }
 
 /** SQLSTATEs worth retrying a whole write for: deadlock, serialization failure, unique violation (a concurrent writer). */

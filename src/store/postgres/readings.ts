@@ -19,20 +19,26 @@ import {
   type WriteResult,
 } from '../ports/readings.ts';
 import { queryRows, type PgContext } from './connection.ts';
-import { minuteOf, writeReadings } from './readings-write.ts';
+import { MINUTE_PAIR_COLUMNS, addMinutes, writeReadings } from './readings-write.ts';
 
 /** DDL for readings (range-partitioned by ts, one partition per UTC month, made on demand) and the change log. */
 export const readingsSchema: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS readings (channel_key INTEGER NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
      quality SMALLINT NOT NULL, PRIMARY KEY (channel_key, ts)) PARTITION BY RANGE (ts)`,
   // Per channel and UTC minute: min, max, sum and count, one partial row per write (append-only;
-  // readers add partial rows up). Downsampling wide ranges reads these instead of every reading.
+  // readers add partial rows up). Downsampling wide ranges reads these instead of every reading; the
+  // batch layer reads energy from them (pair_e .. edge, see MinuteColumns in the port).
   `CREATE TABLE IF NOT EXISTS reading_minutes (channel_key INTEGER NOT NULL, minute BIGINT NOT NULL, min_v DOUBLE PRECISION NOT NULL,
      max_v DOUBLE PRECISION NOT NULL, sum_v DOUBLE PRECISION NOT NULL, n INTEGER NOT NULL)`,
+  // Added after the table existed: rows written before stay NULL there and the batch reads those channels raw.
+  ...MINUTE_PAIR_COLUMNS.map(([c, t]) => `ALTER TABLE reading_minutes ADD COLUMN IF NOT EXISTS ${c} ${t}`),
   `CREATE INDEX IF NOT EXISTS reading_minutes_key ON reading_minutes (channel_key, minute)`,
   // Back-fills the minutes of a store created before the table existed (a no-op otherwise).
-  `INSERT INTO reading_minutes SELECT channel_key, ${minuteOf('ts')}, min(value), max(value), sum(value), count(*)
-     FROM readings WHERE NOT EXISTS (SELECT 1 FROM reading_minutes) GROUP BY 1, 2`,
+  addMinutes(
+    '(SELECT * FROM readings WHERE NOT EXISTS (SELECT 1 FROM reading_minutes))',
+    'channel_key',
+    'ts',
+  ),
   `CREATE TABLE IF NOT EXISTS reading_changes (seq BIGSERIAL PRIMARY KEY, channel_key INTEGER NOT NULL, from_ts BIGINT NOT NULL,
      to_ts BIGINT NOT NULL)`,
 ];
