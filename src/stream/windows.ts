@@ -8,28 +8,10 @@
  * counts twice.
  */
 import type { ReadingBatch } from '../domain/types.ts';
+import type { LatestValue, WindowAggregate } from '../store/ports/live.ts';
 
-/** One window's aggregate, as persisted. */
-export interface WindowAggregate {
-  channelId: string;
-  /** Window width in ms (60000, 900000). */
-  widthMs: number;
-  /** Window start, UTC ms (aligned to the width). */
-  start: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  /** Whether the watermark passed the window's end + lateness (no more corrections). */
-  final: boolean;
-}
-
-/** The newest reading of a channel. */
-export interface LatestValue {
-  channelId: string;
-  ts: number;
-  value: number;
-}
+/** The latest value and window records are persisted, so they are the store's port types. */
+export type { LatestValue, WindowAggregate } from '../store/ports/live.ts';
 
 /** Options of {@link createWindowAggregator}. */
 export interface WindowOptions {

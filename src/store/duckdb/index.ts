@@ -3,16 +3,16 @@ import { StoreError } from '../../errors.ts';
 import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
+import { alertsDdl, createAlertRepo } from '../sql/alerts.ts';
+import { createLiveRepo, liveDdl } from '../sql/live.ts';
 import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
 import { createNilmRepo, nilmDdl } from '../sql/nilm.ts';
 import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
 import type { Store } from '../store.ts';
-import { alertsSchema, createAlertRepo } from './alerts.ts';
 import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { createDeviceRepo, devicesSchema } from './devices.ts';
 import { openDuckdbContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
-import { createLiveRepo, liveSchema } from './live.ts';
 import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
 import { createRetentionRepo, retentionSchema } from './retention.ts';
@@ -41,8 +41,8 @@ const SCHEMAS = [
   catalogSchema,
   readingsSchema,
   rollupsSchema,
-  liveSchema,
-  alertsSchema,
+  liveDdl(duckdbSqlDialect),
+  alertsDdl(duckdbSqlDialect),
   accountsDdl(duckdbSqlDialect),
   nilmDdl(duckdbSqlDialect),
   scoresDdl(duckdbSqlDialect),
@@ -78,8 +78,8 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
     catalog: createCatalogRepo(ctx),
     readings,
     rollups: createRollupRepo(ctx),
-    live: createLiveRepo(ctx),
-    alerts: createAlertRepo(ctx),
+    live: createLiveRepo(sql),
+    alerts: createAlertRepo(sql),
     accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
     revocations,
     nilm: createNilmRepo(sql),

@@ -1,4 +1,24 @@
-import type { LatestValue, WindowAggregate } from '../../stream/windows.ts';
+/** One window's aggregate, as persisted. */
+export interface WindowAggregate {
+  channelId: string;
+  /** Window width in ms (60000, 900000). */
+  widthMs: number;
+  /** Window start, UTC ms (aligned to the width). */
+  start: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  /** Whether the watermark passed the window's end + lateness (no more corrections). */
+  final: boolean;
+}
+
+/** The newest reading of a channel. */
+export interface LatestValue {
+  channelId: string;
+  ts: number;
+  value: number;
+}
 
 /** Latest values and windowed (1/15 min) rollups from the stream layer. Owned by the real-time feature. */
 export interface LiveRepo {

@@ -1,36 +1,19 @@
-/**
- * SQL shared by the DuckDB and PostgreSQL adapters of the live and alert repositories: DDL with the
- * types as parameters, the filter builder, and row mapping. Both databases accept `$n` parameters.
- */
-import type { Alert, AlertState, Severity, Unit } from '../domain/types.ts';
-import type { AlertFilter, AlertRepo } from '../store/ports/alerts.ts';
-import type { PatternRule } from '../stream/rules/spec.ts';
-import type { WindowAggregate } from '../stream/windows.ts';
-
-/** Column types of one SQL dialect. */
-export interface SqlTypes {
-  text: string;
-  big: string;
-  dbl: string;
-  bool: string;
-}
-
-/** DDL of the live tables. */
-export function liveDdl(t: SqlTypes): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS live_latest (channel_id ${t.text} PRIMARY KEY, ts ${t.big} NOT NULL, value ${t.dbl} NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS live_windows (channel_id ${t.text} NOT NULL, width_ms ${t.big} NOT NULL, start_ts ${t.big} NOT NULL,
-       n ${t.big} NOT NULL, sum ${t.dbl} NOT NULL, min ${t.dbl} NOT NULL, max ${t.dbl} NOT NULL, final ${t.bool} NOT NULL,
-       PRIMARY KEY (channel_id, width_ms, start_ts))`,
-  ];
-}
+/** The alerts repository (alerts raised by stream rules, and the pattern rules), written once for every adapter. */
+import { ALERT_STATES, type Alert, SEVERITIES, UNITS } from '../../domain/types.ts';
+import { ConflictError, StoreError } from '../../errors.ts';
+// The rule's shape is the stream feature's (a zod schema there); the store keeps its body as JSON.
+import type { PatternRule } from '../../stream/rules/spec.ts';
+import type { AlertFilter, AlertRepo } from '../ports/alerts.ts';
+import type { SqlDialect } from './dialect.ts';
+import { json, num, numOrNull, oneOf, oneOfOrNull, type Row, str } from './row.ts';
+import { insertMany, type SqlDb } from './sql-db.ts';
 
 /** DDL of the alert tables. */
-export function alertsDdl(t: SqlTypes): string[] {
+export function alertsDdl(t: SqlDialect): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS alerts (id ${t.text} PRIMARY KEY, rule ${t.text} NOT NULL, channel_id ${t.text} NOT NULL,
-       facility_id ${t.text} NOT NULL, org_id ${t.text} NOT NULL, ts ${t.big} NOT NULL, end_ts ${t.big}, value ${t.dbl} NOT NULL,
-       threshold ${t.dbl}, severity ${t.text} NOT NULL, state ${t.text} NOT NULL, message ${t.text} NOT NULL,
+       facility_id ${t.text} NOT NULL, org_id ${t.text} NOT NULL, ts ${t.big} NOT NULL, end_ts ${t.big}, value ${t.double} NOT NULL,
+       threshold ${t.double}, severity ${t.text} NOT NULL, state ${t.text} NOT NULL, message ${t.text} NOT NULL,
        created_at ${t.big} NOT NULL, updated_at ${t.big} NOT NULL, unit ${t.text})`,
     // Databases from before alerts carried their unit: add the column and fill it from the channels
     // (the catalog's tables are created before these).
@@ -40,18 +23,17 @@ export function alertsDdl(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS alert_rules (id ${t.text} PRIMARY KEY, org_id ${t.text} NOT NULL, name ${t.text} NOT NULL,
        body ${t.text} NOT NULL, created_at ${t.big} NOT NULL, updated_at ${t.big} NOT NULL)`,
     `CREATE INDEX IF NOT EXISTS alert_rules_org ON alert_rules (org_id)`,
+    // PostgreSQL also guards rule names against concurrent writers (DuckDB has one writing process).
+    ...(t.name === 'postgres'
+      ? ['CREATE UNIQUE INDEX IF NOT EXISTS alert_rules_org_name ON alert_rules (org_id, name)']
+      : []),
   ];
 }
 
-/** Columns of `alerts` in insert order. */
-export const ALERT_COLUMNS =
+const ALERT_COLUMNS =
   'id, rule, channel_id, facility_id, org_id, ts, end_ts, value, threshold, severity, state, message, created_at, updated_at, unit';
 
-/** Number of {@link ALERT_COLUMNS}. */
-export const ALERT_COLUMN_COUNT = ALERT_COLUMNS.split(',').length;
-
-/** An alert as insert parameters. */
-export function alertParams(a: Alert): (string | number | null)[] {
+function alertParams(a: Alert): (string | number | null)[] {
   return [
     a.id,
     a.rule,
@@ -71,29 +53,28 @@ export function alertParams(a: Alert): (string | number | null)[] {
   ];
 }
 
-/** A row of `alerts` as an {@link Alert}. */
-export function rowToAlert(r: Record<string, unknown>): Alert {
+function rowToAlert(r: Row): Alert {
   return {
-    id: String(r['id']),
-    rule: String(r['rule']),
-    channelId: String(r['channel_id']),
-    facilityId: String(r['facility_id']),
-    orgId: String(r['org_id']),
-    ts: Number(r['ts']),
-    endTs: r['end_ts'] === null || r['end_ts'] === undefined ? null : Number(r['end_ts']),
-    value: Number(r['value']),
-    threshold: r['threshold'] === null || r['threshold'] === undefined ? null : Number(r['threshold']),
-    unit: r['unit'] === null || r['unit'] === undefined ? null : (String(r['unit']) as Unit),
-    severity: String(r['severity']) as Severity,
-    state: String(r['state']) as AlertState,
-    message: String(r['message']),
-    createdAt: Number(r['created_at']),
-    updatedAt: Number(r['updated_at']),
+    id: str(r, 'id'),
+    rule: str(r, 'rule'),
+    channelId: str(r, 'channel_id'),
+    facilityId: str(r, 'facility_id'),
+    orgId: str(r, 'org_id'),
+    ts: num(r, 'ts'),
+    endTs: numOrNull(r, 'end_ts'),
+    value: num(r, 'value'),
+    threshold: numOrNull(r, 'threshold'),
+    unit: oneOfOrNull(r, 'unit', UNITS),
+    severity: oneOf(r, 'severity', SEVERITIES),
+    state: oneOf(r, 'state', ALERT_STATES),
+    message: str(r, 'message'),
+    createdAt: num(r, 'created_at'),
+    updatedAt: num(r, 'updated_at'),
   };
 }
 
 /** WHERE clause and parameters of an alert filter. */
-export function alertWhere(f: AlertFilter): { sql: string; params: (string | number)[] } {
+function alertWhere(f: AlertFilter): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   const add = (cond: (p: string) => string, v: string | number): void => {
@@ -119,47 +100,28 @@ export function alertWhere(f: AlertFilter): { sql: string; params: (string | num
 }
 
 /** A rule's stored body (everything but identity), as JSON. */
-export function ruleBody(r: PatternRule): string {
+function ruleBody(r: PatternRule): string {
   const { id: _id, orgId: _org, createdAt: _c, updatedAt: _u, ...body } = r;
   return JSON.stringify(body);
 }
 
-/** A row of `alert_rules` as a {@link PatternRule}. */
-export function rowToRule(r: Record<string, unknown>): PatternRule {
-  const body = JSON.parse(String(r['body'])) as Omit<PatternRule, 'id' | 'orgId' | 'createdAt' | 'updatedAt'>;
+/** A row of `alert_rules` as a {@link PatternRule}; its body was validated when it was put. */
+function rowToRule(r: Row): PatternRule {
   return {
-    ...body,
-    id: String(r['id']),
-    orgId: String(r['org_id']),
-    createdAt: Number(r['created_at']),
-    updatedAt: Number(r['updated_at']),
+    ...json<Omit<PatternRule, 'id' | 'orgId' | 'createdAt' | 'updatedAt'>>(r, 'body'),
+    id: str(r, 'id'),
+    orgId: str(r, 'org_id'),
+    createdAt: num(r, 'created_at'),
+    updatedAt: num(r, 'updated_at'),
   };
 }
 
-/** A row of `live_windows` as a {@link WindowAggregate}. */
-export function rowToWindow(r: Record<string, unknown>): WindowAggregate {
-  return {
-    channelId: String(r['channel_id']),
-    widthMs: Number(r['width_ms']),
-    start: Number(r['start_ts']),
-    count: Number(r['n']),
-    sum: Number(r['sum']),
-    min: Number(r['min']),
-    max: Number(r['max']),
-    final: Boolean(r['final']),
-  };
-}
+const isUniqueViolation = (err: unknown): boolean =>
+  err instanceof StoreError && (err.cause as { code?: string } | undefined)?.code === '23505';
 
-/** Runs a statement with positional `$n` parameters and returns its rows. */
-export type AlertQuery = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
-
-/**
- * The methods of {@link AlertRepo} that are the same SQL on every store adapter; each adapter adds its own
- * inserts (`insertAlerts`, `putRule`).
- */
-export function createAlertQueries(
-  rows: AlertQuery,
-): Pick<AlertRepo, 'updateAlert' | 'getAlert' | 'listAlerts' | 'getRule' | 'listRules' | 'deleteRule'> {
+/** The {@link AlertRepo} over a database. */
+export function createAlertRepo(db: SqlDb): AlertRepo {
+  const rows = (sql: string, params?: unknown[]) => db.query(sql, params);
   return {
     async updateAlert(id, patch) {
       const sets: string[] = ['updated_at = $2'];
@@ -196,6 +158,43 @@ export function createAlertQueries(
           ? await rows(`SELECT * FROM alert_rules ORDER BY org_id, name`)
           : await rows(`SELECT * FROM alert_rules WHERE org_id = $1 ORDER BY name`, [filter.orgId]);
       return r.map(rowToRule);
+    },
+    async insertAlerts(alerts) {
+      const head = `INSERT INTO alerts (${ALERT_COLUMNS})`;
+      await insertMany(db, head, alerts.map(alertParams), 'ON CONFLICT (id) DO NOTHING', 200);
+    },
+    async putRule(rule) {
+      const clash = await rows(`SELECT id FROM alert_rules WHERE org_id = $1 AND name = $2 AND id <> $3`, [
+        rule.orgId,
+        rule.name,
+        rule.id,
+      ]);
+      if (clash.length)
+        throw new ConflictError(`a rule named '${rule.name}' already exists in organisation '${rule.orgId}'`);
+      const exists = await rows(`SELECT id FROM alert_rules WHERE id = $1`, [rule.id]);
+      try {
+        if (exists.length)
+          await rows(`UPDATE alert_rules SET name = $2, body = $3, updated_at = $4 WHERE id = $1`, [
+            rule.id,
+            rule.name,
+            ruleBody(rule),
+            rule.updatedAt,
+          ]);
+        else
+          await rows(`INSERT INTO alert_rules VALUES ($1, $2, $3, $4, $5, $6)`, [
+            rule.id,
+            rule.orgId,
+            rule.name,
+            ruleBody(rule),
+            rule.createdAt,
+            rule.updatedAt,
+          ]);
+      } catch (err) {
+        // Another process took the name between the check and the write.
+        if (isUniqueViolation(err))
+          throw new ConflictError('a rule with this name already exists in the organisation');
+        throw err;
+      }
     },
     async deleteRule(id) {
       const r = await rows(`DELETE FROM alert_rules WHERE id = $1 RETURNING id`, [id]);

@@ -5,12 +5,15 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import * as duckAlerts from '../store/duckdb/alerts.ts';
-import * as duckCatalog from '../store/duckdb/catalog.ts';
-import { openDuckdbContext } from '../store/duckdb/connection.ts';
-import * as pgAlerts from '../store/postgres/alerts.ts';
-import * as pgCatalog from '../store/postgres/catalog.ts';
-import type { AlertRepo } from '../store/ports/alerts.ts';
+import * as duckCatalog from './duckdb/catalog.ts';
+import { openDuckdbContext } from './duckdb/connection.ts';
+import { duckdbSqlDialect } from './duckdb/dialect.ts';
+import { createDuckdbSqlDb } from './duckdb/sql-db.ts';
+import type { AlertRepo } from './ports/alerts.ts';
+import * as pgCatalog from './postgres/catalog.ts';
+import { postgresSqlDialect } from './postgres/dialect.ts';
+import { createPgSqlDb } from './postgres/sql-db.ts';
+import { alertsDdl, createAlertRepo } from './sql/alerts.ts';
 
 /** The alerts table as it was created before the unit column. */
 const OLD_ALERTS = `CREATE TABLE alerts (id TEXT PRIMARY KEY, rule TEXT NOT NULL, channel_id TEXT NOT NULL,
@@ -38,8 +41,8 @@ describe('alerts from before units', () => {
       for (const ddl of duckCatalog.catalogSchema) await ctx.conn.run(ddl);
       await ctx.conn.run(OLD_ALERTS);
       for (const sql of OLD_ROWS) await ctx.conn.run(sql);
-      for (let i = 0; i < 2; i++) for (const ddl of duckAlerts.alertsSchema) await ctx.conn.run(ddl);
-      await check(duckAlerts.createAlertRepo(ctx));
+      for (let i = 0; i < 2; i++) for (const ddl of alertsDdl(duckdbSqlDialect)) await ctx.conn.run(ddl);
+      await check(createAlertRepo(createDuckdbSqlDb(ctx)));
     } finally {
       await ctx.close();
       instance.closeSync();
@@ -57,8 +60,8 @@ describe('alerts from before units', () => {
       for (const ddl of pgCatalog.catalogSchema) await pool.query(ddl);
       await pool.query(OLD_ALERTS);
       for (const sql of OLD_ROWS) await pool.query(sql);
-      for (let i = 0; i < 2; i++) for (const ddl of pgAlerts.alertsSchema) await pool.query(ddl);
-      await check(pgAlerts.createAlertRepo({ pool, schema }));
+      for (let i = 0; i < 2; i++) for (const ddl of alertsDdl(postgresSqlDialect)) await pool.query(ddl);
+      await check(createAlertRepo(createPgSqlDb({ pool, schema })));
     } finally {
       await pool.end();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
