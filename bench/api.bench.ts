@@ -1,312 +1,278 @@
 /**
- * API latency under load: p50/p99 of a facility dashboard's data requests (summary with live values,
- * 30 days of energy with the previous period, one hour of mains for the chart) at a fixed 1,000
- * requests/s, against the trivial /api/healthz at the same rate in the same run. The load comes from a
- * worker thread (its own event loop) over keep-alive HTTP on loopback; the schedule is open-loop and
- * latency counts from the intended send time, so a stalled server cannot hide its queue.
+ * API latency under open-loop load (issue 12): the dashboard mix of each facility - live summary,
+ * facility day view (30 local days of energy with the 30 before), zip view (30 days), explore of a
+ * year of its mains (hour rollups) and of its last hour (raw readings) - offered at 250, 500 and
+ * 1,000 requests/s (bench/api-load.ts: constant arrival rate, latency from the intended send time),
+ * with two baselines in the same run and process: `/api/healthz` at the same rate (the floor of
+ * Fastify, the loopback and the load generator on this machine), and the same mix served as before the
+ * serving layer (only rollup views cached, for 10 s; every other answer read from the store per
+ * request). Both servers share one store.
  *
- * The same database is served twice in one run: first with one DuckDB read connection (every query
- * waits for the one before, as before the read pool), then with the store's default read pool, so
- * that the pool's effect is a ratio measured under the same machine load.
+ * The store: `LOADSCOPE_BENCH_API_STORE=<file.duckdb>` serves a large prebuilt one (docs/api.md says
+ * how to build it with `loadscope simulate --load` and `loadscope batch --full`); without it, a small
+ * one is seeded (5 or 20 houses, 2 or 7 days of one-minute readings).
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { createApiToken } from '../src/api/accounts/service.ts';
-import { buildServer } from '../src/api/server.ts';
+import { buildServer, type ServerOptions } from '../src/api/server.ts';
 import { loadConfig } from '../src/config.ts';
-import type { Channel, ReadingBatch } from '../src/domain/types.ts';
-import { DEFAULT_READ_CONNECTIONS, createDuckdbStore } from '../src/store/duckdb/index.ts';
+import type { Channel, Facility, ReadingBatch } from '../src/domain/types.ts';
+import { createDuckdbStore } from '../src/store/duckdb/index.ts';
+import type { Store } from '../src/store/store.ts';
+import { type LoadResult, rateOf, runLoad } from './api-load.ts';
 import type { Bench, BenchRow } from './harness.ts';
 
-const RATE = 1000;
+const RATES = [250, 500, 1000] as const;
 const DAY = 86_400_000;
-
-/** The load generator, plain JavaScript so that the worker needs no TypeScript loader. */
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { port, paths, headers, rate, seconds } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const total = Math.round(rate * seconds);
-const lat = new Float64Array(total);
-let sent = 0, done = 0, errors = 0;
-const t0 = performance.now() + 20;
-function fire(i) {
-  const intended = t0 + (i * 1000) / rate;
-  const req = http.request({ host: '127.0.0.1', port, path: paths[i % paths.length], agent, headers }, (res) => {
-    if (res.statusCode !== 200) errors++;
-    res.resume();
-    res.on('end', () => { lat[i] = performance.now() - intended; if (++done === total) finish(); });
-  });
-  req.on('error', () => { errors++; lat[i] = performance.now() - intended; if (++done === total) finish(); });
-  req.end();
-}
-function tick() {
-  const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000) + 1);
-  while (sent < due) fire(sent++);
-  if (sent < total) setTimeout(tick, 1);
-}
-function finish() {
-  const s = Array.from(lat).sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  agent.destroy();
-  parentPort.postMessage({ p50: q(0.5), p99: q(0.99), max: s[s.length - 1], errors, requests: total,
-    seconds: (performance.now() - t0) / 1000 });
-}
-setTimeout(tick, 20);
-`;
-
-interface LoadResult {
-  p50: number;
-  p99: number;
-  max: number;
-  errors: number;
-  requests: number;
-  seconds: number;
-}
-
-function runLoad(data: {
-  port: number;
-  paths: string[];
-  headers: Record<string, string>;
-  rate: number;
-  seconds: number;
-}): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(LOAD_WORKER, { eval: true, workerData: data });
-    w.once('message', (m: LoadResult) => {
-      void w.terminate();
-      resolve(m);
-    });
-    w.once('error', reject);
-  });
-}
+const HOUR = 3_600_000;
+/** Kinds of request in the mix, in the order of each facility's URLs. */
+const KINDS = ['summary', 'day view', 'zip view', 'explore year', 'explore hour'] as const;
 
 const bench: Bench = {
   name: 'api',
   async run({ quick, tmpDir, log }) {
-    const facilities = quick ? 5 : 20;
-    const days = quick ? 2 : 7;
     const seconds = quick ? 3 : 10;
+    const prebuilt = process.env['LOADSCOPE_BENCH_API_STORE'];
     await mkdir(tmpDir, { recursive: true });
-    const path = join(tmpDir, 'api.duckdb');
+    const path = prebuilt ?? join(tmpDir, 'api.duckdb');
     const store = await createDuckdbStore({ path });
-    await store.migrate();
-    const end = Date.UTC(2024, 5, 1);
-    const start = end - days * DAY;
-    await store.catalog.upsertOrganisations([{ id: 'bench', name: 'Bench org', createdAt: 0 }]);
-    const channels: Channel[] = [];
-    for (let f = 0; f < facilities; f++) {
-      const id = `f${f}`;
-      await store.catalog.upsertFacilities([
-        {
-          id,
-          orgId: 'bench',
-          name: `House ${f}`,
-          kind: 'residential',
-          address: null,
-          zip: `1000${f % 5}`,
-          timeZone: 'Europe/Berlin',
-          tags: [],
-          createdAt: 0,
-        },
-      ]);
-      await store.catalog.upsertMeters([
-        {
-          id: `${id}-m`,
-          facilityId: id,
-          serviceType: 'electricity',
-          utilityMeterNumber: null,
-          serviceId: null,
-          tariff: null,
-          utility: null,
-        },
-      ]);
-      for (const name of ['mains', 'fridge', 'kettle', 'heat-pump']) {
-        channels.push({
-          id: `${id}-${name}`,
-          meterId: `${id}-m`,
-          name,
-          isMains: name === 'mains',
-          appliance: name === 'mains' ? null : name,
-          measurement: 'power',
-          unit: 'W',
-          intervalMs: 60_000,
-          maxGapMs: null,
-          rolloverAt: null,
-        });
-      }
-    }
-    await store.catalog.upsertChannels(channels);
-    const n = days * 1440;
-    log(`seeding ${facilities} facilities x 4 channels x ${n} one-minute readings`);
-    for (const c of channels) {
-      const ts = new Float64Array(n);
-      const value = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        ts[i] = start + i * 60_000;
-        value[i] = 200 + 150 * Math.sin(i / 90) + (i % 37);
-      }
-      const batch: ReadingBatch = {
-        channelIds: [c.id],
-        channel: new Int32Array(n),
-        ts,
-        value,
-        quality: new Uint8Array(n),
-        length: n,
-      };
-      await store.readings.write(batch);
-    }
-    await store.rollups.recompute('all');
-    await store.live.upsertLatest(channels.map((c) => ({ channelId: c.id, ts: end - 1000, value: 321 })));
-    const { token } = await createApiToken(
-      { store, now: Date.now },
-      { orgId: 'bench', name: 'bench', role: 'viewer', createdBy: null },
-    );
-    await store.close();
-    // The seeded file twice, so that both servers are up at once and their runs can alternate.
-    const single = join(tmpDir, 'api-1.duckdb');
-    await copyFile(path, single);
-    const dashboard: string[] = [];
-    for (let f = 0; f < facilities; f++) {
-      dashboard.push(`/api/v1/facilities/f${f}/summary`);
-      dashboard.push(`/api/v1/facilities/f${f}/energy?period=day&from=${end - 30 * DAY}&to=${end}`);
-      dashboard.push(`/api/v1/explore?channels=f${f}-mains&from=${end - 3_600_000}&to=${end}&width=800`);
-    }
-    const headers = { authorization: `Bearer ${token}` };
     const servers: Served[] = [];
     try {
-      const one = await serve(single, 1, end - 1000, tmpDir);
-      servers.push(one);
-      const pooled = await serve(path, DEFAULT_READ_CONNECTIONS, end - 1000, tmpDir);
-      servers.push(pooled);
-      // Every run starts with a short warm-up of its server, so that JIT, DuckDB and the API's caches
-      // are as warm for one server as for the other: a server left idle while the other one ran finds
-      // its caches expired (rollups after 10 s), and refilling them all at once takes a second or two.
-      const load = async (s: Served, paths: string[], rate: number) => {
-        const warmUp = ['/api/healthz', ...dashboard];
-        await runLoad({ port: s.port, paths: warmUp, headers, rate: 200, seconds: 1 });
-        return runLoad({ port: s.port, paths, headers, rate, seconds });
-      };
-      log(`healthz at ${RATE}/s for ${seconds}s`);
-      const base = await load(pooled, ['/api/healthz'], RATE);
-      log(`healthz p50 ${base.p50.toFixed(2)} ms p99 ${base.p99.toFixed(2)} ms`);
-      // Each server twice, in the order 1, pool, pool, 1, which cancels a steady drift in the load
-      // that other work puts on the machine.
-      const runs = new Map<Served, LoadResult[]>(servers.map((s) => [s, []]));
-      for (const s of [one, pooled, pooled, one]) {
-        log(`dashboard mix (${dashboard.length} URLs) at ${RATE}/s for ${seconds}s, ${s.label}`);
-        const r = await load(s, dashboard, RATE);
-        log(
-          `dashboard p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms max ${r.max.toFixed(1)} ms, ${rateOf(r).toFixed(0)} req/s, errors ${r.errors}`,
-        );
-        runs.get(s)!.push(r);
-      }
-      const [dashOne, dash] = [one, pooled].map((s) => combine(runs.get(s)!)) as [LoadResult, LoadResult];
-      // The same mix below saturation: what one request costs when the machine is not the limit.
-      const lightOne = await load(one, dashboard, 50);
-      const light = await load(pooled, dashboard, 50);
-      const lightBase = await load(pooled, ['/api/healthz'], 50);
+      await store.migrate();
+      if (!prebuilt) await seed(store, quick ? 5 : 20, quick ? 2 : 7, log);
+      const mix = await dashboardMix(store);
+      const readings = await store.readings.count();
       log(
-        `at 50/s: dashboard p99 ${light.p99.toFixed(2)} ms (1 connection: ${lightOne.p99.toFixed(2)} ms), healthz p99 ${lightBase.p99.toFixed(2)} ms`,
+        `store: ${prebuilt ?? 'seeded'}: ${readings.toLocaleString('en')} readings, ${mix.facilities} facilities, mix of ${mix.paths.length} URLs, data up to ${new Date(mix.end).toISOString()}`,
       );
+      const headers = { authorization: `Bearer ${mix.token}` };
+      const serving = await serve(store, mix.end, tmpDir, 'serving layer', {});
+      servers.push(serving);
+      // As before the serving layer: rollup views cached for 10 s, nothing else.
+      const before = await serve(store, mix.end, tmpDir, 'before (rollup cache only)', {
+        cacheTtlMs: { rollups: 10_000, live: 0, readings: 0 },
+      });
+      servers.push(before);
+
       const rows: BenchRow[] = [
-        { name: 'healthz p99 at 1000 req/s', value: base.p99, unit: 'ms' },
-        { name: 'dashboard data p50 at 1000 req/s', value: dash.p50, unit: 'ms' },
-        {
-          name: 'dashboard data p99 at 1000 req/s',
-          value: dash.p99,
-          unit: 'ms',
-          baseline: { name: 'healthz p99', value: base.p99 },
-          ratio: dash.p99 / base.p99,
-          goal: 'p99 < 50 ms, no errors',
-          met: dash.p99 < 50 && dash.errors === 0,
-        },
-        { name: 'dashboard achieved rate', value: rateOf(dash), unit: 'req/s' },
-        {
-          name: 'dashboard data p99 at 50 req/s',
-          value: light.p99,
-          unit: 'ms',
-          baseline: { name: 'healthz p99 at 50 req/s', value: lightBase.p99 },
-          ratio: light.p99 / lightBase.p99,
-        },
-        {
-          name: `dashboard achieved rate, ${pooled.label} vs 1`,
-          value: rateOf(dash),
-          unit: 'req/s',
-          baseline: { name: `dashboard achieved rate, ${one.label}`, value: rateOf(dashOne) },
-          ratio: rateOf(dash) / rateOf(dashOne),
-        },
-        {
-          name: `dashboard p99 at 1000 req/s, 1 read connection vs ${DEFAULT_READ_CONNECTIONS}`,
-          value: dashOne.p99,
-          unit: 'ms',
-          baseline: { name: `dashboard p99 at 1000 req/s, ${pooled.label}`, value: dash.p99 },
-          ratio: dashOne.p99 / dash.p99,
-        },
-        {
-          name: `dashboard p99 at 50 req/s, 1 read connection vs ${DEFAULT_READ_CONNECTIONS}`,
-          value: lightOne.p99,
-          unit: 'ms',
-          baseline: { name: `dashboard p99 at 50 req/s, ${pooled.label}`, value: light.p99 },
-          ratio: lightOne.p99 / light.p99,
-        },
+        { name: 'store readings', value: readings, unit: 'readings' },
+        { name: 'facilities in the mix', value: mix.facilities, unit: 'facilities' },
       ];
+      // Cold: the first request of each kind on the fresh serving server, one at a time (what a
+      // request costs right after a batch run committed and dropped the answers it touched).
+      for (let k = 0; k < KINDS.length; k++) {
+        const t0 = performance.now();
+        const res = await fetch(`http://127.0.0.1:${serving.port}${mix.paths[k]}`, { headers });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${mix.paths[k]} answered ${res.status}`);
+        rows.push({ name: `cold ${KINDS[k]}`, value: performance.now() - t0, unit: 'ms' });
+      }
+      const load = async (s: Served, paths: string[], kinds: string[], rate: number) => {
+        // A short warm-up, so that JIT and caches are as warm for one server as for the other.
+        await runLoad({ port: s.port, paths: mix.paths, kinds: mix.kinds, headers, rate: 200, seconds: 1 });
+        return runLoad({ port: s.port, paths, kinds, headers, rate, seconds });
+      };
+      const describe = (r: LoadResult) =>
+        `p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms max ${r.max.toFixed(1)} ms, ${rateOf(r).toFixed(0)} req/s, errors ${r.errors}, timeouts ${r.timeouts}`;
+      for (const rate of RATES) {
+        const base = await load(serving, ['/api/healthz'], ['healthz'], rate);
+        log(`${rate}/s healthz: ${describe(base)}`);
+        const served = await load(serving, mix.paths, mix.kinds, rate);
+        log(`${rate}/s mix, ${serving.label}: ${describe(served)}`);
+        for (const [k, q] of Object.entries(served.perKind))
+          log(`    ${k}: p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms max ${q.max.toFixed(1)} ms`);
+        const old = await load(before, mix.paths, mix.kinds, rate);
+        log(`${rate}/s mix, ${before.label}: ${describe(old)}`);
+        const goal = rate === 1000;
+        rows.push(
+          { name: `healthz p99 at ${rate} req/s`, value: base.p99, unit: 'ms' },
+          { name: `dashboard mix p50 at ${rate} req/s`, value: served.p50, unit: 'ms' },
+          {
+            name: `dashboard mix p99 at ${rate} req/s`,
+            value: served.p99,
+            unit: 'ms',
+            baseline: { name: `healthz p99 at ${rate} req/s`, value: base.p99 },
+            ratio: served.p99 / base.p99,
+            ...(goal
+              ? {
+                  goal: 'p99 < 50 ms, no errors',
+                  met: served.p99 < 50 && served.errors + served.timeouts === 0,
+                }
+              : {}),
+          },
+          { name: `dashboard mix max at ${rate} req/s`, value: served.max, unit: 'ms' },
+          { name: `dashboard mix achieved rate at ${rate} req/s`, value: rateOf(served), unit: 'req/s' },
+          {
+            name: `dashboard mix p99 at ${rate} req/s, before the serving layer`,
+            value: old.p99,
+            unit: 'ms',
+            baseline: { name: `dashboard mix p99 at ${rate} req/s, serving layer`, value: served.p99 },
+            ratio: old.p99 / served.p99,
+          },
+          {
+            name: `dashboard mix achieved rate at ${rate} req/s, before the serving layer`,
+            value: rateOf(old),
+            unit: 'req/s',
+          },
+        );
+        if (goal)
+          for (const kind of ['day view', 'zip view', 'explore year'])
+            rows.push({
+              name: `${kind} p99 in the mix at ${rate} req/s`,
+              value: served.perKind[kind]?.p99 ?? NaN,
+              unit: 'ms',
+              goal: 'p99 < 50 ms',
+              met: (served.perKind[kind]?.p99 ?? Infinity) < 50,
+            });
+      }
       return rows;
     } finally {
       for (const s of servers) await s.close();
+      await store.close();
     }
   },
 };
 
-const rateOf = (r: LoadResult) => r.requests / r.seconds;
-
-/** Several runs as one: their requests and time added up, the worse of their quantiles. */
-function combine(runs: LoadResult[]): LoadResult {
-  const worst = (k: 'p50' | 'p99' | 'max') => Math.max(...runs.map((r) => r[k]));
-  const sum = (k: 'errors' | 'requests' | 'seconds') => runs.reduce((s, r) => s + r[k], 0);
-  return {
-    p50: worst('p50'),
-    p99: worst('p99'),
-    max: worst('max'),
-    errors: sum('errors'),
-    requests: sum('requests'),
-    seconds: sum('seconds'),
-  };
+/** The dashboard's URLs for every facility with a power mains channel, and a viewer token of their organisation. */
+async function dashboardMix(
+  store: Store,
+): Promise<{ paths: string[]; kinds: string[]; token: string; end: number; facilities: number }> {
+  const facilities = await store.catalog.listFacilities();
+  const channels = await store.catalog.listChannels();
+  const meters = new Map((await store.catalog.listMeters()).map((m) => [m.id, m.facilityId]));
+  const mainsOf = new Map<string, Channel>();
+  for (const c of channels) {
+    const f = meters.get(c.meterId);
+    if (f && c.isMains && c.measurement === 'power' && c.unit === 'W' && !mainsOf.has(f)) mainsOf.set(f, c);
+  }
+  const served = facilities.filter((f) => mainsOf.has(f.id));
+  const orgId = served[0]?.orgId;
+  if (!orgId) throw new Error('the store has no facility with a power mains channel in W');
+  const mine = served.filter((f: Facility) => f.orgId === orgId);
+  const extent = await store.readings.extent(mainsOf.get(mine[0]!.id)!.id);
+  const end = Math.ceil((extent?.to ?? Date.now()) / HOUR) * HOUR;
+  const paths: string[] = [];
+  const kinds: string[] = [];
+  const month = `from=${end - 30 * DAY}&to=${end}`;
+  for (const f of mine) {
+    const mains = mainsOf.get(f.id)!.id;
+    paths.push(
+      `/api/v1/facilities/${f.id}/summary`,
+      `/api/v1/facilities/${f.id}/energy?period=day&${month}`,
+      `/api/v1/zips?${month}`,
+      `/api/v1/explore?channels=${mains}&from=${end - 365 * DAY}&to=${end}&width=1000`,
+      `/api/v1/explore?channels=${mains}&from=${end - HOUR}&to=${end}&width=800`,
+    );
+    kinds.push(...KINDS);
+  }
+  const { token } = await createApiToken(
+    { store, now: Date.now },
+    { orgId, name: 'bench', role: 'viewer', createdBy: null },
+  );
+  return { paths, kinds, token, end, facilities: mine.length };
 }
 
-/** A listening API server on one store. */
+/** Seeds `facilities` houses with 4 one-minute power channels each over `days`, and their rollups. */
+async function seed(store: Store, facilities: number, days: number, log: (l: string) => void): Promise<void> {
+  const end = Date.UTC(2024, 5, 1);
+  const start = end - days * DAY;
+  await store.catalog.upsertOrganisations([{ id: 'bench', name: 'Bench org', createdAt: 0 }]);
+  const channels: Channel[] = [];
+  for (let f = 0; f < facilities; f++) {
+    const id = `f${f}`;
+    await store.catalog.upsertFacilities([
+      {
+        id,
+        orgId: 'bench',
+        name: `House ${f}`,
+        kind: 'residential',
+        address: null,
+        zip: `1000${f % 5}`,
+        timeZone: 'Europe/Berlin',
+        tags: [],
+        createdAt: 0,
+      },
+    ]);
+    await store.catalog.upsertMeters([
+      {
+        id: `${id}-m`,
+        facilityId: id,
+        serviceType: 'electricity',
+        utilityMeterNumber: null,
+        serviceId: null,
+        tariff: null,
+        utility: null,
+      },
+    ]);
+    for (const name of ['mains', 'fridge', 'kettle', 'heat-pump']) {
+      channels.push({
+        id: `${id}-${name}`,
+        meterId: `${id}-m`,
+        name,
+        isMains: name === 'mains',
+        appliance: name === 'mains' ? null : name,
+        measurement: 'power',
+        unit: 'W',
+        intervalMs: 60_000,
+        maxGapMs: null,
+        rolloverAt: null,
+      });
+    }
+  }
+  await store.catalog.upsertChannels(channels);
+  const n = days * 1440;
+  log(`seeding ${facilities} facilities x 4 channels x ${n} one-minute readings`);
+  for (const c of channels) {
+    const ts = new Float64Array(n);
+    const value = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ts[i] = start + i * 60_000;
+      value[i] = 200 + 150 * Math.sin(i / 90) + (i % 37);
+    }
+    const batch: ReadingBatch = {
+      channelIds: [c.id],
+      channel: new Int32Array(n),
+      ts,
+      value,
+      quality: new Uint8Array(n),
+      length: n,
+    };
+    await store.readings.write(batch);
+  }
+  await store.rollups.recompute('all');
+  await store.live.upsertLatest(channels.map((c) => ({ channelId: c.id, ts: end - 1000, value: 321 })));
+}
+
+/** A listening API server. */
 interface Served {
   label: string;
   port: number;
   close(): Promise<void>;
 }
 
-/** Serves a seeded database file with `readConnections` DuckDB read connections. */
-async function serve(path: string, readConnections: number, now: number, webDir: string): Promise<Served> {
-  const store = await createDuckdbStore({ path, readConnections });
+/** Serves `store` (shared, not closed here) with the clock at `now`. */
+async function serve(
+  store: Store,
+  now: number,
+  webDir: string,
+  label: string,
+  opts: Partial<ServerOptions>,
+): Promise<Served> {
   const app = await buildServer({
     config: loadConfig({}, { LOADSCOPE_DUCKDB: ':memory:' }),
     store,
     now: () => now,
     webDir,
     announce: () => undefined,
+    ...opts,
   });
-  try {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+  await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   return {
-    label: `${readConnections} read connection${readConnections === 1 ? '' : 's'}`,
+    label,
     port: typeof address === 'object' && address ? address.port : 0,
-    async close() {
-      await app.close();
-      await store.close();
-    },
+    close: () => app.close(),
   };
 }
 
