@@ -9,6 +9,8 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { ShareAccess } from '../store/ports/accounts.ts';
 import type { Store } from '../store/store.ts';
 import { type Principal, roleAtLeast } from './principal.ts';
+import { type Generations, TAG, createGenerations } from './serving/generations.ts';
+import { createServingCache } from './serving/serving-cache.ts';
 import { createTtlCache } from './ttl-cache.ts';
 
 /** What a caller may do with a facility. */
@@ -39,8 +41,20 @@ export interface AccessControl {
  * parents and share lists are cached for `cacheTtlMs` (default 2 s); the server clears the cache after
  * each change it makes, so the TTL only bounds changes made by other processes.
  */
-export function createAccessControl(store: Store, opts: { cacheTtlMs?: number } = {}): AccessControl {
+export function createAccessControl(
+  store: Store,
+  opts: {
+    cacheTtlMs?: number;
+    /** What the store reports its catalog changes to: an organisation's facility list follows them at once. */
+    generations?: Generations;
+  } = {},
+): AccessControl {
   const ttlMs = opts.cacheTtlMs ?? 2000;
+  const ownFacilities = createServingCache<Facility[]>({
+    generations: opts.generations ?? createGenerations(),
+    ttlMs,
+    max: 10_000,
+  });
   const facilities = createTtlCache<Facility | undefined>({ ttlMs, max: 50_000 });
   const channelParents = createTtlCache<string | undefined>({ ttlMs, max: 100_000 });
   const shares = createTtlCache<Map<string, ShareAccess>>({ ttlMs, max: 10_000 });
@@ -100,7 +114,9 @@ export function createAccessControl(store: Store, opts: { cacheTtlMs?: number } 
       return f;
     },
     async readableFacilities(p) {
-      const own = await store.catalog.listFacilities({ orgId: p.orgId });
+      const own = await ownFacilities.get(p.orgId, [TAG.catalog], () =>
+        store.catalog.listFacilities({ orgId: p.orgId }),
+      );
       const out = own.map((facility) => ({ facility, access: ownAccess(p) }));
       const shared = await sharedWith(p);
       for (const [id, access] of shared) {
@@ -111,6 +127,7 @@ export function createAccessControl(store: Store, opts: { cacheTtlMs?: number } 
     },
     invalidate() {
       facilities.clear();
+      ownFacilities.clear();
       channelParents.clear();
       shares.clear();
     },

@@ -141,7 +141,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ...(opts.cacheTtlMs?.readings !== undefined ? { readings: opts.cacheTtlMs.readings } : {}),
     },
   });
-  const access = createAccessControl(store, { cacheTtlMs: authTtl });
+  const access = createAccessControl(store, { cacheTtlMs: authTtl, generations });
   const auth = opts.auth ?? createAuthenticator({ store, now: opts.now ?? Date.now, cacheTtlMs: authTtl });
   const deps: ApiDeps = {
     channelsOf: serving.channelsOf,

@@ -3,10 +3,12 @@
  * previous period for comparison, its hour-by-day heat map, its channel (appliance) breakdown, raw
  * rollup rows per channel/meter/facility, and energy per zip code over the caller's facilities.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { RollupPeriod } from '../../domain/types.ts';
+import type { Facility, RollupPeriod } from '../../domain/types.ts';
 import { NotFoundError } from '../../errors.ts';
-import type { RollupRow } from '../../store/ports/rollups.ts';
+import type { RollupQuery, RollupRow } from '../../store/ports/rollups.ts';
+import { TAG } from '../serving/generations.ts';
 import { parseTimeRange, timeSchema } from '../params.ts';
 import {
   DEFAULT_ENERGY_SPAN,
@@ -151,7 +153,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const p = requirePrincipal(request);
       const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
       const period = request.query.period ?? 'day';
@@ -161,21 +163,29 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
         defaultTo: app.deps.now,
         defaultFrom: (end) => defaultEnergyFrom(end, period, localDays(f.timeZone)),
       });
-      const span = to - from;
-      const days = (a: number, b: number) =>
-        listRollups({ level: 'facility', period: 'day', facilityId: f.id, from: a, to: b });
-      const [cur, prev] = await Promise.all([days(from, to), days(from - span, from)]);
-      const current = sumBy(cur, (r) => groupLabel(r.label, period));
-      const previous = sumBy(prev, (r) => groupLabel(r.label, period));
-      const units = [...new Set([...cur, ...prev].map((r) => r.unit))].sort();
-      const total = (rows: RollupRow[], unit: string) =>
-        rows.filter((r) => r.unit === unit).reduce((s, r) => s + r.energy, 0);
-      const totals = units.map((unit) => {
-        const c = total(cur, unit);
-        const pv = total(prev, unit);
-        return { unit, current: c, previous: pv, change: pv > 0 ? (c - pv) / pv : null };
-      });
-      return { period, current, previous, totals };
+      // One answer per facility, period and range, kept until a batch run or a catalog change.
+      const body = await app.deps.serving.json(
+        ['energy', f.id, period, from, to].join('\u0000'),
+        [TAG.rollups, TAG.catalog],
+        async () => {
+          const span = to - from;
+          const days = (a: number, b: number) =>
+            listRollups({ level: 'facility', period: 'day', facilityId: f.id, from: a, to: b });
+          const [cur, prev] = await Promise.all([days(from, to), days(from - span, from)]);
+          const current = sumBy(cur, (r) => groupLabel(r.label, period));
+          const previous = sumBy(prev, (r) => groupLabel(r.label, period));
+          const units = [...new Set([...cur, ...prev].map((r) => r.unit))].sort();
+          const total = (rows: RollupRow[], unit: string) =>
+            rows.filter((r) => r.unit === unit).reduce((s, r) => s + r.energy, 0);
+          const totals = units.map((unit) => {
+            const c = total(cur, unit);
+            const pv = total(prev, unit);
+            return { unit, current: c, previous: pv, change: pv > 0 ? (c - pv) / pv : null };
+          });
+          return { period, current, previous, totals };
+        },
+      );
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
@@ -351,57 +361,74 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const p = requirePrincipal(request);
       const range = parseTimeRange(request.query, { maxDays: 400 });
       const readable = (await app.access.readableFacilities(p)).map((r) => r.facility).filter((f) => f.zip);
-      const zipOf = new Map(readable.map((f) => [f.id, f.zip!]));
-      const own = await listRollups({
-        level: 'facility',
-        period: 'day',
-        orgId: p.orgId,
-        ...range,
-        limit: 1_000_000,
-      });
-      const rows = own.filter((r) => zipOf.has(r.key));
-      for (const f of readable) {
-        if (f.orgId === p.orgId) continue;
-        rows.push(
-          ...(await listRollups({
-            level: 'facility',
-            period: 'day',
-            facilityId: f.id,
-            ...range,
-          })),
-        );
-      }
-      const out = new Map<
-        string,
-        { zip: string; unit: string; facilities: Set<string>; rows: RollupRow[] }
-      >();
-      for (const r of rows) {
-        const zip = zipOf.get(r.key)!;
-        const k = `${zip}\u0000${r.unit}`;
-        const e = out.get(k) ?? { zip, unit: r.unit, facilities: new Set<string>(), rows: [] };
-        e.facilities.add(r.key);
-        e.rows.push(r);
-        out.set(k, e);
-      }
-      return [...out.values()]
-        .map((e) => {
-          const energy = e.rows.reduce((s, r) => s + r.energy, 0);
-          return {
-            zip: e.zip,
-            unit: e.unit,
-            facilities: e.facilities.size,
-            energy,
-            perFacility: energy / e.facilities.size,
-            days: sumBy(e.rows, (r) => r.label),
-          };
-        })
-        .sort((a, b) => a.zip.localeCompare(b.zip) || a.unit.localeCompare(b.unit));
+      // Served as one answer per readable set and range: the key names every facility the caller
+      // may read with its zip code, so no one is answered from a set that is not theirs.
+      const readableKey = createHash('sha1')
+        .update(readable.map((f) => `${f.id}\u0000${f.zip}`).join('\u0001'))
+        .digest('base64');
+      const body = await app.deps.serving.json(
+        ['zips', p.orgId, range.from, range.to, readableKey].join('\u0000'),
+        [TAG.rollups, TAG.catalog],
+        () => zipView(listRollups, p.orgId, readable, range),
+      );
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
+}
+
+/** Energy per zip code over the readable facilities: totals and per-day series. */
+async function zipView(
+  listRollups: (q: RollupQuery) => Promise<RollupRow[]>,
+  orgId: string,
+  readable: Facility[],
+  range: { from: number; to: number },
+) {
+  const zipOf = new Map(readable.map((f) => [f.id, f.zip!]));
+  const own = await listRollups({
+    level: 'facility',
+    period: 'day',
+    orgId,
+    ...range,
+    limit: 1_000_000,
+  });
+  const rows = own.filter((r) => zipOf.has(r.key));
+  for (const f of readable) {
+    if (f.orgId === orgId) continue;
+    rows.push(
+      ...(await listRollups({
+        level: 'facility',
+        period: 'day',
+        facilityId: f.id,
+        ...range,
+      })),
+    );
+  }
+  const out = new Map<string, { zip: string; unit: string; facilities: Set<string>; rows: RollupRow[] }>();
+  for (const r of rows) {
+    const zip = zipOf.get(r.key)!;
+    const k = `${zip}\u0000${r.unit}`;
+    const e = out.get(k) ?? { zip, unit: r.unit, facilities: new Set<string>(), rows: [] };
+    e.facilities.add(r.key);
+    e.rows.push(r);
+    out.set(k, e);
+  }
+  return [...out.values()]
+    .map((e) => {
+      const energy = e.rows.reduce((s, r) => s + r.energy, 0);
+      return {
+        zip: e.zip,
+        unit: e.unit,
+        facilities: e.facilities.size,
+        energy,
+        perFacility: energy / e.facilities.size,
+        days: sumBy(e.rows, (r) => r.label),
+      };
+    })
+    .sort((a, b) => a.zip.localeCompare(b.zip) || a.unit.localeCompare(b.unit));
 }
 
 /** The facility a rollup key belongs to, if the caller may read it; NotFoundError otherwise. */

@@ -23,6 +23,7 @@ import { requirePrincipal } from '../principal.ts';
 import { channelTotals, EXPLORE_COMPARISONS, type ExploreComparison } from './explore-compare.ts';
 import { downsampleLocalDays } from './local-days.ts';
 import { errorResponses } from './schemas.ts';
+import { TAG } from '../serving/generations.ts';
 
 /** Aggregations of the explore view. */
 export const AGGREGATIONS = ['auto', 'raw', '1m', '15m', 'hour', 'day'] as const;
@@ -276,7 +277,7 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const p = requirePrincipal(request);
       const { ids, from, to } = parseExploreQuery(request.query);
       const { cmp, tz } = request.query;
@@ -290,37 +291,49 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
       const zone = tz ?? facilities[0]?.timeZone ?? 'UTC';
       const days = cmp ? localDays(zone) : undefined;
       const compared = days && cmp && cmp !== 'none' ? comparisonInstants(from, to, cmp, days) : null;
-      // Channels side by side: the store reads them on as many connections as it has.
-      const series = await Promise.all(
-        ids.map(async (id, i) => {
-          const facility = facilities[i]!;
-          const ch = (await app.deps.channelsOf(facility.id)).find((c) => c.id === id);
-          const read = (span: { from: number; to: number }) =>
-            app.deps.serving.series(id, ch, facility.timeZone, { ...span, agg, width });
-          const [s, before, totals] = await Promise.all([
-            read({ from, to }),
-            compared ? read(compared) : undefined,
-            days ? channelTotals(app.deps.listRollups, id, { from, to }, compared, days) : undefined,
-          ]);
-          const { channelId: _, ...comparison } = before ?? { channelId: '' };
+      // One answer per request shape, after the access checks: kept until a reading of one of the
+      // channels, a batch run or a catalog change touches it (serving/serving.ts).
+      const key = ['explore', ids.join(','), from, to, agg, width, cmp ?? '', zone].join('\u0000');
+      const tags = [TAG.rollups, TAG.catalog, ...ids.map(TAG.readings)];
+      const body = await app.deps.serving.json(
+        key,
+        tags,
+        async () => {
+          // Channels side by side: the store reads them on as many connections as it has.
+          const series = await Promise.all(
+            ids.map(async (id, i) => {
+              const facility = facilities[i]!;
+              const ch = (await app.deps.channelsOf(facility.id)).find((c) => c.id === id);
+              const read = (span: { from: number; to: number }) =>
+                app.deps.serving.series(id, ch, facility.timeZone, { ...span, agg, width });
+              const [s, before, totals] = await Promise.all([
+                read({ from, to }),
+                compared ? read(compared) : undefined,
+                days ? channelTotals(app.deps.listRollups, id, { from, to }, compared, days) : undefined,
+              ]);
+              const { channelId: _, ...comparison } = before ?? { channelId: '' };
+              return {
+                ...s,
+                name: ch?.name ?? id,
+                unit: ch?.unit ?? '',
+                facilityId: facility.id,
+                ...(before ? { comparison } : {}),
+                ...(totals ? { totals } : {}),
+              };
+            }),
+          );
           return {
-            ...s,
-            name: ch?.name ?? id,
-            unit: ch?.unit ?? '',
-            facilityId: facility.id,
-            ...(before ? { comparison } : {}),
-            ...(totals ? { totals } : {}),
+            from,
+            to,
+            agg,
+            resolution: resolutionFor(Math.ceil((to - from) / DAY_MS)),
+            comparison: compared && cmp ? { cmp, ...compared, timeZone: zone } : null,
+            series,
           };
-        }),
+        },
+        'readings',
       );
-      return {
-        from,
-        to,
-        agg,
-        resolution: resolutionFor(Math.ceil((to - from) / DAY_MS)),
-        comparison: compared && cmp ? { cmp, ...compared, timeZone: zone } : null,
-        series,
-      };
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 

@@ -61,6 +61,19 @@ export interface Serving {
    * the readings as `readSeries` reads them.
    */
   series(channelId: string, channel: Channel | undefined, timeZone: string, q: SeriesQuery): Promise<Series>;
+  /**
+   * A whole answer as JSON text, built by `build` once and kept until one of `tags` changes (or the
+   * rollup TTL passes): for answers that cost more to assemble and serialise than to send (a year of
+   * explore buckets, the zip view). The route checks access first; `key` must name everything the
+   * answer depends on, the caller's readable facilities included where they shape it.
+   */
+  json(
+    key: string,
+    tags: readonly string[],
+    build: () => Promise<unknown>,
+    /** Whose TTL bounds other processes' changes: the rollups' (default) or the readings'. */
+    from?: 'rollups' | 'readings',
+  ): Promise<string>;
   /** Where a channel's readings are (`store.readings.extent`), served. */
   extent(channelId: string): Promise<ReadingExtent | undefined>;
   /** Forgets every answer (after a change made through the API). */
@@ -83,6 +96,7 @@ export function createServing(opts: {
   const alerts = cache<Map<string, number>>(ttl.live, 5000);
   const series = cache<Series>(ttl.readings, 5000);
   const extents = cache<ReadingExtent | undefined>(ttl.readings, 100_000);
+  const answers = { rollups: cache<string>(ttl.rollups, 2000), readings: cache<string>(ttl.readings, 2000) };
   const rollupTags = [TAG.rollups, TAG.catalog];
 
   const listRollups = (q: RollupQuery) =>
@@ -116,10 +130,13 @@ export function createServing(opts: {
         [TAG.readings(channelId), TAG.rollups, TAG.catalog],
         () => servedSeries(store, listRollups, channelId, channel, timeZone, q),
       ),
+    json: (key, tags, build, from = 'rollups') =>
+      answers[from].get(key, tags, async () => JSON.stringify(await build())),
     extent: (channelId) =>
       extents.get(channelId, [TAG.readings(channelId)], () => store.readings.extent(channelId)),
     clear() {
-      for (const c of [rollups, channels, latest, alerts, series, extents]) c.clear();
+      for (const c of [rollups, channels, latest, alerts, series, extents, answers.rollups, answers.readings])
+        c.clear();
     },
   };
   return self;
