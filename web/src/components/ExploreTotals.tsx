@@ -4,15 +4,16 @@
  * flagged in words, since its total (and so the change) then understates it.
  */
 import { useMemo } from 'react';
-import type { ExploreComparison, ExploreTotals as Totals } from '../api/types.ts';
+import type { ExploreComparison } from '../api/types.ts';
 import { comparisonRange } from '../../../src/util/time/index.ts';
+import type { LabelledTotals } from '../lib/explore.ts';
 import { type DateRange, fmtChange, fmtEnergy } from '../lib/range-query.ts';
 import { zoneFormat } from '../lib/time-zone.ts';
 import { Stat } from './Notice.tsx';
 
 /** Props of {@link ExploreTotals}. */
 export interface ExploreTotalsProps {
-  totals: { channelId: string; label: string; totals: Totals }[];
+  totals: LabelledTotals[];
   comparison: ExploreComparison | null;
   /** The local days shown, when the view is whole days (else a zoomed-in span). */
   days: DateRange | undefined;

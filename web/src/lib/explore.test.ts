@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseAgg, joinSeries, toColumns, toCsv } from './explore.ts';
+import { chooseAgg, exploreView, joinSeries, toColumns, toCsv } from './explore.ts';
 
 const series = (id: string, ts: number[]) => ({
   channelId: id,
@@ -59,5 +59,44 @@ describe('explore helpers', () => {
       "'Raw' over 365 days is more points than a chart can show (at most 7 days); showing 'day', the resolution for this span.",
     );
     expect(chooseAgg('week', DAY, true).problem).toContain("'agg' 'week' is not one of auto, raw");
+  });
+
+  it('lays each comparison after its channel, labelled, with totals, counting only the range', () => {
+    const totals = {
+      unit: 'Wh',
+      basis: 'hour' as const,
+      current: 2000,
+      coverage: 1,
+      comparison: 1000,
+      comparisonCoverage: 0.5,
+      delta: 1000,
+      percent: 100,
+      partial: true,
+    };
+    const view = exploreView(
+      {
+        comparison: { cmp: 'year', from: 0, to: 10, offset: 100, timeZone: 'UTC' },
+        series: [
+          {
+            channelId: 'a',
+            raw: true,
+            bucketMs: null,
+            ts: [100, 105],
+            value: [1, 2],
+            comparison: { raw: true, bucketMs: null, ts: [0], value: [7] },
+            totals,
+          },
+          { channelId: 'b', raw: true, bucketMs: null, ts: [100], value: [3] },
+        ],
+      },
+      (s) => ({ label: `ch ${s.channelId}`, unit: 'W' }),
+    );
+    expect(view.series.map((s) => [s.channelId, s.label, s.compared?.offset])).toEqual([
+      ['a', 'ch a', undefined],
+      ['a', 'ch a · a year earlier', 100],
+      ['b', 'ch b', undefined],
+    ]);
+    expect(view.totals).toEqual([{ channelId: 'a', label: 'ch a', totals }]);
+    expect([view.readings, view.buckets]).toEqual([3, 3]);
   });
 });

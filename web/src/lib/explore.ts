@@ -2,8 +2,15 @@
  * Pure helpers of the explore page: explore series as columns, joining several
  * channels' downsampled columns onto one time axis for uPlot, and CSV of what is shown.
  */
-import type { DownsampledSeries, ExploreSeries } from '../api/types.ts';
+import type {
+  DownsampledSeries,
+  ExploreComparison,
+  ExploreResponse,
+  ExploreSeries,
+  ExploreTotals,
+} from '../api/types.ts';
 import { type Resolution, resolutionFor } from '../../../src/util/time/index.ts';
+import { COMPARISON_NAMES } from './range-query.ts';
 
 /** Aggregations the user can pick (the explore route's `agg`); `auto` is min/max per pixel. */
 export const AGGREGATIONS = [
@@ -86,6 +93,52 @@ export interface FetchedSeries {
   data: DownsampledSeries;
   /** A comparison period's series: its times plus `offset` (ms) fall on the view it is compared with. */
   compared?: { cmp: 'prev' | 'year'; offset: number };
+}
+
+/** One channel's totals with its label. */
+export interface LabelledTotals {
+  channelId: string;
+  label: string;
+  totals: ExploreTotals;
+}
+
+/** What explore shows of one answer: series to draw (each comparison after its channel), totals, counts. */
+export interface ExploreView {
+  series: FetchedSeries[];
+  comparison: ExploreComparison | null;
+  totals: LabelledTotals[];
+  /** Readings and buckets of the range itself (comparisons not counted). */
+  readings: number;
+  buckets: number;
+}
+
+/** Turns a `GET /explore` answer into what the page draws; `describe` names a channel and its unit. */
+export function exploreView(
+  res: Pick<ExploreResponse, 'series' | 'comparison'>,
+  describe: (s: ExploreSeries) => { label: string; unit: string },
+): ExploreView {
+  const { comparison } = res;
+  const series: FetchedSeries[] = [];
+  const totals: LabelledTotals[] = [];
+  let readings = 0;
+  let buckets = 0;
+  for (const s of res.series) {
+    const { label, unit } = describe(s);
+    const data = toColumns(s);
+    for (const c of data.count) readings += c;
+    buckets += data.ts.length;
+    series.push({ channelId: s.channelId, label, unit, data });
+    if (s.comparison && comparison)
+      series.push({
+        channelId: s.channelId,
+        label: `${label} · ${COMPARISON_NAMES[comparison.cmp]}`,
+        unit,
+        data: toColumns({ channelId: s.channelId, ...s.comparison }),
+        compared: { cmp: comparison.cmp, offset: comparison.offset },
+      });
+    if (s.totals) totals.push({ channelId: s.channelId, label, totals: s.totals });
+  }
+  return { series, comparison, totals, readings, buckets };
 }
 
 /**

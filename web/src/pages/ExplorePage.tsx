@@ -22,12 +22,11 @@ import {
   AGGREGATIONS,
   type Aggregation,
   chooseAgg,
-  type FetchedSeries,
-  toColumns,
+  exploreView,
+  type ExploreView,
   toCsv,
 } from '../lib/explore.ts';
 import {
-  COMPARISON_NAMES,
   type Comparison,
   type DateRange,
   problemText,
@@ -38,7 +37,6 @@ import {
   writeRangeQuery,
 } from '../lib/range-query.ts';
 import { localDate } from '../../../src/util/time/index.ts';
-import type { ExploreComparison, ExploreTotals as Totals } from '../api/types.ts';
 import { browserZone, resolveZone } from '../lib/time-zone.ts';
 import { loadCatalog } from '../lib/catalog.ts';
 import { navigate, useLocation } from '../lib/router.ts';
@@ -161,14 +159,7 @@ export function ExplorePage() {
   }, [goTo]);
 
   // Fetch: one request per channel, buckets sized to the chart's width in pixels.
-  const [result, setResult] = useState<{
-    series: FetchedSeries[];
-    ms: number;
-    readings: number;
-    buckets: number;
-    comparison: ExploreComparison | null;
-    totals: { channelId: string; label: string; totals: Totals }[];
-  }>();
+  const [result, setResult] = useState<ExploreView & { ms: number }>();
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(false);
   // performance.now() of the newest request: with the chart's data-drawn-at it times request-to-drawn.
@@ -196,33 +187,15 @@ export function ExplorePage() {
         cmp: cmp ?? 'none',
         tz: zone,
       })
-      .then(({ series: got, comparison }) => {
-        const series: FetchedSeries[] = [];
-        const totals: { channelId: string; label: string; totals: Totals }[] = [];
-        for (const s of got) {
-          const c = channels.get(s.channelId);
-          const label = `${facilityOf.get(s.channelId) ?? ''} · ${c ? (c.isMains ? 'mains' : (c.appliance ?? c.name)) : s.channelId}`;
-          const unit = c?.unit ?? s.unit ?? '';
-          series.push({ channelId: s.channelId, label, unit, data: toColumns(s) });
-          if (s.comparison && comparison)
-            series.push({
-              channelId: s.channelId,
-              label: `${label} · ${COMPARISON_NAMES[comparison.cmp]}`,
-              unit,
-              data: toColumns({ channelId: s.channelId, ...s.comparison }),
-              compared: { cmp: comparison.cmp, offset: comparison.offset },
-            });
-          if (s.totals) totals.push({ channelId: s.channelId, label, totals: s.totals });
-        }
-        return { series, comparison, totals };
-      })
       .then(
-        ({ series, comparison, totals }) => {
+        (res) => {
           if (mine !== seq.current) return;
-          const shown = series.filter((x) => !x.compared);
-          const readings = shown.reduce((s, x) => s + x.data.count.reduce((a, b) => a + b, 0), 0);
-          const buckets = shown.reduce((s, x) => s + x.data.ts.length, 0);
-          setResult({ series, ms: performance.now() - t0, readings, buckets, comparison, totals });
+          const view = exploreView(res, (s) => {
+            const c = channels.get(s.channelId);
+            const name = c ? (c.isMains ? 'mains' : (c.appliance ?? c.name)) : s.channelId;
+            return { label: `${facilityOf.get(s.channelId) ?? ''} · ${name}`, unit: c?.unit ?? s.unit ?? '' };
+          });
+          setResult({ ...view, ms: performance.now() - t0 });
           setError(undefined);
           setLoading(false);
         },
