@@ -4,6 +4,12 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+/** Folders of application features, which the store must not import. */
+const FEATURE_FOLDERS = [
+  ...['api', 'batch', 'cli', 'cost', 'devices', 'ingest', 'jobs', 'lake', 'nilm', 'notify'],
+  ...['realtime', 'retention', 'scoring', 'sim', 'solar', 'stream'],
+];
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'web/dist', 'coverage', 'data', 'tmp', '.loadscope', 'bin'] },
   js.configs.recommended,
@@ -15,6 +21,54 @@ export default tseslint.config(
     files: ['web/src/**/*.tsx', 'web/src/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
+  // Where the SQL lives (issue 15): the store imports no feature folder; the files listed under
+  // `ignores` still do and are the work left (the batch SQL moves last; the alert rule's shape and the
+  // import summary are feature types the ports name).
+  {
+    files: ['src/store/**/*.ts'],
+    ignores: [
+      'src/store/**/*.test.ts',
+      'src/store/contract/**',
+      'src/store/duckdb/rollups.ts',
+      'src/store/postgres/rollups.ts',
+      'src/store/ports/alerts.ts',
+      'src/store/sql/alerts.ts',
+      'src/store/ports/imports.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: FEATURE_FOLDERS.map((f) => `**/${f}/**`),
+              message:
+                'The store imports no feature folder: move the type into src/store/ports or src/domain.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Features reach the store through its ports; only the composition root, tests and the lake's DuckDB
+  // helpers open an adapter or its SQL.
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/store/**', 'src/**/*.test.ts', 'src/**/testing/**', 'src/api/test-*.ts', 'src/lake/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/duckdb/**', '**/store/postgres/**', '**/store/sql/**'],
+              message: 'Features use the store port (src/store/store.ts, src/store/ports/*), not an adapter.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
