@@ -7,10 +7,11 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
-import { catalogSchema } from '../src/store/duckdb/catalog.ts';
 import { openDuckdbContext } from '../src/store/duckdb/connection.ts';
+import { duckdbSqlDialect } from '../src/store/duckdb/dialect.ts';
 import { readingsSchema } from '../src/store/duckdb/readings.ts';
 import { createRollupRepo, rollupsSchema } from '../src/store/duckdb/rollups.ts';
+import { catalogDdl } from '../src/store/sql/catalog.ts';
 import { timeIt, type Bench } from './harness.ts';
 
 const ZONES = ['America/New_York', 'Europe/London', 'Asia/Kolkata', 'America/Los_Angeles'];
@@ -44,7 +45,8 @@ const bench: Bench = {
     const ctx = await openDuckdbContext(instance, join(tmpDir, 'batch.duckdb'));
     const { conn } = ctx;
     try {
-      for (const ddl of [...catalogSchema, ...readingsSchema, ...rollupsSchema]) await conn.run(ddl);
+      for (const ddl of [...catalogDdl(duckdbSqlDialect), ...readingsSchema, ...rollupsSchema])
+        await conn.run(ddl);
       await conn.run(`INSERT INTO organisations VALUES ('o', 'bench', 0)`);
       for (const [i, tz] of ZONES.entries()) {
         await conn.run(

@@ -5,15 +5,14 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import * as duckCatalog from './duckdb/catalog.ts';
 import { openDuckdbContext } from './duckdb/connection.ts';
 import { duckdbSqlDialect } from './duckdb/dialect.ts';
 import { createDuckdbSqlDb } from './duckdb/sql-db.ts';
 import type { AlertRepo } from './ports/alerts.ts';
-import * as pgCatalog from './postgres/catalog.ts';
 import { postgresSqlDialect } from './postgres/dialect.ts';
 import { createPgSqlDb } from './postgres/sql-db.ts';
 import { alertsDdl, createAlertRepo } from './sql/alerts.ts';
+import { catalogDdl } from './sql/catalog.ts';
 
 /** The alerts table as it was created before the unit column. */
 const OLD_ALERTS = `CREATE TABLE alerts (id TEXT PRIMARY KEY, rule TEXT NOT NULL, channel_id TEXT NOT NULL,
@@ -38,7 +37,7 @@ describe('alerts from before units', () => {
     const instance = await DuckDBInstance.create(':memory:');
     const ctx = await openDuckdbContext(instance, ':memory:');
     try {
-      for (const ddl of duckCatalog.catalogSchema) await ctx.conn.run(ddl);
+      for (const ddl of catalogDdl(duckdbSqlDialect)) await ctx.conn.run(ddl);
       await ctx.conn.run(OLD_ALERTS);
       for (const sql of OLD_ROWS) await ctx.conn.run(sql);
       for (let i = 0; i < 2; i++) for (const ddl of alertsDdl(duckdbSqlDialect)) await ctx.conn.run(ddl);
@@ -57,7 +56,7 @@ describe('alerts from before units', () => {
     await admin.query(`CREATE SCHEMA ${schema}`);
     const pool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` });
     try {
-      for (const ddl of pgCatalog.catalogSchema) await pool.query(ddl);
+      for (const ddl of catalogDdl(postgresSqlDialect)) await pool.query(ddl);
       await pool.query(OLD_ALERTS);
       for (const sql of OLD_ROWS) await pool.query(sql);
       for (let i = 0; i < 2; i++) for (const ddl of alertsDdl(postgresSqlDialect)) await pool.query(ddl);

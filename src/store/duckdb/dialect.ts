@@ -14,6 +14,10 @@ export const duckdbSqlDialect: SqlDialect = {
   inTextList: (col, p) => `${col} IN (SELECT ${unnestTextList(p)})`,
   unnestTextList,
   textList: (values) => JSON.stringify(values),
+  byteOrder: '',
+  // A list travels as JSON text: DuckDB binds a JS array only with an explicit list type.
+  textArray: (values) => JSON.stringify(values),
+  textArrayCast: '::JSON::VARCHAR[]',
   // A DuckDB temp table belongs to the connection, and transactions run on a connection of their own.
   tempTable: (name, cols) => `CREATE TEMP TABLE ${name} (${cols})`,
 };

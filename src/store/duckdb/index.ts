@@ -4,12 +4,12 @@ import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import { alertsDdl, createAlertRepo } from '../sql/alerts.ts';
+import { catalogDdl, createCatalogRepo } from '../sql/catalog.ts';
 import { createLiveRepo, liveDdl } from '../sql/live.ts';
 import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
 import { createNilmRepo, nilmDdl } from '../sql/nilm.ts';
 import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
 import type { Store } from '../store.ts';
-import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { createDeviceRepo, devicesSchema } from './devices.ts';
 import { openDuckdbContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
@@ -38,7 +38,7 @@ export interface DuckdbStoreOptions {
 }
 
 const SCHEMAS = [
-  catalogSchema,
+  catalogDdl(duckdbSqlDialect),
   readingsSchema,
   rollupsSchema,
   liveDdl(duckdbSqlDialect),
@@ -75,7 +75,7 @@ export async function createDuckdbStore(opts: DuckdbStoreOptions): Promise<Store
   let closed = false;
   return {
     kind: 'duckdb',
-    catalog: createCatalogRepo(ctx),
+    catalog: createCatalogRepo(sql),
     readings,
     rollups: createRollupRepo(ctx),
     live: createLiveRepo(sql),

@@ -11,5 +11,8 @@ export const postgresSqlDialect: SqlDialect = {
   inTextList: (col, p) => `${col} = ANY(${p})`,
   unnestTextList: (p) => `unnest(${p}::text[])`,
   textList: (values) => [...values],
+  byteOrder: ' COLLATE "C"',
+  textArray: (values) => [...values],
+  textArrayCast: '',
   tempTable: (name, cols) => `CREATE TEMP TABLE ${name} (${cols}) ON COMMIT DROP`,
 };

@@ -3,12 +3,12 @@ import { announcingDeviceRepo } from '../device-rows.ts';
 import { announcingAccountRepo } from '../revocations.ts';
 import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
 import { alertsDdl, createAlertRepo } from '../sql/alerts.ts';
+import { catalogDdl, createCatalogRepo } from '../sql/catalog.ts';
 import { createLiveRepo, liveDdl } from '../sql/live.ts';
 import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
 import { createNilmRepo, nilmDdl } from '../sql/nilm.ts';
 import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
 import type { Store } from '../store.ts';
-import { catalogSchema, createCatalogRepo } from './catalog.ts';
 import { createDeviceRepo, devicesSchema } from './devices.ts';
 import type { PgContext } from './connection.ts';
 import { createImportRepo, importsSchema } from './imports.ts';
@@ -32,7 +32,7 @@ export interface PostgresStoreOptions {
 }
 
 const SCHEMAS = [
-  catalogSchema,
+  catalogDdl(postgresSqlDialect),
   readingsSchema,
   rollupsSchema,
   liveDdl(postgresSqlDialect),
@@ -64,7 +64,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
   let closed = false;
   return {
     kind: 'postgres',
-    catalog: createCatalogRepo(ctx),
+    catalog: createCatalogRepo(sql),
     readings: createReadingRepo(ctx),
     rollups: createRollupRepo(ctx),
     live: createLiveRepo(sql),

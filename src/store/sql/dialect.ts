@@ -28,6 +28,11 @@ export interface SqlDialect {
   unnestTextList(param: string): string;
   /** The parameter value of a list of strings for {@link SqlDialect.inTextList}. */
   textList(values: readonly string[]): unknown;
+  /** Follows `ORDER BY id` so that ids order byte-wise (PostgreSQL: ` COLLATE "C"`; DuckDB's default is). */
+  readonly byteOrder: string;
+  /** The parameter value of a `text[]` column, and the cast its placeholder takes. */
+  textArray(values: readonly string[]): unknown;
+  readonly textArrayCast: string;
   /** A temp table that goes with the transaction: `CREATE TEMP TABLE name (cols)`. */
   tempTable(name: string, cols: string): string;
 }
