@@ -17,8 +17,39 @@ import { useApp } from '../lib/app-context.ts';
 import { useLoad } from '../lib/use-load.ts';
 
 const DIGESTS = [15, 60, 240, 1440] as const;
-const digestLabel = (m: number) =>
+
+/** A digest period as the select shows it: `15 minutes`, `hour`, `4 hours`, `day`. */
+export const digestLabel = (m: number) =>
   m < 60 ? `${m} minutes` : m === 60 ? 'hour' : m === 1440 ? 'day' : `${m / 60} hours`;
+
+/** The digest periods offered: the usual ones and the stored one, within the schema's bounds, in order. */
+export function digestChoices(current: number): number[] {
+  return [...new Set<number>([...DIGESTS, current])]
+    .filter((m) => m >= DIGEST_MINUTES.min && m <= DIGEST_MINUTES.max)
+    .sort((a, b) => a - b);
+}
+
+/** Rules one can pick: built-in ones, the organisation's pattern rules, those seen in alerts, those ticked. */
+export function ruleChoices(stored: string[], seen: string[], ticked: string[]): string[] {
+  return [...new Set<string>([...BUILT_IN_RULES, ...stored, ...seen, ...ticked])].sort();
+}
+
+/**
+ * The preferences to save, checked with the server's schema so that a bad field is named here as
+ * saving would name it (an empty address means the login address).
+ */
+export function prefsToSave(form: NotificationPrefsInput, emailText: string): NotificationPrefsInput {
+  const parsed = notificationPrefsInput.safeParse({ ...form, email: emailText.trim() || null });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(`${issue?.path.join('.') ?? 'settings'}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** `list` with `v` in it (`on`) or without it. */
+const toggle = <T,>(list: T[], v: T, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v));
+
+/** Changes some fields of the form. */
+type SetPrefs = (patch: Partial<NotificationPrefsInput>) => void;
 
 /** The settings page. */
 export function SettingsPage() {
@@ -39,14 +70,11 @@ export function SettingsPage() {
   }, [loaded.data]);
   const rules = useMemo(
     () =>
-      [
-        ...new Set<string>([
-          ...BUILT_IN_RULES,
-          ...(ruleList.data ?? []).map((r) => r.name),
-          ...(recent.data ?? []).map((a) => a.rule),
-          ...(form?.rules ?? []),
-        ]),
-      ].sort(),
+      ruleChoices(
+        (ruleList.data ?? []).map((r) => r.name),
+        (recent.data ?? []).map((a) => a.rule),
+        form?.rules ?? [],
+      ),
     [ruleList.data, recent.data, form?.rules],
   );
 
@@ -59,8 +87,7 @@ export function SettingsPage() {
       </>
     );
   const s = loaded.data;
-  const toggle = <T,>(list: T[], v: T, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v));
-  const set = (patch: Partial<NotificationPrefsInput>) => {
+  const set: SetPrefs = (patch: Partial<NotificationPrefsInput>) => {
     setResult(undefined);
     setForm({ ...form, ...patch });
   };
@@ -73,13 +100,7 @@ export function SettingsPage() {
         setResult({ ok: true, message: `Test e-mail sent to ${r.sentTo}.` });
         return;
       }
-      // The server's schema, so that a bad field is named here as saving would name it.
-      const parsed = notificationPrefsInput.safeParse({ ...form, email: emailText.trim() || null });
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new Error(`${issue?.path.join('.') ?? 'settings'}: ${issue?.message ?? 'invalid'}`);
-      }
-      await n.save(parsed.data);
+      await n.save(prefsToSave(form, emailText));
       loaded.reload();
       setResult({ ok: true, message: 'Saved.' });
     } catch (err) {
@@ -111,94 +132,19 @@ export function SettingsPage() {
             void run('save');
           }}
         >
-          <label className="check">
-            <input
-              type="checkbox"
-              name="enabled"
-              checked={form.enabled}
-              onChange={(e) => set({ enabled: e.target.checked })}
-            />
-            E-mail me about alerts
-          </label>
-          <label>
-            Address (empty: my login address, {s.loginEmail})
-            <input
-              type="email"
-              name="email"
-              value={emailText}
-              placeholder={s.loginEmail}
-              onChange={(e) => {
-                setResult(undefined);
-                setEmailText(e.target.value);
-              }}
-            />
-          </label>
-          <fieldset>
-            <legend>Severities</legend>
-            {SEVERITIES.map((sev: Severity) => (
-              <label key={sev} className="check">
-                <input
-                  type="checkbox"
-                  name={`severity-${sev}`}
-                  checked={form.severities.includes(sev)}
-                  onChange={(e) => set({ severities: toggle(form.severities, sev, e.target.checked) })}
-                />
-                <span className={`badge ${sev}`}>{sev}</span>
-              </label>
-            ))}
-          </fieldset>
-          <fieldset>
-            <legend>Rules (none ticked: every rule)</legend>
-            {rules.map((r) => (
-              <label key={r} className="check">
-                <input
-                  type="checkbox"
-                  name={`rule-${r}`}
-                  checked={form.rules.includes(r)}
-                  onChange={(e) => set({ rules: toggle(form.rules, r, e.target.checked) })}
-                />
-                {r}
-              </label>
-            ))}
-          </fieldset>
-          <fieldset>
-            <legend>Delivery</legend>
-            <label className="check">
-              <input
-                type="radio"
-                name="delivery"
-                checked={form.delivery === 'immediate'}
-                onChange={() => set({ delivery: 'immediate' })}
-              />
-              One e-mail per alert, at once
-            </label>
-            <label className="check">
-              <input
-                type="radio"
-                name="delivery"
-                value="digest"
-                checked={form.delivery === 'digest'}
-                onChange={() => set({ delivery: 'digest' })}
-              />
-              A digest every
-              <select
-                name="digestMinutes"
-                aria-label="digest period"
-                value={form.digestMinutes}
-                disabled={form.delivery !== 'digest'}
-                onChange={(e) => set({ digestMinutes: Number(e.target.value) })}
-              >
-                {[...new Set([...DIGESTS, form.digestMinutes])]
-                  .filter((m) => m >= DIGEST_MINUTES.min && m <= DIGEST_MINUTES.max)
-                  .sort((a, b) => a - b)
-                  .map((m) => (
-                    <option key={m} value={m}>
-                      {digestLabel(m)}
-                    </option>
-                  ))}
-              </select>
-            </label>
-          </fieldset>
+          <RecipientFields
+            form={form}
+            set={set}
+            loginEmail={s.loginEmail}
+            emailText={emailText}
+            onEmail={(text) => {
+              setResult(undefined);
+              setEmailText(text);
+            }}
+          />
+          <SeverityFields form={form} set={set} />
+          <RuleFields form={form} rules={rules} set={set} />
+          <DeliveryFields form={form} set={set} />
           {result ? (
             <div className={`notice ${result.ok ? 'ok' : 'error'}`} data-testid="settings-result">
               {result.message}
@@ -223,6 +169,124 @@ export function SettingsPage() {
           ) : null}
         </form>
       </Card>
+    </>
+  );
+}
+
+/** Which severities reach me. */
+function SeverityFields({ form, set }: { form: NotificationPrefsInput; set: SetPrefs }) {
+  return (
+    <fieldset>
+      <legend>Severities</legend>
+      {SEVERITIES.map((sev: Severity) => (
+        <label key={sev} className="check">
+          <input
+            type="checkbox"
+            name={`severity-${sev}`}
+            checked={form.severities.includes(sev)}
+            onChange={(e) => set({ severities: toggle(form.severities, sev, e.target.checked) })}
+          />
+          <span className={`badge ${sev}`}>{sev}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Which rules reach me (none ticked: all). */
+function RuleFields({ form, rules, set }: { form: NotificationPrefsInput; rules: string[]; set: SetPrefs }) {
+  return (
+    <fieldset>
+      <legend>Rules (none ticked: every rule)</legend>
+      {rules.map((r) => (
+        <label key={r} className="check">
+          <input
+            type="checkbox"
+            name={`rule-${r}`}
+            checked={form.rules.includes(r)}
+            onChange={(e) => set({ rules: toggle(form.rules, r, e.target.checked) })}
+          />
+          {r}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** At once, or a digest every so often. */
+export function DeliveryFields({ form, set }: { form: NotificationPrefsInput; set: SetPrefs }) {
+  return (
+    <fieldset>
+      <legend>Delivery</legend>
+      <label className="check">
+        <input
+          type="radio"
+          name="delivery"
+          checked={form.delivery === 'immediate'}
+          onChange={() => set({ delivery: 'immediate' })}
+        />
+        One e-mail per alert, at once
+      </label>
+      <label className="check">
+        <input
+          type="radio"
+          name="delivery"
+          value="digest"
+          checked={form.delivery === 'digest'}
+          onChange={() => set({ delivery: 'digest' })}
+        />
+        A digest every
+        <select
+          name="digestMinutes"
+          aria-label="digest period"
+          value={form.digestMinutes}
+          disabled={form.delivery !== 'digest'}
+          onChange={(e) => set({ digestMinutes: Number(e.target.value) })}
+        >
+          {[...new Set([...DIGESTS, form.digestMinutes])]
+            .filter((m) => m >= DIGEST_MINUTES.min && m <= DIGEST_MINUTES.max)
+            .sort((a, b) => a - b)
+            .map((m) => (
+              <option key={m} value={m}>
+                {digestLabel(m)}
+              </option>
+            ))}
+        </select>
+      </label>
+    </fieldset>
+  );
+}
+
+/** On or off, and the address (empty: the login address). */
+function RecipientFields(p: {
+  form: NotificationPrefsInput;
+  set: SetPrefs;
+  loginEmail: string;
+  emailText: string;
+  onEmail: (text: string) => void;
+}) {
+  const { form, set, loginEmail, emailText, onEmail } = p;
+  return (
+    <>
+      <label className="check">
+        <input
+          type="checkbox"
+          name="enabled"
+          checked={form.enabled}
+          onChange={(e) => set({ enabled: e.target.checked })}
+        />
+        E-mail me about alerts
+      </label>
+      <label>
+        Address (empty: my login address, {loginEmail})
+        <input
+          type="email"
+          name="email"
+          value={emailText}
+          placeholder={loginEmail}
+          onChange={(e) => onEmail(e.target.value)}
+        />
+      </label>
     </>
   );
 }
