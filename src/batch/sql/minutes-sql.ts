@@ -15,7 +15,10 @@
  *   from an older store), and whose longest step is within the gap rule's base (`max_gap_ms`, else
  *   3 x `interval_ms`, else 5 min): then every step is integrated, whatever the learnt gap
  *   (which is never below 3 x `interval_ms`).
- * Every other channel (registers, outages longer than the base gap, overlapping writes) goes the raw way.
+ * Every other channel (registers, outages longer than the base gap, overlapping writes, readings
+ * without any minute row, as bench/batch.bench.ts inserts them) goes the raw way. Minute rows
+ * outlive raw readings under retention (400 against 35 days by default), so a full run now keeps
+ * the rollups of days whose raw readings moved to the lake.
  */
 import { SLOT_MS } from './calendar.ts';
 import type { RollupDialect } from './dialect.ts';
@@ -68,6 +71,7 @@ export function minuteStatsSql(d: RollupDialect, where = 'TRUE'): string {
 
 /** SQL: whether channel `c` (joined with `b_mst s`) is read from minute rows; see the file comment. */
 export const FAST_CHANNEL = `CASE
+  WHEN s.channel_key IS NULL THEN FALSE
   WHEN c.measurement = 'interval' AND c.interval_ms IS NOT NULL THEN TRUE
   WHEN c.measurement = 'power' AND COALESCE(s.bad, 0) = 0
     AND COALESCE(s.max_step, 0) <= COALESCE(c.max_gap_ms, 3 * c.interval_ms, 300000) THEN TRUE

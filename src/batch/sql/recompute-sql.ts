@@ -80,6 +80,11 @@ export const ALL_CAL_RANGES = `
   SELECT h.tz, r.lo, r.hi FROM (SELECT DISTINCT tz FROM b_ch) h, (SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM readings) r
   WHERE r.lo IS NOT NULL`;
 
+/** As {@link ALL_CAL_RANGES}, also covering the minute rows (kept longer than raw readings under retention). */
+export const ALL_CAL_RANGES_WITH_MINUTES = `${ALL_CAL_RANGES}
+  UNION ALL SELECT h.tz, r.lo, r.hi + 60000 FROM (SELECT DISTINCT tz FROM b_ch) h,
+    (SELECT MIN(minute) AS lo, MAX(minute) AS hi FROM reading_minutes) r WHERE r.lo IS NOT NULL`;
+
 /**
  * Temp table `b_win(channel_key, from_ts, to_ts, read_to)`: per channel, the disjoint runs of whole
  * local days to recompute (`read_to` = end + maximum gap: the readings needed). A change [from, to] dirties the days from the one holding `from - max_gap` (whose

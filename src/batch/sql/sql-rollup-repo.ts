@@ -14,6 +14,7 @@ import { calendarSql } from './calendar.ts';
 import type { RollupDialect } from './dialect.ts';
 import {
   ALL_CAL_RANGES,
+  ALL_CAL_RANGES_WITH_MINUTES,
   CHANGED_CAL_RANGES,
   WINDOW_DAYS_SQL,
   aggregateSql,
@@ -131,7 +132,7 @@ export async function recomputeAllFromReadings(s: SqlSession, d: RollupDialect):
  */
 async function recomputeAllFromMinutes(s: SqlSession, d: RollupDialect): Promise<RecomputeResult> {
   await prepareChannels(s, d);
-  await s.run(calendarSql(d, ALL_CAL_RANGES));
+  await s.run(calendarSql(d, ALL_CAL_RANGES_WITH_MINUTES));
   const raw = (await count(s, 'SELECT COUNT(*) FROM b_ch WHERE NOT fast')) > 0;
   await s.run(aggregateSql(d, true, raw && (await hasRegisters(s)), { minutes: true, raw }));
   const r = await replaceAll(s, d);
