@@ -56,6 +56,9 @@ import { createProductRegistry } from './scoring/registry.ts';
 import { createScoreTask } from './scoring/score-task.ts';
 import { createStoreScoringSources } from './scoring/sources.ts';
 import { openStore } from './store/open-store.ts';
+import { openRetentionLake, withTieredReadings } from './retention/open.ts';
+import { retentionRoutes } from './retention/routes.ts';
+import { type RetentionService, createRetentionService } from './retention/service.ts';
 import type { Store } from './store/store.ts';
 import { errorLogger, type Logger, processLogger } from './util/logger.ts';
 
@@ -137,8 +140,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     async start() {
       try {
         // Every feature of the process writes through this one store, so the API's serving layer
-        // hears of each batch run, import, reading and alert.
-        store = notifyingStore(await openStore(config), w.generations);
+        // hears of each batch run, import, reading and alert. Raw reads reach into the lake below each
+        // organisation's retention boundary (docs/retention.md).
+        store = notifyingStore(withTieredReadings(await openStore(config), config), w.generations);
         const s = store;
         w.stops.push(() => s.close());
         const started = await startAll(w, s);
@@ -446,7 +450,9 @@ async function apiPlugins(
     },
   });
   w.stops.push(() => jobs.drain());
+  const retention = startRetention(w, s);
   return [
+    retentionRoutes({ service: retention }),
     jobRoutes({ service: jobs, registry }),
     nilmRoutes(),
     deviceRoutes({
@@ -468,6 +474,22 @@ async function apiPlugins(
       connections: access.connections,
     }),
   ];
+}
+
+/** Daily retention runs (and runs by hand through the API); none when the lake is off. */
+function startRetention(w: Wiring, s: Store): RetentionService | undefined {
+  if (w.config.lake.dir === null) return undefined;
+  const { log, onError } = component(w, 'retention');
+  const service = createRetentionService({
+    store: s,
+    openLake: () => openRetentionLake(w.config, s),
+    now: w.now,
+    log: (line) => log.info(line),
+    onError,
+  });
+  service.schedule();
+  w.stops.push(() => service.stop());
+  return service;
 }
 
 /** The API and web app, listening; the port it got (the configured one, or the one given for 0). */

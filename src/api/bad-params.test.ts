@@ -218,6 +218,10 @@ const ROUTES: Record<string, Param[]> = {
   'POST /api/v1/devices/:id/rotate': [],
   'POST /api/v1/devices/:id/revoke': [],
   'PATCH /api/v1/devices/:id': [],
+  // Retention: whole days in a zod-checked body, no query parameters (src/retention/routes.test.ts).
+  'GET /api/v1/retention': [],
+  'PUT /api/v1/retention': [],
+  'POST /api/v1/retention/run': [],
 };
 
 describe('bad numeric and time parameters on every route', () => {

@@ -110,9 +110,10 @@ async function openOrForward(config: Config, command: string | undefined): Promi
         `\`loadscope ${command}\` needs a store of its own: stop that server, or use PostgreSQL (LOADSCOPE_STORE=postgres) to run several processes on one store`,
     );
   }
-  const { openStore } = await import('../store/open-store.ts');
+  // Raw reads reach into the lake below each organisation's retention boundary (docs/retention.md).
+  const { openTieredStore } = await import('../retention/open.ts');
   try {
-    return await openStore(config);
+    return await openTieredStore(config);
   } catch (err) {
     throw explainLocked(err, config.store.duckdbPath, socket) ?? err;
   }

@@ -5,7 +5,6 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
-import { openParquetLake } from '../lake/parquet/index.ts';
 import type { Lake } from '../lake/port.ts';
 import { createChannelDirectory } from '../realtime/directory.ts';
 import { openStore } from '../store/open-store.ts';
@@ -25,15 +24,18 @@ export function withTieredReadings(store: Store, config: Config): Store {
   const dir = config.lake.dir;
   if (dir === null) return store;
   let lake: Promise<Lake> | undefined;
+  // Loaded on first use too: a PostgreSQL command that never crosses a boundary does not load DuckDB.
   const open = () =>
-    (lake ??= openParquetLake({
-      dir,
-      // It only reads: it places no channel and compacts nothing.
-      place: () => undefined,
-      shards: config.log.partitions,
-      compactEveryMs: 0,
-      writerId: writerId('reader'),
-    }));
+    (lake ??= import('../lake/parquet/index.ts').then(({ openParquetLake }) =>
+      openParquetLake({
+        dir,
+        // It only reads: it places no channel and compacts nothing.
+        place: () => undefined,
+        shards: config.log.partitions,
+        compactEveryMs: 0,
+        writerId: writerId('reader'),
+      }),
+    ));
   return {
     ...store,
     readings: tieredReadings({
@@ -67,6 +69,7 @@ export async function openRetentionLake(config: Config, store: Pick<Store, 'cata
     );
   const directory = createChannelDirectory({ catalog: store.catalog });
   await directory.refresh(true);
+  const { openParquetLake } = await import('../lake/parquet/index.ts');
   return openParquetLake({
     dir,
     place: (id) => directory.byId(id),
