@@ -71,10 +71,18 @@ const bench: Bench = {
       const load = async (s: Served, paths: string[], kinds: string[], rate: number) => {
         // A short warm-up, so that JIT and caches are as warm for one server as for the other.
         await runLoad({ port: s.port, paths: mix.paths, kinds: mix.kinds, headers, rate: 200, seconds: 1 });
-        return runLoad({ port: s.port, paths, kinds, headers, rate, seconds });
+        await s.idle();
+        const cpu = process.cpuUsage();
+        const r = await runLoad({ port: s.port, paths, kinds, headers, rate, seconds });
+        // Requests that timed out are still being worked on: let them finish before the next run.
+        await s.idle();
+        const used = process.cpuUsage(cpu);
+        // CPU of this process (server, store, and the load generator's thread) per request, timed-out
+        // ones included (answered before idle() resolved): what the load average cannot blur.
+        return { ...r, cpuMs: (used.user + used.system) / 1000 / Math.max(1, r.requests) };
       };
-      const describe = (r: LoadResult) =>
-        `p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms max ${r.max.toFixed(1)} ms, ${rateOf(r).toFixed(0)} req/s, errors ${r.errors}, timeouts ${r.timeouts}`;
+      const describe = (r: LoadResult & { cpuMs: number }) =>
+        `p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms max ${r.max.toFixed(1)} ms, ${rateOf(r).toFixed(0)} req/s, errors ${r.errors}, timeouts ${r.timeouts}, CPU ${r.cpuMs.toFixed(2)} ms/request`;
       for (const rate of RATES) {
         const base = await load(serving, ['/api/healthz'], ['healthz'], rate);
         log(`${rate}/s healthz: ${describe(base)}`);
@@ -102,6 +110,23 @@ const bench: Bench = {
               : {}),
           },
           { name: `dashboard mix max at ${rate} req/s`, value: served.max, unit: 'ms' },
+          {
+            name: `dashboard mix CPU per request at ${rate} req/s`,
+            value: served.cpuMs,
+            unit: 'ms',
+            baseline: { name: `healthz CPU per request at ${rate} req/s`, value: base.cpuMs },
+            ratio: served.cpuMs / base.cpuMs,
+          },
+          {
+            name: `dashboard mix CPU per request at ${rate} req/s, before the serving layer`,
+            value: old.cpuMs,
+            unit: 'ms',
+            baseline: {
+              name: `dashboard mix CPU per request at ${rate} req/s, serving layer`,
+              value: served.cpuMs,
+            },
+            ratio: old.cpuMs / served.cpuMs,
+          },
           { name: `dashboard mix achieved rate at ${rate} req/s`, value: rateOf(served), unit: 'req/s' },
           {
             name: `dashboard mix p99 at ${rate} req/s, before the serving layer`,
@@ -248,6 +273,8 @@ async function seed(store: Store, facilities: number, days: number, log: (l: str
 interface Served {
   label: string;
   port: number;
+  /** Resolves once the server has answered every request it received (timed-out ones included). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -267,11 +294,21 @@ async function serve(
     announce: () => undefined,
     ...opts,
   });
+  let inFlight = 0;
+  app.addHook('onRequest', async () => {
+    inFlight++;
+  });
+  app.addHook('onResponse', async () => {
+    inFlight--;
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   return {
     label,
     port: typeof address === 'object' && address ? address.port : 0,
+    async idle() {
+      for (let i = 0; i < 1200 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    },
     close: () => app.close(),
   };
 }
