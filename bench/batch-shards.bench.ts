@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runBatch } from '../src/batch/run-batch.ts';
-import { runShardedBatch, type ShardedBatchSummary } from '../src/batch/shards/run-sharded.ts';
+import { localWorkers, runShardedBatch, type ShardedBatchSummary } from '../src/batch/shards/run-sharded.ts';
 import { fleetDay, seedShardFleet, type ShardFleetSize } from '../src/batch/shards/testing.ts';
 import { createLocalExecutor } from '../src/jobs/local/local-executor.ts';
 import { createSlurmCli } from '../src/jobs/slurm/slurm-cli.ts';
@@ -75,7 +75,7 @@ const bench: Bench = {
       });
 
       const executors = [
-        ['local', (n: number) => createLocalExecutor({ workers: n })],
+        ['local', (n: number) => createLocalExecutor({ workers: localWorkers(n) })],
         ...(slurmUp()
           ? ([
               [

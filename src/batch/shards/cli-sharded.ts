@@ -12,7 +12,7 @@ import { EXECUTOR_KINDS, type ExecutorKind } from '../../jobs/types.ts';
 import { costLine } from '../../cost/format.ts';
 import { priceMeters } from '../../cost/price-meters.ts';
 import { parseChoice } from '../cli-options.ts';
-import { runShardedBatch } from './run-sharded.ts';
+import { localWorkers, runShardedBatch } from './run-sharded.ts';
 
 /** Options of `loadscope batch` that choose the sharded run. */
 export interface ShardedCliOptions {
@@ -42,7 +42,7 @@ export async function runShardedFromCli(ctx: CliContext, o: ShardedCliOptions): 
   const executor =
     kind === 'slurm'
       ? createSlurmExecutor({ cli: createSlurmCli(), partition: config.jobs.slurmPartition })
-      : createLocalExecutor({ workers: shards });
+      : createLocalExecutor({ workers: localWorkers(shards) });
   const store = await ctx.store();
   const tty = (ctx.err as NodeJS.WriteStream).isTTY === true;
   let bar: cliProgress.SingleBar | undefined;
