@@ -1,38 +1,27 @@
 /** Login, logout, the caller's identity (with the CSRF token) and changing one's own password. */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { InputError, UnauthenticatedError } from '../../errors.ts';
 import { MIN_PASSWORD_LENGTH, startSession } from '../accounts/service.ts';
 import { SESSION_COOKIE } from '../authenticate.ts';
 import { createLoginThrottle } from '../login-throttle.ts';
 import { requirePrincipal } from '../principal.ts';
 import { hashPassword, randomSecret, verifyPassword } from '../secrets.ts';
-import { errorResponses, roleSchema, scopesSchema, userSchema } from './schemas.ts';
+import { login, me, passwordChange } from '../shapes/accounts.ts';
+import { errorBody, errorResponses } from '../shapes/common.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
 
-const meSchema = {
-  type: 'object',
-  properties: {
-    user: { anyOf: [userSchema, { type: 'null' }] },
-    orgId: { type: 'string' },
-    role: roleSchema,
-    via: { type: 'string', enum: ['session', 'token'] },
-    tokenId: { type: 'string' },
-    scopes: { ...scopesSchema, description: "a token's scopes (docs/api.md, Token scopes)" },
-    csrfToken: {
-      type: 'string',
-      description: 'send as header x-csrf-token on POST/PUT/PATCH/DELETE with the session cookie',
-    },
-  },
-  required: ['user', 'orgId', 'role', 'via'],
-} as const;
+const noBody = z.null().describe('done: no body');
 
 /** Registers /auth routes (prefix /api/v1 applied by the caller). */
-export async function authRoutes(app: FastifyInstance): Promise<void> {
-  const { store, now, sessionTtlMs, secureCookies, loginRateLimit } = app.deps;
-  const throttle = createLoginThrottle({ ...app.deps.loginBackoff, now });
+export async function authRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
+  const { store, now, sessionTtlMs, secureCookies, loginRateLimit } = host.deps;
+  const throttle = createLoginThrottle({ ...host.deps.loginBackoff, now });
   // Verified when the login is unknown, so that a wrong login and a wrong password cost the same time.
   const dummyHash = hashPassword(randomSecret());
 
-  app.post<{ Body: { email: string; password: string } }>(
+  app.post(
     '/auth/login',
     {
       config: {
@@ -42,16 +31,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['auth'],
         summary: 'Log in with login name and password; sets the httpOnly session cookie',
-        body: {
-          type: 'object',
-          properties: {
-            email: { type: 'string', minLength: 1, maxLength: 200 },
-            password: { type: 'string', minLength: 1, maxLength: 500 },
-          },
-          required: ['email', 'password'],
-          additionalProperties: false,
-        },
-        response: { 200: meSchema, ...errorResponses, 429: errorResponses[400] },
+        body: login,
+        response: { 200: me, ...errorResponses, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -86,7 +67,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       });
       const { passwordHash: _, ...user } = found;
       const csrfToken = reply.generateCsrf({ userInfo: user.id });
-      return { user, orgId: user.orgId, role: user.role, via: 'session', csrfToken };
+      return { user, orgId: user.orgId, role: user.role, via: 'session' as const, csrfToken };
     },
   );
 
@@ -96,14 +77,14 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['auth'],
         summary: 'End the current session',
-        response: { 204: { type: 'null' }, ...errorResponses },
+        response: { 204: noBody, ...errorResponses },
       },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
       if (p.sessionId) await store.accounts.deleteSession(p.sessionId);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -115,7 +96,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['auth'],
         summary: 'Who am I; includes the CSRF token for session callers',
-        response: { 200: meSchema, ...errorResponses },
+        response: { 200: me, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -134,23 +115,15 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { current: string; next: string } }>(
+  app.post(
     '/auth/password',
     {
       config: { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.timeWindowMs } },
       schema: {
         tags: ['auth'],
         summary: 'Change my password (ends my other sessions)',
-        body: {
-          type: 'object',
-          properties: {
-            current: { type: 'string', minLength: 1, maxLength: 500 },
-            next: { type: 'string', minLength: 1, maxLength: 500 },
-          },
-          required: ['current', 'next'],
-          additionalProperties: false,
-        },
-        response: { 204: { type: 'null' }, ...errorResponses },
+        body: passwordChange,
+        response: { 204: noBody, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -168,7 +141,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       }
       await store.accounts.updateUser(p.userId, { passwordHash: await hashPassword(request.body.next) });
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,19 +1,23 @@
 /** Sharing a facility with another user or organisation, read-only or with edit rights. */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { InputError, NotFoundError } from '../../errors.ts';
-import type { Share, ShareAccess } from '../../store/ports/accounts.ts';
+import type { Share } from '../../store/ports/accounts.ts';
 import { requirePrincipal, requireRole } from '../principal.ts';
 import { randomId } from '../secrets.ts';
-import { accessSchema, errorResponses, idSchema, shareSchema } from './schemas.ts';
-
-const facilityParams = {
-  type: 'object',
-  properties: { facilityId: idSchema },
-  required: ['facilityId'],
-} as const;
+import {
+  facilityParams,
+  newShare,
+  share as shareShape,
+  shareParams,
+  sharesOverview,
+} from '../shapes/accounts.ts';
+import { errorResponses } from '../shapes/common.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
 
 /** Registers share routes. Only administrators of the owning organisation manage shares. */
-export async function shareRoutes(app: FastifyInstance): Promise<void> {
+export async function shareRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { store, now } = app.deps;
   const admin = requireRole('admin');
 
@@ -30,17 +34,7 @@ export async function shareRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['sharing'],
         summary: 'Shares given by my organisation (admins) and shares given to me or my organisation',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              given: { type: 'array', items: shareSchema },
-              received: { type: 'array', items: shareSchema },
-            },
-            required: ['given', 'received'],
-          },
-          ...errorResponses,
-        },
+        response: { 200: sharesOverview, ...errorResponses },
       },
     },
     async (request) => {
@@ -52,7 +46,7 @@ export async function shareRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { facilityId: string } }>(
+  app.get(
     '/facilities/:facilityId/shares',
     {
       preHandler: admin,
@@ -60,7 +54,7 @@ export async function shareRoutes(app: FastifyInstance): Promise<void> {
         tags: ['sharing'],
         summary: 'Shares of one of my facilities',
         params: facilityParams,
-        response: { 200: { type: 'array', items: shareSchema }, ...errorResponses },
+        response: { 200: shareShape.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -70,10 +64,7 @@ export async function shareRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{
-    Params: { facilityId: string };
-    Body: { userEmail?: string; orgId?: string; access: ShareAccess };
-  }>(
+  app.post(
     '/facilities/:facilityId/shares',
     {
       preHandler: admin,
@@ -81,17 +72,8 @@ export async function shareRoutes(app: FastifyInstance): Promise<void> {
         tags: ['sharing'],
         summary: 'Share one of my facilities with a user (by login) or an organisation (by id)',
         params: facilityParams,
-        body: {
-          type: 'object',
-          properties: {
-            userEmail: { type: 'string', minLength: 1, maxLength: 200 },
-            orgId: idSchema,
-            access: accessSchema,
-          },
-          required: ['access'],
-          additionalProperties: false,
-        },
-        response: { 201: shareSchema, ...errorResponses },
+        body: newShare,
+        response: { 201: shareShape, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -125,15 +107,15 @@ export async function shareRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.delete<{ Params: { shareId: string } }>(
+  app.delete(
     '/shares/:shareId',
     {
       preHandler: admin,
       schema: {
         tags: ['sharing'],
         summary: 'Revoke a share my organisation gave',
-        params: { type: 'object', properties: { shareId: idSchema }, required: ['shareId'] },
-        response: { 204: { type: 'null' }, ...errorResponses },
+        params: shareParams,
+        response: { 204: z.null().describe('revoked: no body'), ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -141,7 +123,7 @@ export async function shareRoutes(app: FastifyInstance): Promise<void> {
       const share = await store.accounts.getShare(request.params.shareId);
       if (!share || share.ownerOrgId !== p.orgId) throw new NotFoundError('share', request.params.shareId);
       await store.accounts.deleteShare(share.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,24 +1,31 @@
 /** Administration of the caller's organisation: the organisation itself, its users and API tokens. */
 import type { FastifyInstance } from 'fastify';
-import type { Role } from '../../domain/types.ts';
+import { z } from 'zod';
 import { ForbiddenError, InputError, NotFoundError } from '../../errors.ts';
 import { createApiToken, createUser } from '../accounts/service.ts';
 import { requirePrincipal, requireRole, roleAtLeast } from '../principal.ts';
 import { hashPassword } from '../secrets.ts';
-import type { TokenScope } from '../../store/ports/accounts.ts';
 import { effectiveScopes } from '../scopes.ts';
-import { errorResponses, idSchema, roleSchema, scopesSchema, tokenSchema, userSchema } from './schemas.ts';
+import {
+  apiToken,
+  createdToken,
+  newToken,
+  newUser,
+  organisation,
+  organisationPatch,
+  tokenParams,
+  user as userShape,
+  userParams,
+  userPatch,
+} from '../shapes/accounts.ts';
+import { errorResponses } from '../shapes/common.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
 
-const orgSchema = {
-  type: 'object',
-  properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'number' } },
-  required: ['id', 'name', 'createdAt'],
-} as const;
-const userParams = { type: 'object', properties: { userId: idSchema }, required: ['userId'] } as const;
-const tokenParams = { type: 'object', properties: { tokenId: idSchema }, required: ['tokenId'] } as const;
+const deleted = z.null().describe('deleted: no body');
 
 /** Registers organisation, user and token routes. */
-export async function userRoutes(app: FastifyInstance): Promise<void> {
+export async function userRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { store, now } = app.deps;
   const admin = requireRole('admin');
 
@@ -28,7 +35,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['admin'],
         summary: "The caller's organisation",
-        response: { 200: orgSchema, ...errorResponses },
+        response: { 200: organisation, ...errorResponses },
       },
     },
     async (request) => {
@@ -39,20 +46,15 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.patch<{ Body: { name: string } }>(
+  app.patch(
     '/organisation',
     {
       preHandler: admin,
       schema: {
         tags: ['admin'],
         summary: 'Rename the organisation',
-        body: {
-          type: 'object',
-          properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
-          required: ['name'],
-          additionalProperties: false,
-        },
-        response: { 200: orgSchema, ...errorResponses },
+        body: organisationPatch,
+        response: { 200: organisation, ...errorResponses },
       },
     },
     async (request) => {
@@ -72,31 +74,21 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['admin'],
         summary: 'Users of my organisation',
-        response: { 200: { type: 'array', items: userSchema }, ...errorResponses },
+        response: { 200: userShape.array(), ...errorResponses },
       },
     },
     async (request) => store.accounts.listUsers({ orgId: requirePrincipal(request).orgId }),
   );
 
-  app.post<{ Body: { email: string; name?: string; role: Role; password: string } }>(
+  app.post(
     '/users',
     {
       preHandler: admin,
       schema: {
         tags: ['admin'],
         summary: 'Create a user in my organisation',
-        body: {
-          type: 'object',
-          properties: {
-            email: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\s]+$' },
-            name: { type: 'string', maxLength: 200 },
-            role: roleSchema,
-            password: { type: 'string', minLength: 1, maxLength: 500 },
-          },
-          required: ['email', 'role', 'password'],
-          additionalProperties: false,
-        },
-        response: { 201: userSchema, ...errorResponses },
+        body: newUser,
+        response: { 201: userShape, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -112,10 +104,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     return user;
   };
 
-  app.patch<{
-    Params: { userId: string };
-    Body: { name?: string; role?: Role; disabled?: boolean; password?: string };
-  }>(
+  app.patch(
     '/users/:userId',
     {
       preHandler: admin,
@@ -123,17 +112,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         tags: ['admin'],
         summary: "Change a user's name, role, password or disabled flag",
         params: userParams,
-        body: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            role: roleSchema,
-            disabled: { type: 'boolean' },
-            password: { type: 'string', minLength: 10, maxLength: 500 },
-          },
-          additionalProperties: false,
-        },
-        response: { 200: userSchema, ...errorResponses },
+        body: userPatch,
+        response: { 200: userShape, ...errorResponses },
       },
     },
     async (request) => {
@@ -154,7 +134,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.delete<{ Params: { userId: string } }>(
+  app.delete(
     '/users/:userId',
     {
       preHandler: admin,
@@ -162,7 +142,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         tags: ['admin'],
         summary: 'Delete a user',
         params: userParams,
-        response: { 204: { type: 'null' }, ...errorResponses },
+        response: { 204: deleted, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -170,7 +150,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const user = await userOfMyOrg(p.orgId, request.params.userId);
       if (user.id === p.userId) throw new ForbiddenError('you cannot delete yourself');
       await store.accounts.deleteUser(user.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -181,7 +161,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['admin'],
         summary: 'API tokens of my organisation',
-        response: { 200: { type: 'array', items: tokenSchema }, ...errorResponses },
+        response: { 200: apiToken.array(), ...errorResponses },
       },
     },
     async (request) =>
@@ -191,36 +171,15 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       })),
   );
 
-  app.post<{ Body: { name: string; role?: Role; scopes?: TokenScope[]; expiresInDays?: number } }>(
+  app.post(
     '/tokens',
     {
       preHandler: admin,
       schema: {
         tags: ['admin'],
         summary: 'Create an API token; the token is shown in this response only',
-        body: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            role: roleSchema,
-            scopes: {
-              ...scopesSchema,
-              description:
-                "read, write, write:readings, admin; default: the role's (a viewer's token only reads)",
-            },
-            expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 },
-          },
-          required: ['name'],
-          additionalProperties: false,
-        },
-        response: {
-          201: {
-            type: 'object',
-            properties: { token: { type: 'string' }, info: tokenSchema },
-            required: ['token', 'info'],
-          },
-          ...errorResponses,
-        },
+        body: newToken,
+        response: { 201: createdToken, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -240,11 +199,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
           ...(request.body.scopes ? { scopes: request.body.scopes } : {}),
         },
       );
-      return reply.status(201).send({ token, info: row });
+      return reply.status(201).send({ token, info: { ...row, scopes: effectiveScopes(row) } });
     },
   );
 
-  app.delete<{ Params: { tokenId: string } }>(
+  app.delete(
     '/tokens/:tokenId',
     {
       preHandler: admin,
@@ -252,7 +211,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         tags: ['admin'],
         summary: 'Revoke an API token',
         params: tokenParams,
-        response: { 204: { type: 'null' }, ...errorResponses },
+        response: { 204: deleted, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -260,7 +219,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const token = await store.accounts.getToken(request.params.tokenId);
       if (!token || token.orgId !== p.orgId) throw new NotFoundError('token', request.params.tokenId);
       await store.accounts.deleteToken(token.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,9 +1,10 @@
 /**
- * Shapes the API answers. Domain objects come from the server's own type definitions (type-only
- * imports, erased by the build) so that the web application and the API cannot drift apart.
+ * Shapes the API answers. They come from the server's zod shapes (src/api/shapes/, the schemas the
+ * routes validate and serialise with) or, where a route has none yet, its own type definitions:
+ * type-only imports, erased by the build, so that the web application and the API cannot drift apart.
  */
-import type { Alert, Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
-import type { ApiToken, Share, ShareAccess, User } from '../../../src/store/ports/accounts.ts';
+import type { Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
+import type { ShareAccess } from '../../../src/store/ports/accounts.ts';
 import type { ImportSummary } from '../../../src/ingest/types.ts';
 import type { ImportQuery } from '../../../src/api/routes/import-options.ts';
 import type { LiveNilmBreakdown as LiveBreakdown } from '../../../src/realtime/live-nilm.ts';
@@ -13,14 +14,24 @@ import type { FlowBucket, FlowFigures } from '../../../src/solar/flows.ts';
 import type { NetCost } from '../../../src/solar/net-cost.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
 import type { LatestValue } from '../../../src/api/shapes/live.ts';
+import type {
+  ApiTokenView as ApiToken,
+  CreatedToken,
+  Me,
+  Share,
+  User,
+} from '../../../src/api/shapes/accounts.ts';
+import type { Alert } from '../../../src/api/shapes/alerts.ts';
 
 export type {
   Alert,
   ApiToken,
   Channel,
+  CreatedToken,
   Facility,
   LatestValue,
   LiveBreakdown,
+  Me,
   Meter,
   PatternRule,
   Role,
@@ -30,15 +41,6 @@ export type {
   ShareAccess,
   User,
 };
-
-/** `GET /auth/me` and the login response. */
-export interface Me {
-  user: User | null;
-  orgId: string;
-  role: Role;
-  via: 'session' | 'token';
-  csrfToken?: string;
-}
 
 /** A facility in a list, with the caller's access. */
 export type FacilityWithAccess = Facility & { access: ShareAccess };
@@ -219,13 +221,6 @@ export interface ImportRecord {
   progress: { bytesRead: number; bytesTotal: number; rows: number; readings: number };
   summary: Omit<ImportSummary, 'file' | 'quarantine'> | null;
   error: { error: string; message: string } | null;
-}
-
-/** A newly created API token: the secret is shown once. */
-export interface CreatedToken {
-  token: string;
-  info: ApiToken;
-  [key: string]: unknown;
 }
 
 /** `GET /facilities/:id/range`: whole local days with their comparison (docs/api.md). */
