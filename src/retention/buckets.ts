@@ -5,14 +5,8 @@
  * stores' integer arithmetic.
  */
 import type { ReadingBatch } from '../domain/types.ts';
-import {
-  bucketQuery,
-  cutMinutes,
-  useMinutes,
-  type BucketQuery,
-  type Downsampled,
-  type ReadingColumns,
-} from '../store/ports/readings.ts';
+import { type Downsampled, type ReadingColumns } from '../store/ports/readings.ts';
+import { bucketQuery, cutMinutes, useMinutes, type BucketQuery } from '../store/readings-batch.ts';
 
 /** A downsampling request as the caller gave it. */
 export interface DownsampleArgs {

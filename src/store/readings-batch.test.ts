@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
 import { batchOf } from './contract/fixtures.ts';
-import { bucketQuery, cutMinutes, mergeChanges, minuteAggregates, prepareBatch } from './ports/readings.ts';
+import { bucketQuery, cutMinutes, mergeChanges, minuteAggregates, prepareBatch } from './readings-batch.ts';
 
 const keys = async (ids: string[]) =>
   new Map(ids.filter((id) => id !== 'ghost').map((id, i) => [id, i + 10]));

@@ -11,11 +11,11 @@ import {
 import duckdb from '@duckdb/node-bindings';
 import type { Reading, ReadingBatch } from '../../domain/types.ts';
 import { InputError, StoreError } from '../../errors.ts';
+import { type PeekedChanges, type ReadingRepo, type WriteResult } from '../ports/readings.ts';
 import {
   changeTokenRuns,
   peekedChanges,
   prepareBatch,
-  type PeekedChanges,
   type PreparedBatch,
   bucketQuery,
   minuteAggregates,
@@ -25,9 +25,7 @@ import {
   TS_RANGE,
   useMinutes,
   type BucketQuery,
-  type ReadingRepo,
-  type WriteResult,
-} from '../ports/readings.ts';
+} from '../readings-batch.ts';
 import { queryFloat64Columns, queryRows, sqlString, type DuckdbContext } from './connection.ts';
 import { msToExportTimeSql } from './export-time.ts';
 

@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchOf } from '../contract/fixtures.ts';
 import { TEST_PG_URL } from '../contract/factories.ts';
-import { minuteAggregates, prepareBatch } from '../ports/readings.ts';
+import { minuteAggregates, prepareBatch } from '../readings-batch.ts';
 import { encodeBinaryCopy, encodeMinutesCopy, orderByChannel } from './copy-binary.ts';
 
 // Keys deliberately out of the channels' order in the batch: b < c < a.

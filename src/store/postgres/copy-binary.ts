@@ -1,5 +1,5 @@
 import type { ReadingBatch } from '../../domain/types.ts';
-import type { MinuteColumns } from '../ports/readings.ts';
+import type { MinuteColumns } from '../readings-batch.ts';
 
 /** PostgreSQL's binary COPY header: signature, flags, header extension length. */
 const HEADER = 19;

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ReadingBatch } from '../../domain/types.ts';
-import { minuteAggregates, type PreparedBatch } from '../ports/readings.ts';
+import { minuteAggregates, type PreparedBatch } from '../readings-batch.ts';
 import { inTransaction, type PgContext } from './connection.ts';
 import { encodeBinaryCopy, encodeMinutesCopy, orderByChannel } from './copy-binary.ts';
 

@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Reading, ReadingBatch } from '../../domain/types.ts';
 import { InputError, StoreError } from '../../errors.ts';
+import { type ReadingRepo, type WriteResult } from '../ports/readings.ts';
 import {
   bucketQuery,
   changeTokenRuns,
@@ -15,9 +16,7 @@ import {
   useMinutes,
   type BucketQuery,
   prepareBatch,
-  type ReadingRepo,
-  type WriteResult,
-} from '../ports/readings.ts';
+} from '../readings-batch.ts';
 import { queryRows, type PgContext } from './connection.ts';
 import { MINUTE_PAIR_COLUMNS, addMinutes, writeReadings } from './readings-write.ts';
 
