@@ -31,6 +31,11 @@ const PLACES = [
   ['b-m1-mains', 'org-b', 'b-m1'],
 ] as const;
 
+/** Where each world channel goes in the lake. */
+export const PLACES_BY_ID: ReadonlyMap<string, { orgId: string; meterId: string }> = new Map(
+  PLACES.map(([id, orgId, meterId]) => [id, { orgId, meterId }]),
+);
+
 /** The catalog of the world. */
 export async function seedWorld(store: Store): Promise<void> {
   await store.catalog.upsertOrganisations([
