@@ -13,6 +13,13 @@ import { EXECUTOR_KINDS, type ExecutorKind } from './types.ts';
 /** Registers `loadscope job ...`, `loadscope score ...` and `loadscope products`. */
 export function registerJobCommands(program: Command, ctx: CliContext): void {
   const job = program.command('job').description('run analyses as sharded jobs, locally or on Slurm');
+  registerJobRun(job, ctx);
+  registerJobInspection(job, ctx);
+  registerScoreCommands(program, ctx);
+}
+
+/** `loadscope job run <product | nilm>`: the job on the chosen executor, with progress, then the top scores. */
+function registerJobRun(job: Command, ctx: CliContext): void {
   job
     .command('run <what>')
     .description(
@@ -57,28 +64,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
       ctx.signal.addEventListener('abort', onSigint, { once: true });
       const progress = progressReporter(ctx.err);
       try {
-        const request = nilm
-          ? {
-              kind: 'nilm' as const,
-              target: o.model ?? '',
-              params: {
-                modelId: requireModel(o.model),
-                from: parseDate(requireOpt(o.from, 'from'), 'from'),
-                to: parseDate(requireOpt(o.to, 'to'), 'to'),
-                ...facilityIds,
-              },
-            }
-          : {
-              kind: 'score' as const,
-              target: what,
-              params: {
-                product: what,
-                productParams: o.params ? parseJson(o.params, 'params') : {},
-                ...facilityIds,
-                ...(o.from ? { from: parseDate(o.from, 'from') } : {}),
-                ...(o.to ? { to: parseDate(o.to, 'to') } : {}),
-              },
-            };
+        const request = jobRequest(what, o, facilityIds);
         const result = await service.run(
           { orgId: o.org, shards: parsePositive(o.shards, 'shards'), ...request },
           { executor, onProgress: progress.update, signal: controller.signal },
@@ -98,6 +84,36 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
         ctx.signal.removeEventListener('abort', onSigint);
       }
     });
+}
+
+/** What `job run` asks the job service for: a product's scores, or a NILM disaggregation. */
+function jobRequest(what: string, o: RunOptions, facilityIds: { facilityIds?: string[] }) {
+  return what === 'nilm'
+    ? {
+        kind: 'nilm' as const,
+        target: o.model ?? '',
+        params: {
+          modelId: requireModel(o.model),
+          from: parseDate(requireOpt(o.from, 'from'), 'from'),
+          to: parseDate(requireOpt(o.to, 'to'), 'to'),
+          ...facilityIds,
+        },
+      }
+    : {
+        kind: 'score' as const,
+        target: what,
+        params: {
+          product: what,
+          productParams: o.params ? parseJson(o.params, 'params') : {},
+          ...facilityIds,
+          ...(o.from ? { from: parseDate(o.from, 'from') } : {}),
+          ...(o.to ? { to: parseDate(o.to, 'to') } : {}),
+        },
+      };
+}
+
+/** `loadscope job list` and `loadscope job show <id>`. */
+function registerJobInspection(job: Command, ctx: CliContext): void {
   job
     .command('list')
     .description('jobs, newest first')
@@ -127,7 +143,10 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
           `${new Date(l.ts).toISOString()} ${l.level.padEnd(5)} ${l.shard ?? '-'} ${l.message}\n`,
         );
     });
+}
 
+/** `loadscope score rank|show` and `loadscope products`. */
+function registerScoreCommands(program: Command, ctx: CliContext): void {
   const score = program.command('score').description('read scores of analytic products');
   score
     .command('rank <product>')
