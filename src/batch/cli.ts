@@ -84,6 +84,7 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
           changes: store.readings,
           now: Date.now,
           costs: (scope) => priceMeters(store, scope),
+          retention: store.retention,
         },
         { full: o.full ?? false, percentile },
       );

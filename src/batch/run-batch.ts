@@ -5,8 +5,9 @@
  * The changes are peeked first and acknowledged only after everything committed, so a run that
  * fails leaves them pending and the next run recomputes them.
  */
-import { LoadscopeError } from '../errors.ts';
+import { InputError, LoadscopeError } from '../errors.ts';
 import type { ReadingChangeLog } from '../store/ports/readings.ts';
+import type { RetentionRepo } from '../store/ports/retention.ts';
 import type { ChangedRange, RecomputeResult, RollupRepo } from '../store/ports/rollups.ts';
 import { thresholdName } from './sql/thresholds-sql.ts';
 
@@ -21,6 +22,11 @@ export interface BatchDeps {
    * full run, the meters of the changed channels otherwise. Absent: no costs.
    */
   costs?: (scope: 'all' | ChangedRange[]) => Promise<CostStepResult>;
+  /**
+   * The organisations' retention (`store.retention`): a full run recomputes from the store's raw
+   * readings, so it is refused once a retention run has moved some of them into the lake.
+   */
+  retention?: Pick<RetentionRepo, 'list'>;
 }
 
 /** What the cost step did. */
@@ -69,6 +75,7 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
   if (!(percentile > 0 && percentile < 100))
     throw new RangeError(`percentile must be between 0 and 100 (exclusive), got ${percentile}`);
   const name = thresholdName(percentile);
+  if (opts.full && deps.retention) await refuseFullAfterRetention(deps.retention);
   const step = async (s: BatchStep) => opts.onStep?.(s);
   const t0 = deps.now();
   // Peeked first in both modes: a full run covers them too, so they must not be recomputed again
@@ -104,4 +111,22 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
     const message = `batch failed with ${changes.length} pending change(s)${reason}; they stay pending and the next 'loadscope batch' recomputes them`;
     throw new LoadscopeError('BATCH_INCOMPLETE', message, { exitCode: 75, cause: err });
   }
+}
+
+/**
+ * A full recompute replaces every rollup from the store's raw readings; once retention has moved an
+ * organisation's older readings into the lake, that would drop the rollups of the moved days. The
+ * sharded batch reads the lake, and an incremental run touches only changed days.
+ */
+async function refuseFullAfterRetention(retention: Pick<RetentionRepo, 'list'>): Promise<void> {
+  const moved = (await retention.list()).filter((r) => r.lakeBefore !== null);
+  if (!moved.length) return;
+  const first = moved[0]!;
+  throw new InputError(
+    `batch --full recomputes from the store's raw readings, but organisation '${first.orgId}'` +
+      `${moved.length > 1 ? ` (and ${moved.length - 1} more)` : ''} keeps its readings before ` +
+      `${new Date(first.lakeBefore!).toISOString().slice(0, 10)} only in the lake (retention): a full run ` +
+      'would drop their rollups. Run `loadscope batch --executor local` (it reads the lake) or an incremental `loadscope batch`',
+    { field: 'full' },
+  );
 }

@@ -36,6 +36,7 @@ export function startBatchSchedule(opts: {
           changes: opts.store.readings,
           now,
           costs: (scope) => priceMeters(opts.store, scope),
+          retention: opts.store.retention,
         },
         { full },
       );
