@@ -55,6 +55,17 @@ const range = {
   to: timeSchema('end, exclusive'),
 } as const;
 
+/** Query and answer of the routes over every readable facility (fleet, zip codes). */
+const perFacilitySchema = {
+  querystring: {
+    type: 'object',
+    properties: { period: { type: 'string', enum: ['day', 'month'] }, ...range },
+    required: ['period', 'from', 'to'],
+    additionalProperties: false,
+  },
+  response: { 200: { type: 'array', items: costRowSchema }, ...errorResponses },
+} as const;
+
 /** Longest range per period: hours are many rows. */
 const MAX_DAYS: Record<CostPeriod, number> = { hour: 400, day: 3700, month: 3700 };
 
@@ -110,12 +121,11 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
 
   /** Facility rows of every facility the caller may read (own organisation's, then shared ones). */
   const readableFacilityCosts = async (
-    request: FastifyRequest,
-    period: CostPeriod,
-    from: number,
-    to: number,
+    request: FastifyRequest<{ Querystring: { period: CostPeriod; from: string; to: string } }>,
   ): Promise<{ rows: CostServed[]; zipOf: Map<string, string> }> => {
     const p = requirePrincipal(request);
+    const { period } = request.query;
+    const { from, to } = parseTimeRange(request.query, { maxDays: 800 });
     const readable = await app.access.readableFacilities(p);
     const q = { level: 'facility' as const, period, from, to, limit: 1_000_000 };
     const rows: CostServed[] = await store.tariffs.listCosts({ ...q, orgId: p.orgId });
@@ -181,20 +191,10 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: TAGS,
         summary: 'Cost and CO2 of every facility I may read, per local day or month, per commodity',
-        querystring: {
-          type: 'object',
-          properties: { period: { type: 'string', enum: ['day', 'month'] }, ...range },
-          required: ['period', 'from', 'to'],
-          additionalProperties: false,
-        },
-        response: { 200: { type: 'array', items: costRowSchema }, ...errorResponses },
+        ...perFacilitySchema,
       },
     },
-    async (request) => {
-      const { period } = request.query;
-      const { from, to } = parseTimeRange(request.query, { maxDays: 800 });
-      return (await readableFacilityCosts(request, period, from, to)).rows;
-    },
+    async (request) => (await readableFacilityCosts(request)).rows,
   );
 
   app.get<{ Querystring: { period: CostPeriod; from: string; to: string } }>(
@@ -207,19 +207,11 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
         description:
           "Each row sums the day's or month's rows of the readable facilities in one zip code (key); `meters` " +
           "counts the meters summed. Other organisations' facilities in the same zip code are not included.",
-        querystring: {
-          type: 'object',
-          properties: { period: { type: 'string', enum: ['day', 'month'] }, ...range },
-          required: ['period', 'from', 'to'],
-          additionalProperties: false,
-        },
-        response: { 200: { type: 'array', items: costRowSchema }, ...errorResponses },
+        ...perFacilitySchema,
       },
     },
     async (request) => {
-      const { period } = request.query;
-      const { from, to } = parseTimeRange(request.query, { maxDays: 800 });
-      const { rows, zipOf } = await readableFacilityCosts(request, period, from, to);
+      const { rows, zipOf } = await readableFacilityCosts(request);
       return sumByZip(rows, zipOf);
     },
   );

@@ -22,6 +22,7 @@ import type {
   User,
 } from '../../../src/api/shapes/accounts.ts';
 import type { Alert } from '../../../src/api/shapes/alerts.ts';
+import type { ChannelTotals } from '../../../src/api/routes/explore-compare.ts';
 
 export type {
   Alert,
@@ -81,19 +82,7 @@ export type ExploreSeries = { channelId: string; name?: string; unit?: string; f
 );
 
 /** A channel's energy in an explore span and in the span compared with (`cmp`). */
-export interface ExploreTotals {
-  /** `Wh` for electricity, else a volume unit; null before the batch has rolled anything up. */
-  unit: string | null;
-  basis: 'hour' | 'day';
-  current: number;
-  coverage: number;
-  comparison: number | null;
-  comparisonCoverage: number | null;
-  delta: number | null;
-  percent: number | null;
-  /** The comparison span is covered under 90 %. */
-  partial: boolean;
-}
+export type ExploreTotals = ChannelTotals;
 
 /** The span an explore view is compared with; `offset` added to its times aligns them. */
 export interface ExploreComparison {
