@@ -1,4 +1,5 @@
-/** Admin: users, API tokens and sharing of the caller's organisation (administrators only). */
+/** Admin: users, API tokens, sharing and retention of the caller's organisation (administrators only). */
+import { AdminRetention } from '../components/AdminRetention.tsx';
 import { AdminShares } from '../components/AdminShares.tsx';
 import { AdminTokens } from '../components/AdminTokens.tsx';
 import { AdminUsers } from '../components/AdminUsers.tsx';
@@ -18,6 +19,7 @@ export function AdminPage() {
       <AdminUsers api={api} myId={me.user?.id} />
       <AdminTokens api={api} />
       <AdminShares api={api} orgId={me.orgId} />
+      <AdminRetention api={api} />
     </>
   );
 }
