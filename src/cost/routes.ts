@@ -206,7 +206,7 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
           'Cost and CO2 per zip code over the facilities I may read, per local day or month, per commodity',
         description:
           "Each row sums the day's or month's rows of the readable facilities in one zip code (key); `meters` " +
-          "counts the meters summed. Other organisations' facilities in the same zip code are not included.",
+          "counts the meters summed. Facilities I may not read (another organisation's, unless shared) are left out.",
         ...perFacilitySchema,
       },
     },
