@@ -24,8 +24,8 @@ export interface DeviceActivityTracker {
   record(deviceId: string, outcome: IngestOutcome): void;
   /** Activity of the given devices from `since` (UTC ms): the store's plus what is not flushed yet. */
   activity(deviceIds: readonly string[], since: number): Promise<DeviceActivity[]>;
-  /** Last message time not flushed yet, per device. */
-  pendingLastSeen(deviceId: string): number | undefined;
+  /** Last message time this process saw from the device, if any. */
+  lastSeen(deviceId: string): number | undefined;
   /** Writes the counts to the store now. */
   flush(): Promise<void>;
   /** Starts flushing every `flushMs`. */
@@ -41,6 +41,9 @@ export function createDeviceActivity(opts: DeviceActivityOptions): DeviceActivit
   const now = opts.now ?? Date.now;
   const onError = opts.onError ?? (() => undefined);
   let pending = new Map<string, DeviceActivityDelta>();
+  // Last message time per device seen by this process, kept past flushes: a list whose device rows
+  // were read just before a flush landed still shows a device that just sent as online.
+  const seen = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let lastPrune = 0;
@@ -77,6 +80,7 @@ export function createDeviceActivity(opts: DeviceActivityOptions): DeviceActivit
   return {
     record(deviceId, outcome) {
       const t = now();
+      seen.set(deviceId, t);
       merge({
         deviceId,
         minute: Math.floor(t / MINUTE) * MINUTE,
@@ -86,25 +90,34 @@ export function createDeviceActivity(opts: DeviceActivityOptions): DeviceActivit
         lastSeenAt: t,
       });
     },
-    async activity(deviceIds, since) {
-      const stored = await opts.store.devices.activity(deviceIds, since);
-      const byId = new Map(stored.map((a) => [a.deviceId, { ...a }]));
-      const wanted = new Set(deviceIds);
-      const from = Math.floor(since / MINUTE) * MINUTE;
-      for (const d of pending.values()) {
-        if (!wanted.has(d.deviceId) || d.minute < from) continue;
-        const a = byId.get(d.deviceId) ?? { deviceId: d.deviceId, messages: 0, readings: 0, rejected: 0 };
-        a.messages += d.messages;
-        a.readings += d.readings;
-        a.rejected += d.rejected;
-        byId.set(d.deviceId, a);
-      }
-      return [...byId.values()];
+    activity(deviceIds, since) {
+      // Queued behind any flush (and ahead of the next) so that the store's counts and the pending ones
+      // are read at one moment: a count is never in both, nor in neither.
+      const read = flushing
+        .catch(() => undefined)
+        .then(async () => {
+          const stored = await opts.store.devices.activity(deviceIds, since);
+          const byId = new Map(stored.map((a) => [a.deviceId, { ...a }]));
+          const wanted = new Set(deviceIds);
+          const from = Math.floor(since / MINUTE) * MINUTE;
+          for (const d of pending.values()) {
+            if (!wanted.has(d.deviceId) || d.minute < from) continue;
+            const a = byId.get(d.deviceId) ?? { deviceId: d.deviceId, messages: 0, readings: 0, rejected: 0 };
+            a.messages += d.messages;
+            a.readings += d.readings;
+            a.rejected += d.rejected;
+            byId.set(d.deviceId, a);
+          }
+          return [...byId.values()];
+        });
+      flushing = read.then(
+        () => undefined,
+        () => undefined,
+      );
+      return read;
     },
-    pendingLastSeen(deviceId) {
-      let last: number | undefined;
-      for (const d of pending.values()) if (d.deviceId === deviceId) last = Math.max(last ?? 0, d.lastSeenAt);
-      return last;
+    lastSeen(deviceId) {
+      return seen.get(deviceId);
     },
     flush,
     start() {

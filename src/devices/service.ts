@@ -16,7 +16,7 @@ export interface DeviceServiceDeps {
   store: Pick<Store, 'devices' | 'catalog'>;
   now: () => number;
   /** This process's unflushed activity; without it the list shows what the store has. */
-  activity?: Pick<DeviceActivityTracker, 'activity' | 'pendingLastSeen'>;
+  activity?: Pick<DeviceActivityTracker, 'activity' | 'lastSeen'>;
   /** Random bytes (tests pass a fixed source). */
   random?: (n: number) => Buffer;
 }
@@ -116,8 +116,8 @@ export function createDeviceService(deps: DeviceServiceDeps): DeviceService {
       if (f) names.set(id, f.name);
     }
     return devices.map((d) => {
-      const pending = deps.activity?.pendingLastSeen(d.id);
-      const lastSeenAt = pending === undefined ? d.lastSeenAt : Math.max(pending, d.lastSeenAt ?? 0);
+      const seenHere = deps.activity?.lastSeen(d.id);
+      const lastSeenAt = seenHere === undefined ? d.lastSeenAt : Math.max(seenHere, d.lastSeenAt ?? 0);
       return {
         id: d.id,
         orgId: d.orgId,

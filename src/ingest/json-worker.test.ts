@@ -1,9 +1,10 @@
 /**
  * A large UtilityAPI JSON is parsed in a worker thread and read back in slices: the event loop of the
  * process that imports it (the server, for an upload) never stalls for the whole file's parse, which
- * for this 100 MB file took over 1.5 s on the main thread.
+ * for this 84 MB file took over 1.5 s on the main thread. The test checks where the parse happens, not
+ * how long the event loop waited (a shared machine makes that a coin toss).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -52,23 +53,36 @@ describe('UtilityAPI JSON read through a worker', () => {
     ]);
   });
 
-  it('imports 600,000 readings (100 MB) without stalling the event loop for the parse', async () => {
+  it('imports 600,000 readings (84 MB) without parsing the whole file on the event loop', async () => {
     const path = join(dir, 'big.json');
-    await writeFile(path, utilityJson(300_000));
+    const text = utilityJson(300_000);
+    await writeFile(path, text);
+    // Every JSON.parse on this thread during the import is recorded: the file's parse must happen in
+    // the worker, and this thread may only parse slices of it.
+    const parse = JSON.parse.bind(JSON);
+    let largest = 0;
+    let calls = 0;
+    JSON.parse = ((src: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      calls++;
+      largest = Math.max(largest, src.length);
+      return parse(src, reviver) as unknown;
+    }) as typeof JSON.parse;
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
-    const s = await importFile(t.store, { path, quarantineDir: dir, facility: 'big-json', tz: 'UTC' });
-    delay.disable();
+    let s;
+    try {
+      s = await importFile(t.store, { path, quarantineDir: dir, facility: 'big-json', tz: 'UTC' });
+    } finally {
+      delay.disable();
+      JSON.parse = parse;
+    }
     expect(s).toMatchObject({ rows: 600_000, readings: 600_000, stored: 600_000, rejected: 0 });
-    // The whole-file parse this replaces, timed on this machine in this run (the test's own baseline).
-    const text = await readFile(path, 'utf8');
-    const p0 = performance.now();
-    JSON.parse(text);
-    const wholeParseMs = performance.now() - p0;
     console.log(
-      `longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms; whole-file parse ${wholeParseMs.toFixed(0)} ms`,
+      `main-thread parses ${calls}, largest ${(largest / 1e6).toFixed(2)} MB of ${(text.length / 1e6).toFixed(0)} MB; ` +
+        `longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms (not asserted: the machine is shared)`,
     );
-    // The longest stall is a fraction of one whole-file parse: slices, not the file.
-    expect(delay.max / 1e6).toBeLessThan(Math.max(wholeParseMs / 2, 250));
+    expect(calls).toBeGreaterThan(1);
+    // Slices, not the file: no parse on this thread saw more than a twentieth of it.
+    expect(largest).toBeLessThan(text.length / 20);
   }, 180_000);
 });
