@@ -8,7 +8,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ReadingBatch } from '../../domain/types.ts';
 import { queryFloat64Columns, queryRows, sqlString } from '../../store/duckdb/connection.ts';
 import { msToExportTimeSql } from '../../store/duckdb/export-time.ts';
-import { emptyBatch } from '../../store/ports/retention.ts';
+import { emptyBatch } from '../../domain/reading-batch.ts';
 import type { LakeExport, LakeExtent, LakeQuery } from '../port.ts';
 import { dataGlob, isSafeOrgId, utcDay } from './layout.ts';
 import { listPartitions, type PartitionFilter } from './partitions.ts';

@@ -1,5 +1,4 @@
 import type { ReadingBatch } from '../../domain/types.ts';
-import { InputError } from '../../errors.ts';
 
 /** How long an organisation's data stays in the serving store; hour and day rollups stay for ever. */
 export interface RetentionSettings {
@@ -60,7 +59,10 @@ export interface RetentionRepo {
   get(orgId: string): Promise<RetentionState>;
   /** Every organisation's retention, ordered by organisation id. */
   list(): Promise<RetentionState[]>;
-  /** Sets the organisation's settings (checked: see {@link checkRetentionSettings}). */
+  /**
+   * Sets the organisation's settings; InputError naming the field unless each is a whole number of
+   * days from 1 to {@link MAX_RETENTION_DAYS}.
+   */
   set(orgId: string, settings: RetentionSettings): Promise<RetentionState>;
   /** Raises `lakeBefore` to `before` (never lowers it): from now on readers consult the lake below it. */
   markLakeBefore(orgId: string, before: number): Promise<void>;
@@ -77,49 +79,4 @@ export interface RetentionRepo {
   dropRaw(orgId: string, from: number, to: number, expected: number): Promise<boolean>;
   /** Deletes the organisation's minute aggregates of minutes before `before`; returns the rows deleted. */
   dropMinutes(orgId: string, before: number): Promise<number>;
-}
-
-/** Checks settings; throws InputError naming the field and what it expects. */
-export function checkRetentionSettings(s: RetentionSettings): RetentionSettings {
-  for (const field of ['rawDays', 'minuteDays'] as const) {
-    const v = s[field];
-    if (!Number.isInteger(v) || v < 1 || v > MAX_RETENTION_DAYS)
-      throw new InputError(
-        `${field} must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${v}`,
-        {
-          field,
-        },
-      );
-  }
-  return { rawDays: s.rawDays, minuteDays: s.minuteDays };
-}
-
-/** A state from a stored row (`org_id, raw_days, minute_days, lake_before, minutes_before, last_run`). */
-export function retentionStateOf(orgId: string, row: Record<string, unknown> | undefined): RetentionState {
-  if (!row) return { orgId, ...RETENTION_DEFAULTS, lakeBefore: null, minutesBefore: null, lastRun: null };
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const last = row['last_run'];
-  return {
-    orgId,
-    rawDays: Number(row['raw_days']),
-    minuteDays: Number(row['minute_days']),
-    lakeBefore: num(row['lake_before']),
-    minutesBefore: num(row['minutes_before']),
-    lastRun:
-      last === null || last === undefined
-        ? null
-        : (JSON.parse(typeof last === 'string' ? last : JSON.stringify(last)) as RetentionRunRecord),
-  };
-}
-
-/** An empty columnar batch. */
-export function emptyBatch(): ReadingBatch {
-  return {
-    channelIds: [],
-    channel: new Int32Array(0),
-    ts: new Float64Array(0),
-    value: new Float64Array(0),
-    quality: new Uint8Array(0),
-    length: 0,
-  };
 }

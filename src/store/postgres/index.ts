@@ -1,23 +1,10 @@
 import pg from 'pg';
-import { announcingDeviceRepo } from '../device-rows.ts';
-import { announcingAccountRepo } from '../revocations.ts';
-import { accountsDdl, createAccountRepo } from '../sql/accounts.ts';
-import { alertsDdl, createAlertRepo } from '../sql/alerts.ts';
-import { catalogDdl, createCatalogRepo } from '../sql/catalog.ts';
-import { createLiveRepo, liveDdl } from '../sql/live.ts';
-import { createJobRepo, jobsDdl } from '../sql/jobs.ts';
-import { createNilmRepo, nilmDdl } from '../sql/nilm.ts';
-import { createScoreRepo, scoresDdl } from '../sql/scores.ts';
+import { createSqlRepos, sqlReposDdl } from '../sql/repos.ts';
 import type { Store } from '../store.ts';
-import { createDeviceRepo, devicesSchema } from './devices.ts';
 import type { PgContext } from './connection.ts';
-import { createImportRepo, importsSchema } from './imports.ts';
-import { createNotificationRepo, notificationsSchema } from './notifications.ts';
 import { createReadingRepo, readingsSchema } from './readings.ts';
-import { createRetentionRepo, retentionSchema } from './retention.ts';
 import { createRevocationRepo } from './revocations.ts';
 import { createRollupRepo, rollupsSchema } from './rollups.ts';
-import { createTariffRepo, tariffsSchema } from './tariffs.ts';
 import { postgresSqlDialect } from './dialect.ts';
 import { createPgSqlDb } from './sql-db.ts';
 
@@ -31,22 +18,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
-const SCHEMAS = [
-  catalogDdl(postgresSqlDialect),
-  readingsSchema,
-  rollupsSchema,
-  liveDdl(postgresSqlDialect),
-  alertsDdl(postgresSqlDialect),
-  accountsDdl(postgresSqlDialect),
-  nilmDdl(postgresSqlDialect),
-  scoresDdl(postgresSqlDialect),
-  jobsDdl(postgresSqlDialect),
-  importsSchema,
-  notificationsSchema,
-  tariffsSchema,
-  devicesSchema,
-  retentionSchema,
-];
+const shared = sqlReposDdl(postgresSqlDialect);
+const SCHEMAS = [...shared.before, ...readingsSchema, ...rollupsSchema, ...shared.after];
 
 /** Connects to PostgreSQL as a {@link Store}; every connection uses the configured schema. */
 export async function createPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
@@ -64,21 +37,9 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
   let closed = false;
   return {
     kind: 'postgres',
-    catalog: createCatalogRepo(sql),
+    ...createSqlRepos(sql, revocations),
     readings: createReadingRepo(ctx),
     rollups: createRollupRepo(ctx),
-    live: createLiveRepo(sql),
-    alerts: createAlertRepo(sql),
-    accounts: announcingAccountRepo(createAccountRepo(sql), revocations.announce),
-    revocations,
-    nilm: createNilmRepo(sql),
-    scores: createScoreRepo(sql),
-    jobs: createJobRepo(sql),
-    imports: createImportRepo(ctx),
-    notifications: createNotificationRepo(ctx),
-    tariffs: createTariffRepo(ctx),
-    retention: createRetentionRepo(ctx),
-    devices: announcingDeviceRepo(createDeviceRepo(ctx), revocations.announce),
     async migrate() {
       const client = await pool.connect();
       try {
@@ -86,7 +47,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
         await client.query('SELECT pg_advisory_lock(42424242)');
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await client.query(`SET search_path TO ${schema}, public`);
-        for (const s of SCHEMAS) for (const ddl of s) await client.query(ddl);
+        for (const ddl of SCHEMAS) await client.query(ddl);
       } finally {
         await client.query('SELECT pg_advisory_unlock(42424242)').catch(() => undefined);
         client.release();

@@ -64,3 +64,8 @@ export function json<T>(r: Row, col: string): T {
   const v = r[col];
   return (typeof v === 'string' ? JSON.parse(v) : v) as T;
 }
+
+/** A nullable JSON document (see {@link json}). */
+export function jsonOrNull<T>(r: Row, col: string): T | null {
+  return r[col] === null || r[col] === undefined ? null : json<T>(r, col);
+}

@@ -14,6 +14,11 @@ export interface SqlExec {
    * its cause.
    */
   query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Runs one statement and returns how many rows it changed (a `DELETE` that must remove exactly the
+   * rows a caller verified counts them this way instead of returning every row).
+   */
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
 }
 
 /** A column of a bulk insert, with the type the adapter's bulk path writes it as. */
