@@ -4,8 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Store } from '../store/store.ts';
-import { importPrices } from './import.ts';
+import { importPrices, type PriceImportStore } from './import.ts';
 
 const FOLDER = new URL('../../examples/tariffs/', import.meta.url);
 /** The example files: tariffs for every simulator tariff name and New York's grid intensity. */
@@ -15,7 +14,11 @@ export const EXAMPLE_PRICE_FILES = ['con-edison.yaml', 'nyiso-intensity.csv'] as
  * Loads the example prices into an organisation that has none (without repricing: the batch run that
  * follows prices the meters). Returns whether it loaded them.
  */
-export async function loadExamplePrices(store: Store, orgId: string, now: number): Promise<boolean> {
+export async function loadExamplePrices(
+  store: PriceImportStore,
+  orgId: string,
+  now: number,
+): Promise<boolean> {
   if ((await store.tariffs.listTariffs(orgId)).length) return false;
   const files = await Promise.all(
     EXAMPLE_PRICE_FILES.map(async (name) => ({

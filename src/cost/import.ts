@@ -5,9 +5,9 @@
  */
 import { InputError } from '../errors.ts';
 import type { StoredTariff } from '../store/ports/tariffs.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import { parseIntensityCsv, type IntensityRow } from './intensity.ts';
-import { priceMeters, type PricingSummary } from './price-meters.ts';
+import { priceMeters, type PricingStore, type PricingSummary } from './price-meters.ts';
 import { parseTariffText } from './tariff-file.ts';
 import type { Tariff } from './tariff.ts';
 
@@ -30,9 +30,12 @@ export function isIntensityFile(name: string): boolean {
   return name.toLowerCase().endsWith('.csv');
 }
 
+/** The store as a price import calls it: it stores the files, then prices the meters. */
+export type PriceImportStore = PricingStore & StorePort<'tariffs', 'putTariffs' | 'putIntensity'>;
+
 /** Validates every file first (nothing is stored when one is bad), then stores them and reprices. */
 export async function importPrices(
-  store: Pick<Store, 'catalog' | 'rollups' | 'tariffs'>,
+  store: PriceImportStore,
   orgId: string,
   files: PriceFile[],
   opts: { now: number; reprice?: boolean },

@@ -9,7 +9,7 @@
 import type { Channel, Facility, Meter } from '../domain/types.ts';
 import type { ChangedRange } from '../store/ports/rollups.ts';
 import type { CostRow, StoredTariff } from '../store/ports/tariffs.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import { localDays } from '../util/time/index.ts';
 import { computeBill, type Bill, type CostPeriod as BillPeriod } from './bill.ts';
 import { intensityLookup, type IntensityLookup } from './intensity.ts';
@@ -31,13 +31,15 @@ export interface PricingSummary {
 /** Which meters to price: all, those of some organisations, or those whose channels changed. */
 export type PricingScope = 'all' | { orgIds: string[] } | ChangedRange[];
 
+/** The store as pricing calls it. */
+export type PricingStore = StorePort<'catalog', 'listFacilities' | 'listMeters' | 'listChannels'> &
+  StorePort<'rollups', 'listRollups'> &
+  StorePort<'tariffs', 'listTariffs' | 'listIntensity' | 'replaceCosts'>;
+
 const ALL_ROWS = 100_000_000;
 
 /** Prices the meters in scope and stores their cost rows. */
-export async function priceMeters(
-  store: Pick<Store, 'catalog' | 'rollups' | 'tariffs'>,
-  scope: PricingScope,
-): Promise<PricingSummary> {
+export async function priceMeters(store: PricingStore, scope: PricingScope): Promise<PricingSummary> {
   const summary: PricingSummary = { meters: 0, unpriced: 0, rows: 0, warnings: [] };
   const targets = await meterTargets(store, scope);
   const byOrg = new Map<string, Target[]>();
@@ -75,7 +77,7 @@ interface Target {
   from?: number;
 }
 
-async function meterTargets(store: Pick<Store, 'catalog'>, scope: PricingScope): Promise<Target[]> {
+async function meterTargets(store: PricingStore, scope: PricingScope): Promise<Target[]> {
   const facilities = new Map((await store.catalog.listFacilities()).map((f) => [f.id, f]));
   const meters = await store.catalog.listMeters();
   const withFacility = (m: Meter) => {
@@ -117,11 +119,7 @@ interface OrgPrices {
   warned: Set<string>;
 }
 
-async function orgPrices(
-  store: Pick<Store, 'tariffs'>,
-  orgId: string,
-  warnings: string[],
-): Promise<OrgPrices> {
+async function orgPrices(store: PricingStore, orgId: string, warnings: string[]): Promise<OrgPrices> {
   const tariffs: Tariff[] = [];
   for (const stored of await store.tariffs.listTariffs(orgId)) {
     const t = parseStored(stored);
@@ -150,7 +148,7 @@ function tariffsOf(meter: Meter, tariffs: readonly Tariff[]): Tariff[] {
 }
 
 async function priceMeter(
-  store: Pick<Store, 'rollups' | 'catalog'>,
+  store: PricingStore,
   target: Target,
   tariffs: Tariff[],
   intensity: IntensityLookup,
@@ -208,7 +206,7 @@ async function priceMeter(
 
 /** Each channel's hours at its meter's price and CO2 per unit of the hour, summed to days and months. */
 async function channelRows(
-  store: Pick<Store, 'rollups'>,
+  store: PricingStore,
   target: Target,
   channels: Channel[],
   bill: Bill,

@@ -6,12 +6,12 @@
  */
 import type { Ingest, IngestOutcome } from '../realtime/ingest.ts';
 import type { DeviceActivity, DeviceActivityDelta } from '../store/ports/devices.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import { ACTIVITY_KEEP_MS } from './status.ts';
 
 /** Options of {@link createDeviceActivity}. */
 export interface DeviceActivityOptions {
-  store: Pick<Store, 'devices'>;
+  store: StorePort<'devices', 'recordActivity' | 'pruneActivity' | 'activity'>;
   now?: () => number;
   /** Milliseconds between flushes to the store; default 5000. */
   flushMs?: number;

@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import type { DeviceAuth, DeviceIdentity } from '../realtime/device-auth.ts';
 import type { Device } from '../store/ports/devices.ts';
 import type { CredentialState, Revocation } from '../store/ports/revocations.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import { hashDeviceToken } from './tokens.ts';
 
 /** Options of {@link createRegistryDeviceAuth}. */
 export interface RegistryDeviceAuthOptions {
-  store: Pick<Store, 'devices' | 'catalog'>;
+  store: StorePort<'devices', 'get' | 'getByTokenHash'> & StorePort<'catalog', 'listMeters'>;
   /** How long a verified token is trusted without asking the store; default 60 s. */
   ttlMs?: number;
   /** How long an unknown token is remembered as unknown; default 2 s (a flood of bad tokens). */

@@ -10,7 +10,7 @@ import { LineCounter, parseDocument, isSeq } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import type { Device } from '../store/ports/devices.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import { DEVICE_NAME } from './service.ts';
 import { hashDeviceToken, newDeviceId } from './tokens.ts';
 
@@ -51,7 +51,12 @@ export interface DeviceImportReport {
 
 /** Imports a token file's text; `file` names it in the report and errors. */
 export async function importDeviceFile(
-  deps: { store: Pick<Store, 'devices' | 'catalog'>; now: () => number; random?: (n: number) => Buffer },
+  deps: {
+    store: StorePort<'devices', 'create' | 'getByName' | 'getByTokenHash'> &
+      StorePort<'catalog', 'getFacility'>;
+    now: () => number;
+    random?: (n: number) => Buffer;
+  },
   text: string,
   file: string,
 ): Promise<DeviceImportReport> {

@@ -6,14 +6,15 @@
  */
 import { InputError, NotFoundError } from '../errors.ts';
 import type { Device } from '../store/ports/devices.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import type { DeviceActivityTracker } from './activity.ts';
 import { type DeviceStatus, RATE_WINDOW_MS, ACTIVITY_KEEP_MS, deviceStatus } from './status.ts';
 import { issueDeviceToken, newDeviceId } from './tokens.ts';
 
 /** What the registry needs. */
 export interface DeviceServiceDeps {
-  store: Pick<Store, 'devices' | 'catalog'>;
+  store: StorePort<'devices', 'get' | 'getByName' | 'list' | 'create' | 'update' | 'activity'> &
+    StorePort<'catalog', 'getFacility'>;
   now: () => number;
   /** This process's unflushed activity; without it the list shows what the store has. */
   activity?: Pick<DeviceActivityTracker, 'activity' | 'lastSeen'>;

@@ -3,7 +3,7 @@
  * undefined when no SMTP server is configured, so alerts then reach people only in the web app.
  */
 import type { Config } from '../config.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import { type EmailNotifier, createEmailNotifier } from './notifier.ts';
 import { createSmtpTransport } from './smtp/transport.ts';
 import type { Logger } from '../util/logger.ts';
@@ -11,7 +11,9 @@ import type { Logger } from '../util/logger.ts';
 /** Options of {@link createConfiguredNotifier}. */
 export interface ConfiguredNotifierOptions {
   config: Config;
-  store: Store;
+  store: StorePort<'notifications', 'listEnabled' | 'getPrefs'> &
+    StorePort<'accounts', 'getUser'> &
+    StorePort<'catalog', 'getFacility'>;
   /** Channel names without a database round trip (the realtime directory). */
   channelName: (channelId: string) => string | undefined;
   /** The web app's address when `config.mail.publicUrl` is not set. */

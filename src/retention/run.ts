@@ -14,7 +14,7 @@
 import type { Lake } from '../lake/port.ts';
 import { LakeError } from '../errors.ts';
 import type { ReadingBatch } from '../domain/types.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import type { RetentionRunRecord } from '../store/ports/retention.ts';
 import { lakeDiff } from './diff.ts';
 
@@ -22,7 +22,11 @@ const DAY = 86_400_000;
 
 /** What a run needs. */
 export interface RetentionDeps {
-  store: Pick<Store, 'retention' | 'catalog'>;
+  store: StorePort<
+    'retention',
+    'get' | 'oldestRaw' | 'markLakeBefore' | 'rawSlice' | 'dropRaw' | 'dropMinutes' | 'recordRun'
+  > &
+    StorePort<'catalog', 'listOrganisations'>;
   /** The lake the readings move to; it must place the organisation's channels. */
   lake: Lake;
   now: () => number;

@@ -4,8 +4,7 @@
  * published before it returns). Stopping aborts a run between days; what it finished stays done.
  */
 import type { Lake } from '../lake/port.ts';
-import type { Store } from '../store/store.ts';
-import { runRetention, runRetentionAll, type RetentionResult } from './run.ts';
+import { type RetentionDeps, runRetention, runRetentionAll, type RetentionResult } from './run.ts';
 
 /** Once a day. */
 export const RETENTION_EVERY_MS = 86_400_000;
@@ -14,7 +13,7 @@ export const RETENTION_FIRST_AFTER_MS = 10 * 60_000;
 
 /** Options of {@link createRetentionService}. */
 export interface RetentionServiceOptions {
-  store: Pick<Store, 'retention' | 'catalog'>;
+  store: RetentionDeps['store'];
   /** Opens the lake a run appends to (closed after the run). */
   openLake: () => Promise<Lake>;
   now: () => number;

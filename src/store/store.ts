@@ -1,7 +1,9 @@
 /**
- * The store port: one object per store, made of repositories, each owned by one feature. Adapters
- * (`duckdb/`, `postgres/`) hold the same set of files, one per repository, and never leak their client
+ * The store port: one object per store, made of repositories, each owned by one feature. Most
+ * repositories are written once (`sql/`) over each adapter's `SqlDb`; the adapters (`duckdb/`,
+ * `postgres/`) hold their connections, dialects and bulk write paths, and never leak their client
  * library past this interface. A contract suite in `contract/` runs unchanged against every adapter.
+ * A feature names the slice it calls with {@link StorePort}.
  */
 import type { AccountRepo } from './ports/accounts.ts';
 import type { AlertRepo } from './ports/alerts.ts';
@@ -63,3 +65,18 @@ export interface Store {
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }
+
+/** Names of a store's repositories. */
+export type RepoName = Exclude<keyof Store, 'kind' | 'migrate' | 'close'>;
+
+/**
+ * A feature's slice of the store: repository `R` with only the methods `M` it calls, so that a reader
+ * sees what a feature touches and a test double implements just that. Intersect several for a feature
+ * that uses several repositories; a whole {@link Store} is each of them.
+ *
+ * @example
+ * type AuthStore = StorePort<'devices', 'get' | 'getByTokenHash'> & StorePort<'catalog', 'listMeters'>;
+ */
+export type StorePort<R extends RepoName, M extends keyof Store[R]> = {
+  readonly [K in R]: Pick<Store[R], M>;
+};

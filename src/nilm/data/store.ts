@@ -5,13 +5,13 @@
 import { applianceKey } from '../../domain/appliances.ts';
 import type { Channel } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
-import type { Store } from '../../store/store.ts';
+import type { StorePort } from '../../store/store.ts';
 import type { HouseSeries } from '../types.ts';
 import { countMissing, createGrid } from './grid.ts';
 
 /** Loads facility `facilityId` over [from, to) (UTC ms) onto a grid of `periodMs`. */
 export async function loadFacility(
-  store: Store,
+  store: StorePort<'catalog', 'listChannels'> & StorePort<'readings', 'readColumns'>,
   facilityId: string,
   from: number,
   to: number,
