@@ -50,23 +50,7 @@ const identities = new WeakMap<Client, DeviceIdentity>();
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const root = `${opts.topicRoot ?? 'loadscope'}/`;
   const onError = opts.onError ?? (() => undefined);
-  const reject = (client: Client | null, topic: string | null, reason: string, sample = ''): Error => {
-    const id = client ? identities.get(client) : undefined;
-    opts.quarantine.add({
-      source: 'mqtt',
-      device: id?.id ?? `client:${client?.id ?? '?'}`,
-      orgId: id?.orgId ?? null,
-      topic,
-      reason,
-      sample,
-    });
-    return Object.assign(new Error(reason), { returnCode: 5 });
-  };
-  const refusePublish = (client: Client, topic: string, reason: string): Error => {
-    const id = identities.get(client);
-    if (id) opts.onRefusedPublish?.(id, reason);
-    return reject(client, topic, reason);
-  };
+  const reject = rejecter(opts.quarantine);
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
       const token = password?.length ? password.toString('utf8') : (username ?? '');
@@ -89,35 +73,20 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       if (!client) return callback(null);
       const id = identities.get(client);
       const topic = packet.topic;
-      if (id?.readOnly)
-        return callback(
-          refusePublish(
-            client,
-            topic,
-            `forbidden: token of '${id.id}' lacks the 'write:readings' scope (read only)`,
-          ),
-        );
-      if (!id || !topic.startsWith(`${root}${id.orgId}/`) || topic === `${root}${id.orgId}/alerts`)
-        return callback(
-          refusePublish(
-            client,
-            topic,
-            `forbidden: publish to '${topic}' (allowed: ${root}${id?.orgId ?? '<org>'}/...)`,
-          ),
-        );
-      const parts = topic.slice(root.length).split('/');
-      if (id.meterIds && parts.length === 3 && !id.meterIds.includes(parts[1]!))
-        return callback(
-          refusePublish(
-            client,
-            topic,
-            `forbidden: device '${id.id}' may not publish for meter '${parts[1]}'`,
-          ),
-        );
+      const refused = publishRefusal(id, topic, root);
+      if (refused !== undefined) {
+        if (id) opts.onRefusedPublish?.(id, refused);
+        return callback(reject(client, topic, refused));
+      }
       // Bad items are quarantined and the message acknowledged; a failure to store it is an error, so
       // aedes closes the connection without PUBACK and the device publishes it again.
+      // publishRefusal refuses a client with no identity, so `id` is set here.
       opts.ingest
-        .mqtt(id, topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload))
+        .mqtt(
+          id as DeviceIdentity,
+          topic,
+          Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        )
         .then(
           () => callback(null),
           (err: unknown) => {
@@ -141,34 +110,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       callback(null, null);
     },
   });
-  const untrack = new WeakMap<Client, () => void>();
-  broker.on('clientReady', (client) => {
-    const id = identities.get(client);
-    if (!id || !opts.connections) return;
-    const release = opts.connections.track({
-      credential: {
-        ...(id.tokenId ? { tokenId: id.tokenId } : {}),
-        ...(id.deviceKey ? { deviceKey: id.deviceKey } : {}),
-        ...(id.deviceId ? { deviceId: id.deviceId } : {}),
-      },
-      close: (reason) => {
-        opts.logger?.info(
-          { client: client.id, device: id.id },
-          `client '${client.id}' disconnected: ${reason}`,
-        );
-        client.close();
-      },
-    });
-    untrack.set(client, release);
-  });
-  broker.on('clientDisconnect', (client) => untrack.get(client)?.());
+  if (opts.connections) trackConnections(broker, opts.connections, opts.logger);
   const server: Server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject2) => {
-    server.once('error', reject2);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const port = await listen(server, opts.port, opts.host ?? '127.0.0.1');
   return {
     port,
     publish: (topic, payload) =>
@@ -183,4 +127,75 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Quarantines what a client sent that was refused, and makes the error aedes answers it with
+ * (return code 5, not authorized).
+ */
+function rejecter(
+  quarantine: Quarantine,
+): (client: Client | null, topic: string | null, reason: string) => Error {
+  return (client, topic, reason) => {
+    const id = client ? identities.get(client) : undefined;
+    quarantine.add({
+      source: 'mqtt',
+      device: id?.id ?? `client:${client?.id ?? '?'}`,
+      orgId: id?.orgId ?? null,
+      topic,
+      reason,
+      sample: '',
+    });
+    return Object.assign(new Error(reason), { returnCode: 5 });
+  };
+}
+
+/**
+ * Why device `id` may not publish to `topic`, or undefined when it may: a read-only token, a topic
+ * outside its organisation (or its alerts topic), or a meter its token is not limited to.
+ */
+export function publishRefusal(
+  id: DeviceIdentity | undefined,
+  topic: string,
+  root: string,
+): string | undefined {
+  if (id?.readOnly) return `forbidden: token of '${id.id}' lacks the 'write:readings' scope (read only)`;
+  if (!id || !topic.startsWith(`${root}${id.orgId}/`) || topic === `${root}${id.orgId}/alerts`)
+    return `forbidden: publish to '${topic}' (allowed: ${root}${id?.orgId ?? '<org>'}/...)`;
+  const parts = topic.slice(root.length).split('/');
+  if (id.meterIds && parts.length === 3 && !id.meterIds.includes(parts[1]!))
+    return `forbidden: device '${id.id}' may not publish for meter '${parts[1]}'`;
+  return undefined;
+}
+
+/** Registers each authenticated client by its credential, so revoking the token disconnects it. */
+function trackConnections(broker: Aedes, connections: ConnectionRegistry, logger: Logger | undefined): void {
+  const untrack = new WeakMap<Client, () => void>();
+  broker.on('clientReady', (client) => {
+    const id = identities.get(client);
+    if (!id) return;
+    const release = connections.track({
+      credential: {
+        ...(id.tokenId ? { tokenId: id.tokenId } : {}),
+        ...(id.deviceKey ? { deviceKey: id.deviceKey } : {}),
+        ...(id.deviceId ? { deviceId: id.deviceId } : {}),
+      },
+      close: (reason) => {
+        logger?.info({ client: client.id, device: id.id }, `client '${client.id}' disconnected: ${reason}`);
+        client.close();
+      },
+    });
+    untrack.set(client, release);
+  });
+  broker.on('clientDisconnect', (client) => untrack.get(client)?.());
+}
+
+/** Listens on host:port and resolves with the port bound (the one given, or the one chosen for 0). */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
 }

@@ -135,11 +135,19 @@ export function fleetOptionsFromCli(o: SimulateCliOptions): FleetOptions {
 
 /** Registers `loadscope simulate`. */
 export function registerSimulateCommands(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('simulate')
     .description(
       'generate a deterministic simulated fleet with ground truth: files, store load, live MQTT/HTTP replay',
-    )
+    );
+  addFleetOptions(command);
+  addOutputOptions(command);
+  command.action((o: SimulateCliOptions) => runSimulate(ctx, o));
+}
+
+/** The options that shape the fleet and the simulated range. */
+function addFleetOptions(command: Command): void {
+  command
     .option('--seed <n>', 'seed of every random draw', '1')
     .option('--meters <n>', 'number of meters (1..1,000,000)', '20')
     .option('--orgs <n>', 'organisations the facilities are spread over', '1')
@@ -164,7 +172,12 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
     .option('--spikes <n>', 'injected spikes per appliance-level house per day (default 0.2)')
     .option('--min-spike <seconds>', 'shortest spike (default 60)')
     .option('--zips <list>', 'comma-separated zip codes of the region (default New York City)')
-    .option('--tz <zone>', 'IANA time zone of the region (default America/New_York)')
+    .option('--tz <zone>', 'IANA time zone of the region (default America/New_York)');
+}
+
+/** The options that say where the readings go: files, the store, MQTT or HTTP, live or not. */
+function addOutputOptions(command: Command): void {
+  command
     .option('--out <dir>', 'write files into this folder')
     .option(
       '--format <list>',
@@ -185,94 +198,110 @@ export function registerSimulateCommands(program: Command, ctx: CliContext): voi
     .option('--live', 'with --mqtt/--http: backfill, then continue in real time x --speed until interrupted')
     .option('--speed <x>', "simulated seconds per second, or 'max'", '1')
     .option('--backfill-days <n>', 'with --live: days of history sent first', '0')
-    .option('--json', 'print a JSON summary')
-    .action(async (o: SimulateCliOptions) => {
-      const fleet = createFleet(fleetOptionsFromCli(o));
-      const days = num('--days', o.days, (n) => n > 0 && n <= 3660, 'days in (0, 3660]') as number;
-      const live = Boolean(o.live);
-      const from = live && o.from === '2024-01-01' ? Date.now() : time('--from', o.from);
-      const to = from + days * DAY_MS;
-      const formats = o.format.split(',').map((f) => f.trim()) as FileFormat[];
-      for (const f of formats) {
-        if (!FILE_FORMATS.includes(f))
-          throw new ConfigError(
-            '--format',
-            `unknown format '${f}'; expected some of ${FILE_FORMATS.join(', ')}`,
-          );
-      }
-      if (!o.out && !o.load && !o.mqtt && !o.http) {
-        throw new ConfigError(
-          'simulate',
-          'nothing to do: give --out <dir>, --load, --mqtt <url> and/or --http <url>',
-        );
-      }
-      if (live && !o.load && !o.mqtt && !o.http) {
-        throw new ConfigError('--live', 'needs --mqtt, --http or --load');
-      }
-      if (o.http && !o.token)
-        throw new ConfigError('--token', 'required with --http (a device or API token)');
-      const summary: Record<string, unknown> = {
-        seed: fleet.options.seed,
-        meters: fleet.meters.length,
-        facilities: fleet.facilities.length,
-        channels: fleet.channels.length,
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-      };
-      if (o.out) {
-        const p = createSimProgress(ctx.err, 'files');
-        const r = await writeFleetFiles(fleet, {
-          dir: ctx.resolvePath(o.out),
-          from,
-          to,
-          formats,
-          onBatch: (n) => p.update(n),
-        });
-        p.done(r.readings);
-        summary['files'] = { dir: o.out, ...r };
-      }
-      if (o.load) {
-        const store = await ctx.store();
-        const p = createSimProgress(ctx.err, `store (${store.kind})`);
-        if (live) {
-          await loadCatalog(store, fleet);
-          summary['store'] = await replay(
-            ctx,
-            fleet,
-            { ...o, mqtt: undefined, http: undefined },
-            { from, to, live },
-            async (feed) => {
-              const totals = { inserted: 0, duplicates: 0 };
-              for await (const b of feed) {
-                const w = await store.readings.write(b);
-                totals.inserted += w.inserted;
-                totals.duplicates += w.duplicates;
-                p.update(totals.inserted + totals.duplicates);
-              }
-              p.done(totals.inserted + totals.duplicates, `${totals.inserted} new`);
-              return totals;
-            },
-          );
-        } else {
-          const r = await loadIntoStore(store, fleet, {
-            from,
-            to,
-            onBatch: (x) => p.update(x.inserted + x.duplicates),
-          });
-          p.done(r.inserted + r.duplicates, `${r.inserted} new`);
-          summary['store'] = r;
-        }
-      }
-      if (o.mqtt || o.http) summary['live'] = await replay(ctx, fleet, o, { from, to, live });
-      if (o.json) ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
-      else
-        ctx.out.write(
-          `simulated ${fleet.meters.length} meters (${fleet.channels.length} channels) ${summary['from']} .. ${summary['to']}\n` +
-            (o.out && summary['files']
-              ? `import back: ${importBackCommand(o.out, (summary['files'] as FilesResult).files)}\n`
-              : ''),
-        );
+    .option('--json', 'print a JSON summary');
+}
+
+/** The `simulate` action: builds the fleet, then writes, loads and/or replays it, and prints a summary. */
+async function runSimulate(ctx: CliContext, o: SimulateCliOptions): Promise<void> {
+  const fleet = createFleet(fleetOptionsFromCli(o));
+  const days = num('--days', o.days, (n) => n > 0 && n <= 3660, 'days in (0, 3660]') as number;
+  const live = Boolean(o.live);
+  const from = live && o.from === '2024-01-01' ? Date.now() : time('--from', o.from);
+  const to = from + days * DAY_MS;
+  const formats = fileFormats(o.format);
+  checkOutputs(o, live);
+  const summary: Record<string, unknown> = {
+    seed: fleet.options.seed,
+    meters: fleet.meters.length,
+    facilities: fleet.facilities.length,
+    channels: fleet.channels.length,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+  };
+  if (o.out) summary['files'] = await writeFiles(ctx, fleet, o.out, { from, to, formats });
+  if (o.load) summary['store'] = await loadStore(ctx, fleet, o, { from, to, live });
+  if (o.mqtt || o.http) summary['live'] = await replay(ctx, fleet, o, { from, to, live });
+  if (o.json) ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
+  else
+    ctx.out.write(
+      `simulated ${fleet.meters.length} meters (${fleet.channels.length} channels) ${summary['from']} .. ${summary['to']}\n` +
+        (o.out && summary['files']
+          ? `import back: ${importBackCommand(o.out, (summary['files'] as FilesResult).files)}\n`
+          : ''),
+    );
+}
+
+function fileFormats(raw: string): FileFormat[] {
+  const formats = raw.split(',').map((f) => f.trim()) as FileFormat[];
+  for (const f of formats) {
+    if (!FILE_FORMATS.includes(f))
+      throw new ConfigError('--format', `unknown format '${f}'; expected some of ${FILE_FORMATS.join(', ')}`);
+  }
+  return formats;
+}
+
+/** Fails fast when the command line asks for nothing to be written, or for a replay it cannot make. */
+function checkOutputs(o: SimulateCliOptions, live: boolean): void {
+  if (!o.out && !o.load && !o.mqtt && !o.http) {
+    throw new ConfigError(
+      'simulate',
+      'nothing to do: give --out <dir>, --load, --mqtt <url> and/or --http <url>',
+    );
+  }
+  if (live && !o.load && !o.mqtt && !o.http) {
+    throw new ConfigError('--live', 'needs --mqtt, --http or --load');
+  }
+  if (o.http && !o.token) throw new ConfigError('--token', 'required with --http (a device or API token)');
+}
+
+async function writeFiles(
+  ctx: CliContext,
+  fleet: Fleet,
+  out: string,
+  r: { from: number; to: number; formats: FileFormat[] },
+): Promise<Record<string, unknown>> {
+  const p = createSimProgress(ctx.err, 'files');
+  const result = await writeFleetFiles(fleet, {
+    dir: ctx.resolvePath(out),
+    from: r.from,
+    to: r.to,
+    formats: r.formats,
+    onBatch: (n) => p.update(n),
+  });
+  p.done(result.readings);
+  return { dir: out, ...result };
+}
+
+/** Loads the fleet into the configured store: all at once, or with --live as paced writes of the live feed. */
+async function loadStore(
+  ctx: CliContext,
+  fleet: Fleet,
+  o: SimulateCliOptions,
+  r: { from: number; to: number; live: boolean },
+): Promise<unknown> {
+  const store = await ctx.store();
+  const p = createSimProgress(ctx.err, `store (${store.kind})`);
+  if (!r.live) {
+    const result = await loadIntoStore(store, fleet, {
+      from: r.from,
+      to: r.to,
+      onBatch: (x) => p.update(x.inserted + x.duplicates),
     });
+    p.done(result.inserted + result.duplicates, `${result.inserted} new`);
+    return result;
+  }
+  await loadCatalog(store, fleet);
+  return replay(ctx, fleet, { ...o, mqtt: undefined, http: undefined }, r, async (feed) => {
+    const totals = { inserted: 0, duplicates: 0 };
+    for await (const b of feed) {
+      const w = await store.readings.write(b);
+      totals.inserted += w.inserted;
+      totals.duplicates += w.duplicates;
+      p.update(totals.inserted + totals.duplicates);
+    }
+    p.done(totals.inserted + totals.duplicates, `${totals.inserted} new`);
+    return totals;
+  });
 }
 
 async function replay(
