@@ -28,17 +28,6 @@ export function timeSchema(what: string, zone: 'facility' | 'UTC' = 'UTC') {
   } as const;
 }
 
-/** JSON schema of a row limit: a whole number from 1 to `max`. */
-export function limitSchema(max: number, dflt: number) {
-  return {
-    type: 'integer',
-    minimum: 1,
-    maximum: max,
-    default: dflt,
-    description: `most rows to return, 1 to ${max}`,
-  } as const;
-}
-
 const converters = new Map<string, LocalTimeConverter>();
 
 /**

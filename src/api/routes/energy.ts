@@ -5,51 +5,33 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Facility, RollupPeriod } from '../../domain/types.ts';
+import type { Facility } from '../../domain/types.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { RollupQuery, RollupRow } from '../../store/ports/rollups.ts';
-import { TAG } from '../serving/generations.ts';
-import { parseTimeRange, timeSchema } from '../params.ts';
-import {
-  DEFAULT_ENERGY_SPAN,
-  ENERGY_PERIODS,
-  type EnergyPeriod,
-  defaultEnergyFrom,
-  groupLabel,
-} from '../periods.ts';
-import { type Principal, requirePrincipal } from '../principal.ts';
 import { localDays } from '../../util/time/index.ts';
-import { errorResponses, idSchema } from './schemas.ts';
-
-const facilityParams = {
-  type: 'object',
-  properties: { facilityId: idSchema },
-  required: ['facilityId'],
-} as const;
-/** Range parameters of the facility views: times without an offset are the facility's local times. */
-const facilityRange = {
-  from: timeSchema('start, inclusive (bucket start)', 'facility'),
-  to: timeSchema('end, exclusive', 'facility'),
-} as const;
-const facilityRangeQuery = {
-  type: 'object',
-  properties: facilityRange,
-  required: ['from', 'to'],
-  additionalProperties: false,
-} as const;
-const utcRange = {
-  from: timeSchema('start, inclusive (bucket start)'),
-  to: timeSchema('end, exclusive'),
-} as const;
-
-/** A time range as the query gives it (ISO 8601 or UTC ms, see params.ts). */
-interface RangeQuery {
-  from: string;
-  to: string;
-}
+import { parseTimeRange } from '../params.ts';
+import { defaultEnergyFrom, groupLabel } from '../periods.ts';
+import { type Principal, requirePrincipal } from '../principal.ts';
+import { TAG } from '../serving/generations.ts';
+import { errorResponses, facilityParams } from '../shapes/common.ts';
+import {
+  ENERGY_DEFAULTS,
+  type EnergyBucket,
+  breakdownRow,
+  energyAnswer,
+  energyQuery,
+  facilityRange,
+  heatmap,
+  rollupRow,
+  rollupsQuery,
+  utcRange,
+  zipRow,
+} from '../shapes/energy.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
+import { documented, sendServed } from './served.ts';
 
 /** Sums rollup rows by a label function, per unit. */
-function sumBy(rows: RollupRow[], label: (r: RollupRow) => string) {
+function sumBy(rows: RollupRow[], label: (r: RollupRow) => string): EnergyBucket[] {
   const out = new Map<
     string,
     { label: string; unit: string; energy: number; coverage: number; days: number }
@@ -68,87 +50,23 @@ function sumBy(rows: RollupRow[], label: (r: RollupRow) => string) {
     .sort((a, b) => (a.unit === b.unit ? a.label.localeCompare(b.label) : a.unit.localeCompare(b.unit)));
 }
 
-const bucketSchema = {
-  type: 'object',
-  properties: {
-    label: { type: 'string' },
-    unit: { type: 'string' },
-    energy: { type: 'number' },
-    coverage: { type: 'number' },
-  },
-  required: ['label', 'unit', 'energy', 'coverage'],
-} as const;
-
-const rollupRowSchema = {
-  type: 'object',
-  properties: {
-    level: { type: 'string' },
-    key: { type: 'string' },
-    name: { type: ['string', 'null'] },
-    period: { type: 'string' },
-    start: { type: 'number' },
-    label: { type: 'string' },
-    unit: { type: 'string' },
-    energy: { type: 'number' },
-    meanPower: { type: ['number', 'null'] },
-    minPower: { type: ['number', 'null'] },
-    maxPower: { type: ['number', 'null'] },
-    samples: { type: 'number' },
-    coverage: { type: 'number' },
-    channels: { type: 'number' },
-  },
-  required: ['level', 'key', 'period', 'start', 'label', 'unit', 'energy', 'coverage'],
-} as const;
-
 /** Registers the energy routes. */
-export async function energyRoutes(app: FastifyInstance): Promise<void> {
+export async function energyRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { store, listRollups } = app.deps;
 
-  app.get<{
-    Params: { facilityId: string };
-    Querystring: { period?: EnergyPeriod; from?: string; to?: string };
-  }>(
+  app.get(
     '/facilities/:facilityId/energy',
     {
       schema: {
         tags: ['energy'],
         summary:
           "A facility's energy per local day, ISO week or month, with the same span just before for comparison",
-        description:
-          `\`to\` defaults to now; \`from\` defaults to the start of the last ${DEFAULT_ENERGY_SPAN.day} ` +
-          `(period=day), ${DEFAULT_ENERGY_SPAN.week} (week) or ${DEFAULT_ENERGY_SPAN.month} (month) up to \`to\`, ` +
-          "in the facility's time zone.",
+        description: ENERGY_DEFAULTS,
         params: facilityParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            period: { type: 'string', enum: [...ENERGY_PERIODS], default: 'day' },
-            ...facilityRange,
-          },
-          additionalProperties: false,
-        },
+        querystring: energyQuery,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              period: { type: 'string' },
-              current: { type: 'array', items: bucketSchema },
-              previous: { type: 'array', items: bucketSchema },
-              totals: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    unit: { type: 'string' },
-                    current: { type: 'number' },
-                    previous: { type: 'number' },
-                    change: { type: ['number', 'null'] },
-                  },
-                },
-              },
-            },
-            required: ['period', 'current', 'previous', 'totals'],
-          },
+          200: documented(energyAnswer, 'buckets of the range and of the same span before, per unit'),
           ...errorResponses,
         },
       },
@@ -156,7 +74,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const p = requirePrincipal(request);
       const f = await app.access.readableFacilityOrThrow(p, request.params.facilityId);
-      const period = request.query.period ?? 'day';
+      const { period } = request.query;
       const { from, to } = parseTimeRange(request.query, {
         timeZone: f.timeZone,
         maxDays: 800,
@@ -164,9 +82,10 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
         defaultFrom: (end) => defaultEnergyFrom(end, period, localDays(f.timeZone)),
       });
       // One answer per facility, period and range, kept until a batch run or a catalog change.
-      const body = await app.deps.serving.json(
-        ['energy', f.id, period, from, to].join('\u0000'),
-        [TAG.rollups, TAG.catalog],
+      return sendServed(
+        reply,
+        app.deps.serving,
+        { shape: energyAnswer, key: ['energy', f.id, period, from, to], tags: [TAG.rollups, TAG.catalog] },
         async () => {
           const span = to - from;
           const days = (a: number, b: number) =>
@@ -185,30 +104,18 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
           return { period, current, previous, totals };
         },
       );
-      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
-  app.get<{ Params: { facilityId: string }; Querystring: RangeQuery }>(
+  app.get(
     '/facilities/:facilityId/heatmap',
     {
       schema: {
         tags: ['energy'],
         summary: 'Electric energy (Wh) per local hour of each local day: rows are days, columns hours 0-23',
         params: facilityParams,
-        querystring: facilityRangeQuery,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              days: { type: 'array', items: { type: 'string' } },
-              energy: { type: 'array', items: { type: 'array', items: { type: ['number', 'null'] } } },
-              max: { type: 'number' },
-            },
-            required: ['days', 'energy', 'max'],
-          },
-          ...errorResponses,
-        },
+        querystring: facilityRange,
+        response: { 200: heatmap, ...errorResponses },
       },
     },
     async (request) => {
@@ -240,31 +147,15 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { facilityId: string }; Querystring: RangeQuery }>(
+  app.get(
     '/facilities/:facilityId/breakdown',
     {
       schema: {
         tags: ['energy'],
         summary: 'Energy per channel (mains and appliances) of a facility over a range of local days',
         params: facilityParams,
-        querystring: facilityRangeQuery,
-        response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                channelId: { type: 'string' },
-                name: { type: 'string' },
-                isMains: { type: 'boolean' },
-                unit: { type: 'string' },
-                energy: { type: 'number' },
-                coverage: { type: 'number' },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        querystring: facilityRange,
+        response: { 200: breakdownRow.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -296,67 +187,36 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{
-    Querystring: {
-      level: 'channel' | 'meter' | 'facility';
-      key: string;
-      period: RollupPeriod;
-      from: string;
-      to: string;
-    };
-  }>(
+  app.get(
     '/rollups',
     {
       schema: {
         tags: ['energy'],
         summary: 'Hourly or daily rollup rows of one channel, meter or facility',
-        querystring: {
-          type: 'object',
-          properties: {
-            level: { type: 'string', enum: ['channel', 'meter', 'facility'] },
-            key: idSchema,
-            period: { type: 'string', enum: ['hour', 'day'] },
-            ...utcRange,
-          },
-          required: ['level', 'key', 'period', 'from', 'to'],
-          additionalProperties: false,
-        },
-        response: { 200: { type: 'array', items: rollupRowSchema }, ...errorResponses },
+        querystring: rollupsQuery,
+        response: { 200: rollupRow.array(), ...errorResponses },
       },
     },
     async (request) => {
       const p = requirePrincipal(request);
       const { level, key, period } = request.query;
       const { from, to } = parseTimeRange(request.query, { maxDays: period === 'hour' ? 400 : 3700 });
-      await facilityOfKey(app, p, level, key);
+      await facilityOfKey(host, p, level, key);
       const filter =
         level === 'channel' ? { channelId: key } : level === 'meter' ? { meterId: key } : { facilityId: key };
       return listRollups({ level, period, from, to, ...filter, limit: 100_000 });
     },
   );
 
-  app.get<{ Querystring: RangeQuery }>(
+  app.get(
     '/zips',
     {
       schema: {
         tags: ['energy'],
         summary: 'Energy per zip code over the facilities I may read: totals and per-day series',
-        querystring: { ...facilityRangeQuery, properties: utcRange },
+        querystring: utcRange,
         response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                zip: { type: 'string' },
-                unit: { type: 'string' },
-                facilities: { type: 'number' },
-                energy: { type: 'number' },
-                perFacility: { type: 'number' },
-                days: { type: 'array', items: bucketSchema },
-              },
-            },
-          },
+          200: documented(zipRow.array(), 'energy per zip code and unit, with its days'),
           ...errorResponses,
         },
       },
@@ -370,12 +230,16 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
       const readableKey = createHash('sha1')
         .update(readable.map((f) => `${f.id}\u0000${f.zip}`).join('\u0001'))
         .digest('base64');
-      const body = await app.deps.serving.json(
-        ['zips', p.orgId, range.from, range.to, readableKey].join('\u0000'),
-        [TAG.rollups, TAG.catalog],
+      return sendServed(
+        reply,
+        app.deps.serving,
+        {
+          shape: zipRow.array(),
+          key: ['zips', p.orgId, range.from, range.to, readableKey],
+          tags: [TAG.rollups, TAG.catalog],
+        },
         () => zipView(listRollups, p.orgId, readable, range),
       );
-      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 }

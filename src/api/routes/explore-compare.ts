@@ -6,35 +6,11 @@
  */
 import type { RollupQuery, RollupRow } from '../../store/ports/rollups.ts';
 import { type ComparedSpan, type LocalDays, periodDelta } from '../../util/time/index.ts';
-
-/** What explore compares with: the period before, a year earlier, or nothing (totals alone). */
-export const EXPLORE_COMPARISONS = ['prev', 'year', 'none'] as const;
-/** An explore comparison. */
-export type ExploreComparison = (typeof EXPLORE_COMPARISONS)[number];
-
-/** Below this covered fraction a span's total is flagged as partial. */
-export const PARTIAL_COVERAGE = 0.9;
+import { type ChannelTotals, PARTIAL_COVERAGE } from '../shapes/explore.ts';
 
 /** Longest span whose totals are summed from hourly rollups (8,784 rows a channel at most). */
 const HOURLY_MAX_MS = 366 * 86_400_000;
 const HOUR_MS = 3_600_000;
-
-/** One channel's totals: energy in the span and in its comparison, the change, and coverage. */
-export interface ChannelTotals {
-  /** `Wh` for electricity, else the channel's volume unit; null when no rollup is there yet. */
-  unit: string | null;
-  /** `hour` or `day`: the rollups summed (whole ones starting in the span). */
-  basis: 'hour' | 'day';
-  current: number;
-  /** Covered fraction of the span, 0 to 1. */
-  coverage: number;
-  comparison: number | null;
-  comparisonCoverage: number | null;
-  delta: number | null;
-  percent: number | null;
-  /** True when the comparison span is covered less than {@link PARTIAL_COVERAGE}. */
-  partial: boolean;
-}
 
 type ListRollups = (q: RollupQuery) => Promise<RollupRow[]>;
 

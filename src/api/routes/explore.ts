@@ -9,26 +9,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { InputError } from '../../errors.ts';
 import type { Downsampled, ReadingColumns, ReadingRepo } from '../../store/ports/readings.ts';
-import {
-  comparisonInstants,
-  isTimeZone,
-  localDays,
-  resolutionFor,
-  RESOLUTIONS,
-} from '../../util/time/index.ts';
-import { parseTimeRange, timeSchema } from '../params.ts';
+import { comparisonInstants, isTimeZone, localDays, resolutionFor } from '../../util/time/index.ts';
+import { parseTimeRange } from '../params.ts';
 import { requirePrincipal } from '../principal.ts';
-import { channelTotals, EXPLORE_COMPARISONS, type ExploreComparison } from './explore-compare.ts';
-import { downsampleLocalDays } from './local-days.ts';
-import { errorResponses } from './schemas.ts';
 import { TAG } from '../serving/generations.ts';
-
-/** Aggregations of the explore view. */
-export const AGGREGATIONS = ['auto', 'raw', '1m', '15m', 'hour', 'day'] as const;
-/** An explore aggregation: `auto` and `raw` return raw points when they fit in the width, buckets otherwise. */
-export type Aggregation = (typeof AGGREGATIONS)[number];
+import { errorResponses } from '../shapes/common.ts';
+import {
+  type Aggregation,
+  type Series,
+  exploreAnswer,
+  exploreQuery,
+  exportQuery,
+} from '../shapes/explore.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
+import { channelTotals } from './explore-compare.ts';
+import { downsampleLocalDays } from './local-days.ts';
+import { documented, sendAsIs, sendServed } from './served.ts';
 
 const AGG_MS: Record<Exclude<Aggregation, 'auto' | 'raw' | 'day'>, number> = {
   '1m': 60_000,
@@ -36,24 +35,6 @@ const AGG_MS: Record<Exclude<Aggregation, 'auto' | 'raw' | 'day'>, number> = {
   hour: 3_600_000,
 };
 const DAY_MS = 86_400_000;
-
-/**
- * One channel's series: raw points, or buckets of `bucketMs` with min/max/mean/count. Day buckets
- * start at local midnight, so at a daylight-saving change one is 23 or 25 hours long; their
- * `bucketMs` is the nominal length, a whole number of 24-hour days.
- */
-export type Series =
-  | { channelId: string; raw: true; bucketMs: null; ts: number[]; value: number[] }
-  | {
-      channelId: string;
-      raw: false;
-      bucketMs: number;
-      ts: number[];
-      min: number[];
-      max: number[];
-      mean: number[];
-      count: number[];
-    };
 
 /**
  * Reads one channel's series. `raw`/`auto` give raw points when the range holds at most `width` x 2
@@ -119,89 +100,17 @@ function rawSeries(channelId: string, cols: ReadingColumns): Series {
   return { channelId, raw: true, bucketMs: null, ts: Array.from(cols.ts), value: Array.from(cols.value) };
 }
 
-interface ExploreQuery {
-  channels: string;
-  from: string;
-  to: string;
-  agg?: Aggregation;
-  width?: number;
-  cmp?: ExploreComparison;
-  tz?: string;
-}
-
-const exploreQuery = {
-  type: 'object',
-  properties: {
-    channels: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 2000,
-      description: 'comma-separated channel ids (at most 20)',
-    },
-    from: timeSchema('start, inclusive'),
-    to: timeSchema('end, exclusive'),
-    agg: { type: 'string', enum: [...AGGREGATIONS], default: 'auto' },
-    width: {
-      type: 'integer',
-      minimum: 10,
-      maximum: 10_000,
-      default: 1000,
-      description: 'pixels: most buckets per series',
-    },
-    cmp: {
-      type: 'string',
-      enum: [...EXPLORE_COMPARISONS],
-      description:
-        'compare with the period before (prev) or a year earlier (year): each series gains `comparison`, read the same way, and `totals` (energy from the hourly rollups, coverage, change); `none` gives the totals alone. Whole local days compare as the facility range does (a month with the month before)',
-    },
-    tz: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 64,
-      description: "IANA zone of the local calendar for cmp (default: the first channel's facility's)",
-    },
-  },
-  required: ['channels', 'from', 'to'],
-  additionalProperties: false,
-} as const;
-
-const numbers = { type: 'array', items: { type: 'number' } } as const;
-const nullableNumber = { type: ['number', 'null'] } as const;
-const seriesProperties = {
-  raw: { type: 'boolean' },
-  bucketMs: { type: ['number', 'null'] },
-  ts: numbers,
-  value: numbers,
-  min: numbers,
-  max: numbers,
-  mean: numbers,
-  count: numbers,
-} as const;
-
-/** The channel ids and the range of an explore or export query, checked. */
-function parseExploreQuery(q: { channels: string; from: string; to: string }): {
-  ids: string[];
-  from: number;
-  to: number;
-} {
-  const ids = [
-    ...new Set(
-      q.channels
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  ];
-  if (ids.length === 0 || ids.length > 20)
-    throw new InputError('give 1 to 20 channel ids', { field: 'channels' });
-  return { ids, ...parseTimeRange(q) };
+/** A series' points or buckets without its channel: the comparison span of a channel's series. */
+function seriesData({ channelId: _, ...data }: Series) {
+  return data;
 }
 
 /** Registers the explore and export routes. */
-export async function exploreRoutes(app: FastifyInstance): Promise<void> {
+export async function exploreRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { store } = app.deps;
 
-  app.get<{ Querystring: ExploreQuery }>(
+  app.get(
     '/explore',
     {
       schema: {
@@ -209,95 +118,35 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Series of several channels, downsampled on the server to at most `width` min/max buckets',
         querystring: exploreQuery,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              from: { type: 'number' },
-              to: { type: 'number' },
-              agg: { type: 'string' },
-              resolution: {
-                type: 'string',
-                enum: [...RESOLUTIONS],
-                description: 'the resolution a chart of this span reads at best',
-              },
-              comparison: {
-                anyOf: [
-                  {
-                    type: 'object',
-                    properties: {
-                      cmp: { type: 'string' },
-                      from: { type: 'number' },
-                      to: { type: 'number' },
-                      offset: { type: 'number', description: 'from - comparison from: add to align' },
-                      timeZone: { type: 'string' },
-                    },
-                    required: ['cmp', 'from', 'to', 'offset', 'timeZone'],
-                  },
-                  { type: 'null' },
-                ],
-              },
-              series: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    channelId: { type: 'string' },
-                    name: { type: 'string' },
-                    unit: { type: 'string' },
-                    facilityId: { type: 'string' },
-                    ...seriesProperties,
-                    comparison: {
-                      type: 'object',
-                      properties: seriesProperties,
-                      required: ['raw', 'ts'],
-                    },
-                    totals: {
-                      type: 'object',
-                      properties: {
-                        unit: { type: ['string', 'null'] },
-                        basis: { type: 'string', enum: ['hour', 'day'] },
-                        current: { type: 'number' },
-                        coverage: { type: 'number' },
-                        comparison: nullableNumber,
-                        comparisonCoverage: nullableNumber,
-                        delta: nullableNumber,
-                        percent: nullableNumber,
-                        partial: { type: 'boolean' },
-                      },
-                      required: ['unit', 'basis', 'current', 'coverage', 'comparison', 'partial'],
-                    },
-                  },
-                  required: ['channelId', 'raw', 'ts'],
-                },
-              },
-            },
-            required: ['from', 'to', 'agg', 'resolution', 'comparison', 'series'],
-          },
+          200: documented(exploreAnswer, "each channel's series, with its comparison and totals when asked"),
           ...errorResponses,
         },
       },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
-      const { ids, from, to } = parseExploreQuery(request.query);
-      const { cmp, tz } = request.query;
+      const { channels: ids, cmp, tz, agg, width } = request.query;
+      const { from, to } = parseTimeRange(request.query);
       if (tz !== undefined && !isTimeZone(tz))
         throw new InputError(`unknown time zone '${tz}': expected an IANA zone such as Europe/Berlin`, {
           field: 'tz',
         });
-      const agg = request.query.agg ?? 'auto';
-      const width = request.query.width ?? 1000;
       const facilities = await Promise.all(ids.map((id) => app.access.channelFacilityOrThrow(p, id)));
       const zone = tz ?? facilities[0]?.timeZone ?? 'UTC';
       const days = cmp ? localDays(zone) : undefined;
-      const compared = days && cmp && cmp !== 'none' ? comparisonInstants(from, to, cmp, days) : null;
+      const versus = cmp === 'none' ? undefined : cmp;
+      const compared = days && versus ? comparisonInstants(from, to, versus, days) : null;
       // One answer per request shape, after the access checks: kept until a reading of one of the
       // channels, a batch run or a catalog change touches it (serving/serving.ts).
-      const key = ['explore', ids.join(','), from, to, agg, width, cmp ?? '', zone].join('\u0000');
-      const tags = [TAG.rollups, TAG.catalog, ...ids.map(TAG.readings)];
-      const body = await app.deps.serving.json(
-        key,
-        tags,
+      return sendServed(
+        reply,
+        app.deps.serving,
+        {
+          shape: exploreAnswer,
+          key: ['explore', ids.join(','), from, to, agg, width, cmp ?? '', zone],
+          tags: [TAG.rollups, TAG.catalog, ...ids.map(TAG.readings)],
+          from: 'readings',
+        },
         async () => {
           // Channels side by side: the store reads them on as many connections as it has.
           const series = await Promise.all(
@@ -311,13 +160,12 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
                 compared ? read(compared) : undefined,
                 days ? channelTotals(app.deps.listRollups, id, { from, to }, compared, days) : undefined,
               ]);
-              const { channelId: _, ...comparison } = before ?? { channelId: '' };
               return {
                 ...s,
                 name: ch?.name ?? id,
                 unit: ch?.unit ?? '',
                 facilityId: facility.id,
-                ...(before ? { comparison } : {}),
+                ...(before ? { comparison: seriesData(before) } : {}),
                 ...(totals ? { totals } : {}),
               };
             }),
@@ -327,38 +175,35 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
             to,
             agg,
             resolution: resolutionFor(Math.ceil((to - from) / DAY_MS)),
-            comparison: compared && cmp ? { cmp, ...compared, timeZone: zone } : null,
+            comparison: compared && versus ? { cmp: versus, ...compared, timeZone: zone } : null,
             series,
           };
         },
-        'readings',
       );
-      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
-  app.get<{ Querystring: Omit<ExploreQuery, 'agg' | 'width'> }>(
+  app.get(
     '/explore/export.csv',
     {
       schema: {
         tags: ['explore'],
         summary: 'Raw readings of several channels as CSV: channel_id, ts, value, quality',
-        querystring: {
-          type: 'object',
-          properties: {
-            channels: exploreQuery.properties.channels,
-            from: exploreQuery.properties.from,
-            to: exploreQuery.properties.to,
-          },
-          required: ['channels', 'from', 'to'],
-          additionalProperties: false,
+        querystring: exportQuery,
+        response: {
+          200: documented(
+            z.string().describe('channel_id,ts,value,quality lines'),
+            'CSV with a header row, as an attachment',
+            'text/csv',
+          ),
+          ...errorResponses,
         },
-        response: { 200: { type: 'string' }, ...errorResponses },
       },
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
-      const { ids, from, to } = parseExploreQuery(request.query);
+      const ids = request.query.channels;
+      const { from, to } = parseTimeRange(request.query);
       for (const id of ids) await app.access.channelFacilityOrThrow(p, id);
       const dir = await mkdtemp(join(tmpdir(), 'ls-export-'));
       const cleanup = () => void rm(dir, { recursive: true, force: true });
@@ -374,10 +219,8 @@ export async function exploreRoutes(app: FastifyInstance): Promise<void> {
         // Streamed from the temp file so that a large export never sits in memory; removed when sent.
         const stream = createReadStream(path);
         stream.once('close', cleanup);
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="loadscope-export.csv"')
-          .send(stream);
+        reply.header('content-disposition', 'attachment; filename="loadscope-export.csv"');
+        return sendAsIs(reply, 'text/csv; charset=utf-8', stream);
       } catch (err) {
         cleanup();
         throw err;

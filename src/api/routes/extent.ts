@@ -6,44 +6,21 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { requirePrincipal } from '../principal.ts';
-import { errorResponses, idSchema } from './schemas.ts';
-
-const span = {
-  from: { type: ['number', 'null'], description: 'first reading, UTC ms' },
-  to: { type: ['number', 'null'], description: 'last reading, UTC ms' },
-} as const;
+import { errorResponses, facilityParams } from '../shapes/common.ts';
+import { dataExtent } from '../shapes/facilities.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
 
 /** Registers the extent route. */
-export async function extentRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { facilityId: string } }>(
+export async function extentRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
+  app.get(
     '/facilities/:facilityId/extent',
     {
       schema: {
         tags: ['facilities'],
         summary: "Where a facility's readings are: first and last reading per channel and overall",
-        params: {
-          type: 'object',
-          properties: { facilityId: idSchema },
-          required: ['facilityId'],
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              ...span,
-              channels: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { channelId: { type: 'string' }, ...span },
-                  required: ['channelId', 'from', 'to'],
-                },
-              },
-            },
-            required: ['from', 'to', 'channels'],
-          },
-          ...errorResponses,
-        },
+        params: facilityParams,
+        response: { 200: dataExtent, ...errorResponses },
       },
     },
     async (request) => {
@@ -57,10 +34,11 @@ export async function extentRoutes(app: FastifyInstance): Promise<void> {
           return { channelId: c.id, from: e?.from ?? null, to: e?.to ?? null };
         }),
       );
-      const known = rows.filter((r) => r.from !== null);
+      const firsts = rows.flatMap((r) => (r.from === null ? [] : [r.from]));
+      const lasts = rows.flatMap((r) => (r.to === null ? [] : [r.to]));
       return {
-        from: known.length ? Math.min(...known.map((r) => r.from as number)) : null,
-        to: known.length ? Math.max(...known.map((r) => r.to as number)) : null,
+        from: firsts.length ? Math.min(...firsts) : null,
+        to: lasts.length ? Math.max(...lasts) : null,
         channels: rows,
       };
     },

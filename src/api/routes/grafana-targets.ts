@@ -5,16 +5,7 @@
  * payload a multi-select arrives as an array of such strings.
  */
 import { InputError } from '../../errors.ts';
-
-/** The metrics offered in the plugin's builder mode (`/metrics`). */
-export const GRAFANA_METRICS = ['channel', 'alerts'] as const;
-/** One metric of {@link GRAFANA_METRICS}. */
-export type GrafanaMetric = (typeof GRAFANA_METRICS)[number];
-
-/** Keys offered for ad hoc filters (`/tag-keys`), each a facility attribute. */
-export const GRAFANA_TAG_KEYS = ['facility', 'zip', 'kind'] as const;
-/** One key of {@link GRAFANA_TAG_KEYS}. */
-export type GrafanaTagKey = (typeof GRAFANA_TAG_KEYS)[number];
+import { type AdhocFilter, GRAFANA_TAG_KEYS, type GrafanaTagKey } from '../shapes/grafana.ts';
 
 const unescapeRegex = (s: string) => s.replace(/\\(.)/g, '$1');
 
@@ -47,13 +38,6 @@ export function payloadValues(payload: unknown, name: string): string[] {
   throw new InputError(`expected a string or a list of strings, got ${typeof v}`, {
     field: `payload.${name}`,
   });
-}
-
-/** One ad hoc filter as the plugin forwards it in `/query`. */
-export interface AdhocFilter {
-  key: string;
-  operator: string;
-  value: string;
 }
 
 /** Facility attributes an ad hoc filter can test. */

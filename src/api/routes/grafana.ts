@@ -6,64 +6,41 @@
  * `/tag-keys` / `/tag-values` offer ad hoc filters on facility attributes. Grafana authenticates with
  * an API token (`Authorization: Bearer ...` as a custom header).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { formatQuantity } from '../../domain/quantity.ts';
 import type { Alert, Channel, Facility } from '../../domain/types.ts';
 import { InputError } from '../../errors.ts';
-import { parseTimeRange, timeSchema } from '../params.ts';
-import { requirePrincipal } from '../principal.ts';
-import { readSeries } from './explore.ts';
+import { parseTimeRange } from '../params.ts';
+import { type Principal, requirePrincipal } from '../principal.ts';
+import { errorResponses, okBody } from '../shapes/common.ts';
 import {
   type AdhocFilter,
-  GRAFANA_METRICS,
+  type AlertTable,
   GRAFANA_TAG_KEYS,
-  type GrafanaTagKey,
-  expandVariable,
-  facilityLabel,
-  passesFilters,
-  payloadValues,
-  tagValue,
-} from './grafana-targets.ts';
-import { errorResponses } from './schemas.ts';
-
-const rangeSchema = {
-  type: 'object',
-  properties: {
-    from: timeSchema('start'),
-    to: timeSchema('end'),
-  },
-  required: ['from', 'to'],
-} as const;
-
-interface GrafanaRange {
-  from: string;
-  to: string;
-}
-
-function parseRange(r: GrafanaRange): { from: number; to: number } {
-  return parseTimeRange(r, { fields: ['range.from', 'range.to'] });
-}
-
-const optionList = {
-  type: 'array',
-  items: { type: 'object', properties: { label: { type: 'string' }, value: { type: 'string' } } },
-} as const;
-const payloadSchema = { type: 'object', additionalProperties: true } as const;
-const adhocSchema = {
-  type: 'array',
-  maxItems: 20,
-  items: {
-    type: 'object',
-    properties: { key: { type: 'string' }, operator: { type: 'string' }, value: { type: 'string' } },
-    required: ['key', 'operator', 'value'],
-  },
-} as const;
+  type QueryAnswer,
+  type QueryTarget,
+  metric,
+  metricsBody,
+  optionList,
+  payloadOptionsBody,
+  queryAnswer,
+  queryBody,
+  tagKeys,
+  tagValues,
+  tagValuesBody,
+  variableBody,
+  variableValues,
+} from '../shapes/grafana.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
+import { readSeries } from './explore.ts';
+import { expandVariable, facilityLabel, passesFilters, payloadValues, tagValue } from './grafana-targets.ts';
 
 /** A series label: "facility / channel". */
 const channelLabel = (f: Facility, c: Channel) => `${f.name} / ${c.appliance ?? c.name}`;
 
 /** Registers the Grafana data-source routes under /api/grafana. */
-export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
+export async function grafanaRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { store } = app.deps;
   // Grafana's protocol reads with POST: a token with the `read` scope may use every route here.
   app.addHook('onRoute', (route) => {
@@ -71,18 +48,15 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** Facilities the caller may read that pass the ad hoc filters. */
-  const facilities = async (request: FastifyRequest, filters: readonly AdhocFilter[] = []) =>
-    (await app.access.readableFacilities(requirePrincipal(request)))
-      .map((r) => r.facility)
-      .filter((f) => passesFilters(f, filters));
+  const facilities = async (p: Principal, filters: readonly AdhocFilter[] = []) =>
+    (await app.access.readableFacilities(p)).map((r) => r.facility).filter((f) => passesFilters(f, filters));
 
   /** Readable channels, of the given facilities only when some are named. */
-  const channels = async (request: FastifyRequest, facilityIds: string[]) => {
-    const p = requirePrincipal(request);
+  const channels = async (p: Principal, facilityIds: string[]) => {
     const fs =
       facilityIds.length > 0
         ? await Promise.all(facilityIds.map((id) => app.access.readableFacilityOrThrow(p, id)))
-        : await facilities(request);
+        : await facilities(p);
     const out: { facility: Facility; channel: Channel }[] = [];
     for (const facility of fs) {
       for (const channel of await store.catalog.listChannels({ facilityId: facility.id })) {
@@ -98,7 +72,7 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['grafana'],
         summary: 'Connection test ("Save & test" in Grafana)',
-        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, ...errorResponses },
+        response: { 200: okBody, ...errorResponses },
       },
     },
     async (request) => {
@@ -113,36 +87,8 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['grafana'],
         summary: 'Metrics of the query builder: channel readings and alerts, with their payload fields',
-        body: {
-          type: ['object', 'null'],
-          properties: { metric: { type: 'string' }, payload: payloadSchema },
-        },
-        response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                label: { type: 'string' },
-                value: { type: 'string' },
-                payloads: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      label: { type: 'string' },
-                      name: { type: 'string' },
-                      type: { type: 'string' },
-                      placeholder: { type: 'string' },
-                      reloadMetric: { type: 'boolean' },
-                    },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        body: metricsBody,
+        response: { 200: metric.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -168,30 +114,23 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { metric: string; payload?: Record<string, unknown>; name: string } }>(
+  app.post(
     '/metric-payload-options',
     {
       schema: {
         tags: ['grafana'],
         summary: 'Options of a builder field: readable facilities, or the channels of the chosen facility',
-        body: {
-          type: 'object',
-          properties: { metric: { type: 'string' }, payload: payloadSchema, name: { type: 'string' } },
-          required: ['metric', 'name'],
-        },
+        body: payloadOptionsBody,
         response: { 200: optionList, ...errorResponses },
       },
     },
     async (request) => {
+      const p = requirePrincipal(request);
       const { metric, payload, name } = request.body;
-      if (!(GRAFANA_METRICS as readonly string[]).includes(metric))
-        throw new InputError(`expected one of ${GRAFANA_METRICS.join(', ')}, got '${metric}'`, {
-          field: 'metric',
-        });
       if (name === 'facility')
-        return (await facilities(request)).map((f) => ({ label: facilityLabel(f), value: f.id }));
+        return (await facilities(p)).map((f) => ({ label: facilityLabel(f), value: f.id }));
       if (name === 'channel' && metric === 'channel')
-        return (await channels(request, payloadValues(payload, 'facility'))).map(({ facility, channel }) => ({
+        return (await channels(p, payloadValues(payload, 'facility'))).map(({ facility, channel }) => ({
           label: `${channelLabel(facility, channel)} (${channel.unit})`,
           value: channel.id,
         }));
@@ -199,36 +138,25 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { payload?: Record<string, unknown>; range?: GrafanaRange } }>(
+  app.post(
     '/variable',
     {
       schema: {
         tags: ['grafana'],
         summary:
           'Values of a query variable: `channels` (optionally `{"target":"channels","facility":"$facility"}`) or `facilities`, as { __text, __value }',
-        body: {
-          type: 'object',
-          properties: { payload: payloadSchema, range: { type: 'object', additionalProperties: true } },
-        },
-        response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: { __text: { type: 'string' }, __value: { type: 'string' } },
-            },
-          },
-          ...errorResponses,
-        },
+        body: variableBody,
+        response: { 200: variableValues, ...errorResponses },
       },
     },
     async (request) => {
+      const p = requirePrincipal(request);
       const payload = request.body.payload ?? {};
       const target = (typeof payload['target'] === 'string' ? payload['target'] : '').trim();
       if (target === 'facilities')
-        return (await facilities(request)).map((f) => ({ __text: facilityLabel(f), __value: f.id }));
+        return (await facilities(p)).map((f) => ({ __text: facilityLabel(f), __value: f.id }));
       if (target === '' || target === 'channels')
-        return (await channels(request, payloadValues(payload, 'facility'))).map(({ facility, channel }) => ({
+        return (await channels(p, payloadValues(payload, 'facility'))).map(({ facility, channel }) => ({
           __text: `${channelLabel(facility, channel)} (${channel.unit})`,
           __value: channel.id,
         }));
@@ -238,83 +166,27 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  interface QueryTarget {
-    target?: string;
-    refId?: string;
-    hide?: boolean;
-    payload?: Record<string, unknown>;
-  }
-  app.post<{
-    Body: {
-      range: GrafanaRange;
-      targets: QueryTarget[];
-      maxDataPoints?: number;
-      adhocFilters?: AdhocFilter[];
-    };
-  }>(
+  app.post(
     '/query',
     {
       schema: {
         tags: ['grafana'],
         summary:
           'Series of channels (target: channel ids, `$channel`, or `channel` with payload.channel) or alerts (target `alerts`, payload.facility) as a table that Grafana also reads as annotations',
-        body: {
-          type: 'object',
-          properties: {
-            range: rangeSchema,
-            targets: {
-              type: 'array',
-              maxItems: 20,
-              items: {
-                type: 'object',
-                properties: {
-                  target: { type: 'string', maxLength: 2000 },
-                  refId: { type: 'string' },
-                  hide: { type: 'boolean' },
-                  payload: payloadSchema,
-                },
-              },
-            },
-            maxDataPoints: { type: 'integer', minimum: 1, maximum: 100_000 },
-            adhocFilters: adhocSchema,
-          },
-          required: ['range', 'targets'],
-        },
-        response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                target: { type: 'string' },
-                refId: { type: 'string' },
-                datapoints: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
-                type: { type: 'string' },
-                columns: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: { text: { type: 'string' }, type: { type: 'string' } },
-                  },
-                },
-                rows: { type: 'array', items: { type: 'array' } },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        body: queryBody,
+        response: { 200: queryAnswer, ...errorResponses },
       },
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const { from, to } = parseRange(request.body.range);
+      const { from, to } = parseTimeRange(request.body.range, { fields: ['range.from', 'range.to'] });
       const filters = request.body.adhocFilters ?? [];
       const width = Math.min(10_000, Math.max(10, request.body.maxDataPoints ?? 1000));
-      const out: object[] = [];
+      const out: QueryAnswer = [];
       for (const t of request.body.targets) {
         if (t.hide || !t.target) continue;
         if (t.target === 'alerts') {
-          out.push(await alertsTable(request, t, { from, to }, filters));
+          out.push(await alertsTable(p, t, { from, to }, filters));
           continue;
         }
         const ids = t.target === 'channel' ? payloadValues(t.payload, 'channel') : expandVariable(t.target);
@@ -343,17 +215,16 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
 
   /** Alerts of the readable (or named) facilities in the range as a table with Grafana's annotation columns. */
   const alertsTable = async (
-    request: FastifyRequest,
+    p: Principal,
     t: QueryTarget,
     range: { from: number; to: number },
     filters: readonly AdhocFilter[],
-  ) => {
-    const p = requirePrincipal(request);
+  ): Promise<AlertTable> => {
     const named = payloadValues(t.payload, 'facility');
     const fs = (
       named.length > 0
         ? await Promise.all(named.map((id) => app.access.readableFacilityOrThrow(p, id)))
-        : await facilities(request)
+        : await facilities(p)
     ).filter((f) => passesFilters(f, filters));
     const byId = new Map(fs.map((f) => [f.id, f]));
     const alerts =
@@ -394,13 +265,7 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['grafana'],
         summary: 'Keys of ad hoc filters: facility, zip, kind',
-        response: {
-          200: {
-            type: 'array',
-            items: { type: 'object', properties: { type: { type: 'string' }, text: { type: 'string' } } },
-          },
-          ...errorResponses,
-        },
+        response: { 200: tagKeys, ...errorResponses },
       },
     },
     async (request) => {
@@ -409,26 +274,19 @@ export async function grafanaRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { key: string } }>(
+  app.post(
     '/tag-values',
     {
       schema: {
         tags: ['grafana'],
         summary: 'Values of an ad hoc filter key among the readable facilities',
-        body: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
-        response: {
-          200: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' } } } },
-          ...errorResponses,
-        },
+        body: tagValuesBody,
+        response: { 200: tagValues, ...errorResponses },
       },
     },
     async (request) => {
       const { key } = request.body;
-      if (!(GRAFANA_TAG_KEYS as readonly string[]).includes(key))
-        throw new InputError(`expected one of ${GRAFANA_TAG_KEYS.join(', ')}, got '${key}'`, {
-          field: 'key',
-        });
-      const values = new Set((await facilities(request)).map((f) => tagValue(f, key as GrafanaTagKey)));
+      const values = new Set((await facilities(requirePrincipal(request))).map((f) => tagValue(f, key)));
       return [...values]
         .filter(Boolean)
         .sort()

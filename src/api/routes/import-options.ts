@@ -1,77 +1,14 @@
 /**
- * The import settings an upload takes (query parameters of `POST /imports`, fields of the web form),
- * turned into the importer's options; and the importer's messages, which name the CLI's flags
- * (`pass --unit`), rewritten to name the upload's settings instead, so that a web or API user is told
- * what they can change.
+ * The import settings an upload takes (query parameters of `POST /imports` and fields of the web form,
+ * declared in src/api/shapes/imports.ts), turned into the importer's options; and the importer's
+ * messages, which name the CLI's flags (`pass --unit`), rewritten to name the upload's settings
+ * instead, so that a web or API user is told what they can change.
  */
-import { FACILITY_KINDS, type FacilityKind, MEASUREMENTS, type Measurement } from '../../domain/types.ts';
-import {
-  IMPORT_FORMATS,
-  type ImportFormat,
-  type ImportOptions,
-  TS_FORMATS,
-  type TsFormat,
-} from '../../ingest/types.ts';
-
-/** Query parameters of an upload. */
-export interface ImportQuery {
-  filename: string;
-  facility?: string;
-  format?: ImportFormat;
-  tz?: string;
-  zip?: string;
-  kind?: FacilityKind;
-  unit?: string;
-  measurement?: Measurement;
-  interval?: number;
-  tsCol?: string;
-  tsFormat?: TsFormat;
-  valueCol?: string;
-  channelCol?: string;
-  meterCol?: string;
-  unitCol?: string;
-  start?: string;
-  wait?: boolean;
-}
-
-const text = (description: string, maxLength = 200) =>
-  ({ type: 'string', minLength: 1, maxLength, description }) as const;
-
-/** JSON schema of {@link ImportQuery}. */
-export const importQuerySchema = {
-  type: 'object',
-  properties: {
-    filename: text('original file name (format detection, default facility, names in rejections)', 255),
-    facility: text(
-      'facility id or name for everything in the file; default: a facility named after the file, and for utility files (UtilityAPI, registrations) the facility of each service',
-    ),
-    format: { type: 'string', enum: [...IMPORT_FORMATS], description: 'file format; detected when omitted' },
-    tz: text('IANA time zone of local timestamps and of the facility (e.g. Europe/London)', 64),
-    zip: text('facility zip code', 20),
-    kind: { type: 'string', enum: [...FACILITY_KINDS], description: 'facility kind' },
-    unit: text('unit of the values when the file does not say (W, kW, Wh, kWh, m3, L, ...)', 16),
-    measurement: { type: 'string', enum: [...MEASUREMENTS], description: 'what the values are' },
-    interval: {
-      type: 'number',
-      exclusiveMinimum: 0,
-      maximum: 31 * 86_400,
-      description: 'sampling or interval length, seconds',
-    },
-    tsCol: text('timestamp column', 100),
-    tsFormat: { type: 'string', enum: [...TS_FORMATS], description: 'how timestamps are written' },
-    valueCol: text('value column (long CSV)', 100),
-    channelCol: text('channel column (long CSV)', 100),
-    meterCol: text('meter column (long CSV)', 100),
-    unitCol: text('unit column (long CSV)', 100),
-    start: text('start time for files with relative seconds (ISO-8601 or unix seconds)', 64),
-    wait: { type: 'boolean', default: false, description: 'answer when the import has finished' },
-  },
-  required: ['filename'],
-  additionalProperties: false,
-} as const;
+import type { ImportOptions } from '../../ingest/types.ts';
+import type { ImportQuery } from '../shapes/imports.ts';
 
 /** The importer's options for an upload's settings (only those given). */
-export function importOptionsOf(q: ImportQuery): Partial<ImportOptions> {
+export function importOptionsOf(q: Omit<ImportQuery, 'wait'>): Partial<ImportOptions> {
   const o: Partial<ImportOptions> = {};
   if (q.facility) o.facility = q.facility;
   if (q.format) o.format = q.format;

@@ -12,17 +12,19 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { InputError, LoadscopeError, NotFoundError } from '../../errors.ts';
 import { slug } from '../../ingest/catalog.ts';
 import { importFile } from '../../ingest/import-file.ts';
 import type { ImportProgress } from '../../ingest/types.ts';
-import { type ImportQuery, importOptionsOf, importQuerySchema, messageForUpload } from './import-options.ts';
 import type { ImportPatch, ImportRecord, ImportRepo } from '../../store/ports/imports.ts';
 import { requirePrincipal, requireRole } from '../principal.ts';
-import { errorResponses, idSchema } from './schemas.ts';
+import { errorBody, errorResponses } from '../shapes/common.ts';
+import { importParams, importQuery, importRecord } from '../shapes/imports.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
+import { importOptionsOf, messageForUpload } from './import-options.ts';
 
 /** Largest accepted upload. */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -37,44 +39,15 @@ export const INTERRUPTED = {
     'the import was interrupted: the server running it stopped before it finished; upload the file again',
 } as const;
 
-const recordSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    orgId: { type: 'string' },
-    filename: { type: 'string' },
-    facilityId: { type: 'string' },
-    state: { type: 'string', enum: ['running', 'done', 'failed'] },
-    startedAt: { type: 'number' },
-    endedAt: { type: ['number', 'null'] },
-    progress: {
-      type: 'object',
-      properties: {
-        bytesRead: { type: 'number' },
-        bytesTotal: { type: 'number' },
-        rows: { type: 'number' },
-        readings: { type: 'number' },
-      },
-    },
-    summary: { anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: true }] },
-    error: {
-      anyOf: [
-        { type: 'null' },
-        { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } },
-      ],
-    },
-  },
-  required: ['id', 'orgId', 'filename', 'facilityId', 'state', 'startedAt', 'progress'],
-} as const;
-
 /** Registers the import routes (their own encapsulated context: any body type is taken as a raw stream). */
-export async function importRoutes(app: FastifyInstance): Promise<void> {
+export async function importRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { store, now, config } = app.deps;
   const imports = store.imports;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.post<{ Querystring: ImportQuery; Body: NodeJS.ReadableStream }>(
+  app.post(
     '/imports',
     {
       preHandler: requireRole('analyst'),
@@ -82,8 +55,8 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
         tags: ['import'],
         summary:
           'Upload a file as the raw request body; returns an import id to poll (or the summary with wait=true)',
-        querystring: importQuerySchema,
-        response: { 200: recordSchema, 202: recordSchema, ...errorResponses, 413: errorResponses[400] },
+        querystring: importQuery,
+        response: { 200: importRecord, 202: importRecord, ...errorResponses, 413: errorBody },
       },
     },
     async (request, reply) => {
@@ -198,7 +171,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['import'],
         summary: "My organisation's imports, newest first (the latest 100)",
-        response: { 200: { type: 'array', items: recordSchema }, ...errorResponses },
+        response: { 200: importRecord.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -207,14 +180,14 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { importId: string } }>(
+  app.get(
     '/imports/:importId',
     {
       schema: {
         tags: ['import'],
         summary: "An import's state, progress and summary",
-        params: { type: 'object', properties: { importId: idSchema }, required: ['importId'] },
-        response: { 200: recordSchema, ...errorResponses },
+        params: importParams,
+        response: { 200: importRecord, ...errorResponses },
       },
     },
     async (request) => {
@@ -273,9 +246,13 @@ function trackImport(
   };
 }
 
-/** Streams a request body to a file, refusing more than {@link MAX_UPLOAD_BYTES}; returns its size. */
-async function saveBody(body: NodeJS.ReadableStream | undefined, path: string): Promise<number> {
-  if (!body) throw new InputError('the request body must be the file to import', { field: 'body' });
+/**
+ * Streams a request body (the raw stream: this context parses no body) to a file, refusing more than
+ * {@link MAX_UPLOAD_BYTES}; returns its size.
+ */
+async function saveBody(body: unknown, path: string): Promise<number> {
+  if (!(body instanceof Readable))
+    throw new InputError('the request body must be the file to import', { field: 'body' });
   let bytes = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _enc, cb) {

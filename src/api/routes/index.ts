@@ -1,6 +1,8 @@
 /** Registers every REST route of the api feature under /api/v1, plus the public health check. */
 import type { FastifyInstance } from 'fastify';
 import { costRoutes } from '../../cost/routes.ts';
+import { okBody } from '../shapes/common.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
 import { authRoutes } from './auth.ts';
 import { energyRoutes } from './energy.ts';
 import { rangeRoutes } from './range.ts';
@@ -15,14 +17,14 @@ import { userRoutes } from './users.ts';
 
 /** Registers the api feature's routes on the server. */
 export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
-  app.get(
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/api/healthz',
     {
       config: { public: true },
       schema: {
         tags: ['health'],
         summary: 'Liveness check',
-        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+        response: { 200: okBody },
       },
     },
     async () => ({ ok: true }),

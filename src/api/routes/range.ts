@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../errors.ts';
 import type { RollupRow } from '../../store/ports/rollups.ts';
 import {
-  COMPARISONS,
   comparisonRange,
   type DateRange,
   localDays,
@@ -17,90 +16,26 @@ import {
   rangeDays,
   rangeInstants,
   resolutionFor,
-  RESOLUTIONS,
 } from '../../util/time/index.ts';
 import { requirePrincipal } from '../principal.ts';
-import { errorResponses, idSchema } from './schemas.ts';
-
-const date = (what: string) =>
-  ({
-    type: 'string',
-    minLength: 1,
-    maxLength: 40,
-    description: `${what}: an ISO 8601 local date YYYY-MM-DD in the facility's time zone, 1970 to 2099`,
-  }) as const;
-
-const rangeSchema = {
-  type: 'object',
-  properties: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    start: { type: 'number' },
-    end: { type: 'number' },
-  },
-  required: ['from', 'to', 'start', 'end'],
-} as const;
+import { errorResponses, facilityParams } from '../shapes/common.ts';
+import { rangeAnswer, rangeQuery } from '../shapes/energy.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
 
 /** Registers `GET /facilities/:facilityId/range`. */
-export async function rangeRoutes(app: FastifyInstance): Promise<void> {
+export async function rangeRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { listRollups } = app.deps;
-  app.get<{ Params: { facilityId: string }; Querystring: { from: string; to: string; cmp?: string } }>(
+  app.get(
     '/facilities/:facilityId/range',
     {
       schema: {
         tags: ['energy'],
         summary:
           "Energy of a range of the facility's local days, with the previous period or the same one a year earlier",
-        params: { type: 'object', properties: { facilityId: idSchema }, required: ['facilityId'] },
-        querystring: {
-          type: 'object',
-          properties: {
-            from: date('first day, included'),
-            to: date('last day, included'),
-            cmp: { type: 'string', maxLength: 10, description: `comparison: ${COMPARISONS.join(' or ')}` },
-          },
-          required: ['from', 'to'],
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              timeZone: { type: 'string' },
-              resolution: { type: 'string', enum: [...RESOLUTIONS] },
-              range: rangeSchema,
-              comparison: { anyOf: [rangeSchema, { type: 'null' }] },
-              days: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    label: { type: 'string' },
-                    unit: { type: 'string' },
-                    energy: { type: 'number' },
-                  },
-                  required: ['label', 'unit', 'energy'],
-                },
-              },
-              totals: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    unit: { type: 'string' },
-                    current: { type: 'number' },
-                    comparison: { type: ['number', 'null'] },
-                    delta: { type: ['number', 'null'] },
-                    percent: { type: ['number', 'null'] },
-                  },
-                  required: ['unit', 'current', 'comparison', 'delta', 'percent'],
-                },
-              },
-            },
-            required: ['timeZone', 'resolution', 'range', 'comparison', 'days', 'totals'],
-          },
-          ...errorResponses,
-        },
+        params: facilityParams,
+        querystring: rangeQuery,
+        response: { 200: rangeAnswer, ...errorResponses },
       },
     },
     async (request) => {

@@ -5,14 +5,8 @@ import { InputError, NotFoundError } from '../../errors.ts';
 import type { Share } from '../../store/ports/accounts.ts';
 import { requirePrincipal, requireRole } from '../principal.ts';
 import { randomId } from '../secrets.ts';
-import {
-  facilityParams,
-  newShare,
-  share as shareShape,
-  shareParams,
-  sharesOverview,
-} from '../shapes/accounts.ts';
-import { errorResponses } from '../shapes/common.ts';
+import { newShare, share as shareShape, shareParams, sharesOverview } from '../shapes/accounts.ts';
+import { errorResponses, facilityParams } from '../shapes/common.ts';
 import type { ZodTypeProvider } from '../zod-routes.ts';
 
 /** Registers share routes. Only administrators of the owning organisation manage shares. */

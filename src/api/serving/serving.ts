@@ -14,7 +14,8 @@ import type { ReadingExtent } from '../../store/ports/readings.ts';
 import type { RollupQuery, RollupRow } from '../../store/ports/rollups.ts';
 import type { Store } from '../../store/store.ts';
 import type { LatestValue } from '../../stream/windows.ts';
-import { type Aggregation, type Series, readSeries } from '../routes/explore.ts';
+import { readSeries } from '../routes/explore.ts';
+import type { Aggregation, Series } from '../shapes/explore.ts';
 import { type Generations, TAG } from './generations.ts';
 import { type ServingCache, createServingCache } from './serving-cache.ts';
 import {

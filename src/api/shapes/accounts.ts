@@ -119,8 +119,6 @@ export const newShare = z.object({
   orgId: id.optional(),
   access: shareAccess,
 });
-/** Path of one facility. */
-export const facilityParams = z.object({ facilityId: id });
 /** Path of one share. */
 export const shareParams = z.object({ shareId: id });
 

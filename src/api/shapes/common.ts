@@ -12,6 +12,9 @@ export const id = z.string().min(1).max(200);
 /** Path parameters `{ id }`. */
 export const idParams = z.object({ id });
 
+/** Path of one facility. */
+export const facilityParams = z.object({ facilityId: id });
+
 /**
  * A time parameter, checked and read by `parseTime`/`parseTimeRange` in the handler (which know the
  * facility's time zone and the defaults). `zone` says how a date or time without an offset is read.
@@ -30,6 +33,11 @@ export function limit(max: number, dflt: number) {
   return z.coerce.number().min(1).max(max).int().default(dflt).describe(`most rows to return, 1 to ${max}`);
 }
 
+/** A yes/no query parameter: `true` or `false` (a query carries text, not JSON booleans). */
+export function flag(description: string) {
+  return z.stringbool({ truthy: ['true'], falsy: ['false'] }).describe(description);
+}
+
 /** A comma-separated list in a query, e.g. `facilityId=a,b`; empty items are dropped. */
 export function commaList(maxLength: number, description: string) {
   return z
@@ -38,6 +46,9 @@ export function commaList(maxLength: number, description: string) {
     .transform((s) => s.split(',').filter(Boolean))
     .describe(description);
 }
+
+/** `{ ok: true }`: the health check and Grafana's connection test. */
+export const okBody = z.object({ ok: z.boolean() });
 
 /** The JSON body of every error response (src/api/error-handler.ts). */
 export const errorBody = z.object({ error: z.string(), message: z.string() });

@@ -4,14 +4,15 @@
  * document at /api/docs; docs/web.md lists the ones the pages use.
  */
 import { type Http, type Progress, withQuery } from './http.ts';
-import type { DataExtent } from '../lib/data-extent.ts';
 import { createLiveClient } from './live.ts';
 import type { TokenScope } from '../../../src/store/ports/accounts.ts';
+import type { Aggregation, ExploreComparison } from '../../../src/api/shapes/explore.ts';
 import type {
   Alert,
   ApiToken,
   BreakdownRow,
   CreatedToken,
+  DataExtent,
   EnergyResponse,
   ExploreResponse,
   FacilityDetail,
@@ -55,11 +56,11 @@ export interface ExploreParams {
   channels: string[];
   from: number;
   to: number;
-  agg: 'auto' | 'raw' | '1m' | '15m' | 'hour' | 'day';
+  agg: Aggregation;
   /** Pixels: most buckets per series. */
   width: number;
   /** Compare with the period before or a year earlier; `none`: totals alone (docs/api.md). */
-  cmp?: 'prev' | 'year' | 'none';
+  cmp?: ExploreComparison;
   /** IANA zone of the local calendar the comparison uses. */
   tz?: string;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DataExtent, energyViewEnd, lastReading, viewEnd } from './data-extent.ts';
+import type { DataExtent } from '../api/types.ts';
+import { energyViewEnd, lastReading, viewEnd } from './data-extent.ts';
 
 const NOW = Date.UTC(2026, 11, 3, 12);
 const DAY = 86_400_000;

@@ -4,14 +4,8 @@
  * (0 buckets) although every reading was there, a year back.
  */
 
+import type { DataExtent } from '../api/types.ts';
 import { localDate } from './periods.ts';
-
-/** A facility's data extent as `GET /facilities/:id/extent` answers it. */
-export interface DataExtent {
-  from: number | null;
-  to: number | null;
-  channels: { channelId: string; from: number | null; to: number | null }[];
-}
 
 /** One minute past the last reading: a view ending there includes it whatever its bucket alignment. */
 const MARGIN_MS = 60_000;

@@ -79,6 +79,9 @@ describe('explore helpers', () => {
         series: [
           {
             channelId: 'a',
+            name: 'mains',
+            unit: 'W',
+            facilityId: 'f',
             raw: true,
             bucketMs: null,
             ts: [100, 105],
@@ -86,7 +89,16 @@ describe('explore helpers', () => {
             comparison: { raw: true, bucketMs: null, ts: [0], value: [7] },
             totals,
           },
-          { channelId: 'b', raw: true, bucketMs: null, ts: [100], value: [3] },
+          {
+            channelId: 'b',
+            name: 'kettle',
+            unit: 'W',
+            facilityId: 'f',
+            raw: true,
+            bucketMs: null,
+            ts: [100],
+            value: [3],
+          },
         ],
       },
       (s) => ({ label: `ch ${s.channelId}`, unit: 'W' }),

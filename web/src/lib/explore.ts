@@ -9,8 +9,11 @@ import type {
   ExploreSeries,
   ExploreTotals,
 } from '../api/types.ts';
+import type { Aggregation } from '../../../src/api/shapes/explore.ts';
 import { type Resolution, resolutionFor } from '../../../src/util/time/index.ts';
 import { COMPARISON_NAMES } from './range-query.ts';
+
+export type { Aggregation };
 
 /** Aggregations the user can pick (the explore route's `agg`); `auto` is min/max per pixel. */
 export const AGGREGATIONS = [
@@ -20,9 +23,7 @@ export const AGGREGATIONS = [
   { id: '15m', label: '15 min' },
   { id: 'hour', label: 'Hour' },
   { id: 'day', label: 'Day' },
-] as const;
-/** An aggregation id. */
-export type Aggregation = (typeof AGGREGATIONS)[number]['id'];
+] as const satisfies readonly { id: Aggregation; label: string }[];
 
 const DAY_MS = 86_400_000;
 
@@ -115,7 +116,7 @@ export interface ExploreView {
 /** Turns a `GET /explore` answer into what the page draws; `describe` names a channel and its unit. */
 export function exploreView(
   res: Pick<ExploreResponse, 'series' | 'comparison'>,
-  describe: (s: ExploreSeries) => { label: string; unit: string },
+  describe: (s: ExploreResponse['series'][number]) => { label: string; unit: string },
 ): ExploreView {
   const { comparison } = res;
   const series: FetchedSeries[] = [];

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { livePowerChannels } from '../../../src/domain/power.ts';
 import { subscribeLive } from '../api/live.ts';
-import type { Alert } from '../api/types.ts';
+import type { Alert, DataExtent } from '../api/types.ts';
 import { AlertList, AlertTimeline } from '../components/AlertList.tsx';
 import { ChannelBreakdown } from '../components/ChannelBreakdown.tsx';
 import { EnergyFlows } from '../components/EnergyFlows.tsx';
@@ -16,7 +16,7 @@ import { LiveChart } from '../components/LiveChart.tsx';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { mergeAlerts } from '../lib/alerts.ts';
 import { useApp } from '../lib/app-context.ts';
-import { type DataExtent, energyViewEnd } from '../lib/data-extent.ts';
+import { energyViewEnd } from '../lib/data-extent.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { FacilityZones, useTimeFormatter, useZone } from '../lib/zone-choice.ts';
 import { ZoneCaption, ZoneSwitch } from '../components/ZoneSwitch.tsx';
