@@ -1,5 +1,5 @@
 /** Direct load of a fleet into a store: the catalog by upserts, then the readings batch by batch. */
-import type { Store } from '../../store/store.ts';
+import type { StorePort } from '../../store/store.ts';
 import type { Fleet } from '../fleet.ts';
 import { generateReadings } from '../readings.ts';
 
@@ -9,8 +9,14 @@ export interface LoadResult {
   duplicates: number;
 }
 
+/** The store as a catalog load calls it. */
+export type CatalogLoadStore = StorePort<
+  'catalog',
+  'upsertOrganisations' | 'upsertFacilities' | 'upsertMeters' | 'upsertChannels'
+>;
+
 /** Upserts the catalog of `fleet` into `store` (idempotent). */
-export async function loadCatalog(store: Pick<Store, 'catalog'>, fleet: Fleet): Promise<void> {
+export async function loadCatalog(store: CatalogLoadStore, fleet: Fleet): Promise<void> {
   await store.catalog.upsertOrganisations(fleet.orgs);
   // Large fleets go in slices so that one statement stays a reasonable size.
   const slice = 20_000;
@@ -24,7 +30,7 @@ export async function loadCatalog(store: Pick<Store, 'catalog'>, fleet: Fleet): 
 
 /** Loads the catalog and the readings in [from, to); re-running it stores nothing new (duplicates). */
 export async function loadIntoStore(
-  store: Pick<Store, 'catalog' | 'readings'>,
+  store: CatalogLoadStore & StorePort<'readings', 'write'>,
   fleet: Fleet,
   opts: { from: number; to: number; batchSize?: number; onBatch?: (r: LoadResult) => void },
 ): Promise<LoadResult> {

@@ -16,7 +16,7 @@ export interface DuckdbContext {
    * so two of them never conflict on the same row. Transactions and the reading writer open their own.
    */
   readonly conn: DuckDBConnection;
-  /** Connections for read-only statements (see {@link runRows} for the ones shared SQL sends). */
+  /** Connections for read-only statements (`sql-db.ts` sends those of the shared SQL here: {@link isReadOnlySql}). */
   readonly reads: ReadPool;
   /** Path of the database file, or `:memory:`. */
   readonly path: string;
@@ -109,19 +109,6 @@ const MAY_WRITE = /\b(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|nextval|setval
 /** True for a statement that only reads: a SELECT (or WITH ... SELECT) that names nothing that writes. */
 export function isReadOnlySql(sql: string): boolean {
   return /^\s*(SELECT|WITH)\b/i.test(sql) && !MAY_WRITE.test(sql);
-}
-
-/**
- * Runs a statement of the SQL shared with PostgreSQL, which sends reads and writes through one
- * function: read-only statements on the read pool, everything else on the write connection.
- */
-export function runRows(
-  ctx: DuckdbContext,
-  sql: string,
-  values: DuckDBValue[] = [],
-  types?: DuckDBType[],
-): Promise<Row[]> {
-  return queryRows(isReadOnlySql(sql) ? ctx.reads : ctx.conn, sql, values, types);
 }
 
 /** Quotes a string as an SQL literal (for statements such as COPY that take no parameters). */
