@@ -2,9 +2,9 @@
  * Sustained run of the scale-out chain at a fixed offered rate (issue 11), beside the embedded chain:
  *
  *   npm run bench:sustained -- [--minutes 10] [--rate 100000] [--workers 1] [--pin] [--meters 50]
- *                              [--skip-embedded] [--skip-scaleout]
+ *                              [--per-frame 5000] [--skip-embedded] [--skip-scaleout]
  *
- * Scale-out: a simulated fleet (compact frames of 5,000 readings, published from this process at
+ * Scale-out: a simulated fleet (compact frames of `--per-frame` readings, default 5,000, published from this process at
  * `--rate` readings/s) -> a Mosquitto broker of its own -> `loadscope start` (the MQTT bridge; with
  * JetStream it also consumes partitions, as one more worker) -> a NATS JetStream server of its own ->
  * `--workers` `loadscope worker` processes -> PostgreSQL (a fresh schema on 127.0.0.1:5432) + the Parquet
@@ -50,7 +50,8 @@ const rate = arg('rate', 100_000);
 const workerCount = Math.round(arg('workers', 1));
 const meters = Math.round(arg('meters', 50));
 const pin = flag('pin');
-const PER_FRAME = 5000;
+/** Readings per MQTT message: 5,000 as a gateway's compact frame; 1 for a meter that sends its own reading. */
+const PER_FRAME = Math.round(arg('per-frame', 5000));
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))
@@ -487,7 +488,7 @@ async function embedded(dir: string) {
 const dir = await mkdtemp(join(tmpdir(), 'loadscope-sustained-'));
 try {
   log(
-    `sustained: ${minutes} min at ${rate.toLocaleString('en-US')} readings/s offered, ${workerCount} worker(s)${pin ? ' pinned' : ''}, ${meters} meters; load ${load()}`,
+    `sustained: ${minutes} min at ${rate.toLocaleString('en-US')} readings/s offered, ${workerCount} worker(s)${pin ? ' pinned' : ''}, ${meters} meters, ${PER_FRAME.toLocaleString('en-US')} readings a message; load ${load()}`,
   );
   const so = flag('skip-scaleout') ? undefined : await scaleOut(dir);
   if (so) {
@@ -518,6 +519,7 @@ try {
     workers: workerCount,
     pinned: pin,
     meters,
+    readingsPerMessage: PER_FRAME,
     scaleOut: so,
     embedded: em,
     ratio: em && so ? Number((so.chainPerM / em.chainPerM).toFixed(2)) : undefined,
