@@ -4,89 +4,35 @@
  * (`GET /costs/zips`), and the organisation's tariffs
  * (`GET /tariffs`; admins load files with `POST /tariffs`, which reprices the organisation's meters).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseTimeRange, timeSchema } from '../api/params.ts';
-import { requirePrincipal, requireRole } from '../api/principal.ts';
-import { errorResponses, idSchema } from '../api/routes/schemas.ts';
+import type { FastifyInstance } from 'fastify';
+import { parseTimeRange } from '../api/params.ts';
+import { type Principal, requirePrincipal, requireRole } from '../api/principal.ts';
+import { errorResponses } from '../api/shapes/common.ts';
+import {
+  costRow,
+  costsQuery,
+  type FleetCostsQuery,
+  fleetCostsQuery,
+  priceFiles,
+  pricesLoaded,
+  tariffsOverview,
+} from '../api/shapes/costs.ts';
+import type { ZodTypeProvider } from '../api/zod-routes.ts';
 import { NotFoundError } from '../errors.ts';
-import { COST_PERIODS, type CostPeriod, type CostServed } from '../store/ports/tariffs.ts';
+import type { CostPeriod, CostServed } from '../store/ports/tariffs.ts';
 import { describeTariffs } from './describe.ts';
-import { importPrices, type PriceFile } from './import.ts';
+import { importPrices } from './import.ts';
 
 const TAGS = ['costs'];
-const nullableNumber = { type: ['number', 'null'] } as const;
-
-const costRowSchema = {
-  type: 'object',
-  properties: {
-    level: { type: 'string' },
-    key: { type: 'string' },
-    commodity: { type: 'string' },
-    period: { type: 'string' },
-    start: { type: 'number' },
-    label: { type: 'string' },
-    currency: { type: 'string' },
-    unit: { type: 'string' },
-    energy: { type: 'number' },
-    energyCost: { type: 'number' },
-    standing: { type: 'number' },
-    demand: { type: 'number' },
-    cost: { type: 'number' },
-    co2: nullableNumber,
-    meters: { type: 'number' },
-  },
-  required: [
-    'level',
-    'key',
-    'commodity',
-    'period',
-    'start',
-    'label',
-    'currency',
-    'unit',
-    'energy',
-    'cost',
-    'co2',
-  ],
-} as const;
-
-const range = {
-  from: timeSchema('start, inclusive (period start)'),
-  to: timeSchema('end, exclusive'),
-} as const;
 
 /** Query and answer of the routes over every readable facility (fleet, zip codes). */
 const perFacilitySchema = {
-  querystring: {
-    type: 'object',
-    properties: { period: { type: 'string', enum: ['day', 'month'] }, ...range },
-    required: ['period', 'from', 'to'],
-    additionalProperties: false,
-  },
-  response: { 200: { type: 'array', items: costRowSchema }, ...errorResponses },
+  querystring: fleetCostsQuery,
+  response: { 200: costRow.array(), ...errorResponses },
 } as const;
 
 /** Longest range per period: hours are many rows. */
 const MAX_DAYS: Record<CostPeriod, number> = { hour: 400, day: 3700, month: 3700 };
-
-const tariffSummarySchema = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    commodity: { type: 'string' },
-    validFrom: { type: 'string' },
-    validTo: { type: ['string', 'null'] },
-    currency: { type: 'string' },
-    unit: { type: 'string' },
-    energy: { type: 'string' },
-    standingPerDay: { type: 'number' },
-    demand: { type: ['string', 'null'] },
-    carbon: { type: ['string', 'null'] },
-    default: { type: 'boolean' },
-    tariff: { type: ['object', 'null'], additionalProperties: true },
-  },
-  required: ['name', 'commodity', 'validFrom', 'validTo', 'energy'],
-} as const;
 
 /**
  * Sums facility rows into zip-code rows: one per zip code, commodity, currency, unit and period start.
@@ -116,16 +62,17 @@ export function sumByZip(rows: readonly CostServed[], zipOf: ReadonlyMap<string,
 }
 
 /** Registers the cost routes (inside the /api/v1 prefix). */
-export async function costRoutes(app: FastifyInstance): Promise<void> {
+export async function costRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
   const { store } = app.deps;
 
   /** Facility rows of every facility the caller may read (own organisation's, then shared ones). */
   const readableFacilityCosts = async (
-    request: FastifyRequest<{ Querystring: { period: CostPeriod; from: string; to: string } }>,
+    p: Principal,
+    query: FleetCostsQuery,
   ): Promise<{ rows: CostServed[]; zipOf: Map<string, string> }> => {
-    const p = requirePrincipal(request);
-    const { period } = request.query;
-    const { from, to } = parseTimeRange(request.query, { maxDays: 800 });
+    const { period } = query;
+    const { from, to } = parseTimeRange(query, { maxDays: 800 });
     const readable = await app.access.readableFacilities(p);
     const q = { level: 'facility' as const, period, from, to, limit: 1_000_000 };
     const rows: CostServed[] = await store.tariffs.listCosts({ ...q, orgId: p.orgId });
@@ -136,15 +83,7 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
     return { rows, zipOf };
   };
 
-  app.get<{
-    Querystring: {
-      level: 'channel' | 'meter' | 'facility';
-      key: string;
-      period: CostPeriod;
-      from: string;
-      to: string;
-    };
-  }>(
+  app.get(
     '/costs',
     {
       schema: {
@@ -154,18 +93,8 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
           'Meters and facilities include standing charges (days and months) and demand charges (months); ' +
           "a channel is priced at its meter's price of each hour, without fixed charges. Empty until tariffs are " +
           'loaded (POST /tariffs) and the batch layer has run.',
-        querystring: {
-          type: 'object',
-          properties: {
-            level: { type: 'string', enum: ['channel', 'meter', 'facility'] },
-            key: idSchema,
-            period: { type: 'string', enum: [...COST_PERIODS] },
-            ...range,
-          },
-          required: ['level', 'key', 'period', 'from', 'to'],
-          additionalProperties: false,
-        },
-        response: { 200: { type: 'array', items: costRowSchema }, ...errorResponses },
+        querystring: costsQuery,
+        response: { 200: costRow.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -185,7 +114,7 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { period: CostPeriod; from: string; to: string } }>(
+  app.get(
     '/costs/fleet',
     {
       schema: {
@@ -194,10 +123,10 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
         ...perFacilitySchema,
       },
     },
-    async (request) => (await readableFacilityCosts(request)).rows,
+    async (request) => (await readableFacilityCosts(requirePrincipal(request), request.query)).rows,
   );
 
-  app.get<{ Querystring: { period: CostPeriod; from: string; to: string } }>(
+  app.get(
     '/costs/zips',
     {
       schema: {
@@ -211,7 +140,7 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { rows, zipOf } = await readableFacilityCosts(request);
+      const { rows, zipOf } = await readableFacilityCosts(requirePrincipal(request), request.query);
       return sumByZip(rows, zipOf);
     },
   );
@@ -222,17 +151,7 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: TAGS,
         summary: "My organisation's tariff versions and the regions of its grid-intensity profiles",
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              tariffs: { type: 'array', items: tariffSummarySchema },
-              regions: { type: 'array', items: { type: 'string' } },
-            },
-            required: ['tariffs', 'regions'],
-          },
-          ...errorResponses,
-        },
+        response: { 200: tariffsOverview, ...errorResponses },
       },
     },
     async (request) => {
@@ -243,7 +162,7 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { files: PriceFile[] } }>(
+  app.post(
     '/tariffs',
     {
       preHandler: requireRole('admin'),
@@ -254,41 +173,8 @@ export async function costRoutes(app: FastifyInstance): Promise<void> {
         description:
           'Each file is checked before anything is stored; a bad one answers 400 naming the file and the field or ' +
           "line. A tariff name given replaces all that name's stored versions; a region given replaces its profile.",
-        body: {
-          type: 'object',
-          properties: {
-            files: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 20,
-              items: {
-                type: 'object',
-                properties: {
-                  name: { type: 'string', minLength: 1, maxLength: 200 },
-                  text: { type: 'string', maxLength: 2_000_000 },
-                },
-                required: ['name', 'text'],
-                additionalProperties: false,
-              },
-            },
-          },
-          required: ['files'],
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              tariffs: { type: 'number' },
-              intensity: { type: 'number' },
-              meters: { type: 'number' },
-              rows: { type: 'number' },
-              warnings: { type: 'array', items: { type: 'string' } },
-            },
-            required: ['tariffs', 'intensity', 'meters', 'rows', 'warnings'],
-          },
-          ...errorResponses,
-        },
+        body: priceFiles,
+        response: { 200: pricesLoaded, ...errorResponses },
       },
     },
     async (request) => {

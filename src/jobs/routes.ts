@@ -9,57 +9,58 @@
  * Scores follow their facility: whoever may read a facility (own organisation or a share) reads its scores.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { parseTime, timeSchema } from '../api/params.ts';
+import { parseTime } from '../api/params.ts';
 import { requirePrincipal, requireRole } from '../api/principal.ts';
+import { errorResponses, facilityParams } from '../api/shapes/common.ts';
+import {
+  job,
+  jobDetail,
+  jobParams,
+  product,
+  productParams,
+  rankedScore,
+  rankingQuery,
+  score,
+  startJob,
+  startedJob,
+} from '../api/shapes/jobs.ts';
+import type { ZodTypeProvider } from '../api/zod-routes.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { ProductRegistry } from '../scoring/registry.ts';
 import type { JobService } from './job-service.ts';
-import { EXECUTOR_KINDS, type ExecutorKind } from './types.ts';
-
-interface StartBody {
-  product: string;
-  facilityIds?: string[];
-  executor?: ExecutorKind;
-  shards?: number;
-  params?: Record<string, unknown>;
-  from?: string;
-  to?: string;
-}
 
 /** The routes, given the job service and the product registry. */
 export function jobRoutes(deps: { service: JobService; registry: ProductRegistry }): FastifyPluginAsync {
-  return async (app) => {
+  return async (host) => {
+    const app = host.withTypeProvider<ZodTypeProvider>();
     const store = app.deps.store;
-    app.get('/api/v1/products', { schema: { tags: ['scores'], summary: 'Analytic products' } }, async () =>
-      deps.registry.list().map((r) => ({
-        name: r.product.name,
-        version: r.product.version,
-        title: r.product.title,
-        description: r.product.description,
-        type: r.type,
-      })),
+    app.get(
+      '/api/v1/products',
+      {
+        schema: {
+          tags: ['scores'],
+          summary: 'Analytic products',
+          response: { 200: product.array(), ...errorResponses },
+        },
+      },
+      async () =>
+        deps.registry.list().map((r) => ({
+          name: r.product.name,
+          version: r.product.version,
+          title: r.product.title,
+          description: r.product.description,
+          type: r.type,
+        })),
     );
-    app.post<{ Body: StartBody }>(
+    app.post(
       '/api/v1/jobs',
       {
         preHandler: requireRole('analyst'),
         schema: {
           tags: ['jobs'],
           summary: 'Start a job scoring facilities with a product',
-          body: {
-            type: 'object',
-            required: ['product'],
-            additionalProperties: false,
-            properties: {
-              product: { type: 'string', minLength: 1 },
-              facilityIds: { type: 'array', items: { type: 'string' }, maxItems: 100_000 },
-              executor: { type: 'string', enum: [...EXECUTOR_KINDS] },
-              shards: { type: 'integer', minimum: 1, maximum: 1000 },
-              params: { type: 'object' },
-              from: timeSchema('start of the scored data'),
-              to: timeSchema('end of the scored data, exclusive'),
-            },
-          },
+          body: startJob,
+          response: { 202: startedJob, ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -98,41 +99,64 @@ export function jobRoutes(deps: { service: JobService; registry: ProductRegistry
     );
     app.get(
       '/api/v1/jobs',
-      { schema: { tags: ['jobs'], summary: "Jobs of the caller's organisation" } },
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: "Jobs of the caller's organisation, newest first (100)",
+          response: { 200: job.array(), ...errorResponses },
+        },
+      },
       async (request) => store.jobs.listJobs({ orgId: requirePrincipal(request).orgId, limit: 100 }),
     );
     const ownJob = async (orgId: string, jobId: string) => {
-      const job = await store.jobs.getJob(jobId);
-      if (!job || job.orgId !== orgId) throw new NotFoundError('job', jobId);
-      return job;
+      const found = await store.jobs.getJob(jobId);
+      if (!found || found.orgId !== orgId) throw new NotFoundError('job', jobId);
+      return found;
     };
-    app.get<{ Params: { jobId: string } }>(
+    app.get(
       '/api/v1/jobs/:jobId',
-      { schema: { tags: ['jobs'], summary: 'A job with its shards and log' } },
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'A job with its shards and log',
+          params: jobParams,
+          response: { 200: jobDetail, ...errorResponses },
+        },
+      },
       async (request) => {
-        const job = await ownJob(requirePrincipal(request).orgId, request.params.jobId);
+        const found = await ownJob(requirePrincipal(request).orgId, request.params.jobId);
         const [shards, logs] = await Promise.all([
-          store.jobs.listShards(job.id),
-          store.jobs.listLogs(job.id, { limit: 500 }),
+          store.jobs.listShards(found.id),
+          store.jobs.listLogs(found.id, { limit: 500 }),
         ]);
-        return { job, shards, logs };
+        return { job: found, shards, logs };
       },
     );
-    app.post<{ Params: { jobId: string } }>(
+    app.post(
       '/api/v1/jobs/:jobId/cancel',
-      { preHandler: requireRole('analyst'), schema: { tags: ['jobs'], summary: 'Cancel a running job' } },
+      {
+        preHandler: requireRole('analyst'),
+        schema: {
+          tags: ['jobs'],
+          summary: 'Cancel a running job',
+          params: jobParams,
+          response: { 200: job, ...errorResponses },
+        },
+      },
       async (request) => {
-        const job = await ownJob(requirePrincipal(request).orgId, request.params.jobId);
-        await deps.service.cancel(job.id);
-        return store.jobs.getJob(job.id);
+        const found = await ownJob(requirePrincipal(request).orgId, request.params.jobId);
+        await deps.service.cancel(found.id);
+        return (await store.jobs.getJob(found.id)) ?? found;
       },
     );
-    app.get<{ Params: { facilityId: string } }>(
+    app.get(
       '/api/v1/facilities/:facilityId/scores',
       {
         schema: {
           tags: ['scores'],
           summary: "A facility's newest score per product, with explanation and evidence",
+          params: facilityParams,
+          response: { 200: score.array(), ...errorResponses },
         },
       },
       async (request) => {
@@ -143,16 +167,15 @@ export function jobRoutes(deps: { service: JobService; registry: ProductRegistry
         return store.scores.latestForFacility(f.id);
       },
     );
-    app.get<{ Params: { product: string }; Querystring: { limit?: number } }>(
+    app.get(
       '/api/v1/products/:product/ranking',
       {
         schema: {
           tags: ['scores'],
           summary: 'Readable facilities ranked by their newest score of a product',
-          querystring: {
-            type: 'object',
-            properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000 } },
-          },
+          params: productParams,
+          querystring: rankingQuery,
+          response: { 200: rankedScore.array(), ...errorResponses },
         },
       },
       async (request) => {
@@ -163,7 +186,7 @@ export function jobRoutes(deps: { service: JobService; registry: ProductRegistry
         const names = new Map(readable.map((r) => [r.facility.id, r.facility]));
         const ranked = await store.scores.ranking(request.params.product, {
           facilityIds: [...names.keys()],
-          limit: request.query.limit ?? 100,
+          limit: request.query.limit,
         });
         return ranked.map((s) => ({
           ...s,

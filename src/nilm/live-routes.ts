@@ -7,7 +7,11 @@
  * access rules (own organisation or a share; 404 otherwise), as the stored NILM results do.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import { requirePrincipal } from '../api/principal.ts';
+import { errorResponses, facilityParams } from '../api/shapes/common.ts';
+import { liveBreakdown } from '../api/shapes/nilm.ts';
+import type { ZodTypeProvider } from '../api/zod-routes.ts';
 import { type LiveNilmView, breakdownOf } from '../realtime/live-nilm.ts';
 
 /** Where the routes read breakdowns from: the live NILM service. */
@@ -18,17 +22,19 @@ export interface LiveNilmSource {
 
 /** The live NILM route. */
 export function liveNilmRoutes(deps: { live: LiveNilmSource }): FastifyPluginAsync {
-  return async (app) => {
-    app.get<{ Params: { facilityId: string } }>(
+  return async (host) => {
+    const app = host.withTypeProvider<ZodTypeProvider>();
+    app.get(
       '/api/v1/facilities/:facilityId/nilm/live',
       {
         schema: {
           tags: ['nilm'],
           summary: "A facility's newest live appliance breakdown (W per appliance and the residual)",
-          params: {
-            type: 'object',
-            required: ['facilityId'],
-            properties: { facilityId: { type: 'string', minLength: 1 } },
+          params: facilityParams,
+          response: {
+            200: liveBreakdown,
+            204: z.null().describe('no breakdown yet: no model, or no mains reading yet'),
+            ...errorResponses,
           },
         },
       },
@@ -38,7 +44,7 @@ export function liveNilmRoutes(deps: { live: LiveNilmSource }): FastifyPluginAsy
           request.params.facilityId,
         );
         const view = deps.live.latest(f.id);
-        if (!view) return reply.code(204).send();
+        if (!view) return reply.code(204).send(null);
         return breakdownOf(view);
       },
     );

@@ -6,10 +6,13 @@
  * read as the local day of the facility that holds it. Follows the facility's access rules (own organisation or a share).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { parseTime, timeSchema } from '../api/params.ts';
-import { localDate } from '../util/time/index.ts';
+import { parseTime } from '../api/params.ts';
 import { requirePrincipal } from '../api/principal.ts';
+import { errorResponses, facilityParams } from '../api/shapes/common.ts';
+import { nilmQuery, nilmResults } from '../api/shapes/nilm.ts';
+import type { ZodTypeProvider } from '../api/zod-routes.ts';
 import { InputError } from '../errors.ts';
+import { localDate } from '../util/time/index.ts';
 
 /** The local day label (`YYYY-MM-DD`) of a time parameter, in the facility's zone. */
 function localDay(value: string, field: string, timeZone: string): string {
@@ -19,21 +22,17 @@ function localDay(value: string, field: string, timeZone: string): string {
 
 /** The NILM results routes. */
 export function nilmRoutes(): FastifyPluginAsync {
-  return async (app) => {
-    app.get<{ Params: { facilityId: string }; Querystring: { from?: string; to?: string } }>(
+  return async (host) => {
+    const app = host.withTypeProvider<ZodTypeProvider>();
+    app.get(
       '/api/v1/facilities/:facilityId/nilm',
       {
         schema: {
           tags: ['nilm'],
           summary: "A facility's NILM results: daily energy per appliance and the appliance inventory",
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              from: timeSchema('first local day, inclusive', 'facility'),
-              to: timeSchema('last local day, inclusive', 'facility'),
-            },
-          },
+          params: facilityParams,
+          querystring: nilmQuery,
+          response: { 200: nilmResults, ...errorResponses },
         },
       },
       async (request) => {

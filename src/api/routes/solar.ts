@@ -4,109 +4,24 @@
  * self-consumption and self-sufficiency, per local hour, day or month (src/solar, docs/solar.md).
  */
 import type { FastifyInstance } from 'fastify';
-import {
-  type FlowPeriod,
-  FLOW_FIGURE_KEYS,
-  FLOW_PERIODS,
-  addFigures,
-  energyFlows,
-} from '../../solar/flows.ts';
+import { addFigures, energyFlows } from '../../solar/flows.ts';
 import { netCost } from '../../solar/net-cost.ts';
 import { type FlowRole, facilitySources } from '../../solar/roles.ts';
-import { parseTimeRange, timeSchema } from '../params.ts';
+import { localDays } from '../../util/time/index.ts';
+import { parseTimeRange } from '../params.ts';
 import { defaultEnergyFrom } from '../periods.ts';
 import { requirePrincipal } from '../principal.ts';
-import { localDays } from '../../util/time/index.ts';
-import { errorResponses, idSchema } from './schemas.ts';
-
-const FIGURES = FLOW_FIGURE_KEYS;
-
-const figuresSchema = {
-  type: 'object',
-  properties: {
-    ...Object.fromEntries(FIGURES.map((k) => [k, { type: 'number' }])),
-    selfConsumption: { type: ['number', 'null'] },
-    selfSufficiency: { type: ['number', 'null'] },
-  },
-  required: [...FIGURES, 'selfConsumption', 'selfSufficiency'],
-} as const;
-
-const netCostSchema = {
-  type: 'object',
-  properties: {
-    currency: { type: 'string' },
-    importCost: { type: 'number' },
-    exportCredit: { type: 'number' },
-    net: { type: 'number' },
-  },
-  required: ['currency', 'importCost', 'exportCredit', 'net'],
-} as const;
-
-const responseSchema = {
-  type: 'object',
-  properties: {
-    period: { type: 'string' },
-    from: { type: 'number' },
-    to: { type: 'number' },
-    metered: {
-      type: 'object',
-      properties: {
-        grid: { type: 'boolean' },
-        export: { type: 'boolean' },
-        pv: { type: 'boolean' },
-        battery: { type: 'boolean' },
-      },
-      required: ['grid', 'export', 'pv', 'battery'],
-    },
-    sources: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { channelId: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
-        required: ['channelId', 'name', 'role'],
-      },
-    },
-    totals: figuresSchema,
-    cost: {
-      type: ['object', 'null'],
-      properties: {
-        totals: netCostSchema,
-        buckets: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { label: { type: 'string' }, ...netCostSchema.properties },
-            required: ['label', ...netCostSchema.required],
-          },
-        },
-      },
-      required: ['totals', 'buckets'],
-    },
-    buckets: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          label: { type: 'string' },
-          start: { type: 'number' },
-          ...figuresSchema.properties,
-        },
-        required: ['label', 'start', ...figuresSchema.required],
-      },
-    },
-  },
-  required: ['period', 'from', 'to', 'metered', 'sources', 'totals', 'buckets', 'cost'],
-} as const;
+import { errorResponses, facilityParams } from '../shapes/common.ts';
+import { solarQuery, solarView } from '../shapes/solar.ts';
+import type { ZodTypeProvider } from '../zod-routes.ts';
 
 /** Longest range served, days (hourly rows of every source channel are read). */
 const MAX_DAYS = 400;
 
 /** Registers the solar route. */
-export async function solarRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{
-    Params: { facilityId: string };
-    Querystring: { period?: FlowPeriod; from?: string; to?: string };
-  }>(
+export async function solarRoutes(host: FastifyInstance): Promise<void> {
+  const app = host.withTypeProvider<ZodTypeProvider>();
+  app.get(
     '/facilities/:facilityId/solar',
     {
       schema: {
@@ -119,21 +34,9 @@ export async function solarRoutes(app: FastifyInstance): Promise<void> {
           'flows the facility measures: without a PV channel, consumption and self-sufficiency leave out ' +
           "PV used on site. `cost` (null until the facility's grid meter is priced by a tariff) is the import cost " +
           "less the export credit at the tariff's `exportRate`. See docs/solar.md.",
-        params: {
-          type: 'object',
-          properties: { facilityId: idSchema },
-          required: ['facilityId'],
-        },
-        querystring: {
-          type: 'object',
-          properties: {
-            period: { type: 'string', enum: [...FLOW_PERIODS], default: 'day' },
-            from: timeSchema('start, inclusive', 'facility'),
-            to: timeSchema('end, exclusive', 'facility'),
-          },
-          additionalProperties: false,
-        },
-        response: { 200: responseSchema, ...errorResponses },
+        params: facilityParams,
+        querystring: solarQuery,
+        response: { 200: solarView, ...errorResponses },
       },
     },
     async (request) => {
@@ -141,7 +44,7 @@ export async function solarRoutes(app: FastifyInstance): Promise<void> {
         requirePrincipal(request),
         request.params.facilityId,
       );
-      const period = request.query.period ?? 'day';
+      const { period } = request.query;
       const { from, to } = parseTimeRange(request.query, {
         timeZone: f.timeZone,
         maxDays: MAX_DAYS,

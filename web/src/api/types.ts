@@ -5,10 +5,6 @@
  */
 import type { Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
 import type { ShareAccess } from '../../../src/store/ports/accounts.ts';
-import type { LiveNilmBreakdown as LiveBreakdown } from '../../../src/realtime/live-nilm.ts';
-import type { ApplianceDailyEnergy, ApplianceInventoryItem } from '../../../src/store/ports/nilm.ts';
-import type { FlowBucket, FlowFigures } from '../../../src/solar/flows.ts';
-import type { NetCost } from '../../../src/solar/net-cost.ts';
 import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
 import type { LatestValue } from '../../../src/api/shapes/live.ts';
 import type {
@@ -40,6 +36,9 @@ import type {
   Series as ExploreSeries,
 } from '../../../src/api/shapes/explore.ts';
 import type { ImportQuery, ImportRecord } from '../../../src/api/shapes/imports.ts';
+import type { Product, RankedScore, Score } from '../../../src/api/shapes/jobs.ts';
+import type { LiveBreakdown, NilmResults } from '../../../src/api/shapes/nilm.ts';
+import type { SolarView } from '../../../src/api/shapes/solar.ts';
 
 export type {
   Alert,
@@ -63,7 +62,9 @@ export type {
   LiveBreakdown,
   Me,
   Meter,
+  NilmResults,
   PatternRule,
+  Product,
   RangeResponse,
   Role,
   RollupRow,
@@ -84,49 +85,13 @@ export interface DownsampledSeries {
 }
 
 /** `GET /facilities/:id/solar`: grid, PV and battery flows settled per hour (docs/solar.md). */
-export interface SolarResponse {
-  period: 'hour' | 'day' | 'month';
-  from: number;
-  to: number;
-  /** Which flows the facility measures. */
-  metered: { grid: boolean; export: boolean; pv: boolean; battery: boolean };
-  sources: { channelId: string; name: string; role: string }[];
-  totals: FlowFigures;
-  buckets: FlowBucket[];
-  /** Import cost less export credit; null until a tariff prices the grid meter. */
-  cost: { totals: NetCost; buckets: ({ label: string } & NetCost)[] } | null;
-}
+export type SolarResponse = SolarView;
 
-/** An analytic product (`GET /products`). */
-export interface Product {
-  name: string;
-  version: string;
-  title?: string;
-  description?: string;
-  type?: string;
-}
-
-/** One analytic product's score of a facility. */
-export interface ScoreView {
-  product: string;
-  version: string;
-  score: number;
-  label: string;
-  explanation: string;
-  computedAt: number;
-}
+/** One analytic product's newest score of a facility (`GET /facilities/:id/scores`). */
+export type ScoreView = Score;
 
 /** Newest score of one facility by one product (`GET /products/:product/ranking`). */
-export interface FacilityScore extends ScoreView {
-  facilityId: string;
-  facilityName?: string;
-}
-
-/** A facility's NILM results: daily energy per appliance and the detected appliance inventory. */
-export interface NilmResults {
-  daily: ApplianceDailyEnergy[];
-  inventory: ApplianceInventoryItem[];
-}
+export type FacilityScore = RankedScore;
 
 /** Settings of an upload (`POST /imports` query parameters besides the file name). */
 export type ImportSettings = Omit<ImportQuery, 'filename' | 'wait'>;

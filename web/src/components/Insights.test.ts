@@ -14,6 +14,7 @@ const score = (over: Partial<ScoreDetail>): ScoreDetail => ({
   label: 'normal',
   explanation: 'Base load 150 W against a peer median of 160 W',
   evidence: { figures: {}, series: [] },
+  params: {},
   computedAt: Date.UTC(2026, 0, 5),
   ...over,
 });

@@ -190,7 +190,11 @@ export function liveRoutes(host: FastifyInstance, deps: RealtimeRoutesDeps): voi
       summary: 'Live push over a WebSocket',
       description: WS_DESCRIPTION,
       querystring: liveQuery,
-      response: { 426: errorBody, ...errorResponses },
+      response: {
+        101: z.null().describe('Switching Protocols: the connection is now the WebSocket, no HTTP body'),
+        426: errorBody,
+        ...errorResponses,
+      },
     },
     preHandler: async (req) => {
       sockets.set(req, await subscriptionOf(requirePrincipal(req), req.query.facilityId));
