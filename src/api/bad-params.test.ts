@@ -207,7 +207,7 @@ const ROUTES: Record<string, Param[]> = {
   'GET /api/v1/live/ws': [],
   'GET /api/v1/ingest/quarantine': [query('/api/v1/ingest/quarantine', {})('limit', 'count')],
   'GET /api/v1/ingest/metrics': [],
-  // A person's settings (sessions only): digestMinutes is bounded by its zod schema (src/notify/schemas.ts).
+  // A person's settings (sessions only): digestMinutes is bounded by its zod schema (src/api/shapes/notifications.ts).
   'GET /api/v1/me/notifications': [],
   'PUT /api/v1/me/notifications': [],
   'POST /api/v1/me/notifications/test': [],

@@ -5,18 +5,17 @@
  * other organisations are "not found", never "forbidden", so that their existence does not leak.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { z } from 'zod';
 import { requirePrincipal, requireRole, roleAtLeast } from '../api/principal.ts';
-import { errorResponses } from '../api/routes/schemas.ts';
-import { InputError } from '../errors.ts';
+import { errorResponses } from '../api/shapes/common.ts';
 import {
   deviceList,
+  deviceParams,
   devicePatchInput,
   deviceView,
   issuedDevice,
-  jsonSchema,
   newDeviceInput,
-} from './schemas.ts';
+} from '../api/shapes/devices.ts';
+import type { ZodTypeProvider } from '../api/zod-routes.ts';
 import type { DeviceService } from './service.ts';
 import { RATE_WINDOW_MS, STATUS_THRESHOLDS } from './status.ts';
 
@@ -28,28 +27,15 @@ export interface DeviceRoutesOptions {
 }
 
 const TAGS = ['devices'];
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-  required: ['id'],
-} as const;
-
-/** Parses a body with a zod schema; InputError naming the first wrong field. */
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new InputError(issue?.message ?? 'invalid body', { field: issue?.path.join('.') || 'body' });
-}
 
 /** The routes. */
 export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
-  return async (app) => {
+  return async (host) => {
+    const app = host.withTypeProvider<ZodTypeProvider>();
     const { service } = opts;
     const admin = requireRole('admin');
     const connect = { ...opts.connect, ingestPath: '/api/v1/readings' };
-    const one = { 200: jsonSchema(deviceView), ...errorResponses };
-    const issued = (code: 200 | 201) => ({ [code]: jsonSchema(issuedDevice), ...errorResponses });
+    const one = { 200: deviceView, ...errorResponses };
 
     app.get(
       '/api/v1/devices',
@@ -57,7 +43,7 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
         schema: {
           tags: TAGS,
           summary: "My organisation's devices: status, last seen, message rate, refused readings, token",
-          response: { 200: jsonSchema(deviceList), ...errorResponses },
+          response: { 200: deviceList, ...errorResponses },
         },
       },
       async (request) => {
@@ -73,10 +59,10 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
 
     app.get(
       '/api/v1/devices/:id',
-      { schema: { tags: TAGS, summary: 'One device (by id or name)', params: idParams, response: one } },
+      { schema: { tags: TAGS, summary: 'One device (by id or name)', params: deviceParams, response: one } },
       async (request) => {
         const p = requirePrincipal(request);
-        return service.get(p.orgId, (request.params as { id: string }).id);
+        return service.get(p.orgId, request.params.id);
       },
     );
 
@@ -87,13 +73,13 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
         schema: {
           tags: TAGS,
           summary: 'Provision a device: its token is in this answer and never shown again',
-          body: jsonSchema(newDeviceInput),
-          response: issued(201),
+          body: newDeviceInput,
+          response: { 201: issuedDevice, ...errorResponses },
         },
       },
       async (request, reply) => {
         const p = requirePrincipal(request);
-        const input = parse(newDeviceInput, request.body);
+        const input = request.body;
         const r = await service.provision({
           orgId: p.orgId,
           name: input.name,
@@ -111,13 +97,13 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
         schema: {
           tags: TAGS,
           summary: 'Issue a new token; the old one stops working at once, open connections included',
-          params: idParams,
-          response: issued(200),
+          params: deviceParams,
+          response: { 200: issuedDevice, ...errorResponses },
         },
       },
       async (request) => {
         const p = requirePrincipal(request);
-        return { ...(await service.rotate(p.orgId, (request.params as { id: string }).id)), connect };
+        return { ...(await service.rotate(p.orgId, request.params.id)), connect };
       },
     );
 
@@ -128,13 +114,13 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
         schema: {
           tags: TAGS,
           summary: "Revoke the device's token: its connections close and its messages are refused",
-          params: idParams,
+          params: deviceParams,
           response: one,
         },
       },
       async (request) => {
         const p = requirePrincipal(request);
-        return service.revoke(p.orgId, (request.params as { id: string }).id);
+        return service.revoke(p.orgId, request.params.id);
       },
     );
 
@@ -146,15 +132,14 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
           tags: TAGS,
           summary:
             "Assign the device to a facility of the organisation (null: none); it may then publish for that facility's meters only",
-          params: idParams,
-          body: jsonSchema(devicePatchInput),
+          params: deviceParams,
+          body: devicePatchInput,
           response: one,
         },
       },
       async (request) => {
         const p = requirePrincipal(request);
-        const input = parse(devicePatchInput, request.body);
-        return service.assign(p.orgId, (request.params as { id: string }).id, input.facilityId);
+        return service.assign(p.orgId, request.params.id, request.body.facilityId);
       },
     );
   };

@@ -6,17 +6,18 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { type Principal, requirePrincipal } from '../api/principal.ts';
-import { errorResponses } from '../api/routes/schemas.ts';
-import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../errors.ts';
-import type { NotificationPrefs } from '../store/ports/notifications.ts';
-import type { EmailNotifier } from './notifier.ts';
+import { errorResponses } from '../api/shapes/common.ts';
 import {
   DEFAULT_PREFS,
   type NotificationSettings,
-  jsonSchema,
   notificationPrefsInput,
   notificationSettings,
-} from './schemas.ts';
+  testEmailSent,
+} from '../api/shapes/notifications.ts';
+import type { ZodTypeProvider } from '../api/zod-routes.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import type { NotificationPrefs } from '../store/ports/notifications.ts';
+import type { EmailNotifier } from './notifier.ts';
 
 /** Options of {@link notificationRoutes}. */
 export interface NotificationRoutesOptions {
@@ -28,7 +29,8 @@ const TAGS = ['notifications'];
 
 /** The routes. */
 export function notificationRoutes(opts: NotificationRoutesOptions): FastifyPluginAsync {
-  return async (app) => {
+  return async (host) => {
+    const app = host.withTypeProvider<ZodTypeProvider>();
     const { store, now } = app.deps;
     const userOf = (p: Principal): string => {
       if (!p.userId)
@@ -52,7 +54,7 @@ export function notificationRoutes(opts: NotificationRoutesOptions): FastifyPlug
       const updatedAt = saved?.updatedAt ?? null;
       return { ...prefs, saved: !!saved, loginEmail: user.email, mailConfigured: !!opts.mailer, updatedAt };
     };
-    const response = { 200: jsonSchema(notificationSettings), ...errorResponses };
+    const response = { 200: notificationSettings, ...errorResponses };
 
     app.get(
       '/api/v1/me/notifications',
@@ -66,23 +68,16 @@ export function notificationRoutes(opts: NotificationRoutesOptions): FastifyPlug
         schema: {
           tags: TAGS,
           summary: 'Change my alert e-mail settings: which severities and rules, at once or as a digest',
-          body: jsonSchema(notificationPrefsInput),
+          body: notificationPrefsInput,
           response,
         },
       },
       async (request) => {
         const p = requirePrincipal(request);
         const userId = userOf(p);
-        const parsed = notificationPrefsInput.safeParse(request.body);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new InputError(issue?.message ?? 'invalid settings', {
-            field: issue?.path.join('.') || 'body',
-          });
-        }
         const prefs: NotificationPrefs = {
-          ...parsed.data,
-          rules: [...new Set(parsed.data.rules)],
+          ...request.body,
+          rules: [...new Set(request.body.rules)],
           userId,
           orgId: p.orgId,
           updatedAt: now(),
@@ -98,10 +93,7 @@ export function notificationRoutes(opts: NotificationRoutesOptions): FastifyPlug
         schema: {
           tags: TAGS,
           summary: 'Send me a test e-mail now, to my saved address (or the login address)',
-          response: {
-            200: { type: 'object', properties: { sentTo: { type: 'string' } }, required: ['sentTo'] },
-            ...errorResponses,
-          },
+          response: { 200: testEmailSent, ...errorResponses },
         },
       },
       async (request) => {

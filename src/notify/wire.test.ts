@@ -30,7 +30,7 @@ describe('alert e-mail configuration', () => {
 describe('built-in rules offered on the settings page', () => {
   it('are the names the stream layer raises', async () => {
     const { readFile } = await import('node:fs/promises');
-    const { BUILT_IN_RULES } = await import('./schemas.ts');
+    const { BUILT_IN_RULES } = await import('../api/shapes/notifications.ts');
     const overshoot = await readFile(new URL('../stream/overshoot.ts', import.meta.url), 'utf8');
     for (const r of BUILT_IN_RULES) expect(overshoot).toContain(`rule: '${r}'`);
   });

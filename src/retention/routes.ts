@@ -6,10 +6,10 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { requirePrincipal, requireRole } from '../api/principal.ts';
-import { errorResponses } from '../api/routes/schemas.ts';
-import { ConflictError, InputError } from '../errors.ts';
-import { jsonSchema } from '../notify/schemas.ts';
-import { retentionInput, retentionState, type RetentionStateBody } from './schemas.ts';
+import { errorResponses } from '../api/shapes/common.ts';
+import { type RetentionStateBody, retentionInput, retentionState } from '../api/shapes/retention.ts';
+import type { ZodTypeProvider } from '../api/zod-routes.ts';
+import { ConflictError } from '../errors.ts';
 import type { RetentionService } from './service.ts';
 
 /** Options of {@link retentionRoutes}. */
@@ -22,7 +22,8 @@ const TAGS = ['admin'];
 
 /** The routes. */
 export function retentionRoutes(opts: RetentionRoutesOptions): FastifyPluginAsync {
-  return async (app) => {
+  return async (host) => {
+    const app = host.withTypeProvider<ZodTypeProvider>();
     const { store } = app.deps;
     const admin = requireRole('admin');
     const state = async (orgId: string): Promise<RetentionStateBody> => ({
@@ -30,7 +31,7 @@ export function retentionRoutes(opts: RetentionRoutesOptions): FastifyPluginAsyn
       running: opts.service?.running() ?? false,
       lakeConfigured: opts.service !== undefined,
     });
-    const response = { 200: jsonSchema(retentionState), ...errorResponses };
+    const response = { 200: retentionState, ...errorResponses };
 
     app.get(
       '/api/v1/retention',
@@ -48,20 +49,13 @@ export function retentionRoutes(opts: RetentionRoutesOptions): FastifyPluginAsyn
         schema: {
           tags: TAGS,
           summary: 'Set how many days raw readings and minute aggregates stay in the store',
-          body: jsonSchema(retentionInput),
+          body: retentionInput,
           response,
         },
       },
       async (request) => {
         const { orgId } = requirePrincipal(request);
-        const parsed = retentionInput.safeParse(request.body);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new InputError(issue?.message ?? 'invalid retention', {
-            field: issue?.path.join('.') || 'body',
-          });
-        }
-        await store.retention.set(orgId, parsed.data);
+        await store.retention.set(orgId, request.body);
         return state(orgId);
       },
     );
@@ -73,7 +67,7 @@ export function retentionRoutes(opts: RetentionRoutesOptions): FastifyPluginAsyn
         schema: {
           tags: TAGS,
           summary: 'Start a retention run now: old raw readings to the lake, old minute rows deleted',
-          response: { 202: jsonSchema(retentionState), ...errorResponses },
+          response: { 202: retentionState, ...errorResponses },
         },
       },
       async (request, reply) => {

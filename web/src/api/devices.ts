@@ -1,18 +1,12 @@
 /**
  * The device registry (routes of src/devices/routes.ts): GET /api/v1/devices and /devices/:id,
  * POST /devices (provision), POST /devices/:id/rotate and /revoke, PATCH /devices/:id (facility).
- * Shapes are the server's zod schemas.
+ * Shapes are the server's zod shapes (src/api/shapes/devices.ts).
  */
-import type { z } from 'zod';
-import type { deviceList, deviceView, issuedDevice } from '../../../src/devices/schemas.ts';
+import type { DeviceList, DeviceRow, IssuedDevice } from '../../../src/api/shapes/devices.ts';
 import type { Http } from './http.ts';
 
-/** The device list with its thresholds and where devices send to. */
-export type DeviceList = z.infer<typeof deviceList>;
-/** One device as listed. */
-export type DeviceRow = z.infer<typeof deviceView>;
-/** A device with the token just issued (shown once). */
-export type IssuedDevice = z.infer<typeof issuedDevice>;
+export type { DeviceList, DeviceRow, IssuedDevice };
 
 const PATH = '/api/v1/devices';
 const enc = encodeURIComponent;

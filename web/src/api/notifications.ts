@@ -1,8 +1,13 @@
 /**
  * The caller's alert e-mail settings (routes of src/notify/routes.ts): GET and PUT
- * /api/v1/me/notifications, POST /api/v1/me/notifications/test. Shapes are the server's zod schemas.
+ * /api/v1/me/notifications, POST /api/v1/me/notifications/test. Shapes are the server's zod shapes
+ * (src/api/shapes/notifications.ts).
  */
-import type { NotificationPrefsInput, NotificationSettings } from '../../../src/notify/schemas.ts';
+import type {
+  NotificationPrefsInput,
+  NotificationSettings,
+  TestEmailSent,
+} from '../../../src/api/shapes/notifications.ts';
 import type { Http } from './http.ts';
 
 const PATH = '/api/v1/me/notifications';
@@ -12,6 +17,6 @@ export function notificationsApi(http: Http) {
   return {
     get: () => http.get<NotificationSettings>(PATH),
     save: (prefs: NotificationPrefsInput) => http.put<NotificationSettings>(PATH, prefs),
-    sendTest: () => http.post<{ sentTo: string }>(`${PATH}/test`),
+    sendTest: () => http.post<TestEmailSent>(`${PATH}/test`),
   };
 }

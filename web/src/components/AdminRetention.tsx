@@ -1,25 +1,23 @@
 /**
  * Retention (administrators): how many days raw readings and minute aggregates stay in the serving
  * store (older raw readings live only in the lake; hour and day rollups stay for ever), where the
- * store's raw readings now begin, the last run, and a button to run now. The limits are the API's
- * (src/retention/schemas.ts): whole days from 1 to 36,500.
+ * store's raw readings now begin, the last run, and a button to run now. The fields are checked with
+ * the API's own schema (src/api/shapes/retention.ts): whole days from 1 to 36,500.
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import type { Api } from '../api/endpoints.ts';
-import type { RetentionStateBody } from '../../../src/retention/schemas.ts';
-import { MAX_RETENTION_DAYS } from '../../../src/store/ports/retention.ts';
+import { type RetentionStateBody, retentionDays } from '../../../src/api/shapes/retention.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useTimeFormatter } from '../lib/zone-choice.ts';
 import { Card, ErrorBox, Muted, Stat } from './Notice.tsx';
 
 const V1 = '/api/v1';
 
-/** The days typed into a field, or an error naming the field. */
+/** The days typed into a field, checked as the API checks them, or an error naming the field. */
 export function parseDays(text: string, what: string): number | Error {
-  const n = Number(text.trim());
-  if (!text.trim() || !Number.isInteger(n)) return new Error(`${what}: expected whole days`);
-  if (n < 1 || n > MAX_RETENTION_DAYS) return new Error(`${what}: expected 1 to ${MAX_RETENTION_DAYS} days`);
-  return n;
+  const r = retentionDays.safeParse(text.trim() === '' ? NaN : Number(text));
+  if (r.success) return r.data;
+  return new Error(`${what}: ${r.error.issues[0]?.message ?? 'expected whole days'}`);
 }
 
 /** The retention card. */

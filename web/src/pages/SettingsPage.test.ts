@@ -2,7 +2,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { NotificationPrefsInput } from '../../../src/notify/schemas.ts';
+import type { NotificationPrefsInput } from '../../../src/api/shapes/notifications.ts';
 import { DeliveryFields, digestChoices, digestLabel, prefsToSave, ruleChoices } from './SettingsPage.tsx';
 
 const prefs = (patch: Partial<NotificationPrefsInput> = {}): NotificationPrefsInput => ({

@@ -10,7 +10,7 @@ import {
   DIGEST_MINUTES,
   type NotificationPrefsInput,
   notificationPrefsInput,
-} from '../../../src/notify/schemas.ts';
+} from '../../../src/api/shapes/notifications.ts';
 import { notificationsApi } from '../api/notifications.ts';
 import { Card, ErrorBox, Muted } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';

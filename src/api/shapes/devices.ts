@@ -1,19 +1,21 @@
 /**
- * The shapes of the device registry API, declared once in zod: the handlers parse with them, and
- * their JSON Schema form documents and validates the routes (OpenAPI).
+ * The device registry as the API takes and answers it (`/api/v1/devices`). Unknown fields of a body
+ * are dropped, never stored: a caller cannot choose a device's token.
  */
 import { z } from 'zod';
-import { DEVICE_SOURCES } from '../store/ports/devices.ts';
-import { DEVICE_STATUSES } from './status.ts';
+import type { DeviceView } from '../../devices/service.ts';
+import { DEVICE_STATUSES } from '../../devices/status.ts';
+import { DEVICE_SOURCES } from '../../store/ports/devices.ts';
+import type { Assert, Same } from './common.ts';
 
 /** What an administrator sends to provision a device. */
-export const newDeviceInput = z.strictObject({
+export const newDeviceInput = z.object({
   name: z.string().max(64, 'a device name has at most 64 characters'),
   facilityId: z.string().min(1).max(200).nullable().optional(),
 });
 
 /** What an administrator sends to change a device: its facility (null: none). */
-export const devicePatchInput = z.strictObject({
+export const devicePatchInput = z.object({
   facilityId: z.string().min(1).max(200).nullable(),
 });
 
@@ -39,6 +41,10 @@ export const deviceView = z.object({
     revokedAt: z.number().nullable(),
   }),
 });
+/** One device as listed. */
+export type DeviceRow = z.infer<typeof deviceView>;
+/** `DeviceRow` is the device service's. */
+export type DeviceChecked = Assert<Same<DeviceRow, DeviceView>>;
 
 /** Where devices send to, for the snippets shown with a new token. */
 export const connectInfo = z.object({
@@ -59,14 +65,13 @@ export const deviceList = z.object({
   canManage: z.boolean(),
 });
 
+/** The device list with its thresholds and where devices send to. */
+export type DeviceList = z.infer<typeof deviceList>;
+
 /** A device with its new token: the only answer that carries the secret. */
 export const issuedDevice = z.object({ device: deviceView, token: z.string(), connect: connectInfo });
+/** A device with the token just issued (shown once). */
+export type IssuedDevice = z.infer<typeof issuedDevice>;
 
-/** A zod schema as a JSON Schema Fastify can validate and document with (draft-07, no `$schema`). */
-export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >;
-  return rest;
-}
+/** Path of one device: its id or its name. */
+export const deviceParams = z.object({ id: z.string().min(1).max(200).describe('device id or name') });

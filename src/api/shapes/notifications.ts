@@ -1,10 +1,10 @@
 /**
- * The shapes of the e-mail settings API, declared once in zod: the handler parses with them, and
- * their JSON Schema form documents and validates the routes (OpenAPI).
+ * A user's alert e-mail settings as the API takes and answers them (`/api/v1/me/notifications`); the
+ * settings page checks its form with the same schema. Unknown fields of a body are dropped.
  */
 import { z } from 'zod';
-import { SEVERITIES } from '../domain/types.ts';
-import { DELIVERY_MODES } from '../store/ports/notifications.ts';
+import { SEVERITIES } from '../../domain/types.ts';
+import { DELIVERY_MODES } from '../../store/ports/notifications.ts';
 
 /**
  * Rules the stream layer raises without a stored definition (src/stream/overshoot.ts), offered on the
@@ -16,7 +16,7 @@ export const BUILT_IN_RULES = ['overshoot'] as const;
 export const DIGEST_MINUTES = { min: 15, max: 1440 } as const;
 
 /** What a user sends to change their alert e-mail settings. */
-export const notificationPrefsInput = z.strictObject({
+export const notificationPrefsInput = z.object({
   enabled: z.boolean(),
   email: z.email('expected an e-mail address, or null for the login address').max(254).nullable(),
   severities: z
@@ -57,11 +57,7 @@ export const DEFAULT_PREFS: NotificationPrefsInput = {
   digestMinutes: 60,
 };
 
-/** A zod schema as a JSON Schema Fastify can validate and document with (draft-07, no `$schema`). */
-export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >;
-  return rest;
-}
+/** `POST /me/notifications/test`: where the test e-mail went. */
+export const testEmailSent = z.object({ sentTo: z.string() });
+/** Where the test e-mail went. */
+export type TestEmailSent = z.infer<typeof testEmailSent>;
