@@ -11,11 +11,14 @@
  * 4. in this process, on the same file: the best hand-written DuckDB statement for the same results
  *    (hourly and daily energy per channel and local day from the minute rows, p97 per channel), and
  *    with `--raw-baseline` the usual one over raw readings (LEAD per channel: ~24 GB at 600 M);
- * 5. one more simulated day imported, then an incremental `loadscope batch`.
+ * 5. one more simulated day imported, then an incremental `loadscope batch`;
+ * 6. in this process: the stored p97 (from the per-channel-day sketches, src/batch/sql/sketch-sql.ts)
+ *    against the exact p97 (`quantile_cont` over every active reading) of every channel after the
+ *    full and after the incremental run: largest and mean relative difference, channels exact.
  * Every CLI stage runs in its own process under `/usr/bin/time -v` (wall, CPU, peak RSS); disk is the
  * state folder after the stage; the load average is printed with every figure. Delete `<dir>` after.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -51,6 +54,8 @@ interface Stage {
   note?: string;
 }
 const stages: Stage[] = [];
+/** Sketch p97 against exact p97, after each batch. */
+const checks: string[] = [];
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
@@ -128,6 +133,40 @@ d AS (SELECT e.channel_key, cal.day, sum(e.wh) AS wh FROM e JOIN cal USING (tz, 
 p AS (SELECT channel_key, quantile_cont(value, 0.97) FILTER (WHERE value > 0) AS p97 FROM readings GROUP BY channel_key)
 SELECT d.channel_key, d.day, d.wh, p.p97 FROM d JOIN p USING (channel_key)`;
 
+/** Sketch rows and the stored p97 against `exact` (a query of `channel_key, p97`), as one line of {@link checks}. */
+async function sketchCheck(conn: DuckDBConnection, when: string, exact: string): Promise<void> {
+  const [r] = (
+    await conn.runAndReadAll(`SELECT count(*) AS channels,
+        max(abs(e.p97 - t.value) / e.p97) AS max_rel, avg(abs(e.p97 - t.value) / e.p97) AS mean_rel,
+        count(*) FILTER (WHERE e.p97 = t.value) AS exact,
+        (SELECT count(*) FROM threshold_days) AS sketch_days, (SELECT count(*) FROM threshold_buckets) AS sketch_buckets
+      FROM (${exact}) e JOIN thresholds t ON t.channel_key = e.channel_key AND t.name = 'p97'`)
+  ).getRowObjectsJS();
+  const n = (k: string) => Number(r?.[k] ?? NaN);
+  const line =
+    `sketch p97 against exact p97 ${when}: ${n('channels')} channels, largest relative difference ` +
+    `${(n('max_rel') * 100).toFixed(3)} %, mean ${(n('mean_rel') * 100).toFixed(4)} %, ${n('exact')} exact; ` +
+    `${n('sketch_days').toLocaleString('en-US')} sketch days, ${n('sketch_buckets').toLocaleString('en-US')} bucket rows`;
+  checks.push(line);
+  console.error(line);
+}
+
+/** After the incremental run: the exact p97 over every reading, against the stored (merged) sketch p97. */
+async function checkAfterIncremental(): Promise<void> {
+  const db = await DuckDBInstance.create(join(state, 'loadscope.duckdb'));
+  const conn = await db.connect();
+  try {
+    await sketchCheck(
+      conn,
+      'after the incremental batch',
+      `SELECT channel_key, quantile_cont(value, 0.97) FILTER (WHERE value > 0) AS p97 FROM readings GROUP BY channel_key`,
+    );
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
 async function handWritten(): Promise<void> {
   const db = await DuckDBInstance.create(join(state, 'loadscope.duckdb'));
   const conn = await db.connect();
@@ -158,13 +197,14 @@ async function handWritten(): Promise<void> {
     await timed('hand-written statement over minute rows (same results)', HAND_WRITTEN);
     // Same numbers as the batch: total daily energy and the p97s.
     const [chk] = (
-      await conn.runAndReadAll(`SELECT (SELECT sum(wh) FROM hw WHERE period = 'day') AS hw, (SELECT sum(energy) FROM rollups_day) AS batch,
-        (SELECT max(abs(h.p97 - t.value) / t.value) FROM hw h JOIN thresholds t ON t.channel_key = h.channel_key AND t.name = 'p97'
-         WHERE h.period = 'p97') AS p97_rel`)
+      await conn.runAndReadAll(
+        `SELECT (SELECT sum(wh) FROM hw WHERE period = 'day') AS hw, (SELECT sum(energy) FROM rollups_day) AS batch`,
+      )
     ).getRowObjectsJS();
     console.error(
       `check: ${JSON.stringify(chk, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}`,
     );
+    await sketchCheck(conn, 'after batch --full', `SELECT channel_key, p97 FROM hw WHERE period = 'p97'`);
     if (o['raw-baseline']) await timed('hand-written statement over raw readings (LEAD)', RAW_BASELINE);
   } finally {
     conn.closeSync();
@@ -206,6 +246,7 @@ await run('simulate one more day', [
 ]);
 await run('import one more day', ['import', join(next, 'parquet')]);
 await run('batch (incremental, after one new day)', ['batch']);
+await checkAfterIncremental();
 
 console.log(
   '| stage | wall s | CPU s | peak RSS GB | store on disk GB | load average (1/5/15 min, before -> after) |',
@@ -215,3 +256,4 @@ for (const s of stages)
   console.log(
     `| ${s.stage}${s.note ? ` (${s.note})` : ''} | ${s.seconds.toFixed(1)} | ${s.cpu?.toFixed(1) ?? ''} | ${s.rssGb.toFixed(2)} | ${s.diskGb?.toFixed(2) ?? ''} | ${s.load} |`,
   );
+for (const c of checks) console.log(`\n${c}`);

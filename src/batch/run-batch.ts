@@ -88,10 +88,12 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
     // A percentile asked for the first time is computed for every channel, later only for changed ones.
     const every = opts.full || (await deps.rollups.getThresholds(name)).length === 0;
     const channelIds = every ? undefined : [...new Set(changes.map((c) => c.channelId))];
+    // Incremental runs rebuild the sketches of the changed days only, and merge each channel's days.
     const thresholds = await deps.rollups.computeThresholds({
       percentile,
       now: deps.now(),
       ...(channelIds ? { channelIds } : {}),
+      ...(opts.full ? {} : { changes }),
     });
     await step('thresholds');
     const costs = deps.costs ? await deps.costs(opts.full ? 'all' : changes) : undefined;

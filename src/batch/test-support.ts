@@ -111,3 +111,58 @@ export function localDate(t: number, timeZone: string): string {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The exact continuous percentile of the values above zero (DuckDB's quantile_cont, PostgreSQL's
+ * percentile_cont): undefined when there are none.
+ */
+export function exactActiveQuantile(values: ArrayLike<number>, fraction: number): number | undefined {
+  const v = Array.from(values)
+    .filter((x) => x > 0)
+    .sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const pos = (v.length - 1) * fraction;
+  const lo = v[Math.floor(pos)]!;
+  return lo + (pos - Math.floor(pos)) * (v[Math.ceil(pos)]! - lo);
+}
+
+/**
+ * The sketch percentile of the values above zero, written independently of the SQL (sketch-sql.ts):
+ * log buckets of ratio `gamma` with count, minimum and maximum; the value at a rank is read between
+ * its bucket's minimum and maximum in proportion to its place among the bucket's ranks.
+ */
+export function referenceSketchQuantile(
+  values: ArrayLike<number>,
+  fraction: number,
+  gamma = 1.005,
+): number | undefined {
+  const buckets = new Map<number, { n: number; lo: number; hi: number }>();
+  for (const x of Array.from(values)) {
+    if (!(x > 0)) continue;
+    const i = Math.floor(Math.log(x) / Math.log(gamma));
+    const b = buckets.get(i);
+    if (b) {
+      b.n++;
+      b.lo = Math.min(b.lo, x);
+      b.hi = Math.max(b.hi, x);
+    } else buckets.set(i, { n: 1, lo: x, hi: x });
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
+  const n = sorted.reduce((s, b) => s + b.n, 0);
+  if (n === 0) return undefined;
+  const at = (r: number): number => {
+    let below = 0;
+    for (const b of sorted) {
+      if (r < below + b.n) {
+        if (r === below) return b.lo;
+        if (r === below + b.n - 1) return b.hi;
+        return b.lo + ((b.hi - b.lo) * (r - below)) / (b.n - 1);
+      }
+      below += b.n;
+    }
+    throw new Error(`rank ${r} beyond ${n} values`);
+  };
+  const pos = (n - 1) * fraction;
+  const v0 = at(Math.floor(pos));
+  return v0 + (pos - Math.floor(pos)) * (at(Math.ceil(pos)) - v0);
+}

@@ -1,7 +1,8 @@
 /**
  * One task of a sharded batch run (a Slurm array task or a worker thread): reads its lake partitions
  * (its meter shards, every day) into an in-memory DuckDB, runs the batch SQL of the single-process
- * batch on them (rollups per channel and local hour and day, percentile thresholds), and writes the
+ * batch on them (rollups per channel and local hour and day, threshold sketches per channel and UTC
+ * day, percentile thresholds), and writes the
  * results as Parquet into the run's work folder, each file whole (temp name, then rename). Every
  * channel lives in one meter shard, so everything a task computes is final for its channels; the
  * reduce only concatenates.
@@ -48,9 +49,11 @@ export async function runBatchTask(
     );
     const s = taskSession(conn);
     const rollups = await recomputeAllFromReadings(s, duckdbDialect);
-    let thresholds = 0;
-    for (const p of plan.percentiles)
-      thresholds += await computeThresholds(s, duckdbDialect, p.percentile, undefined, plan.computedAt);
+    // Every percentile from one sketch of each channel's days, as a single-process full run.
+    const thresholds = await computeThresholds(s, duckdbDialect, {
+      percentiles: plan.percentiles,
+      now: plan.computedAt,
+    });
     await writePartials(conn, plan.workDir, index);
     const report: TaskReport = {
       readings,
@@ -117,7 +120,7 @@ async function loadReadings(conn: DuckDBConnection, task: PlannedTask): Promise<
   return Number(row?.['n'] ?? 0);
 }
 
-/** Writes the task's rollups and thresholds, with channel ids for keys, each file whole. */
+/** Writes the task's rollups, thresholds and threshold sketches, with channel ids for keys, each file whole. */
 async function writePartials(conn: DuckDBConnection, workDir: string, index: number): Promise<void> {
   await mkdir(workDir, { recursive: true });
   const paths = partialPaths(workDir, index);
@@ -127,6 +130,8 @@ async function writePartials(conn: DuckDBConnection, workDir: string, index: num
     [paths.hour, byId('rollups_hour')],
     [paths.day, byId('rollups_day')],
     [paths.thresholds, byId('thresholds')],
+    [paths.sketchDays, byId('threshold_days')],
+    [paths.sketchBuckets, byId('threshold_buckets')],
   ];
   for (const [path, sql] of files) {
     const tmp = `${path}.${process.pid}.tmp`;

@@ -74,5 +74,7 @@ export function partialPaths(workDir: string, index: number): Record<PartialKind
     hour: `${base}.hour.parquet`,
     day: `${base}.day.parquet`,
     thresholds: `${base}.thresholds.parquet`,
+    sketchDays: `${base}.sketch-days.parquet`,
+    sketchBuckets: `${base}.sketch-buckets.parquet`,
   };
 }

@@ -129,6 +129,8 @@ export async function runShardedBatch(
       hour: paths.map((p) => p.hour),
       day: paths.map((p) => p.day),
       thresholds: paths.map((p) => p.thresholds),
+      sketchDays: paths.map((p) => p.sketchDays),
+      sketchBuckets: paths.map((p) => p.sketchBuckets),
       thresholdNames: [...percentiles.keys()],
     });
     const reduceSeconds = (deps.now() - r0) / 1000;

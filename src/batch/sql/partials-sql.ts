@@ -1,16 +1,24 @@
 /**
  * The reduce step of a sharded batch run (src/batch/shards/), written once for both adapters: the
  * partial files of every task are staged into temp tables (by the adapter, which knows how to read
- * Parquet), then every rollup row and the named thresholds are replaced with them in one transaction.
- * A channel lives in one meter shard, so the partial rows of different tasks never overlap: the
- * reduce concatenates them; facility and zip code rows are sums the serving queries take over these.
+ * Parquet), then every rollup row, every threshold sketch row and the named thresholds are replaced
+ * with them in one transaction. A channel lives in one meter shard, so the partial rows of different
+ * tasks never overlap: the reduce concatenates them; facility and zip code rows are sums the serving
+ * queries take over these. The sketches (per channel and UTC day, sketch-sql.ts) are what the next
+ * incremental run merges its changed days with, so they must be the lake's, like the rollups.
  */
 import type { PartialFiles, PartialsResult } from '../../store/ports/rollups.ts';
 import type { RollupDialect } from './dialect.ts';
 import { num, type SqlExec, type SqlSession } from './sql-db.ts';
 
 /** Kinds of partial files and the store table each fills. */
-export const PARTIAL_TABLES = { hour: 'rollups_hour', day: 'rollups_day', thresholds: 'thresholds' } as const;
+export const PARTIAL_TABLES = {
+  hour: 'rollups_hour',
+  day: 'rollups_day',
+  thresholds: 'thresholds',
+  sketchDays: 'threshold_days',
+  sketchBuckets: 'threshold_buckets',
+} as const;
 /** A kind of partial file. */
 export type PartialKind = keyof typeof PARTIAL_TABLES;
 /** SQL type names of the partial files' columns (each dialect maps them). */
@@ -43,6 +51,22 @@ export const PARTIAL_COLUMNS: Record<PartialKind, readonly (readonly [string, Pa
     ['from_ts', 'BIGINT'],
     ['to_ts', 'BIGINT'],
   ],
+  sketchDays: [
+    ['channel_id', 'VARCHAR'],
+    ['day', 'BIGINT'],
+    ['readings', 'BIGINT'],
+    ['active', 'BIGINT'],
+    ['first_ts', 'BIGINT'],
+    ['last_ts', 'BIGINT'],
+  ],
+  sketchBuckets: [
+    ['channel_id', 'VARCHAR'],
+    ['day', 'BIGINT'],
+    ['bucket', 'BIGINT'],
+    ['n', 'BIGINT'],
+    ['min_v', 'DOUBLE'],
+    ['max_v', 'DOUBLE'],
+  ],
 };
 
 /**
@@ -61,7 +85,7 @@ function columnDefs(d: RollupDialect, kind: PartialKind): string {
   return PARTIAL_COLUMNS[kind].map(([n, t]) => `${n} ${t === 'DOUBLE' ? d.double : t}`).join(', ');
 }
 
-/** Replaces all rollups and the named thresholds with the partial files' rows, in one transaction. */
+/** Replaces all rollups, sketches and the named thresholds with the partial files' rows, in one transaction. */
 export async function replaceFromPartials(
   s: SqlSession,
   d: RollupDialect,
@@ -84,6 +108,10 @@ export async function replaceFromPartials(
     await s.run('DELETE FROM rollups_day');
     const hourRows = await insert('hour');
     const dayRows = await insert('day');
+    await s.run('DELETE FROM threshold_days');
+    await s.run('DELETE FROM threshold_buckets');
+    await insert('sketchDays');
+    await insert('sketchBuckets');
     if (names.length > 0)
       await s.run(
         `DELETE FROM thresholds WHERE name IN (${names.map((_, i) => `$${i + 1}`).join(', ')})`,

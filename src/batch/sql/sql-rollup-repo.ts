@@ -28,6 +28,17 @@ import { eventsSql, minuteStatsSql } from './minutes-sql.ts';
 import { replaceFromPartials, storedPercentiles, type PartialLoader } from './partials-sql.ts';
 import { exportRowsSql, servingSql, type SqlQuery } from './serving-sql.ts';
 import { num, numOrNull, type SqlDb, type SqlExec, type SqlSession } from './sql-db.ts';
+import {
+  NEW_SKETCH_DAYS_SQL,
+  SKETCHED_CHANNELS,
+  SKETCH_DAY_MS,
+  changedSketchDaysSql,
+  newSketchSql,
+  replaceSketchSql,
+  sketchDaysTableSql,
+  unsketchedChannelsSql,
+  unsketchedDaysSql,
+} from './sketch-sql.ts';
 import { deleteThresholdsSql, insertThresholdsSql, thresholdName } from './thresholds-sql.ts';
 
 /** Writes the rows of a query to a file; returns how many. Adapter-specific (DuckDB COPY, pg + CSV). */
@@ -47,8 +58,15 @@ export function createSqlRollupRepo(opts: {
   return {
     recompute: (scope) =>
       db.session((s) => (scope === 'all' ? recomputeAllFromMinutes(s, d) : recomputeChanged(s, d, scope))),
-    computeThresholds: ({ percentile, channelIds, now }) =>
-      db.session((s) => computeThresholds(s, d, percentile, channelIds, now)),
+    computeThresholds: ({ percentile, channelIds, changes, now }) =>
+      db.session((s) =>
+        computeThresholds(s, d, {
+          percentiles: [{ name: thresholdName(percentile), percentile }],
+          channelIds,
+          changes,
+          now,
+        }),
+      ),
     replaceFromPartials: (files) => db.session((s) => replaceFromPartials(s, d, opts.loadPartial, files)),
     thresholdPercentiles: () => storedPercentiles(db),
     async getThresholds(name = 'p97') {
@@ -153,12 +171,8 @@ async function replaceAll(s: SqlSession, d: RollupDialect): Promise<RecomputeRes
   return { ...written, days: written.dayRows };
 }
 
-async function recomputeChanged(
-  s: SqlSession,
-  d: RollupDialect,
-  changes: ChangedRange[],
-): Promise<RecomputeResult> {
-  if (changes.length === 0) return { channels: 0, days: 0, hourRows: 0, dayRows: 0 };
+/** Temp table `b_chg` holding `changes`. */
+async function changesTable(s: SqlSession, d: RollupDialect, changes: ChangedRange[]): Promise<void> {
   await s.run(changesTableSql(d));
   for (let i = 0; i < changes.length; i += CHUNK) {
     const slice = changes.slice(i, i + CHUNK);
@@ -168,6 +182,15 @@ async function recomputeChanged(
     );
     await s.run(`INSERT INTO b_chg VALUES ${tuples.join(', ')}`, params);
   }
+}
+
+async function recomputeChanged(
+  s: SqlSession,
+  d: RollupDialect,
+  changes: ChangedRange[],
+): Promise<RecomputeResult> {
+  if (changes.length === 0) return { channels: 0, days: 0, hourRows: 0, dayRows: 0 };
+  await changesTable(s, d, changes);
   await prepareChannels(s, d, 'c.id IN (SELECT channel_id FROM b_chg)');
   await s.run(calendarSql(d, CHANGED_CAL_RANGES));
   await s.run(windowsSql(d));
@@ -180,17 +203,30 @@ async function recomputeChanged(
   return { ...written, days: await count(s, WINDOW_DAYS_SQL) };
 }
 
+/** What {@link computeThresholds} computes and from what. */
+export interface ThresholdRun {
+  /** Percentiles to write, by name (`p97`); the percentiles stored before are refreshed too. */
+  percentiles: { name: string; percentile: number }[];
+  /** Thresholds of these channels only; all when undefined. */
+  channelIds?: string[] | undefined;
+  /**
+   * The changed ranges: only the sketches of their UTC days (and every day of a channel in scope
+   * that has no sketch yet) are rebuilt from raw readings. Undefined: every day with raw readings of
+   * the channels in scope.
+   */
+  changes?: ChangedRange[] | undefined;
+  /** `computed_at` of the thresholds. */
+  now: number;
+}
+
 /**
- * Writes the percentile thresholds of the channels `channelIds` (all when undefined) from the raw
- * readings of the relation `readings`; also the sharded batch's seam (see {@link recomputeAllFromReadings}).
+ * Rebuilds the sketches the run names from the raw readings of the relation `readings`, then writes
+ * the percentile thresholds of the channels in scope from their merged sketches, in one transaction;
+ * returns how many thresholds it wrote. Also the sharded batch's seam (see
+ * {@link recomputeAllFromReadings}): a task rebuilds its channels' sketches from its lake partitions.
  */
-export async function computeThresholds(
-  s: SqlSession,
-  d: RollupDialect,
-  percentile: number,
-  channelIds: string[] | undefined,
-  now: number,
-): Promise<number> {
+export async function computeThresholds(s: SqlSession, d: RollupDialect, run: ThresholdRun): Promise<number> {
+  const { channelIds, changes } = run;
   const some = channelIds !== undefined;
   if (some) {
     if (channelIds.length === 0) return 0;
@@ -203,18 +239,48 @@ export async function computeThresholds(
       );
     }
   }
+  const rebuilt = await prepareSketch(s, d, some, changes);
   // Percentiles stored before (e.g. a p99 asked for once) are kept up to date along with the requested one.
   const stored = await s.all(
     `SELECT DISTINCT name, percentile FROM thresholds WHERE percentile IS NOT NULL${some ? ' AND channel_key IN (SELECT channel_key FROM b_thr)' : ''}`,
   );
-  const todo = new Map<string, number>([[thresholdName(percentile), percentile]]);
+  const todo = new Map<string, number>(run.percentiles.map((p) => [p.name, p.percentile]));
   for (const r of stored) todo.set(String(r['name']), num(r['percentile']));
   return s.atomic(async () => {
+    if (rebuilt) for (const sql of replaceSketchSql()) await s.run(sql);
     let written = 0;
     for (const [name, p] of todo) {
       await s.run(deleteThresholdsSql(some), [name]);
-      written += await s.run(insertThresholdsSql(d, p, some), [name, Math.floor(now)]);
+      written += await s.run(insertThresholdsSql(d, p, some), [name, Math.floor(run.now)]);
     }
     return written;
   });
+}
+
+/**
+ * Temp tables `b_skd` (the days whose sketch is replaced) and `b_nsk` (their new rows), prepared
+ * outside the write transaction; false when no day needs a new sketch.
+ */
+async function prepareSketch(
+  s: SqlSession,
+  d: RollupDialect,
+  some: boolean,
+  changes: ChangedRange[] | undefined,
+): Promise<boolean> {
+  await s.run(sketchDaysTableSql(d));
+  if (changes === undefined) {
+    await s.run(newSketchSql(d, { kind: some ? 'channels' : 'all' }));
+    await s.run(NEW_SKETCH_DAYS_SQL);
+    return true;
+  }
+  await changesTable(s, d, changes);
+  await s.run(changedSketchDaysSql(d));
+  await s.run(unsketchedChannelsSql(d, some ? 'SELECT channel_key FROM b_thr' : SKETCHED_CHANNELS));
+  if ((await count(s, 'SELECT COUNT(*) FROM b_sku')) > 0) await s.run(unsketchedDaysSql(d));
+  const [r] = await s.all('SELECT MIN(day) AS lo, MAX(day) AS hi FROM b_skd');
+  if (!r || r['lo'] === null || r['lo'] === undefined) return false;
+  const from = num(r['lo']) * SKETCH_DAY_MS;
+  const to = (num(r['hi']) + 1) * SKETCH_DAY_MS;
+  await s.run(newSketchSql(d, { kind: 'days', from, to }));
+  return true;
 }

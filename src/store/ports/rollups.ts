@@ -92,6 +92,10 @@ export interface PartialFiles {
   day: string[];
   /** Thresholds per channel and name. */
   thresholds: string[];
+  /** Threshold sketches per channel and UTC day: the day rows (counts, first and last time). */
+  sketchDays: string[];
+  /** Threshold sketches per channel and UTC day: the bucket rows. */
+  sketchBuckets: string[];
   /** Names of the thresholds the files hold (these are replaced; other names stay). */
   thresholdNames: string[];
 }
@@ -113,13 +117,23 @@ export interface RollupRepo {
   recompute(scope: 'all' | ChangedRange[]): Promise<RecomputeResult>;
   /**
    * Recomputes percentile thresholds (`p<percentile>`) over each channel's whole history of power or
-   * interval values (registers have none). With `channelIds`, only those channels; also refreshes the
-   * other percentile thresholds already stored for them. Returns how many thresholds were written.
+   * interval values (registers have none), from its sketch per UTC day (within 0.5 % of the exact
+   * percentile). With `channelIds`, only those channels; also refreshes the other percentile
+   * thresholds already stored for them. With `changes`, only the sketches of the UTC days they touch
+   * are rebuilt from raw readings (the incremental batch); without, every day with raw readings of the
+   * channels in scope (a day whose raw readings retention moved into the lake keeps its sketch).
+   * Returns how many thresholds were written.
    */
-  computeThresholds(opts: { percentile: number; channelIds?: string[]; now: number }): Promise<number>;
+  computeThresholds(opts: {
+    percentile: number;
+    channelIds?: string[];
+    changes?: ChangedRange[];
+    now: number;
+  }): Promise<number>;
   /**
-   * Replaces every hourly and daily rollup, and the thresholds of the names given, with the rows of a
-   * sharded batch run's partial files, in one transaction: readers see all old rows or all new ones.
+   * Replaces every hourly and daily rollup, every threshold sketch, and the thresholds of the names
+   * given, with the rows of a sharded batch run's partial files, in one transaction: readers see all
+   * old rows or all new ones.
    */
   replaceFromPartials(files: PartialFiles): Promise<PartialsResult>;
   /** Names and percentiles of the stored thresholds (`p97` and any other percentile asked for once). */
