@@ -6,19 +6,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ConfigError, ExternalError, LoadscopeError, StoreError } from '../errors.ts';
+import type { ErrorBody } from './shapes/common.ts';
 
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-}
-
-/** JSON schema of {@link ErrorBody}, for route response schemas and the OpenAPI document. */
-export const errorBodySchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-  required: ['error', 'message'],
-} as const;
+/** The JSON body of every error response (its shape: `errorBody` in src/api/shapes/common.ts). */
+export type { ErrorBody };
 
 /**
  * A 5xx body: the error's code and a fixed message with the request id to find it in the server log.

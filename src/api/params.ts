@@ -1,5 +1,6 @@
 /**
- * Parameters that reach the database, declared once with their bounds: times and row limits. Every
+ * Time parameters as every route reads them (declared with their bounds by `time` in
+ * src/api/shapes/common.ts, read here where the facility's zone and the defaults are known). Every
  * route takes times the same way (ISO 8601 as the ingest takes them, or UTC milliseconds) within the
  * same years the ingest accepts, so that a value the database cannot hold (`from=-1e308`) is a 400
  * naming the field rather than a failed query.
@@ -13,20 +14,6 @@ const DAY_MS = 86_400_000;
 /** How the API says what a time may be, in docs, the OpenAPI document and error messages. */
 export const TIME_FORMATS =
   'an ISO 8601 date or time (2024-03-01, 2024-03-01T06:00:00Z, 2024-03-01T07:00:00+01:00) or UTC milliseconds (1709272800000), from 1970-01-01 to before 2100-01-01';
-
-/**
- * JSON schema of a time parameter. `zone` says how a date or time without an offset is read: in the
- * facility's time zone on routes about one facility, in UTC elsewhere.
- */
-export function timeSchema(what: string, zone: 'facility' | 'UTC' = 'UTC') {
-  const local = zone === 'facility' ? "the facility's time zone" : 'UTC';
-  return {
-    type: 'string',
-    minLength: 1,
-    maxLength: 40,
-    description: `${what}: ${TIME_FORMATS}; a date or time without an offset is in ${local}`,
-  } as const;
-}
 
 const converters = new Map<string, LocalTimeConverter>();
 

@@ -91,12 +91,14 @@ describe.skipIf(!!unavailable)('an imported history opens where its data is', ()
     await page.waitForURL(/\/explore\?/);
     await points();
     await page.goto(`${app.baseUrl}/explore?channels=${encodeURIComponent(channelIds.join(','))}&tz=utc`);
-    await expect.poll(() => page.textContent('[data-testid=explore-status]')).toMatch(/→ 2014-01-/);
+    await expect
+      .poll(() => page.textContent('[data-testid=explore-status]'), { timeout: 20_000 })
+      .toMatch(/→ 2014-01-/);
     await points();
     // The presets keep to the data: a week ending at its last reading.
     await page.getByRole('button', { name: '7 d', exact: true }).click();
     await expect
-      .poll(() => page.textContent('[data-testid=explore-status]'))
+      .poll(() => page.textContent('[data-testid=explore-status]'), { timeout: 20_000 })
       .toMatch(/2014-01-.* → 2014-01-/);
     await points();
   }, 60_000);

@@ -52,6 +52,8 @@ export const okBody = z.object({ ok: z.boolean() });
 
 /** The JSON body of every error response (src/api/error-handler.ts). */
 export const errorBody = z.object({ error: z.string(), message: z.string() });
+/** An error response's body. */
+export type ErrorBody = z.infer<typeof errorBody>;
 
 /** Error responses every protected route can give. */
 export const errorResponses = {
