@@ -5,8 +5,12 @@
  *   readings/s and within 3x of the bare load);
  * - into PostgreSQL, against a bare `COPY ... FROM STDIN (FORMAT csv)` of the same file into an
  *   unindexed table.
- * - and the simulator's long CSV of a 1,000-meter fleet (2 days, about 5.8 M readings; quick: 1 day)
- *   into DuckDB against `read_csv` of the same file, the file a 600 M-reading load imports.
+ * - the simulator's long CSV of a 1,000-meter fleet (2 days, about 5.8 M readings; quick: 1 day)
+ *   into DuckDB against `read_csv` of the same file;
+ * - the simulator's Parquet folder of bench/batch-600m.ts's fleet (3 days, 16.5 M readings; quick: 1
+ *   day) into DuckDB against `read_parquet` of the same parts into a keyless table: the input of the
+ *   600 M-reading load.
+ * `LOADSCOPE_BENCH_IMPORT_NO_PG=1` leaves PostgreSQL out.
  * The ratio is import seconds / bare-load seconds ("x times the practical limit"). The load average
  * is logged with every absolute figure.
  */
@@ -55,16 +59,20 @@ async function duckdbRows(
   csv: string,
   n: number,
   options: Partial<ImportOptions>,
+  bareFrom = `read_csv('${csv}')`,
 ): Promise<BenchRow[]> {
   const tag = what.replace(/\W+/g, '-');
+  const bareName = bareFrom.slice(0, bareFrom.indexOf('('));
   const bareDb = await DuckDBInstance.create(join(tmpDir, `bare-${tag}.duckdb`));
   const bareConn = await bareDb.connect();
   const c0 = cpuSeconds();
-  const bare = await timeIt(() => bareConn.run(`CREATE TABLE bare AS SELECT * FROM read_csv('${csv}')`));
+  const bare = await timeIt(() => bareConn.run(`CREATE TABLE bare AS SELECT * FROM ${bareFrom}`));
   const bareCpu = cpuSeconds() - c0;
   bareConn.closeSync();
   bareDb.closeSync();
-  log(`${what}: duckdb read_csv ${bare.seconds.toFixed(2)} s (${loadAverage()})`);
+  log(
+    `${what}: duckdb ${bareName} ${bare.seconds.toFixed(2)} s, ${bareCpu.toFixed(2)} CPU s (${loadAverage()})`,
+  );
 
   const store = await createDuckdbStore({ path: join(tmpDir, `import-${tag}.duckdb`) });
   await store.migrate();
@@ -75,24 +83,28 @@ async function duckdbRows(
   await store.close();
   if (stored !== n || imp.result.rejected !== 0)
     throw new Error(`${what}: duckdb import stored ${stored} of ${n} (${imp.result.rejected} rejected)`);
-  log(`${what}: duckdb import ${imp.seconds.toFixed(2)} s (${loadAverage()})`);
+  log(
+    `${what}: duckdb import ${imp.seconds.toFixed(2)} s, ${impCpu.toFixed(2)} CPU s, ` +
+      `${Math.round(n / imp.seconds).toLocaleString('en-US')} readings/s, ${(imp.seconds / bare.seconds).toFixed(2)}x ${bareName}, ` +
+      `${((impCpu * 1e6) / n).toFixed(3)} CPU us per reading (${loadAverage()})`,
+  );
   const rate = n / imp.seconds;
   return [
     {
       name: `import ${what} -> DuckDB`,
       value: rate,
       unit: 'readings/s',
-      baseline: { name: 'duckdb read_csv readings/s', value: n / bare.seconds },
+      baseline: { name: `duckdb ${bareName} readings/s`, value: n / bare.seconds },
       ratio: imp.seconds / bare.seconds,
-      goal: '>= 1,000,000 readings/s and within 3x of bare read_csv',
+      goal: `>= 1,000,000 readings/s and within 3x of bare ${bareName}`,
       met: rate >= 1_000_000 && imp.seconds / bare.seconds <= 3,
     },
     // CPU seconds of this process (DuckDB's threads included) resist the noise of a shared machine.
     {
-      name: `import ${what} -> DuckDB, CPU s per million`,
+      name: `import ${what} -> DuckDB, CPU us per reading`,
       value: (impCpu * 1e6) / n,
-      unit: 'cpu s',
-      baseline: { name: 'duckdb read_csv cpu s per million', value: (bareCpu * 1e6) / n },
+      unit: 'cpu us',
+      baseline: { name: `duckdb ${bareName} cpu us per reading`, value: (bareCpu * 1e6) / n },
       ratio: impCpu / bareCpu,
     },
   ];
@@ -126,6 +138,31 @@ const bench: Bench = {
     rows.push(
       ...(await duckdbRows(tmpDir, log, 'simulated fleet CSV', join(dir, 'readings.csv'), made.readings, {})),
     );
+
+    // The simulator's Parquet folder of a seed 001-like fleet (half the households appliance-level
+    // at 1 minute, as bench/batch-600m.ts: 5.5 M readings a day), the input of the 600 M load.
+    const pqDir = join(tmpDir, 'fleet-parquet');
+    const pqFleet = createFleet({ seed: 1, meters: 1000, applianceShare: 0.5, sampleMs: 60_000 });
+    const pq = await writeFleetFiles(pqFleet, {
+      dir: pqDir,
+      from,
+      to: from + (quick ? 1 : 3) * 86_400_000,
+      formats: ['parquet'],
+    });
+    log(`simulated Parquet fleet: ${pq.readings.toLocaleString()} readings`);
+    const parts = join(pqDir, 'parquet');
+    rows.push(
+      ...(await duckdbRows(
+        tmpDir,
+        log,
+        'simulated fleet Parquet',
+        parts,
+        pq.readings,
+        {},
+        `read_parquet('${join(parts, 'readings-*.parquet')}')`,
+      )),
+    );
+    if (process.env['LOADSCOPE_BENCH_IMPORT_NO_PG']) return rows;
 
     const schema = `t_bench_import_${Math.random().toString(36).slice(2, 8)}`;
     const admin = new pg.Client({ connectionString: PG_URL });

@@ -103,7 +103,14 @@ describe('minuteAggregates', () => {
       { channelId: 'b', ts: 2000, value: -4, quality: 0 },
       { channelId: 'a', ts: 5 * M + 7, value: 3, quality: 0 },
     ]);
-    const m = minuteAggregates(b, await prepareBatch(b, keys, err));
+    // Into the arrays of a bigger earlier result (the DuckDB writer reuses them batch after batch):
+    // the same rows, whatever the earlier rows held.
+    const big = batchOf(
+      Array.from({ length: 40 }, (_, i) => ({ channelId: 'b', ts: i * M, value: 1e6 + i, quality: 0 })),
+    );
+    const earlier = minuteAggregates(big, await prepareBatch(big, keys, err));
+    const m = minuteAggregates(b, await prepareBatch(b, keys, err), earlier);
+    expect(m.key.buffer).toBe(earlier.key.buffer);
     const w = (a: Int32Array, i: number) => a[2 * i]! + a[2 * i + 1]! * 2 ** 32;
     const rows = Array.from({ length: m.length }, (_, i) => [
       m.key[i],

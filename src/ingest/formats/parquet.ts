@@ -24,7 +24,13 @@ import { volumeKind } from './utilityapi-common.ts';
 const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** Catalog index and unit factor per channel_key; channel -1 for channels whose rows are rejected. */
-type KeyMap = Map<number, { channel: number; factor: number; problem: string }>;
+type KeyMap = Map<number, KeyInfo>;
+/** One channel_key's place in the catalog. */
+interface KeyInfo {
+  channel: number;
+  factor: number;
+  problem: string;
+}
 
 /** Registers every channel of `channels.parquet`. */
 async function registerChannels(
@@ -85,6 +91,23 @@ async function registerChannels(
   return index;
 }
 
+/** Rejects a row that {@link parquet} cannot store, naming the first problem found. */
+function reject(ctx: FormatContext, k: KeyInfo | undefined, key: number, ts: number, value: number): void {
+  const raw = `channel_key=${key}, ts=${ts}, value=${value}`;
+  if (!k)
+    ctx.rejects.reject(
+      0,
+      'channel_key',
+      'unknown-channel',
+      `channel_key ${key} is not in channels.parquet`,
+      raw,
+    );
+  else if (k.channel < 0) ctx.rejects.reject(0, 'unit', 'unknown-unit', k.problem, raw);
+  else if (!(ts >= TS_MIN && ts < TS_MAX))
+    ctx.rejects.reject(0, 'ts', 'timestamp-out-of-range', `ts ${ts} is not UTC ms in 1970..2100`, raw);
+  else ctx.rejects.reject(0, 'value', 'not-finite', `expected a finite value, found ${value}`, raw);
+}
+
 /** The Parquet folder format. */
 export const parquet: Format = {
   async run(ctx) {
@@ -125,27 +148,13 @@ export const parquet: Format = {
         for (let i = 0; i < n && !ctx.full(); i++) {
           ctx.rows++;
           const k = keys.get(key[i]!);
-          const raw = (): string => `channel_key=${key[i]}, ts=${ts[i]}, value=${value[i]}`;
-          if (!k)
-            ctx.rejects.reject(
-              0,
-              'channel_key',
-              'unknown-channel',
-              `channel_key ${key[i]} is not in channels.parquet`,
-              raw(),
-            );
-          else if (k.channel < 0) ctx.rejects.reject(0, 'unit', 'unknown-unit', k.problem, raw());
-          else if (!(ts[i]! >= TS_MIN && ts[i]! < TS_MAX))
-            ctx.rejects.reject(
-              0,
-              'ts',
-              'timestamp-out-of-range',
-              `ts ${ts[i]} is not UTC ms in 1970..2100`,
-              raw(),
-            );
-          else if (!Number.isFinite(value[i]! * k.factor))
-            ctx.rejects.reject(0, 'value', 'not-finite', `expected a finite value, found ${value[i]}`, raw());
-          else ctx.out.push(k.channel, ts[i]!, value[i]! * k.factor, quality[i]! <= 3 ? quality[i]! : 3);
+          const v = value[i]!;
+          const t = ts[i]!;
+          // The common case first, with no closure or string made per reading (a closure per row was 3 % of
+          // the main thread in a profile of a 6.5 M-reading import, plus its garbage).
+          if (k !== undefined && k.channel >= 0 && t >= TS_MIN && t < TS_MAX && Number.isFinite(v * k.factor))
+            ctx.out.push(k.channel, t, v * k.factor, quality[i]! <= 3 ? quality[i]! : 3);
+          else reject(ctx, k, key[i]!, t, v);
         }
         await ctx.out.drain();
         ctx.signal?.throwIfAborted();

@@ -16,6 +16,7 @@ import {
   changeTokenRuns,
   peekedChanges,
   prepareBatch,
+  type MinuteColumns,
   type PreparedBatch,
   bucketQuery,
   minuteAggregates,
@@ -146,6 +147,8 @@ interface Writer {
   minutesChunk: DuckDBDataChunk;
   /** Timestamps as int64 (little-endian word pairs) for the direct path. */
   ts64: Int32Array;
+  /** The last batch's minute rows, whose arrays the next batch reuses. */
+  minuteRows?: MinuteColumns;
   /** 0, 1, 2, ... staged with each row so that the first occurrence of a duplicate wins. */
   rowIndex: Int32Array;
 }
@@ -405,7 +408,8 @@ async function appendDirect(w: Writer, batch: ReadingBatch, p: PreparedBatch): P
     w.direct.flushSync();
     const values = p.ranges.map((r) => `(${r.key}, ${r.from}, ${r.to})`).join(', ');
     await w.conn.run(`INSERT INTO reading_changes (channel_key, from_ts, to_ts) VALUES ${values}`);
-    const m = minuteAggregates(batch, p);
+    const m = minuteAggregates(batch, p, w.minuteRows);
+    w.minuteRows = m;
     appendColumns(w.minutes, w.minutesChunk, { columns: minuteColumnList(m), length: m.length }, [
       ...MINUTE_COLUMN_SIZES,
     ]);
