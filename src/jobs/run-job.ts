@@ -51,14 +51,17 @@ export async function runJob(
   const now = deps.now ?? Date.now;
   const task = deps.tasks[request.kind];
   if (!task) throw new Error(`job kind '${request.kind}' is not available`);
-  const id = opts.jobId ?? newJobId(now());
-  const dir = join(deps.sharedDir, id);
   const signal = opts.signal ?? new AbortController().signal;
-  const logs: JobLogLine[] = [];
-  const log = (level: JobLogLine['level'], message: string, shard: number | null = null) =>
-    logs.push({ jobId: id, ts: now(), shard, level, message });
+  const run = new JobRun(deps, newJob(deps, request, opts.jobId ?? newJobId(now()), now()), opts.onProgress);
+  await run.stage(task, request);
+  await run.runShards(signal);
+  await run.finish(task, signal);
+  return run.job;
+}
 
-  const job: Job = {
+/** The job as first stored: pending, no shards yet. */
+function newJob(deps: JobDeps, request: JobRequest, id: string, createdAt: number): Job {
+  return {
     id,
     orgId: request.orgId,
     kind: request.kind,
@@ -71,137 +74,179 @@ export async function runJob(
     shardsFailed: 0,
     externalId: null,
     createdBy: request.createdBy ?? null,
-    createdAt: now(),
+    createdAt,
     startedAt: null,
     endedAt: null,
     error: null,
   };
-  await writeManifest(dir, {
-    id,
-    kind: request.kind,
-    target: request.target,
-    shards: request.shards,
-    params: request.params,
-  });
-  const labels = await task.stage({
-    store: deps.store,
-    dir,
-    job,
-    shards: request.shards,
-    log: (m) => log('info', m),
-  });
-  job.shards = labels.length;
-  // The task may have completed the parameters shards need; keep them and record the real shard count.
-  await writeManifest(dir, { ...(await readManifest(dir)), shards: labels.length });
-  await deps.store.jobs.createJob(
-    job,
-    labels.map((label, index) => ({
-      jobId: id,
-      index,
-      state: 'pending',
-      attempts: 0,
-      label,
-      error: null,
-      startedAt: null,
-      endedAt: null,
-    })),
-  );
-  job.state = 'running';
-  job.startedAt = now();
-  await deps.store.jobs.updateJob(id, { state: 'running', startedAt: job.startedAt });
-  log(
-    'info',
-    `running ${labels.length} shard(s) of ${request.kind} ${request.target} on the ${deps.executor.kind} executor`,
-  );
+}
 
-  const maxAttempts = 1 + (deps.maxRetries ?? 2);
-  const attempts = new Array<number>(labels.length).fill(0);
-  const succeeded = new Set<number>();
-  let pending = labels.map((_, i) => i);
-  const flush = async () => {
-    if (logs.length) await deps.store.jobs.appendLogs(logs.splice(0));
-  };
-  const report = (message?: string) =>
-    opts.onProgress?.({
-      job,
-      done: succeeded.size,
-      failed: job.shardsFailed,
-      total: labels.length,
-      ...(message ? { message } : {}),
-    });
+/** One job's run: its staging folder, its log lines not yet stored, and which shards succeeded. */
+class JobRun {
+  readonly dir: string;
+  readonly now: () => number;
+  readonly maxAttempts: number;
+  private readonly logs: JobLogLine[] = [];
+  private readonly succeeded = new Set<number>();
+  /** Attempts started per shard. */
+  private attempts: number[] = [];
 
-  while (pending.length > 0 && !signal.aborted) {
-    const failedNow: number[] = [];
-    const updates: Promise<void>[] = [];
-    const onEvent = (e: ShardEvent) => {
-      if (e.type === 'log') return log(e.level, e.message, e.index);
-      if (e.type === 'submitted') {
-        job.externalId = e.externalId;
-        updates.push(deps.store.jobs.updateJob(id, { externalId: e.externalId }));
-        return;
-      }
-      if (e.type === 'started') {
-        attempts[e.index] = (attempts[e.index] ?? 0) + 1;
-        updates.push(
-          deps.store.jobs.updateShard(id, e.index, {
-            state: 'running',
-            attempts: attempts[e.index],
-            startedAt: now(),
-          }),
-        );
-        return;
-      }
-      if (e.type === 'succeeded') {
-        succeeded.add(e.index);
-        job.shardsDone = succeeded.size;
-        updates.push(
-          deps.store.jobs.updateShard(id, e.index, { state: 'succeeded', endedAt: now(), error: null }),
-        );
-        updates.push(deps.store.jobs.updateJob(id, { shardsDone: job.shardsDone }));
-        report();
-        return;
-      }
-      failedNow.push(e.index);
-      log(
-        'warn',
-        `shard ${e.index} failed (attempt ${attempts[e.index] ?? 1} of ${maxAttempts}): ${e.error}`,
-        e.index,
-      );
-      updates.push(
-        deps.store.jobs.updateShard(id, e.index, { state: 'failed', endedAt: now(), error: e.error }),
-      );
-      report(`shard ${e.index} failed: ${e.error}`);
-    };
-    await deps.executor.run(dir, pending, onEvent, signal);
-    await Promise.all(updates);
-    await flush();
-    pending = failedNow.filter((i) => (attempts[i] ?? 0) < maxAttempts && !signal.aborted);
-    if (pending.length) log('info', `retrying shard(s) ${pending.join(', ')}`);
+  constructor(
+    private readonly deps: JobDeps,
+    readonly job: Job,
+    private readonly onProgress: JobProgress | undefined,
+  ) {
+    this.dir = join(deps.sharedDir, job.id);
+    this.now = deps.now ?? Date.now;
+    this.maxAttempts = 1 + (deps.maxRetries ?? 2);
   }
 
-  job.shardsFailed = labels.length - succeeded.size;
-  const outputs = new Map<number, unknown>();
-  for (const i of succeeded) outputs.set(i, await readJsonIfExists(stagePaths.output(dir, i)));
-  if (outputs.size > 0) log('info', await task.collect({ store: deps.store, dir, job, now }, outputs));
-  job.state = signal.aborted ? 'cancelled' : job.shardsFailed > 0 ? 'failed' : 'succeeded';
-  job.error =
-    job.state === 'failed'
-      ? `${job.shardsFailed} of ${labels.length} shard(s) failed after ${maxAttempts} attempt(s)`
-      : job.state === 'cancelled'
-        ? 'cancelled'
-        : null;
-  job.endedAt = now();
-  log(job.state === 'succeeded' ? 'info' : 'error', `job ${job.state}${job.error ? `: ${job.error}` : ''}`);
-  await flush();
-  await deps.store.jobs.updateJob(id, {
-    state: job.state,
-    shardsDone: succeeded.size,
-    shardsFailed: job.shardsFailed,
-    endedAt: job.endedAt,
-    error: job.error,
-  });
-  report();
-  return job;
+  log(level: JobLogLine['level'], message: string, shard: number | null = null): void {
+    this.logs.push({ jobId: this.job.id, ts: this.now(), shard, level, message });
+  }
+
+  /** Stores the log lines kept since the last flush. */
+  async flush(): Promise<void> {
+    if (this.logs.length) await this.deps.store.jobs.appendLogs(this.logs.splice(0));
+  }
+
+  report(message?: string): void {
+    this.onProgress?.({
+      job: this.job,
+      done: this.succeeded.size,
+      failed: this.job.shardsFailed,
+      total: this.job.shards,
+      ...(message ? { message } : {}),
+    });
+  }
+
+  /** Writes the manifest, lets the task stage its shards, stores the job and its shards, and marks it running. */
+  async stage(task: JobTask, request: JobRequest): Promise<void> {
+    const { deps, dir, job } = this;
+    await writeManifest(dir, {
+      id: job.id,
+      kind: request.kind,
+      target: request.target,
+      shards: request.shards,
+      params: request.params,
+    });
+    const labels = await task.stage({
+      store: deps.store,
+      dir,
+      job,
+      shards: request.shards,
+      log: (m) => this.log('info', m),
+    });
+    job.shards = labels.length;
+    this.attempts = new Array<number>(labels.length).fill(0);
+    // The task may have completed the parameters shards need; keep them and record the real shard count.
+    await writeManifest(dir, { ...(await readManifest(dir)), shards: labels.length });
+    await deps.store.jobs.createJob(
+      job,
+      labels.map((label, index) => ({
+        jobId: job.id,
+        index,
+        state: 'pending',
+        attempts: 0,
+        label,
+        error: null,
+        startedAt: null,
+        endedAt: null,
+      })),
+    );
+    job.state = 'running';
+    job.startedAt = this.now();
+    await deps.store.jobs.updateJob(job.id, { state: 'running', startedAt: job.startedAt });
+    this.log(
+      'info',
+      `running ${labels.length} shard(s) of ${request.kind} ${request.target} on the ${deps.executor.kind} executor`,
+    );
+  }
+
+  /** Runs every shard on the executor, then the failed ones again while they have attempts left. */
+  async runShards(signal: AbortSignal): Promise<void> {
+    let pending = Array.from({ length: this.job.shards }, (_, i) => i);
+    while (pending.length > 0 && !signal.aborted) {
+      const failedNow: number[] = [];
+      const updates: Promise<void>[] = [];
+      const onEvent = (e: ShardEvent): void => this.onShardEvent(e, failedNow, updates);
+      await this.deps.executor.run(this.dir, pending, onEvent, signal);
+      await Promise.all(updates);
+      await this.flush();
+      pending = failedNow.filter((i) => (this.attempts[i] ?? 0) < this.maxAttempts && !signal.aborted);
+      if (pending.length) this.log('info', `retrying shard(s) ${pending.join(', ')}`);
+    }
+  }
+
+  /** Records one executor event: the store writes go into `updates`, a failed shard into `failedNow`. */
+  private onShardEvent(e: ShardEvent, failedNow: number[], updates: Promise<void>[]): void {
+    const { job, now } = this;
+    const jobs = this.deps.store.jobs;
+    if (e.type === 'log') return this.log(e.level, e.message, e.index);
+    if (e.type === 'submitted') {
+      job.externalId = e.externalId;
+      updates.push(jobs.updateJob(job.id, { externalId: e.externalId }));
+      return;
+    }
+    if (e.type === 'started') {
+      this.attempts[e.index] = (this.attempts[e.index] ?? 0) + 1;
+      updates.push(
+        jobs.updateShard(job.id, e.index, {
+          state: 'running',
+          attempts: this.attempts[e.index],
+          startedAt: now(),
+        }),
+      );
+      return;
+    }
+    if (e.type === 'succeeded') {
+      this.succeeded.add(e.index);
+      job.shardsDone = this.succeeded.size;
+      updates.push(jobs.updateShard(job.id, e.index, { state: 'succeeded', endedAt: now(), error: null }));
+      updates.push(jobs.updateJob(job.id, { shardsDone: job.shardsDone }));
+      this.report();
+      return;
+    }
+    failedNow.push(e.index);
+    this.log(
+      'warn',
+      `shard ${e.index} failed (attempt ${this.attempts[e.index] ?? 1} of ${this.maxAttempts}): ${e.error}`,
+      e.index,
+    );
+    updates.push(jobs.updateShard(job.id, e.index, { state: 'failed', endedAt: now(), error: e.error }));
+    this.report(`shard ${e.index} failed: ${e.error}`);
+  }
+
+  /** Collects the succeeded shards' outputs and stores the job's final state. */
+  async finish(task: JobTask, signal: AbortSignal): Promise<void> {
+    const { deps, dir, job, now } = this;
+    const total = job.shards;
+    job.shardsFailed = total - this.succeeded.size;
+    const outputs = new Map<number, unknown>();
+    for (const i of this.succeeded) outputs.set(i, await readJsonIfExists(stagePaths.output(dir, i)));
+    if (outputs.size > 0) this.log('info', await task.collect({ store: deps.store, dir, job, now }, outputs));
+    job.state = signal.aborted ? 'cancelled' : job.shardsFailed > 0 ? 'failed' : 'succeeded';
+    job.error =
+      job.state === 'failed'
+        ? `${job.shardsFailed} of ${total} shard(s) failed after ${this.maxAttempts} attempt(s)`
+        : job.state === 'cancelled'
+          ? 'cancelled'
+          : null;
+    job.endedAt = now();
+    this.log(
+      job.state === 'succeeded' ? 'info' : 'error',
+      `job ${job.state}${job.error ? `: ${job.error}` : ''}`,
+    );
+    await this.flush();
+    await deps.store.jobs.updateJob(job.id, {
+      state: job.state,
+      shardsDone: this.succeeded.size,
+      shardsFailed: job.shardsFailed,
+      endedAt: job.endedAt,
+      error: job.error,
+    });
+    this.report();
+  }
 }
 
 /** A sortable, unique job id. */

@@ -9,7 +9,7 @@
  * Facilities, channels and models are reloaded every `refreshMs`, so a new meter or a newly trained
  * model is picked up without a restart.
  */
-import type { ReadingBatch } from '../domain/types.ts';
+import type { Channel, Meter, ReadingBatch } from '../domain/types.ts';
 import { loadFacility } from '../nilm/data/store.ts';
 import { type LiveBreakdown, type LiveNilm, createLiveNilm } from '../nilm/live.ts';
 import { getMethod, METHOD_NAMES } from '../nilm/methods/registry.ts';
@@ -152,6 +152,75 @@ interface Engine {
   live: LiveNilm;
 }
 
+/** Pushes the batch's routed mains readings into their engines; returns how many. */
+function feedMains(batch: ReadingBatch, routes: Map<string, Route | null>, onUnknown: () => void): number {
+  const idx = mainsReadings(batch, routes, onUnknown);
+  const byChannel = batch.channelIds.map((id) => routes.get(id));
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    const r = byChannel[batch.channel[i]!]!;
+    r.engine.live.push(r.facilityId, batch.ts[i]!, batch.value[i]! * r.scale);
+  }
+  return idx.length;
+}
+
+/** One line for the log: how many mains channels run on which models. */
+function describeRoutes(routes: Map<string, Route | null>): string {
+  const used = [...routes.values()].filter((r) => r !== null);
+  const models = [...new Set(used.map((r) => r.engine.stored))];
+  return models.length
+    ? `${used.length} mains channel(s) on ${models.map((m) => `${m.id} (${m.method})`).join(', ')}`
+    : 'no model, nothing to disaggregate';
+}
+
+/** Trains and saves a shared model when the store has none, so that every facility can be disaggregated. */
+async function trainSharedIfMissing(
+  store: Store,
+  nowMs: number,
+  train: LiveTrainOptions,
+  log: Logger,
+): Promise<void> {
+  const existing = await store.nilm.listModels();
+  if (existing.some((m) => m.facilityId === null)) return;
+  const trained = await trainSharedModel(store, nowMs, train, log);
+  if (trained) await store.nilm.saveModel(trained);
+}
+
+/**
+ * The route of every known channel: mains power channels of a facility go to its own model's engine,
+ * or the shared model's when it has none or its own cannot run; every other channel is null.
+ */
+function routeMains(
+  channels: Channel[],
+  meters: Meter[],
+  models: StoredNilmModel[],
+  engineFor: (stored: StoredNilmModel) => Engine | undefined,
+): Map<string, Route | null> {
+  const facilityOf = new Map(meters.map((m) => [m.id, m.facilityId]));
+  const shared = models.find((m) => m.facilityId === null);
+  const own = new Map<string, StoredNilmModel>();
+  // Newest first: the first model seen for a facility is its newest.
+  for (const m of models) if (m.facilityId !== null && !own.has(m.facilityId)) own.set(m.facilityId, m);
+  const mains = channels.filter(
+    (c) => c.isMains && c.measurement === 'power' && (c.unit === 'W' || c.unit === 'kW'),
+  );
+  const legs = new Map<string, number>();
+  for (const c of mains) {
+    const f = facilityOf.get(c.meterId);
+    if (f !== undefined) legs.set(f, (legs.get(f) ?? 0) + 1);
+  }
+  const routes = new Map<string, Route | null>(channels.map((c) => [c.id, null]));
+  for (const c of mains) {
+    const facilityId = facilityOf.get(c.meterId);
+    if (facilityId === undefined) continue;
+    const mine = own.get(facilityId);
+    const engine = (mine && engineFor(mine)) ?? (shared && engineFor(shared));
+    if (!engine) continue;
+    routes.set(c.id, { facilityId, scale: (c.unit === 'kW' ? 1000 : 1) * legs.get(facilityId)!, engine });
+  }
+  return routes;
+}
+
 /** Starts live NILM: chooses (or trains) models, then consumes `log` if given. */
 export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveNilmService> {
   const { store } = opts;
@@ -211,29 +280,7 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
       store.nilm.listModels(),
     ]);
     const owners = new Map(facilities.map((f) => [f.id, f.orgId]));
-    const facilityOf = new Map(meters.map((m) => [m.id, m.facilityId]));
-    const shared = models.find((m) => m.facilityId === null);
-    const own = new Map<string, StoredNilmModel>();
-    // Newest first: the first model seen for a facility is its newest.
-    for (const m of models) if (m.facilityId !== null && !own.has(m.facilityId)) own.set(m.facilityId, m);
-    const mains = channels.filter(
-      (c) => c.isMains && c.measurement === 'power' && (c.unit === 'W' || c.unit === 'kW'),
-    );
-    const legs = new Map<string, number>();
-    for (const c of mains) {
-      const f = facilityOf.get(c.meterId);
-      if (f !== undefined) legs.set(f, (legs.get(f) ?? 0) + 1);
-    }
-    const next = new Map<string, Route | null>(channels.map((c) => [c.id, null]));
-    for (const c of mains) {
-      const facilityId = facilityOf.get(c.meterId);
-      if (facilityId === undefined) continue;
-      // A facility's own model first; the shared one when it has none or its own cannot run.
-      const mine = own.get(facilityId);
-      const engine = (mine && engineFor(mine)) ?? (shared && engineFor(shared));
-      if (!engine) continue;
-      next.set(c.id, { facilityId, scale: (c.unit === 'kW' ? 1000 : 1) * legs.get(facilityId)!, engine });
-    }
+    const next = routeMains(channels, meters, models, engineFor);
     // A facility that moved to another model starts afresh there.
     for (const [id, r] of routes) {
       const n = next.get(id);
@@ -245,31 +292,15 @@ export async function startLiveNilm(opts: LiveNilmServiceOptions): Promise<LiveN
   };
   const refresh = (): Promise<void> => (refreshing ??= load().finally(() => (refreshing = undefined)));
 
-  const existing = await store.nilm.listModels();
-  if (!existing.some((m) => m.facilityId === null) && opts.train !== false) {
-    const trained = await trainSharedModel(store, now(), opts.train ?? {}, log);
-    if (trained) await store.nilm.saveModel(trained);
-  }
+  if (opts.train !== false) await trainSharedIfMissing(store, now(), opts.train ?? {}, log);
   await refresh();
-  const inUse = [...engines.values()].map((e) => e.stored);
-  log.info(
-    inUse.length
-      ? `${[...routes.values()].filter(Boolean).length} mains channel(s) on ${inUse.map((m) => `${m.id} (${m.method})`).join(', ')}`
-      : 'no model, nothing to disaggregate',
-  );
+  log.info(describeRoutes(routes));
 
   const offer = (batch: ReadingBatch): void => {
-    const idx = mainsReadings(batch, routes, () => {
+    stats.readings += feedMains(batch, routes, () => {
       // A channel registered since the last load: reload soon, at most every few seconds.
       if (now() - lastRefresh >= MISS_REFRESH_MS) refresh().catch(onError);
     });
-    const byChannel = batch.channelIds.map((id) => routes.get(id));
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k]!;
-      const r = byChannel[batch.channel[i]!]!;
-      r.engine.live.push(r.facilityId, batch.ts[i]!, batch.value[i]! * r.scale);
-    }
-    stats.readings += idx.length;
   };
 
   const warmed = await warmUp(store, routes, now(), opts.warmupMs ?? 600_000, offer);

@@ -81,6 +81,46 @@ async function loadThresholds(rollups: unknown, name: string): Promise<Threshold
   return typeof r.getThresholds === 'function' ? r.getThresholds(name) : [];
 }
 
+/** Thresholds by name, then by channel id, for each name in `names` (duplicates read once). */
+async function loadNamedThresholds(
+  rollups: unknown,
+  names: string[],
+): Promise<Map<string, Map<string, number>>> {
+  const loaded = new Map<string, Map<string, number>>();
+  for (const name of new Set(names)) {
+    const list = await loadThresholds(rollups, name);
+    loaded.set(name, new Map(list.map((t) => [t.channelId, t.value])));
+  }
+  return loaded;
+}
+
+/** Sends the batch's readings to the live subscribers, one event per facility someone watches. */
+function publishReadings(batch: ReadingBatch, directory: ChannelDirectory, hub: EventHub): void {
+  if (hub.size() === 0) return;
+  const byFacility = new Map<
+    string,
+    { orgId: string; channels: Map<string, { ts: number[]; value: number[] }> }
+  >();
+  for (let i = 0; i < batch.length; i++) {
+    const id = batch.channelIds[batch.channel[i]!]!;
+    const ch = directory.byId(id);
+    if (!ch || !hub.wantsReadings(ch.orgId, ch.facilityId)) continue;
+    let f = byFacility.get(ch.facilityId);
+    if (!f) byFacility.set(ch.facilityId, (f = { orgId: ch.orgId, channels: new Map() }));
+    let c = f.channels.get(id);
+    if (!c) f.channels.set(id, (c = { ts: [], value: [] }));
+    c.ts.push(batch.ts[i]!);
+    c.value.push(batch.value[i]!);
+  }
+  for (const [facilityId, f] of byFacility)
+    hub.publish({
+      type: 'readings',
+      orgId: f.orgId,
+      facilityId,
+      channels: [...f.channels].map(([channelId, c]) => ({ channelId, ...c })),
+    });
+}
+
 /** Creates a pipeline. */
 export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): Pipeline {
   const now = deps.now ?? Date.now;
@@ -112,32 +152,6 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
   let timers: NodeJS.Timeout[] = [];
   let flushing: Promise<void> | undefined;
 
-  const publishReadings = (batch: ReadingBatch): void => {
-    if (deps.hub.size() === 0) return;
-    const byFacility = new Map<
-      string,
-      { orgId: string; channels: Map<string, { ts: number[]; value: number[] }> }
-    >();
-    for (let i = 0; i < batch.length; i++) {
-      const id = batch.channelIds[batch.channel[i]!]!;
-      const ch = deps.directory.byId(id);
-      if (!ch || !deps.hub.wantsReadings(ch.orgId, ch.facilityId)) continue;
-      let f = byFacility.get(ch.facilityId);
-      if (!f) byFacility.set(ch.facilityId, (f = { orgId: ch.orgId, channels: new Map() }));
-      let c = f.channels.get(id);
-      if (!c) f.channels.set(id, (c = { ts: [], value: [] }));
-      c.ts.push(batch.ts[i]!);
-      c.value.push(batch.value[i]!);
-    }
-    for (const [facilityId, f] of byFacility)
-      deps.hub.publish({
-        type: 'readings',
-        orgId: f.orgId,
-        facilityId,
-        channels: [...f.channels].map(([channelId, c]) => ({ channelId, ...c })),
-      });
-  };
-
   const pipeline: Pipeline = {
     async handle(batch) {
       await pipeline.process(batch);
@@ -150,7 +164,7 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
       overshoot.process(batch);
       rules.process(batch);
       windows.process(batch);
-      publishReadings(batch);
+      publishReadings(batch, deps.directory, deps.hub);
       return sink.flush();
     },
     async persist(batch) {
@@ -165,12 +179,10 @@ export function createPipeline(deps: PipelineDeps, opts: PipelineOptions = {}): 
     },
     async reload() {
       const all = await deps.store.alerts.listRules();
-      const names = new Set([thresholdName, ...all.flatMap((r) => thresholdNamesOf(r.condition))]);
-      const loaded = new Map<string, Map<string, number>>();
-      for (const name of names) {
-        const list = await loadThresholds(deps.store.rollups, name);
-        loaded.set(name, new Map(list.map((t) => [t.channelId, t.value])));
-      }
+      const loaded = await loadNamedThresholds(deps.store.rollups, [
+        thresholdName,
+        ...all.flatMap((r) => thresholdNamesOf(r.condition)),
+      ]);
       named = loaded;
       thresholds = loaded.get(thresholdName)!;
       overshoot.setThresholds(thresholds);

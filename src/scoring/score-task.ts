@@ -2,6 +2,7 @@
  * Coordinator side of score jobs: stages facilities' hourly energy and the peer table, and stores the scores
  * the shards return. SQL products run inside the store while staging; their one shard passes the rows on.
  */
+import type { ZodType } from 'zod';
 import type { Facility } from '../domain/types.ts';
 import { InputError } from '../errors.ts';
 import type { JobTask } from '../jobs/task.ts';
@@ -57,14 +58,7 @@ export function createScoreTask(deps: {
     async stage({ store, dir, job, shards, log }) {
       const req = job.params as unknown as ScoreRequestParams;
       const registered = deps.registry.getOrThrow(req.product);
-      const orgFacilities = (await store.catalog.listFacilities({ orgId: job.orgId })).sort((a, b) =>
-        a.id < b.id ? -1 : 1,
-      );
-      const byId = new Map(orgFacilities.map((f) => [f.id, f]));
-      const scope = req.facilityIds
-        ? req.facilityIds.map((id) => byId.get(id) ?? missing(id))
-        : orgFacilities;
-      if (scope.length === 0) throw new InputError('no facilities to score', { field: 'facilities' });
+      const { orgFacilities, scope } = await resolveScope(store, job.orgId, req.facilityIds);
       const productParams = req.productParams ?? {};
       if (registered.type === 'sql') {
         const rows = await store.scores.runSqlProduct(
@@ -78,106 +72,57 @@ export function createScoreTask(deps: {
         );
         return [`${scope.length} facilities (SQL)`];
       }
-      const parsed = registered.product.params.safeParse(productParams);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new InputError(issue?.message ?? 'invalid', { field: `params.${issue?.path.join('.') ?? ''}` });
-      }
+      checkProductParams(registered.product.params, productParams);
       const to = Math.floor((req.to ?? (deps.now ?? Date.now)()) / HOUR) * HOUR;
       const from = Math.floor((req.from ?? to - 365 * 24 * HOUR) / HOUR) * HOUR;
-      const hours = Math.round((to - from) / HOUR);
-      const calendar = createLocalCalendar();
-      const alerts = await deps.sources.alerts(
+      const staging: Staging = {
+        sources: deps.sources,
         store,
-        orgFacilities.map((f) => f.id),
+        dir,
         from,
         to,
-      );
-      const nilm = await deps.sources.nilm(
-        store,
-        scope.map((f) => f.id),
-      );
-      const peers: PeerRow[] = [];
-      const inScope = new Set(scope.map((f) => f.id));
+        hours: Math.round((to - from) / HOUR),
+        chunk,
+        calendar: createLocalCalendar(),
+        alerts: await deps.sources.alerts(
+          store,
+          orgFacilities.map((f) => f.id),
+          from,
+          to,
+        ),
+        nilm: await deps.sources.nilm(
+          store,
+          scope.map((f) => f.id),
+        ),
+        peers: [],
+      };
       const perShard = Math.ceil(scope.length / Math.max(1, Math.min(shards, scope.length)));
       const labels: string[] = [];
       // Scope first, shard by shard, so each shard's file is written as soon as its data is read.
       for (let s = 0; s * perShard < scope.length; s++) {
-        const part = scope.slice(s * perShard, (s + 1) * perShard);
-        const series = await readChunked(deps.sources, store, part, from, to, chunk);
-        const hourly = new Float64Array(part.length * hours);
-        const staged: StagedFacility[] = part.map((f, i) => {
-          const values = series.get(f.id) ?? new Float64Array(hours).fill(Number.NaN);
-          hourly.set(values, i * hours);
-          const local = calendar(f.timeZone, from, hours);
-          const features = computeFeatures({ hourly: values, ...local, alerts: alerts.get(f.id) ?? 0 });
-          // Facilities without enough data are not scored, and do not shape their peers' distributions.
-          if (hasEnoughData(features)) peers.push({ id: f.id, kind: f.kind, zip: f.zip, features });
-          return {
-            id: f.id,
-            name: f.name,
-            kind: f.kind,
-            zip: f.zip,
-            timeZone: f.timeZone,
-            start: from,
-            hours,
-            offset: i * hours,
-            alerts: alerts.get(f.id) ?? 0,
-            nilm: nilm.get(f.id) ?? null,
-          };
-        });
-        await writeScoreShardInput(dir, s, staged, hourly);
-        labels.push(
-          `${part.length} ${part.length === 1 ? 'facility' : 'facilities'} (${part[0]?.id} .. ${part[part.length - 1]?.id})`,
-        );
+        labels.push(await stageShard(staging, s, scope.slice(s * perShard, (s + 1) * perShard)));
         log(`staged shard ${s}: ${labels[s]}`);
       }
       // Peers outside the scope still shape the distributions.
-      const others = orgFacilities.filter((f) => !inScope.has(f.id));
-      for (let i = 0; i < others.length; i += chunk) {
-        const part = others.slice(i, i + chunk);
-        const series = await deps.sources.hourly(store, part, from, to);
-        for (const f of part) {
-          const values = series.get(f.id);
-          if (!values) continue;
-          const features = computeFeatures({
-            hourly: values,
-            ...calendar(f.timeZone, from, hours),
-            alerts: alerts.get(f.id) ?? 0,
-          });
-          if (hasEnoughData(features)) peers.push({ id: f.id, kind: f.kind, zip: f.zip, features });
-        }
-      }
-      await writePeers(dir, buildPeerTable(peers));
+      const inScope = new Set(scope.map((f) => f.id));
+      await addOutsidePeers(
+        staging,
+        orgFacilities.filter((f) => !inScope.has(f.id)),
+      );
+      await writePeers(dir, buildPeerTable(staging.peers));
       await rewriteParams(dir, req, registered.module, productParams, scope, false);
       return labels;
     },
     async collect({ store, job, now }, outputs) {
       const req = job.params as unknown as ScoreRequestParams;
-      const registered = deps.registry.getOrThrow(req.product);
-      const version = registered.product.version;
-      const computedAt = now();
-      const scores: Score[] = [];
-      let notApplicable = 0;
-      let unscored = 0;
-      for (const out of outputs.values()) {
-        for (const s of (out as ScoreShardOutput).scores) {
-          if (!s.result) {
-            notApplicable++;
-            continue;
-          }
-          if (s.result.score === null) unscored++;
-          scores.push({
-            facilityId: s.facilityId,
-            product: req.product,
-            version,
-            jobId: job.id,
-            ...s.result,
-            params: req.productParams ?? {},
-            computedAt,
-          });
-        }
-      }
+      const version = deps.registry.getOrThrow(req.product).product.version;
+      const { scores, unscored, notApplicable } = collectScores(outputs, {
+        product: req.product,
+        version,
+        jobId: job.id,
+        params: req.productParams ?? {},
+        computedAt: now(),
+      });
       await store.scores.saveScores(scores);
       return (
         `stored ${scores.length - unscored} score(s) of ${req.product}@${version}` +
@@ -186,6 +131,113 @@ export function createScoreTask(deps: {
       );
     },
   };
+}
+
+/** The organisation's facilities in id order, and those to score: the ones asked for, or all. */
+async function resolveScope(
+  store: Store,
+  orgId: string,
+  facilityIds: string[] | undefined,
+): Promise<{ orgFacilities: Facility[]; scope: Facility[] }> {
+  const orgFacilities = (await store.catalog.listFacilities({ orgId })).sort((a, b) =>
+    a.id < b.id ? -1 : 1,
+  );
+  const byId = new Map(orgFacilities.map((f) => [f.id, f]));
+  const scope = facilityIds ? facilityIds.map((id) => byId.get(id) ?? missing(id)) : orgFacilities;
+  if (scope.length === 0) throw new InputError('no facilities to score', { field: 'facilities' });
+  return { orgFacilities, scope };
+}
+
+/** Refuses product parameters the product's schema does not accept, naming the first bad field. */
+function checkProductParams(schema: ZodType, productParams: Record<string, unknown>): void {
+  const parsed = schema.safeParse(productParams);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  throw new InputError(issue?.message ?? 'invalid', { field: `params.${issue?.path.join('.') ?? ''}` });
+}
+
+/** What staging a code product's facilities reads, and the peer rows it gathers. */
+interface Staging {
+  sources: ScoringSources;
+  store: Store;
+  dir: string;
+  from: number;
+  to: number;
+  hours: number;
+  chunk: number;
+  calendar: ReturnType<typeof createLocalCalendar>;
+  alerts: Map<string, number>;
+  nilm: Map<string, NilmSummary>;
+  peers: PeerRow[];
+}
+
+/** Writes shard `s`'s input for the facilities `part`, adds those with enough data to the peers; returns its label. */
+async function stageShard(st: Staging, s: number, part: Facility[]): Promise<string> {
+  const { hours, from } = st;
+  const series = await readChunked(st.sources, st.store, part, from, st.to, st.chunk);
+  const hourly = new Float64Array(part.length * hours);
+  const staged: StagedFacility[] = part.map((f, i) => {
+    const values = series.get(f.id) ?? new Float64Array(hours).fill(Number.NaN);
+    hourly.set(values, i * hours);
+    const local = st.calendar(f.timeZone, from, hours);
+    const features = computeFeatures({ hourly: values, ...local, alerts: st.alerts.get(f.id) ?? 0 });
+    // Facilities without enough data are not scored, and do not shape their peers' distributions.
+    if (hasEnoughData(features)) st.peers.push({ id: f.id, kind: f.kind, zip: f.zip, features });
+    return {
+      id: f.id,
+      name: f.name,
+      kind: f.kind,
+      zip: f.zip,
+      timeZone: f.timeZone,
+      start: from,
+      hours,
+      offset: i * hours,
+      alerts: st.alerts.get(f.id) ?? 0,
+      nilm: st.nilm.get(f.id) ?? null,
+    };
+  });
+  await writeScoreShardInput(st.dir, s, staged, hourly);
+  return `${part.length} ${part.length === 1 ? 'facility' : 'facilities'} (${part[0]?.id} .. ${part[part.length - 1]?.id})`;
+}
+
+/** Adds the facilities outside the scope that have enough data to the peers. */
+async function addOutsidePeers(st: Staging, others: Facility[]): Promise<void> {
+  for (let i = 0; i < others.length; i += st.chunk) {
+    const part = others.slice(i, i + st.chunk);
+    const series = await st.sources.hourly(st.store, part, st.from, st.to);
+    for (const f of part) {
+      const values = series.get(f.id);
+      if (!values) continue;
+      const features = computeFeatures({
+        hourly: values,
+        ...st.calendar(f.timeZone, st.from, st.hours),
+        alerts: st.alerts.get(f.id) ?? 0,
+      });
+      if (hasEnoughData(features)) st.peers.push({ id: f.id, kind: f.kind, zip: f.zip, features });
+    }
+  }
+}
+
+/** The scores the shards returned, counting those not applicable and those without enough data. */
+function collectScores(
+  outputs: Map<number, unknown>,
+  common: Pick<Score, 'product' | 'version' | 'jobId' | 'params' | 'computedAt'>,
+): { scores: Score[]; unscored: number; notApplicable: number } {
+  const scores: Score[] = [];
+  let notApplicable = 0;
+  let unscored = 0;
+  for (const out of outputs.values()) {
+    for (const s of (out as ScoreShardOutput).scores) {
+      if (!s.result) {
+        notApplicable++;
+        continue;
+      }
+      if (s.result.score === null) unscored++;
+      const { product, version, jobId, params, computedAt } = common;
+      scores.push({ facilityId: s.facilityId, product, version, jobId, ...s.result, params, computedAt });
+    }
+  }
+  return { scores, unscored, notApplicable };
 }
 
 async function readChunked(
