@@ -4,7 +4,7 @@
  * fills the next. Typed arrays are recycled, so memory stays constant whatever the file size.
  */
 import type { ReadingBatch } from '../domain/types.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import type { CatalogBuilder } from './catalog.ts';
 import { PHYSICAL_LIMITS } from './units.ts';
 
@@ -49,7 +49,7 @@ export class BatchWriter {
   private readonly onOutOfRange: BatchWriterOptions['onOutOfRange'];
 
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort<'readings', 'write'>,
     private readonly catalog: CatalogBuilder,
     options: BatchWriterOptions,
   ) {

@@ -5,9 +5,15 @@
  */
 import type { Facility } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import type { FacilityInfo } from './catalog.ts';
 import type { FacilityDraft } from './catalog-routing.ts';
+
+/** The store as {@link FacilityWriter} calls it. */
+export type FacilityWriterStore = StorePort<
+  'catalog',
+  'getOrganisation' | 'upsertOrganisations' | 'getFacilities' | 'upsertFacilities'
+>;
 
 /** Creates and updates an import's facilities. */
 export class FacilityWriter {
@@ -21,7 +27,7 @@ export class FacilityWriter {
   private orgReady = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: FacilityWriterStore,
     private readonly facility: FacilityInfo,
     private readonly now: () => number,
   ) {}

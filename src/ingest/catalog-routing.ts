@@ -6,7 +6,7 @@
  * one facility named after the file.
  */
 import type { FacilityKind, Meter } from '../domain/types.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 
 /** A facility as a source describes it. */
 export interface FacilityDraft {
@@ -68,7 +68,10 @@ export class OrgMeters {
   private readonly byUid = new Map<string, Meter | null>();
 
   /** Reads every meter of `orgId` (one query for facilities, one for meters). */
-  static async load(store: Store, orgId: string): Promise<OrgMeters> {
+  static async load(
+    store: StorePort<'catalog', 'listFacilities' | 'listMeters'>,
+    orgId: string,
+  ): Promise<OrgMeters> {
     const facilities = new Set((await store.catalog.listFacilities({ orgId })).map((f) => f.id));
     const index = new OrgMeters();
     for (const m of await store.catalog.listMeters()) if (facilities.has(m.facilityId)) index.add(m);

@@ -7,8 +7,8 @@
  */
 import type { Channel, FacilityKind, Meter, Unit } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
-import { FacilityWriter } from './catalog-facilities.ts';
+import type { StorePort } from '../store/store.ts';
+import { FacilityWriter, type FacilityWriterStore } from './catalog-facilities.ts';
 import { type FacilityDraft, type MeterKeys, OrgMeters, slug } from './catalog-routing.ts';
 import type { ChannelSpec } from './types.ts';
 
@@ -43,6 +43,13 @@ export interface MeterPlace {
   facility?: FacilityDraft;
 }
 
+/** The store as {@link CatalogBuilder} calls it (with its facility writer and the org's meter index). */
+export type CatalogBuilderStore = FacilityWriterStore &
+  StorePort<
+    'catalog',
+    'listFacilities' | 'listMeters' | 'getMeters' | 'upsertMeters' | 'getChannels' | 'upsertChannels'
+  >;
+
 /** Registers channels during parsing (synchronously) and upserts them in {@link flush}. */
 export class CatalogBuilder {
   /** Channel ids by index, as referenced by reading batches. */
@@ -61,7 +68,7 @@ export class CatalogBuilder {
   private readonly facilities: FacilityWriter;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: CatalogBuilderStore,
     readonly facility: FacilityInfo,
     now: () => number = Date.now,
   ) {

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StorePort } from '../store/store.ts';
 import type { Executor } from './executor.ts';
 import { createLocalExecutor } from './local/local-executor.ts';
 import { newJobId, runJob, type JobProgress, type JobRequest } from './run-job.ts';
@@ -119,7 +119,11 @@ export function createJobService(deps: {
   };
 }
 
-async function waitForRow(store: Store, jobId: string, done: Promise<unknown>): Promise<void> {
+async function waitForRow(
+  store: StorePort<'jobs', 'getJob'>,
+  jobId: string,
+  done: Promise<unknown>,
+): Promise<void> {
   let ended = false;
   void done.finally(() => (ended = true));
   while (!ended && !(await store.jobs.getJob(jobId))) await new Promise((r) => setTimeout(r, 50));

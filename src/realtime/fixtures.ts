@@ -1,6 +1,6 @@
 /** A small two-organisation fleet for the real-time tests and benchmark. */
 import type { Channel, Facility, Meter, Organisation } from '../domain/types.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import { createStaticDeviceAuth } from './device-auth.ts';
 
 /** Organisations o1 (meters m1, m2) and o2 (meter m9), each meter with `mains` and `fridge`. */
@@ -59,7 +59,10 @@ export function fleetCatalog(metersPerOrg = 2): {
 }
 
 /** Writes {@link fleetCatalog} into a store. */
-export async function seedFleet(store: Store, metersPerOrg = 2): Promise<void> {
+export async function seedFleet(
+  store: StorePort<'catalog', 'upsertOrganisations' | 'upsertFacilities' | 'upsertMeters' | 'upsertChannels'>,
+  metersPerOrg = 2,
+): Promise<void> {
   const c = fleetCatalog(metersPerOrg);
   await store.catalog.upsertOrganisations(c.orgs);
   await store.catalog.upsertFacilities(c.facilities);

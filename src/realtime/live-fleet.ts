@@ -4,12 +4,17 @@
  * appends the fleet's readings to the reading log as wall-clock time passes.
  */
 import { createFleet, generateReadings, type Fleet } from '../sim/index.ts';
-import type { Store } from '../store/store.ts';
+import type { StorePort } from '../store/store.ts';
 import type { ReadingLog } from './log/port.ts';
 
 /** Options of {@link startLiveFleet}. */
 export interface LiveFleetOptions {
-  store: Store;
+  store: StorePort<
+    'catalog',
+    'getOrganisation' | 'upsertOrganisations' | 'upsertFacilities' | 'upsertMeters' | 'upsertChannels'
+  > &
+    StorePort<'readings', 'write'> &
+    StorePort<'rollups', 'computeThresholds'>;
   log: ReadingLog;
   /** Organisation that owns the simulated facilities (the first administrator's). */
   orgId: string;
