@@ -5,7 +5,7 @@
  * other organisations are "not found", never "forbidden", so that their existence does not leak.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { requirePrincipal, requireRole, roleAtLeast } from '../api/principal.ts';
+import { type Principal, requirePrincipal, requireRole, roleAtLeast } from '../api/principal.ts';
 import { errorResponses } from '../api/shapes/common.ts';
 import {
   deviceList,
@@ -27,6 +27,12 @@ export interface DeviceRoutesOptions {
 }
 
 const TAGS = ['devices'];
+
+/** A handler acting on one device (`:id`, its id or name) of the caller's organisation. */
+function onDevice<T>(act: (orgId: string, idOrName: string) => Promise<T>) {
+  return async (request: { principal: Principal | null; params: { id: string } }): Promise<T> =>
+    act(requirePrincipal(request).orgId, request.params.id);
+}
 
 /** The routes. */
 export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
@@ -60,10 +66,7 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
     app.get(
       '/api/v1/devices/:id',
       { schema: { tags: TAGS, summary: 'One device (by id or name)', params: deviceParams, response: one } },
-      async (request) => {
-        const p = requirePrincipal(request);
-        return service.get(p.orgId, request.params.id);
-      },
+      onDevice((orgId, id) => service.get(orgId, id)),
     );
 
     app.post(
@@ -79,11 +82,10 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
       },
       async (request, reply) => {
         const p = requirePrincipal(request);
-        const input = request.body;
         const r = await service.provision({
           orgId: p.orgId,
-          name: input.name,
-          facilityId: input.facilityId ?? null,
+          name: request.body.name,
+          facilityId: request.body.facilityId ?? null,
           createdBy: p.userId ?? null,
         });
         return reply.status(201).send({ ...r, connect });
@@ -101,10 +103,7 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
           response: { 200: issuedDevice, ...errorResponses },
         },
       },
-      async (request) => {
-        const p = requirePrincipal(request);
-        return { ...(await service.rotate(p.orgId, request.params.id)), connect };
-      },
+      onDevice(async (orgId, id) => ({ ...(await service.rotate(orgId, id)), connect })),
     );
 
     app.post(
@@ -118,10 +117,7 @@ export function deviceRoutes(opts: DeviceRoutesOptions): FastifyPluginAsync {
           response: one,
         },
       },
-      async (request) => {
-        const p = requirePrincipal(request);
-        return service.revoke(p.orgId, request.params.id);
-      },
+      onDevice((orgId, id) => service.revoke(orgId, id)),
     );
 
     app.patch(
