@@ -1,9 +1,9 @@
 /**
  * Routes declare their shapes once, with zod (`src/api/shapes/`): the same schema validates the
  * request, types the handler (`app.withTypeProvider<ZodTypeProvider>()`), checks and serialises the
- * response, feeds the OpenAPI document and is imported by the web application as a type. Routes still
- * written with JSON schemas keep Fastify's own compilers: a route is either all zod or all JSON schema,
- * and this module gives each the compilers of its kind.
+ * response, feeds the OpenAPI document and is imported by the web application as a type. Every route
+ * is written so (issue 15): a route declaring a JSON schema is refused at start-up, naming it, so that
+ * the one style stays the only one.
  */
 import type {
   FastifyInstance,
@@ -39,12 +39,7 @@ function partKinds(schema: FastifySchema | undefined): { zod: number; json: numb
   return { zod, json: present.length - zod };
 }
 
-/** True when the route's schema is written with zod. */
-export function isZodSchema(schema: FastifySchema | undefined): boolean {
-  return partKinds(schema).zod > 0;
-}
-
-/** A part's schema as zod; the route was checked to be all zod when it was registered. */
+/** A part's schema as zod; every part was checked to be zod when the route was registered. */
 function asZod(schema: unknown, where: string): $ZodType {
   if (schema instanceof $ZodType) return schema;
   throw new Error(`${where}: expected a zod schema`);
@@ -55,22 +50,21 @@ const zodSerializer: FastifySerializerCompiler<FastifySchema> = (def) =>
   serializerCompiler({ ...def, schema: asZod(def.schema, `${def.method} ${def.url}`) });
 
 /**
- * Gives every route registered on `app` (and its children) after this call the compilers of its
- * schema's kind; a route mixing zod and JSON schemas is refused at start-up, naming it.
+ * Gives every route registered on `app` (and its children) after this call the zod compilers; a route
+ * declaring any part with a JSON schema is refused at start-up, naming it.
  */
 export function useZodSchemas(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const kinds = partKinds(route.schema);
-    if (kinds.zod === 0) return;
     if (kinds.json > 0)
       throw new Error(
-        `route ${String(route.method)} ${route.url} mixes zod and JSON schemas: declare every part with zod (src/api/shapes/)`,
+        `route ${String(route.method)} ${route.url} declares a JSON schema: declare every part with zod (src/api/shapes/, see src/api/zod-routes.ts)`,
       );
+    if (kinds.zod === 0) return;
     route.validatorCompiler ??= zodValidator;
     route.serializerCompiler ??= zodSerializer;
   });
 }
 
-/** The OpenAPI transform of @fastify/swagger: zod schemas become JSON schemas, JSON schemas stay. */
-export const openApiTransform: typeof jsonSchemaTransform = (doc) =>
-  isZodSchema(doc.schema) ? jsonSchemaTransform(doc) : { schema: doc.schema, url: doc.url };
+/** The OpenAPI transform of @fastify/swagger: the routes' zod schemas become JSON schemas. */
+export const openApiTransform = jsonSchemaTransform;
