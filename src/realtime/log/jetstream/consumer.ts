@@ -52,7 +52,7 @@ interface Waiting {
 
 /** Starts a consumer of the JetStream log (lazily, at the first message asked for). */
 export function createJetStreamConsumer(ctx: ConsumerContext, copts: ConsumeOptions = {}): LogConsumer {
-  const { nc, js, name, partitions, memberId } = ctx;
+  const { nc, name, partitions, memberId } = ctx;
   const membership = createMembership(memberId, ctx.memberTimeoutMs);
   const readers = new Map<number, Reader>();
   const readerLoops = new Set<Promise<void>>();
@@ -71,51 +71,16 @@ export function createJetStreamConsumer(ctx: ConsumerContext, copts: ConsumeOpti
     if (ended && readersDone && inHand.size === 0) resolveClosed();
   };
 
-  const readPartition = async (p: number, r: Reader): Promise<void> => {
-    const subject = `${name}.readings.${p}`;
-    while (!r.stop && !nc.isClosed()) {
-      try {
-        const c: Consumer = await js.consumers.get(ctx.stream, `${ctx.stream}-p${p}`);
-        // expires and idle heartbeat left at the library's 30 s / 15 s: the 1 s fetches with 0.5 s
-        // heartbeats used before reported "heartbeats missed" whenever handling a fetched batch took
-        // over a second, and each report cost a 500 ms pause (issue 11).
-        r.msgs = await c.consume({ max_bytes: ctx.maxBufferedBytes });
-        if (r.stop) await r.msgs.close();
-        for await (const m of r.msgs) {
-          if (r.stop) {
-            m.nak();
-            continue;
-          }
-          const source = `${subject} #${m.seq}`;
-          let batch: ReadingBatch;
-          try {
-            batch = decodeCompact(Buffer.from(m.data), source);
-          } catch (err) {
-            ctx.onError(err);
-            m.term(err instanceof Error ? err.message : String(err));
-            continue;
-          }
-          if (r.stop) {
-            m.nak();
-            continue;
-          }
-          const w: Waiting = { p, m, batch, source };
-          inbox.push(w);
-          changed.notify();
-          while (inbox.includes(w) && !r.stop) await changed.wait();
-          if (r.release && inbox.includes(w)) {
-            inbox.splice(inbox.indexOf(w), 1);
-            m.nak();
-          }
-        }
-      } catch (err) {
-        if (r.stop || nc.isClosed()) return;
-        ctx.onError(err);
-        await sleep(1000);
-      }
+  /** Puts a reader's message in the inbox and waits until it was taken or the reader stopped. */
+  const handOver = async (w: Waiting, r: Reader): Promise<void> => {
+    inbox.push(w);
+    changed.notify();
+    while (inbox.includes(w) && !r.stop) await changed.wait();
+    if (r.release && inbox.includes(w)) {
+      inbox.splice(inbox.indexOf(w), 1);
+      w.m.nak();
     }
   };
-
   const stopReader = (p: number, release: boolean): void => {
     const r = readers.get(p);
     if (!r) return;
@@ -132,7 +97,7 @@ export function createJetStreamConsumer(ctx: ConsumerContext, copts: ConsumeOpti
     for (const p of mine) {
       if (readers.has(p)) continue;
       const r: Reader = { stop: false, release: false, done: Promise.resolve() };
-      r.done = readPartition(p, r).catch(ctx.onError);
+      r.done = readPartition(ctx, p, r, handOver).catch(ctx.onError);
       readerLoops.add(r.done);
       readers.set(p, r);
     }
@@ -140,26 +105,9 @@ export function createJetStreamConsumer(ctx: ConsumerContext, copts: ConsumeOpti
 
   const start = async (): Promise<void> => {
     await ctx.ready();
-    const hb = nc.subscribe(`${name}.workers.heartbeat`, {
-      callback: (_e, m) => {
-        membership.seen(m.string(), Date.now());
-      },
-    });
-    const leave = nc.subscribe(`${name}.workers.leave`, {
-      callback: (_e, m) => {
-        membership.forget(m.string());
-        rebalance();
-      },
-    });
-    unsubscribe = () => {
-      hb.unsubscribe();
-      leave.unsubscribe();
-    };
-    const beat = (): void => {
-      if (!nc.isClosed()) nc.publish(`${name}.workers.heartbeat`, memberId);
-    };
-    beat();
-    timers.push(setInterval(beat, ctx.heartbeatMs));
+    const group = joinGroup(ctx, membership, rebalance);
+    unsubscribe = group.leave;
+    timers.push(group.timer);
     // Give peers one heartbeat to be heard before taking partitions.
     await sleep(ctx.heartbeatMs + 100, copts.signal);
     rebalance();
@@ -182,26 +130,6 @@ export function createJetStreamConsumer(ctx: ConsumerContext, copts: ConsumeOpti
     maybeClosed();
   };
 
-  const message = (w: Waiting): LogMessage => {
-    inHand.add(w.m);
-    let settled = false;
-    const finish = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      inHand.delete(w.m);
-      maybeClosed();
-      return true;
-    };
-    return {
-      batch: w.batch,
-      partition: w.p,
-      source: w.source,
-      ack: () => finish() && w.m.ack(),
-      nak: (delayMs) => finish() && w.m.nak(delayMs),
-      term: (reason) => finish() && w.m.term(reason instanceof Error ? reason.message : String(reason)),
-    };
-  };
-
   const next = async (): Promise<IteratorResult<LogMessage>> => {
     started ??= start();
     try {
@@ -218,7 +146,14 @@ export function createJetStreamConsumer(ctx: ConsumerContext, copts: ConsumeOpti
       const w = inbox.shift();
       if (w) {
         changed.notify(); // its reader may hand over the next
-        return { done: false, value: message(w) };
+        inHand.add(w.m);
+        return {
+          done: false,
+          value: message(w, () => {
+            inHand.delete(w.m);
+            maybeClosed();
+          }),
+        };
       }
       await changed.wait(copts.signal);
     }
@@ -266,5 +201,107 @@ export function createJetStreamConsumer(ctx: ConsumerContext, copts: ConsumeOpti
     },
     closed,
     owned: () => [...readers.keys()].sort((a, b) => a - b),
+  };
+}
+
+/**
+ * Joins the group: listens to the members' heartbeats and goodbyes (a goodbye rebalances at once) and
+ * sends this member's heartbeat now and every heartbeatMs. `leave` stops listening.
+ */
+function joinGroup(
+  ctx: ConsumerContext,
+  membership: ReturnType<typeof createMembership>,
+  rebalance: () => void,
+): { leave: () => void; timer: NodeJS.Timeout } {
+  const { nc, name, memberId } = ctx;
+  const hb = nc.subscribe(`${name}.workers.heartbeat`, {
+    callback: (_e, m) => {
+      membership.seen(m.string(), Date.now());
+    },
+  });
+  const leave = nc.subscribe(`${name}.workers.leave`, {
+    callback: (_e, m) => {
+      membership.forget(m.string());
+      rebalance();
+    },
+  });
+  const beat = (): void => {
+    if (!nc.isClosed()) nc.publish(`${name}.workers.heartbeat`, memberId);
+  };
+  beat();
+  return {
+    leave: () => {
+      hb.unsubscribe();
+      leave.unsubscribe();
+    },
+    timer: setInterval(beat, ctx.heartbeatMs),
+  };
+}
+
+/**
+ * Reads partition p's durable consumer until the reader stops, handing each decoded message over in
+ * order; a message that does not decode is terminated. Errors other than stopping are told and the
+ * read starts again after a second.
+ */
+async function readPartition(
+  ctx: ConsumerContext,
+  p: number,
+  r: Reader,
+  handOver: (w: Waiting, r: Reader) => Promise<void>,
+): Promise<void> {
+  const { nc, js } = ctx;
+  const subject = `${ctx.name}.readings.${p}`;
+  while (!r.stop && !nc.isClosed()) {
+    try {
+      const c: Consumer = await js.consumers.get(ctx.stream, `${ctx.stream}-p${p}`);
+      // expires and idle heartbeat left at the library's 30 s / 15 s: the 1 s fetches with 0.5 s
+      // heartbeats used before reported "heartbeats missed" whenever handling a fetched batch took
+      // over a second, and each report cost a 500 ms pause (issue 11).
+      r.msgs = await c.consume({ max_bytes: ctx.maxBufferedBytes });
+      if (r.stop) await r.msgs.close();
+      for await (const m of r.msgs) {
+        if (r.stop) {
+          m.nak();
+          continue;
+        }
+        const source = `${subject} #${m.seq}`;
+        let batch: ReadingBatch;
+        try {
+          batch = decodeCompact(Buffer.from(m.data), source);
+        } catch (err) {
+          ctx.onError(err);
+          m.term(err instanceof Error ? err.message : String(err));
+          continue;
+        }
+        if (r.stop) {
+          m.nak();
+          continue;
+        }
+        await handOver({ p, m, batch, source }, r);
+      }
+    } catch (err) {
+      if (r.stop || nc.isClosed()) return;
+      ctx.onError(err);
+      await sleep(1000);
+    }
+  }
+}
+
+/** The message handed out for `w`; `onSettled` runs once, at its ack, nak or term. */
+function message(w: Waiting, onSettled: () => void): LogMessage {
+  let settled = false;
+  const finish = (): boolean => {
+    if (settled) return false;
+    settled = true;
+    onSettled();
+    return true;
+  };
+  return {
+    batch: w.batch,
+    partition: w.p,
+    source: w.source,
+    ack: () => finish() && w.m.ack(),
+    nak: (delayMs) => finish() && w.m.nak(delayMs),
+    term: (reason) => finish() && w.m.term(reason instanceof Error ? reason.message : String(reason)),
   };
 }
