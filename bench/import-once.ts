@@ -82,6 +82,8 @@ try {
     const cli = join(import.meta.dirname, '..', 'bin', 'loadscope.js');
     const args = [file, ...(values.facility ? ['--facility', values.facility] : [])];
     if (values.unit) args.push('--unit', values.unit);
+    // Compiles dist/ first when src/ is newer, so that the timed run measures the import, not the build.
+    spawnSync('node', [cli, '--help'], { stdio: 'ignore' });
     const before = load();
     t0 = performance.now();
     const run = spawnSync('/usr/bin/time', ['-v', 'node', cli, 'import', ...args], {
