@@ -135,20 +135,24 @@ export function deleteSql(table: string, all: boolean): string {
  * count, joined with the slot's local hour and day. `all`: the fast channels of `b_ch` from their
  * minute rows (minutes-sql.ts) when `from.minutes`, and when `from.raw` the others from every reading; otherwise every
  * channel of `b_ch` from the readings of its windows, each with the samples up to one maximum gap
- * after its end (the neighbours closing its last interval). Without `registers` in scope the next
- * value is not looked up (one window function fewer).
+ * after its end (the neighbours closing its last interval), between `bounds` (UTC ms) when given.
+ * Without `registers` in scope the next value is not looked up (one window function fewer).
  */
 export function aggregateSql(
   d: RollupDialect,
   all: boolean,
   registers = true,
   from: { minutes: boolean; raw: boolean } = { minutes: false, raw: true },
+  bounds?: { from: number; to: number },
 ): string {
   // The whole history is one window per channel; a partial run has one per (channel, run of days).
+  // The windows' overall bounds as literals let DuckDB skip row groups by their zone maps (and
+  // PostgreSQL month partitions): the join alone probed every reading of the changed channels.
+  const within = bounds ? ` WHERE r.ts >= ${Math.floor(bounds.from)} AND r.ts < ${Math.ceil(bounds.to)}` : '';
   const src = all
     ? `SELECT channel_key, ts, value FROM readings WHERE channel_key IN (SELECT channel_key FROM b_ch WHERE NOT fast)`
     : `SELECT r.channel_key, r.ts, r.value, w.from_ts AS part, w.to_ts AS win_to
-       FROM b_win w JOIN readings r ON r.channel_key = w.channel_key AND r.ts >= w.from_ts AND r.ts < w.read_to`;
+       FROM b_win w JOIN readings r ON r.channel_key = w.channel_key AND r.ts >= w.from_ts AND r.ts < w.read_to${within}`;
   const over = `OVER (PARTITION BY channel_key${all ? '' : ', part'} ORDER BY ts)`;
   const ok = 'n.nts - n.ts <= h.max_gap';
   const v = 'n.value * h.factor';

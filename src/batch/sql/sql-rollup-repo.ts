@@ -194,7 +194,9 @@ async function recomputeChanged(
   await prepareChannels(s, d, 'c.id IN (SELECT channel_id FROM b_chg)');
   await s.run(calendarSql(d, CHANGED_CAL_RANGES));
   await s.run(windowsSql(d));
-  await s.run(aggregateSql(d, false, await hasRegisters(s)));
+  const [w] = await s.all('SELECT MIN(from_ts) AS lo, MAX(read_to) AS hi FROM b_win');
+  const bounds = w && w['lo'] !== null ? { from: num(w['lo']), to: num(w['hi']) } : undefined;
+  await s.run(aggregateSql(d, false, await hasRegisters(s), undefined, bounds));
   const written = await s.atomic(async () => {
     await s.run(deleteSql('rollups_hour', false));
     await s.run(deleteSql('rollups_day', false));
