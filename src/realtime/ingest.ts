@@ -76,6 +76,55 @@ export interface Ingest {
   readonly limits: IngestLimits;
 }
 
+/** Why a device may not send more now: its rate and burst. */
+function rateLimitReason(device: DeviceIdentity, limits: IngestLimits): string {
+  return `rate limit: device '${device.id}' may send ${limits.rate.perSecond} readings/s (burst ${limits.rate.burst})`;
+}
+
+/**
+ * Why reading `r` is refused, or undefined when it is good: its channel unknown (`ch` is the reason) or
+ * not the device's, its time outside the window around `t`, its value outside the unit's physical range.
+ */
+function readingError(
+  device: DeviceIdentity,
+  r: WireReading,
+  ch: ChannelInfo | string,
+  t: number,
+  limits: IngestLimits,
+): Omit<ItemError, 'index'> | undefined {
+  if (typeof ch === 'string') return { field: 'channel', reason: ch };
+  if (ch.orgId !== device.orgId || (device.meterIds && !device.meterIds.includes(ch.meterId)))
+    return {
+      field: 'channel',
+      reason: `forbidden: device '${device.id}' may not publish for channel '${ch.id}'`,
+    };
+  if (r.ts < t - limits.maxPastMs || r.ts > t + limits.maxFutureMs)
+    return {
+      field: 'ts',
+      reason: `timestamp out of range: ${describeTs(r.ts)} is not within ${limits.maxPastMs / 86_400_000} days before and ${limits.maxFutureMs / 1000} s after now`,
+    };
+  const outOfRange = physicalRangeError(ch.unit, r.value);
+  return outOfRange === undefined ? undefined : { field: 'value', reason: outOfRange };
+}
+
+/** Quarantines each item an MQTT message had refused, with a sample of the payload; returns the outcome. */
+function quarantineRejected(
+  quarantine: Quarantine,
+  from: { device: DeviceIdentity; topic: string; payload: Buffer },
+  o: IngestOutcome,
+): IngestOutcome {
+  for (const e of o.rejected)
+    quarantine.add({
+      source: 'mqtt',
+      device: from.device.id,
+      orgId: from.device.orgId,
+      topic: from.topic,
+      reason: describeItemError(e),
+      sample: from.payload.toString('utf8', 0, 200),
+    });
+  return o;
+}
+
 /** Creates the ingest path. */
 export function createIngest(deps: IngestDeps): Ingest {
   const limits: IngestLimits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -92,9 +141,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     errors: ItemError[],
   ): Promise<IngestOutcome> => {
     if (items.length && !limiter.take(device.id, items.length)) {
-      errors.push({
-        reason: `rate limit: device '${device.id}' may send ${limits.rate.perSecond} readings/s (burst ${limits.rate.burst})`,
-      });
+      errors.push({ reason: rateLimitReason(device, limits) });
       return finish(0, errors);
     }
     const t = now();
@@ -102,32 +149,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     for (let i = 0; i < items.length; i++) {
       const r = items[i]!;
       const ch = resolve(r);
-      if (typeof ch === 'string') {
-        errors.push({ index: r.index ?? i, field: 'channel', reason: ch });
+      const error = readingError(device, r, ch, t, limits);
+      if (error) {
+        errors.push({ index: r.index ?? i, ...error });
         continue;
       }
-      if (ch.orgId !== device.orgId || (device.meterIds && !device.meterIds.includes(ch.meterId))) {
-        errors.push({
-          index: r.index ?? i,
-          field: 'channel',
-          reason: `forbidden: device '${device.id}' may not publish for channel '${ch.id}'`,
-        });
-        continue;
-      }
-      if (r.ts < t - limits.maxPastMs || r.ts > t + limits.maxFutureMs) {
-        errors.push({
-          index: r.index ?? i,
-          field: 'ts',
-          reason: `timestamp out of range: ${describeTs(r.ts)} is not within ${limits.maxPastMs / 86_400_000} days before and ${limits.maxFutureMs / 1000} s after now`,
-        });
-        continue;
-      }
-      const outOfRange = physicalRangeError(ch.unit, r.value);
-      if (outOfRange !== undefined) {
-        errors.push({ index: r.index ?? i, field: 'value', reason: outOfRange });
-        continue;
-      }
-      b.push(ch.id, r.ts, r.value, r.quality);
+      b.push((ch as ChannelInfo).id, r.ts, r.value, r.quality);
     }
     if (b.length) await deps.log.append(b.build());
     return finish(b.length, errors);
@@ -157,18 +184,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     stats: () => ({ ...stats }),
     async mqtt(device, topic, payload) {
       stats.messages++;
-      const report = (o: IngestOutcome): IngestOutcome => {
-        for (const e of o.rejected)
-          deps.quarantine.add({
-            source: 'mqtt',
-            device: device.id,
-            orgId: device.orgId,
-            topic,
-            reason: describeItemError(e),
-            sample: payload.toString('utf8', 0, 200),
-          });
-        return o;
-      };
+      const report = (o: IngestOutcome): IngestOutcome =>
+        quarantineRejected(deps.quarantine, { device, topic, payload }, o);
       if (payload.length > limits.maxPayloadBytes)
         return report(
           finish(0, [
@@ -231,9 +248,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     await known(batch.channelIds, deps.directory.byId);
     const errors: ItemError[] = [];
     if (batch.length && !limiter.take(device.id, batch.length)) {
-      errors.push({
-        reason: `rate limit: device '${device.id}' may send ${limits.rate.perSecond} readings/s (burst ${limits.rate.burst})`,
-      });
+      errors.push({ reason: rateLimitReason(device, limits) });
       return finish(0, errors);
     }
     // One lookup per channel per frame; `!(|v| <= limit)` also refuses NaN and infinities.
