@@ -83,6 +83,88 @@ async function spoolFiles(dir: string): Promise<{ path: string; name: string; mt
   return out;
 }
 
+/** Maps a batch's channels to their spool places (unused channels to a blank place); refuses an unknown channel. */
+function placeResolver(
+  place: ParquetLakeOptions['place'],
+  shards: number,
+): (batch: ReadingBatch) => SpoolPlace[] {
+  const places = new Map<string, SpoolPlace>();
+  const placeOf = (id: string): SpoolPlace | undefined => {
+    let p = places.get(id);
+    if (p) return p;
+    const found = place(id);
+    if (!found) return undefined;
+    if (!isSafeOrgId(found.orgId))
+      throw new InputError(
+        `organisation id '${found.orgId}' of channel '${id}' cannot name a lake folder (letters, digits and _.:@- only)`,
+        { field: 'orgId', source: 'lake' },
+      );
+    p = [id, found.orgId, partitionOf(found.meterId, shards)];
+    places.set(id, p);
+    return p;
+  };
+  return (batch) => {
+    const used = new Uint8Array(batch.channelIds.length);
+    for (let i = 0; i < batch.length; i++) used[batch.channel[i] as number] = 1;
+    return batch.channelIds.map((id, c) => {
+      if (used[c] !== 1) return [id, '', -1] as const;
+      const p = placeOf(id);
+      if (!p)
+        throw new InputError(`channel '${id}' belongs to no known organisation and meter`, {
+          field: 'channel',
+          source: 'lake',
+        });
+      return p;
+    });
+  };
+}
+
+/**
+ * Takes over the spools of dead writers, and those of live ones untouched for `staleMs`, and publishes
+ * them; in our own folder it publishes what an earlier run with this id left.
+ */
+async function adoptSpools(o: {
+  spoolRoot: string;
+  mine: string;
+  writerId: string;
+  staleMs: number;
+  now: () => number;
+  publish: (path: string, name: string) => Promise<void>;
+  retryLeftovers: () => Promise<void>;
+}): Promise<void> {
+  const writers = await readdir(o.spoolRoot).catch(() => [] as string[]);
+  for (const w of writers) {
+    const dir = join(o.spoolRoot, w);
+    const dead = deadWriter(w, o.writerId);
+    if (dir === o.mine) {
+      await o.retryLeftovers();
+      continue;
+    }
+    for (const f of await spoolFiles(dir)) {
+      if (!dead && o.now() - f.mtimeMs < o.staleMs) continue;
+      const target = join(o.mine, `${f.name}.spool`);
+      // The rename is the claim: of two writers adopting the same spool, one gets ENOENT.
+      const claimed = await rename(f.path, target).then(
+        () => true,
+        () => false,
+      );
+      if (claimed) await o.publish(target, f.name);
+    }
+    if (dead) await rmdir(dir).catch(() => undefined);
+  }
+}
+
+async function lakeStatus(root: string, spooledReadings: number): Promise<LakeStatus> {
+  const parts = await listPartitions(root);
+  return {
+    dir: root,
+    partitions: parts.length,
+    files: parts.reduce((s, p) => s + p.files.length, 0),
+    bytes: parts.reduce((s, p) => s + p.files.reduce((b, f) => b + f.bytes, 0), 0),
+    spooledReadings,
+  };
+}
+
 /** Opens (and recovers) a Parquet lake. */
 export async function openParquetLake(opts: ParquetLakeOptions): Promise<Lake> {
   const now = opts.now ?? Date.now;
@@ -113,7 +195,6 @@ export async function openParquetLake(opts: ParquetLakeOptions): Promise<Lake> {
   let compacting: Promise<CompactionResult> | undefined;
   const held = new Set<string>();
   const owner = randomUUID().slice(0, 8);
-  const places = new Map<string, SpoolPlace>();
 
   const queued = new Set<string>();
   /** Publishes the spool at `path` after the ones queued before it (one DuckDB connection). */
@@ -151,61 +232,10 @@ export async function openParquetLake(opts: ParquetLakeOptions): Promise<Lake> {
   };
 
   /** Takes over the spools of dead writers (and our own, left by an earlier run with this id) and publishes them. */
-  const adopt = async (): Promise<void> => {
-    const writers = await readdir(spoolRoot).catch(() => [] as string[]);
-    for (const w of writers) {
-      const dir = join(spoolRoot, w);
-      const dead = deadWriter(w, writerId);
-      if (dir === mine) {
-        await retryLeftovers();
-        continue;
-      }
-      for (const f of await spoolFiles(dir)) {
-        if (!dead && now() - f.mtimeMs < staleMs) continue;
-        const target = join(mine, `${f.name}.spool`);
-        // The rename is the claim: of two writers adopting the same spool, one gets ENOENT.
-        if (
-          !(await rename(f.path, target).then(
-            () => true,
-            () => false,
-          ))
-        )
-          continue;
-        await publish(target, f.name);
-      }
-      if (dead) await rmdir(dir).catch(() => undefined);
-    }
-  };
+  const adopt = (): Promise<void> =>
+    adoptSpools({ spoolRoot, mine, writerId, staleMs, now, publish, retryLeftovers });
 
-  const placeOf = (id: string): SpoolPlace | undefined => {
-    let p = places.get(id);
-    if (p) return p;
-    const found = opts.place(id);
-    if (!found) return undefined;
-    if (!isSafeOrgId(found.orgId))
-      throw new InputError(
-        `organisation id '${found.orgId}' of channel '${id}' cannot name a lake folder (letters, digits and _.:@- only)`,
-        { field: 'orgId', source: 'lake' },
-      );
-    p = [id, found.orgId, partitionOf(found.meterId, shards)];
-    places.set(id, p);
-    return p;
-  };
-
-  const resolve = (batch: ReadingBatch): SpoolPlace[] => {
-    const used = new Uint8Array(batch.channelIds.length);
-    for (let i = 0; i < batch.length; i++) used[batch.channel[i] as number] = 1;
-    return batch.channelIds.map((id, c) => {
-      if (used[c] !== 1) return [id, '', -1] as const;
-      const p = placeOf(id);
-      if (!p)
-        throw new InputError(`channel '${id}' belongs to no known organisation and meter`, {
-          field: 'channel',
-          source: 'lake',
-        });
-      return p;
-    });
-  };
+  const resolve = placeResolver(opts.place, shards);
 
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, fn: () => Promise<unknown>): void => {
@@ -269,16 +299,7 @@ export async function openParquetLake(opts: ParquetLakeOptions): Promise<Lake> {
     count: (q = {}) => countLake(db, root, q),
     extent: (q) => extentLake(db, root, q),
     exportWith: (req) => exportLake(db, root, req),
-    async status(): Promise<LakeStatus> {
-      const parts = await listPartitions(root);
-      return {
-        dir: root,
-        partitions: parts.length,
-        files: parts.reduce((s, p) => s + p.files.length, 0),
-        bytes: parts.reduce((s, p) => s + p.files.reduce((b, f) => b + f.bytes, 0), 0),
-        spooledReadings: spool?.readings ?? 0,
-      };
-    },
+    status: () => lakeStatus(root, spool?.readings ?? 0),
     async close() {
       for (const t of timers) clearInterval(t);
       try {
