@@ -116,13 +116,14 @@ export const startedJob = z.object({ jobId: z.string() });
 
 /** Evidence a product gives for its score: figures and series to chart. */
 export const evidence = z.object({
-  figures: z.record(z.string(), z.union([z.number(), z.string()])),
+  // null: a value the product could not compute (NaN or Infinity; JSON has neither).
+  figures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
   series: z
     .object({
       name: z.string(),
       unit: z.string(),
       x: z.number().array(),
-      y: z.number().array(),
+      y: z.number().nullable().array(),
       kind: z.enum(['line', 'bar']),
     })
     .array(),

@@ -1,7 +1,10 @@
-/** Evidence a product gives for its score: figures and series to chart. */
+/**
+ * Evidence a product gives for its score: figures and series to chart. A value the product could not
+ * compute (NaN, Infinity) is kept as null - JSON has no NaN - and charts draw it as a gap.
+ */
 export interface Evidence {
-  figures: Record<string, number | string>;
-  series: { name: string; unit: string; x: number[]; y: number[]; kind: 'line' | 'bar' }[];
+  figures: Record<string, number | string | null>;
+  series: { name: string; unit: string; x: number[]; y: (number | null)[]; kind: 'line' | 'bar' }[];
 }
 
 /** A stored score of one facility by one analytic product. */

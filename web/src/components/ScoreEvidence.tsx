@@ -21,7 +21,11 @@ export function ScoreEvidence({ score }: { score: ScoreDetail }) {
                 {figureLabel(k)}
               </td>
               <td className="num">
-                {typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 3 }) : v}
+                {v === null
+                  ? '—'
+                  : typeof v === 'number'
+                    ? v.toLocaleString('en-US', { maximumFractionDigits: 3 })
+                    : v}
               </td>
             </tr>
           ))}
@@ -61,7 +65,7 @@ function BarEvidence({ series }: { series: EvidenceSeries }) {
       </div>
       <BarChart
         categories={categories}
-        series={[{ label: series.name, values: series.y, color: 'var(--chart-1)' }]}
+        series={[{ label: series.name, values: series.y.map((v) => v ?? NaN), color: 'var(--chart-1)' }]}
         format={(v) => `${v.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${series.unit}`}
         height={180}
         testId="evidence-bars"
