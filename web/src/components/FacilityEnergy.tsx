@@ -10,7 +10,8 @@ import type { Api } from '../api/endpoints.ts';
 import type { Facility } from '../api/types.ts';
 import { fmtChange, fmtEnergy } from '../lib/format.ts';
 import { type SameTimeComparison, sameTimeComparisons } from '../lib/comparisons.ts';
-import { addDays, energyByLabel, heatGrid, localDate } from '../lib/periods.ts';
+import { lastDaysBars, recentHeatGrid } from '../lib/facility-energy.ts';
+import { localDate } from '../lib/periods.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useZone } from '../lib/zone-choice.ts';
 import { BarChart } from './BarChart.tsx';
@@ -84,18 +85,8 @@ export function FacilityEnergy({ api, facility, until }: { api: Api; facility: F
       }),
     [electric, hours.data, now, facility.timeZone],
   );
-  const last14 = useMemo(() => {
-    const labels = Array.from({ length: 14 }, (_, i) => addDays(zonedToday, i - 13));
-    const by = energyByLabel(zonedHours.map((h) => ({ label: h.label.slice(0, 10), energy: h.energy })));
-    return {
-      categories: labels.map((l) => l.slice(5)),
-      series: [{ label: 'Energy', values: labels.map((l) => by.get(l) ?? NaN), color: 'var(--chart-1)' }],
-    };
-  }, [zonedHours, zonedToday]);
-  const grid = useMemo(() => {
-    const from = addDays(zonedToday, -27);
-    return heatGrid(zonedHours.filter((h) => h.label.slice(0, 10) >= from));
-  }, [zonedHours, zonedToday]);
+  const last14 = useMemo(() => lastDaysBars(zonedHours, zonedToday), [zonedHours, zonedToday]);
+  const grid = useMemo(() => recentHeatGrid(zonedHours, zonedToday), [zonedHours, zonedToday]);
   const sub = (c: SameTimeComparison, what: string) => (
     <>
       <span className={TONE_CLASS[c.tone]} title={TONE_TEXT[c.tone]} data-tone={c.tone}>
