@@ -9,14 +9,13 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { type DeviceList, type DeviceRow, type IssuedDevice, devicesApi } from '../api/devices.ts';
 import { Card, ErrorBox, Muted, Stat } from '../components/Notice.tsx';
 import { useApp } from '../lib/app-context.ts';
+import { DEVICE_STATUSES, type DeviceFilter, filterDevices, statusCounts } from '../lib/device-list.ts';
 import { deviceSnippets } from '../lib/device-snippets.ts';
 import { fmtAgo } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useTimeFormatter } from '../lib/zone-choice.ts';
 import './devices.css';
 
-const STATUSES = ['online', 'stale', 'silent'] as const;
-type Filter = 'all' | (typeof STATUSES)[number];
 /** The list refreshes this often, so that statuses and rates follow the devices. */
 const REFRESH_MS = 15_000;
 
@@ -28,7 +27,7 @@ export function DevicesPage() {
   const devices = useMemo(() => devicesApi(api.http), [api]);
   const list = useLoad(() => devices.list(), [devices]);
   const facilities = useLoad(() => api.facilities(), [api]);
-  const [filter, setFilter] = useState<Filter>('all');
+  const [filter, setFilter] = useState<DeviceFilter>('all');
   const [search, setSearch] = useState('');
   const [issued, setIssued] = useState<{ what: string; result: IssuedDevice }>();
   const [error, setError] = useState<Error>();
@@ -57,17 +56,8 @@ export function DevicesPage() {
         {list.error ? null : <Muted>Loading…</Muted>}
       </>
     );
-  const counts = Object.fromEntries(
-    STATUSES.map((s) => [s, data.devices.filter((d) => d.status === s).length]),
-  ) as Record<(typeof STATUSES)[number], number>;
-  const needle = search.trim().toLowerCase();
-  const shown = data.devices.filter(
-    (d) =>
-      (filter === 'all' || d.status === filter) &&
-      (!needle ||
-        d.name.toLowerCase().includes(needle) ||
-        (d.facilityName ?? '').toLowerCase().includes(needle)),
-  );
+  const counts = statusCounts(data.devices);
+  const shown = filterDevices(data.devices, filter, search);
   const ownFacilities = (facilities.data ?? []).filter((f) => f.orgId === me.orgId);
 
   return (
@@ -81,7 +71,7 @@ export function DevicesPage() {
       </p>
       <div className="stats device-stats">
         <Stat label="Devices" value={data.devices.length} />
-        {STATUSES.map((s) => (
+        {DEVICE_STATUSES.map((s) => (
           <Stat key={s} label={s} value={counts[s]} testId={`count-${s}`} />
         ))}
       </div>
@@ -99,27 +89,7 @@ export function DevicesPage() {
       ) : null}
       <Card
         title="Device list"
-        actions={
-          <div className="device-filters" role="group" aria-label="status filter">
-            {(['all', ...STATUSES] as const).map((f) => (
-              <button
-                key={f}
-                className={`small ${filter === f ? '' : 'ghost'}`}
-                aria-pressed={filter === f}
-                onClick={() => setFilter(f)}
-              >
-                {f}
-              </button>
-            ))}
-            <input
-              type="search"
-              placeholder="search name or facility"
-              aria-label="search devices"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-            />
-          </div>
-        }
+        actions={<DeviceFilters filter={filter} onFilter={setFilter} search={search} onSearch={setSearch} />}
       >
         {shown.length === 0 ? (
           <Muted>
@@ -147,6 +117,41 @@ export function DevicesPage() {
         )}
       </Card>
     </>
+  );
+}
+
+/** The status filter buttons and the search box of the device list. */
+function DeviceFilters({
+  filter,
+  onFilter,
+  search,
+  onSearch,
+}: {
+  filter: DeviceFilter;
+  onFilter: (f: DeviceFilter) => void;
+  search: string;
+  onSearch: (s: string) => void;
+}) {
+  return (
+    <div className="device-filters" role="group" aria-label="status filter">
+      {(['all', ...DEVICE_STATUSES] as const).map((f) => (
+        <button
+          key={f}
+          className={`small ${filter === f ? '' : 'ghost'}`}
+          aria-pressed={filter === f}
+          onClick={() => onFilter(f)}
+        >
+          {f}
+        </button>
+      ))}
+      <input
+        type="search"
+        placeholder="search name or facility"
+        aria-label="search devices"
+        value={search}
+        onChange={(e) => onSearch(e.target.value)}
+      />
+    </div>
   );
 }
 
