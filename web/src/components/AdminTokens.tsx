@@ -4,7 +4,7 @@ import { SCOPES_BY_ROLE, defaultScopes } from '../../../src/api/scopes.ts';
 import { ROLES } from '../../../src/domain/types.ts';
 import type { TokenScope } from '../../../src/store/ports/accounts.ts';
 import type { Api } from '../api/endpoints.ts';
-import type { Role } from '../api/types.ts';
+import type { ApiToken, Role } from '../api/types.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Card, ErrorBox } from './Notice.tsx';
 import { useTimeFormatter } from '../lib/zone-choice.ts';
@@ -19,8 +19,6 @@ const SCOPE_HELP: Record<TokenScope, string> = {
 
 /** The tokens card. */
 export function AdminTokens({ api }: { api: Api }) {
-  // Times in the zone chosen in the header (browser, UTC or facility), with the zone's short name.
-  const fmtTime = useTimeFormatter();
   const tokens = useLoad(() => api.tokens(), [api]);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('analyst');
@@ -65,44 +63,7 @@ export function AdminTokens({ api }: { api: Api }) {
           Copy this token now; it is not shown again: <code>{secret}</code>
         </div>
       ) : null}
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Scopes</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(tokens.data ?? []).map((t) => (
-              <tr key={t.id}>
-                <td>
-                  {t.name}
-                  <div className="sub">{t.id}</div>
-                </td>
-                <td>{t.role}</td>
-                <td>{t.scopes?.join(', ')}</td>
-                <td>{fmtTime(t.createdAt)}</td>
-                <td>{t.expiresAt ? fmtTime(t.expiresAt) : 'never'}</td>
-                <td>{t.lastUsedAt ? fmtTime(t.lastUsedAt) : '–'}</td>
-                <td className="actions">
-                  <button
-                    className="small danger"
-                    onClick={() => window.confirm(`Revoke ${t.name}?`) && void revoke(t.id)}
-                  >
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TokenTable tokens={tokens.data ?? []} onRevoke={(id) => void revoke(id)} />
       <form className="inline-form" onSubmit={(e) => void create(e)}>
         <input
           placeholder="token name, e.g. gateway 7"
@@ -143,5 +104,51 @@ export function AdminTokens({ api }: { api: Api }) {
         <button type="submit">Create token</button>
       </form>
     </Card>
+  );
+}
+
+/** The organisation's tokens, each with a Revoke button (asks first). */
+function TokenTable({ tokens, onRevoke }: { tokens: ApiToken[]; onRevoke: (id: string) => void }) {
+  // Times in the zone chosen in the header (browser, UTC or facility), with the zone's short name.
+  const fmtTime = useTimeFormatter();
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Scopes</th>
+            <th>Created</th>
+            <th>Expires</th>
+            <th>Last used</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <td>
+                {t.name}
+                <div className="sub">{t.id}</div>
+              </td>
+              <td>{t.role}</td>
+              <td>{t.scopes?.join(', ')}</td>
+              <td>{fmtTime(t.createdAt)}</td>
+              <td>{t.expiresAt ? fmtTime(t.expiresAt) : 'never'}</td>
+              <td>{t.lastUsedAt ? fmtTime(t.lastUsedAt) : '–'}</td>
+              <td className="actions">
+                <button
+                  className="small danger"
+                  onClick={() => window.confirm(`Revoke ${t.name}?`) && onRevoke(t.id)}
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
