@@ -35,20 +35,7 @@ export function ScoresPage() {
     [ranking.data],
   );
   const [open, setOpen] = useState<string | null>(null);
-  const [executor, setExecutor] = useState<'local' | 'slurm'>('local');
-  const [shards, setShards] = useState(4);
-  const [startError, setStartError] = useState<Error>();
   const canRun = me.role === 'admin' || me.role === 'analyst';
-
-  const start = async () => {
-    setStartError(undefined);
-    try {
-      const { jobId } = await jobs.start({ product, executor, shards });
-      navigate(`/jobs?id=${encodeURIComponent(jobId)}`);
-    } catch (e) {
-      setStartError(e instanceof Error ? e : new Error(String(e)));
-    }
-  };
 
   return (
     <div className="page">
@@ -73,38 +60,7 @@ export function ScoresPage() {
       </div>
       <ErrorBox error={products.error ?? ranking.error} />
       {info ? <p className="sub">{info.description}</p> : null}
-      {canRun && product ? (
-        <Card title="Run this product">
-          <div className="inline-form">
-            <label>
-              Executor{' '}
-              <select
-                value={executor}
-                onChange={(e) => setExecutor(e.target.value as 'local' | 'slurm')}
-                data-testid="executor-select"
-              >
-                <option value="local">local worker threads</option>
-                <option value="slurm">Slurm cluster</option>
-              </select>
-            </label>
-            <label>
-              Shards{' '}
-              <input
-                type="number"
-                min={1}
-                max={1000}
-                value={shards}
-                onChange={(e) => setShards(Math.max(1, Number(e.target.value) || 1))}
-                style={{ width: 70 }}
-              />
-            </label>
-            <button className="button" onClick={() => void start()} data-testid="run-job">
-              Score all facilities
-            </button>
-          </div>
-          <ErrorBox error={startError} title="Could not start the job" />
-        </Card>
-      ) : null}
+      {canRun && product ? <RunProductCard jobs={jobs} product={product} /> : null}
       <Card title={`Ranking${ranking.data ? ` (${ranking.data.length} facilities)` : ''}`}>
         {ranking.loading && !ranking.data ? <Muted>Loading…</Muted> : null}
         {ranking.data && ranking.data.length === 0 ? (
@@ -141,6 +97,54 @@ export function ScoresPage() {
         ) : null}
       </Card>
     </div>
+  );
+}
+
+/** Starts a scoring job of `product` over every facility on the chosen executor, then opens it. */
+function RunProductCard({ jobs, product }: { jobs: ReturnType<typeof jobsApi>; product: string }) {
+  const [executor, setExecutor] = useState<'local' | 'slurm'>('local');
+  const [shards, setShards] = useState(4);
+  const [startError, setStartError] = useState<Error>();
+  const start = async () => {
+    setStartError(undefined);
+    try {
+      const { jobId } = await jobs.start({ product, executor, shards });
+      navigate(`/jobs?id=${encodeURIComponent(jobId)}`);
+    } catch (e) {
+      setStartError(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+  return (
+    <Card title="Run this product">
+      <div className="inline-form">
+        <label>
+          Executor{' '}
+          <select
+            value={executor}
+            onChange={(e) => setExecutor(e.target.value as 'local' | 'slurm')}
+            data-testid="executor-select"
+          >
+            <option value="local">local worker threads</option>
+            <option value="slurm">Slurm cluster</option>
+          </select>
+        </label>
+        <label>
+          Shards{' '}
+          <input
+            type="number"
+            min={1}
+            max={1000}
+            value={shards}
+            onChange={(e) => setShards(Math.max(1, Number(e.target.value) || 1))}
+            style={{ width: 70 }}
+          />
+        </label>
+        <button className="button" onClick={() => void start()} data-testid="run-job">
+          Score all facilities
+        </button>
+      </div>
+      <ErrorBox error={startError} title="Could not start the job" />
+    </Card>
   );
 }
 
