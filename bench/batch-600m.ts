@@ -12,7 +12,7 @@
  *    (hourly and daily energy per channel and local day from the minute rows, p97 per channel), and
  *    with `--raw-baseline` the usual one over raw readings (LEAD per channel: ~24 GB at 600 M);
  * 5. one more simulated day imported, then an incremental `loadscope batch`;
- * 6. in this process: the stored p97 (from the per-channel-day sketches, src/batch/sql/sketch-sql.ts)
+ * 6. in this process: the stored p97 (from the per-channel-day sketches, src/store/sql/rollups/sketch-sql.ts)
  *    against the exact p97 (`quantile_cont` over every active reading) of every channel after the
  *    full and after the incremental run: largest and mean relative difference, channels exact.
  * Every CLI stage runs in its own process under `/usr/bin/time -v` (wall, CPU, peak RSS); disk is the

@@ -6,7 +6,7 @@
  *
  * The fleet of src/realtime/sim-recall.test.ts (seed 1, 3 spikes per house a day, 1-minute samples):
  * `--days` of history into a fresh DuckDB store, thresholds from the store's sketches
- * (`computeThresholds`, src/batch/sql/sketch-sql.ts) and the exact p97 of the same readings (written
+ * (`computeThresholds`, src/store/sql/rollups/sketch-sql.ts) and the exact p97 of the same readings (written
  * here, as quantile_cont: every active value sorted). Prints the largest and mean relative difference
  * over every channel with a threshold, then streams `--alert-days` more through the overshoot rule
  * once with each set of thresholds and compares the alerts: recall, precision, and the alerts raised

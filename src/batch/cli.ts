@@ -16,7 +16,8 @@ import {
   parseTime,
   period,
 } from './cli-options.ts';
-import { formatRows, isoTime, type OutputFormat } from './format.ts';
+import { isoTime } from '../util/csv.ts';
+import { formatRows, type OutputFormat } from './format.ts';
 import { costLine } from '../cost/format.ts';
 import { priceMeters } from '../cost/price-meters.ts';
 import { runBatch } from './run-batch.ts';

@@ -5,11 +5,11 @@
  * The changes are peeked first and acknowledged only after everything committed, so a run that
  * fails leaves them pending and the next run recomputes them.
  */
+import { thresholdName } from '../domain/types.ts';
 import { InputError, LoadscopeError } from '../errors.ts';
 import type { ReadingChangeLog } from '../store/ports/readings.ts';
 import type { RetentionRepo } from '../store/ports/retention.ts';
 import type { ChangedRange, RecomputeResult, RollupRepo } from '../store/ports/rollups.ts';
-import { thresholdName } from './sql/thresholds-sql.ts';
 
 /** What the batch run needs: the rollup repository and the store's change log. */
 export interface BatchDeps {

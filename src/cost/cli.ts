@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { outputFormat, parseChoice, parseLimit, parseTime } from '../batch/cli-options.ts';
-import { formatRows, isoTime } from '../batch/format.ts';
+import { formatRows } from '../batch/format.ts';
+import { isoTime } from '../util/csv.ts';
 import type { CliContext } from '../cli/context.ts';
 import { InputError } from '../errors.ts';
 import { COST_LEVELS, COST_PERIODS } from '../store/ports/tariffs.ts';

@@ -162,6 +162,11 @@ export interface Threshold {
   to: number;
 }
 
+/** Threshold name for a percentile: `p97`, `p99.5`. */
+export function thresholdName(percentile: number): string {
+  return `p${percentile}`;
+}
+
 /** Alert states. */
 export const ALERT_STATES = ['open', 'acknowledged', 'closed'] as const;
 /** An alert's state. */

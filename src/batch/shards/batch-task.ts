@@ -11,9 +11,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readJsonIfExists, stagePaths, type StagedJobManifest } from '../../jobs/staging.ts';
-import { rollupsDdl } from '../sql/ddl.ts';
-import { duckdbDialect } from '../sql/dialect.ts';
-import { computeThresholds, recomputeAllFromReadings } from '../sql/sql-rollup-repo.ts';
+import { rollupsDdl } from '../../store/sql/rollups/ddl.ts';
+import { duckdbDialect } from '../../store/sql/rollups/dialect.ts';
+import { computeThresholds, recomputeAllFromReadings } from '../../store/sql/rollups/sql-rollup-repo.ts';
 import { lit, litList, taskSession } from './task-db.ts';
 import {
   catalogPath,

@@ -3,7 +3,7 @@
  * staging folder) and the partial results each task writes into the lake's work folder. Shared by the
  * coordinator and the task, so it imports nothing but types.
  */
-import type { PartialKind } from '../sql/partials-sql.ts';
+import type { PartialKind } from '../../store/ports/rollups.ts';
 
 /** One lake partition a task reads: its folder and its Parquet files (names sorted = write order). */
 export interface PlannedPartition {

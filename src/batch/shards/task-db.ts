@@ -3,7 +3,8 @@
  * own, holding the catalog and the task's readings as the tables the batch SQL names.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import type { SqlExec, SqlSession } from '../sql/sql-db.ts';
+import type { SqlExec, SqlSession } from '../../store/sql/rollups/sql-db.ts';
+import { atomically } from '../../util/atomically.ts';
 
 /** {@link SqlSession} over one DuckDB connection (nothing else uses it while the task runs). */
 export function taskSession(conn: DuckDBConnection): SqlSession {
@@ -17,17 +18,7 @@ export function taskSession(conn: DuckDBConnection): SqlSession {
   };
   return {
     ...exec,
-    async atomic(body) {
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        const result = await body();
-        await conn.run('COMMIT');
-        return result;
-      } catch (err) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    },
+    atomic: (body) => atomically(conn, body),
   };
 }
 

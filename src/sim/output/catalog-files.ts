@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Fleet } from '../fleet.ts';
 import type { FleetTruth } from '../truth.ts';
-import { csvField, isoUtc } from './text-file.ts';
+import { isoUtc } from './text-file.ts';
+import { csvField } from '../../util/csv.ts';
 
 function csv(header: string[], rows: (string | number | boolean | null)[][]): string {
   return [header.join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';

@@ -6,7 +6,8 @@
  */
 import type { ReadingBatch } from '../../domain/types.ts';
 import type { Fleet } from '../fleet.ts';
-import { type TextFile, createIsoUtc, csvField, openTextFile } from './text-file.ts';
+import { type TextFile, createIsoUtc, openTextFile } from './text-file.ts';
+import { csvField } from '../../util/csv.ts';
 
 /** Header of the long CSV. */
 export const LONG_CSV_HEADER = 'facility_id,meter_id,channel,ts,value,unit,quality\n';

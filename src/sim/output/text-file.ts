@@ -74,10 +74,3 @@ export function createIsoUtc(): IsoFormatter {
 export function isoUtc(t: number): string {
   return new Date(t).toISOString();
 }
-
-/** A CSV field, quoted when needed. */
-export function csvField(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}

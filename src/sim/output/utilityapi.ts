@@ -9,7 +9,8 @@
  */
 import type { Channel, ReadingBatch } from '../../domain/types.ts';
 import type { Fleet } from '../fleet.ts';
-import { createIsoUtc, csvField, openTextFile } from './text-file.ts';
+import { createIsoUtc, openTextFile } from './text-file.ts';
+import { csvField } from '../../util/csv.ts';
 
 /** The CSV header. */
 export const UTILITYAPI_COLUMNS = [

@@ -1,9 +1,10 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { duckdbDialect } from '../../batch/sql/dialect.ts';
-import { rollupsDdl } from '../../batch/sql/ddl.ts';
-import type { SqlDb, SqlExec, SqlSession } from '../../batch/sql/sql-db.ts';
-import { createSqlRollupRepo } from '../../batch/sql/sql-rollup-repo.ts';
+import { duckdbDialect } from '../sql/rollups/dialect.ts';
+import { rollupsDdl } from '../sql/rollups/ddl.ts';
+import type { SqlDb, SqlExec, SqlSession } from '../sql/rollups/sql-db.ts';
+import { createSqlRollupRepo } from '../sql/rollups/sql-rollup-repo.ts';
 import { StoreError } from '../../errors.ts';
+import { atomically } from '../../util/atomically.ts';
 import type { RollupRepo } from '../ports/rollups.ts';
 import { type DuckdbContext, isReadOnlySql, sqlString } from './connection.ts';
 import { msToExportTimeSql } from './export-time.ts';
@@ -77,17 +78,7 @@ function createDuckdbSqlDb(ctx: DuckdbContext): SqlDb {
       const exec = execOn(conn);
       return await fn({
         ...exec,
-        async atomic(body) {
-          await conn.run('BEGIN TRANSACTION');
-          try {
-            const result = await body();
-            await conn.run('COMMIT');
-            return result;
-          } catch (err) {
-            await conn.run('ROLLBACK').catch(() => undefined);
-            throw err;
-          }
-        },
+        atomic: (body) => atomically(conn, body),
       });
     } finally {
       conn.closeSync();

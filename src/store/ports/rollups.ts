@@ -85,6 +85,9 @@ export interface RollupExport {
 }
 
 /** The partial result files (Parquet) of a sharded batch run, to replace the stored results with. */
+/** A kind of partial file a shard task writes: rollups, thresholds or threshold sketches. */
+export type PartialKind = 'hour' | 'day' | 'thresholds' | 'sketchDays' | 'sketchBuckets';
+
 export interface PartialFiles {
   /** Hourly rollups per channel (columns of `rollups_hour` with `channel_id` for the key). */
   hour: string[];

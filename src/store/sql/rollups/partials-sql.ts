@@ -7,7 +7,7 @@
  * queries take over these. The sketches (per channel and UTC day, sketch-sql.ts) are what the next
  * incremental run merges its changed days with, so they must be the lake's, like the rollups.
  */
-import type { PartialFiles, PartialsResult } from '../../store/ports/rollups.ts';
+import type { PartialFiles, PartialKind, PartialsResult } from '../../ports/rollups.ts';
 import type { RollupDialect } from './dialect.ts';
 import { num, type SqlExec, type SqlSession } from './sql-db.ts';
 
@@ -18,9 +18,7 @@ export const PARTIAL_TABLES = {
   thresholds: 'thresholds',
   sketchDays: 'threshold_days',
   sketchBuckets: 'threshold_buckets',
-} as const;
-/** A kind of partial file. */
-export type PartialKind = keyof typeof PARTIAL_TABLES;
+} as const satisfies Record<PartialKind, string>;
 /** SQL type names of the partial files' columns (each dialect maps them). */
 export type PartialType = 'VARCHAR' | 'BIGINT' | 'DOUBLE';
 

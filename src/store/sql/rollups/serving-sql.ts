@@ -8,7 +8,7 @@
  * Above the channel level, mean power is the sum of the channels' mean powers and min/max are left
  * out (the peak of a sum is not the sum of the peaks); coverage is the mean of the channels'.
  */
-import type { RollupExport, RollupQuery } from '../../store/ports/rollups.ts';
+import type { RollupExport, RollupQuery } from '../../ports/rollups.ts';
 
 /** An SQL text with its positional parameters. */
 export interface SqlQuery {

@@ -2,14 +2,14 @@
  * The {@link RollupRepo} over any SQL database with a {@link RollupDialect}: the DuckDB and PostgreSQL
  * adapters both use it, so the two compute rollups with the same SQL.
  */
-import type { Threshold } from '../../domain/types.ts';
+import { type Threshold, thresholdName } from '../../../domain/types.ts';
 import type {
   ChangedRange,
   RecomputeResult,
   RollupExport,
   RollupRepo,
   RollupRow,
-} from '../../store/ports/rollups.ts';
+} from '../../ports/rollups.ts';
 import { calendarSql } from './calendar.ts';
 import type { RollupDialect } from './dialect.ts';
 import {
@@ -39,7 +39,7 @@ import {
   unsketchedChannelsSql,
   unsketchedDaysSql,
 } from './sketch-sql.ts';
-import { deleteThresholdsSql, insertThresholdsSql, thresholdName } from './thresholds-sql.ts';
+import { deleteThresholdsSql, insertThresholdsSql } from './thresholds-sql.ts';
 
 /** Writes the rows of a query to a file; returns how many. Adapter-specific (DuckDB COPY, pg + CSV). */
 export type ExportWriter = (query: SqlQuery, format: RollupExport['format'], path: string) => Promise<number>;

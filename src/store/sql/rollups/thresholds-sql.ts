@@ -22,11 +22,6 @@ export const MIN_ACTIVE_HISTORY = {
   activeShare: 0.001,
 } as const;
 
-/** Threshold name for a percentile: `p97`, `p99.5`. */
-export function thresholdName(percentile: number): string {
-  return `p${percentile}`;
-}
-
 /** Deletes the thresholds named `$1`, of the channels in `b_thr` when `some`. */
 export function deleteThresholdsSql(some: boolean): string {
   return `DELETE FROM thresholds WHERE name = $1${some ? ' AND channel_key IN (SELECT channel_key FROM b_thr)' : ''}`;
