@@ -1,4 +1,4 @@
-import type { ImportSummary } from '../../ingest/types.ts';
+import type { ImportSummary } from '../../domain/imports.ts';
 
 /** States of a web import. */
 export const IMPORT_STATES = ['running', 'done', 'failed'] as const;
