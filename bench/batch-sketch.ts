@@ -15,10 +15,9 @@
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { exactActiveQuantile } from '../src/batch/test-support.ts';
-import { createFleet, generateReadings, spikesBetween } from '../src/sim/index.ts';
+import { createFleet, generateReadings } from '../src/sim/index.ts';
 import { STORE_FACTORIES } from '../src/store/contract/factories.ts';
-import { createOvershootProcessor } from '../src/stream/overshoot.ts';
-import type { AlertSignal } from '../src/stream/signals.ts';
+import { overshootRecall } from '../src/realtime/overshoot-recall.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -85,38 +84,16 @@ try {
       `mean ${((sumRel / sketch.size) * 100).toFixed(5)} %, ${same} of ${sketch.size} exact`,
   );
 
-  const appliance = new Set(fleet.truth.applianceChannels.map((c) => c.channelId));
-  const spikes = spikesBetween(fleet, histTo, to).filter((s) => s.start >= histTo && s.end <= to);
-  const alerts = async (thresholds: Map<string, number>) => {
-    const only = new Map([...thresholds].filter(([id]) => appliance.has(id)));
-    const signals: AlertSignal[] = [];
-    const p = createOvershootProcessor(
-      { minDurationMs: 60_000, hysteresis: 0.1, clearAfterMs: 60_000, severity: 'warning', factor: 1.5 },
-      (s) => signals.push(s),
-    );
-    p.setThresholds(only);
-    for await (const b of generateReadings(fleet, { from: histTo, to })) p.process(b);
-    const raised = signals.filter((s) => s.type === 'raise');
-    const larger = spikes.filter((s) => s.peakW > 1.5 * (only.get(s.channelId) ?? Number.POSITIVE_INFINITY));
-    const hit = (a: AlertSignal, s: (typeof spikes)[number]) =>
-      a.channelId === s.channelId && a.ts >= s.start && a.ts < s.end;
-    return {
-      keys: new Set(raised.map((a) => `${a.channelId}@${a.ts}`)),
-      larger: larger.length,
-      recall: larger.filter((s) => raised.some((a) => hit(a, s))).length / larger.length,
-      precision: raised.filter((a) => spikes.some((s) => hit(a, s))).length / raised.length,
-    };
-  };
-  const a = await alerts(sketch);
-  const b = await alerts(exact);
-  const onlySketch = [...a.keys].filter((k) => !b.keys.has(k));
-  const onlyExact = [...b.keys].filter((k) => !a.keys.has(k));
+  const a = await overshootRecall(fleet, sketch, histTo, to);
+  const b = await overshootRecall(fleet, exact, histTo, to);
+  const onlySketch = [...a.alerts].filter((k) => !b.alerts.has(k));
+  const onlyExact = [...b.alerts].filter((k) => !a.alerts.has(k));
   for (const [name, r] of [
     ['sketch', a],
     ['exact', b],
   ] as const)
     console.log(
-      `${name} p97: ${r.keys.size} alerts, ${spikes.length} spikes (${r.larger} larger than 1.5 x p97), recall ${r.recall.toFixed(3)}, precision ${r.precision.toFixed(3)}`,
+      `${name} p97: ${r.alerts.size} alerts, ${r.spikes} spikes (${r.larger} larger than 1.5 x p97), recall ${r.recall.toFixed(3)}, precision ${r.precision.toFixed(3)}`,
     );
   console.log(
     `alerts raised with sketch p97 only: ${onlySketch.length} ${onlySketch.slice(0, 5).join(' ')}; with exact p97 only: ${onlyExact.length} ${onlyExact.slice(0, 5).join(' ')}`,

@@ -10,10 +10,9 @@
  * 0.25; with overlapping simulated fridge runs at local midnight it was 0.76. See docs/realtime.md.
  */
 import { describe, expect, it } from 'vitest';
-import { createFleet, generateReadings, spikesBetween } from '../sim/index.ts';
+import { createFleet, generateReadings } from '../sim/index.ts';
 import { STORE_FACTORIES } from '../store/contract/factories.ts';
-import { createOvershootProcessor } from '../stream/overshoot.ts';
-import type { AlertSignal } from '../stream/signals.ts';
+import { overshootRecall } from './overshoot-recall.ts';
 
 const DAY = 86_400_000;
 
@@ -46,29 +45,14 @@ describe('overshoot on the simulated fleet', () => {
           .filter((x) => appliance.has(x.channelId))
           .map((x) => [x.channelId, x.value]),
       );
-      const signals: AlertSignal[] = [];
-      const p = createOvershootProcessor(
-        { minDurationMs: 60_000, hysteresis: 0.1, clearAfterMs: 60_000, severity: 'warning', factor: 1.5 },
-        (s) => signals.push(s),
-      );
-      p.setThresholds(thresholds);
-      for await (const b of generateReadings(fleet, { from: histTo, to })) p.process(b);
-      const raised = signals.filter((s) => s.type === 'raise');
-      const spikes = spikesBetween(fleet, histTo, to).filter((s) => s.start >= histTo && s.end <= to);
-      // Overshoots larger than the threshold: the spike alone (added on top of the channel's own load) exceeds it.
-      const larger = spikes.filter(
-        (s) => s.peakW > 1.5 * (thresholds.get(s.channelId) ?? Number.POSITIVE_INFINITY),
-      );
-      const matches = (a: AlertSignal, s: (typeof spikes)[number]) =>
-        a.channelId === s.channelId && a.ts >= s.start && a.ts < s.end;
-      const recall = larger.filter((s) => raised.some((a) => matches(a, s))).length / larger.length;
-      const precision = raised.filter((a) => spikes.some((s) => matches(a, s))).length / raised.length;
+      const r = await overshootRecall(fleet, thresholds, histTo, to);
+      const { spikes, larger, recall, precision } = r;
       const zero = [...thresholds.values()].filter((v) => v === 0).length;
       console.log(
-        `sim fleet: ${spikes.length} spikes (${larger.length} larger than 1.5 x p97), ${raised.length} alerts, recall ${recall.toFixed(3)}, precision ${precision.toFixed(3)}, ${zero}/${thresholds.size} p97 = 0`,
+        `sim fleet: ${spikes} spikes (${larger} larger than 1.5 x p97), ${r.alerts.size} alerts, recall ${recall.toFixed(3)}, precision ${precision.toFixed(3)}, ${zero}/${thresholds.size} p97 = 0`,
       );
-      expect(larger.length).toBeGreaterThan(50);
-      expect(larger.length).toBeGreaterThan(0.7 * spikes.length);
+      expect(larger).toBeGreaterThan(50);
+      expect(larger).toBeGreaterThan(0.7 * spikes);
       expect(recall).toBeGreaterThanOrEqual(0.99);
       expect(precision).toBeGreaterThanOrEqual(0.95);
       // Only appliances that never ran in the history keep a zero threshold.
