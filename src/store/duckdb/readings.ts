@@ -1,3 +1,4 @@
+import { readingCounts } from '../sql/reading-counts.ts';
 import {
   BIGINT,
   DOUBLE,
@@ -256,29 +257,7 @@ export function createReadingRepo(ctx: DuckdbContext): DuckdbReadingRepo {
         count: Uint32Array.from(count),
       };
     },
-    async count(channelId) {
-      if (channelId === undefined)
-        return Number((await queryRows(ctx.reads, 'SELECT count(*) AS n FROM readings'))[0]?.['n'] ?? 0);
-      const key = await keyOrUndefined(channelId);
-      if (key === undefined) return 0;
-      return Number(
-        (await queryRows(ctx.reads, 'SELECT count(*) AS n FROM readings WHERE channel_key = $1', [key]))[0]?.[
-          'n'
-        ] ?? 0,
-      );
-    },
-    async extent(channelId) {
-      const key = await keyOrUndefined(channelId);
-      if (key === undefined) return undefined;
-      // min and max, not one scan ordering rows: DuckDB answers both from the column's zone maps and one filtered scan.
-      const row = (
-        await queryRows(ctx.reads, 'SELECT min(ts) AS a, max(ts) AS b FROM readings WHERE channel_key = $1', [
-          key,
-        ])
-      )[0];
-      const [from, to] = [row?.['a'], row?.['b']];
-      return from === null || from === undefined ? undefined : { from: Number(from), to: Number(to) };
-    },
+    ...readingCounts((sql, params) => queryRows(ctx.reads, sql, params), keyOrUndefined),
     // Both on the writer connection, between writes: a peek never sees half of a write's log entries.
     peekChanges: () =>
       exclusive(async (w): Promise<PeekedChanges> => {

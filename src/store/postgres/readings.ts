@@ -1,3 +1,4 @@
+import { readingCounts } from '../sql/reading-counts.ts';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -123,29 +124,7 @@ export function createReadingRepo(ctx: PgContext): ReadingRepo {
         count: Uint32Array.from(rows, (r) => r[4]),
       };
     },
-    async count(channelId) {
-      if (channelId === undefined)
-        return Number((await queryRows(ctx.pool, 'SELECT count(*) AS n FROM readings'))[0]?.['n'] ?? 0);
-      const key = await keyOrUndefined(channelId);
-      if (key === undefined) return 0;
-      return Number(
-        (await queryRows(ctx.pool, 'SELECT count(*) AS n FROM readings WHERE channel_key = $1', [key]))[0]?.[
-          'n'
-        ] ?? 0,
-      );
-    },
-    async extent(channelId) {
-      const key = await keyOrUndefined(channelId);
-      if (key === undefined) return undefined;
-      // min and max, not one scan ordering rows: PostgreSQL answers each from the (channel_key, ts) index without a scan.
-      const row = (
-        await queryRows(ctx.pool, 'SELECT min(ts) AS a, max(ts) AS b FROM readings WHERE channel_key = $1', [
-          key,
-        ])
-      )[0];
-      const [from, to] = [row?.['a'], row?.['b']];
-      return from === null || from === undefined ? undefined : { from: Number(from), to: Number(to) };
-    },
+    ...readingCounts((sql, params) => queryRows(ctx.pool, sql, params), keyOrUndefined),
     // One statement, one snapshot: the token names exactly the rows returned. An entry whose writer
     // took its number before the peek and commits after it is not in the snapshot, so not in the token.
     async peekChanges() {
