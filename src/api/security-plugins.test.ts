@@ -19,7 +19,7 @@ import { createIngest } from '../realtime/ingest.ts';
 import { createMemoryLog } from '../realtime/log/memory/index.ts';
 import { createQuarantine } from '../realtime/quarantine.ts';
 import { createProductRegistry } from '../scoring/registry.ts';
-import { parseRule } from '../stream/rules/spec.ts';
+import { parseRule } from '../domain/rule-spec.ts';
 import {
   type BrowserSession,
   FOREIGN_MARK,

@@ -12,7 +12,7 @@ import { STORE_FACTORIES, type TestStore } from '../store/contract/factories.ts'
 import { batchOf } from '../stream/batch.ts';
 import { createOvershootProcessor } from '../stream/overshoot.ts';
 import { createRuleEngine } from '../stream/rules/engine.ts';
-import { parseRule } from '../stream/rules/spec.ts';
+import { parseRule } from '../domain/rule-spec.ts';
 import { createAlertSink } from './alerts.ts';
 import { type ChannelDirectory, createChannelDirectory } from './directory.ts';
 import { TEST_TOKENS, seedFleet, testDeviceAuth } from './fixtures.ts';

@@ -9,7 +9,7 @@ import type { Lake } from '../lake/port.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_OVERSHOOT, type OvershootOptions, createOvershootProcessor } from '../stream/overshoot.ts';
 import { createRuleEngine } from '../stream/rules/engine.ts';
-import { thresholdNamesOf } from '../stream/rules/spec.ts';
+import { thresholdNamesOf } from '../domain/rule-spec.ts';
 import { createWindowAggregator } from '../stream/windows.ts';
 import { type AlertForwarder, createAlertSink } from './alerts.ts';
 import type { ChannelDirectory } from './directory.ts';

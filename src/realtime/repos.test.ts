@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../domain/types.ts';
 import { ConflictError } from '../errors.ts';
-import { parseRule } from '../stream/rules/spec.ts';
+import { parseRule } from '../domain/rule-spec.ts';
 import { LIVE_REPO_ADAPTERS, type LiveRepos } from './testing/live-repos.ts';
 
 const alert = (id: string, over: Partial<Alert> = {}): Alert => ({

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ALERT_STATES, type Alert as DomainAlert, SEVERITIES, UNITS } from '../../domain/types.ts';
-import { type PatternRule, ruleInputSchema } from '../../stream/rules/spec.ts';
+import { type PatternRule, ruleInputSchema } from '../../domain/rule-spec.ts';
 import { type Assert, type Same, commaList, limit, time } from './common.ts';
 
 /** An alert. */

@@ -1,5 +1,5 @@
 import type { Alert, AlertState, Severity } from '../../domain/types.ts';
-import type { PatternRule } from '../../stream/rules/spec.ts';
+import type { PatternRule } from '../../domain/rule-spec.ts';
 
 /** Which alerts to list; every given field must match. */
 export interface AlertFilter {

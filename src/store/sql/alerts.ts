@@ -2,7 +2,7 @@
 import { ALERT_STATES, type Alert, SEVERITIES, UNITS } from '../../domain/types.ts';
 import { ConflictError, StoreError } from '../../errors.ts';
 // The rule's shape is the stream feature's (a zod schema there); the store keeps its body as JSON.
-import type { PatternRule } from '../../stream/rules/spec.ts';
+import type { PatternRule } from '../../domain/rule-spec.ts';
 import type { AlertFilter, AlertRepo } from '../ports/alerts.ts';
 import type { SqlDialect } from './dialect.ts';
 import { json, num, numOrNull, oneOf, oneOfOrNull, type Row, str } from './row.ts';

@@ -6,7 +6,7 @@
 import type { ReadingBatch } from '../../domain/types.ts';
 import type { SignalSink } from '../signals.ts';
 import { type ConditionNode, compileCondition } from './nodes.ts';
-import type { PatternRule } from './spec.ts';
+import type { PatternRule } from '../../domain/rule-spec.ts';
 
 /** What the engine needs to know about a channel to match scopes. */
 export interface ChannelScopeInfo {

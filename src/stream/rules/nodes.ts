@@ -3,8 +3,8 @@
  * condition fires at that reading; `onTick` lets time-only conditions (silence) fire without readings.
  * Leaves are edge-triggered: a condition that keeps holding fires once.
  */
-import { parseDuration } from '../duration.ts';
-import type { ConditionSpec } from './spec.ts';
+import { parseDuration } from '../../util/duration.ts';
+import type { ConditionSpec } from '../../domain/rule-spec.ts';
 
 /** A condition's state on one channel. */
 export interface ConditionNode {

@@ -3,7 +3,7 @@ import { InputError } from '../../errors.ts';
 import { batchOf } from '../batch.ts';
 import type { AlertSignal } from '../signals.ts';
 import { createRuleEngine } from './engine.ts';
-import { type PatternRule, parseRule } from './spec.ts';
+import { type PatternRule, parseRule } from '../../domain/rule-spec.ts';
 
 const info = { orgId: 'o1', facilityId: 'f1', meterId: 'm1', isMains: true };
 

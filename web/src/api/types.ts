@@ -5,7 +5,7 @@
  */
 import type { Channel, Facility, Meter, Role } from '../../../src/domain/types.ts';
 import type { ShareAccess } from '../../../src/store/ports/accounts.ts';
-import type { PatternRule, RuleInput } from '../../../src/stream/rules/spec.ts';
+import type { PatternRule, RuleInput } from '../../../src/domain/rule-spec.ts';
 import type { LatestValue } from '../../../src/api/shapes/live.ts';
 import type {
   ApiTokenView as ApiToken,

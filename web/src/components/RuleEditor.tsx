@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { parseRule } from '../../../src/stream/rules/spec.ts';
+import { parseRule } from '../../../src/domain/rule-spec.ts';
 import type { Api } from '../api/endpoints.ts';
 import type { PatternRule, RuleInput } from '../api/types.ts';
 import { useLoad } from '../lib/use-load.ts';

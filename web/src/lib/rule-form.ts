@@ -4,7 +4,7 @@
  * with the server's own rule parser so that the form refuses what saving would refuse.
  */
 import type { Channel, Severity, Unit } from '../../../src/domain/types.ts';
-import { parseRule } from '../../../src/stream/rules/spec.ts';
+import { parseRule } from '../../../src/domain/rule-spec.ts';
 import type { RuleInput } from '../api/types.ts';
 
 /** The conditions the form offers (the YAML editor has the combinations). */

@@ -10,7 +10,7 @@ import { InputError } from '../../../errors.ts';
 import type { LiveEvent, LiveFilter } from '../../../realtime/hub.ts';
 import { CLOSE_POLICY, type LiveSubscribe, serveLiveSocket } from '../../../realtime/live-socket.ts';
 import type { ConnectionCredential } from '../../../realtime/revocations.ts';
-import { parseDuration } from '../../../stream/duration.ts';
+import { parseDuration } from '../../../util/duration.ts';
 import { parseTimeRange } from '../../params.ts';
 import { type Principal, requirePrincipal } from '../../principal.ts';
 import { errorBody, errorResponses } from '../../shapes/common.ts';

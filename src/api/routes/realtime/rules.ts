@@ -1,5 +1,5 @@
 /**
- * Pattern rules of the caller's organisation (CEP-style conditions, src/stream/rules/spec.ts): read by
+ * Pattern rules of the caller's organisation (CEP-style conditions, src/domain/rule-spec.ts): read by
  * every member, written by analysts, as JSON or YAML. The body is checked by the rule's own zod schema
  * (`parseRule`), which names the field and what it expected; processors reload at once.
  */
@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError, NotFoundError } from '../../../errors.ts';
-import { parseRule } from '../../../stream/rules/spec.ts';
+import { parseRule } from '../../../domain/rule-spec.ts';
 import { requirePrincipal, requireRole } from '../../principal.ts';
 import { patternRule } from '../../shapes/alerts.ts';
 import { errorResponses, idParams } from '../../shapes/common.ts';

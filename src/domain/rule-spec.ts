@@ -8,9 +8,9 @@
  * within T), `sequence` (inner conditions fire in order within T). See docs/realtime.md.
  */
 import { z } from 'zod';
-import { SEVERITIES } from '../../domain/types.ts';
-import { InputError } from '../../errors.ts';
-import { parseDuration } from '../duration.ts';
+import { SEVERITIES } from './types.ts';
+import { InputError } from '../errors.ts';
+import { parseDuration } from '../util/duration.ts';
 
 /** Longest `for` or `within` a rule may give: a year, so that no window outlives the data it watches. */
 const MAX_DURATION_MS = 366 * 86_400_000;
