@@ -18,7 +18,7 @@ import { compactLake } from './compact.ts';
 import { openLakeDb } from './db.ts';
 import { SPOOL_DIR, isSafeOrgId, spoolName, utcDay } from './layout.ts';
 import { listPartitions } from './partitions.ts';
-import { publishSpool } from './publish.ts';
+import { publishSpool, sweepScratch } from './publish.ts';
 import { countLake, exportLake, extentLake, readLake } from './read.ts';
 import { createSpoolFile, encodeRecord, type SpoolFile, type SpoolPlace } from './spool.ts';
 
@@ -232,8 +232,10 @@ export async function openParquetLake(opts: ParquetLakeOptions): Promise<Lake> {
   };
 
   /** Takes over the spools of dead writers (and our own, left by an earlier run with this id) and publishes them. */
-  const adopt = (): Promise<void> =>
-    adoptSpools({ spoolRoot, mine, writerId, staleMs, now, publish, retryLeftovers });
+  const adopt = async (): Promise<void> => {
+    await adoptSpools({ spoolRoot, mine, writerId, staleMs, now, publish, retryLeftovers });
+    await sweepScratch(root, staleMs, now());
+  };
 
   const resolve = placeResolver(opts.place, shards);
 

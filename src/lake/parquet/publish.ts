@@ -4,7 +4,8 @@
  * name derived from the spool's, so a reader never sees half a file, and publishing the same spool
  * again after a crash (the spool is deleted last) replaces the same files instead of adding copies.
  */
-import { mkdir, rename, rm, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DOUBLE, INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../store/duckdb/connection.ts';
@@ -158,8 +159,9 @@ export async function publishSpool(
   if (records === undefined) return 0;
   const rows = sortAndPartition(stageRecords(records));
   const n = rows.ts.length;
-  const scratch = join(root, TMP_DIR, name);
-  await rm(scratch, { recursive: true, force: true });
+  // The scratch folder is this call's own: two processes that publish the same spool name (a spool
+  // left by a killed adopter and taken over again) never delete each other's half-written files.
+  const scratch = join(root, TMP_DIR, `${name}.${randomUUID().slice(0, 8)}`);
   if (n > 0) {
     await mkdir(join(root, TMP_DIR), { recursive: true });
     await conn.run(
@@ -210,4 +212,17 @@ export async function publishSpool(
   }
   await unlink(spoolPath);
   return n;
+}
+
+/**
+ * Removes scratch folders left by publishers that died mid-publish (their spool is published again,
+ * by its adopter, under a scratch folder of its own): those untouched for `staleMs`.
+ */
+export async function sweepScratch(root: string, staleMs: number, now: number): Promise<void> {
+  const tmp = join(root, TMP_DIR);
+  for (const d of await readdir(tmp).catch(() => [] as string[])) {
+    const path = join(tmp, d);
+    const s = await stat(path).catch(() => undefined);
+    if (s && now - s.mtimeMs >= staleMs) await rm(path, { recursive: true, force: true });
+  }
 }

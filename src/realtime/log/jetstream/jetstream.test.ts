@@ -4,6 +4,9 @@
  * once. Unique stream name and PostgreSQL schema per run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -38,6 +41,9 @@ describe('JetStream log with worker processes', () => {
   let t: TestStore;
   const stream = `t_rt_${Math.random().toString(36).slice(2, 10)}`;
   const workers: ChildProcess[] = [];
+  // The workers' lake: a folder of this test's own, not the checkout's `.loadscope/lake`, where a
+  // killed worker's spool would outlive the run and be adopted by the next one.
+  const lakeDir = mkdtempSync(join(tmpdir(), 'loadscope-js-lake-'));
 
   const spawnWorker = (): Promise<ChildProcess> =>
     new Promise((resolve, reject) => {
@@ -63,6 +69,7 @@ describe('JetStream log with worker processes', () => {
             LOADSCOPE_LOG: 'jetstream',
             LOADSCOPE_NATS_URL: NATS,
             LOADSCOPE_LOG_PARTITIONS: String(PARTITIONS),
+            LOADSCOPE_LAKE: lakeDir,
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
@@ -84,6 +91,7 @@ describe('JetStream log with worker processes', () => {
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+    rmSync(lakeDir, { recursive: true, force: true });
     const nc = await connect({ servers: NATS });
     await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
     await nc.close();
