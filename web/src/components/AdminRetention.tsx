@@ -111,31 +111,37 @@ export function AdminRetention({ api }: { api: Api }) {
             <Muted>The lake is off (LOADSCOPE_LAKE=off): a run has nowhere to move readings.</Muted>
           )}
           <form className="inline-form" onSubmit={(e) => void save(e)} data-testid="retention-form">
-            <label>
-              Raw readings, days{' '}
-              <input
-                inputMode="numeric"
-                value={raw}
-                onChange={(e) => setRaw(e.target.value)}
-                aria-label="raw readings, days"
-                size={6}
-              />
-            </label>
-            <label>
-              Minute aggregates, days{' '}
-              <input
-                inputMode="numeric"
-                value={minutes}
-                onChange={(e) => setMinutes(e.target.value)}
-                aria-label="minute aggregates, days"
-                size={6}
-              />
-            </label>
+            <DaysField label="Raw readings, days" value={raw} onChange={setRaw} />
+            <DaysField label="Minute aggregates, days" value={minutes} onChange={setMinutes} />
             <button type="submit">Save</button>
             {saved ? <span className="sub">saved</span> : null}
           </form>
         </div>
       ) : null}
     </Card>
+  );
+}
+
+/** One window of the form: a number of whole days, named by its label (also its accessible name). */
+function DaysField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        inputMode="numeric"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-label={label.toLowerCase()}
+        size={6}
+      />
+    </label>
   );
 }
