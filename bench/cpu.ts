@@ -38,3 +38,14 @@ export function ownCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
+
+/**
+ * CPU seconds the whole machine has been busy so far, over all cores (/proc/stat: user, nice, system,
+ * irq, softirq and steal; idle and iowait not counted): over a window, divided by its length, it is
+ * how many of the cores were in use.
+ */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / HZ;
+}

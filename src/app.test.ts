@@ -117,3 +117,44 @@ describe('createApp on the embedded defaults', () => {
     expect(text).toContain(facility.id);
   });
 });
+
+describe('createApp with a per-device ingest limit from the environment', () => {
+  it('refuses what a device sends above LOADSCOPE_INGEST_RATE and its burst, naming the limit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loadscope-app-limit-'));
+    const config = loadConfig(
+      {},
+      {
+        LOADSCOPE_DATA_DIR_STATE: dir,
+        LOADSCOPE_PORT: '0',
+        LOADSCOPE_MQTT_PORT: '0',
+        LOADSCOPE_SIM_METERS: '1',
+        LOADSCOPE_SIM_BACKFILL_DAYS: '0',
+        LOADSCOPE_BATCH_EVERY: '0',
+        LOADSCOPE_INGEST_RATE: '1',
+        LOADSCOPE_INGEST_BURST: '2',
+      },
+    );
+    const app = createApp(config, { logger: silentLogger(), pipeline: { flushMs: 200 } });
+    try {
+      const started = await app.start();
+      const { token } = await createApiToken(
+        { store: app.store, now: Date.now },
+        { orgId: 'default', name: 'limited', role: 'admin', createdBy: null },
+      );
+      const channel = (await app.store.catalog.listChannels())[0]!;
+      const now = Date.now();
+      const res = await fetch(`${started.httpUrl}/api/v1/readings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          readings: [1, 2, 3, 4, 5].map((i) => ({ channel: channel.id, ts: now - 10_000 + i, value: i })),
+        }),
+      });
+      const body = JSON.stringify(await res.json());
+      expect(body).toMatch(/rate limit: device '[^']+' may send 1 readings\/s \(burst 2\)/);
+    } finally {
+      await app.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

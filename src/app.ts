@@ -177,7 +177,10 @@ async function startAll(w: Wiring, s: Store): Promise<{ app: StartedApp; http: F
       quarantine,
       now: w.now,
       topicRoot,
-      ...(w.opts.limits ? { limits: w.opts.limits } : {}),
+      limits: {
+        rate: { perSecond: w.config.ingest.ratePerSecond, burst: w.config.ingest.burst },
+        ...w.opts.limits,
+      },
     }),
     access.activity,
   );

@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOADSCOPE_DUCKDB_READERS: '0' })).toThrow(/store\.duckdbReadConnections/);
     expect(() => loadConfig({ LOADSCOPE_DUCKDB_READERS: 'two' })).toThrow(/LOADSCOPE_DUCKDB_READERS/);
   });
+
+  it('reads the per-device ingest rate and burst, and refuses a rate of zero', () => {
+    expect(loadConfig({}).ingest).toEqual({ ratePerSecond: 500_000, burst: 1_000_000 });
+    const c = loadConfig({ LOADSCOPE_INGEST_RATE: '2000000', LOADSCOPE_INGEST_BURST: '4000000' });
+    expect(c.ingest).toEqual({ ratePerSecond: 2_000_000, burst: 4_000_000 });
+    expect(() => loadConfig({ LOADSCOPE_INGEST_RATE: '0' })).toThrow(/ingest\.ratePerSecond/);
+    expect(() => loadConfig({ LOADSCOPE_INGEST_BURST: 'lots' })).toThrow(/LOADSCOPE_INGEST_BURST/);
+  });
 });
 
 describe('alert settings', () => {

@@ -36,6 +36,11 @@ const schema = z.object({
       .regex(/^[^/+#\s]+(\/[^/+#\s]+)*$/, 'MQTT topic levels without wildcards, spaces or empty levels'),
   }),
   http: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+  /** Per-device rate limit of the ingest: readings a second, and the burst a device may send at once. */
+  ingest: z.object({
+    ratePerSecond: z.number().int().min(1),
+    burst: z.number().int().min(1),
+  }),
   jobs: z.object({
     executor: z.enum(['local', 'slurm']),
     slurmPartition: z.string().min(1),
@@ -98,6 +103,8 @@ export const ENV_VARS = {
     'client id on an external MQTT broker; its persistent session keeps messages while Loadscope is down (default loadscope-ingest-<host>-<HTTP port>)',
   LOADSCOPE_HOST: 'HTTP host (default 127.0.0.1)',
   LOADSCOPE_PORT: 'HTTP port (default 8080)',
+  LOADSCOPE_INGEST_RATE: 'readings a second one device may send (default 500000); more goes to the quarantine',
+  LOADSCOPE_INGEST_BURST: 'readings one device may send at once above its rate (default 1000000)',
   LOADSCOPE_EXECUTOR: 'job executor: local (default) or slurm',
   LOADSCOPE_SLURM_PARTITION: 'Slurm partition (default debug)',
   LOADSCOPE_SHARED_DIR: 'folder shared with Slurm nodes (default <state>/jobs)',
@@ -173,6 +180,10 @@ export function loadConfig(
       topicRoot: get('LOADSCOPE_MQTT_TOPIC_ROOT') ?? 'loadscope',
     },
     http: { host: get('LOADSCOPE_HOST') ?? '127.0.0.1', port: int('LOADSCOPE_PORT', 8080) },
+    ingest: {
+      ratePerSecond: int('LOADSCOPE_INGEST_RATE', 500_000),
+      burst: int('LOADSCOPE_INGEST_BURST', 1_000_000),
+    },
     jobs: {
       executor: get('LOADSCOPE_EXECUTOR') ?? 'local',
       slurmPartition: get('LOADSCOPE_SLURM_PARTITION') ?? 'debug',
