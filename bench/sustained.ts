@@ -2,7 +2,7 @@
  * Sustained run of the scale-out chain at a fixed offered rate (issue 11), beside the embedded chain:
  *
  *   npm run bench:sustained -- [--minutes 10] [--rate 100000] [--workers 1] [--pin] [--meters 50]
- *                              [--per-frame 5000] [--skip-embedded] [--skip-scaleout]
+ *                              [--per-frame 5000] [--bridge-only] [--skip-embedded] [--skip-scaleout]
  *
  * Scale-out: a simulated fleet (compact frames of `--per-frame` readings, default 5,000, published from this process at
  * `--rate` readings/s) -> a Mosquitto broker of its own -> `loadscope start` (the MQTT bridge; with
@@ -50,6 +50,8 @@ const rate = arg('rate', 100_000);
 const workerCount = Math.round(arg('workers', 1));
 const meters = Math.round(arg('meters', 50));
 const pin = flag('pin');
+/** `start` only bridges MQTT to JetStream (LOADSCOPE_START_CONSUMES=0): the workers are the only consumers. */
+const bridgeOnly = flag('bridge-only');
 /** Readings per MQTT message: 5,000 as a gateway's compact frame; 1 for a meter that sends its own reading. */
 const PER_FRAME = Math.round(arg('per-frame', 5000));
 const load = () =>
@@ -285,6 +287,7 @@ async function scaleOut(dir: string) {
       LOADSCOPE_NATS_URL: n.url,
       LOADSCOPE_LOG_PARTITIONS: '16',
       LOADSCOPE_LOG_STREAM: 'sustained',
+      LOADSCOPE_START_CONSUMES: bridgeOnly ? '0' : '1',
       LOADSCOPE_MQTT: m.url,
       LOADSCOPE_MQTT_TOPIC_ROOT: root,
       LOADSCOPE_MQTT_CLIENT_ID: `sustained-${process.pid}`,
@@ -325,7 +328,7 @@ async function scaleOut(dir: string) {
     const pgIdlePerS = pgSince(idle0) / 10;
     const parts: [string, number][] = [
       ['mosquitto', mosq.pid!],
-      ['loadscope start (bridge + 1 consumer)', start.pid!],
+      [bridgeOnly ? 'loadscope start (bridge only)' : 'loadscope start (bridge + 1 consumer)', start.pid!],
       ['nats-server', nats.pid!],
       ...workers.map((w, i): [string, number] => [`worker ${i + 1}`, w.pid!]),
     ];
@@ -530,7 +533,7 @@ async function embedded(dir: string) {
 const dir = await mkdtemp(join(tmpdir(), 'loadscope-sustained-'));
 try {
   log(
-    `sustained: ${minutes} min at ${rate.toLocaleString('en-US')} readings/s offered, ${workerCount} worker(s)${pin ? ' pinned' : ''}, ${meters} meters, ${PER_FRAME.toLocaleString('en-US')} readings a message; load ${load()}`,
+    `sustained: ${minutes} min at ${rate.toLocaleString('en-US')} readings/s offered, ${workerCount} worker(s)${pin ? ' pinned' : ''}${bridgeOnly ? ', start bridges only' : ''}, ${meters} meters, ${PER_FRAME.toLocaleString('en-US')} readings a message; load ${load()}`,
   );
   const so = flag('skip-scaleout') ? undefined : await scaleOut(dir);
   if (so) {
@@ -565,6 +568,7 @@ try {
     offeredRate: rate,
     workers: workerCount,
     pinned: pin,
+    bridgeOnly,
     meters,
     readingsPerMessage: PER_FRAME,
     scaleOut: so,

@@ -358,11 +358,13 @@ async function startProcessing(
   };
   // The in-process log already groups appends into one message per write; JetStream messages (one
   // per partition of a frame) are grouped here, up to 20,000 readings per store write.
-  const writer = runConsumer(durable, embedded ? pipeline.persist : pipeline.handle, {
-    onError: component(w, 'writer').onError,
-    maxReadings: embedded ? 0 : 20_000,
-  });
-  w.stops.push(() => writer.drain());
+  if (embedded || w.config.log.startConsumes) {
+    const writer = runConsumer(durable, embedded ? pipeline.persist : pipeline.handle, {
+      onError: component(w, 'writer').onError,
+      maxReadings: embedded ? 0 : 20_000,
+    });
+    w.stops.push(() => writer.drain());
+  }
   return { pipeline, log, nilmLog, liveNilm };
 }
 

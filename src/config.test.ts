@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOADSCOPE_DUCKDB_READERS: 'two' })).toThrow(/LOADSCOPE_DUCKDB_READERS/);
   });
 
+  it('lets `start` leave the JetStream partitions to the workers, and refuses a flag that is not 1 or 0', () => {
+    expect(loadConfig({}).log.startConsumes).toBe(true);
+    expect(loadConfig({ LOADSCOPE_START_CONSUMES: '0' }).log.startConsumes).toBe(false);
+    expect(() => loadConfig({ LOADSCOPE_START_CONSUMES: 'no' })).toThrow(
+      /LOADSCOPE_START_CONSUMES: expected 1 or 0/,
+    );
+  });
+
   it('reads the per-device ingest rate and burst, and refuses a rate of zero', () => {
     expect(loadConfig({}).ingest).toEqual({ ratePerSecond: 500_000, burst: 1_000_000 });
     const c = loadConfig({ LOADSCOPE_INGEST_RATE: '2000000', LOADSCOPE_INGEST_BURST: '4000000' });

@@ -23,6 +23,8 @@ const schema = z.object({
     partitions: z.number().int().min(1).max(1024),
     /** JetStream stream name and subject prefix; a second platform on the same NATS uses its own. */
     stream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+    /** With JetStream: whether `start` also consumes partitions as one more worker (false: it only bridges and serves). */
+    startConsumes: z.boolean(),
   }),
   mqtt: z.object({
     /** `embedded` runs aedes in-process; otherwise a broker URL such as mqtt://127.0.0.1:1883. */
@@ -95,6 +97,8 @@ export const ENV_VARS = {
   LOADSCOPE_NATS_URL: 'NATS server (default 127.0.0.1:4222)',
   LOADSCOPE_LOG_PARTITIONS: 'meter partitions of the JetStream log (default 16)',
   LOADSCOPE_LOG_STREAM: 'JetStream stream name and subject prefix (default loadscope)',
+  LOADSCOPE_START_CONSUMES:
+    'with jetstream: 1 (default) and `start` also consumes partitions as one more worker, 0 and it only bridges and serves, leaving the partitions to `loadscope worker`s',
   LOADSCOPE_MQTT: 'embedded (default) or an MQTT broker URL',
   LOADSCOPE_MQTT_PORT: 'port of the embedded MQTT broker (default 1884)',
   LOADSCOPE_MQTT_TOPIC_ROOT:
@@ -103,7 +107,8 @@ export const ENV_VARS = {
     'client id on an external MQTT broker; its persistent session keeps messages while Loadscope is down (default loadscope-ingest-<host>-<HTTP port>)',
   LOADSCOPE_HOST: 'HTTP host (default 127.0.0.1)',
   LOADSCOPE_PORT: 'HTTP port (default 8080)',
-  LOADSCOPE_INGEST_RATE: 'readings a second one device may send (default 500000); more goes to the quarantine',
+  LOADSCOPE_INGEST_RATE:
+    'readings a second one device may send (default 500000); more goes to the quarantine',
   LOADSCOPE_INGEST_BURST: 'readings one device may send at once above its rate (default 1000000)',
   LOADSCOPE_EXECUTOR: 'job executor: local (default) or slurm',
   LOADSCOPE_SLURM_PARTITION: 'Slurm partition (default debug)',
@@ -157,6 +162,13 @@ export function loadConfig(
       throw new ConfigError(k, `expected a share in 0..1, got '${raw}' (${ENV_VARS[k]})`);
     return n;
   };
+  const flag = (k: keyof typeof ENV_VARS, dflt: boolean): boolean => {
+    const raw = get(k);
+    if (raw === undefined || raw === '') return dflt;
+    if (raw !== '0' && raw !== '1')
+      throw new ConfigError(k, `expected 1 or 0, got '${raw}' (${ENV_VARS[k]})`);
+    return raw === '1';
+  };
   const dataDir = get('LOADSCOPE_DATA_DIR_STATE') ?? '.loadscope';
   const raw = {
     dataDir,
@@ -172,6 +184,7 @@ export function loadConfig(
       natsUrl: get('LOADSCOPE_NATS_URL') ?? '127.0.0.1:4222',
       partitions: int('LOADSCOPE_LOG_PARTITIONS', 16),
       stream: get('LOADSCOPE_LOG_STREAM') ?? 'loadscope',
+      startConsumes: flag('LOADSCOPE_START_CONSUMES', true),
     },
     mqtt: {
       broker: get('LOADSCOPE_MQTT') ?? 'embedded',

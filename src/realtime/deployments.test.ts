@@ -19,16 +19,19 @@ const BROKER = process.env['LOADSCOPE_TEST_MQTT_URL'] ?? 'mqtt://127.0.0.1:1883'
 const run = Math.random().toString(36).slice(2, 8);
 
 interface Deployment {
-  name: 'a' | 'b';
+  name: string;
   stream: string;
   root: string;
   dir: string;
   app: App;
 }
 
-async function deploy(name: 'a' | 'b'): Promise<Deployment> {
+async function deploy(
+  name: 'a' | 'b' | 'bridge' | 'consumer',
+  opts: { stream?: string; startConsumes?: boolean } = {},
+): Promise<Deployment> {
   const dir = await mkdtemp(join(tmpdir(), `loadscope-dep-${name}-`));
-  const stream = `t_dep_${run}_${name}`;
+  const stream = opts.stream ?? `t_dep_${run}_${name}`;
   const root = `t${run}${name}/loadscope`;
   const config = loadConfig(
     {},
@@ -46,6 +49,7 @@ async function deploy(name: 'a' | 'b'): Promise<Deployment> {
       LOADSCOPE_SIM_BACKFILL_DAYS: '0',
       LOADSCOPE_SEED: '7',
       LOADSCOPE_BATCH_EVERY: '0',
+      LOADSCOPE_START_CONSUMES: opts.startConsumes === false ? '0' : '1',
     },
   );
   const app = createApp(config, { logger: silentLogger(), pipeline: { flushMs: 200 } });
@@ -118,5 +122,57 @@ describe('two deployments on one NATS server and one MQTT broker', () => {
     } finally {
       await nc.close();
     }
+  });
+});
+
+describe('`start` that only bridges (LOADSCOPE_START_CONSUMES=0)', () => {
+  const deps: Deployment[] = [];
+  const stream = `t_dep_${run}_bridge`;
+  afterAll(async () => {
+    for (const d of deps) {
+      await d.app.stop();
+      await rm(d.dir, { recursive: true, force: true });
+    }
+    const nc = await connect({ servers: NATS });
+    await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
+    await nc.close();
+  });
+
+  it('appends to the stream but stores nothing until a consumer of the same stream starts', async () => {
+    const bridge = await deploy('bridge', { stream, startConsumes: false });
+    deps.push(bridge);
+    const mains = (await bridge.app.store.catalog.listChannels()).find((c) => c.isMains && c.unit === 'W')!;
+    const meter = (await bridge.app.store.catalog.getMeter(mains.meterId))!;
+    const facility = (await bridge.app.store.catalog.getFacility(meter.facilityId))!;
+    const ts = Date.now() - 3_600_000;
+    const c = await mqtt.connectAsync(BROKER, { reconnectPeriod: 0, connectTimeout: 5000 });
+    try {
+      await c.publishAsync(
+        `${bridge.root}/${facility.orgId}/${meter.id}/${mains.name}`,
+        JSON.stringify({ ts, value: 333 }),
+        { qos: 1 },
+      );
+    } finally {
+      await c.endAsync();
+    }
+    const nc = await connect({ servers: NATS });
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (let i = 0; i < 100 && (await jsm.streams.info(stream)).state.messages === 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect((await jsm.streams.info(stream)).state.messages).toBeGreaterThan(0);
+    } finally {
+      await nc.close();
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // a consumer would have stored it by now
+    expect(await bridge.app.store.readings.read(mains.id, ts - 1, ts + 1)).toEqual([]);
+
+    // A consumer on the same stream and a store of its own (as a worker would have) stores it.
+    const consumer = await deploy('consumer', { stream });
+    deps.push(consumer);
+    const read = () => consumer.app.store.readings.read(mains.id, ts - 1, ts + 1);
+    for (let i = 0; i < 300 && (await read()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await read()).map((r) => r.value)).toEqual([333]);
+    expect(await bridge.app.store.readings.read(mains.id, ts - 1, ts + 1)).toEqual([]);
   });
 });
