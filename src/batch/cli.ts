@@ -94,6 +94,11 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
           `${s.hourRows} hourly and ${s.dayRows} daily rows, ${s.thresholds} threshold(s) ${s.thresholdName} in ${s.seconds.toFixed(2)} s\n`,
       );
       if (s.costs) ctx.out.write(costLine(s.costs));
+      for (const k of s.kept ?? [])
+        ctx.out.write(
+          `  organisation '${k.orgId}': rollups before ${new Date(k.before).toISOString().slice(0, 10)} kept as they were ` +
+            "(their readings live only in the lake; 'loadscope batch --executor local' recomputes them from it)\n",
+        );
     });
 
   program

@@ -6,7 +6,7 @@
  * fails leaves them pending and the next run recomputes them.
  */
 import { thresholdName } from '../domain/types.ts';
-import { InputError, LoadscopeError } from '../errors.ts';
+import { LoadscopeError } from '../errors.ts';
 import type { ReadingChangeLog } from '../store/ports/readings.ts';
 import type { RetentionRepo } from '../store/ports/retention.ts';
 import type { ChangedRange, RecomputeResult, RollupRepo } from '../store/ports/rollups.ts';
@@ -23,10 +23,12 @@ export interface BatchDeps {
    */
   costs?: (scope: 'all' | ChangedRange[]) => Promise<CostStepResult>;
   /**
-   * The organisations' retention (`store.retention`): a full run recomputes from the store's raw
-   * readings, so it is refused once a retention run has moved some of them into the lake.
+   * The organisations' retention (`store.retention`). Once a retention run has moved an organisation's
+   * older readings into the lake, a full run recomputes only the days the store still holds whole and
+   * keeps the rollups before them ({@link BatchSummary.kept}); the sharded batch recomputes those from
+   * the lake.
    */
-  retention?: Pick<RetentionRepo, 'list'>;
+  retention?: Pick<RetentionRepo, 'list' | 'heldExtents'>;
 }
 
 /** What the cost step did. */
@@ -66,6 +68,11 @@ export interface BatchSummary extends RecomputeResult {
   thresholdName: string;
   /** The cost step's result, when the run had one. */
   costs?: CostStepResult;
+  /**
+   * A full run after retention: per organisation whose older readings live only in the lake, the time
+   * (UTC ms) before which its rollups were kept as they were instead of recomputed.
+   */
+  kept?: { orgId: string; before: number }[];
   seconds: number;
 }
 
@@ -75,7 +82,7 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
   if (!(percentile > 0 && percentile < 100))
     throw new RangeError(`percentile must be between 0 and 100 (exclusive), got ${percentile}`);
   const name = thresholdName(percentile);
-  if (opts.full && deps.retention) await refuseFullAfterRetention(deps.retention);
+  const held = opts.full && deps.retention ? await heldInStore(deps.retention) : undefined;
   const step = async (s: BatchStep) => opts.onStep?.(s);
   const t0 = deps.now();
   // Peeked first in both modes: a full run covers them too, so they must not be recomputed again
@@ -83,7 +90,10 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
   const { changes, token } = await deps.changes.peekChanges();
   try {
     await step('peeked');
-    const r = await deps.rollups.recompute(opts.full ? 'all' : changes);
+    // A full run after retention is an incremental one over everything the store holds whole, plus the
+    // pending changes (late readings of moved days are recomputed from their minute rows, as always).
+    const scope = held ? [...held.ranges, ...changes] : opts.full ? 'all' : changes;
+    const r = await deps.rollups.recompute(scope);
     await step('recomputed');
     // A percentile asked for the first time is computed for every channel, later only for changed ones.
     const every = opts.full || (await deps.rollups.getThresholds(name)).length === 0;
@@ -93,7 +103,7 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
       percentile,
       now: deps.now(),
       ...(channelIds ? { channelIds } : {}),
-      ...(opts.full ? {} : { changes }),
+      ...(held ? { changes: [...held.ranges, ...changes] } : opts.full ? {} : { changes }),
     });
     await step('thresholds');
     const costs = deps.costs ? await deps.costs(opts.full ? 'all' : changes) : undefined;
@@ -105,6 +115,7 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
       thresholds,
       thresholdName: name,
       ...(costs ? { costs } : {}),
+      ...(held ? { kept: held.kept } : {}),
       seconds: (deps.now() - t0) / 1000,
     };
   } catch (err) {
@@ -116,19 +127,30 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
 }
 
 /**
- * A full recompute replaces every rollup from the store's raw readings; once retention has moved an
- * organisation's older readings into the lake, that would drop the rollups of the moved days. The
- * sharded batch reads the lake, and an incremental run touches only changed days.
+ * Kept clear of the lake boundary, so that every local day recomputed is whole in the store: a range
+ * reaches back by its channel's largest gap into the local day before, which then starts at most
+ * 25 hours (time zone, DST) before that.
  */
-async function refuseFullAfterRetention(retention: Pick<RetentionRepo, 'list'>): Promise<void> {
-  const moved = (await retention.list()).filter((r) => r.lakeBefore !== null);
-  if (!moved.length) return;
-  const first = moved[0]!;
-  throw new InputError(
-    `batch --full recomputes from the store's raw readings, but organisation '${first.orgId}'` +
-      `${moved.length > 1 ? ` (and ${moved.length - 1} more)` : ''} keeps its readings before ` +
-      `${new Date(first.lakeBefore!).toISOString().slice(0, 10)} only in the lake (retention): a full run ` +
-      'would drop their rollups. Run `loadscope batch --executor local` (it reads the lake) or an incremental `loadscope batch`',
-    { field: 'full' },
-  );
+const BOUNDARY_MARGIN_MS = 2 * 86_400_000;
+
+/**
+ * What a full run recomputes once retention has moved readings into the lake: for each channel, its
+ * readings from two days after its organisation's boundary (the later of where the lake and the minute
+ * aggregates begin to hold the only copy) to its last one. Undefined while no organisation has moved any:
+ * then a full run recomputes everything, as before.
+ */
+async function heldInStore(
+  retention: Pick<RetentionRepo, 'list' | 'heldExtents'>,
+): Promise<{ ranges: ChangedRange[]; kept: { orgId: string; before: number }[] } | undefined> {
+  const boundary = new Map<string, number>();
+  for (const r of await retention.list())
+    if (r.lakeBefore !== null)
+      boundary.set(r.orgId, Math.max(r.lakeBefore, r.minutesBefore ?? -Infinity) + BOUNDARY_MARGIN_MS);
+  if (!boundary.size) return undefined;
+  const ranges: ChangedRange[] = [];
+  for (const e of await retention.heldExtents()) {
+    const from = Math.max(e.from, boundary.get(e.orgId) ?? -Infinity);
+    if (from <= e.to) ranges.push({ channelId: e.channelId, from, to: e.to });
+  }
+  return { ranges, kept: [...boundary].map(([orgId, before]) => ({ orgId, before })) };
 }

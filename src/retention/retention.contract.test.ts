@@ -133,6 +133,19 @@ for (const factory of STORE_FACTORIES) {
       expect(state.lastRun).toMatchObject({ copied: r.copied, deleted: r.deleted });
     });
 
+    it('lists what each channel still holds in the store, with its organisation', async () => {
+      const held = await t.store.retention.heldExtents();
+      for (const id of A_CHANNELS)
+        expect(held.find((h) => h.channelId === id)).toEqual({
+          channelId: id,
+          orgId: 'org-a',
+          ...(await t.store.readings.extent(id)),
+        });
+      expect(held.find((h) => h.channelId === B_CHANNEL)).toMatchObject({ orgId: 'org-b', from: T0 });
+      const ids = held.map((h) => h.channelId);
+      expect(ids).toEqual([...ids].sort());
+    });
+
     it('answers every read across the boundary as the store alone did before, reading for reading', async () => {
       for (const id of [...A_CHANNELS, B_CHANNEL])
         for (const [from, to] of ranges)

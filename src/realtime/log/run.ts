@@ -20,6 +20,13 @@ export interface RunOptions {
   maxWaitMs?: number;
   /** Delay before a failed (not bad-input) message is delivered again; default 1,000 ms. */
   retryMs?: number;
+  /**
+   * Groups handled at once; default 1. With 2 the next group is gathered, decoded and processed while
+   * the previous one is being written (a worker otherwise waits on each store write). Each group is
+   * acknowledged after its own handler call, so at-least-once holds; the store's write is safe against
+   * a concurrent one (its unique key).
+   */
+  inFlight?: number;
 }
 
 /** A running consumer loop. */
@@ -58,6 +65,7 @@ export function runConsumer(
   const maxReadings = opts.maxReadings ?? 0;
   const maxWaitMs = opts.maxWaitMs ?? 20;
   const retryMs = opts.retryMs ?? 1000;
+  const inFlight = Math.max(1, opts.inFlight ?? 1);
   const abort = new AbortController();
   const consumer = log.consume({ signal: abort.signal });
   let draining = false;
@@ -88,6 +96,17 @@ export function runConsumer(
     const it = consumer[Symbol.asyncIterator]();
     let ahead: Promise<IteratorResult<LogMessage>> | undefined;
     const pull = (): Promise<IteratorResult<LogMessage>> => (ahead ??= it.next());
+    // Groups being handled, at most `inFlight`; a group whose handling says stop ends the loop.
+    const running = new Set<Promise<void>>();
+    let stopping = false;
+    const begin = (group: LogMessage[]): void => {
+      const p: Promise<void> = handleGroup(group)
+        .then((ok) => {
+          if (!ok) stopping = true;
+        })
+        .finally(() => running.delete(p));
+      running.add(p);
+    };
     try {
       for (;;) {
         const first = await pull();
@@ -107,9 +126,13 @@ export function runConsumer(
           group.push(r.value);
           n += r.value.batch.length;
         }
-        if (!(await handleGroup(group)) || ended) return;
+        begin(group);
+        while (running.size >= inFlight) await Promise.race(running);
+        if (stopping || ended) return;
       }
     } finally {
+      // Groups still being written finish (acknowledged, or handed back) before the iteration ends.
+      await Promise.allSettled(running);
       if (ahead) {
         // Leaving with a message asked for: take it and hand it back, or end the iteration.
         abort.abort();

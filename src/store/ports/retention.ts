@@ -50,6 +50,14 @@ export interface RetentionState extends RetentionSettings {
   lastRun: RetentionRunRecord | null;
 }
 
+/** Where a channel's raw readings in the store begin and end (UTC ms, inclusive). */
+export interface HeldExtent {
+  channelId: string;
+  orgId: string;
+  from: number;
+  to: number;
+}
+
 /**
  * Retention settings per organisation and the store side of a retention run: raw readings of an
  * organisation read and deleted by whole time slices, minute aggregates deleted before a time.
@@ -70,6 +78,11 @@ export interface RetentionRepo {
   recordRun(orgId: string, run: RetentionRunRecord, minutesBefore: number): Promise<void>;
   /** The earliest raw reading's time of the organisation in the store, or undefined when it has none. */
   oldestRaw(orgId: string): Promise<number | undefined>;
+  /**
+   * Every channel with raw readings in the store: its organisation and the first and last of those
+   * readings' times (UTC ms, inclusive), ordered by channel id. One scan of the readings.
+   */
+  heldExtents(): Promise<HeldExtent[]>;
   /** The organisation's raw readings in [from, to), ordered by channel id and time. */
   rawSlice(orgId: string, from: number, to: number): Promise<ReadingBatch>;
   /**

@@ -134,6 +134,20 @@ export function createRetentionRepo(db: SqlDb): RetentionRepo {
         [orgId, JSON.stringify(run), minutesBefore],
       );
     },
+    async heldExtents() {
+      const rows = await db.query(
+        `SELECT c.id AS channel_id, f.org_id, x.a, x.b
+         FROM (SELECT channel_key, min(ts) AS a, max(ts) AS b FROM readings GROUP BY channel_key) x
+         JOIN channels c ON c.key = x.channel_key JOIN meters m ON m.id = c.meter_id
+         JOIN facilities f ON f.id = m.facility_id ORDER BY c.id`,
+      );
+      return rows.map((r) => ({
+        channelId: str(r, 'channel_id'),
+        orgId: str(r, 'org_id'),
+        from: num(r, 'a'),
+        to: num(r, 'b'),
+      }));
+    },
     async oldestRaw(orgId) {
       const [r] = await db.query(`SELECT min(ts) AS t FROM readings WHERE channel_key IN (${ORG_KEYS})`, [
         orgId,

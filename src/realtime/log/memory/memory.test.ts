@@ -53,6 +53,39 @@ describe('memory log acknowledgement', () => {
     await log.close();
   });
 
+  it('with two groups in flight, takes the next while the first is being written, acknowledging each after its own write', async () => {
+    const log = createMemoryLog();
+    const calls: string[] = [];
+    const gates = new Map<string, ReturnType<typeof gate>>();
+    runConsumer(
+      log,
+      async (b) => {
+        const id = b.channelIds[0]!;
+        calls.push(id);
+        const g = gate();
+        gates.set(id, g);
+        await g.wait;
+      },
+      { inFlight: 2 },
+    );
+    const a = log.append(one('a'));
+    expect(await settled(a)).toBe(false);
+    const b = log.append(one('b'));
+    expect(await settled(b)).toBe(false);
+    expect(calls).toEqual(['a', 'b']); // b taken while a's write hangs
+    const c = log.append(one('c'));
+    expect(await settled(c)).toBe(false);
+    expect(calls).toEqual(['a', 'b']); // never more than two at once
+    gates.get('b')!.open();
+    await b; // acknowledged after its own write, before a's
+    expect(await settled(a)).toBe(false);
+    expect(calls).toEqual(['a', 'b', 'c']);
+    gates.get('a')!.open();
+    gates.get('c')!.open();
+    await Promise.all([a, c]);
+    await log.close();
+  });
+
   it('fails only the append whose input is bad, not the appends grouped with it', async () => {
     const log = createMemoryLog();
     const g = gate();
