@@ -362,6 +362,7 @@ async function startProcessing(
     const writer = runConsumer(durable, embedded ? pipeline.persist : pipeline.handle, {
       onError: component(w, 'writer').onError,
       maxReadings: embedded ? 0 : 20_000,
+      inFlight: embedded ? 1 : 2,
     });
     w.stops.push(() => writer.drain());
   }

@@ -188,8 +188,9 @@ export function registerRealtimeCommands(program: Command, ctx: CliContext): voi
       });
       // New alerts go to `loadscope start`, which pushes them to live subscribers.
       forwarders.push(async (a) => log.publishAlert(a));
-      // Messages (one per partition of an ingested frame) are grouped up to 20,000 readings per store write.
-      const run = runConsumer(log, pipeline.handle, { onError, maxReadings: o.batch });
+      // Messages (one per partition of an ingested frame) are grouped up to 20,000 readings per store
+      // write; the next group is gathered and processed while one is being written.
+      const run = runConsumer(log, pipeline.handle, { onError, maxReadings: o.batch, inFlight: 2 });
       const stopped = untilSignal();
       ctx.out.write(
         `worker ${log.workerId} ready: stream ${config.log.stream}, ${config.log.partitions} partitions, store writes of up to ${o.batch} readings\n`,
