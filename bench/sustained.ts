@@ -497,9 +497,18 @@ async function embedded(dir: string) {
     pub = undefined;
     // The bridge reads what the broker still holds; then `start` stops and drains its log on SIGTERM.
     const tStop = performance.now();
+    // Mosquitto updates the count every 10 s, and it has been seen to stay a frame above its idle
+    // figure for good: a count unchanged for 30 s also ends the wait (the stored count is exact anyway).
+    let [lastHeld, lastChange] = [backlog.held(), performance.now()];
     for (let quiet = 0; quiet < 3 && performance.now() - tStop < 900_000;) {
       await sleep(1000);
-      quiet = backlog.held() <= idleHeld ? quiet + 1 : 0;
+      const held = backlog.held();
+      if (held !== lastHeld) [lastHeld, lastChange] = [held, performance.now()];
+      quiet = held <= idleHeld ? quiet + 1 : 0;
+      if (performance.now() - lastChange > 30_000) {
+        log(`embedded: the broker's count stayed at ${held} (idle ${idleHeld}) for 30 s; stopping start`);
+        break;
+      }
     }
     await backlog.close();
     // /proc/<pid>/stat vanishes at exit: poll it while `start` drains on SIGTERM, keep the last figure.
