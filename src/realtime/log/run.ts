@@ -117,15 +117,7 @@ export function runConsumer(
         let ended = false;
         while (maxReadings > 0 && n < maxReadings) {
           const r = await within(pull(), maxWaitMs);
-          if (r === TIMED_OUT) {
-            // While a group is being written, this one keeps gathering until that write ends, so it
-            // carries what arrived meanwhile (small writes cost PostgreSQL more per reading).
-            if (running.size > 0) {
-              await Promise.race([pull(), ...running]);
-              continue;
-            }
-            break; // `ahead` stays pending: the next group starts with it
-          }
+          if (r === TIMED_OUT) break; // `ahead` stays pending: the next group starts with it
           ahead = undefined;
           if (r.done) {
             ended = true;
