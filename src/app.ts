@@ -28,7 +28,6 @@ import { type GatewaySpec, startGateways } from './realtime/gateways.ts';
 import { realtimeRoutes } from './api/routes/realtime/index.ts';
 import { type EventHub, createEventHub } from './realtime/hub.ts';
 import { type Ingest, type IngestLimits, createIngest } from './realtime/ingest.ts';
-import { coalesceAppends } from './realtime/log/coalesce.ts';
 import { type LiveFleet, startLiveFleet } from './realtime/live-fleet.ts';
 import { createJetStreamLog } from './realtime/log/jetstream/index.ts';
 import { createMemoryLog } from './realtime/log/memory/index.ts';
@@ -348,14 +347,10 @@ async function startProcessing(
   // Embedded: processors run at ingest (alerts without waiting for the store queue) and the log
   // feeds the store writer. JetStream: this process is one more worker doing both.
   const embedded = w.config.log.kind === 'memory';
-  // JetStream: appends arriving within a few ms go as one (a meter's single-reading MQTT message was
-  // one JetStream publish per reading); the in-process log groups its appends itself.
-  const durableAppend = embedded ? undefined : coalesceAppends((b) => durable.append(b));
-  if (durableAppend) w.stops.push(() => durableAppend.flush());
   const log: ReadingLog = {
     append: async (b) => {
       if (embedded) await pipeline.process(b);
-      await (durableAppend ? durableAppend.append(b) : durable.append(b));
+      await durable.append(b);
       await nilmLog.append(b);
     },
     consume: (o) => durable.consume(o),
