@@ -37,7 +37,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).ingest).toEqual({ ratePerSecond: 500_000, burst: 1_000_000 });
     const c = loadConfig({ LOADSCOPE_INGEST_RATE: '2000000', LOADSCOPE_INGEST_BURST: '4000000' });
     expect(c.ingest).toEqual({ ratePerSecond: 2_000_000, burst: 4_000_000 });
-    expect(() => loadConfig({ LOADSCOPE_INGEST_RATE: '0' })).toThrow(/ingest\.ratePerSecond/);
+    expect(() => loadConfig({ LOADSCOPE_INGEST_RATE: '0' })).toThrow(
+      /LOADSCOPE_INGEST_RATE: expected a whole number of at least 1, got 0/,
+    );
     expect(() => loadConfig({ LOADSCOPE_INGEST_BURST: 'lots' })).toThrow(/LOADSCOPE_INGEST_BURST/);
   });
 });

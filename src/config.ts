@@ -154,6 +154,11 @@ export function loadConfig(
       throw new ConfigError(k, `expected a whole number, got '${raw}' (${ENV_VARS[k]})`);
     return n;
   };
+  const atLeastOne = (k: keyof typeof ENV_VARS, dflt: number): number => {
+    const n = int(k, dflt);
+    if (n < 1) throw new ConfigError(k, `expected a whole number of at least 1, got ${n} (${ENV_VARS[k]})`);
+    return n;
+  };
   const share = (k: keyof typeof ENV_VARS, dflt: number): number => {
     const raw = get(k);
     if (raw === undefined || raw === '') return dflt;
@@ -194,8 +199,8 @@ export function loadConfig(
     },
     http: { host: get('LOADSCOPE_HOST') ?? '127.0.0.1', port: int('LOADSCOPE_PORT', 8080) },
     ingest: {
-      ratePerSecond: int('LOADSCOPE_INGEST_RATE', 500_000),
-      burst: int('LOADSCOPE_INGEST_BURST', 1_000_000),
+      ratePerSecond: atLeastOne('LOADSCOPE_INGEST_RATE', 500_000),
+      burst: atLeastOne('LOADSCOPE_INGEST_BURST', 1_000_000),
     },
     jobs: {
       executor: get('LOADSCOPE_EXECUTOR') ?? 'local',
