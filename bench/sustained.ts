@@ -279,6 +279,14 @@ const pgSince = (before: Map<number, number>) =>
  * what is measured is the chain, not the limiter (a 500 k/s run lost 13 frames to it).
  */
 const NO_DEVICE_LIMIT = { LOADSCOPE_INGEST_RATE: '1000000000', LOADSCOPE_INGEST_BURST: '1000000000' };
+/** A watch on a figure that should keep moving: true once it has stayed at one value for `ms`. */
+function stallWatch(first: number, ms: number): (value: number) => boolean {
+  let [last, since] = [first, performance.now()];
+  return (value) => {
+    if (value !== last) [last, since] = [value, performance.now()];
+    return performance.now() - since > ms;
+  };
+}
 const perM = (cpu: number, n: number) => Number(((cpu / n) * 1e6).toFixed(2));
 
 async function scaleOut(dir: string) {
@@ -375,13 +383,11 @@ async function scaleOut(dir: string) {
     const pgPub = pgSince(pg0) - pgIdlePerS * r.seconds;
     const ownPub = ownCpuSeconds() - own0;
     // Drain: wait for every reading, but give up once nothing more arrived for 30 s (a loss, reported).
-    let last = storedPub;
-    let lastChange = performance.now();
+    const drainStalled = stallWatch(storedPub, 30_000);
     for (;;) {
       const n = await inserted();
       if (n >= r.published) break;
-      if (n !== last) [last, lastChange] = [n, performance.now()];
-      if (performance.now() - lastChange > 30_000) {
+      if (drainStalled(n)) {
         log(
           `drain: nothing more stored for 30 s at ${n.toLocaleString('en-US')} of ${r.published.toLocaleString('en-US')}`,
         );
@@ -499,13 +505,12 @@ async function embedded(dir: string) {
     const tStop = performance.now();
     // Mosquitto updates the count every 10 s, and it has been seen to stay a frame above its idle
     // figure for good: a count unchanged for 30 s also ends the wait (the stored count is exact anyway).
-    let [lastHeld, lastChange] = [backlog.held(), performance.now()];
+    const heldStalled = stallWatch(backlog.held(), 30_000);
     for (let quiet = 0; quiet < 3 && performance.now() - tStop < 900_000;) {
       await sleep(1000);
       const held = backlog.held();
-      if (held !== lastHeld) [lastHeld, lastChange] = [held, performance.now()];
       quiet = held <= idleHeld ? quiet + 1 : 0;
-      if (performance.now() - lastChange > 30_000) {
+      if (heldStalled(held)) {
         log(`embedded: the broker's count stayed at ${held} (idle ${idleHeld}) for 30 s; stopping start`);
         break;
       }

@@ -92,8 +92,8 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
     await step('peeked');
     // A full run after retention is an incremental one over everything the store holds whole, plus the
     // pending changes (late readings of moved days are recomputed from their minute rows, as always).
-    const scope = held ? [...held.ranges, ...changes] : opts.full ? 'all' : changes;
-    const r = await deps.rollups.recompute(scope);
+    const heldScope = held ? [...held.ranges, ...changes] : undefined;
+    const r = await deps.rollups.recompute(heldScope ?? (opts.full ? 'all' : changes));
     await step('recomputed');
     // A percentile asked for the first time is computed for every channel, later only for changed ones.
     const every = opts.full || (await deps.rollups.getThresholds(name)).length === 0;
@@ -103,7 +103,7 @@ export async function runBatch(deps: BatchDeps, opts: BatchOptions = {}): Promis
       percentile,
       now: deps.now(),
       ...(channelIds ? { channelIds } : {}),
-      ...(held ? { changes: [...held.ranges, ...changes] } : opts.full ? {} : { changes }),
+      ...(heldScope ? { changes: heldScope } : opts.full ? {} : { changes }),
     });
     await step('thresholds');
     const costs = deps.costs ? await deps.costs(opts.full ? 'all' : changes) : undefined;

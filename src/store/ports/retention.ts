@@ -1,4 +1,5 @@
 import type { ReadingBatch } from '../../domain/types.ts';
+import type { ReadingExtent } from './readings.ts';
 
 /** How long an organisation's data stays in the serving store; hour and day rollups stay for ever. */
 export interface RetentionSettings {
@@ -51,11 +52,9 @@ export interface RetentionState extends RetentionSettings {
 }
 
 /** Where a channel's raw readings in the store begin and end (UTC ms, inclusive). */
-export interface HeldExtent {
+export interface HeldExtent extends ReadingExtent {
   channelId: string;
   orgId: string;
-  from: number;
-  to: number;
 }
 
 /**
